@@ -1,0 +1,16 @@
+//! kordon's core: domain types, the services every dialect shares, and the ports adapters implement.
+//! Nothing here speaks HTTP or SQL.
+
+pub mod clock;
+pub mod error;
+pub mod passwords;
+pub mod ports;
+pub mod secrets;
+pub mod services;
+pub mod settings;
+pub mod types;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Error, Result};
+pub use settings::Settings;
+pub use services::{Core, Origin, Principal, TokenPair};

@@ -1,0 +1,165 @@
+//! The ports: what the core needs from a database and from the outside world.
+//! Adapters (kordon-store, kordon-delivery) implement them; services only see these traits.
+
+use crate::types::*;
+use async_trait::async_trait;
+
+/// Storage failures, translated at the store boundary.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique rule was broken; the value names the column (`email`, `phone`, `id`, …).
+    #[error("conflict on {0}")]
+    Conflict(&'static str),
+    /// A referenced row does not exist.
+    #[error("not found")]
+    NotFound,
+    #[error("database: {0}")]
+    Other(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<StoreError> for crate::Error {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => crate::Error::NotFound,
+            other => crate::Error::internal(other),
+        }
+    }
+}
+
+/// One store for every dialect. Each method is one statement or one transaction:
+/// a call either happens whole or not at all.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Is the database reachable?
+    async fn ping(&self) -> StoreResult<()>;
+
+    // --- clients
+    async fn client(&self, id: i64) -> StoreResult<Option<Client>>;
+    /// The client and its secret hash (client authentication).
+    async fn client_secret_hash(&self, id: i64) -> StoreResult<Option<String>>;
+    async fn create_client(&self, client: &NewClient) -> StoreResult<i64>;
+
+    // --- accounts and users
+    /// Creates the user (and, without `account_id`, a new account); returns (user id, account id).
+    async fn create_user(&self, user: &NewUser) -> StoreResult<(i64, i64)>;
+    async fn user(&self, id: i64) -> StoreResult<Option<User>>;
+    async fn user_by_email(&self, email_key: &str) -> StoreResult<Option<User>>;
+    async fn user_by_phone(&self, phone: &str) -> StoreResult<Option<User>>;
+    /// Sets the password hash, revokes every session of the user, spends every outstanding
+    /// reset token of the user
+    /// and records `successor` (the caller's new session, if any), in one transaction.
+    async fn set_password(
+        &self,
+        user_id: i64,
+        hash: &str,
+        successor: Option<&NewSession>,
+        now: i64,
+    ) -> StoreResult<()>;
+
+    // --- sessions (access + refresh token pairs)
+    async fn create_session(&self, session: &NewSession) -> StoreResult<i64>;
+    /// A live (not expired, rotated or revoked) session by its access-token digest.
+    async fn session_by_access(&self, digest: &str, now: i64) -> StoreResult<Option<SessionAuth>>;
+    /// Spends a refresh token and records its successor in one transaction. Among concurrent
+    /// calls with one token exactly one rotates; a spent token presented again revokes the family.
+    async fn rotate_session(
+        &self,
+        refresh_digest: &str,
+        client_id: i64,
+        successor: &NewSession,
+        now: i64,
+    ) -> StoreResult<Rotation>;
+    /// The family of the live session whose access or refresh digest is `digest`, if it is the user's.
+    async fn family_of_token(&self, digest: &str, user_id: i64, now: i64) -> StoreResult<Option<String>>;
+    async fn revoke_family(&self, family_id: &str, now: i64) -> StoreResult<()>;
+
+    // --- personal API tokens
+    async fn create_api_token(&self, user_id: i64, digest: &str, prefix: &str, now: i64) -> StoreResult<i64>;
+    async fn api_token_by_digest(&self, digest: &str) -> StoreResult<Option<ApiTokenAuth>>;
+    /// Records use, at most once a minute per token.
+    async fn touch_api_token(&self, id: i64, now: i64) -> StoreResult<()>;
+    /// One page of the user's tokens (oldest first) and the total count.
+    async fn list_api_tokens(&self, user_id: i64, offset: i64, limit: i64) -> StoreResult<(Vec<ApiTokenRow>, i64)>;
+    async fn delete_api_token(&self, id: i64, user_id: i64) -> StoreResult<bool>;
+
+    // --- rate limits
+    /// Takes the per-key cool-down: true when the last take was at least `seconds` ago (or never).
+    async fn take_cooldown(&self, key: &str, seconds: i64, now: i64) -> StoreResult<bool>;
+    async fn release_cooldown(&self, key: &str) -> StoreResult<()>;
+    /// Counts one hit in the fixed window starting at `window_start`; false (and no count) at `limit`.
+    async fn count_hit(&self, key: &str, window_start: i64, limit: i64) -> StoreResult<bool>;
+
+    // --- FlashCall verifications
+    async fn create_verification(&self, v: &NewVerification) -> StoreResult<i64>;
+    async fn delete_verification(&self, id: i64) -> StoreResult<()>;
+    /// The newest unspent, unexpired verification of this phone and purpose
+    /// (or, with `token_digest`, exactly that one).
+    async fn open_verification(
+        &self,
+        phone: &str,
+        purpose: &str,
+        token_digest: Option<&str>,
+        now: i64,
+    ) -> StoreResult<Option<Verification>>;
+    /// Counts a try; false when the verification has no tries left (or is spent).
+    async fn try_verification(&self, id: i64, max_attempts: i64) -> StoreResult<bool>;
+    /// Spends the verification; false when another request spent it first.
+    async fn spend_verification(&self, id: i64, now: i64) -> StoreResult<bool>;
+
+    // --- password resets
+    /// Records a reset token; older unspent ones of the user die.
+    async fn create_reset(&self, user_id: i64, digest: &str, expires_at: i64, now: i64) -> StoreResult<()>;
+    /// Forgets a reset token whose mail could not be sent.
+    async fn delete_reset(&self, digest: &str) -> StoreResult<()>;
+    /// Spends a live reset token, sets the new password and revokes every session, in one
+    /// transaction; the user id, or None for an unknown, spent or expired token.
+    async fn redeem_reset(&self, digest: &str, password_hash: &str, now: i64) -> StoreResult<Option<i64>>;
+
+    // --- managers
+    async fn create_manager(&self, name: &str, email: &str, phone: &str) -> StoreResult<i64>;
+    async fn set_account_manager(&self, account_id: i64, manager_id: i64) -> StoreResult<()>;
+    async fn account_manager(&self, account_id: i64) -> StoreResult<Option<Manager>>;
+}
+
+/// An email to send.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+}
+
+/// A FlashCall to place: the PIN is the last digits of the calling number.
+#[derive(Clone, serde::Serialize)]
+pub struct FlashCall {
+    pub phone: String,
+    pub pin: String,
+    /// Names the verification (the `token` of the cabinet's flashcall answer).
+    pub token: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for FlashCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlashCall").field("phone", &self.phone).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct DeliveryError(pub String);
+
+/// Sends mail (outbox file, SMTP).
+#[async_trait]
+pub trait Mailer: Send + Sync + 'static {
+    async fn send(&self, mail: &Mail) -> Result<(), DeliveryError>;
+}
+
+/// Places FlashCalls (outbox file, webhook to a telephony provider).
+#[async_trait]
+pub trait Caller: Send + Sync + 'static {
+    async fn call(&self, call: &FlashCall) -> Result<(), DeliveryError>;
+}

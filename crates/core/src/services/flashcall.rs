@@ -1,0 +1,115 @@
+//! FlashCall phone verification: a 4-digit PIN delivered as the caller's number, valid a few
+//! minutes, single use, dead after a few wrong tries, and behind the toll-fraud guard
+//! (country allowlist, per-phone cool-down, per-phone, per-IP and global hourly caps).
+
+use super::Core;
+use crate::error::{Error, Result};
+use crate::ports::FlashCall;
+use crate::secrets::{digest, equal, random_digits, random_token};
+use crate::types::{NewVerification, Phone};
+
+/// PINs from the public flashcall endpoint: good for registration and login by phone.
+pub(crate) const PURPOSE_AUTH: &str = "auth";
+/// PINs sent to a signed-in user's own phone (confirmations).
+pub(crate) const PURPOSE_CONFIRM: &str = "confirm";
+const PIN_LEN: usize = 4;
+
+pub(crate) fn invalid_pin() -> Error {
+    Error::validation("pin", "The pin is invalid.")
+}
+
+fn pin_digest(token_digest: &str, pin: &str) -> String {
+    digest(&format!("{token_digest}:{pin}"))
+}
+
+impl Core {
+    /// Calls `phone` with a PIN for registering or logging in; answers the verification token.
+    pub async fn flashcall(&self, phone: Option<&str>, ip: Option<&str>) -> Result<(Phone, String)> {
+        let phone = Phone::parse("phone", phone.unwrap_or_default())?;
+        let token = self.place_call(&phone, PURPOSE_AUTH, None, ip).await?;
+        Ok((phone, token))
+    }
+
+    /// Calls the signed-in user's own phone.
+    pub async fn flashcall_self(&self, principal: &super::Principal, ip: Option<&str>) -> Result<(Phone, String)> {
+        let raw = principal.user.phone.as_deref().unwrap_or_default();
+        let phone = Phone::parse("phone", raw)?;
+        let token = self.place_call(&phone, PURPOSE_CONFIRM, Some(principal.user.id), ip).await?;
+        Ok((phone, token))
+    }
+
+    async fn place_call(&self, phone: &Phone, purpose: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<String> {
+        let limits = &self.settings.flashcall;
+        if !limits.country_prefixes.iter().any(|p| phone.as_str().starts_with(p.as_str())) {
+            return Err(Error::validation("phone", "Calls to this country are not allowed."));
+        }
+        let now = self.now();
+        let cooldown_key = format!("flashcall:phone:{}", phone.as_str());
+        if !self.store.take_cooldown(&cooldown_key, limits.phone_cooldown, now).await? {
+            return Err(too_many(limits.phone_cooldown));
+        }
+        let hour = now - now.rem_euclid(3600);
+        let retry = (hour + 3600 - now).max(1);
+        let caps = [
+            (format!("flashcall:phone-hour:{}", phone.as_str()), limits.per_phone_hourly),
+            (format!("flashcall:ip-hour:{}", ip.unwrap_or("unknown")), limits.per_ip_hourly),
+            ("flashcall:global-hour".to_string(), limits.global_hourly),
+        ];
+        for (key, limit) in caps {
+            if !self.store.count_hit(&key, hour, limit).await? {
+                tracing::warn!(key = key.split(':').nth(1).unwrap_or_default(), "FlashCall cap reached");
+                return Err(too_many(retry));
+            }
+        }
+        let token = random_token(super::sessions::TOKEN_LEN);
+        let pin = random_digits(PIN_LEN);
+        let token_digest = digest(&token);
+        let id = self
+            .store
+            .create_verification(&NewVerification {
+                phone: phone.as_str().to_owned(),
+                purpose: purpose.to_owned(),
+                user_id,
+                pin_digest: pin_digest(&token_digest, &pin),
+                token_digest,
+                ip: ip.map(str::to_owned),
+                expires_at: now + limits.pin_ttl,
+                created_at: now,
+            })
+            .await?;
+        let call = FlashCall { phone: phone.as_str().to_owned(), pin, token: token.clone(), created_at: now };
+        if let Err(err) = self.caller.call(&call).await {
+            tracing::error!(error = %err, "FlashCall delivery failed");
+            // Leave nothing behind: no PIN that was never called, no cool-down for a call not made.
+            self.store.delete_verification(id).await?;
+            self.store.release_cooldown(&cooldown_key).await?;
+            return Err(Error::Delivery("The call could not be placed.".into()));
+        }
+        Ok(token)
+    }
+
+    /// Checks a PIN for `phone`: counts the try, and spends the verification when it matches.
+    pub(crate) async fn verify_pin(&self, phone: &Phone, purpose: &str, pin: &str, token: Option<&str>) -> Result<()> {
+        let now = self.now();
+        let token_digest = token.filter(|t| !t.is_empty()).map(digest);
+        let verification = self
+            .store
+            .open_verification(phone.as_str(), purpose, token_digest.as_deref(), now)
+            .await?
+            .ok_or_else(invalid_pin)?;
+        if !self.store.try_verification(verification.id, self.settings.flashcall.max_attempts).await? {
+            return Err(invalid_pin());
+        }
+        if !equal(&pin_digest(&verification.token_digest, pin.trim()), &verification.pin_digest) {
+            return Err(invalid_pin());
+        }
+        if !self.store.spend_verification(verification.id, now).await? {
+            return Err(invalid_pin());
+        }
+        Ok(())
+    }
+}
+
+fn too_many(retry_after: i64) -> Error {
+    Error::RateLimited { retry_after: retry_after.max(1) as u64, message: "Too Many Attempts.".into() }
+}

@@ -1,0 +1,135 @@
+//! Logging in (email + password, phone + PIN), registering with a FlashCall PIN,
+//! and changing a known password.
+
+use super::{Core, Origin, Principal, TokenPair};
+use crate::error::{Error, Result};
+use crate::ports::StoreError;
+use crate::types::{AccountChoice, Email, NewPassword, NewUser, Phone, Role, User};
+
+/// What `POST /register` carries, still unvalidated.
+#[derive(Debug, Default)]
+pub struct RegisterInput<'a> {
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub password: Option<&'a str>,
+    pub password_confirmation: Option<&'a str>,
+    pub pin: Option<&'a str>,
+    /// The flashcall answer's token, if the client sends it back.
+    pub token: Option<&'a str>,
+    pub promocode: Option<&'a str>,
+}
+
+fn wrong_password() -> Error {
+    Error::refused(400, "Password not right.")
+}
+
+fn present<'a>(field: &'static str, value: Option<&'a str>) -> Result<&'a str> {
+    value.filter(|v| !v.is_empty()).ok_or_else(|| Error::required(field))
+}
+
+impl Core {
+    /// Email and password. An unknown email takes as long and answers the same as a wrong password.
+    pub async fn login_password(
+        &self,
+        client_id: i64,
+        email: Option<&str>,
+        password: Option<&str>,
+        origin: &Origin,
+    ) -> Result<(User, TokenPair)> {
+        let email = Email::parse("email", email.unwrap_or_default())?;
+        let password = present("password", password)?;
+        let user = self.store.user_by_email(&email.key()).await?;
+        let hash = user.as_ref().map(|u| u.password_hash.as_str());
+        if !self.passwords.verify(password, hash).await? {
+            return Err(wrong_password());
+        }
+        let user = user.ok_or_else(wrong_password)?;
+        let pair = self.issue_session(user.id, client_id, origin).await?;
+        Ok((user, pair))
+    }
+
+    /// Phone and FlashCall PIN. An unknown phone fails exactly like a wrong PIN.
+    pub async fn login_pin(
+        &self,
+        client_id: i64,
+        phone: Option<&str>,
+        pin: Option<&str>,
+        token: Option<&str>,
+        origin: &Origin,
+    ) -> Result<(User, TokenPair)> {
+        let phone = Phone::parse("phone", phone.unwrap_or_default())?;
+        let pin = present("pin", pin)?;
+        self.verify_pin(&phone, super::flashcall::PURPOSE_AUTH, pin, token).await?;
+        let user = self.store.user_by_phone(phone.as_str()).await?.ok_or_else(super::flashcall::invalid_pin)?;
+        let pair = self.issue_session(user.id, client_id, origin).await?;
+        Ok((user, pair))
+    }
+
+    /// Opens a new account whose first user is its `lk_admin`, once the phone's PIN checks out.
+    pub async fn register(&self, client_id: i64, input: RegisterInput<'_>, origin: &Origin) -> Result<(User, TokenPair)> {
+        let email = Email::parse("email", input.email.unwrap_or_default())?;
+        let phone = Phone::parse("phone", input.phone.unwrap_or_default())?;
+        let password = NewPassword::parse(input.password, input.password_confirmation)?;
+        let pin = present("pin", input.pin)?;
+        if self.store.user_by_email(&email.key()).await?.is_some() {
+            return Err(taken("email"));
+        }
+        if self.store.user_by_phone(phone.as_str()).await?.is_some() {
+            return Err(taken("phone"));
+        }
+        self.verify_pin(&phone, super::flashcall::PURPOSE_AUTH, pin, input.token).await?;
+        let hash = self.passwords.hash(password.expose()).await?;
+        let new_user = NewUser {
+            email,
+            phone: Some(phone),
+            password_hash: hash,
+            role: Role::LkAdmin,
+            account: AccountChoice::New {
+                promocode: input.promocode.map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned),
+            },
+            created_at: self.now(),
+        };
+        let (user_id, _) = self.store.create_user(&new_user).await.map_err(conflict)?;
+        let user = self.store.user(user_id).await?.ok_or_else(|| Error::internal("new user vanished"))?;
+        let pair = self.issue_session(user.id, client_id, origin).await?;
+        Ok((user, pair))
+    }
+
+    /// Changes the caller's password (the current one must match): every session of the user
+    /// ends and a new pair is answered.
+    pub async fn update_password(
+        &self,
+        principal: &Principal,
+        client_id: i64,
+        current: Option<&str>,
+        password: Option<&str>,
+        confirmation: Option<&str>,
+        origin: &Origin,
+    ) -> Result<TokenPair> {
+        // The seed names the field "token" in this one message; kept for wire compatibility.
+        let current = current
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| Error::validation("token", "The current_password field is required."))?;
+        let password = NewPassword::parse(password, confirmation)?;
+        if !self.passwords.verify(current, Some(&principal.user.password_hash)).await? {
+            return Err(wrong_password());
+        }
+        let hash = self.passwords.hash(password.expose()).await?;
+        let family = crate::secrets::random_token(super::sessions::TOKEN_LEN);
+        let (pair, session) = self.new_session(principal.user.id, client_id, family, origin);
+        self.store.set_password(principal.user.id, &hash, Some(&session), self.now()).await?;
+        Ok(pair)
+    }
+}
+
+pub(crate) fn taken(field: &'static str) -> Error {
+    Error::validation(field, format!("The {field} has already been taken."))
+}
+
+/// A unique rule broken by a concurrent request is the same answer as the early check.
+pub(crate) fn conflict(err: StoreError) -> Error {
+    match err {
+        StoreError::Conflict(field @ ("email" | "phone")) => taken(field),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,60 @@
+//! The services every dialect shares. `Core` holds the ports and the settings; each file adds
+//! the methods of one concern (sessions, login, registration, FlashCall, resets, API tokens, admin).
+
+mod admin;
+mod api_tokens;
+mod clients;
+mod flashcall;
+mod login;
+mod mail_texts;
+mod reset;
+mod sessions;
+
+pub use admin::{CreatedClient, NewUserCommand};
+pub use api_tokens::{PER_PAGE, TokenPage};
+pub use login::RegisterInput;
+pub use sessions::{Principal, PrincipalKind, TokenPair};
+
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::passwords::Passwords;
+use crate::ports::{Caller, Mailer, Store};
+use crate::settings::Settings;
+use std::sync::Arc;
+
+/// The one core behind every dialect.
+#[derive(Clone)]
+pub struct Core {
+    pub store: Arc<dyn Store>,
+    pub mailer: Arc<dyn Mailer>,
+    pub caller: Arc<dyn Caller>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+    pub passwords: Passwords,
+}
+
+impl Core {
+    pub fn new(
+        store: Arc<dyn Store>,
+        mailer: Arc<dyn Mailer>,
+        caller: Arc<dyn Caller>,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+    ) -> Result<Self> {
+        let passwords = Passwords::new(&settings.passwords)?;
+        Ok(Self { store, mailer, caller, clock, settings: Arc::new(settings), passwords })
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}
+
+/// Where a request came from: recorded with sessions, used by rate limits and mail language.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// Preferred language ("ru" or "en"), from Accept-Language.
+    pub locale: Option<String>,
+}

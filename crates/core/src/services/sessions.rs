@@ -1,0 +1,126 @@
+//! Sessions: issuing token pairs, refresh rotation with reuse detection, bearer checks, logout.
+
+use super::{Core, Origin};
+use crate::error::{Error, Result};
+use crate::secrets::{digest, random_token};
+use crate::types::{NewSession, Rotation, User};
+
+/// Length of every opaque token kordon issues (≈190 bits).
+pub const TOKEN_LEN: usize = 32;
+
+/// An access token and a refresh token with their expiries (Unix seconds).
+#[derive(Debug, Clone)]
+pub struct TokenPair {
+    pub access: String,
+    pub access_expires: i64,
+    pub refresh: String,
+    pub refresh_expires: i64,
+}
+
+/// Who a bearer token speaks for.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub kind: PrincipalKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum PrincipalKind {
+    /// A login session's access token.
+    Session { family_id: String, access_expires: i64, refresh_expires: i64 },
+    /// A personal API token (no expiry).
+    ApiToken { id: i64 },
+}
+
+impl Core {
+    /// A fresh pair for a new login (a new session family).
+    pub async fn issue_session(&self, user_id: i64, client_id: i64, origin: &Origin) -> Result<TokenPair> {
+        let (pair, session) = self.new_session(user_id, client_id, random_token(TOKEN_LEN), origin);
+        self.store.create_session(&session).await?;
+        Ok(pair)
+    }
+
+    pub(crate) fn new_session(
+        &self,
+        user_id: i64,
+        client_id: i64,
+        family_id: String,
+        origin: &Origin,
+    ) -> (TokenPair, NewSession) {
+        let now = self.now();
+        let tokens = &self.settings.tokens;
+        let pair = TokenPair {
+            access: random_token(TOKEN_LEN),
+            access_expires: now + tokens.access_ttl,
+            refresh: random_token(TOKEN_LEN),
+            refresh_expires: now + tokens.refresh_ttl,
+        };
+        let session = NewSession {
+            user_id,
+            client_id,
+            family_id,
+            access_digest: digest(&pair.access),
+            access_expires: pair.access_expires,
+            refresh_digest: digest(&pair.refresh),
+            refresh_expires: pair.refresh_expires,
+            created_at: now,
+            ip: origin.ip.clone(),
+            user_agent: origin.user_agent.clone(),
+        };
+        (pair, session)
+    }
+
+    /// Spends a refresh token for a new pair. A token already spent revokes its whole family
+    /// (RFC 9700 §4.14.2); both that and an unknown token answer the same error.
+    pub async fn refresh(&self, refresh_token: Option<&str>, client_id: i64, origin: &Origin) -> Result<TokenPair> {
+        let token = refresh_token.filter(|t| !t.is_empty()).ok_or_else(|| Error::required("token"))?;
+        // user and family are filled in by the store from the spent session.
+        let (pair, successor) = self.new_session(0, client_id, String::new(), origin);
+        match self.store.rotate_session(&digest(token), client_id, &successor, self.now()).await? {
+            Rotation::Rotated { .. } => Ok(pair),
+            Rotation::Reused => {
+                tracing::warn!(client_id, "a spent refresh token was presented again: its session family is revoked");
+                Err(invalid_token())
+            }
+            Rotation::Invalid => Err(invalid_token()),
+        }
+    }
+
+    /// The user a bearer token (session access token or API token) stands for.
+    pub async fn authenticate(&self, bearer: Option<&str>) -> Result<Principal> {
+        let token = bearer.filter(|t| !t.is_empty() && t.len() <= 512).ok_or(Error::Unauthenticated)?;
+        let key = digest(token);
+        let now = self.now();
+        let (user_id, kind) = if let Some(s) = self.store.session_by_access(&key, now).await? {
+            let kind = PrincipalKind::Session {
+                family_id: s.family_id,
+                access_expires: s.access_expires,
+                refresh_expires: s.refresh_expires,
+            };
+            (s.user_id, kind)
+        } else if let Some(t) = self.store.api_token_by_digest(&key).await? {
+            if t.last_used.is_none_or(|at| at <= now - 60) {
+                self.store.touch_api_token(t.id, now).await?;
+            }
+            (t.user_id, PrincipalKind::ApiToken { id: t.id })
+        } else {
+            return Err(Error::Unauthenticated);
+        };
+        let user = self.store.user(user_id).await?.ok_or(Error::Unauthenticated)?;
+        Ok(Principal { user, kind })
+    }
+
+    /// Ends the session that `token` (an access or refresh token of the caller's) belongs to.
+    pub async fn logout(&self, principal: &Principal, token: Option<&str>) -> Result<()> {
+        let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::required("token"))?;
+        let now = self.now();
+        match self.store.family_of_token(&digest(token), principal.user.id, now).await? {
+            Some(family) => Ok(self.store.revoke_family(&family, now).await?),
+            None => Err(Error::validation("token", "Not logout user.")),
+        }
+    }
+}
+
+fn invalid_token() -> Error {
+    Error::validation("token", "The token is invalid.")
+}

@@ -1,0 +1,120 @@
+//! The core's settings: token lifetimes, FlashCall limits, reset and password rules.
+//! Defaults here are the documented defaults; the binary layers TOML and env over them.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub tokens: TokenSettings,
+    pub flashcall: FlashcallLimits,
+    pub reset: ResetSettings,
+    pub passwords: PasswordSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TokenSettings {
+    /// Access token lifetime, seconds.
+    pub access_ttl: i64,
+    /// Refresh token lifetime, seconds.
+    pub refresh_ttl: i64,
+}
+
+impl Default for TokenSettings {
+    fn default() -> Self {
+        Self { access_ttl: 3600, refresh_ttl: 86400 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FlashcallLimits {
+    /// How long a PIN is valid, seconds.
+    pub pin_ttl: i64,
+    /// Wrong PINs after which a verification is dead.
+    pub max_attempts: i64,
+    /// At most one call per phone in this many seconds.
+    pub phone_cooldown: i64,
+    /// Calls per phone per hour.
+    pub per_phone_hourly: i64,
+    /// Calls per client IP per hour.
+    pub per_ip_hourly: i64,
+    /// Calls per hour in all (the toll-fraud ceiling).
+    pub global_hourly: i64,
+    /// Country prefixes (digits) a call may go to.
+    pub country_prefixes: Vec<String>,
+}
+
+impl Default for FlashcallLimits {
+    fn default() -> Self {
+        Self {
+            pin_ttl: 300,
+            max_attempts: 3,
+            phone_cooldown: 60,
+            per_phone_hourly: 5,
+            per_ip_hourly: 20,
+            global_hourly: 1000,
+            country_prefixes: vec!["7".into()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResetSettings {
+    /// Reset token lifetime, seconds.
+    pub ttl: i64,
+    /// URL prefixes a reset link may start with, for every client; empty: any http(s) URL.
+    pub url_prefixes: Vec<String>,
+    /// Per-client URL prefixes (client id → prefixes); a client listed here uses only its own.
+    pub client_url_prefixes: BTreeMap<String, Vec<String>>,
+    /// Seed compatibility: answer an unknown email with 500 "User not found." as the seed does.
+    pub reveal_unknown_email: bool,
+    /// Language of the mail when the request has no Accept-Language: "ru" or "en".
+    pub default_locale: String,
+}
+
+impl Default for ResetSettings {
+    fn default() -> Self {
+        Self {
+            ttl: 3600,
+            url_prefixes: Vec::new(),
+            client_url_prefixes: BTreeMap::new(),
+            reveal_unknown_email: false,
+            default_locale: "ru".into(),
+        }
+    }
+}
+
+impl ResetSettings {
+    /// Is some URL prefix rule in force for this client?
+    pub fn restricted(&self, client_id: i64) -> Option<&[String]> {
+        if let Some(own) = self.client_url_prefixes.get(&client_id.to_string()) {
+            return Some(own);
+        }
+        (!self.url_prefixes.is_empty()).then_some(self.url_prefixes.as_slice())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasswordSettings {
+    /// argon2id memory, KiB (at least 19456).
+    pub memory_kib: u32,
+    /// argon2id iterations (at least 2).
+    pub iterations: u32,
+    /// argon2id lanes (at least 1).
+    pub parallelism: u32,
+    /// Hashes running at once; 0 = one per core.
+    pub workers: usize,
+    /// Hash requests allowed to wait for a worker; past this the server answers 503.
+    pub queue: usize,
+}
+
+impl Default for PasswordSettings {
+    fn default() -> Self {
+        Self { memory_kib: 19456, iterations: 2, parallelism: 1, workers: 0, queue: 64 }
+    }
+}

@@ -1,0 +1,275 @@
+//! Validated input types (parsed once at the edge) and the records the store hands back.
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+
+/// An email address, trimmed; compared and looked up in lower case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(Error::required(field));
+        }
+        if raw.len() > 254 || !email_address::EmailAddress::is_valid(raw) {
+            return Err(Error::validation(
+                field,
+                format!("The {field} must be a valid email address."),
+            ));
+        }
+        Ok(Self(raw.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The lookup key: unique case-insensitively.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+/// A phone number kept as digits with its country code (`79993332210`).
+/// Russian forms `+7 (999) 333-22-10` and `8 999 333 22 10` normalize to the same digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(Error::required(field));
+        }
+        let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
+        let invalid = || Error::validation(field, format!("The {field} format is invalid."));
+        if !raw.chars().all(allowed) || raw.matches('+').count() > 1 {
+            return Err(invalid());
+        }
+        let mut digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        if !raw.starts_with('+') && digits.len() == 11 && digits.starts_with('8') {
+            digits.replace_range(0..1, "7");
+        }
+        if !(10..=15).contains(&digits.len()) || digits.starts_with('0') {
+            return Err(invalid());
+        }
+        Ok(Self(digits))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password that passed the policy: 8 to 128 characters, not among the most common ones.
+#[derive(Clone)]
+pub struct NewPassword(String);
+
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+impl NewPassword {
+    pub const MIN: usize = 8;
+    pub const MAX: usize = 128;
+
+    /// Checks `password` and its confirmation the way Laravel words it.
+    pub fn parse(password: Option<&str>, confirmation: Option<&str>) -> Result<Self> {
+        let password = password.unwrap_or_default();
+        if password.is_empty() {
+            return Err(Error::required("password"));
+        }
+        let length = password.chars().count();
+        if length < Self::MIN {
+            return Err(Error::validation(
+                "password",
+                format!("The password must be at least {} characters.", Self::MIN),
+            ));
+        }
+        if length > Self::MAX {
+            return Err(Error::validation(
+                "password",
+                format!("The password must not be greater than {} characters.", Self::MAX),
+            ));
+        }
+        if confirmation != Some(password) {
+            return Err(Error::validation("password", "The password confirmation does not match."));
+        }
+        let lower = password.to_lowercase();
+        if COMMON_PASSWORDS.lines().any(|common| common == lower) {
+            return Err(Error::validation(
+                "password",
+                "The given password is too common. Please choose a different password.",
+            ));
+        }
+        Ok(Self(password.to_string()))
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+/// The cabinet roles (the PBX roles map onto these later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    LkAdmin,
+    LkUser,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::LkAdmin => "lk_admin",
+            Role::LkUser => "lk_user",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "lk_admin" => Some(Role::LkAdmin),
+            "lk_user" => Some(Role::LkUser),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub account_id: i64,
+    pub email: String,
+    pub phone: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub middle_name: Option<String>,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub password_hash: String,
+    pub role: Role,
+    pub account: AccountChoice,
+    pub created_at: i64,
+}
+
+/// Which account (contract / PBX domain) a new user joins.
+#[derive(Debug, Clone)]
+pub enum AccountChoice {
+    /// Open a new account with this user (registration); the promocode is kept with it.
+    New { promocode: Option<String> },
+    /// The account of this PBX domain, created on first use.
+    Domain(String),
+}
+
+/// An application that calls kordon (the cabinet front-end is client 10553).
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub id: i64,
+    pub name: String,
+    pub grants: Vec<String>,
+    pub owner_user_id: Option<i64>,
+}
+
+impl Client {
+    pub fn allows(&self, grant: &str) -> bool {
+        self.grants.iter().any(|g| g == grant)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewClient {
+    pub id: Option<i64>,
+    pub name: String,
+    pub secret_hash: String,
+    pub grants: Vec<String>,
+    pub owner_user_id: Option<i64>,
+    pub created_at: i64,
+}
+
+/// One issued token pair (or a rotation's successor), as the store records it.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub user_id: i64,
+    pub client_id: i64,
+    pub family_id: String,
+    pub access_digest: String,
+    pub access_expires: i64,
+    pub refresh_digest: String,
+    pub refresh_expires: i64,
+    pub created_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A live session found by its access-token digest.
+#[derive(Debug, Clone)]
+pub struct SessionAuth {
+    pub session_id: i64,
+    pub family_id: String,
+    pub user_id: i64,
+    pub client_id: i64,
+    pub access_expires: i64,
+    pub refresh_expires: i64,
+}
+
+/// What presenting a refresh token did.
+#[derive(Debug, Clone)]
+pub enum Rotation {
+    /// The token was live; it is now spent and `successor` stands in its place.
+    Rotated { user_id: i64 },
+    /// The token had already been rotated: the whole family is now revoked.
+    Reused,
+    /// Unknown, expired, revoked or another client's.
+    Invalid,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiTokenAuth {
+    pub id: i64,
+    pub user_id: i64,
+    pub last_used: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiTokenRow {
+    pub id: i64,
+    pub prefix: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewVerification {
+    pub phone: String,
+    pub purpose: String,
+    pub user_id: Option<i64>,
+    pub token_digest: String,
+    pub pin_digest: String,
+    pub ip: Option<String>,
+    pub expires_at: i64,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub id: i64,
+    pub phone: String,
+    pub purpose: String,
+    pub token_digest: String,
+    pub pin_digest: String,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Manager {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}

@@ -1,0 +1,114 @@
+//! The cabinet's extractors: a JSON body whose every failure answers in the cabinet's shape,
+//! the `Client` header, and the bearer token.
+
+use super::error::CabinetError;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use kordon_core::{Error, Principal};
+use serde::de::DeserializeOwned;
+
+/// A JSON body. An empty body reads as `{}` (so missing fields get "field is required"); bad JSON
+/// is a plain 400, a wrong type a validation error naming the field, an oversized body 413.
+pub struct Body<T>(pub T);
+
+impl<S, T> FromRequest<S> for Body<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = CabinetError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            let status = rejection.status();
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                CabinetError::plain(status, "The request body is too large.")
+            } else {
+                CabinetError::plain(StatusCode::BAD_REQUEST, "The request body could not be read.")
+            }
+        })?;
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+        let value: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|_| CabinetError::plain(StatusCode::BAD_REQUEST, "The request body is not valid JSON."))?;
+        if !value.is_object() {
+            return Err(CabinetError::plain(StatusCode::BAD_REQUEST, "The request body must be a JSON object."));
+        }
+        serde_path_to_error::deserialize(value).map(Body).map_err(|err| {
+            let field = field_name(&err.path().to_string());
+            CabinetError(Error::validation(field, format!("The {field} must be a string.")))
+        })
+    }
+}
+
+/// The field a deserialization error points at, among the fields the cabinet reads.
+fn field_name(path: &str) -> &'static str {
+    const KNOWN: &[&str] = &[
+        "email", "phone", "password", "password_confirmation", "current_password", "pin", "token",
+        "promocode", "url",
+    ];
+    KNOWN.iter().find(|k| **k == path).copied().unwrap_or("body")
+}
+
+/// The `Client` header: an existing client allowed to use the cabinet.
+pub struct CabinetClient(pub i64);
+
+impl<S> FromRequestParts<S> for CabinetClient
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = CabinetError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let raw = parts.headers.get("client").and_then(|v| v.to_str().ok());
+        let client = state.core.client_for(raw, "cabinet").await?;
+        Ok(Self(client.id))
+    }
+}
+
+/// A signed-in caller: the bearer token (a session access token or an API token) and whom it names.
+pub struct Bearer {
+    pub token: String,
+    pub principal: Principal,
+}
+
+impl<S> FromRequestParts<S> for Bearer
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = CabinetError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .ok_or(CabinetError(Error::Unauthenticated))?;
+        let principal = state.core.authenticate(Some(token)).await?;
+        Ok(Self { token: token.to_owned(), principal })
+    }
+}
+
+/// Deserializes a string, or a number as its decimal text (clients send phones and PINs both ways).
+pub fn lenient_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        S(String),
+        N(serde_json::Number),
+    }
+    Ok(Option::<Text>::deserialize(d)?.map(|t| match t {
+        Text::S(s) => s,
+        Text::N(n) => n.to_string(),
+    }))
+}
+
+use serde::Deserialize as _;

@@ -1,0 +1,55 @@
+//! Layers and fallbacks shared by every dialect: one log line per request, JSON for unknown
+//! routes and methods, and a JSON 500 instead of a dropped connection when a handler panics.
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// The cabinet's plain error shape `{"message":…,"code":…}`, the default for routes no dialect owns.
+pub(crate) fn plain_error(status: StatusCode, message: &str) -> Response {
+    let body = serde_json::json!({ "message": message, "code": status.as_u16() });
+    (status, axum::Json(body)).into_response()
+}
+
+pub(crate) async fn not_found() -> Response {
+    plain_error(StatusCode::NOT_FOUND, "Not Found.")
+}
+
+pub(crate) async fn method_not_allowed() -> Response {
+    plain_error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed.")
+}
+
+pub(crate) fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("a request handler panicked");
+    plain_error(StatusCode::INTERNAL_SERVER_ERROR, "Server Error")
+}
+
+/// One line per request: method, path (never the query, which may carry tokens), status,
+/// latency and client address. Bodies and headers are never logged.
+pub(crate) async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    let mut response = next.run(request).await;
+    let status = response.status().as_u16();
+    tracing::info!(
+        target: "kordon::request",
+        %method,
+        path,
+        status,
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        client,
+    );
+    // Tokens travel in these answers: no cache may keep them.
+    response.headers_mut().entry(header::CACHE_CONTROL).or_insert(header::HeaderValue::from_static("no-store"));
+    response
+}

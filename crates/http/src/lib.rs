@@ -1,0 +1,43 @@
+//! kordon's HTTP edge: one module per API dialect over the shared core, and the layers every
+//! request passes (request log, body limit, panic guard, JSON 404/405).
+
+pub mod cabinet;
+mod edge;
+mod health;
+pub mod origin;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use kordon_core::Core;
+use std::sync::Arc;
+
+/// Request bodies larger than this are refused with 413 before they are parsed.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+    pub web: Arc<WebSettings>,
+}
+
+/// Edge-only settings.
+#[derive(Debug, Clone, Default)]
+pub struct WebSettings {
+    /// The public base URL (`https://auth.example.com`) used in links such as pagination;
+    /// without it the request's Host header is used over http.
+    pub public_url: Option<String>,
+}
+
+/// The whole router: every dialect, health checks, and the shared layers.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::routes())
+        .nest("/api/v1", cabinet::routes())
+        .fallback(edge::not_found)
+        .method_not_allowed_fallback(edge::method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(edge::log_request))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(edge::panic_response))
+        .with_state(state)
+}

@@ -1,0 +1,91 @@
+//! Wiring: configuration in, a running HTTP server out. `Application::build` binds (port 0 works,
+//! and `port()` tells which one), so tests boot exactly what `kordon serve` runs.
+
+use crate::config::{CallProvider, Config, MailProvider};
+use kordon_core::ports::{Caller, Mailer};
+use kordon_core::{Clock, Core, SystemClock};
+use kordon_delivery::{OutboxCaller, OutboxMailer, SmtpMailer, WebhookCaller};
+use kordon_http::{AppState, WebSettings};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    address: SocketAddr,
+    core: Core,
+}
+
+/// Opens the store (migrating it) and the deliveries, and builds the core. `admin` uses this too.
+pub async fn open_core(config: &Config, clock: Arc<dyn Clock>) -> Result<Core, String> {
+    let store = kordon_store::open(Some(config.server.database_url.as_str()), &config.server.data_dir)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let mailer: Arc<dyn Mailer> = match config.mail.provider {
+        MailProvider::Outbox => Arc::new(OutboxMailer::new(config.outbox_dir())),
+        MailProvider::Smtp => Arc::new(SmtpMailer::new(&config.mail.smtp).map_err(|e| format!("mail: {e}"))?),
+    };
+    let caller: Arc<dyn Caller> = match config.call.provider {
+        CallProvider::Outbox => Arc::new(OutboxCaller::new(config.outbox_dir())),
+        CallProvider::Webhook => {
+            Arc::new(WebhookCaller::new(&config.call.webhook).map_err(|e| format!("flashcall webhook: {e}"))?)
+        }
+    };
+    Core::new(store, mailer, caller, clock, config.core_settings()).map_err(|e| e.to_string())
+}
+
+impl Application {
+    pub async fn build(config: &Config) -> Result<Self, String> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Application::build`], with a given clock (tests move a manual one).
+    pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, String> {
+        warn_about_open_settings(config);
+        let core = open_core(config, clock).await?;
+        let web = WebSettings {
+            public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()),
+        };
+        let router = kordon_http::router(AppState { core: core.clone(), web: Arc::new(web) });
+        let listener = TcpListener::bind(&config.server.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", config.server.listen))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        Ok(Self { listener, router, address, core })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// The core this application serves (tests reach the store through it).
+    pub fn core(&self) -> &Core {
+        &self.core
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+    }
+}
+
+fn warn_about_open_settings(config: &Config) {
+    if config.reset.url_prefixes.is_empty() {
+        tracing::warn!(
+            "reset.url_prefixes is empty: restore-token will mail links to any http(s) URL a caller names; \
+             set it (or reset.client_url_prefixes) to your cabinet's reset page"
+        );
+    }
+    if config.mail.provider == MailProvider::Outbox || config.call.provider == CallProvider::Outbox {
+        tracing::warn!(
+            outbox = %config.outbox_dir().display(),
+            "mail or FlashCall goes to the dev outbox files, not to real people"
+        );
+    }
+}

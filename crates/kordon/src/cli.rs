@@ -1,0 +1,138 @@
+//! The command line: `serve`, `migrate` and `admin …`, each taking the same store options.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "kordon", version, about = "One identity and access server for telephony platforms")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives; every command takes these.
+#[derive(Debug, Clone, Args, Default)]
+pub struct StoreArgs {
+    /// Folder of the embedded SQLite database and the dev outbox [default: ./kordon-data]
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// postgres://… to use PostgreSQL instead of the embedded SQLite
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// TOML configuration file (also KORDON_CONFIG)
+    #[arg(long, global = true, env = "KORDON_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (migrates the database first)
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long)]
+        listen: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Apply pending database migrations and exit
+    Migrate {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Operator commands; each prints one JSON object
+    Admin {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Applications (OAuth clients)
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+    /// Users
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Account managers
+    Manager {
+        #[command(subcommand)]
+        command: ManagerCommand,
+    },
+    /// Accounts (contracts)
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Register an application; its secret is shown once
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Numeric client id [default: the next free one]
+        #[arg(long)]
+        id: Option<i64>,
+        /// A grant the client may use (cabinet, password, client_credentials, refresh_token, pbx, …)
+        #[arg(long = "grant")]
+        grants: Vec<String>,
+        /// The user the application acts for
+        #[arg(long)]
+        owner_email: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long, default_value = "lk_admin", value_parser = ["lk_admin", "lk_user"])]
+        role: String,
+        /// Join this PBX domain's account (created on first use); without it, a new account
+        #[arg(long)]
+        domain: Option<String>,
+    },
+    /// Show a user
+    Show {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ManagerCommand {
+    /// Create a manager (the contact `GET /api/v1/manager` answers)
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        phone: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Assign a manager to an account
+    SetManager {
+        #[arg(long)]
+        account: i64,
+        #[arg(long)]
+        manager: i64,
+    },
+}

@@ -1,0 +1,180 @@
+//! Configuration: defaults → optional TOML file (`--config` / `KORDON_CONFIG`) →
+//! `KORDON_SECTION__KEY` environment variables → command-line flags. Loaded once in `main`.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use kordon_core::settings::{FlashcallLimits, PasswordSettings, ResetSettings, Settings, TokenSettings};
+use kordon_delivery::{SmtpSettings, WebhookSettings};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub log: LogConfig,
+    pub mail: MailConfig,
+    pub call: CallConfig,
+    pub tokens: TokenSettings,
+    pub flashcall: FlashcallLimits,
+    pub reset: ResetSettings,
+    pub passwords: PasswordSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub listen: String,
+    /// Folder of the embedded database and the dev outbox.
+    pub data_dir: PathBuf,
+    /// `postgres://…` for the scale-out store; empty: SQLite at `DATA_DIR/kordon.db`.
+    pub database_url: String,
+    /// Public base URL used in links the API answers (pagination); empty: from the Host header.
+    pub public_url: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./kordon-data"),
+            database_url: String::new(),
+            public_url: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// tracing filter (`info`, `kordon=debug,sqlx=warn`, …); `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { filter: "info,sqlx=warn".into() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailProvider {
+    #[default]
+    Outbox,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// `outbox` (append to `DATA_DIR/outbox/mail.jsonl`) or `smtp`.
+    pub provider: MailProvider,
+    pub smtp: SmtpSettings,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CallProvider {
+    #[default]
+    Outbox,
+    Webhook,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CallConfig {
+    /// `outbox` (append to `DATA_DIR/outbox/flashcalls.jsonl`) or `webhook`.
+    pub provider: CallProvider,
+    pub webhook: WebhookSettings,
+}
+
+/// Environment variables that are not configuration keys but are still kordon's.
+const OTHER_VARIABLES: &[&str] = &["KORDON_CONFIG", "KORDON_TEST_DATABASE_URL"];
+
+impl Config {
+    /// Layers defaults, the TOML file, the environment and `overrides` (flag values, dotted keys).
+    pub fn load(file: Option<&Path>, overrides: &[(&str, String)]) -> Result<Self, String> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(format!("config file {} does not exist", file.display()));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment = figment.merge(Env::prefixed("KORDON_").split("__").filter(|k| {
+            !OTHER_VARIABLES.iter().any(|o| o.trim_start_matches("KORDON_").eq_ignore_ascii_case(k.as_str()))
+        }));
+        for (key, value) in overrides {
+            figment = figment.merge((*key, value.as_str()));
+        }
+        figment.extract().map_err(|e| format!("configuration: {e}"))
+    }
+
+    /// The core's part of the configuration.
+    pub fn core_settings(&self) -> Settings {
+        Settings {
+            tokens: self.tokens.clone(),
+            flashcall: self.flashcall.clone(),
+            reset: self.reset.clone(),
+            passwords: self.passwords.clone(),
+        }
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.server.data_dir.join("outbox")
+    }
+
+    /// `KORDON_*` variables in `env` that name no configuration key.
+    pub fn unknown_variables(env: impl Iterator<Item = (String, String)>) -> Vec<String> {
+        let mut known = BTreeSet::new();
+        if let Ok(value) = serde_json::to_value(Config::default()) {
+            collect_keys("KORDON", &value, &mut known);
+        }
+        env.map(|(k, _)| k)
+            .filter(|k| k.starts_with("KORDON_"))
+            .filter(|k| !OTHER_VARIABLES.contains(&k.as_str()))
+            .filter(|k| {
+                let upper = k.to_ascii_uppercase();
+                // Map-valued keys (reset.client_url_prefixes) take any sub-key.
+                !known.iter().any(|key| upper == *key || upper.starts_with(&format!("{key}__")))
+            })
+            .collect()
+    }
+}
+
+fn collect_keys(prefix: &str, value: &serde_json::Value, out: &mut BTreeSet<String>) {
+    if let serde_json::Value::Object(map) = value {
+        for (key, inner) in map {
+            let name = format!("{prefix}{}{}", if prefix == "KORDON" { "_" } else { "__" }, key.to_ascii_uppercase());
+            if inner.is_object() && !inner.as_object().is_some_and(|m| m.is_empty()) {
+                collect_keys(&name, inner, out);
+            } else {
+                out.insert(name);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_variables_are_found_and_known_ones_are_not() {
+        let env = [
+            ("KORDON_SERVER__LISTEN", "x"),
+            ("KORDON_FLASHCALL__PIN_TTL", "x"),
+            ("KORDON_MAIL__SMTP__HOST", "x"),
+            ("KORDON_RESET__CLIENT_URL_PREFIXES__10553", "x"),
+            ("KORDON_CONFIG", "x"),
+            ("KORDON_SERVER__LISTNE", "x"),
+            ("KORDON_NOPE", "x"),
+            ("PATH", "x"),
+        ];
+        let unknown = Config::unknown_variables(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        assert_eq!(unknown, vec!["KORDON_SERVER__LISTNE".to_string(), "KORDON_NOPE".to_string()]);
+    }
+}

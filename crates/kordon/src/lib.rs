@@ -1,0 +1,7 @@
+//! kordon, the binary's library half: configuration, wiring of store, delivery and HTTP into an
+//! [`app::Application`], and the operator commands. Tests boot the same `Application`.
+
+pub mod admin;
+pub mod app;
+pub mod cli;
+pub mod config;

@@ -1,0 +1,261 @@
+//! Seed 000 end to end: flashcall → register → login (both ways) → authuser → refresh → logout,
+//! with every documented error, on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{PASSWORD, TestApp, redact};
+use serde_json::json;
+
+const SECRET_KEYS: &[&str] = &["token", "refresh_token", "token_expire", "refresh_token_expire"];
+
+async fn register_answers_the_seed_body(app: TestApp) {
+    let body = app.register("User@Mail.ru", "+7 (999) 333-22-10").await;
+    insta::assert_json_snapshot!("register", redact(body.clone(), SECRET_KEYS));
+    let now = kordon_core::Clock::now(&app.clock);
+    assert_eq!(body["token_expire"], now + 3600);
+    assert_eq!(body["refresh_token_expire"], now + 86400);
+    for key in ["token", "refresh_token"] {
+        let t = body[key].as_str().expect("token");
+        assert_eq!(t.len(), 32);
+        assert!(t.chars().all(|c| c.is_ascii_alphanumeric()));
+    }
+}
+both!(register_answers_the_seed_body);
+
+async fn login_by_email_and_by_phone(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let (status, body) = app.post("/api/v1/login", json!({ "email": "USER@mail.ru", "password": PASSWORD })).await;
+    assert_eq!(status, 200, "{body}");
+    insta::assert_json_snapshot!("login", redact(body, SECRET_KEYS));
+
+    app.clock.advance(61); // one call per phone per minute
+    let (token, pin) = app.flashcall("89993332210").await;
+    let (status, body) = app.post("/api/v1/login", json!({ "phone": "79993332210", "pin": pin, "token": token })).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["email"], "user@mail.ru");
+    // Single use: the same PIN again fails.
+    let (status, body) = app.post("/api/v1/login", json!({ "phone": "79993332210", "pin": pin })).await;
+    assert_eq!((status, body), (400, json!({"message":{"message":"The pin is invalid.","field":"pin"},"code":400})));
+}
+both!(login_by_email_and_by_phone);
+
+async fn login_failures_look_alike(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let wrong = json!({ "message": "Password not right.", "code": 400 });
+    let (s1, b1) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": "not-the-password" })).await;
+    let (s2, b2) = app.post("/api/v1/login", json!({ "email": "nobody@mail.ru", "password": "not-the-password" })).await;
+    assert_eq!((s1, &b1), (400, &wrong));
+    assert_eq!((s2, &b2), (400, &wrong));
+    let (s, b) = app.post("/api/v1/login", json!({ "password": PASSWORD })).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The email field is required.","field":"email"},"code":400})));
+    let (s, b) = app.post("/api/v1/login", json!({ "email": "user@mail.ru" })).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The password field is required.","field":"password"},"code":400})));
+    let (s, b) = app.post("/api/v1/login", json!({ "email": "not-an-email", "password": "x" })).await;
+    assert_eq!(
+        (s, b),
+        (400, json!({"message":{"message":"The email must be a valid email address.","field":"email"},"code":400}))
+    );
+    // An unknown phone fails exactly like a wrong PIN.
+    let (_, pin) = app.flashcall("79990000000").await;
+    let (s, b) = app.post("/api/v1/login", json!({ "phone": "79990000000", "pin": pin })).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The pin is invalid.","field":"pin"},"code":400})));
+}
+both!(login_failures_look_alike);
+
+async fn register_validates_every_field(app: TestApp) {
+    let ok = json!({ "email": "a@b.ru", "phone": "79991112233", "password": PASSWORD,
+                     "password_confirmation": PASSWORD, "pin": "0000" });
+    let cases = [
+        ("email", json!(null), "The email field is required."),
+        ("email", json!("nope"), "The email must be a valid email address."),
+        ("phone", json!(null), "The phone field is required."),
+        ("phone", json!("12ab"), "The phone format is invalid."),
+        ("password", json!(null), "The password field is required."),
+        ("password", json!("short"), "The password must be at least 8 characters."),
+        ("password", json!("x".repeat(129)), "The password must not be greater than 128 characters."),
+        ("password", json!("password"), "The password confirmation does not match."),
+        ("pin", json!(null), "The pin field is required."),
+        ("pin", json!("9999"), "The pin is invalid."),
+    ];
+    for (field, value, message) in cases {
+        let mut body = ok.clone();
+        body[field] = value;
+        let (s, b) = app.post("/api/v1/register", body).await;
+        assert_eq!((s, b), (400, json!({"message":{"message":message,"field":field},"code":400})), "{field}");
+    }
+    // A common password is refused even when confirmed.
+    let mut body = ok.clone();
+    body["password"] = json!("password");
+    body["password_confirmation"] = json!("password");
+    let (s, b) = app.post("/api/v1/register", body).await;
+    assert_eq!(s, 400);
+    assert_eq!(b["message"]["field"], "password");
+    // Email and phone are unique (email case-insensitively, phone in any written form).
+    app.register("taken@mail.ru", "79995554433").await;
+    let (_, pin) = app.flashcall("79990001122").await;
+    let mut body = ok.clone();
+    body["email"] = json!("TAKEN@mail.ru");
+    body["phone"] = json!("79990001122");
+    body["pin"] = json!(pin);
+    let (s, b) = app.post("/api/v1/register", body.clone()).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The email has already been taken.","field":"email"},"code":400})));
+    body["email"] = json!("fresh@mail.ru");
+    body["phone"] = json!("8 999 555 44 33");
+    let (s, b) = app.post("/api/v1/register", body).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The phone has already been taken.","field":"phone"},"code":400})));
+}
+both!(register_validates_every_field);
+
+async fn authuser_echoes_the_token(app: TestApp) {
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let token = reg["token"].as_str().expect("token");
+    let (s, b) = app.get_auth("/api/v1/authuser", token).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["token"], token);
+    assert_eq!(b["token_expire"], reg["token_expire"]);
+    assert_eq!(b["refresh_token"], json!(null));
+    assert_eq!(b["refresh_token_expire"], reg["refresh_token_expire"]);
+    assert_eq!(b["user"], reg["user"]);
+    let unauth = json!({ "message": "Unauthenticated.", "code": 401 });
+    let (s, b) = app.call("GET", "/api/v1/authuser", None, None).await;
+    assert_eq!((s, &b), (401, &unauth));
+    let (s, b) = app.get_auth("/api/v1/authuser", "not-a-token").await;
+    assert_eq!((s, &b), (401, &unauth));
+    // A refresh token is not an access token.
+    let (s, _) = app.get_auth("/api/v1/authuser", reg["refresh_token"].as_str().expect("refresh")).await;
+    assert_eq!(s, 401);
+    // The access token dies after an hour.
+    app.clock.advance(3601);
+    let (s, b) = app.get_auth("/api/v1/authuser", token).await;
+    assert_eq!((s, &b), (401, &unauth));
+}
+both!(authuser_echoes_the_token);
+
+async fn refresh_rotates_and_detects_reuse(app: TestApp) {
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let first = reg["refresh_token"].as_str().expect("refresh").to_string();
+    let (s, b) = app.post("/api/v1/refresh", json!({ "token": first })).await;
+    assert_eq!(s, 200, "{b}");
+    insta::assert_json_snapshot!("refresh", redact(b.clone(), SECRET_KEYS));
+    let second = b["refresh_token"].as_str().expect("refresh").to_string();
+    let access = b["token"].as_str().expect("access").to_string();
+    // The old access token died with the rotation; the new one works.
+    let (s, _) = app.get_auth("/api/v1/authuser", reg["token"].as_str().expect("t")).await;
+    assert_eq!(s, 401);
+    assert_eq!(app.get_auth("/api/v1/authuser", &access).await.0, 200);
+    // Presenting the spent token again revokes the whole family, successor included.
+    let invalid = json!({"message":{"message":"The token is invalid.","field":"token"},"code":400});
+    let (s, b) = app.post("/api/v1/refresh", json!({ "token": first })).await;
+    assert_eq!((s, b), (400, invalid.clone()));
+    assert_eq!(app.get_auth("/api/v1/authuser", &access).await.0, 401);
+    let (s, b) = app.post("/api/v1/refresh", json!({ "token": second })).await;
+    assert_eq!((s, b), (400, invalid.clone()));
+    // Missing and unknown tokens.
+    let (s, b) = app.post("/api/v1/refresh", json!({})).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The token field is required.","field":"token"},"code":400})));
+    let (s, b) = app.post("/api/v1/refresh", json!({ "token": "cwECB6MhbtLHAz" })).await;
+    assert_eq!((s, b), (400, invalid));
+}
+both!(refresh_rotates_and_detects_reuse);
+
+async fn refresh_expires_on_the_clock(app: TestApp) {
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    app.clock.advance(86401);
+    let (s, _) = app.post("/api/v1/refresh", json!({ "token": reg["refresh_token"] })).await;
+    assert_eq!(s, 400);
+}
+both!(refresh_expires_on_the_clock);
+
+async fn concurrent_refreshes_rotate_once(app: TestApp) {
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let token = reg["refresh_token"].as_str().expect("refresh").to_string();
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let app = app.clone();
+            let token = token.clone();
+            tokio::spawn(async move { app.post("/api/v1/refresh", json!({ "token": token })).await.0 })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.expect("join") == 200 {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 1, "exactly one of 16 concurrent refreshes may succeed");
+}
+both!(concurrent_refreshes_rotate_once);
+
+async fn logout_ends_only_that_session(app: TestApp) {
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let token = reg["token"].as_str().expect("t").to_string();
+    let (_, second) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await;
+    let other = second["token"].as_str().expect("t").to_string();
+    let (s, b) = app.post_auth("/api/v1/logout", json!({ "token": "EALnt6y9rKsUeW" }), &token).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"Not logout user.","field":"token"},"code":400})));
+    let (s, b) = app.post_auth("/api/v1/logout", json!({}), &token).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The token field is required.","field":"token"},"code":400})));
+    // Another user's token is not the caller's to end.
+    let stranger = app.signed_in("other@mail.ru", "79990009988").await;
+    let (s, _) = app.post_auth("/api/v1/logout", json!({ "token": stranger }), &token).await;
+    assert_eq!(s, 400);
+    assert_eq!(app.get_auth("/api/v1/authuser", &stranger).await.0, 200);
+    // Logging out by the refresh token ends the session of both tokens.
+    let (s, b) = app.post_auth("/api/v1/logout", json!({ "token": reg["refresh_token"] }), &token).await;
+    assert_eq!((s, b), (200, json!({ "success": true })));
+    assert_eq!(app.get_auth("/api/v1/authuser", &token).await.0, 401);
+    assert_eq!(app.post("/api/v1/refresh", json!({ "token": reg["refresh_token"] })).await.0, 400);
+    assert_eq!(app.get_auth("/api/v1/authuser", &other).await.0, 200);
+    let (s, _) = app.post("/api/v1/logout", json!({ "token": other })).await;
+    assert_eq!(s, 401, "logout needs a bearer");
+}
+both!(logout_ends_only_that_session);
+
+async fn update_password_replaces_every_session(app: TestApp) {
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let token = reg["token"].as_str().expect("t").to_string();
+    let (_, other) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await;
+    let new = "n3w-Passw0rd-long";
+    let (s, b) = app
+        .post_auth("/api/v1/update-password", json!({ "password": new, "password_confirmation": new }), &token)
+        .await;
+    assert_eq!(
+        (s, b),
+        (400, json!({"message":{"message":"The current_password field is required.","field":"token"},"code":400}))
+    );
+    let (s, b) = app
+        .post_auth(
+            "/api/v1/update-password",
+            json!({ "current_password": "wrong-password", "password": new, "password_confirmation": new }),
+            &token,
+        )
+        .await;
+    assert_eq!((s, b), (400, json!({ "message": "Password not right.", "code": 400 })));
+    let (s, b) = app
+        .post_auth(
+            "/api/v1/update-password",
+            json!({ "current_password": PASSWORD, "password": new, "password_confirmation": "different-one" }),
+            &token,
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(b["message"]["message"], "The password confirmation does not match.");
+    let (s, b) = app
+        .post_auth(
+            "/api/v1/update-password",
+            json!({ "current_password": PASSWORD, "password": new, "password_confirmation": new }),
+            &token,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    insta::assert_json_snapshot!("update_password", redact(b.clone(), SECRET_KEYS));
+    assert_eq!(app.get_auth("/api/v1/authuser", &token).await.0, 401);
+    assert_eq!(app.get_auth("/api/v1/authuser", other["token"].as_str().expect("t")).await.0, 401);
+    assert_eq!(app.get_auth("/api/v1/authuser", b["token"].as_str().expect("t")).await.0, 200);
+    let (s, _) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await;
+    assert_eq!(s, 400);
+    let (s, _) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": new })).await;
+    assert_eq!(s, 200);
+}
+both!(update_password_replaces_every_session);

@@ -1,0 +1,225 @@
+//! The test harness: boots the real `Application` on a random port against a fresh SQLite file
+//! or a fresh PostgreSQL schema, with a manual clock, and talks to it over HTTP.
+#![allow(dead_code)]
+
+use kordon::app::Application;
+use kordon::config::Config;
+use kordon_core::ManualClock;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs one async test body against both backends: `both!(name)` expects `async fn name(app: TestApp)`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await {
+                    super::$name(app).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}
+
+pub const CLIENT: &str = "10553";
+pub const PASSWORD: &str = "Tr0ub4dor&3-horse";
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub clock: ManualClock,
+    pub config: Config,
+    pub core: kordon_core::Core,
+    pub backend: Backend,
+    pub dir: tempfile::TempDir,
+    schema: Option<(String, String)>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// A fresh PostgreSQL schema for one test, or None when no server is configured.
+pub async fn postgres_url() -> Option<(String, String, String)> {
+    let Ok(base) = std::env::var("KORDON_TEST_DATABASE_URL") else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true but KORDON_TEST_DATABASE_URL is not set: the PostgreSQL suite must run in CI");
+        }
+        eprintln!("SKIPPED (PostgreSQL): set KORDON_TEST_DATABASE_URL=postgres://… to run this test on PostgreSQL");
+        return None;
+    };
+    let schema = format!("t_{}", kordon_core::secrets::random_token(12).to_lowercase());
+    let pool = sqlx::PgPool::connect(&base)
+        .await
+        .unwrap_or_else(|e| panic!("KORDON_TEST_DATABASE_URL={base} is unreachable: {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&pool).await.expect("create schema");
+    pool.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    Some((url, base, schema))
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Boots with the default test configuration changed by `adjust`.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::default();
+        config.server.listen = "127.0.0.1:0".into();
+        config.server.data_dir = dir.path().to_path_buf();
+        let mut schema = None;
+        if backend == Backend::Postgres {
+            let (url, base, name) = postgres_url().await?;
+            config.server.database_url = url;
+            schema = Some((base, name));
+        }
+        adjust(&mut config);
+        let clock = ManualClock::new(time::OffsetDateTime::now_utc().unix_timestamp());
+        let app = Application::build_with_clock(&config, Arc::new(clock.clone())).await.expect("application");
+        let base = format!("http://{}", app.address());
+        let core = app.core().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        let http = reqwest::Client::builder().build().expect("http client");
+        Some(Self { base, http, clock, config, core, backend, dir, schema, stop: Some(stop) })
+    }
+
+    pub fn outbox(&self) -> PathBuf {
+        self.config.outbox_dir()
+    }
+
+    /// Every JSON line of an outbox file (`flashcalls.jsonl`, `mail.jsonl`).
+    pub fn outbox_lines(&self, file: &str) -> Vec<Value> {
+        std::fs::read_to_string(self.outbox().join(file))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("outbox line is JSON"))
+            .collect()
+    }
+
+    /// Sends a request with the cabinet's headers; answers status and JSON body.
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>, token: Option<&str>) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("Accept", "application/json")
+            .header("Client", CLIENT);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        (status, value)
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call("POST", path, Some(body), None).await
+    }
+
+    pub async fn post_auth(&self, path: &str, body: Value, token: &str) -> (u16, Value) {
+        self.call("POST", path, Some(body), Some(token)).await
+    }
+
+    pub async fn get_auth(&self, path: &str, token: &str) -> (u16, Value) {
+        self.call("GET", path, None, Some(token)).await
+    }
+
+    /// Asks for a FlashCall and reads the PIN from the outbox: (verification token, PIN).
+    pub async fn flashcall(&self, phone: &str) -> (String, String) {
+        let (status, body) = self.post("/api/v1/flashcall", json!({ "phone": phone })).await;
+        assert_eq!(status, 200, "flashcall: {body}");
+        let token = body["token"].as_str().expect("token").to_string();
+        let line = self
+            .outbox_lines("flashcalls.jsonl")
+            .into_iter()
+            .rev()
+            .find(|l| l["token"] == token.as_str())
+            .expect("the call is in the outbox");
+        (token, line["pin"].as_str().expect("pin").to_string())
+    }
+
+    /// Registers a user through the API; answers the whole register body.
+    pub async fn register(&self, email: &str, phone: &str) -> Value {
+        let (_, pin) = self.flashcall(phone).await;
+        let (status, body) = self
+            .post(
+                "/api/v1/register",
+                json!({ "email": email, "phone": phone, "password": PASSWORD,
+                        "password_confirmation": PASSWORD, "pin": pin, "promocode": "promo" }),
+            )
+            .await;
+        assert_eq!(status, 200, "register: {body}");
+        body
+    }
+
+    /// Registers and answers the access token.
+    pub async fn signed_in(&self, email: &str, phone: &str) -> String {
+        self.register(email, phone).await["token"].as_str().expect("token").to_string()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some((base, schema)) = self.schema.take() {
+            // Drop the test's schema from a thread of its own (Drop cannot await).
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                rt.block_on(async {
+                    if let Ok(pool) = sqlx::PgPool::connect(&base).await {
+                        let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
+                        pool.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Replaces the values that change from run to run, for exact snapshots.
+pub fn redact(mut value: Value, keys: &[&str]) -> Value {
+    fn walk(v: &mut Value, keys: &[&str]) {
+        match v {
+            Value::Object(map) => {
+                for (k, inner) in map.iter_mut() {
+                    if keys.contains(&k.as_str()) && !inner.is_null() {
+                        *inner = Value::String(format!("[{k}]"));
+                    } else {
+                        walk(inner, keys);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, keys)),
+            _ => {}
+        }
+    }
+    walk(&mut value, keys);
+    value
+}

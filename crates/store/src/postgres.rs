@@ -1,0 +1,35 @@
+//! The PostgreSQL store (scale-out): every kordon instance on one database shares all state.
+
+use crate::errors::translate;
+use kordon_core::ports::{StoreError, StoreResult};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub struct PgStore {
+    pool: sqlx::PgPool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl PgStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url).map_err(translate)?;
+        Self::connect_with(options).await
+    }
+
+    /// Connects with prepared options (tests use them to pin a schema via `search_path`).
+    pub async fn connect_with(options: PgConnectOptions) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(translate)?;
+        // Several instances may start at once; the migrator takes an advisory lock.
+        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Other(e.to_string()))?;
+        Ok(Self { pool })
+    }
+}
+
+crate::queries::store_impl!(PgStore, sqlx::Postgres);

@@ -1,0 +1,47 @@
+//! The embedded SQLite store (the zero-configuration default): WAL, a busy timeout, foreign keys.
+
+use crate::errors::translate;
+use kordon_core::ports::{StoreError, StoreResult};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub struct SqliteStore {
+    pool: sqlx::SqlitePool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+impl SqliteStore {
+    /// Opens (creating it and its folder if needed) the database file and migrates it.
+    pub async fn open_file(path: &Path) -> StoreResult<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Other(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        Self::connect(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    pub async fn connect_url(url: &str) -> StoreResult<Self> {
+        Self::connect(SqliteConnectOptions::from_str(url).map_err(translate)?).await
+    }
+
+    async fn connect(options: SqliteConnectOptions) -> StoreResult<Self> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(translate)?;
+        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Other(e.to_string()))?;
+        Ok(Self { pool })
+    }
+}
+
+crate::queries::store_impl!(SqliteStore, sqlx::Sqlite);
