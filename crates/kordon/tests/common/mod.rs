@@ -89,7 +89,9 @@ impl TestApp {
             schema = Some((base, name));
         }
         adjust(&mut config);
-        let clock = ManualClock::new(time::OffsetDateTime::now_utc().unix_timestamp());
+        // Start a minute into the current hour, so hourly windows do not roll over mid-test.
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let clock = ManualClock::new(now - now.rem_euclid(3600) + 60);
         let app = Application::build_with_clock(&config, Arc::new(clock.clone())).await.expect("application");
         let base = format!("http://{}", app.address());
         let core = app.core().clone();

@@ -1,0 +1,92 @@
+//! The edge: every failure answers JSON in the cabinet's shape — unknown routes and methods,
+//! malformed JSON, wrong types, oversized bodies, missing or unknown `Client` — and health checks.
+
+mod common;
+
+use common::TestApp;
+use serde_json::{Value, json};
+
+async fn raw(app: &TestApp, method: &str, path: &str, client: Option<&str>, body: Option<&str>) -> (u16, Value, String) {
+    let mut req = app.http.request(reqwest::Method::from_bytes(method.as_bytes()).expect("m"), format!("{}{path}", app.base));
+    if let Some(client) = client {
+        req = req.header("Client", client);
+    }
+    if let Some(body) = body {
+        req = req.header("Content-Type", "application/json").body(body.to_string());
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let text = resp.text().await.expect("text");
+    let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+    (status, value, content_type)
+}
+
+async fn unknown_routes_and_methods_answer_json(app: TestApp) {
+    let (s, b, ct) = raw(&app, "GET", "/api/v1/nope", Some("10553"), None).await;
+    assert_eq!((s, b), (404, json!({ "message": "Not Found.", "code": 404 })));
+    assert!(ct.starts_with("application/json"));
+    let (s, b, _) = raw(&app, "GET", "/", None, None).await;
+    assert_eq!((s, b), (404, json!({ "message": "Not Found.", "code": 404 })));
+    let (s, b, _) = raw(&app, "GET", "/api/v1/login", Some("10553"), None).await;
+    assert_eq!((s, b), (405, json!({ "message": "Method Not Allowed.", "code": 405 })));
+}
+both!(unknown_routes_and_methods_answer_json);
+
+async fn bad_bodies_answer_in_the_cabinet_shape(app: TestApp) {
+    let (s, b, _) = raw(&app, "POST", "/api/v1/login", Some("10553"), Some("{not json")).await;
+    assert_eq!((s, b), (400, json!({ "message": "The request body is not valid JSON.", "code": 400 })));
+    let (s, b, _) = raw(&app, "POST", "/api/v1/login", Some("10553"), Some("[1,2]")).await;
+    assert_eq!((s, b), (400, json!({ "message": "The request body must be a JSON object.", "code": 400 })));
+    let (s, b, _) = raw(&app, "POST", "/api/v1/login", Some("10553"), Some(r#"{"email": 5, "password": "x"}"#)).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The email must be a string.","field":"email"},"code":400})));
+    let (s, b, _) = raw(&app, "POST", "/api/v1/flashcall", Some("10553"), Some(r#"{"phone": ["7"]}"#)).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The phone must be a string.","field":"phone"},"code":400})));
+    // An empty body is an empty object: the first missing field is named.
+    let (s, b, _) = raw(&app, "POST", "/api/v1/refresh", Some("10553"), None).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The token field is required.","field":"token"},"code":400})));
+    let big = format!(r#"{{"email":"{}"}}"#, "a".repeat(70 * 1024));
+    let (s, b, _) = raw(&app, "POST", "/api/v1/login", Some("10553"), Some(&big)).await;
+    assert_eq!((s, b), (413, json!({ "message": "The request body is too large.", "code": 413 })));
+}
+both!(bad_bodies_answer_in_the_cabinet_shape);
+
+async fn the_client_header_is_required_and_checked(app: TestApp) {
+    let body = Some(r#"{"email":"a@b.ru","password":"whatever-pass"}"#);
+    let (s, b, _) = raw(&app, "POST", "/api/v1/login", None, body).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The client field is required.","field":"client"},"code":400})));
+    for bad in ["99999", "abc", "-1"] {
+        let (s, b, _) = raw(&app, "POST", "/api/v1/login", Some(bad), body).await;
+        assert_eq!(
+            (s, b),
+            (400, json!({"message":{"message":"The selected client is invalid.","field":"client"},"code":400})),
+            "{bad}"
+        );
+    }
+    // A client without the cabinet grant cannot use the cabinet.
+    let other = app.core.admin_create_client("provider app", Some(777), vec!["client_credentials".into()], None).await.expect("client");
+    let (s, _, _) = raw(&app, "POST", "/api/v1/login", Some(&other.client_id.to_string()), body).await;
+    assert_eq!(s, 400);
+    // role.client_id echoes the client that signed in.
+    app.core.admin_create_client("second cabinet", Some(20001), vec!["cabinet".into()], None).await.expect("client");
+    app.register("user@mail.ru", "79993332210").await;
+    let login = Some(r#"{"email":"user@mail.ru","password":"Tr0ub4dor&3-horse"}"#);
+    let (s, b, _) = raw(&app, "POST", "/api/v1/login", Some("20001"), login).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["user"]["role"], json!({ "name": "lk_admin", "client_id": 20001 }));
+}
+both!(the_client_header_is_required_and_checked);
+
+async fn health_and_readiness(app: TestApp) {
+    let (s, b, _) = raw(&app, "GET", "/healthz", None, None).await;
+    assert_eq!((s, b), (200, json!({ "status": "ok" })));
+    let (s, b, _) = raw(&app, "GET", "/readyz", None, None).await;
+    assert_eq!((s, b), (200, json!({ "status": "ok", "database": "ok" })));
+}
+both!(health_and_readiness);
+
+async fn answers_are_never_cached(app: TestApp) {
+    let resp = app.http.get(format!("{}/healthz", app.base)).send().await.expect("request");
+    assert_eq!(resp.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+}
+both!(answers_are_never_cached);

@@ -1,0 +1,104 @@
+//! Password reset: restore-token mails a single-use link, change-password redeems it.
+
+mod common;
+
+use common::{PASSWORD, TestApp};
+use serde_json::{Value, json};
+
+const URL: &str = "https://lk.plusofon.ru/password-restore";
+const NEW: &str = "Brand-new-pass-42";
+
+fn reset_token(mail: &Value) -> String {
+    let text = mail["text"].as_str().expect("text");
+    let start = text.find("token=").expect("link") + "token=".len();
+    text[start..].chars().take_while(char::is_ascii_alphanumeric).collect()
+}
+
+async fn restore_and_change(app: TestApp) {
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "User@Mail.ru", "url": URL })).await;
+    assert_eq!((s, b), (200, json!({ "success": true })));
+    let mails = app.outbox_lines("mail.jsonl");
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0]["to"], "user@mail.ru");
+    assert_eq!(mails[0]["subject"], "Сброс пароля");
+    let token = reset_token(&mails[0]);
+    assert!(token.len() >= 22, "≥128 bits");
+    assert!(mails[0]["text"].as_str().expect("t").contains(&format!("{URL}?token={token}")));
+
+    let change = |t: &str, p: &str, c: &str| json!({ "token": t, "password": p, "password_confirmation": c });
+    let (s, b) = app.post("/api/v1/change-password", json!({ "password": NEW, "password_confirmation": NEW })).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The token field is required.","field":"token"},"code":400})));
+    let (s, b) = app.post("/api/v1/change-password", change(&token, NEW, "mismatch-pass")).await;
+    assert_eq!(s, 400);
+    assert_eq!(b["message"]["field"], "password");
+    let (s, b) = app.post("/api/v1/change-password", change("D9qT7Wf9k8PrMQ", NEW, NEW)).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The token is invalid.","field":"token"},"code":400})));
+    let (s, b) = app.post("/api/v1/change-password", change(&token, NEW, NEW)).await;
+    assert_eq!((s, b), (200, json!({ "success": true })));
+    // Single use; every session ended; the new password works, the old does not.
+    let (s, _) = app.post("/api/v1/change-password", change(&token, "Yet-another-pass-1", "Yet-another-pass-1")).await;
+    assert_eq!(s, 400);
+    assert_eq!(app.get_auth("/api/v1/authuser", reg["token"].as_str().expect("t")).await.0, 401);
+    assert_eq!(app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await.0, 400);
+    assert_eq!(app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": NEW })).await.0, 200);
+}
+both!(restore_and_change);
+
+async fn unknown_emails_get_the_same_answer_and_no_mail(app: TestApp) {
+    let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "nobody@mail.ru", "url": URL })).await;
+    assert_eq!((s, b), (200, json!({ "success": true })));
+    assert!(app.outbox_lines("mail.jsonl").is_empty());
+    let (s, b) = app.post("/api/v1/restore-token", json!({ "url": URL })).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The email field is required.","field":"email"},"code":400})));
+    let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "nobody@mail.ru" })).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The url field is required.","field":"url"},"code":400})));
+    for bad in ["javascript:alert(1)", "not a url", "ftp://x.ru/reset"] {
+        let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "nobody@mail.ru", "url": bad })).await;
+        assert_eq!((s, b), (400, json!({"message":{"message":"The url format is invalid.","field":"url"},"code":400})));
+    }
+}
+both!(unknown_emails_get_the_same_answer_and_no_mail);
+
+async fn a_newer_link_or_the_clock_kills_the_old_one(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let ask = || app.post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": URL }));
+    ask().await;
+    ask().await;
+    let mails = app.outbox_lines("mail.jsonl");
+    let (old, new) = (reset_token(&mails[0]), reset_token(&mails[1]));
+    let change = |t: &str| json!({ "token": t, "password": NEW, "password_confirmation": NEW });
+    assert_eq!(app.post("/api/v1/change-password", change(&old)).await.0, 400);
+    app.clock.advance(3601);
+    assert_eq!(app.post("/api/v1/change-password", change(&new)).await.0, 400);
+    ask().await;
+    let fresh = reset_token(&app.outbox_lines("mail.jsonl")[2]);
+    assert_eq!(app.post("/api/v1/change-password", change(&fresh)).await.0, 200);
+}
+both!(a_newer_link_or_the_clock_kills_the_old_one);
+
+async fn url_prefixes_restrict_where_links_point(backend: common::Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| {
+        c.reset.url_prefixes = vec!["https://lk.plusofon.ru/".into()];
+        c.reset.reveal_unknown_email = true;
+    })
+    .await
+    else {
+        return;
+    };
+    let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "x@mail.ru", "url": "https://evil.example/reset" })).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The selected url is invalid.","field":"url"},"code":400})));
+    // The seed-compatible answer for an unknown email.
+    let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "x@mail.ru", "url": URL })).await;
+    assert_eq!((s, b), (500, json!({ "message": "User not found.", "code": 500 })));
+}
+
+#[tokio::test]
+async fn url_prefixes_sqlite() {
+    url_prefixes_restrict_where_links_point(common::Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn url_prefixes_postgres() {
+    url_prefixes_restrict_where_links_point(common::Backend::Postgres).await;
+}
