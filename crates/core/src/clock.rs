@@ -39,10 +39,7 @@ impl Clock for ManualClock {
 /// `YYYY-MM-DD HH:MM:SS` in UTC, the timestamp form of the cabinet and biometrics dialects.
 pub fn format_datetime(unix: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_default()
+    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|t| t.format(&format).ok()).unwrap_or_default()
 }
 
 /// RFC 3339 in UTC, for machine-readable records (outbox lines, audit).

@@ -12,5 +12,5 @@ pub mod types;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
-pub use settings::Settings;
 pub use services::{Core, Origin, Principal, TokenPair};
+pub use settings::Settings;

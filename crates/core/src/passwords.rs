@@ -24,13 +24,9 @@ struct Inner {
 
 impl Passwords {
     pub fn new(settings: &PasswordSettings) -> Result<Self> {
-        let params = Params::new(
-            settings.memory_kib.max(19456),
-            settings.iterations.max(2),
-            settings.parallelism.max(1),
-            None,
-        )
-        .map_err(Error::internal)?;
+        let params =
+            Params::new(settings.memory_kib.max(19456), settings.iterations.max(2), settings.parallelism.max(1), None)
+                .map_err(Error::internal)?;
         let workers = match settings.workers {
             0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             n => n,
@@ -70,25 +66,18 @@ impl Passwords {
             None => (self.dummy_hash().await?.to_owned(), false),
         };
         let password = password.to_owned();
-        let matched = self
-            .run(move || Ok(Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok()))
-            .await?;
+        let matched =
+            self.run(move || Ok(Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok())).await?;
         Ok(matched && known)
     }
 
     async fn dummy_hash(&self) -> Result<&str> {
-        let hash = self
-            .inner
-            .dummy
-            .get_or_try_init(|| async { self.hash(&crate::secrets::random_token(24)).await })
-            .await?;
+        let hash =
+            self.inner.dummy.get_or_try_init(|| async { self.hash(&crate::secrets::random_token(24)).await }).await?;
         Ok(hash.as_str())
     }
 
-    async fn run<T: Send + 'static>(
-        &self,
-        job: impl FnOnce() -> Result<T> + Send + 'static,
-    ) -> Result<T> {
+    async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
         let inner = &self.inner;
         if inner.waiting.fetch_add(1, Ordering::SeqCst) >= inner.queue {
             inner.waiting.fetch_sub(1, Ordering::SeqCst);
@@ -120,7 +109,12 @@ mod tests {
     async fn a_full_queue_answers_busy() {
         let settings = PasswordSettings { workers: 1, queue: 1, ..Default::default() };
         let p = Passwords::new(&settings).expect("params");
-        let jobs: Vec<_> = (0..6).map(|_| { let p = p.clone(); tokio::spawn(async move { p.hash("some password").await }) }).collect();
+        let jobs: Vec<_> = (0..6)
+            .map(|_| {
+                let p = p.clone();
+                tokio::spawn(async move { p.hash("some password").await })
+            })
+            .collect();
         let mut busy = 0;
         for job in jobs {
             if matches!(job.await.expect("join"), Err(Error::Busy)) {

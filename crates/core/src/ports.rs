@@ -50,13 +50,8 @@ pub trait Store: Send + Sync + 'static {
     /// Sets the password hash, revokes every session of the user, spends every outstanding
     /// reset token of the user
     /// and records `successor` (the caller's new session, if any), in one transaction.
-    async fn set_password(
-        &self,
-        user_id: i64,
-        hash: &str,
-        successor: Option<&NewSession>,
-        now: i64,
-    ) -> StoreResult<()>;
+    async fn set_password(&self, user_id: i64, hash: &str, successor: Option<&NewSession>, now: i64)
+    -> StoreResult<()>;
 
     // --- sessions (access + refresh token pairs)
     async fn create_session(&self, session: &NewSession) -> StoreResult<i64>;

@@ -62,10 +62,7 @@ mod tests {
 
     #[test]
     fn digest_is_hex_sha256_and_comparison_is_exact() {
-        assert_eq!(
-            digest("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert!(equal("abc", "abc"));
         assert!(!equal("abc", "abd"));
         assert!(!equal("abc", "abcd"));

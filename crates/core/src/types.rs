@@ -14,10 +14,7 @@ impl Email {
             return Err(Error::required(field));
         }
         if raw.len() > 254 || !email_address::EmailAddress::is_valid(raw) {
-            return Err(Error::validation(
-                field,
-                format!("The {field} must be a valid email address."),
-            ));
+            return Err(Error::validation(field, format!("The {field} must be a valid email address.")));
         }
         Ok(Self(raw.to_string()))
     }

@@ -16,8 +16,5 @@ pub use webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookCaller, WebhookSett
 /// Is `host` (a name, an IP address, or a bracketed IPv6 address) this machine?
 pub(crate) fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }

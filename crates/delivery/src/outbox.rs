@@ -30,11 +30,7 @@ struct JsonLines {
 impl JsonLines {
     fn new(dir: PathBuf, file: &str) -> Self {
         let path = dir.join(file);
-        Self {
-            dir,
-            path,
-            lock: Mutex::new(()),
-        }
+        Self { dir, path, lock: Mutex::new(()) }
     }
 
     async fn append<T: Serialize>(&self, record: &T) -> Result<(), DeliveryError> {
@@ -43,25 +39,16 @@ impl JsonLines {
         line.push(b'\n');
 
         let _guard = self.lock.lock().await;
-        tokio::fs::create_dir_all(&self.dir)
-            .await
-            .map_err(|err| io_error("create", &self.dir, &err))?;
+        tokio::fs::create_dir_all(&self.dir).await.map_err(|err| io_error("create", &self.dir, &err))?;
         let mut options = tokio::fs::OpenOptions::new();
         options.create(true).append(true);
         // The outbox holds PINs and reset links: only the owner may read it.
         #[cfg(unix)]
         options.mode(0o600);
-        let mut file = options
-            .open(&self.path)
-            .await
-            .map_err(|err| io_error("open", &self.path, &err))?;
-        file.write_all(&line)
-            .await
-            .map_err(|err| io_error("write", &self.path, &err))?;
+        let mut file = options.open(&self.path).await.map_err(|err| io_error("open", &self.path, &err))?;
+        file.write_all(&line).await.map_err(|err| io_error("write", &self.path, &err))?;
         // tokio writes in the background: flush to see the write finish (and its error) here.
-        file.flush()
-            .await
-            .map_err(|err| io_error("write", &self.path, &err))?;
+        file.flush().await.map_err(|err| io_error("write", &self.path, &err))?;
         Ok(())
     }
 }
@@ -99,9 +86,7 @@ pub struct OutboxMailer {
 impl OutboxMailer {
     /// Writes to `dir/mail.jsonl`; the directory is created on the first mail.
     pub fn new(dir: PathBuf) -> Self {
-        Self {
-            file: JsonLines::new(dir, MAIL_FILE),
-        }
+        Self { file: JsonLines::new(dir, MAIL_FILE) }
     }
 
     /// The file the mails go to.
@@ -113,12 +98,7 @@ impl OutboxMailer {
 #[async_trait]
 impl Mailer for OutboxMailer {
     async fn send(&self, mail: &Mail) -> Result<(), DeliveryError> {
-        let line = MailLine {
-            to: &mail.to,
-            subject: &mail.subject,
-            text: &mail.text,
-            created_at: now_rfc3339(),
-        };
+        let line = MailLine { to: &mail.to, subject: &mail.subject, text: &mail.text, created_at: now_rfc3339() };
         self.file.append(&line).await?;
         tracing::debug!(path = %self.file.path.display(), "mail written to the outbox");
         Ok(())
@@ -134,9 +114,7 @@ pub struct OutboxCaller {
 impl OutboxCaller {
     /// Writes to `dir/flashcalls.jsonl`; the directory is created on the first call.
     pub fn new(dir: PathBuf) -> Self {
-        Self {
-            file: JsonLines::new(dir, FLASHCALL_FILE),
-        }
+        Self { file: JsonLines::new(dir, FLASHCALL_FILE) }
     }
 
     /// The file the FlashCalls go to.
@@ -148,12 +126,7 @@ impl OutboxCaller {
 #[async_trait]
 impl Caller for OutboxCaller {
     async fn call(&self, call: &FlashCall) -> Result<(), DeliveryError> {
-        let line = FlashCallLine {
-            phone: &call.phone,
-            pin: &call.pin,
-            token: &call.token,
-            created_at: now_rfc3339(),
-        };
+        let line = FlashCallLine { phone: &call.phone, pin: &call.pin, token: &call.token, created_at: now_rfc3339() };
         self.file.append(&line).await?;
         tracing::debug!(path = %self.file.path.display(), "flashcall written to the outbox");
         Ok(())

@@ -79,13 +79,12 @@ impl SmtpMailer {
             return Err(DeliveryError("smtp: host is empty".to_owned()));
         }
         if settings.timeout_secs == 0 {
-            return Err(DeliveryError(
-                "smtp: timeout_secs must be at least 1".to_owned(),
-            ));
+            return Err(DeliveryError("smtp: timeout_secs must be at least 1".to_owned()));
         }
-        let from: Mailbox = settings.from.parse().map_err(|err| {
-            DeliveryError(format!("smtp: invalid from {:?}: {err}", settings.from))
-        })?;
+        let from: Mailbox = settings
+            .from
+            .parse()
+            .map_err(|err| DeliveryError(format!("smtp: invalid from {:?}: {err}", settings.from)))?;
 
         let builder = match settings.security {
             SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
@@ -103,38 +102,25 @@ impl SmtpMailer {
                 AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
             }
         };
-        let mut builder = builder
-            .port(settings.port)
-            .timeout(Some(Duration::from_secs(settings.timeout_secs)));
+        let mut builder = builder.port(settings.port).timeout(Some(Duration::from_secs(settings.timeout_secs)));
         match (&settings.username, &settings.password) {
             (Some(username), password) => {
-                let password = password
-                    .as_ref()
-                    .map(|p| p.expose_secret().to_owned())
-                    .unwrap_or_default();
+                let password = password.as_ref().map(|p| p.expose_secret().to_owned()).unwrap_or_default();
                 builder = builder.credentials(Credentials::new(username.clone(), password));
             }
             (None, Some(_)) => {
-                return Err(DeliveryError(
-                    "smtp: password is set but username is not".to_owned(),
-                ));
+                return Err(DeliveryError("smtp: password is set but username is not".to_owned()));
             }
             (None, None) => {}
         }
 
-        Ok(Self {
-            transport: builder.build(),
-            from,
-            server: format!("{host}:{}", settings.port),
-        })
+        Ok(Self { transport: builder.build(), from, server: format!("{host}:{}", settings.port) })
     }
 
     fn message(&self, mail: &Mail) -> Result<Message, DeliveryError> {
         // The address is personal data: the error says what is wrong, not whose it is.
-        let to: Mailbox = mail
-            .to
-            .parse()
-            .map_err(|err| DeliveryError(format!("smtp: invalid recipient address: {err}")))?;
+        let to: Mailbox =
+            mail.to.parse().map_err(|err| DeliveryError(format!("smtp: invalid recipient address: {err}")))?;
         Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -149,9 +135,11 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: &Mail) -> Result<(), DeliveryError> {
         let message = self.message(mail)?;
-        let response = self.transport.send(message).await.map_err(|err| {
-            DeliveryError(format!("smtp: sending via {} failed: {err}", self.server))
-        })?;
+        let response = self
+            .transport
+            .send(message)
+            .await
+            .map_err(|err| DeliveryError(format!("smtp: sending via {} failed: {err}", self.server)))?;
         tracing::debug!(server = %self.server, code = %response.code(), "mail accepted by the smtp server");
         Ok(())
     }

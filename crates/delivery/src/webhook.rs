@@ -48,13 +48,7 @@ pub struct WebhookSettings {
 
 impl Default for WebhookSettings {
     fn default() -> Self {
-        Self {
-            url: String::new(),
-            secret: SecretString::default(),
-            timeout_ms: 5000,
-            retries: 3,
-            backoff_ms: 200,
-        }
+        Self { url: String::new(), secret: SecretString::default(), timeout_ms: 5000, retries: 3, backoff_ms: 200 }
     }
 }
 
@@ -65,9 +59,7 @@ impl Default for WebhookSettings {
 /// header it got, and comparing it to `X-Kordon-Signature` in constant time.
 #[must_use]
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
-        unreachable!("HMAC takes keys of any length")
-    };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else { unreachable!("HMAC takes keys of any length") };
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
@@ -139,14 +131,10 @@ impl WebhookCaller {
             return Err(DeliveryError("webhook: secret is empty".to_owned()));
         }
         if settings.timeout_ms == 0 {
-            return Err(DeliveryError(
-                "webhook: timeout_ms must be at least 1".to_owned(),
-            ));
+            return Err(DeliveryError("webhook: timeout_ms must be at least 1".to_owned()));
         }
         if settings.retries > MAX_RETRIES {
-            return Err(DeliveryError(format!(
-                "webhook: retries must be at most {MAX_RETRIES}"
-            )));
+            return Err(DeliveryError(format!("webhook: retries must be at most {MAX_RETRIES}")));
         }
         let url = reqwest::Url::parse(settings.url.trim())
             .map_err(|err| DeliveryError(format!("webhook: invalid url: {err}")))?;
@@ -163,9 +151,7 @@ impl WebhookCaller {
                 }
             }
             other => {
-                return Err(DeliveryError(format!(
-                    "webhook: url scheme {other:?} is not http or https"
-                )));
+                return Err(DeliveryError(format!("webhook: url scheme {other:?} is not http or https")));
             }
         }
         let timeout = Duration::from_millis(settings.timeout_ms);
@@ -175,12 +161,7 @@ impl WebhookCaller {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("kordon/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|err| {
-                DeliveryError(format!(
-                    "webhook: cannot build the http client: {}",
-                    describe(err)
-                ))
-            })?;
+            .map_err(|err| DeliveryError(format!("webhook: cannot build the http client: {}", describe(err))))?;
         Ok(Self {
             client,
             url,
@@ -203,11 +184,7 @@ impl WebhookCaller {
             .send()
             .await
             .map_err(|err| {
-                if err.is_builder() {
-                    Failure::Permanent(describe(err))
-                } else {
-                    Failure::Transient(describe(err))
-                }
+                if err.is_builder() { Failure::Permanent(describe(err)) } else { Failure::Transient(describe(err)) }
             })?;
         let status = response.status();
         if status.is_success() {
@@ -250,9 +227,7 @@ impl Caller for WebhookCaller {
                 }
                 Err(Failure::Transient(why)) if attempt >= attempts => {
                     let plural = if attempts == 1 { "" } else { "s" };
-                    return Err(DeliveryError(format!(
-                        "webhook: gave up after {attempts} attempt{plural}: {why}"
-                    )));
+                    return Err(DeliveryError(format!("webhook: gave up after {attempts} attempt{plural}: {why}")));
                 }
                 Err(Failure::Transient(why)) => {
                     tracing::warn!(attempt, of = attempts, retry_in = ?backoff, "webhook attempt failed: {why}");

@@ -25,16 +25,11 @@ impl Drop for Sink {
 }
 
 fn require_aiosmtpd() {
-    let status = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
+    let status =
+        Command::new("python3").args(["-c", "import aiosmtpd"]).stdout(Stdio::null()).stderr(Stdio::null()).status();
     match status {
         Ok(status) if status.success() => {}
-        Ok(_) => panic!(
-            "the SMTP tests need the aiosmtpd Python package: run `pip install aiosmtpd` (for python3)"
-        ),
+        Ok(_) => panic!("the SMTP tests need the aiosmtpd Python package: run `pip install aiosmtpd` (for python3)"),
         Err(err) => panic!(
             "the SMTP tests need python3 with the aiosmtpd package ({err}): install python3, then `pip install aiosmtpd`"
         ),
@@ -69,10 +64,7 @@ fn start_sink() -> Sink {
         if let Some(status) = sink.child.try_wait().expect("try_wait") {
             panic!("smtp_sink.py exited before listening: {status}");
         }
-        assert!(
-            Instant::now() < deadline,
-            "smtp_sink.py did not listen on {addr} within 20 s"
-        );
+        assert!(Instant::now() < deadline, "smtp_sink.py did not listen on {addr} within 20 s");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -87,9 +79,7 @@ fn received(dir: &Path) -> Vec<Value> {
     files.sort();
     files
         .iter()
-        .map(|path| {
-            serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
-        })
+        .map(|path| serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json"))
         .collect()
 }
 
@@ -110,11 +100,7 @@ async fn mail_reaches_a_real_smtp_server() {
     let mailer = SmtpMailer::new(&plain_settings(sink.port)).expect("mailer");
     let subject = "Восстановление пароля — kordon";
     let text = "Здравствуйте!\n\nЧтобы задать новый пароль, откройте ссылку:\nhttps://id.example/reset?token=abc123\n\nIf this was not you, ignore this mail.";
-    let mail = Mail {
-        to: "anna@example.com".into(),
-        subject: subject.into(),
-        text: text.into(),
-    };
+    let mail = Mail { to: "anna@example.com".into(), subject: subject.into(), text: text.into() };
     mailer.send(&mail).await.expect("sent");
 
     // lettre waits for the server's 250 after DATA, and the sink writes before answering.
@@ -136,11 +122,7 @@ async fn mail_reaches_a_real_smtp_server() {
 async fn nothing_listening_is_a_delivery_error() {
     let port = free_port();
     let mailer = SmtpMailer::new(&plain_settings(port)).expect("mailer");
-    let mail = Mail {
-        to: "anna@example.com".into(),
-        subject: "s".into(),
-        text: "secret body".into(),
-    };
+    let mail = Mail { to: "anna@example.com".into(), subject: "s".into(), text: "secret body".into() };
     let err = mailer.send(&mail).await.expect_err("nobody listens");
     assert!(err.0.starts_with("smtp:"), "{err}");
     assert!(!err.0.contains("secret body"), "{err}");
@@ -149,11 +131,7 @@ async fn nothing_listening_is_a_delivery_error() {
 #[tokio::test]
 async fn bad_recipient_is_a_delivery_error() {
     let mailer = SmtpMailer::new(&plain_settings(free_port())).expect("mailer");
-    let mail = Mail {
-        to: "not an address".into(),
-        subject: "s".into(),
-        text: "t".into(),
-    };
+    let mail = Mail { to: "not an address".into(), subject: "s".into(), text: "t".into() };
     let err = mailer.send(&mail).await.expect_err("invalid address");
     assert!(err.0.contains("recipient"), "{err}");
 }
@@ -161,32 +139,15 @@ async fn bad_recipient_is_a_delivery_error() {
 #[test]
 fn settings_are_checked() {
     // Every security mode builds without connecting.
-    for security in [
-        SmtpSecurity::Tls,
-        SmtpSecurity::Starttls,
-        SmtpSecurity::None,
-    ] {
-        let settings = SmtpSettings {
-            host: "smtp.example.com".into(),
-            security,
-            ..SmtpSettings::default()
-        };
+    for security in [SmtpSecurity::Tls, SmtpSecurity::Starttls, SmtpSecurity::None] {
+        let settings = SmtpSettings { host: "smtp.example.com".into(), security, ..SmtpSettings::default() };
         assert!(SmtpMailer::new(&settings).is_ok(), "{security:?}");
     }
-    let bad_from = SmtpSettings {
-        from: "not a mailbox".into(),
-        ..SmtpSettings::default()
-    };
+    let bad_from = SmtpSettings { from: "not a mailbox".into(), ..SmtpSettings::default() };
     assert!(SmtpMailer::new(&bad_from).is_err());
-    let password_only = SmtpSettings {
-        password: Some("pw".into()),
-        ..SmtpSettings::default()
-    };
+    let password_only = SmtpSettings { password: Some("pw".into()), ..SmtpSettings::default() };
     assert!(SmtpMailer::new(&password_only).is_err());
-    let zero_timeout = SmtpSettings {
-        timeout_secs: 0,
-        ..SmtpSettings::default()
-    };
+    let zero_timeout = SmtpSettings { timeout_secs: 0, ..SmtpSettings::default() };
     assert!(SmtpMailer::new(&zero_timeout).is_err());
 }
 
@@ -206,20 +167,11 @@ fn settings_defaults_and_serde() {
     .expect("parse");
     assert_eq!(parsed.security, SmtpSecurity::Tls);
     assert_eq!(parsed.timeout_secs, 10);
-    for (text, security) in [
-        ("\"none\"", SmtpSecurity::None),
-        ("\"starttls\"", SmtpSecurity::Starttls),
-    ] {
-        assert_eq!(
-            serde_json::from_str::<SmtpSecurity>(text).expect("security"),
-            security
-        );
+    for (text, security) in [("\"none\"", SmtpSecurity::None), ("\"starttls\"", SmtpSecurity::Starttls)] {
+        assert_eq!(serde_json::from_str::<SmtpSecurity>(text).expect("security"), security);
     }
     assert!(serde_json::from_str::<SmtpSecurity>("\"ssl\"").is_err());
-    assert!(
-        serde_json::from_str::<SmtpSettings>(r#"{"hots":"x"}"#).is_err(),
-        "unknown fields are refused"
-    );
+    assert!(serde_json::from_str::<SmtpSettings>(r#"{"hots":"x"}"#).is_err(), "unknown fields are refused");
 
     // The password never leaves through Serialize or Debug.
     let json = serde_json::to_string(&parsed).expect("serialize");

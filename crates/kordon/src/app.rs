@@ -44,9 +44,7 @@ impl Application {
     pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, String> {
         warn_about_open_settings(config);
         let core = open_core(config, clock).await?;
-        let web = WebSettings {
-            public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()),
-        };
+        let web = WebSettings { public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()) };
         let router = kordon_http::router(AppState { core: core.clone(), web: Arc::new(web) });
         let listener = TcpListener::bind(&config.server.listen)
             .await
@@ -69,7 +67,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
     }

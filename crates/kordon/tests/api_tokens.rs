@@ -101,13 +101,17 @@ async fn the_manager_of_the_account(app: TestApp) {
     let token = reg["token"].as_str().expect("t");
     let (s, b) = app.get_auth("/api/v1/manager", token).await;
     assert_eq!((s, b), (404, json!({ "message": "Not Found.", "code": 404 })));
-    let manager = app.core.admin_create_manager("Иван Иванов", "ivan.ivanov@plusofon.ru", "+7 495 133-22-11").await.expect("m");
+    let manager =
+        app.core.admin_create_manager("Иван Иванов", "ivan.ivanov@plusofon.ru", "+7 495 133-22-11").await.expect("m");
     let account = app.core.admin_user("user@mail.ru").await.expect("user").account_id;
     app.core.admin_set_manager(account, manager).await.expect("set");
     let (s, b) = app.get_auth("/api/v1/manager", token).await;
     assert_eq!(
         (s, b),
-        (200, json!({ "name": "Иван Иванов", "email": "ivan.ivanov@plusofon.ru", "phone": "+7 495 133-22-11", "success": true }))
+        (
+            200,
+            json!({ "name": "Иван Иванов", "email": "ivan.ivanov@plusofon.ru", "phone": "+7 495 133-22-11", "success": true })
+        )
     );
     assert_eq!(app.call("GET", "/api/v1/manager", None, None).await.0, 401);
 }

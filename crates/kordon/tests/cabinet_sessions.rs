@@ -43,13 +43,17 @@ async fn login_failures_look_alike(app: TestApp) {
     app.register("user@mail.ru", "79993332210").await;
     let wrong = json!({ "message": "Password not right.", "code": 400 });
     let (s1, b1) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": "not-the-password" })).await;
-    let (s2, b2) = app.post("/api/v1/login", json!({ "email": "nobody@mail.ru", "password": "not-the-password" })).await;
+    let (s2, b2) =
+        app.post("/api/v1/login", json!({ "email": "nobody@mail.ru", "password": "not-the-password" })).await;
     assert_eq!((s1, &b1), (400, &wrong));
     assert_eq!((s2, &b2), (400, &wrong));
     let (s, b) = app.post("/api/v1/login", json!({ "password": PASSWORD })).await;
     assert_eq!((s, b), (400, json!({"message":{"message":"The email field is required.","field":"email"},"code":400})));
     let (s, b) = app.post("/api/v1/login", json!({ "email": "user@mail.ru" })).await;
-    assert_eq!((s, b), (400, json!({"message":{"message":"The password field is required.","field":"password"},"code":400})));
+    assert_eq!(
+        (s, b),
+        (400, json!({"message":{"message":"The password field is required.","field":"password"},"code":400}))
+    );
     let (s, b) = app.post("/api/v1/login", json!({ "email": "not-an-email", "password": "x" })).await;
     assert_eq!(
         (s, b),
@@ -98,11 +102,17 @@ async fn register_validates_every_field(app: TestApp) {
     body["phone"] = json!("79990001122");
     body["pin"] = json!(pin);
     let (s, b) = app.post("/api/v1/register", body.clone()).await;
-    assert_eq!((s, b), (400, json!({"message":{"message":"The email has already been taken.","field":"email"},"code":400})));
+    assert_eq!(
+        (s, b),
+        (400, json!({"message":{"message":"The email has already been taken.","field":"email"},"code":400}))
+    );
     body["email"] = json!("fresh@mail.ru");
     body["phone"] = json!("8 999 555 44 33");
     let (s, b) = app.post("/api/v1/register", body).await;
-    assert_eq!((s, b), (400, json!({"message":{"message":"The phone has already been taken.","field":"phone"},"code":400})));
+    assert_eq!(
+        (s, b),
+        (400, json!({"message":{"message":"The phone has already been taken.","field":"phone"},"code":400}))
+    );
 }
 both!(register_validates_every_field);
 

@@ -6,8 +6,15 @@ mod common;
 use common::TestApp;
 use serde_json::{Value, json};
 
-async fn raw(app: &TestApp, method: &str, path: &str, client: Option<&str>, body: Option<&str>) -> (u16, Value, String) {
-    let mut req = app.http.request(reqwest::Method::from_bytes(method.as_bytes()).expect("m"), format!("{}{path}", app.base));
+async fn raw(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    client: Option<&str>,
+    body: Option<&str>,
+) -> (u16, Value, String) {
+    let mut req =
+        app.http.request(reqwest::Method::from_bytes(method.as_bytes()).expect("m"), format!("{}{path}", app.base));
     if let Some(client) = client {
         req = req.header("Client", client);
     }
@@ -54,7 +61,10 @@ both!(bad_bodies_answer_in_the_cabinet_shape);
 async fn the_client_header_is_required_and_checked(app: TestApp) {
     let body = Some(r#"{"email":"a@b.ru","password":"whatever-pass"}"#);
     let (s, b, _) = raw(&app, "POST", "/api/v1/login", None, body).await;
-    assert_eq!((s, b), (400, json!({"message":{"message":"The client field is required.","field":"client"},"code":400})));
+    assert_eq!(
+        (s, b),
+        (400, json!({"message":{"message":"The client field is required.","field":"client"},"code":400}))
+    );
     for bad in ["99999", "abc", "-1"] {
         let (s, b, _) = raw(&app, "POST", "/api/v1/login", Some(bad), body).await;
         assert_eq!(
@@ -64,7 +74,11 @@ async fn the_client_header_is_required_and_checked(app: TestApp) {
         );
     }
     // A client without the cabinet grant cannot use the cabinet.
-    let other = app.core.admin_create_client("provider app", Some(777), vec!["client_credentials".into()], None).await.expect("client");
+    let other = app
+        .core
+        .admin_create_client("provider app", Some(777), vec!["client_credentials".into()], None)
+        .await
+        .expect("client");
     let (s, _, _) = raw(&app, "POST", "/api/v1/login", Some(&other.client_id.to_string()), body).await;
     assert_eq!(s, 400);
     // role.client_id echoes the client that signed in.

@@ -57,7 +57,10 @@ async fn hourly_caps_and_country_allowlist(app: TestApp) {
     let (s, _) = app.post("/api/v1/flashcall", json!({ "phone": "79993332210" })).await;
     assert_eq!(s, 429);
     let (s, b) = app.post("/api/v1/flashcall", json!({ "phone": "+44 20 7946 0000" })).await;
-    assert_eq!((s, b), (400, json!({"message":{"message":"Calls to this country are not allowed.","field":"phone"},"code":400})));
+    assert_eq!(
+        (s, b),
+        (400, json!({"message":{"message":"Calls to this country are not allowed.","field":"phone"},"code":400}))
+    );
     let (s, b) = app.post("/api/v1/flashcall", json!({})).await;
     assert_eq!((s, b), (400, json!({"message":{"message":"The phone field is required.","field":"phone"},"code":400})));
 }

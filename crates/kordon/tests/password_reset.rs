@@ -86,7 +86,8 @@ async fn url_prefixes_restrict_where_links_point(backend: common::Backend) {
     else {
         return;
     };
-    let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "x@mail.ru", "url": "https://evil.example/reset" })).await;
+    let (s, b) =
+        app.post("/api/v1/restore-token", json!({ "email": "x@mail.ru", "url": "https://evil.example/reset" })).await;
     assert_eq!((s, b), (400, json!({"message":{"message":"The selected url is invalid.","field":"url"},"code":400})));
     // The seed-compatible answer for an unknown email.
     let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "x@mail.ru", "url": URL })).await;

@@ -5,9 +5,9 @@
 
 macro_rules! store_impl {
     ($store:ty, $db:ty) => {
-        use $crate::rows::{user_columns, ClientRow, ManagerRow, UserRow};
         use kordon_core::ports::Store;
         use kordon_core::types::*;
+        use $crate::rows::{ClientRow, ManagerRow, UserRow, user_columns};
 
         type Db = $db;
 
@@ -102,29 +102,35 @@ macro_rules! store_impl {
             }
 
             async fn user(&self, id: i64) -> StoreResult<Option<User>> {
-                let row = sqlx::query_as::<Db, UserRow>(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"))
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(translate)?;
+                let row =
+                    sqlx::query_as::<Db, UserRow>(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(translate)?;
                 Ok(row.map(User::from))
             }
 
             async fn user_by_email(&self, email_key: &str) -> StoreResult<Option<User>> {
-                let row = sqlx::query_as::<Db, UserRow>(concat!("SELECT ", user_columns!(), " FROM users WHERE email_key = $1"))
-                    .bind(email_key)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(translate)?;
+                let row = sqlx::query_as::<Db, UserRow>(concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    " FROM users WHERE email_key = $1"
+                ))
+                .bind(email_key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
                 Ok(row.map(User::from))
             }
 
             async fn user_by_phone(&self, phone: &str) -> StoreResult<Option<User>> {
-                let row = sqlx::query_as::<Db, UserRow>(concat!("SELECT ", user_columns!(), " FROM users WHERE phone = $1"))
-                    .bind(phone)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(translate)?;
+                let row =
+                    sqlx::query_as::<Db, UserRow>(concat!("SELECT ", user_columns!(), " FROM users WHERE phone = $1"))
+                        .bind(phone)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(translate)?;
                 Ok(row.map(User::from))
             }
 
@@ -136,37 +142,32 @@ macro_rules! store_impl {
                 now: i64,
             ) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await.map_err(translate)?;
-                let changed = sqlx::query::<Db>(
-                    "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
-                )
-                .bind(hash)
-                .bind(now)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(translate)?;
+                let changed =
+                    sqlx::query::<Db>("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+                        .bind(hash)
+                        .bind(now)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(translate)?;
                 if changed.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                sqlx::query::<Db>(
-                    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-                )
-                .bind(now)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(translate)?;
+                sqlx::query::<Db>("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(translate)?;
                 if let Some(successor) = successor {
                     insert_session(&mut *tx, successor).await?;
                 }
-                sqlx::query::<Db>(
-                    "UPDATE password_resets SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL",
-                )
-                .bind(now)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(translate)?;
+                sqlx::query::<Db>("UPDATE password_resets SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL")
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(translate)?;
                 tx.commit().await.map_err(translate)
             }
 
@@ -185,16 +186,9 @@ macro_rules! store_impl {
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(translate)?;
-                Ok(row.map(
-                    |(session_id, family_id, user_id, client_id, access_expires, refresh_expires)| SessionAuth {
-                        session_id,
-                        family_id,
-                        user_id,
-                        client_id,
-                        access_expires,
-                        refresh_expires,
-                    },
-                ))
+                Ok(row.map(|(session_id, family_id, user_id, client_id, access_expires, refresh_expires)| {
+                    SessionAuth { session_id, family_id, user_id, client_id, access_expires, refresh_expires }
+                }))
             }
 
             async fn rotate_session(
@@ -322,10 +316,8 @@ macro_rules! store_impl {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(translate)?;
-                let rows = rows
-                    .into_iter()
-                    .map(|(id, prefix, created_at)| ApiTokenRow { id, prefix, created_at })
-                    .collect();
+                let rows =
+                    rows.into_iter().map(|(id, prefix, created_at)| ApiTokenRow { id, prefix, created_at }).collect();
                 Ok((rows, total))
             }
 
@@ -455,27 +447,24 @@ macro_rules! store_impl {
             }
 
             async fn spend_verification(&self, id: i64, now: i64) -> StoreResult<bool> {
-                let done = sqlx::query::<Db>(
-                    "UPDATE verifications SET spent_at = $1 WHERE id = $2 AND spent_at IS NULL",
-                )
-                .bind(now)
-                .bind(id)
-                .execute(&self.pool)
-                .await
-                .map_err(translate)?;
+                let done =
+                    sqlx::query::<Db>("UPDATE verifications SET spent_at = $1 WHERE id = $2 AND spent_at IS NULL")
+                        .bind(now)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(translate)?;
                 Ok(done.rows_affected() == 1)
             }
 
             async fn create_reset(&self, user_id: i64, digest: &str, expires_at: i64, now: i64) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await.map_err(translate)?;
-                sqlx::query::<Db>(
-                    "UPDATE password_resets SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL",
-                )
-                .bind(now)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(translate)?;
+                sqlx::query::<Db>("UPDATE password_resets SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL")
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(translate)?;
                 sqlx::query::<Db>(
                     "INSERT INTO password_resets (user_id, digest, expires_at, created_at) VALUES ($1, $2, $3, $4)",
                 )

@@ -34,11 +34,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .map_err(translate)?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(translate)?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Other(e.to_string()))?;
         Ok(Self { pool })
     }

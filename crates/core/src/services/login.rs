@@ -66,7 +66,12 @@ impl Core {
     }
 
     /// Opens a new account whose first user is its `lk_admin`, once the phone's PIN checks out.
-    pub async fn register(&self, client_id: i64, input: RegisterInput<'_>, origin: &Origin) -> Result<(User, TokenPair)> {
+    pub async fn register(
+        &self,
+        client_id: i64,
+        input: RegisterInput<'_>,
+        origin: &Origin,
+    ) -> Result<(User, TokenPair)> {
         let email = Email::parse("email", input.email.unwrap_or_default())?;
         let phone = Phone::parse("phone", input.phone.unwrap_or_default())?;
         let password = NewPassword::parse(input.password, input.password_confirmation)?;

@@ -11,7 +11,13 @@ const RESET_TOKEN_LEN: usize = 32;
 impl Core {
     /// Mails a reset link `{url}?token=…` to the user with this email. Answers the same whether
     /// or not the address is known (unless the seed-compatible `reveal_unknown_email` is on).
-    pub async fn restore_token(&self, client_id: i64, email: Option<&str>, url: Option<&str>, origin: &Origin) -> Result<()> {
+    pub async fn restore_token(
+        &self,
+        client_id: i64,
+        email: Option<&str>,
+        url: Option<&str>,
+        origin: &Origin,
+    ) -> Result<()> {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let url = self.reset_url(client_id, url)?;
         let Some(user) = self.store.user_by_email(&email.key()).await? else {
@@ -51,7 +57,12 @@ impl Core {
     }
 
     /// Sets a new password with a reset token: the token is spent and every session ends.
-    pub async fn change_password(&self, token: Option<&str>, password: Option<&str>, confirmation: Option<&str>) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        token: Option<&str>,
+        password: Option<&str>,
+        confirmation: Option<&str>,
+    ) -> Result<()> {
         let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::required("token"))?;
         let password = NewPassword::parse(password, confirmation)?;
         let hash = self.passwords.hash(password.expose()).await?;

@@ -74,7 +74,11 @@ pub(super) async fn list(
         data: result
             .rows
             .into_iter()
-            .map(|r| TokenItem { id: r.id, token: TokenPage::masked(&r.prefix), created_at: format_datetime(r.created_at) })
+            .map(|r| TokenItem {
+                id: r.id,
+                token: TokenPage::masked(&r.prefix),
+                created_at: format_datetime(r.created_at),
+            })
             .collect(),
         success: true,
     }))

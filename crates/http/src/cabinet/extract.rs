@@ -46,8 +46,15 @@ where
 /// The field a deserialization error points at, among the fields the cabinet reads.
 fn field_name(path: &str) -> &'static str {
     const KNOWN: &[&str] = &[
-        "email", "phone", "password", "password_confirmation", "current_password", "pin", "token",
-        "promocode", "url",
+        "email",
+        "phone",
+        "password",
+        "password_confirmation",
+        "current_password",
+        "pin",
+        "token",
+        "promocode",
+        "url",
     ];
     KNOWN.iter().find(|k| **k == path).copied().unwrap_or("body")
 }

@@ -62,7 +62,8 @@ pub(super) async fn login(
     RequestOrigin(origin): RequestOrigin,
     Body(body): Body<LoginBody>,
 ) -> Answer<SessionView> {
-    let by_pin = body.password.as_deref().is_none_or(str::is_empty) && body.pin.as_deref().is_some_and(|p| !p.is_empty());
+    let by_pin =
+        body.password.as_deref().is_none_or(str::is_empty) && body.pin.as_deref().is_some_and(|p| !p.is_empty());
     let core = &state.core;
     let (user, pair) = if by_pin {
         core.login_pin(client_id, body.phone.as_deref(), body.pin.as_deref(), body.token.as_deref(), &origin).await?
