@@ -93,6 +93,8 @@ pub struct CallConfig {
 
 /// Environment variables that are not configuration keys but are still kordon's.
 const OTHER_VARIABLES: &[&str] = &["KORDON_CONFIG", "KORDON_TEST_DATABASE_URL"];
+/// Secret keys are never serialized, so the key walk below cannot see them.
+const SECRET_KEYS: &[&str] = &["KORDON_MAIL__SMTP__PASSWORD", "KORDON_CALL__WEBHOOK__SECRET"];
 
 impl Config {
     /// Layers defaults, the TOML file, the environment and `overrides` (flag values, dotted keys).
@@ -129,7 +131,7 @@ impl Config {
 
     /// `KORDON_*` variables in `env` that name no configuration key.
     pub fn unknown_variables(env: impl Iterator<Item = (String, String)>) -> Vec<String> {
-        let mut known = BTreeSet::new();
+        let mut known: BTreeSet<String> = SECRET_KEYS.iter().map(|k| k.to_string()).collect();
         if let Ok(value) = serde_json::to_value(Config::default()) {
             collect_keys("KORDON", &value, &mut known);
         }
@@ -170,6 +172,7 @@ mod tests {
             ("KORDON_MAIL__SMTP__HOST", "x"),
             ("KORDON_RESET__CLIENT_URL_PREFIXES__10553", "x"),
             ("KORDON_CONFIG", "x"),
+            ("KORDON_CALL__WEBHOOK__SECRET", "x"),
             ("KORDON_SERVER__LISTNE", "x"),
             ("KORDON_NOPE", "x"),
             ("PATH", "x"),

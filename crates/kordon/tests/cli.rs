@@ -1,0 +1,534 @@
+//! The real `kordon` binary: `migrate`, `admin client|user|manager|account …` and `serve`, each
+//! scenario run against a fresh SQLite folder and a fresh PostgreSQL schema; `admin` output is
+//! checked against a server booted on the same database.
+
+mod common;
+
+use common::{Backend, PASSWORD, TestApp};
+use kordon::config::Config;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kordon");
+
+/// Where one scenario's data lives: a fresh folder (the SQLite file and the outbox), and for
+/// PostgreSQL a fresh schema too, dropped at the end.
+struct Store {
+    dir: tempfile::TempDir,
+    postgres: Option<(String, String, String)>,
+}
+
+impl Store {
+    /// A fresh store, or None when the backend is PostgreSQL and no server is configured.
+    async fn new(backend: Backend) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let postgres = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(common::postgres_url().await?),
+        };
+        Some(Self { dir, postgres })
+    }
+
+    fn backend(&self) -> Backend {
+        if self.postgres.is_some() { Backend::Postgres } else { Backend::Sqlite }
+    }
+
+    /// The store options every command takes.
+    fn args(&self) -> Vec<String> {
+        let mut args = vec!["--data-dir".to_string(), self.dir.path().display().to_string()];
+        if let Some((url, _, _)) = &self.postgres {
+            args.push("--database-url".into());
+            args.push(url.clone());
+        }
+        args
+    }
+
+    /// Points a server's configuration at this store.
+    fn configure(&self, config: &mut Config) {
+        config.server.data_dir = self.dir.path().to_path_buf();
+        config.server.database_url = self.postgres.as_ref().map(|(url, _, _)| url.clone()).unwrap_or_default();
+    }
+
+    /// A server (the harness's `Application`) on this very database.
+    async fn serve(&self) -> TestApp {
+        TestApp::spawn_with(self.backend(), |config| self.configure(config))
+            .await
+            .expect("the store exists, so does the app")
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Some((_, base, schema)) = self.postgres.take() {
+            // Drop cannot await: drop the schema from a thread with a runtime of its own.
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                rt.block_on(async {
+                    if let Ok(pool) = sqlx::PgPool::connect(&base).await {
+                        let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
+                        pool.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Runs `async fn name(store: &Store)` on a fresh SQLite store and on a fresh PostgreSQL schema.
+macro_rules! on_both_stores {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(store) = super::Store::new(super::Backend::Sqlite).await {
+                    super::$name(&store).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(store) = super::Store::new(super::Backend::Postgres).await {
+                    super::$name(&store).await;
+                }
+            }
+        }
+    };
+}
+
+/// A finished `kordon` run.
+#[derive(Debug)]
+struct Run {
+    args: Vec<String>,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// A success that printed exactly one JSON object on one line.
+    fn json(&self) -> Value {
+        assert_eq!(self.code, Some(0), "kordon {:?} failed: {self:#?}", self.args);
+        let lines: Vec<&str> = self.stdout.lines().collect();
+        assert_eq!(lines.len(), 1, "kordon {:?} printed one line: {self:#?}", self.args);
+        let value: Value = serde_json::from_str(lines[0]).unwrap_or_else(|e| panic!("not JSON ({e}): {self:#?}"));
+        assert!(value.is_object(), "{self:#?}");
+        value
+    }
+
+    /// kordon's own failure: exit 1, nothing on stdout, `kordon: <message>` on stderr.
+    fn failed_with(&self, message: &str) {
+        assert_eq!(self.code, Some(1), "kordon {:?} was to fail: {self:#?}", self.args);
+        assert_eq!(self.stdout, "", "a failure prints nothing on stdout: {self:#?}");
+        assert!(self.stderr.contains(&format!("kordon: {message}")), "stderr names the failure `{message}`: {self:#?}");
+    }
+}
+
+/// Copies the command's environment without any KORDON_* or RUST_LOG the developer may have set.
+fn clean(command: &mut Command) -> &mut Command {
+    for (name, _) in std::env::vars() {
+        if name.starts_with("KORDON_") || name == "RUST_LOG" {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+/// Runs the binary to its end (on a blocking thread: a server may be running on this runtime).
+async fn kordon(args: Vec<String>) -> Run {
+    tokio::task::spawn_blocking(move || {
+        let output = clean(&mut Command::new(BIN)).args(&args).stdin(Stdio::null()).output().expect("run kordon");
+        Run {
+            args,
+            code: output.status.code(),
+            stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    })
+    .await
+    .expect("join")
+}
+
+/// `kordon <args…> <store options>`.
+async fn run(store: &Store, args: &[&str]) -> Run {
+    let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    all.extend(store.args());
+    kordon(all).await
+}
+
+/// `kordon admin <args…> <store options>`.
+async fn admin(store: &Store, args: &[&str]) -> Run {
+    let mut all = vec!["admin"];
+    all.extend_from_slice(args);
+    run(store, &all).await
+}
+
+fn id(value: &Value, key: &str) -> i64 {
+    value[key].as_i64().unwrap_or_else(|| panic!("{key} is an integer: {value}"))
+}
+
+fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value.as_object().expect("object").keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// `admin user create` with the test password and a role; answers (user_id, account_id).
+async fn create_user(store: &Store, email: &str, extra: &[&str]) -> (i64, i64) {
+    let mut args = vec!["user", "create", "--email", email, "--password", PASSWORD];
+    args.extend_from_slice(extra);
+    let created = admin(store, &args).await.json();
+    assert_eq!(keys(&created), ["account_id", "user_id"], "{created}");
+    (id(&created, "user_id"), id(&created, "account_id"))
+}
+
+/// Logs in over HTTP with email and password; answers the access token.
+async fn login(app: &TestApp, email: &str, password: &str) -> String {
+    let (status, body) = app.post("/api/v1/login", json!({ "email": email, "password": password })).await;
+    assert_eq!(status, 200, "login {email}: {body}");
+    assert_eq!(body["success"], true, "{body}");
+    body["token"].as_str().expect("token").to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// migrate
+
+async fn migrate_is_idempotent(store: &Store) {
+    for _ in 0..2 {
+        let out = run(store, &["migrate"]).await;
+        assert_eq!(out.json(), json!({ "migrated": true }));
+    }
+    if store.backend() == Backend::Sqlite {
+        assert!(store.dir.path().join("kordon.db").is_file(), "the SQLite file is in --data-dir");
+    }
+    // The migrated store is usable: the seeded cabinet client (10553) takes the first free id's place.
+    let created = admin(store, &["client", "create", "--name", "after-migrate"]).await.json();
+    assert_eq!(created["client_id"], 10554, "{created}");
+}
+on_both_stores!(migrate_is_idempotent);
+
+// ---------------------------------------------------------------------------------------------
+// admin client
+
+fn assert_secret(created: &Value) -> String {
+    let secret = created["client_secret"].as_str().unwrap_or_else(|| panic!("a secret string: {created}"));
+    assert_eq!(secret.len(), 32, "{secret}");
+    assert!(secret.chars().all(|c| c.is_ascii_alphanumeric()), "{secret}");
+    secret.to_string()
+}
+
+async fn client_create_prints_id_and_secret(store: &Store) {
+    let grants = ["--grant", "password", "--grant", "client_credentials"];
+    let mut args = vec!["client", "create", "--name", "Softphone"];
+    args.extend_from_slice(&grants);
+    let created = admin(store, &args).await.json();
+    assert_eq!(keys(&created), ["client_id", "client_secret"], "{created}");
+    // The next free id after the seeded cabinet client 10553.
+    assert_eq!(created["client_id"], 10554, "{created}");
+    let first = assert_secret(&created);
+
+    let mut args = vec!["client", "create", "--name", "Softphone", "--id", "500"];
+    args.extend_from_slice(&grants);
+    let created = admin(store, &args).await.json();
+    assert_eq!(keys(&created), ["client_id", "client_secret"], "{created}");
+    assert_eq!(created["client_id"], 500, "{created}");
+    let second = assert_secret(&created);
+    assert_ne!(first, second, "every client has a secret of its own");
+
+    // A taken id, chosen by hand or the seeded one, is refused with a message and no output.
+    admin(store, &["client", "create", "--name", "Again", "--id", "500"])
+        .await
+        .failed_with("The id has already been taken.");
+    admin(store, &["client", "create", "--name", "Again", "--id", "10553"])
+        .await
+        .failed_with("The id has already been taken.");
+    admin(store, &["client", "create", "--name", "  "]).await.failed_with("The name field is required.");
+    // The failures took no id: the next client still gets the next one.
+    let created = admin(store, &["client", "create", "--name", "Third"]).await.json();
+    assert_eq!(created["client_id"], 10555, "{created}");
+}
+on_both_stores!(client_create_prints_id_and_secret);
+
+// ---------------------------------------------------------------------------------------------
+// admin user
+
+async fn user_create_and_accounts(store: &Store) {
+    let (anna, anna_account) =
+        create_user(store, "Anna@Example.com", &["--phone", "+7 (999) 333-22-10", "--role", "lk_user"]).await;
+
+    // Users of one PBX domain share its account, whatever the domain's case; the first one creates it.
+    let (boris, office) = create_user(store, "boris@office.example", &["--domain", "office.example"]).await;
+    let (vera, office_again) = create_user(store, "vera@office.example", &["--domain", "Office.Example"]).await;
+    assert_eq!(office, office_again, "one account per domain");
+    assert_ne!(office, anna_account);
+    // Without --domain every user gets an account of their own.
+    let (gleb, gleb_account) = create_user(store, "gleb@example.com", &[]).await;
+    assert!(![anna_account, office].contains(&gleb_account), "a new account: {gleb_account}");
+    let users = [anna, boris, vera, gleb];
+    for (i, u) in users.iter().enumerate() {
+        assert!(!users[i + 1..].contains(u), "user ids are distinct: {users:?}");
+    }
+
+    // Unique email (case-insensitively) and phone (in any written form).
+    admin(store, &["user", "create", "--email", "ANNA@example.com", "--password", PASSWORD])
+        .await
+        .failed_with("The email has already been taken.");
+    admin(
+        store,
+        &["user", "create", "--email", "dina@example.com", "--password", PASSWORD, "--phone", "8 999 333 22 10"],
+    )
+    .await
+    .failed_with("The phone has already been taken.");
+    // The password policy applies to operators too.
+    admin(store, &["user", "create", "--email", "dina@example.com", "--password", "short"])
+        .await
+        .failed_with("The password must be at least 8 characters.");
+    admin(store, &["user", "create", "--email", "dina@example.com", "--password", "password"])
+        .await
+        .failed_with("The given password is too common. Please choose a different password.");
+    admin(store, &["user", "create", "--email", "not-an-email", "--password", PASSWORD])
+        .await
+        .failed_with("The email must be a valid email address.");
+    // None of the refused users was half-written.
+    admin(store, &["user", "show", "--email", "dina@example.com"]).await.failed_with("not found");
+    let (_, dina_account) = create_user(store, "dina@example.com", &["--phone", "79990001122"]).await;
+    assert!(![anna_account, office, gleb_account].contains(&dina_account));
+
+    // clap refuses a role it does not know (its usage error exits 2).
+    let out =
+        admin(store, &["user", "create", "--email", "e@example.com", "--password", PASSWORD, "--role", "root"]).await;
+    assert_eq!(out.code, Some(2), "{out:#?}");
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("root"), "{out:#?}");
+}
+on_both_stores!(user_create_and_accounts);
+
+async fn user_show_prints_the_documented_keys(store: &Store) {
+    let (user_id, account_id) =
+        create_user(store, "Anna@Example.com", &["--phone", "+7 (999) 333-22-10", "--role", "lk_user"]).await;
+    let shown = admin(store, &["user", "show", "--email", "anna@EXAMPLE.com"]).await.json();
+    assert_eq!(
+        shown,
+        json!({ "user_id": user_id, "account_id": account_id, "email": "Anna@Example.com",
+                "phone": "79993332210", "role": "lk_user" })
+    );
+    // No phone: null; no role: lk_admin.
+    let (user_id, account_id) = create_user(store, "boris@example.com", &[]).await;
+    let shown = admin(store, &["user", "show", "--email", "boris@example.com"]).await.json();
+    assert_eq!(
+        shown,
+        json!({ "user_id": user_id, "account_id": account_id, "email": "boris@example.com",
+                "phone": null, "role": "lk_admin" })
+    );
+    admin(store, &["user", "show", "--email", "nobody@example.com"]).await.failed_with("not found");
+    admin(store, &["user", "show", "--email", "nobody"]).await.failed_with("The email must be a valid email address.");
+}
+on_both_stores!(user_show_prints_the_documented_keys);
+
+// ---------------------------------------------------------------------------------------------
+// admin manager + account, seen through the API of a server on the same database
+
+async fn manager_set_by_cli_is_served(store: &Store) {
+    let (_, account) = create_user(store, "anna@example.com", &["--phone", "79993332210", "--role", "lk_user"]).await;
+    let app = store.serve().await;
+    let token = login(&app, "anna@example.com", PASSWORD).await;
+
+    let (status, body) = app.get_auth("/api/v1/manager", &token).await;
+    assert_eq!((status, body), (404, json!({ "message": "Not Found.", "code": 404 })), "no manager yet");
+
+    let created = admin(
+        store,
+        &[
+            "manager",
+            "create",
+            "--name",
+            "Ivan Petrov",
+            "--email",
+            "ivan@kordon.example",
+            "--phone",
+            "+7 495 000-00-00",
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(keys(&created), ["manager_id"], "{created}");
+    let manager = id(&created, "manager_id").to_string();
+    let account = account.to_string();
+
+    // Unknown account or manager: refused, nothing printed.
+    admin(store, &["account", "set-manager", "--account", "999999", "--manager", &manager])
+        .await
+        .failed_with("not found");
+    admin(store, &["account", "set-manager", "--account", &account, "--manager", "999999"])
+        .await
+        .failed_with("not found");
+    let (status, _) = app.get_auth("/api/v1/manager", &token).await;
+    assert_eq!(status, 404, "the failed assignments changed nothing");
+
+    let set = admin(store, &["account", "set-manager", "--account", &account, "--manager", &manager]).await.json();
+    assert_eq!(set, json!({ "success": true }));
+    let (status, body) = app.get_auth("/api/v1/manager", &token).await;
+    assert_eq!(
+        (status, body),
+        (
+            200,
+            json!({ "name": "Ivan Petrov", "email": "ivan@kordon.example", "phone": "+7 495 000-00-00", "success": true })
+        )
+    );
+
+    // Manager fields are required.
+    admin(store, &["manager", "create", "--name", " ", "--email", "a@b.ru", "--phone", "1"])
+        .await
+        .failed_with("The name field is required.");
+    admin(store, &["manager", "create", "--name", "X", "--email", "bad", "--phone", "1"])
+        .await
+        .failed_with("The email must be a valid email address.");
+}
+on_both_stores!(manager_set_by_cli_is_served);
+
+async fn admin_works_while_serving(store: &Store) {
+    let app = store.serve().await;
+    // A user the server's API registered is visible to the CLI …
+    app.register("web@example.com", "79991112233").await;
+    let shown = admin(store, &["user", "show", "--email", "web@example.com"]).await.json();
+    assert_eq!(shown["email"], "web@example.com", "{shown}");
+    assert_eq!(shown["phone"], "79991112233", "{shown}");
+
+    // … and a user the CLI creates while the server runs can log in at once.
+    let (user_id, _) = create_user(store, "cli@example.com", &["--phone", "79994445566", "--role", "lk_user"]).await;
+    let token = login(&app, "cli@example.com", PASSWORD).await;
+    let (status, body) = app.get_auth("/api/v1/authuser", &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["id"], user_id, "{body}");
+    assert_eq!(body["user"]["email"], "cli@example.com", "{body}");
+    assert_eq!(body["user"]["phone"], "79994445566", "{body}");
+    assert_eq!(body["user"]["role"]["name"], "lk_user", "{body}");
+    let (status, body) =
+        app.post("/api/v1/login", json!({ "email": "cli@example.com", "password": "not-the-password" })).await;
+    assert_eq!((status, body), (400, json!({ "message": "Password not right.", "code": 400 })));
+}
+on_both_stores!(admin_works_while_serving);
+
+// ---------------------------------------------------------------------------------------------
+// serve
+
+/// A `kordon serve` child, killed when the test ends, passed or failed.
+struct Served {
+    child: Child,
+    stderr: PathBuf,
+    base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&std::fs::read(&self.stderr).unwrap_or_default()).into_owned()
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// Starts `kordon serve --listen 127.0.0.1:<free port> <store options>` with extra environment,
+/// and waits (at most 10 s) until `/healthz` answers.
+async fn serve(store: &Store, env: &[(&str, &str)]) -> Served {
+    let port = free_port();
+    let stderr = store.dir.path().join(format!("serve-{port}.stderr"));
+    let mut command = Command::new(BIN);
+    clean(&mut command)
+        .arg("serve")
+        .arg("--listen")
+        .arg(format!("127.0.0.1:{port}"))
+        .args(store.args())
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&stderr).expect("stderr file"));
+    let child = command.spawn().expect("spawn kordon serve");
+    let mut served = Served { child, stderr, base: format!("http://127.0.0.1:{port}") };
+
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(1)).build().expect("http client");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(resp) = http.get(format!("{}/healthz", served.base)).send().await
+            && resp.status().is_success()
+        {
+            return served;
+        }
+        if let Some(status) = served.child.try_wait().expect("try_wait") {
+            panic!("kordon serve exited before answering ({status}); stderr:\n{}", served.stderr());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "kordon serve did not answer /healthz within 10 s; stderr:\n{}",
+            served.stderr()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn get_json(url: &str) -> (u16, String, Value) {
+    let resp = reqwest::get(url).await.expect("request");
+    let status = resp.status().as_u16();
+    let content_type =
+        resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let text = resp.text().await.expect("body");
+    let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    (status, content_type, value)
+}
+
+async fn serve_answers_health_probes(store: &Store) {
+    let served = serve(store, &[]).await;
+    let (status, content_type, body) = get_json(&format!("{}/healthz", served.base)).await;
+    assert_eq!((status, content_type.as_str(), body), (200, "application/json", json!({ "status": "ok" })));
+    let (status, content_type, body) = get_json(&format!("{}/readyz", served.base)).await;
+    assert_eq!(
+        (status, content_type.as_str(), body),
+        (200, "application/json", json!({ "status": "ok", "database": "ok" }))
+    );
+    // The server migrated the store it was given: the CLI finds the seeded client there.
+    admin(store, &["client", "create", "--name", "Again", "--id", "10553"])
+        .await
+        .failed_with("The id has already been taken.");
+}
+on_both_stores!(serve_answers_health_probes);
+
+async fn serve_warns_about_unknown_variables(store: &Store) {
+    // A misspelt key must not be silently ignored, nor stop the server: it is warned about.
+    let served = serve(store, &[("KORDON_SERVER__LISTNE", "1")]).await;
+    let (status, _, body) = get_json(&format!("{}/readyz", served.base)).await;
+    assert_eq!((status, body), (200, json!({ "status": "ok", "database": "ok" })));
+    let stderr = served.stderr();
+    assert!(
+        stderr.lines().any(|line| line.contains("WARN") && line.contains("KORDON_SERVER__LISTNE")),
+        "stderr warns about KORDON_SERVER__LISTNE:\n{stderr}"
+    );
+}
+on_both_stores!(serve_warns_about_unknown_variables);
+
+// ---------------------------------------------------------------------------------------------
+// bad store options
+
+#[tokio::test]
+async fn an_unsupported_database_url_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = dir.path().display().to_string();
+    for command in [vec!["admin", "user", "show", "--email", "a@b.ru"], vec!["migrate"]] {
+        let mut args: Vec<String> = command.iter().map(|a| a.to_string()).collect();
+        args.extend(["--database-url".into(), "ftp://x".into(), "--data-dir".into(), data_dir.clone()]);
+        let out = kordon(args).await;
+        out.failed_with("database: ");
+        assert!(out.stderr.contains("unsupported database URL scheme"), "{out:#?}");
+    }
+    assert!(!dir.path().join("kordon.db").exists(), "no SQLite file was made instead");
+}
