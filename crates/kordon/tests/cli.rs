@@ -203,7 +203,7 @@ async fn migrate_is_idempotent(store: &Store) {
     if store.backend() == Backend::Sqlite {
         assert!(store.dir.path().join("kordon.db").is_file(), "the SQLite file is in --data-dir");
     }
-    // The migrated store is usable: the seeded cabinet client (10553) takes the first free id's place.
+    // The migrated store is usable: the next client id follows the seeded cabinet client (10553).
     let created = admin(store, &["client", "create", "--name", "after-migrate"]).await.json();
     assert_eq!(created["client_id"], 10554, "{created}");
 }
