@@ -10,6 +10,13 @@ pub enum Error {
     /// A refusal with a plain message and a status (e.g. "Password not right.", 400).
     #[error("{message}")]
     Refused { status: u16, message: String },
+    /// A presented secret did not match (password, PIN, reset token). The Defender counts these;
+    /// `field` names the input for dialects with field-level errors.
+    #[error("bad credential")]
+    Credential { field: Option<&'static str>, message: String },
+    /// The Defender has blocked the source host; retry after this many seconds.
+    #[error("host blocked")]
+    Blocked { retry_after: u64 },
     /// No or bad credentials for a protected resource.
     #[error("unauthenticated")]
     Unauthenticated,
@@ -39,6 +46,13 @@ impl Error {
     }
     pub fn refused(status: u16, message: impl Into<String>) -> Self {
         Self::Refused { status, message: message.into() }
+    }
+    /// The wrong-password answer of every login ("Password not right.", the seed's wording).
+    pub fn bad_password() -> Self {
+        Self::Credential { field: None, message: "Password not right.".into() }
+    }
+    pub fn bad_secret(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Credential { field: Some(field), message: message.into() }
     }
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         Self::Internal(detail.to_string())

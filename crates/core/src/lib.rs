@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod error;
+pub mod net;
 pub mod passwords;
 pub mod ports;
 pub mod secrets;

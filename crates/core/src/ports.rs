@@ -31,7 +31,7 @@ impl From<StoreError> for crate::Error {
 /// One store for every dialect. Each method is one statement or one transaction:
 /// a call either happens whole or not at all.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: DefenderStore + Send + Sync + 'static {
     /// Is the database reachable?
     async fn ping(&self) -> StoreResult<()>;
 
@@ -55,8 +55,8 @@ pub trait Store: Send + Sync + 'static {
 
     // --- sessions (access + refresh token pairs)
     async fn create_session(&self, session: &NewSession) -> StoreResult<i64>;
-    /// A live (not expired, rotated or revoked) session by its access-token digest.
-    async fn session_by_access(&self, digest: &str, now: i64) -> StoreResult<Option<SessionAuth>>;
+    /// A live (not expired, rotated or revoked) session of this kind by its access-token digest.
+    async fn session_by_access(&self, digest: &str, kind: &str, now: i64) -> StoreResult<Option<SessionAuth>>;
     /// Spends a refresh token and records its successor in one transaction. Among concurrent
     /// calls with one token exactly one rotates; a spent token presented again revokes the family.
     async fn rotate_session(
@@ -112,10 +112,49 @@ pub trait Store: Send + Sync + 'static {
     /// transaction; the user id, or None for an unknown, spent or expired token.
     async fn redeem_reset(&self, digest: &str, password_hash: &str, now: i64) -> StoreResult<Option<i64>>;
 
+    // --- PBX domains and roles
+    async fn domain(&self, account_id: i64) -> StoreResult<Option<Domain>>;
+    async fn domain_by_name(&self, name: &str) -> StoreResult<Option<Domain>>;
+    async fn update_domain(&self, domain: &Domain) -> StoreResult<()>;
+    async fn role(&self, id: i64) -> StoreResult<Option<PbxRole>>;
+
     // --- managers
     async fn create_manager(&self, name: &str, email: &str, phone: &str) -> StoreResult<i64>;
     async fn set_account_manager(&self, account_id: i64, manager_id: i64) -> StoreResult<()>;
     async fn account_manager(&self, account_id: i64) -> StoreResult<Option<Manager>>;
+}
+
+/// The Defender's state: failure counters, blocks and the audit log. Every method is one atomic
+/// statement or transaction, so instances on one database share all of it.
+#[async_trait]
+pub trait DefenderStore: Send + Sync + 'static {
+    /// The host's block expiry, if it is blocked now.
+    async fn host_blocked_until(&self, host: &str, now: i64) -> StoreResult<Option<i64>>;
+    /// Charges one attempt to the host before a credential is checked: the failures counted in
+    /// the current window including this one, or None when the host is blocked.
+    async fn charge_host(&self, host: &str, window: i64, now: i64) -> StoreResult<Option<i64>>;
+    /// Gives back the attempt of a check that succeeded.
+    async fn refund_host(&self, host: &str) -> StoreResult<()>;
+    /// Blocks the host (if not blocked already) for `base` seconds doubled per earlier offence,
+    /// at most `max`, and writes the audit line; the block's expiry when this call set it.
+    async fn block_host(
+        &self,
+        host: &str,
+        base: i64,
+        max: i64,
+        reason: &str,
+        account: Option<&str>,
+        now: i64,
+    ) -> StoreResult<Option<i64>>;
+    /// Lifts a block and writes the audit line; false when the host was not blocked.
+    async fn unblock_host(&self, host: &str, actor: &str, now: i64) -> StoreResult<bool>;
+    async fn blocks(&self, now: i64) -> StoreResult<Vec<Block>>;
+    /// Counts a failure against a login; the failures in the current window.
+    async fn account_failure(&self, account: &str, window: i64, now: i64) -> StoreResult<i64>;
+    /// The failures against a login in the current window.
+    async fn account_failures(&self, account: &str, window: i64, now: i64) -> StoreResult<i64>;
+    async fn clear_account_failures(&self, account: &str) -> StoreResult<()>;
+    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// An email to send.

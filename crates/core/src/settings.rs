@@ -11,6 +11,7 @@ pub struct Settings {
     pub flashcall: FlashcallLimits,
     pub reset: ResetSettings,
     pub passwords: PasswordSettings,
+    pub defender: DefenderSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -116,5 +117,43 @@ pub struct PasswordSettings {
 impl Default for PasswordSettings {
     fn default() -> Self {
         Self { memory_kib: 19456, iterations: 2, parallelism: 1, workers: 0, queue: 64 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DefenderSettings {
+    /// Failed credential checks from one host within `window` that block it.
+    pub host_failures: i64,
+    /// The counting window, seconds.
+    pub window: i64,
+    /// First block, seconds; each repeat offence doubles it, up to `max_block`.
+    pub block: i64,
+    pub max_block: i64,
+    /// Failures against one login (from any hosts) within `window` after which checks are slowed.
+    pub account_failures: i64,
+    /// First delay once an account is under attack, milliseconds; doubles per further failure.
+    pub account_delay_ms: u64,
+    /// The longest delay, milliseconds.
+    pub account_max_delay_ms: u64,
+    /// Proxies (CIDR) whose X-Forwarded-For / Forwarded headers are believed.
+    pub trusted_proxies: Vec<String>,
+    /// Hosts (CIDR) never counted nor blocked.
+    pub allowlist: Vec<String>,
+}
+
+impl Default for DefenderSettings {
+    fn default() -> Self {
+        Self {
+            host_failures: 10,
+            window: 600,
+            block: 1800,
+            max_block: 86400,
+            account_failures: 5,
+            account_delay_ms: 250,
+            account_max_delay_ms: 4000,
+            trusted_proxies: Vec::new(),
+            allowlist: Vec::new(),
+        }
     }
 }

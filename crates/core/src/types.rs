@@ -143,6 +143,8 @@ pub struct User {
     pub last_name: Option<String>,
     pub middle_name: Option<String>,
     pub role: Role,
+    /// The PBX role (see [`PbxRole`]).
+    pub role_id: i64,
     pub password_hash: String,
 }
 
@@ -152,6 +154,7 @@ pub struct NewUser {
     pub phone: Option<Phone>,
     pub password_hash: String,
     pub role: Role,
+    pub role_id: i64,
     pub account: AccountChoice,
     pub created_at: i64,
 }
@@ -193,6 +196,8 @@ pub struct NewClient {
 /// One issued token pair (or a rotation's successor), as the store records it.
 #[derive(Debug, Clone)]
 pub struct NewSession {
+    /// Which dialect's session: `cabinet` or `pbx`.
+    pub kind: &'static str,
     pub user_id: i64,
     pub client_id: i64,
     pub family_id: String,
@@ -269,4 +274,69 @@ pub struct Manager {
     pub name: String,
     pub email: String,
     pub phone: String,
+}
+
+/// An account as a PBX domain (tenant): the settings the PBX dialect answers with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain {
+    pub account_id: i64,
+    /// The domain name; accounts opened by cabinet registration have none.
+    pub name: Option<String>,
+    pub mode: i64,
+    /// Unix seconds, or none.
+    pub test_until: Option<i64>,
+    /// An exact decimal, as text ("1000.0").
+    pub balance: String,
+    pub block_inbound: bool,
+    pub block_outbound: bool,
+    pub block_face: bool,
+    /// IANA time zone name.
+    pub tz: String,
+    pub locale: String,
+    /// Lifetime of a PBX session token, seconds ("platform parameters"; default 4 h).
+    pub token_ttl: i64,
+}
+
+/// A PBX role; the cabinet's lk_admin / lk_user map onto these.
+#[derive(Debug, Clone)]
+pub struct PbxRole {
+    pub id: i64,
+    pub name: String,
+    pub role_type: i64,
+    /// JSON object texts.
+    pub perms: String,
+    pub visible: String,
+    pub filters: String,
+}
+
+impl PbxRole {
+    /// The PBX owner's role id ("PBX administrator").
+    pub const ADMINISTRATOR: i64 = 2;
+    pub const OPERATOR: i64 = 3;
+    pub const USER: i64 = 4;
+}
+
+/// A host the Defender has blocked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Block {
+    pub ip: String,
+    pub reason: String,
+    pub failures: i64,
+    pub blocked_until: i64,
+    /// The login last tried from this host (not shown to tenants).
+    #[serde(skip)]
+    pub account: Option<String>,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub event: String,
+    pub host: Option<String>,
+    pub account: Option<String>,
+    pub actor: String,
+    pub detail: Option<String>,
 }

@@ -5,6 +5,7 @@ pub mod cabinet;
 mod edge;
 mod health;
 pub mod origin;
+pub mod pbx;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -27,6 +28,12 @@ pub struct WebSettings {
     /// The public base URL (`https://auth.example.com`) used in links such as pagination;
     /// without it the request's Host header is used over http.
     pub public_url: Option<String>,
+    /// Proxies whose forwarding headers name the client.
+    pub trusted_proxies: kordon_core::net::Cidrs,
+    /// `version.software` of the PBX dialect.
+    pub pbx_software: String,
+    /// When this process started (the PBX dialect's `version.last_update`), Unix seconds.
+    pub started_at: f64,
 }
 
 /// The whole router: every dialect, health checks, and the shared layers.
@@ -34,6 +41,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .nest("/api/v1", cabinet::routes())
+        .merge(pbx::routes())
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -1,20 +1,31 @@
-//! Where a request comes from: the TCP peer, its user agent and preferred language.
+//! Where a request comes from: the client host, its user agent and preferred language.
+//! The host is the TCP peer; `Forwarded` / `X-Forwarded-For` count only when that peer is a
+//! configured trusted proxy, so a spoofed header from anywhere else changes nothing.
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use crate::AppState;
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::HeaderMap;
 use axum::http::header;
 use axum::http::request::Parts;
 use kordon_core::Origin;
+use kordon_core::net::Cidrs;
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
-/// The request's [`Origin`]; the client address is the TCP peer (proxies come with the Defender).
+/// The request's [`Origin`].
 pub struct RequestOrigin(pub Origin);
 
-impl<S: Send + Sync> FromRequestParts<S> for RequestOrigin {
+impl<S> FromRequestParts<S> for RequestOrigin
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_canonical());
+        let ip = peer.map(|peer| client_host(peer, &parts.headers, &state.web.trusted_proxies).to_string());
         let text = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
         let user_agent = text(header::USER_AGENT).map(|ua| ua.chars().take(256).collect());
         let locale = text(header::ACCEPT_LANGUAGE).and_then(|al| {
@@ -28,5 +39,82 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestOrigin {
             }
         });
         Ok(Self(Origin { ip, user_agent, locale }))
+    }
+}
+
+/// The client behind `peer`: the peer itself, unless it is a trusted proxy; then the nearest
+/// address in the forwarding chain that is not a trusted proxy.
+pub fn client_host(peer: IpAddr, headers: &HeaderMap, trusted: &Cidrs) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let chain = forwarded_chain(headers);
+    // Right to left: each hop was added by the proxy before it; stop at the first untrusted one.
+    let mut client = peer;
+    for hop in chain.iter().rev() {
+        client = *hop;
+        if !trusted.contains(hop) {
+            break;
+        }
+    }
+    client
+}
+
+/// The `for=` addresses of `Forwarded` (RFC 7239), or else `X-Forwarded-For`, left to right.
+fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
+    let values = |name: &str| headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
+    let forwarded = values("forwarded");
+    if !forwarded.is_empty() {
+        return forwarded
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter_map(|element| {
+                element.split(';').find_map(|pair| {
+                    let (k, v) = pair.trim().split_once('=')?;
+                    k.eq_ignore_ascii_case("for").then(|| parse_node(v))?
+                })
+            })
+            .collect();
+    }
+    values("x-forwarded-for").iter().flat_map(|v| v.split(',')).filter_map(parse_node).collect()
+}
+
+/// `1.2.3.4`, `1.2.3.4:80`, `"[2001:db8::1]:443"`, `2001:db8::1`.
+fn parse_node(raw: &str) -> Option<IpAddr> {
+    let raw = raw.trim().trim_matches('"');
+    if let Ok(ip) = raw.parse::<IpAddr>() {
+        return Some(ip.to_canonical());
+    }
+    if let Some(rest) = raw.strip_prefix('[') {
+        return rest.split(']').next()?.parse::<IpAddr>().ok().map(|ip| ip.to_canonical());
+    }
+    raw.parse::<SocketAddr>().ok().map(|s| s.ip().to_canonical())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn forwarding_headers_count_only_from_trusted_proxies() {
+        let trusted = Cidrs::parse(&["10.0.0.0/8".into()]).expect("cidrs");
+        let peer: IpAddr = "203.0.113.9".parse().expect("ip");
+        let spoof = headers(&[("x-forwarded-for", "1.1.1.1")]);
+        assert_eq!(client_host(peer, &spoof, &trusted), peer, "an untrusted peer's header is ignored");
+        let proxy: IpAddr = "10.0.0.2".parse().expect("ip");
+        let chain = headers(&[("x-forwarded-for", "6.6.6.6, 198.51.100.7, 10.0.0.5")]);
+        assert_eq!(client_host(proxy, &chain, &trusted).to_string(), "198.51.100.7");
+        let fwd = headers(&[("forwarded", r#"for="[2001:db8::1]:443";proto=https, for=10.0.0.7"#)]);
+        assert_eq!(client_host(proxy, &fwd, &trusted).to_string(), "2001:db8::1");
+        assert_eq!(client_host(proxy, &HeaderMap::new(), &trusted), proxy, "no header: the proxy itself");
     }
 }

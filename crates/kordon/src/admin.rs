@@ -1,10 +1,13 @@
 //! `kordon admin …`: operator commands over the same core the server runs. Each prints one JSON
 //! object on stdout; errors go to stderr with a non-zero exit.
 
-use crate::cli::{AccountCommand, AdminCommand, ClientCommand, ManagerCommand, UserCommand};
+use crate::cli::{
+    AccountCommand, AdminCommand, AuditCommand, ClientCommand, DefenderCommand, DomainCommand, ManagerCommand,
+    UserCommand,
+};
 use kordon_core::Core;
-use kordon_core::services::NewUserCommand;
-use kordon_core::types::Role;
+use kordon_core::services::{DomainPatch, NewUserCommand};
+use kordon_core::types::{PbxRole, Role};
 use serde_json::{Value, json};
 
 pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
@@ -15,12 +18,18 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
             Ok(json!({ "client_id": created.client_id, "client_secret": created.client_secret }))
         }
         AdminCommand::User { command: UserCommand::Create { email, password, phone, role, domain } } => {
-            let role = Role::parse(&role).ok_or("role must be lk_admin or lk_user")?;
+            let (role, role_id) = match role.as_str() {
+                "lk_admin" => (Role::LkAdmin, PbxRole::ADMINISTRATOR),
+                "operator" => (Role::LkUser, PbxRole::OPERATOR),
+                "lk_user" => (Role::LkUser, PbxRole::USER),
+                _ => return Err("role must be lk_admin, operator or lk_user".into()),
+            };
             let cmd = NewUserCommand {
                 email: &email,
                 password: &password,
                 phone: phone.as_deref(),
                 role,
+                role_id,
                 domain: domain.as_deref(),
             };
             let (user_id, account_id) = core.admin_create_user(cmd).await.map_err(fail)?;
@@ -44,7 +53,90 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
             core.admin_set_manager(account, manager).await.map_err(fail)?;
             Ok(json!({ "success": true }))
         }
+        AdminCommand::Domain { command: DomainCommand::Show { domain } } => {
+            Ok(domain_json(&core.admin_domain(&domain).await.map_err(fail)?))
+        }
+        AdminCommand::Domain {
+            command:
+                DomainCommand::Update {
+                    domain,
+                    mode,
+                    test_until,
+                    balance,
+                    block_inbound,
+                    block_outbound,
+                    block_face,
+                    tz,
+                    locale,
+                    token_ttl,
+                },
+        } => {
+            let test_until = match test_until.as_deref() {
+                None => None,
+                Some("none" | "") => Some(None),
+                Some(text) => Some(Some(
+                    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                        .map_err(|_| format!("--test-until: not an RFC 3339 time: {text}"))?
+                        .unix_timestamp(),
+                )),
+            };
+            let patch = DomainPatch {
+                mode,
+                test_until,
+                balance,
+                block_inbound,
+                block_outbound,
+                block_face,
+                tz,
+                locale,
+                token_ttl,
+            };
+            Ok(domain_json(&core.admin_update_domain(&domain, patch).await.map_err(fail)?))
+        }
+        AdminCommand::Defender { command: DefenderCommand::List } => {
+            let blocks = core.defender_blocks().await.map_err(fail)?;
+            Ok(Value::Array(
+                blocks
+                    .into_iter()
+                    .map(|b| {
+                        json!({
+                            "ip": b.ip,
+                            "reason": b.reason,
+                            "failures": b.failures,
+                            "blocked_until": kordon_core::clock::format_rfc3339(b.blocked_until),
+                            "account": b.account,
+                        })
+                    })
+                    .collect(),
+            ))
+        }
+        AdminCommand::Defender { command: DefenderCommand::Unblock { ip } } => {
+            core.defender_unblock(&ip, "cli").await.map_err(fail)?;
+            Ok(json!({ "success": true }))
+        }
+        AdminCommand::Audit { command: AuditCommand::List { limit } } => {
+            let entries = core.audit_entries(limit).await.map_err(fail)?;
+            serde_json::to_value(entries).map_err(|e| e.to_string())
+        }
     }
+}
+
+fn domain_json(d: &kordon_core::types::Domain) -> Value {
+    json!({
+        "domain_id": d.account_id,
+        "domain_name": d.name,
+        "mode": d.mode,
+        "test_until": d.test_until.map(kordon_core::clock::format_rfc3339),
+        "billing_options": {
+            "balance": d.balance,
+            "block_inbound": d.block_inbound,
+            "block_outbound": d.block_outbound,
+            "block_face": d.block_face,
+        },
+        "tz": d.tz,
+        "locale": d.locale,
+        "token_ttl": d.token_ttl,
+    })
 }
 
 fn describe(err: &kordon_core::Error) -> String {

@@ -2,6 +2,7 @@
 //! and `port()` tells which one), so tests boot exactly what `kordon serve` runs.
 
 use crate::config::{CallProvider, Config, MailProvider};
+use kordon_core::net::Cidrs;
 use kordon_core::ports::{Caller, Mailer};
 use kordon_core::{Clock, Core, SystemClock};
 use kordon_delivery::{OutboxCaller, OutboxMailer, SmtpMailer, WebhookCaller};
@@ -21,7 +22,7 @@ pub struct Application {
 pub async fn open_core(config: &Config, clock: Arc<dyn Clock>) -> Result<Core, String> {
     let store = kordon_store::open(Some(config.server.database_url.as_str()), &config.server.data_dir)
         .await
-        .map_err(|e| format!("database: {e}"))?;
+        .map_err(|e| e.to_string())?;
     let mailer: Arc<dyn Mailer> = match config.mail.provider {
         MailProvider::Outbox => Arc::new(OutboxMailer::new(config.outbox_dir())),
         MailProvider::Smtp => Arc::new(SmtpMailer::new(&config.mail.smtp).map_err(|e| format!("mail: {e}"))?),
@@ -44,7 +45,16 @@ impl Application {
     pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, String> {
         warn_about_open_settings(config);
         let core = open_core(config, clock).await?;
-        let web = WebSettings { public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()) };
+        let web = WebSettings {
+            public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()),
+            trusted_proxies: Cidrs::parse(&config.defender.trusted_proxies)
+                .map_err(|e| format!("defender.trusted_proxies: {e}"))?,
+            pbx_software: config.pbx.software.clone(),
+            started_at: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs_f64())
+                .unwrap_or_default(),
+        };
         let router = kordon_http::router(AppState { core: core.clone(), web: Arc::new(web) });
         let listener = TcpListener::bind(&config.server.listen)
             .await

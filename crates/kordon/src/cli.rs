@@ -70,6 +70,75 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: AccountCommand,
     },
+    /// PBX domains and their settings
+    Domain {
+        #[command(subcommand)]
+        command: DomainCommand,
+    },
+    /// The Defender's blocks
+    Defender {
+        #[command(subcommand)]
+        command: DefenderCommand,
+    },
+    /// The audit log (blocks and unblocks)
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DomainCommand {
+    /// Show a domain's settings
+    Show {
+        #[arg(long)]
+        domain: String,
+    },
+    /// Change a domain's settings
+    Update {
+        #[arg(long)]
+        domain: String,
+        #[arg(long)]
+        mode: Option<i64>,
+        /// RFC 3339 time, or `none`
+        #[arg(long)]
+        test_until: Option<String>,
+        /// An exact decimal, e.g. 1000.0
+        #[arg(long)]
+        balance: Option<String>,
+        #[arg(long)]
+        block_inbound: Option<bool>,
+        #[arg(long)]
+        block_outbound: Option<bool>,
+        #[arg(long)]
+        block_face: Option<bool>,
+        /// IANA time zone, e.g. Europe/Prague
+        #[arg(long)]
+        tz: Option<String>,
+        /// e.g. en_US
+        #[arg(long)]
+        locale: Option<String>,
+        /// PBX session lifetime, seconds
+        #[arg(long)]
+        token_ttl: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DefenderCommand {
+    /// The hosts blocked now (a JSON array)
+    List,
+    /// Lift the block of a host
+    Unblock { ip: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// The newest entries first (a JSON array)
+    List {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,7 +169,8 @@ pub enum UserCommand {
         password: String,
         #[arg(long)]
         phone: Option<String>,
-        #[arg(long, default_value = "lk_admin", value_parser = ["lk_admin", "lk_user"])]
+        /// lk_admin (PBX administrator), operator, or lk_user (PBX user)
+        #[arg(long, default_value = "lk_admin", value_parser = ["lk_admin", "operator", "lk_user"])]
         role: String,
         /// Join this PBX domain's account (created on first use); without it, a new account
         #[arg(long)]

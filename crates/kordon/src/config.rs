@@ -3,7 +3,9 @@
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
-use kordon_core::settings::{FlashcallLimits, PasswordSettings, ResetSettings, Settings, TokenSettings};
+use kordon_core::settings::{
+    DefenderSettings, FlashcallLimits, PasswordSettings, ResetSettings, Settings, TokenSettings,
+};
 use kordon_delivery::{SmtpSettings, WebhookSettings};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -20,6 +22,21 @@ pub struct Config {
     pub flashcall: FlashcallLimits,
     pub reset: ResetSettings,
     pub passwords: PasswordSettings,
+    pub defender: DefenderSettings,
+    pub pbx: PbxConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PbxConfig {
+    /// `version.software` in the action API's auth answer.
+    pub software: String,
+}
+
+impl Default for PbxConfig {
+    fn default() -> Self {
+        Self { software: env!("CARGO_PKG_VERSION").into() }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -106,9 +123,16 @@ impl Config {
             }
             figment = figment.merge(Toml::file(file));
         }
-        figment = figment.merge(Env::prefixed("KORDON_").split("__").filter(|k| {
-            !OTHER_VARIABLES.iter().any(|o| o.trim_start_matches("KORDON_").eq_ignore_ascii_case(k.as_str()))
-        }));
+        // Variables that name no key are warned about at start (main), not fatal: leave them out here.
+        let unknown = Self::unknown_variables(std::env::vars());
+        figment = figment.merge(
+            Env::prefixed("KORDON_")
+                .filter(move |k| {
+                    let named = |name: &str| name.trim_start_matches("KORDON_").eq_ignore_ascii_case(k.as_str());
+                    !OTHER_VARIABLES.iter().any(|o| named(o)) && !unknown.iter().any(|u| named(u))
+                })
+                .split("__"),
+        );
         for (key, value) in overrides {
             figment = figment.merge((*key, value.as_str()));
         }
@@ -122,6 +146,7 @@ impl Config {
             flashcall: self.flashcall.clone(),
             reset: self.reset.clone(),
             passwords: self.passwords.clone(),
+            defender: self.defender.clone(),
         }
     }
 

@@ -4,6 +4,7 @@
 use clap::Parser;
 use kordon::cli::{Cli, Command, StoreArgs};
 use kordon::config::Config;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
@@ -43,7 +44,11 @@ fn load(store: &StoreArgs, listen: Option<String>) -> Result<Config, String> {
 fn init_logs(config: &Config) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.filter));
     // Logs go to stderr so that `admin` output on stdout stays one JSON object.
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
     for name in Config::unknown_variables(std::env::vars()) {
         tracing::warn!(variable = %name, "unknown KORDON_* environment variable: it configures nothing");
     }
@@ -63,7 +68,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             init_logs(&config);
             kordon_store::open(Some(config.server.database_url.as_str()), &config.server.data_dir)
                 .await
-                .map_err(|e| format!("database: {e}"))?;
+                .map_err(|e| e.to_string())?;
             println!("{}", serde_json::json!({ "migrated": true }));
             Ok(())
         }

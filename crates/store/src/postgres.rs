@@ -13,6 +13,9 @@ pub struct PgStore {
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl PgStore {
+    /// Every transaction of the store writes: PostgreSQL's default is right.
+    const BEGIN: &'static str = "BEGIN";
+
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url).map_err(translate)?;
         Self::connect_with(options).await
@@ -33,3 +36,4 @@ impl PgStore {
 }
 
 crate::queries::store_impl!(PgStore, sqlx::Postgres);
+crate::defender_queries::defender_impl!(PgStore, sqlx::Postgres);

@@ -7,7 +7,7 @@ macro_rules! store_impl {
     ($store:ty, $db:ty) => {
         use kordon_core::ports::Store;
         use kordon_core::types::*;
-        use $crate::rows::{ClientRow, ManagerRow, UserRow, user_columns};
+        use $crate::rows::{ClientRow, DomainRow, ManagerRow, RoleRow, UserRow, domain_columns, user_columns};
 
         type Db = $db;
 
@@ -55,7 +55,7 @@ macro_rules! store_impl {
             }
 
             async fn create_user(&self, u: &NewUser) -> StoreResult<(i64, i64)> {
-                let mut tx = self.pool.begin().await.map_err(translate)?;
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 let account_id = match &u.account {
                     AccountChoice::New { promocode } => sqlx::query_scalar::<Db, i64>(
                         "INSERT INTO accounts (promocode, created_at) VALUES ($1, $2) RETURNING id",
@@ -83,15 +83,16 @@ macro_rules! store_impl {
                     }
                 };
                 let user_id = sqlx::query_scalar::<Db, i64>(
-                    "INSERT INTO users (account_id, email, email_key, phone, role, password_hash,
+                    "INSERT INTO users (account_id, email, email_key, phone, role, role_id, password_hash,
                                         password_changed_at, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
                 )
                 .bind(account_id)
                 .bind(u.email.as_str())
                 .bind(u.email.key())
                 .bind(u.phone.as_ref().map(|p| p.as_str()))
                 .bind(u.role.as_str())
+                .bind(u.role_id)
                 .bind(&u.password_hash)
                 .bind(u.created_at)
                 .fetch_one(&mut *tx)
@@ -141,7 +142,7 @@ macro_rules! store_impl {
                 successor: Option<&NewSession>,
                 now: i64,
             ) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err(translate)?;
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 let changed =
                     sqlx::query::<Db>("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
                         .bind(hash)
@@ -175,14 +176,15 @@ macro_rules! store_impl {
                 insert_session(&self.pool, s).await
             }
 
-            async fn session_by_access(&self, digest: &str, now: i64) -> StoreResult<Option<SessionAuth>> {
+            async fn session_by_access(&self, digest: &str, kind: &str, now: i64) -> StoreResult<Option<SessionAuth>> {
                 let row = sqlx::query_as::<Db, (i64, String, i64, i64, i64, i64)>(
                     "SELECT id, family_id, user_id, client_id, access_expires, refresh_expires FROM sessions
-                     WHERE access_digest = $1 AND access_expires > $2
+                     WHERE access_digest = $1 AND access_expires > $2 AND kind = $3
                        AND rotated_at IS NULL AND revoked_at IS NULL",
                 )
                 .bind(digest)
                 .bind(now)
+                .bind(kind)
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(translate)?;
@@ -198,7 +200,7 @@ macro_rules! store_impl {
                 successor: &NewSession,
                 now: i64,
             ) -> StoreResult<Rotation> {
-                let mut tx = self.pool.begin().await.map_err(translate)?;
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 // The one atomic step: only the first of concurrent presenters sees a row.
                 let spent = sqlx::query_as::<Db, (i64, String)>(
                     "UPDATE sessions SET rotated_at = $1
@@ -458,7 +460,7 @@ macro_rules! store_impl {
             }
 
             async fn create_reset(&self, user_id: i64, digest: &str, expires_at: i64, now: i64) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err(translate)?;
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 sqlx::query::<Db>("UPDATE password_resets SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL")
                     .bind(now)
                     .bind(user_id)
@@ -488,7 +490,7 @@ macro_rules! store_impl {
             }
 
             async fn redeem_reset(&self, digest: &str, password_hash: &str, now: i64) -> StoreResult<Option<i64>> {
-                let mut tx = self.pool.begin().await.map_err(translate)?;
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 let user_id = sqlx::query_scalar::<Db, i64>(
                     "UPDATE password_resets SET spent_at = $1
                      WHERE digest = $2 AND spent_at IS NULL AND expires_at > $1
@@ -517,6 +519,68 @@ macro_rules! store_impl {
                     .map_err(translate)?;
                 tx.commit().await.map_err(translate)?;
                 Ok(Some(user_id))
+            }
+
+            async fn domain(&self, account_id: i64) -> StoreResult<Option<Domain>> {
+                let row = sqlx::query_as::<Db, DomainRow>(concat!(
+                    "SELECT ",
+                    domain_columns!(),
+                    " FROM accounts WHERE id = $1"
+                ))
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(row.map(Domain::from))
+            }
+
+            async fn domain_by_name(&self, name: &str) -> StoreResult<Option<Domain>> {
+                let row = sqlx::query_as::<Db, DomainRow>(concat!(
+                    "SELECT ",
+                    domain_columns!(),
+                    " FROM accounts WHERE domain = $1"
+                ))
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(row.map(Domain::from))
+            }
+
+            async fn update_domain(&self, d: &Domain) -> StoreResult<()> {
+                let done = sqlx::query::<Db>(
+                    "UPDATE accounts SET mode = $1, test_until = $2, balance = $3, block_inbound = $4,
+                            block_outbound = $5, block_face = $6, tz = $7, locale = $8, token_ttl = $9
+                     WHERE id = $10",
+                )
+                .bind(d.mode)
+                .bind(d.test_until)
+                .bind(&d.balance)
+                .bind(d.block_inbound)
+                .bind(d.block_outbound)
+                .bind(d.block_face)
+                .bind(&d.tz)
+                .bind(&d.locale)
+                .bind(d.token_ttl)
+                .bind(d.account_id)
+                .execute(&self.pool)
+                .await
+                .map_err(translate)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn role(&self, id: i64) -> StoreResult<Option<PbxRole>> {
+                let row = sqlx::query_as::<Db, RoleRow>(
+                    "SELECT id, name, role_type, perms, visible, filters FROM roles WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(row.map(PbxRole::from))
             }
 
             async fn create_manager(&self, name: &str, email: &str, phone: &str) -> StoreResult<i64> {
@@ -563,8 +627,8 @@ macro_rules! store_impl {
         {
             sqlx::query_scalar::<Db, i64>(
                 "INSERT INTO sessions (family_id, user_id, client_id, access_digest, access_expires,
-                                       refresh_digest, refresh_expires, created_at, ip, user_agent)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                       refresh_digest, refresh_expires, created_at, ip, user_agent, kind)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(&s.family_id)
             .bind(s.user_id)
@@ -576,6 +640,7 @@ macro_rules! store_impl {
             .bind(s.created_at)
             .bind(&s.ip)
             .bind(&s.user_agent)
+            .bind(s.kind)
             .fetch_one(executor)
             .await
             .map_err(translate)

@@ -1,6 +1,6 @@
 //! Row shapes shared by both backends, and their conversion into core records.
 
-use kordon_core::types::{Client, Manager, Role, User};
+use kordon_core::types::{Client, Domain, Manager, PbxRole, Role, User};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -12,6 +12,7 @@ pub(crate) struct UserRow {
     last_name: Option<String>,
     middle_name: Option<String>,
     role: String,
+    role_id: i64,
     password_hash: String,
 }
 
@@ -26,6 +27,7 @@ impl From<UserRow> for User {
             last_name: r.last_name,
             middle_name: r.middle_name,
             role: Role::parse(&r.role).unwrap_or(Role::LkUser),
+            role_id: r.role_id,
             password_hash: r.password_hash,
         }
     }
@@ -34,7 +36,7 @@ impl From<UserRow> for User {
 /// The columns [`UserRow`] reads, as a literal so queries stay static strings.
 macro_rules! user_columns {
     () => {
-        "id, account_id, email, phone, first_name, last_name, middle_name, role, password_hash"
+        "id, account_id, email, phone, first_name, last_name, middle_name, role, role_id, password_hash"
     };
 }
 pub(crate) use user_columns;
@@ -69,5 +71,69 @@ pub(crate) struct ManagerRow {
 impl From<ManagerRow> for Manager {
     fn from(r: ManagerRow) -> Self {
         Manager { id: r.id, name: r.name, email: r.email, phone: r.phone }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DomainRow {
+    id: i64,
+    domain: Option<String>,
+    mode: i64,
+    test_until: Option<i64>,
+    balance: String,
+    block_inbound: bool,
+    block_outbound: bool,
+    block_face: bool,
+    tz: String,
+    locale: String,
+    token_ttl: i64,
+}
+
+impl From<DomainRow> for Domain {
+    fn from(r: DomainRow) -> Self {
+        Domain {
+            account_id: r.id,
+            name: r.domain,
+            mode: r.mode,
+            test_until: r.test_until,
+            balance: r.balance,
+            block_inbound: r.block_inbound,
+            block_outbound: r.block_outbound,
+            block_face: r.block_face,
+            tz: r.tz,
+            locale: r.locale,
+            token_ttl: r.token_ttl,
+        }
+    }
+}
+
+/// The columns [`DomainRow`] reads.
+macro_rules! domain_columns {
+    () => {
+        "id, domain, mode, test_until, balance, block_inbound, block_outbound, block_face, tz, locale, token_ttl"
+    };
+}
+pub(crate) use domain_columns;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RoleRow {
+    id: i64,
+    name: String,
+    role_type: i64,
+    perms: String,
+    visible: String,
+    filters: String,
+}
+
+impl From<RoleRow> for PbxRole {
+    fn from(r: RoleRow) -> Self {
+        PbxRole {
+            id: r.id,
+            name: r.name,
+            role_type: r.role_type,
+            perms: r.perms,
+            visible: r.visible,
+            filters: r.filters,
+        }
     }
 }

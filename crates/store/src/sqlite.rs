@@ -14,6 +14,9 @@ pub struct SqliteStore {
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 impl SqliteStore {
+    /// Every transaction of the store writes: take SQLite's write lock at once, so two writers never deadlock upgrading a read lock.
+    const BEGIN: &'static str = "BEGIN IMMEDIATE";
+
     /// Opens (creating it and its folder if needed) the database file and migrates it.
     pub async fn open_file(path: &Path) -> StoreResult<Self> {
         if let Some(dir) = path.parent() {
@@ -41,3 +44,4 @@ impl SqliteStore {
 }
 
 crate::queries::store_impl!(SqliteStore, sqlx::Sqlite);
+crate::defender_queries::defender_impl!(SqliteStore, sqlx::Sqlite);

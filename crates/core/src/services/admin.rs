@@ -21,6 +21,8 @@ pub struct NewUserCommand<'a> {
     pub password: &'a str,
     pub phone: Option<&'a str>,
     pub role: Role,
+    /// The PBX role ([`crate::types::PbxRole`] ids).
+    pub role_id: i64,
     /// Join this PBX domain's account (created on first use); none: a new account.
     pub domain: Option<&'a str>,
 }
@@ -66,6 +68,7 @@ impl Core {
             phone,
             password_hash: self.passwords.hash(password.expose()).await?,
             role: cmd.role,
+            role_id: cmd.role_id,
             account: match cmd.domain.map(str::trim) {
                 Some("") => return Err(Error::required("domain")),
                 Some(domain) => AccountChoice::Domain(domain.to_lowercase()),

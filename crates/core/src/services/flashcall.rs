@@ -15,7 +15,7 @@ pub(crate) const PURPOSE_CONFIRM: &str = "confirm";
 const PIN_LEN: usize = 4;
 
 pub(crate) fn invalid_pin() -> Error {
-    Error::validation("pin", "The pin is invalid.")
+    Error::bad_secret("pin", "The pin is invalid.")
 }
 
 fn pin_digest(token_digest: &str, pin: &str) -> String {

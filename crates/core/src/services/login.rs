@@ -4,7 +4,7 @@
 use super::{Core, Origin, Principal, TokenPair};
 use crate::error::{Error, Result};
 use crate::ports::StoreError;
-use crate::types::{AccountChoice, Email, NewPassword, NewUser, Phone, Role, User};
+use crate::types::{AccountChoice, Email, NewPassword, NewUser, PbxRole, Phone, Role, User};
 
 /// What `POST /register` carries, still unvalidated.
 #[derive(Debug, Default)]
@@ -17,10 +17,6 @@ pub struct RegisterInput<'a> {
     /// The flashcall answer's token, if the client sends it back.
     pub token: Option<&'a str>,
     pub promocode: Option<&'a str>,
-}
-
-fn wrong_password() -> Error {
-    Error::refused(400, "Password not right.")
 }
 
 fn present<'a>(field: &'static str, value: Option<&'a str>) -> Result<&'a str> {
@@ -38,14 +34,24 @@ impl Core {
     ) -> Result<(User, TokenPair)> {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let password = present("password", password)?;
-        let user = self.store.user_by_email(&email.key()).await?;
-        let hash = user.as_ref().map(|u| u.password_hash.as_str());
-        if !self.passwords.verify(password, hash).await? {
-            return Err(wrong_password());
-        }
-        let user = user.ok_or_else(wrong_password)?;
+        let user = self.check_password(&email, password, origin).await?;
         let pair = self.issue_session(user.id, client_id, origin).await?;
         Ok((user, pair))
+    }
+
+    /// The user with this email and password, checked under the Defender (every dialect's
+    /// password login goes through here).
+    pub(crate) async fn check_password(&self, email: &Email, password: &str, origin: &Origin) -> Result<User> {
+        let account = format!("email:{}", email.key());
+        self.defended(origin.ip.as_deref(), Some(&account), async {
+            let user = self.store.user_by_email(&email.key()).await?;
+            let hash = user.as_ref().map(|u| u.password_hash.as_str());
+            if !self.passwords.verify(password, hash).await? {
+                return Err(Error::bad_password());
+            }
+            user.ok_or_else(Error::bad_password)
+        })
+        .await
     }
 
     /// Phone and FlashCall PIN. An unknown phone fails exactly like a wrong PIN.
@@ -59,8 +65,13 @@ impl Core {
     ) -> Result<(User, TokenPair)> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
         let pin = present("pin", pin)?;
-        self.verify_pin(&phone, super::flashcall::PURPOSE_AUTH, pin, token).await?;
-        let user = self.store.user_by_phone(phone.as_str()).await?.ok_or_else(super::flashcall::invalid_pin)?;
+        let account = format!("phone:{}", phone.as_str());
+        let user = self
+            .defended(origin.ip.as_deref(), Some(&account), async {
+                self.verify_pin(&phone, super::flashcall::PURPOSE_AUTH, pin, token).await?;
+                self.store.user_by_phone(phone.as_str()).await?.ok_or_else(super::flashcall::invalid_pin)
+            })
+            .await?;
         let pair = self.issue_session(user.id, client_id, origin).await?;
         Ok((user, pair))
     }
@@ -82,13 +93,18 @@ impl Core {
         if self.store.user_by_phone(phone.as_str()).await?.is_some() {
             return Err(taken("phone"));
         }
-        self.verify_pin(&phone, super::flashcall::PURPOSE_AUTH, pin, input.token).await?;
+        let account = format!("phone:{}", phone.as_str());
+        self.defended(origin.ip.as_deref(), Some(&account), async {
+            self.verify_pin(&phone, super::flashcall::PURPOSE_AUTH, pin, input.token).await
+        })
+        .await?;
         let hash = self.passwords.hash(password.expose()).await?;
         let new_user = NewUser {
             email,
             phone: Some(phone),
             password_hash: hash,
             role: Role::LkAdmin,
+            role_id: PbxRole::ADMINISTRATOR,
             account: AccountChoice::New {
                 promocode: input.promocode.map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned),
             },
@@ -116,9 +132,14 @@ impl Core {
             .filter(|c| !c.is_empty())
             .ok_or_else(|| Error::validation("token", "The current_password field is required."))?;
         let password = NewPassword::parse(password, confirmation)?;
-        if !self.passwords.verify(current, Some(&principal.user.password_hash)).await? {
-            return Err(wrong_password());
-        }
+        let account = format!("email:{}", principal.user.email.to_lowercase());
+        self.defended(origin.ip.as_deref(), Some(&account), async {
+            match self.passwords.verify(current, Some(&principal.user.password_hash)).await? {
+                true => Ok(()),
+                false => Err(Error::bad_password()),
+            }
+        })
+        .await?;
         let hash = self.passwords.hash(password.expose()).await?;
         let family = crate::secrets::random_token(super::sessions::TOKEN_LEN);
         let (pair, session) = self.new_session(principal.user.id, client_id, family, origin);

@@ -4,19 +4,25 @@
 mod admin;
 mod api_tokens;
 mod clients;
+mod defender;
+mod domains;
 mod flashcall;
 mod login;
 mod mail_texts;
+mod pbx;
 mod reset;
 mod sessions;
 
 pub use admin::{CreatedClient, NewUserCommand};
 pub use api_tokens::{PER_PAGE, TokenPage};
+pub use domains::DomainPatch;
 pub use login::RegisterInput;
+pub use pbx::{PbxAdmin, PbxSession};
 pub use sessions::{Principal, PrincipalKind, TokenPair};
 
 use crate::clock::Clock;
 use crate::error::Result;
+use crate::net::Cidrs;
 use crate::passwords::Passwords;
 use crate::ports::{Caller, Mailer, Store};
 use crate::settings::Settings;
@@ -31,6 +37,8 @@ pub struct Core {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
     pub passwords: Passwords,
+    /// Hosts the Defender never counts (parsed `defender.allowlist`).
+    pub allowlist: Arc<Cidrs>,
 }
 
 impl Core {
@@ -42,7 +50,9 @@ impl Core {
         settings: Settings,
     ) -> Result<Self> {
         let passwords = Passwords::new(&settings.passwords)?;
-        Ok(Self { store, mailer, caller, clock, settings: Arc::new(settings), passwords })
+        let allowlist = Arc::new(Cidrs::parse(&settings.defender.allowlist)?);
+        Cidrs::parse(&settings.defender.trusted_proxies)?;
+        Ok(Self { store, mailer, caller, clock, settings: Arc::new(settings), passwords, allowlist })
     }
 
     fn now(&self) -> i64 {

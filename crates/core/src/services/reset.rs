@@ -20,6 +20,7 @@ impl Core {
     ) -> Result<()> {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let url = self.reset_url(client_id, url)?;
+        self.refuse_if_blocked(origin.ip.as_deref()).await?;
         let Some(user) = self.store.user_by_email(&email.key()).await? else {
             if self.settings.reset.reveal_unknown_email {
                 return Err(Error::refused(500, "User not found."));
@@ -62,13 +63,17 @@ impl Core {
         token: Option<&str>,
         password: Option<&str>,
         confirmation: Option<&str>,
+        origin: &Origin,
     ) -> Result<()> {
         let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::required("token"))?;
         let password = NewPassword::parse(password, confirmation)?;
-        let hash = self.passwords.hash(password.expose()).await?;
-        match self.store.redeem_reset(&digest(token), &hash, self.now()).await? {
-            Some(_) => Ok(()),
-            None => Err(Error::validation("token", "The token is invalid.")),
-        }
+        self.defended(origin.ip.as_deref(), None, async {
+            let hash = self.passwords.hash(password.expose()).await?;
+            match self.store.redeem_reset(&digest(token), &hash, self.now()).await? {
+                Some(_) => Ok(()),
+                None => Err(Error::bad_secret("token", "The token is invalid.")),
+            }
+        })
+        .await
     }
 }

@@ -5,6 +5,10 @@ use crate::error::{Error, Result};
 use crate::secrets::{digest, random_token};
 use crate::types::{NewSession, Rotation, User};
 
+/// Session kinds: each dialect accepts its own sessions' access tokens.
+pub const KIND_CABINET: &str = "cabinet";
+pub const KIND_PBX: &str = "pbx";
+
 /// Length of every opaque token kordon issues (≈190 bits).
 pub const TOKEN_LEN: usize = 32;
 
@@ -56,6 +60,7 @@ impl Core {
             refresh_expires: now + tokens.refresh_ttl,
         };
         let session = NewSession {
+            kind: KIND_CABINET,
             user_id,
             client_id,
             family_id,
@@ -86,19 +91,30 @@ impl Core {
         }
     }
 
-    /// The user a bearer token (session access token or API token) stands for.
+    /// The user a cabinet bearer token (session access token or API token) stands for.
     pub async fn authenticate(&self, bearer: Option<&str>) -> Result<Principal> {
+        self.authenticate_as(bearer, KIND_CABINET, true).await
+    }
+
+    /// The user a bearer token stands for: an access token of a session of `kind`, or (when
+    /// `api_tokens`) a personal API token.
+    pub(crate) async fn authenticate_as(
+        &self,
+        bearer: Option<&str>,
+        kind: &str,
+        api_tokens: bool,
+    ) -> Result<Principal> {
         let token = bearer.filter(|t| !t.is_empty() && t.len() <= 512).ok_or(Error::Unauthenticated)?;
         let key = digest(token);
         let now = self.now();
-        let (user_id, kind) = if let Some(s) = self.store.session_by_access(&key, now).await? {
+        let (user_id, kind) = if let Some(s) = self.store.session_by_access(&key, kind, now).await? {
             let kind = PrincipalKind::Session {
                 family_id: s.family_id,
                 access_expires: s.access_expires,
                 refresh_expires: s.refresh_expires,
             };
             (s.user_id, kind)
-        } else if let Some(t) = self.store.api_token_by_digest(&key).await? {
+        } else if let Some(t) = self.store.api_token_by_digest(&key).await?.filter(|_| api_tokens) {
             if t.last_used.is_none_or(|at| at <= now - 60) {
                 self.store.touch_api_token(t.id, now).await?;
             }

@@ -28,10 +28,15 @@ fn plain(status: StatusCode, message: &str) -> Response {
 impl IntoResponse for CabinetError {
     fn into_response(self) -> Response {
         match self.0 {
-            Error::Validation { field, message } => {
+            Error::Validation { field, message } | Error::Credential { field: Some(field), message } => {
                 let body = json!({ "message": { "message": message, "field": field }, "code": 400 });
                 (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
             }
+            Error::Credential { field: None, message } => plain(StatusCode::BAD_REQUEST, &message),
+            Error::Blocked { retry_after } => with_retry_after(
+                plain(StatusCode::TOO_MANY_REQUESTS, "Too many failed attempts: this host is blocked."),
+                retry_after,
+            ),
             Error::Refused { status, message } => {
                 plain(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &message)
             }

@@ -35,11 +35,10 @@ pub(super) struct ChangeBody {
 pub(super) async fn change_password(
     State(state): State<AppState>,
     _client: CabinetClient,
+    RequestOrigin(origin): RequestOrigin,
     Body(body): Body<ChangeBody>,
 ) -> Result<Json<Success>, CabinetError> {
-    state
-        .core
-        .change_password(body.token.as_deref(), body.password.as_deref(), body.password_confirmation.as_deref())
-        .await?;
+    let (token, password) = (body.token.as_deref(), body.password.as_deref());
+    state.core.change_password(token, password, body.password_confirmation.as_deref(), &origin).await?;
     Ok(Json(SUCCESS))
 }

@@ -82,6 +82,9 @@ impl TestApp {
         let mut config = Config::default();
         config.server.listen = "127.0.0.1:0".into();
         config.server.data_dir = dir.path().to_path_buf();
+        // Keep the Defender's slow-down of attacked logins short; the defender tests set their own.
+        config.defender.account_delay_ms = 10;
+        config.defender.account_max_delay_ms = 20;
         let mut schema = None;
         if backend == Backend::Postgres {
             let (url, base, name) = postgres_url().await?;
@@ -101,6 +104,73 @@ impl TestApp {
         }));
         let http = reqwest::Client::builder().build().expect("http client");
         Some(Self { base, http, clock, config, core, backend, dir, schema, stop: Some(stop) })
+    }
+
+    /// A second server on the same database and clock (another instance of a scale-out).
+    pub async fn sibling(&self) -> Sibling {
+        let app = Application::build_with_clock(&self.config, Arc::new(self.clock.clone())).await.expect("sibling");
+        let base = format!("http://{}", app.address());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        Sibling { base, _stop: stop }
+    }
+
+    /// One action of the PBX API: status, envelope, and the response headers.
+    pub async fn pbx(&self, envelope: Value, token: Option<&str>) -> (u16, Value, reqwest::header::HeaderMap) {
+        self.pbx_at(&self.base, envelope, token, &[]).await
+    }
+
+    /// As [`TestApp::pbx`], at another base URL and with extra headers.
+    pub async fn pbx_at(
+        &self,
+        base: &str,
+        envelope: Value,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> (u16, Value, reqwest::header::HeaderMap) {
+        let mut req = self.http.post(format!("{base}/api/")).json(&envelope);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")), headers)
+    }
+
+    /// A cabinet call at another base URL with extra headers: status and body.
+    pub async fn cabinet_at(&self, base: &str, path: &str, body: Value, headers: &[(&str, &str)]) -> (u16, Value) {
+        let mut req = self.http.post(format!("{base}{path}")).header("Client", CLIENT).json(&body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("json"))
+    }
+
+    /// Creates a user in a PBX domain through the core (as `kordon admin user create` does).
+    pub async fn domain_user(&self, email: &str, domain: &str, role_id: i64) -> (i64, i64) {
+        let role = if role_id == kordon_core::types::PbxRole::ADMINISTRATOR {
+            kordon_core::types::Role::LkAdmin
+        } else {
+            kordon_core::types::Role::LkUser
+        };
+        let cmd = kordon_core::services::NewUserCommand {
+            email,
+            password: PASSWORD,
+            phone: None,
+            role,
+            role_id,
+            domain: Some(domain),
+        };
+        self.core.admin_create_user(cmd).await.expect("user")
     }
 
     pub fn outbox(&self) -> PathBuf {
@@ -203,6 +273,12 @@ impl Drop for TestApp {
             .join();
         }
     }
+}
+
+/// Another server on the same store; stops when dropped.
+pub struct Sibling {
+    pub base: String,
+    _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 /// Replaces the values that change from run to run, for exact snapshots.

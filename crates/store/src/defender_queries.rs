@@ -1,0 +1,232 @@
+//! The SQL of the Defender's state, one text for both databases (see `queries`): counters are
+//! single upserts, a block is set by exactly one of concurrent callers, each with its audit line.
+
+macro_rules! defender_impl {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl kordon_core::ports::DefenderStore for $store {
+            async fn host_blocked_until(&self, host: &str, now: i64) -> StoreResult<Option<i64>> {
+                sqlx::query_scalar::<$db, i64>(
+                    "SELECT blocked_until FROM defender_hosts WHERE host = $1 AND blocked_until > $2",
+                )
+                .bind(host)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)
+            }
+
+            async fn charge_host(&self, host: &str, window: i64, now: i64) -> StoreResult<Option<i64>> {
+                sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO defender_hosts (host, failures, window_start) VALUES ($1, 1, $2)
+                     ON CONFLICT (host) DO UPDATE SET
+                         failures = CASE WHEN defender_hosts.window_start <= $3 THEN 1
+                                         ELSE defender_hosts.failures + 1 END,
+                         window_start = CASE WHEN defender_hosts.window_start <= $3 THEN $2
+                                             ELSE defender_hosts.window_start END
+                     WHERE defender_hosts.blocked_until <= $2
+                     RETURNING failures",
+                )
+                .bind(host)
+                .bind(now)
+                .bind(now - window)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)
+            }
+
+            async fn refund_host(&self, host: &str) -> StoreResult<()> {
+                sqlx::query::<$db>("UPDATE defender_hosts SET failures = failures - 1 WHERE host = $1 AND failures > 0")
+                    .bind(host)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                Ok(())
+            }
+
+            async fn block_host(
+                &self,
+                host: &str,
+                base: i64,
+                max: i64,
+                reason: &str,
+                account: Option<&str>,
+                now: i64,
+            ) -> StoreResult<Option<i64>> {
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+                // Claim the block first (a write, so SQLite takes its lock before anything is read);
+                // only one of concurrent callers gets a row back.
+                let offences = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO defender_hosts (host, failures, window_start, blocked_until, offences, reason, last_account)
+                     VALUES ($1, 0, 0, $2, 1, $3, $4)
+                     ON CONFLICT (host) DO UPDATE SET blocked_until = $2, offences = defender_hosts.offences + 1,
+                         reason = $3, last_account = $4, window_start = 0
+                     WHERE defender_hosts.blocked_until <= $5
+                     RETURNING offences",
+                )
+                .bind(host)
+                .bind(now + base)
+                .bind(reason)
+                .bind(account)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(translate)?;
+                let until = match offences {
+                    // Repeat offenders wait longer: the base doubled per earlier offence, capped.
+                    Some(offences) if offences > 1 => {
+                        let until = now + base.saturating_mul(1_i64 << (offences - 1).clamp(0, 20)).min(max).max(1);
+                        sqlx::query::<$db>("UPDATE defender_hosts SET blocked_until = $1 WHERE host = $2")
+                            .bind(until)
+                            .bind(host)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(translate)?;
+                        Some(until)
+                    }
+                    Some(_) => Some(now + base),
+                    None => None,
+                };
+                if until.is_some() {
+                    audit(&mut *tx, now, "block", Some(host), account, "defender", Some(reason)).await?;
+                }
+                tx.commit().await.map_err(translate)?;
+                Ok(until)
+            }
+
+            async fn unblock_host(&self, host: &str, actor: &str, now: i64) -> StoreResult<bool> {
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+                let account = sqlx::query_scalar::<$db, Option<String>>(
+                    "UPDATE defender_hosts SET blocked_until = 0, failures = 0, window_start = 0
+                     WHERE host = $1 AND blocked_until > $2
+                     RETURNING last_account",
+                )
+                .bind(host)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(translate)?;
+                let Some(account) = account else {
+                    return Ok(false);
+                };
+                audit(&mut *tx, now, "unblock", Some(host), account.as_deref(), actor, None).await?;
+                tx.commit().await.map_err(translate)?;
+                Ok(true)
+            }
+
+            async fn blocks(&self, now: i64) -> StoreResult<Vec<Block>> {
+                let rows = sqlx::query_as::<$db, (String, Option<String>, i64, i64, Option<String>)>(
+                    "SELECT host, reason, failures, blocked_until, last_account FROM defender_hosts
+                     WHERE blocked_until > $1 ORDER BY blocked_until, host",
+                )
+                .bind(now)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(ip, reason, failures, blocked_until, account)| Block {
+                        ip,
+                        reason: reason.unwrap_or_default(),
+                        failures,
+                        blocked_until,
+                        account,
+                    })
+                    .collect())
+            }
+
+            async fn account_failure(&self, account: &str, window: i64, now: i64) -> StoreResult<i64> {
+                sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO defender_accounts (account, failures, window_start) VALUES ($1, 1, $2)
+                     ON CONFLICT (account) DO UPDATE SET
+                         failures = CASE WHEN defender_accounts.window_start <= $3 THEN 1
+                                         ELSE defender_accounts.failures + 1 END,
+                         window_start = CASE WHEN defender_accounts.window_start <= $3 THEN $2
+                                             ELSE defender_accounts.window_start END
+                     RETURNING failures",
+                )
+                .bind(account)
+                .bind(now)
+                .bind(now - window)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(translate)
+            }
+
+            async fn account_failures(&self, account: &str, window: i64, now: i64) -> StoreResult<i64> {
+                let failures = sqlx::query_scalar::<$db, i64>(
+                    "SELECT failures FROM defender_accounts WHERE account = $1 AND window_start > $2",
+                )
+                .bind(account)
+                .bind(now - window)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(failures.unwrap_or(0))
+            }
+
+            async fn clear_account_failures(&self, account: &str) -> StoreResult<()> {
+                sqlx::query::<$db>("DELETE FROM defender_accounts WHERE account = $1")
+                    .bind(account)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                Ok(())
+            }
+
+            async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+                let rows = sqlx::query_as::<
+                    $db,
+                    (i64, i64, String, Option<String>, Option<String>, String, Option<String>),
+                >(
+                    "SELECT id, at, event, host, account, actor, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, at, event, host, account, actor, detail)| AuditEntry {
+                        id,
+                        at: kordon_core::clock::format_rfc3339(at),
+                        event,
+                        host,
+                        account,
+                        actor,
+                        detail,
+                    })
+                    .collect())
+            }
+        }
+
+        async fn audit<'e, E>(
+            executor: E,
+            at: i64,
+            event: &str,
+            host: Option<&str>,
+            account: Option<&str>,
+            actor: &str,
+            detail: Option<&str>,
+        ) -> StoreResult<()>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            sqlx::query::<$db>(
+                "INSERT INTO audit_log (at, event, host, account, actor, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(at)
+            .bind(event)
+            .bind(host)
+            .bind(account)
+            .bind(actor)
+            .bind(detail)
+            .execute(executor)
+            .await
+            .map_err(translate)?;
+            Ok(())
+        }
+    };
+}
+
+pub(crate) use defender_impl;
