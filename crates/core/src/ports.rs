@@ -31,7 +31,7 @@ impl From<StoreError> for crate::Error {
 /// One store for every dialect. Each method is one statement or one transaction:
 /// a call either happens whole or not at all.
 #[async_trait]
-pub trait Store: DefenderStore + Send + Sync + 'static {
+pub trait Store: DefenderStore + crate::biometrics::BiometricsStore + Send + Sync + 'static {
     /// Is the database reachable?
     async fn ping(&self) -> StoreResult<()>;
 

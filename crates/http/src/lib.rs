@@ -1,6 +1,7 @@
 //! kordon's HTTP edge: one module per API dialect over the shared core, and the layers every
 //! request passes (request log, body limit, panic guard, JSON 404/405).
 
+pub mod biometrics;
 pub mod cabinet;
 mod edge;
 mod health;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .nest("/api/v1", cabinet::routes())
         .merge(pbx::routes())
+        .merge(biometrics::routes())
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -1,6 +1,7 @@
 //! kordon's store: the core's `Store` port on embedded SQLite (the default) and on PostgreSQL
 //! (scale-out). One SQL text serves both ([`queries`]); each backend owns its pool and migrations.
 
+mod biometrics_queries;
 mod defender_queries;
 mod errors;
 pub mod postgres;

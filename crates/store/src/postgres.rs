@@ -37,3 +37,4 @@ impl PgStore {
 
 crate::queries::store_impl!(PgStore, sqlx::Postgres);
 crate::defender_queries::defender_impl!(PgStore, sqlx::Postgres);
+crate::biometrics_queries::biometrics_impl!(PgStore, sqlx::Postgres);

@@ -45,3 +45,4 @@ impl SqliteStore {
 
 crate::queries::store_impl!(SqliteStore, sqlx::Sqlite);
 crate::defender_queries::defender_impl!(SqliteStore, sqlx::Sqlite);
+crate::biometrics_queries::biometrics_impl!(SqliteStore, sqlx::Sqlite);

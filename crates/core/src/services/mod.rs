@@ -9,6 +9,7 @@ mod domains;
 mod flashcall;
 mod login;
 mod mail_texts;
+mod oauth_principal;
 mod pbx;
 mod reset;
 mod sessions;
@@ -17,6 +18,7 @@ pub use admin::{CreatedClient, NewUserCommand};
 pub use api_tokens::{PER_PAGE, TokenPage};
 pub use domains::DomainPatch;
 pub use login::RegisterInput;
+pub use oauth_principal::OAuthPrincipal;
 pub use pbx::{PbxAdmin, PbxSession};
 pub use sessions::{Principal, PrincipalKind, TokenPair};
 
