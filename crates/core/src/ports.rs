@@ -31,7 +31,7 @@ impl From<StoreError> for crate::Error {
 /// One store for every dialect. Each method is one statement or one transaction:
 /// a call either happens whole or not at all.
 #[async_trait]
-pub trait Store: DefenderStore + crate::biometrics::BiometricsStore + Send + Sync + 'static {
+pub trait Store: DefenderStore + OAuthStore + crate::biometrics::BiometricsStore + Send + Sync + 'static {
     /// Is the database reachable?
     async fn ping(&self) -> StoreResult<()>;
 
@@ -155,6 +155,24 @@ pub trait DefenderStore: Send + Sync + 'static {
     async fn account_failures(&self, account: &str, window: i64, now: i64) -> StoreResult<i64>;
     async fn clear_account_failures(&self, account: &str) -> StoreResult<()>;
     async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// OAuth's state: signing keys, token lookups and revocation, applications of an account.
+#[async_trait]
+pub trait OAuthStore: Send + Sync + 'static {
+    async fn signing_keys(&self) -> StoreResult<Vec<StoredKey>>;
+    /// The longest per-client access-token lifetime, if any client has one.
+    async fn longest_client_ttl(&self) -> StoreResult<Option<i64>>;
+    /// Adds a key; keys still current get `not_after = retire_others_at` (published until then).
+    async fn add_signing_key(&self, key: &StoredKey, retire_others_at: Option<i64>) -> StoreResult<()>;
+    /// Revokes the session family of a token (access digest or refresh digest) issued to `client_id`.
+    async fn revoke_token(&self, digest: &str, client_id: i64, now: i64) -> StoreResult<bool>;
+    /// A live token by its access or refresh digest.
+    async fn token_info(&self, digest: &str, now: i64) -> StoreResult<Option<TokenInfo>>;
+    /// The applications owned by users of this account, oldest first.
+    async fn applications(&self, account_id: i64) -> StoreResult<Vec<Application>>;
+    /// Deletes an application of this account and revokes its sessions; false when not its own.
+    async fn delete_application(&self, id: i64, account_id: i64, now: i64) -> StoreResult<bool>;
 }
 
 /// An email to send.

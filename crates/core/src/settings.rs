@@ -12,6 +12,7 @@ pub struct Settings {
     pub reset: ResetSettings,
     pub passwords: PasswordSettings,
     pub defender: DefenderSettings,
+    pub oauth: OAuthSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -155,5 +156,23 @@ impl Default for DefenderSettings {
             trusted_proxies: Vec::new(),
             allowlist: Vec::new(),
         }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OAuthSettings {
+    /// `iss` of the JWTs and the discovery document; empty: `server.public_url`, else
+    /// `http://` + the listening address.
+    pub issuer: String,
+    /// Access-token lifetime, seconds, for clients without their own.
+    pub access_ttl: i64,
+    /// Refresh-token lifetime, seconds.
+    pub refresh_ttl: i64,
+}
+
+impl Default for OAuthSettings {
+    fn default() -> Self {
+        Self { issuer: String::new(), access_ttl: 3600, refresh_ttl: 30 * 86400 }
     }
 }

@@ -175,6 +175,8 @@ pub struct Client {
     pub name: String,
     pub grants: Vec<String>,
     pub owner_user_id: Option<i64>,
+    /// OAuth access-token lifetime for this client, seconds (none: the default).
+    pub access_ttl: Option<i64>,
 }
 
 impl Client {
@@ -190,6 +192,7 @@ pub struct NewClient {
     pub secret_hash: String,
     pub grants: Vec<String>,
     pub owner_user_id: Option<i64>,
+    pub access_ttl: Option<i64>,
     pub created_at: i64,
 }
 
@@ -339,4 +342,41 @@ pub struct AuditEntry {
     pub account: Option<String>,
     pub actor: String,
     pub detail: Option<String>,
+}
+
+/// A JWT signing key as stored (the private key as PKCS#8 PEM).
+#[derive(Clone)]
+pub struct StoredKey {
+    pub kid: String,
+    pub algorithm: String,
+    pub private_pem: String,
+    pub created_at: i64,
+    /// Published until then; none: the current key.
+    pub not_after: Option<i64>,
+}
+
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredKey").field("kid", &self.kid).field("not_after", &self.not_after).finish_non_exhaustive()
+    }
+}
+
+/// What the store knows of a live token (introspection).
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    pub user_id: i64,
+    pub client_id: i64,
+    pub kind: String,
+    /// Whether the digest matched the refresh token (else the access token).
+    pub refresh: bool,
+    pub expires: i64,
+    pub issued: i64,
+}
+
+/// An application (OAuth client) as its owner's account sees it.
+#[derive(Debug, Clone)]
+pub struct Application {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
 }

@@ -5,8 +5,10 @@ pub mod biometrics;
 pub mod cabinet;
 mod edge;
 mod health;
+pub mod oauth;
 pub mod origin;
 pub mod pbx;
+pub mod provider;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -44,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", cabinet::routes())
         .merge(pbx::routes())
         .merge(biometrics::routes())
+        .merge(oauth::routes())
+        .merge(provider::routes())
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

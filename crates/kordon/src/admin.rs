@@ -2,8 +2,8 @@
 //! object on stdout; errors go to stderr with a non-zero exit.
 
 use crate::cli::{
-    AccountCommand, AdminCommand, AuditCommand, ClientCommand, DefenderCommand, DomainCommand, ManagerCommand,
-    UserCommand,
+    AccountCommand, AdminCommand, AuditCommand, ClientCommand, DefenderCommand, DomainCommand, KeysCommand,
+    ManagerCommand, UserCommand,
 };
 use kordon_core::Core;
 use kordon_core::services::{DomainPatch, NewUserCommand};
@@ -13,8 +13,11 @@ use serde_json::{Value, json};
 pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
     let fail = |e: kordon_core::Error| describe(&e);
     match command {
-        AdminCommand::Client { command: ClientCommand::Create { name, id, grants, owner_email } } => {
-            let created = core.admin_create_client(&name, id, grants, owner_email.as_deref()).await.map_err(fail)?;
+        AdminCommand::Client { command: ClientCommand::Create { name, id, grants, owner_email, access_ttl } } => {
+            let created = core
+                .admin_create_client_with_ttl(&name, id, grants, owner_email.as_deref(), access_ttl)
+                .await
+                .map_err(fail)?;
             Ok(json!({ "client_id": created.client_id, "client_secret": created.client_secret }))
         }
         AdminCommand::User { command: UserCommand::Create { email, password, phone, role, domain } } => {
@@ -113,6 +116,14 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
         AdminCommand::Defender { command: DefenderCommand::Unblock { ip } } => {
             core.defender_unblock(&ip, "cli").await.map_err(fail)?;
             Ok(json!({ "success": true }))
+        }
+        AdminCommand::Keys { command: KeysCommand::Rotate } => {
+            let longest = core.longest_client_ttl().await.map_err(fail)?;
+            let kid = core.rotate_keys(longest).await.map_err(fail)?;
+            Ok(json!({ "kid": kid }))
+        }
+        AdminCommand::Keys { command: KeysCommand::List } => {
+            serde_json::to_value(core.jwks().await.map_err(fail)?).map_err(|e| e.to_string())
         }
         AdminCommand::Audit { command: AuditCommand::List { limit } } => {
             let entries = core.audit_entries(limit).await.map_err(fail)?;

@@ -44,7 +44,19 @@ impl Application {
     /// As [`Application::build`], with a given clock (tests move a manual one).
     pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, String> {
         warn_about_open_settings(config);
-        let core = open_core(config, clock).await?;
+        let listener = TcpListener::bind(&config.server.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", config.server.listen))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        let mut config = config.clone();
+        if config.oauth.issuer.trim().is_empty() {
+            // The issuer must name this server: the public URL, or the address actually bound.
+            config.oauth.issuer = match config.server.public_url.trim() {
+                "" => format!("http://{address}"),
+                public => public.trim_end_matches('/').to_owned(),
+            };
+        }
+        let core = open_core(&config, clock).await?;
         let web = WebSettings {
             public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()),
             trusted_proxies: Cidrs::parse(&config.defender.trusted_proxies)
@@ -56,10 +68,6 @@ impl Application {
                 .unwrap_or_default(),
         };
         let router = kordon_http::router(AppState { core: core.clone(), web: Arc::new(web) });
-        let listener = TcpListener::bind(&config.server.listen)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", config.server.listen))?;
-        let address = listener.local_addr().map_err(|e| e.to_string())?;
         Ok(Self { listener, router, address, core })
     }
 

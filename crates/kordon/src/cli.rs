@@ -80,6 +80,11 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: DefenderCommand,
     },
+    /// JWT signing keys
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// The audit log (blocks and unblocks)
     Audit {
         #[command(subcommand)]
@@ -156,7 +161,18 @@ pub enum ClientCommand {
         /// The user the application acts for
         #[arg(long)]
         owner_email: Option<String>,
+        /// This client's access-token lifetime, seconds [default: oauth.access_ttl]
+        #[arg(long)]
+        access_ttl: Option<i64>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new JWT signing key; the old ones stay published until their tokens expire
+    Rotate,
+    /// The published keys (the JWKS)
+    List,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,7 +4,7 @@
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use kordon_core::settings::{
-    DefenderSettings, FlashcallLimits, PasswordSettings, ResetSettings, Settings, TokenSettings,
+    DefenderSettings, FlashcallLimits, OAuthSettings, PasswordSettings, ResetSettings, Settings, TokenSettings,
 };
 use kordon_delivery::{SmtpSettings, WebhookSettings};
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,7 @@ pub struct Config {
     pub reset: ResetSettings,
     pub passwords: PasswordSettings,
     pub defender: DefenderSettings,
+    pub oauth: OAuthSettings,
     pub pbx: PbxConfig,
 }
 
@@ -147,6 +148,7 @@ impl Config {
             reset: self.reset.clone(),
             passwords: self.passwords.clone(),
             defender: self.defender.clone(),
+            oauth: self.oauth.clone(),
         }
     }
 

@@ -37,4 +37,5 @@ impl PgStore {
 
 crate::queries::store_impl!(PgStore, sqlx::Postgres);
 crate::defender_queries::defender_impl!(PgStore, sqlx::Postgres);
+crate::oauth_queries::oauth_impl!(PgStore, sqlx::Postgres);
 crate::biometrics_queries::biometrics_impl!(PgStore, sqlx::Postgres);

@@ -20,7 +20,7 @@ macro_rules! store_impl {
 
             async fn client(&self, id: i64) -> StoreResult<Option<Client>> {
                 let row = sqlx::query_as::<Db, ClientRow>(
-                    "SELECT id, name, grants, owner_user_id FROM clients WHERE id = $1",
+                    "SELECT id, name, grants, owner_user_id, access_ttl FROM clients WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&self.pool)
@@ -39,8 +39,8 @@ macro_rules! store_impl {
 
             async fn create_client(&self, c: &NewClient) -> StoreResult<i64> {
                 sqlx::query_scalar::<Db, i64>(
-                    "INSERT INTO clients (id, name, secret_hash, grants, owner_user_id, created_at)
-                     VALUES (COALESCE($1, (SELECT COALESCE(MAX(id), 0) + 1 FROM clients)), $2, $3, $4, $5, $6)
+                    "INSERT INTO clients (id, name, secret_hash, grants, owner_user_id, created_at, access_ttl)
+                     VALUES (COALESCE($1, (SELECT COALESCE(MAX(id), 0) + 1 FROM clients)), $2, $3, $4, $5, $6, $7)
                      RETURNING id",
                 )
                 .bind(c.id)
@@ -49,6 +49,7 @@ macro_rules! store_impl {
                 .bind(c.grants.join(" "))
                 .bind(c.owner_user_id)
                 .bind(c.created_at)
+                .bind(c.access_ttl)
                 .fetch_one(&self.pool)
                 .await
                 .map_err(translate)
@@ -204,13 +205,14 @@ macro_rules! store_impl {
                 // The one atomic step: only the first of concurrent presenters sees a row.
                 let spent = sqlx::query_as::<Db, (i64, String)>(
                     "UPDATE sessions SET rotated_at = $1
-                     WHERE refresh_digest = $2 AND client_id = $3 AND rotated_at IS NULL
+                     WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
                        AND revoked_at IS NULL AND refresh_expires > $1
                      RETURNING user_id, family_id",
                 )
                 .bind(now)
                 .bind(refresh_digest)
                 .bind(client_id)
+                .bind(successor.kind)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(translate)?;

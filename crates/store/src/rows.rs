@@ -47,6 +47,7 @@ pub(crate) struct ClientRow {
     name: String,
     grants: String,
     owner_user_id: Option<i64>,
+    access_ttl: Option<i64>,
 }
 
 impl From<ClientRow> for Client {
@@ -56,6 +57,7 @@ impl From<ClientRow> for Client {
             name: r.name,
             grants: r.grants.split_whitespace().map(str::to_owned).collect(),
             owner_user_id: r.owner_user_id,
+            access_ttl: r.access_ttl,
         }
     }
 }

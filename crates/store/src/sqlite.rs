@@ -45,4 +45,5 @@ impl SqliteStore {
 
 crate::queries::store_impl!(SqliteStore, sqlx::Sqlite);
 crate::defender_queries::defender_impl!(SqliteStore, sqlx::Sqlite);
+crate::oauth_queries::oauth_impl!(SqliteStore, sqlx::Sqlite);
 crate::biometrics_queries::biometrics_impl!(SqliteStore, sqlx::Sqlite);

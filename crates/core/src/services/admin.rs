@@ -35,6 +35,21 @@ impl Core {
         grants: Vec<String>,
         owner_email: Option<&str>,
     ) -> Result<CreatedClient> {
+        self.admin_create_client_with_ttl(name, id, grants, owner_email, None).await
+    }
+
+    /// As [`Core::admin_create_client`], with the client's own access-token lifetime (seconds).
+    pub async fn admin_create_client_with_ttl(
+        &self,
+        name: &str,
+        id: Option<i64>,
+        grants: Vec<String>,
+        owner_email: Option<&str>,
+        access_ttl: Option<i64>,
+    ) -> Result<CreatedClient> {
+        if access_ttl.is_some_and(|t| !(60..=10 * 365 * 86400).contains(&t)) {
+            return Err(Error::validation("access_ttl", "The access_ttl must be between 60 seconds and 10 years."));
+        }
         if name.trim().is_empty() {
             return Err(Error::required("name"));
         }
@@ -49,6 +64,7 @@ impl Core {
             secret_hash: self.passwords.hash(&secret).await?,
             grants,
             owner_user_id,
+            access_ttl,
             created_at: self.now(),
         };
         let client_id = self.store.create_client(&client).await.map_err(|e| match e {

@@ -3,12 +3,15 @@
 
 mod admin;
 mod api_tokens;
+mod applications;
 mod clients;
 mod defender;
 mod domains;
 mod flashcall;
+mod keys;
 mod login;
 mod mail_texts;
+mod oauth;
 mod oauth_principal;
 mod pbx;
 mod reset;
@@ -18,6 +21,7 @@ pub use admin::{CreatedClient, NewUserCommand};
 pub use api_tokens::{PER_PAGE, TokenPage};
 pub use domains::DomainPatch;
 pub use login::RegisterInput;
+pub use oauth::{ClientCredentials, IssuedToken, OAuthError, TokenRequest};
 pub use oauth_principal::OAuthPrincipal;
 pub use pbx::{PbxAdmin, PbxSession};
 pub use sessions::{Principal, PrincipalKind, TokenPair};
@@ -41,6 +45,8 @@ pub struct Core {
     pub passwords: Passwords,
     /// Hosts the Defender never counts (parsed `defender.allowlist`).
     pub allowlist: Arc<Cidrs>,
+    /// JWT signing keys, loaded from the store on first use.
+    keys: Arc<keys::KeyRing>,
 }
 
 impl Core {
@@ -54,7 +60,8 @@ impl Core {
         let passwords = Passwords::new(&settings.passwords)?;
         let allowlist = Arc::new(Cidrs::parse(&settings.defender.allowlist)?);
         Cidrs::parse(&settings.defender.trusted_proxies)?;
-        Ok(Self { store, mailer, caller, clock, settings: Arc::new(settings), passwords, allowlist })
+        let keys = Arc::default();
+        Ok(Self { store, mailer, caller, clock, settings: Arc::new(settings), passwords, allowlist, keys })
     }
 
     fn now(&self) -> i64 {

@@ -2,7 +2,9 @@
 //! its live session (so a revoked or logged-out JWT is refused although its signature is valid).
 
 use super::Core;
+use super::oauth::{KIND_OAUTH, KIND_OAUTH_APP};
 use crate::error::{Error, Result};
+use crate::secrets::digest;
 use crate::types::User;
 
 /// The bearer of a valid OAuth access token.
@@ -21,7 +23,20 @@ pub struct OAuthPrincipal {
 impl Core {
     /// Checks an OAuth access token (JWT). Any failure is `Error::Unauthenticated`.
     pub async fn oauth_authenticate(&self, bearer: Option<&str>) -> Result<OAuthPrincipal> {
-        let _ = bearer;
-        Err(Error::Unauthenticated)
+        let token = bearer.filter(|t| !t.is_empty() && t.len() <= 8192).ok_or(Error::Unauthenticated)?;
+        let claims = self.verify_access_token(token, false).await.ok_or(Error::Unauthenticated)?;
+        let key = digest(&claims.jti);
+        let now = self.now();
+        let (session, application) = match self.store.session_by_access(&key, KIND_OAUTH, now).await? {
+            Some(s) => (s, false),
+            None => {
+                (self.store.session_by_access(&key, KIND_OAUTH_APP, now).await?.ok_or(Error::Unauthenticated)?, true)
+            }
+        };
+        if session.user_id.to_string() != claims.sub {
+            return Err(Error::Unauthenticated);
+        }
+        let user = self.store.user(session.user_id).await?.ok_or(Error::Unauthenticated)?;
+        Ok(OAuthPrincipal { user, client_id: session.client_id, application, jti: claims.jti })
     }
 }

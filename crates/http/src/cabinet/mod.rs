@@ -2,6 +2,7 @@
 //! password reset, personal API tokens and the contract's manager, under `/api/v1`.
 
 mod api_tokens;
+mod applications;
 mod error;
 mod extract;
 mod flashcall;
@@ -30,4 +31,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/tokens", get(api_tokens::list).post(api_tokens::create))
         .route("/tokens/{token_id}", delete(api_tokens::delete))
         .route("/manager", get(api_tokens::manager))
+        .route("/applications", get(applications::list).post(applications::create))
+        .route("/applications/{id}", delete(applications::delete))
 }

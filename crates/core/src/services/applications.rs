@@ -1,0 +1,52 @@
+//! Applications (OAuth clients with client_credentials) that a cabinet lk_admin registers for
+//! its own account, and the bearer check of the provider API (an OAuth JWT or a personal API token).
+
+use super::admin::CreatedClient;
+use super::{Core, Principal};
+use crate::error::{Error, Result};
+use crate::types::{Application, Role, User};
+
+/// Session kind that no session has: `authenticate_as` with it accepts personal API tokens only.
+const NO_SESSION: &str = "-";
+
+impl Core {
+    fn require_lk_admin(principal: &Principal) -> Result<()> {
+        match principal.user.role {
+            Role::LkAdmin => Ok(()),
+            Role::LkUser => Err(Error::refused(403, "This action is unauthorized.")),
+        }
+    }
+
+    /// Registers an application owned by the caller; its secret is in the answer only.
+    pub async fn create_application(&self, principal: &Principal, name: Option<&str>) -> Result<CreatedClient> {
+        Self::require_lk_admin(principal)?;
+        let name = name.map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| Error::required("name"))?;
+        if name.chars().count() > 255 {
+            return Err(Error::validation("name", "The name must not be greater than 255 characters."));
+        }
+        self.admin_create_client(name, None, vec!["client_credentials".into()], Some(&principal.user.email)).await
+    }
+
+    pub async fn applications(&self, principal: &Principal) -> Result<Vec<Application>> {
+        Self::require_lk_admin(principal)?;
+        Ok(self.store.applications(principal.user.account_id).await?)
+    }
+
+    /// Deletes one of the account's applications (its tokens die with it); others' look missing.
+    pub async fn delete_application(&self, principal: &Principal, id: i64) -> Result<()> {
+        Self::require_lk_admin(principal)?;
+        match self.store.delete_application(id, principal.user.account_id, self.now()).await? {
+            true => Ok(()),
+            false => Err(Error::NotFound),
+        }
+    }
+
+    /// The provider API's bearer: an OAuth access token (a user's, or an application's acting for
+    /// its owner) or a personal API token.
+    pub async fn provider_user(&self, bearer: Option<&str>) -> Result<User> {
+        if bearer.is_some_and(|t| t.contains('.')) {
+            return Ok(self.oauth_authenticate(bearer).await?.user);
+        }
+        Ok(self.authenticate_as(bearer, NO_SESSION, true).await?.user)
+    }
+}

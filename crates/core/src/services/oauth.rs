@@ -1,0 +1,307 @@
+//! The OAuth 2 token service (RFC 6749): client authentication, the password, client_credentials
+//! and refresh_token grants, and RFC 7662 introspection and RFC 7009 revocation. Access tokens are
+//! RS256 JWTs (RFC 9068) bound to a session row, so revoking the session kills the JWT.
+
+use super::sessions::TOKEN_LEN;
+use super::{Core, Origin};
+use crate::error::Error;
+use crate::secrets::{digest, random_token};
+use crate::types::{Client, Email, NewSession, Rotation, User};
+use jsonwebtoken::{Algorithm, Header};
+use serde::{Deserialize, Serialize};
+
+/// Session kinds of OAuth tokens.
+pub const KIND_OAUTH: &str = "oauth";
+pub const KIND_OAUTH_APP: &str = "oauth-app";
+
+/// RFC 6749 §5.2 errors, plus the core's own (busy, blocked, internal).
+#[derive(Debug)]
+pub enum OAuthError {
+    InvalidRequest(String),
+    InvalidClient,
+    InvalidGrant(String),
+    UnauthorizedClient(String),
+    UnsupportedGrantType,
+    Core(Error),
+}
+
+impl From<Error> for OAuthError {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::Validation { message, .. } => Self::InvalidRequest(message),
+            Error::Credential { .. } => Self::InvalidGrant("The user credentials were incorrect.".into()),
+            other => Self::Core(other),
+        }
+    }
+}
+
+impl From<crate::ports::StoreError> for OAuthError {
+    fn from(err: crate::ports::StoreError) -> Self {
+        Self::Core(err.into())
+    }
+}
+
+type OAuthResult<T> = Result<T, OAuthError>;
+
+/// Client credentials as presented (HTTP Basic or the body); `id` may have been a JSON number.
+#[derive(Debug, Default, Clone)]
+pub struct ClientCredentials {
+    pub id: Option<String>,
+    pub secret: Option<String>,
+}
+
+/// A token request, still unvalidated.
+#[derive(Debug, Default)]
+pub struct TokenRequest {
+    pub grant_type: Option<String>,
+    pub client: ClientCredentials,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub refresh_token: Option<String>,
+}
+
+/// A token response (`token_type` is always Bearer).
+#[derive(Debug)]
+pub struct IssuedToken {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub refresh_token: Option<String>,
+}
+
+/// The claims of kordon's access tokens (RFC 9068).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Claims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub jti: String,
+    pub client_id: String,
+    pub scope: String,
+}
+
+impl Core {
+    pub(crate) fn issuer(&self) -> &str {
+        &self.settings.oauth.issuer
+    }
+
+    /// Authenticates a client by its secret (argon2id); every failure is `invalid_client`.
+    pub async fn authenticate_client(&self, creds: &ClientCredentials) -> OAuthResult<Client> {
+        let id = creds.id.as_deref().map(str::trim).filter(|i| !i.is_empty()).ok_or(OAuthError::InvalidClient)?;
+        let secret = creds.secret.as_deref().unwrap_or_default();
+        let id: i64 = id.parse().map_err(|_| OAuthError::InvalidClient)?;
+        let hash = self.store.client_secret_hash(id).await?.filter(|h| !h.is_empty());
+        // Unknown clients are checked against a dummy hash: same time, same answer.
+        if !self.passwords.verify(secret, hash.as_deref()).await? {
+            return Err(OAuthError::InvalidClient);
+        }
+        self.store.client(id).await?.ok_or(OAuthError::InvalidClient)
+    }
+
+    /// `POST /oauth/token`.
+    pub async fn oauth_token(&self, req: TokenRequest, origin: &Origin) -> OAuthResult<IssuedToken> {
+        let grant = req.grant_type.as_deref().filter(|g| !g.is_empty());
+        let grant = grant.ok_or_else(|| OAuthError::InvalidRequest("The grant_type parameter is required.".into()))?;
+        if !matches!(grant, "password" | "client_credentials" | "refresh_token") {
+            return Err(OAuthError::UnsupportedGrantType);
+        }
+        let client = self.authenticate_client(&req.client).await?;
+        if !client.allows(grant) {
+            return Err(OAuthError::UnauthorizedClient(format!("The client may not use the {grant} grant.")));
+        }
+        match grant {
+            "password" => {
+                let username = required(req.username.as_deref(), "username")?;
+                let password = required(req.password.as_deref(), "password")?;
+                let email = Email::parse("username", username)?;
+                let user = self.check_password(&email, password, origin).await?;
+                Ok(self.issue_oauth(&user, &client, KIND_OAUTH, origin).await?)
+            }
+            "client_credentials" => {
+                let owner = client
+                    .owner_user_id
+                    .ok_or_else(|| OAuthError::UnauthorizedClient("The client has no owner to act for.".into()))?;
+                let user = self.store.user(owner).await?.ok_or(OAuthError::InvalidClient)?;
+                Ok(self.issue_oauth(&user, &client, KIND_OAUTH_APP, origin).await?)
+            }
+            _ => self.oauth_refresh(&client, required(req.refresh_token.as_deref(), "refresh_token")?, origin).await,
+        }
+    }
+
+    fn access_ttl(&self, client: &Client) -> i64 {
+        client.access_ttl.unwrap_or(self.settings.oauth.access_ttl)
+    }
+
+    /// A session row and its JWT (and, for users, a refresh token).
+    async fn issue_oauth(
+        &self,
+        user: &User,
+        client: &Client,
+        kind: &'static str,
+        origin: &Origin,
+    ) -> crate::Result<IssuedToken> {
+        let (session, refresh) = self.oauth_session(user.id, client, kind, random_token(TOKEN_LEN), origin);
+        self.store.create_session(&session.0).await?;
+        let access_token = self.sign_access_token(user.id, client, &session.1, session.0.access_expires).await?;
+        Ok(IssuedToken { access_token, expires_in: self.access_ttl(client), refresh_token: refresh })
+    }
+
+    /// A session for an OAuth token: (session, jti) and the refresh token users get.
+    fn oauth_session(
+        &self,
+        user_id: i64,
+        client: &Client,
+        kind: &'static str,
+        family_id: String,
+        origin: &Origin,
+    ) -> ((NewSession, String), Option<String>) {
+        let now = self.now();
+        let jti = random_token(TOKEN_LEN);
+        let refresh = random_token(TOKEN_LEN);
+        let access_expires = now + self.access_ttl(client);
+        let app = kind == KIND_OAUTH_APP;
+        let session = NewSession {
+            kind,
+            user_id,
+            client_id: client.id,
+            family_id,
+            access_digest: digest(&jti),
+            access_expires,
+            refresh_digest: digest(&refresh),
+            refresh_expires: if app { access_expires } else { now + self.settings.oauth.refresh_ttl },
+            created_at: now,
+            ip: origin.ip.clone(),
+            user_agent: origin.user_agent.clone(),
+        };
+        ((session, jti), (!app).then_some(refresh))
+    }
+
+    async fn oauth_refresh(&self, client: &Client, token: &str, origin: &Origin) -> OAuthResult<IssuedToken> {
+        // The store fills in the user and the family from the spent session.
+        let ((successor, jti), refresh) = self.oauth_session(0, client, KIND_OAUTH, String::new(), origin);
+        let user_id = match self.store.rotate_session(&digest(token), client.id, &successor, self.now()).await? {
+            Rotation::Rotated { user_id } => user_id,
+            Rotation::Reused => {
+                tracing::warn!(
+                    client_id = client.id,
+                    "a spent OAuth refresh token was presented again: family revoked"
+                );
+                return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into()));
+            }
+            Rotation::Invalid => return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into())),
+        };
+        let access_token = self.sign_access_token(user_id, client, &jti, successor.access_expires).await?;
+        Ok(IssuedToken { access_token, expires_in: self.access_ttl(client), refresh_token: refresh })
+    }
+
+    async fn sign_access_token(&self, user_id: i64, client: &Client, jti: &str, exp: i64) -> crate::Result<String> {
+        let key = self.signing_key().await?;
+        let mut header = Header::new(Algorithm::RS256);
+        header.typ = Some("at+jwt".into());
+        header.kid = Some(key.kid.clone());
+        let claims = Claims {
+            iss: self.issuer().to_owned(),
+            sub: user_id.to_string(),
+            aud: client.id.to_string(),
+            exp,
+            iat: self.now(),
+            jti: jti.to_owned(),
+            client_id: client.id.to_string(),
+            scope: String::new(),
+        };
+        jsonwebtoken::encode(&header, &claims, &key.encoding).map_err(Error::internal)
+    }
+
+    /// Verifies a JWT's signature and claims (not yet its session). Expiry is read on kordon's
+    /// clock unless `allow_expired`.
+    pub(crate) async fn verify_access_token(&self, token: &str, allow_expired: bool) -> Option<Claims> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.alg != Algorithm::RS256 || header.typ.as_deref().is_some_and(|t| t != "at+jwt") {
+            return None;
+        }
+        let key = self.verifying_key(header.kid.as_deref()?).await.ok()??;
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.set_issuer(&[self.issuer()]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
+        let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation).ok()?.claims;
+        let live = allow_expired || claims.exp > self.now();
+        (live && claims.aud == claims.client_id).then_some(claims)
+    }
+
+    /// `POST /oauth/introspect` (RFC 7662): what the token is, or `{"active": false}`.
+    pub async fn oauth_introspect(
+        &self,
+        creds: &ClientCredentials,
+        token: Option<&str>,
+    ) -> OAuthResult<serde_json::Value> {
+        self.authenticate_client(creds).await?;
+        let token = required(token, "token")?;
+        let inactive = serde_json::json!({ "active": false });
+        let (key, claims) = match self.verify_access_token(token, false).await {
+            Some(claims) => (digest(&claims.jti), Some(claims)),
+            None if token.contains('.') => return Ok(inactive),
+            None => (digest(token), None),
+        };
+        let Some(info) = self.store.token_info(&key, self.now()).await? else { return Ok(inactive) };
+        let user = self.store.user(info.user_id).await?;
+        let mut answer = serde_json::json!({
+            "active": true,
+            "client_id": info.client_id.to_string(),
+            "token_type": if info.refresh { "refresh_token" } else { "access_token" },
+            "exp": info.expires,
+            "iat": info.issued,
+            "sub": info.user_id.to_string(),
+            "username": user.map(|u| u.email),
+            "iss": self.issuer(),
+        });
+        if let Some(claims) = claims {
+            answer["scope"] = claims.scope.into();
+            answer["aud"] = claims.aud.into();
+            answer["jti"] = claims.jti.into();
+        }
+        Ok(answer)
+    }
+
+    /// `POST /oauth/revoke` (RFC 7009): ends the session of an access or refresh token issued to
+    /// this client. Unknown tokens, and other clients' tokens, are answered the same (no oracle).
+    pub async fn oauth_revoke(&self, creds: &ClientCredentials, token: Option<&str>) -> OAuthResult<()> {
+        let client = self.authenticate_client(creds).await?;
+        let token = required(token, "token")?;
+        let key = match self.verify_access_token(token, true).await {
+            Some(claims) => digest(&claims.jti),
+            None => digest(token),
+        };
+        self.store.revoke_token(&key, client.id, self.now()).await?;
+        Ok(())
+    }
+
+    /// `GET /.well-known/openid-configuration`.
+    pub fn discovery(&self) -> serde_json::Value {
+        let iss = self.issuer().trim_end_matches('/');
+        serde_json::json!({
+            "issuer": iss,
+            "token_endpoint": format!("{iss}/oauth/token"),
+            "jwks_uri": format!("{iss}/.well-known/jwks.json"),
+            "introspection_endpoint": format!("{iss}/oauth/introspect"),
+            "revocation_endpoint": format!("{iss}/oauth/revoke"),
+            "grant_types_supported": ["password", "client_credentials", "refresh_token"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "response_types_supported": ["token"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "access_token_signing_alg_values_supported": ["RS256"],
+            "scopes_supported": [],
+        })
+    }
+}
+
+fn required<'a>(value: Option<&'a str>, name: &str) -> OAuthResult<&'a str> {
+    value
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| OAuthError::InvalidRequest(format!("The {name} parameter is required.")))
+}

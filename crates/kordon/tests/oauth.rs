@@ -1,0 +1,450 @@
+//! The OAuth 2 token service: seed 002's password grant, client_credentials, refresh rotation,
+//! every RFC 6749 error, RS256 JWTs (RFC 9068) checked against the JWKS by an independent library,
+//! revocation, introspection, discovery, key rotation, and forged tokens refused.
+
+mod common;
+
+use base64::Engine as _;
+use common::{Backend, PASSWORD, TestApp};
+use kordon_core::Clock;
+use serde_json::{Value, json};
+
+struct Reply {
+    status: u16,
+    body: Value,
+    headers: reqwest::header::HeaderMap,
+}
+
+async fn send(req: reqwest::RequestBuilder) -> Reply {
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.expect("body");
+    Reply { status, headers, body: serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")) }
+}
+
+async fn token_json(app: &TestApp, body: Value) -> Reply {
+    send(app.http.post(format!("{}/oauth/token", app.base)).json(&body)).await
+}
+
+async fn form(app: &TestApp, path: &str, pairs: &[(&str, &str)], basic: Option<(&str, &str)>) -> Reply {
+    let mut req = app.http.post(format!("{}{path}", app.base)).form(pairs);
+    if let Some((id, secret)) = basic {
+        req = req.basic_auth(id, Some(secret));
+    }
+    send(req).await
+}
+
+/// A client with these grants (and an owner): (id, secret).
+async fn client(app: &TestApp, grants: &[&str], owner: Option<&str>) -> (i64, String) {
+    let grants = grants.iter().map(|g| g.to_string()).collect();
+    let c = app.core.admin_create_client("app", None, grants, owner).await.expect("client");
+    (c.client_id, c.client_secret)
+}
+
+fn claims(jwt: &str) -> (Value, Value) {
+    let part = |i: usize| -> Value {
+        let raw = jwt.split('.').nth(i).expect("part");
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).expect("b64"))
+            .expect("json")
+    };
+    (part(0), part(1))
+}
+
+async fn password_grant_as_seed_002_sends_it(app: TestApp) {
+    let user_id = app.register("test@test.test", "79993332210").await["user"]["id"].clone();
+    let (id, secret) = client(&app, &["password", "refresh_token"], None).await;
+    let r = token_json(
+        &app,
+        json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
+                "username": "test@test.test", "password": PASSWORD }),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    let keys: Vec<_> = r.body.as_object().expect("object").keys().cloned().collect();
+    assert_eq!(keys, ["access_token", "expires_in", "refresh_token", "token_type"]);
+    assert_eq!((r.body["token_type"].clone(), r.body["expires_in"].clone()), (json!("Bearer"), json!(3600)));
+    let jwt = r.body["access_token"].as_str().expect("jwt");
+    let (header, claims) = claims(jwt);
+    assert_eq!((header["alg"].clone(), header["typ"].clone()), (json!("RS256"), json!("at+jwt")));
+    let now = app.clock.now();
+    assert_eq!(claims["iss"], app.base);
+    assert_eq!(claims["sub"], user_id.to_string());
+    assert_eq!((claims["aud"].clone(), claims["client_id"].clone()), (json!(id.to_string()), json!(id.to_string())));
+    assert_eq!((claims["iat"].clone(), claims["exp"].clone()), (json!(now), json!(now + 3600)));
+    assert!(claims["jti"].is_string() && claims["scope"].is_string());
+    let kid = header["kid"].as_str().expect("kid");
+    let jwks = send(app.http.get(format!("{}/.well-known/jwks.json", app.base))).await.body;
+    let key = jwks["keys"].as_array().expect("keys").iter().find(|k| k["kid"] == kid).expect("kid published").clone();
+    assert_eq!(
+        (key["kty"].clone(), key["alg"].clone(), key["use"].clone()),
+        (json!("RSA"), json!("RS256"), json!("sig"))
+    );
+    assert!(key.get("d").is_none(), "no private part in the JWKS");
+    independent_check(jwt, &jwks, &app.base, &id.to_string());
+}
+both!(password_grant_as_seed_002_sends_it);
+
+/// Verifies the JWT with PyJWT (an implementation that shares nothing with kordon's).
+fn independent_check(jwt: &str, jwks: &Value, issuer: &str, audience: &str) {
+    let script = r#"
+import json, sys, jwt
+data = json.load(sys.stdin)
+header = jwt.get_unverified_header(data["jwt"])
+key = next(k for k in data["jwks"]["keys"] if k["kid"] == header["kid"])
+claims = jwt.decode(data["jwt"], jwt.PyJWK(key).key, algorithms=["RS256"], audience=data["aud"], issuer=data["iss"],
+                    options={"verify_exp": False})
+print(json.dumps(claims))
+"#;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let input = json!({ "jwt": jwt, "jwks": jwks, "iss": issuer, "aud": audience });
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), input.to_string().as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("python3");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("No module named 'jwt'") && !stderr.contains("cryptography"),
+        "the independent JWT check needs PyJWT with cryptography: pip install 'pyjwt[crypto]'\n{stderr}"
+    );
+    assert!(out.status.success(), "PyJWT refused kordon's token: {stderr}");
+    let claims: Value = serde_json::from_slice(&out.stdout).expect("claims");
+    assert_eq!(claims["aud"], audience);
+}
+
+async fn form_and_basic_auth_and_per_client_lifetime(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let created = app
+        .core
+        .admin_create_client_with_ttl("year", None, vec!["password".into()], None, Some(31_536_000))
+        .await
+        .expect("client");
+    let id = created.client_id.to_string();
+    let r = form(
+        &app,
+        "/oauth/token",
+        &[("grant_type", "password"), ("username", "user@mail.ru"), ("password", PASSWORD)],
+        Some((&id, &created.client_secret)),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["expires_in"], 31_536_000, "the seed's one-year lifetime, per client");
+    let r = form(
+        &app,
+        "/oauth/token",
+        &[
+            ("grant_type", "password"),
+            ("client_id", &id),
+            ("client_secret", &created.client_secret),
+            ("username", "user@mail.ru"),
+            ("password", PASSWORD),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "client_secret_post");
+    let r = form(
+        &app,
+        "/oauth/token",
+        &[("grant_type", "password"), ("client_secret", "x"), ("username", "user@mail.ru"), ("password", PASSWORD)],
+        Some((&id, &created.client_secret)),
+    )
+    .await;
+    assert_eq!((r.status, r.body["error"].clone()), (400, json!("invalid_request")), "two methods at once");
+}
+both!(form_and_basic_auth_and_per_client_lifetime);
+
+async fn client_credentials_act_for_the_owner(app: TestApp) {
+    let owner = app.register("owner@mail.ru", "79993332210").await["user"]["id"].clone();
+    let (id, secret) = client(&app, &["client_credentials"], Some("owner@mail.ru")).await;
+    let r = token_json(
+        &app,
+        json!({ "grant_type": "client_credentials", "client_id": id.to_string(), "client_secret": secret }),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.get("refresh_token").is_none(), "no refresh token for client_credentials");
+    let jwt = r.body["access_token"].as_str().expect("jwt");
+    assert_eq!(claims(jwt).1["sub"], owner.to_string());
+    let me = send(app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(jwt)).await;
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert_eq!((me.body["email"].clone(), me.body["id"].clone()), (json!("owner@mail.ru"), owner));
+    // A client without an owner cannot use client_credentials.
+    let (lone, lone_secret) = client(&app, &["client_credentials"], None).await;
+    let r = token_json(
+        &app,
+        json!({ "grant_type": "client_credentials", "client_id": lone, "client_secret": lone_secret }),
+    )
+    .await;
+    assert_eq!((r.status, r.body["error"].clone()), (400, json!("unauthorized_client")));
+}
+both!(client_credentials_act_for_the_owner);
+
+async fn refresh_rotates_and_reuse_is_refused(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let (id, secret) = client(&app, &["password", "refresh_token"], None).await;
+    let (other, other_secret) = client(&app, &["password", "refresh_token"], None).await;
+    let login = json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
+                        "username": "user@mail.ru", "password": PASSWORD });
+    let first = token_json(&app, login).await.body;
+    let refresh = |rt: &Value, id: i64, secret: &str| json!({ "grant_type": "refresh_token", "client_id": id, "client_secret": secret, "refresh_token": rt });
+    let r = token_json(&app, refresh(&first["refresh_token"], other, &other_secret)).await;
+    assert_eq!((r.status, r.body["error"].clone()), (400, json!("invalid_grant")), "another client's refresh token");
+    let second = token_json(&app, refresh(&first["refresh_token"], id, &secret)).await;
+    assert_eq!(second.status, 200, "{}", second.body);
+    let jwt = second.body["access_token"].as_str().expect("jwt").to_string();
+    assert_eq!(send(app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(&jwt)).await.status, 200);
+    // The spent token again: refused, and the whole family is revoked.
+    let r = token_json(&app, refresh(&first["refresh_token"], id, &secret)).await;
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (400, json!({ "error": "invalid_grant", "error_description": "The refresh token is invalid." }))
+    );
+    assert_eq!(send(app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(&jwt)).await.status, 401);
+    assert_eq!(token_json(&app, refresh(&second.body["refresh_token"], id, &secret)).await.status, 400);
+}
+both!(refresh_rotates_and_reuse_is_refused);
+
+async fn every_rfc_6749_error(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let (id, secret) = client(&app, &["password"], None).await;
+    let base = json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
+                       "username": "user@mail.ru", "password": PASSWORD });
+    let with = |key: &str, value: Value| {
+        let mut b = base.clone();
+        b[key] = value;
+        b
+    };
+    let r = token_json(&app, with("client_secret", json!("wrong"))).await;
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (401, json!({ "error": "invalid_client", "error_description": "Client authentication failed." }))
+    );
+    assert_eq!(r.headers.get("www-authenticate").and_then(|v| v.to_str().ok()), Some("Basic realm=\"kordon\""));
+    assert_eq!(token_json(&app, with("client_id", json!(99999))).await.status, 401, "unknown client");
+    assert_eq!(token_json(&app, with("client_id", json!("abc"))).await.status, 401);
+    assert_eq!(token_json(&app, with("client_id", json!(10553))).await.status, 401, "the cabinet has no secret");
+    let mut no_client = base.clone();
+    no_client.as_object_mut().expect("o").remove("client_id");
+    assert_eq!(token_json(&app, no_client).await.status, 401);
+    let r = token_json(&app, with("password", json!("wrong-password"))).await;
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (400, json!({ "error": "invalid_grant", "error_description": "The user credentials were incorrect." }))
+    );
+    let r = token_json(&app, with("username", json!("nobody@mail.ru"))).await;
+    assert_eq!((r.status, r.body["error"].clone()), (400, json!("invalid_grant")));
+    let r = token_json(&app, with("username", json!(null))).await;
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (400, json!({ "error": "invalid_request", "error_description": "The username parameter is required." }))
+    );
+    let r = token_json(&app, with("grant_type", json!(null))).await;
+    assert_eq!((r.status, r.body["error"].clone()), (400, json!("invalid_request")));
+    let r = token_json(&app, with("grant_type", json!("authorization_code"))).await;
+    assert_eq!((r.status, r.body["error"].clone()), (400, json!("unsupported_grant_type")));
+    let r = token_json(&app, with("grant_type", json!("client_credentials"))).await;
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (
+            400,
+            json!({ "error": "unauthorized_client", "error_description": "The client may not use the client_credentials grant." })
+        )
+    );
+    let r = token_json(&app, with("grant_type", json!(["password"]))).await;
+    assert_eq!((r.status, r.body["error"].clone()), (400, json!("invalid_request")));
+    let r = send(
+        app.http.post(format!("{}/oauth/token", app.base)).header("Content-Type", "application/json").body("{bad"),
+    )
+    .await;
+    assert_eq!((r.status, r.body["error"].clone()), (400, json!("invalid_request")));
+}
+both!(every_rfc_6749_error);
+
+async fn the_password_grant_goes_through_the_defender(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let (id, secret) = client(&app, &["password"], None).await;
+    for i in 0..10 {
+        let r = token_json(
+            &app,
+            json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
+                                         "username": format!("n{i}@mail.ru"), "password": "wrong" }),
+        )
+        .await;
+        assert_eq!(r.status, 400);
+    }
+    let r = token_json(
+        &app,
+        json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
+                                     "username": "user@mail.ru", "password": PASSWORD }),
+    )
+    .await;
+    assert_eq!((r.status, r.body["error"].clone()), (429, json!("temporarily_unavailable")));
+    // …and the block holds in the cabinet too.
+    assert_eq!(app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await.0, 429);
+}
+both!(the_password_grant_goes_through_the_defender);
+
+async fn revoke_and_introspect(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let (id, secret) = client(&app, &["password", "refresh_token"], None).await;
+    let (rs, rs_secret) = client(&app, &["client_credentials"], None).await;
+    let t = token_json(
+        &app,
+        json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
+                                     "username": "user@mail.ru", "password": PASSWORD }),
+    )
+    .await
+    .body;
+    let jwt = t["access_token"].as_str().expect("jwt").to_string();
+    let (ids, rss) = (id.to_string(), rs.to_string());
+    let r = form(&app, "/oauth/introspect", &[("token", &jwt)], Some((&rss, &rs_secret))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        (r.body["active"].clone(), r.body["client_id"].clone(), r.body["username"].clone()),
+        (json!(true), json!(ids), json!("user@mail.ru"))
+    );
+    assert_eq!(r.body["token_type"], "access_token");
+    let r =
+        form(&app, "/oauth/introspect", &[("token", t["refresh_token"].as_str().expect("rt"))], Some((&ids, &secret)))
+            .await;
+    assert_eq!((r.body["active"].clone(), r.body["token_type"].clone()), (json!(true), json!("refresh_token")));
+    let r = form(&app, "/oauth/introspect", &[("token", &jwt)], None).await;
+    assert_eq!((r.status, r.body["error"].clone()), (401, json!("invalid_client")));
+    let r = form(&app, "/oauth/introspect", &[("token", "garbage")], Some((&ids, &secret))).await;
+    assert_eq!(r.body, json!({ "active": false }));
+    // Another client's revocation changes nothing; the owner's kills the JWT at once.
+    assert_eq!(form(&app, "/oauth/revoke", &[("token", &jwt)], Some((&rss, &rs_secret))).await.status, 200);
+    assert_eq!(send(app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(&jwt)).await.status, 200);
+    let r = form(&app, "/oauth/revoke", &[("token", &jwt), ("token_type_hint", "access_token")], Some((&ids, &secret)))
+        .await;
+    assert_eq!((r.status, r.body.clone()), (200, json!({})));
+    let me = send(app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(&jwt)).await;
+    assert_eq!(me.status, 401, "a revoked JWT is refused although its signature is valid");
+    assert!(
+        me.headers.get("www-authenticate").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("invalid_token"))
+    );
+    assert_eq!(
+        form(&app, "/oauth/introspect", &[("token", &jwt)], Some((&ids, &secret))).await.body,
+        json!({ "active": false })
+    );
+    let r = token_json(
+        &app,
+        json!({ "grant_type": "refresh_token", "client_id": id, "client_secret": secret,
+                                     "refresh_token": t["refresh_token"] }),
+    )
+    .await;
+    assert_eq!(r.status, 400, "the refresh token died with the session");
+    assert_eq!(form(&app, "/oauth/revoke", &[("token", "unknown")], Some((&ids, &secret))).await.status, 200);
+    assert_eq!(form(&app, "/oauth/revoke", &[], Some((&ids, &secret))).await.status, 400);
+}
+both!(revoke_and_introspect);
+
+async fn discovery_names_the_endpoints(app: TestApp) {
+    let d = send(app.http.get(format!("{}/.well-known/openid-configuration", app.base))).await;
+    assert_eq!(d.status, 200);
+    let b = &app.base;
+    assert_eq!(d.body["issuer"], b.as_str());
+    assert_eq!(d.body["token_endpoint"], format!("{b}/oauth/token"));
+    assert_eq!(d.body["jwks_uri"], format!("{b}/.well-known/jwks.json"));
+    assert_eq!(d.body["introspection_endpoint"], format!("{b}/oauth/introspect"));
+    assert_eq!(d.body["revocation_endpoint"], format!("{b}/oauth/revoke"));
+    assert_eq!(d.body["grant_types_supported"], json!(["password", "client_credentials", "refresh_token"]));
+}
+both!(discovery_names_the_endpoints);
+
+/// Signs `claims` with kordon's own current key (read from the store), or with `key`.
+async fn forge(app: &TestApp, header: jsonwebtoken::Header, claims: &Value) -> String {
+    let keys = app.core.store.signing_keys().await.expect("keys");
+    let pem = &keys.last().expect("a key").private_pem;
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes()).expect("pem");
+    jsonwebtoken::encode(&header, claims, &key).expect("sign")
+}
+
+async fn forged_and_expired_tokens_are_refused(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let (id, secret) = client(&app, &["password"], None).await;
+    let t = token_json(
+        &app,
+        json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
+                                     "username": "user@mail.ru", "password": PASSWORD }),
+    )
+    .await
+    .body;
+    let jwt = t["access_token"].as_str().expect("jwt").to_string();
+    let (header, claims) = claims(&jwt);
+    let kid = header["kid"].as_str().expect("kid").to_string();
+    let user = |token: &str| {
+        let req = app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(token);
+        async move { send(req).await.status }
+    };
+    assert_eq!(user(&jwt).await, 200);
+    let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    h.kid = Some(kid.clone());
+    h.typ = Some("at+jwt".into());
+    assert_eq!(user(&forge(&app, h.clone(), &claims).await).await, 200, "the control: a faithful re-signing passes");
+    let mut wrong_iss = claims.clone();
+    wrong_iss["iss"] = json!("https://evil.example");
+    assert_eq!(user(&forge(&app, h.clone(), &wrong_iss).await).await, 401, "wrong iss");
+    let mut wrong_aud = claims.clone();
+    wrong_aud["aud"] = json!("424242");
+    assert_eq!(user(&forge(&app, h.clone(), &wrong_aud).await).await, 401, "wrong aud");
+    let mut unknown_kid = h.clone();
+    unknown_kid.kid = Some("no-such-key".into());
+    assert_eq!(user(&forge(&app, unknown_kid, &claims).await).await, 401, "unknown kid");
+    let encode = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let none = format!("{}.{}.", encode(&json!({ "alg": "none", "typ": "at+jwt", "kid": kid })), encode(&claims));
+    assert_eq!(user(&none).await, 401, "alg none");
+    // HS256 keyed with the public JWK's modulus (the classic algorithm-confusion attack).
+    let jwks = send(app.http.get(format!("{}/.well-known/jwks.json", app.base))).await.body;
+    let n = jwks["keys"][0]["n"].as_str().expect("n").to_string();
+    let mut hs = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    hs.kid = Some(kid.clone());
+    let hs256 = jsonwebtoken::encode(&hs, &claims, &jsonwebtoken::EncodingKey::from_secret(n.as_bytes())).expect("hs");
+    assert_eq!(user(&hs256).await, 401, "HS256");
+    let tampered = format!("{}x", &jwt[..jwt.len() - 1]);
+    assert_eq!(user(&tampered).await, 401, "bad signature");
+    app.clock.advance(3601);
+    assert_eq!(user(&jwt).await, 401, "past exp");
+}
+both!(forged_and_expired_tokens_are_refused);
+
+async fn key_rotation_keeps_old_tokens_until_they_expire(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    app.register("user@mail.ru", "79993332210").await;
+    let (id, secret) = client(&app, &["password"], None).await;
+    let login = json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
+                        "username": "user@mail.ru", "password": PASSWORD });
+    let old = token_json(&app, login.clone()).await.body["access_token"].as_str().expect("jwt").to_string();
+    let old_kid = claims(&old).0["kid"].clone();
+    let new_kid = app.core.rotate_keys(3600).await.expect("rotate");
+    let new = token_json(&app, login).await.body["access_token"].as_str().expect("jwt").to_string();
+    assert_eq!(claims(&new).0["kid"], new_kid.as_str(), "new tokens are signed with the new key");
+    let jwks = send(app.http.get(format!("{}/.well-known/jwks.json", app.base))).await.body;
+    let kids: Vec<_> = jwks["keys"].as_array().expect("keys").iter().map(|k| k["kid"].clone()).collect();
+    assert!(kids.contains(&old_kid) && kids.contains(&json!(new_kid)), "both published: {kids:?}");
+    let status = |t: String| {
+        let req = app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(t);
+        async move { send(req).await.status }
+    };
+    assert_eq!(status(old.clone()).await, 200, "old tokens keep working");
+    app.clock.advance(3601);
+    let jwks = send(app.http.get(format!("{}/.well-known/jwks.json", app.base))).await.body;
+    let kids: Vec<_> = jwks["keys"].as_array().expect("keys").iter().map(|k| k["kid"].clone()).collect();
+    assert_eq!(kids, [json!(new_kid)], "the old key is withdrawn once its tokens are dead");
+}
+
+#[tokio::test]
+async fn key_rotation_sqlite() {
+    key_rotation_keeps_old_tokens_until_they_expire(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn key_rotation_postgres() {
+    key_rotation_keeps_old_tokens_until_they_expire(Backend::Postgres).await;
+}
