@@ -1,0 +1,105 @@
+//! The biometrics dialect's errors in Laravel's JSON shapes: `{"message":…}`, and for validation
+//! 422 `{"message":"The given data was invalid.","errors":{"field":["…"]}}` with every invalid
+//! field, in the order the fields are checked. Internal detail is only logged.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kordon_core::Error;
+use kordon_core::biometrics::{BiometricsError, Invalid};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+#[derive(Debug)]
+pub(crate) enum ApiError {
+    /// 422 with every invalid field.
+    Invalid(Invalid),
+    /// A core failure, mapped to its status.
+    Core(Error),
+    /// A failure of the request itself (body unreadable, too large, not JSON).
+    Plain(StatusCode, &'static str),
+}
+
+impl From<BiometricsError> for ApiError {
+    fn from(err: BiometricsError) -> Self {
+        match err {
+            BiometricsError::Invalid(invalid) => Self::Invalid(invalid),
+            BiometricsError::Core(err) => Self::Core(err),
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(err: Error) -> Self {
+        Self::Core(err)
+    }
+}
+
+/// `{"message": …}`, Laravel's JSON for every error but validation.
+pub(crate) fn message(status: StatusCode, message: &str) -> Response {
+    (status, Json(serde_json::json!({ "message": message }))).into_response()
+}
+
+/// Laravel's validation body; a struct so the keys keep their order.
+#[derive(serde::Serialize)]
+struct ValidationBody<'a> {
+    message: &'static str,
+    errors: Fields<'a>,
+}
+
+struct Fields<'a>(&'a Invalid);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.fields.len()))?;
+        for (field, messages) in &self.0.fields {
+            map.serialize_entry(field, messages)?;
+        }
+        map.end()
+    }
+}
+
+fn invalid(invalid: &Invalid) -> Response {
+    let body = ValidationBody { message: "The given data was invalid.", errors: Fields(invalid) };
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Invalid(fields) => invalid(&fields),
+            Self::Plain(status, text) => message(status, text),
+            Self::Core(err) => match err {
+                Error::Validation { field, message } => {
+                    let mut fields = Invalid::default();
+                    fields.add(field, message);
+                    invalid(&fields)
+                }
+                Error::Unauthenticated | Error::Credential { .. } => {
+                    message(StatusCode::UNAUTHORIZED, "Unauthenticated.")
+                }
+                Error::NotFound => message(StatusCode::NOT_FOUND, "Not Found."),
+                Error::Refused { status, message: text } => {
+                    message(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &text)
+                }
+                Error::Blocked { retry_after } => {
+                    with_retry_after(message(StatusCode::TOO_MANY_REQUESTS, "Too Many Attempts."), retry_after)
+                }
+                Error::RateLimited { retry_after, message: text } => {
+                    with_retry_after(message(StatusCode::TOO_MANY_REQUESTS, &text), retry_after)
+                }
+                Error::Busy => with_retry_after(message(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"), 1),
+                Error::Delivery(detail) | Error::Internal(detail) => {
+                    tracing::error!(%detail, "internal error");
+                    message(StatusCode::INTERNAL_SERVER_ERROR, "Server Error")
+                }
+            },
+        }
+    }
+}
+
+fn with_retry_after(mut response: Response, seconds: u64) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
