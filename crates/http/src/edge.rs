@@ -9,6 +9,16 @@ use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 use std::time::Instant;
 
+/// The token of an `Authorization: Bearer …` header (the scheme is case-insensitive, RFC 6750).
+pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+}
+
 /// The cabinet's plain error shape `{"message":…,"code":…}`, the default for routes no dialect owns.
 pub(crate) fn plain_error(status: StatusCode, message: &str) -> Response {
     let body = serde_json::json!({ "message": message, "code": status.as_u16() });

@@ -6,8 +6,8 @@ use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRef, FromRequestParts, RawPathParams};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
 use kordon_core::Error;
 use kordon_core::services::OAuthPrincipal;
 use serde_json::{Map, Value};
@@ -31,13 +31,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
+        let token = crate::edge::bearer_token(&parts.headers)
             .filter(|token| !token.is_empty())
             .ok_or(ApiError::Core(Error::Unauthenticated))?;
         Ok(Self(state.core.oauth_authenticate(Some(token)).await?))

@@ -5,8 +5,8 @@ use super::error::CabinetError;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
 use kordon_core::{Error, Principal};
 use serde::de::DeserializeOwned;
 
@@ -92,13 +92,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .ok_or(CabinetError(Error::Unauthenticated))?;
+        let token = crate::edge::bearer_token(&parts.headers).ok_or(CabinetError(Error::Unauthenticated))?;
         let principal = state.core.authenticate(Some(token)).await?;
         Ok(Self { token: token.to_owned(), principal })
     }

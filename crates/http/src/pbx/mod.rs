@@ -39,11 +39,7 @@ async fn action(
         }
         Err(_) => return Reply::bare(StatusCode::BAD_REQUEST, "The request body could not be read."),
     };
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim);
+    let bearer = crate::edge::bearer_token(&headers);
     let result = match (envelope.obj.as_str(), envelope.action.as_str()) {
         ("User", "auth") => user::auth(&state, &envelope, &origin).await,
         ("User", "logout") => user::logout(&state, bearer).await,

@@ -16,11 +16,7 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 async fn user(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim);
+    let bearer = crate::edge::bearer_token(&headers);
     let user = match state.core.provider_user(bearer).await {
         Ok(user) => user,
         Err(Error::Unauthenticated) => return unauthorized(bearer.is_some()),
