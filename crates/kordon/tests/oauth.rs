@@ -448,3 +448,36 @@ async fn key_rotation_sqlite() {
 async fn key_rotation_postgres() {
     key_rotation_keeps_old_tokens_until_they_expire(Backend::Postgres).await;
 }
+
+async fn keys_rotate_from_the_cli(app: TestApp) {
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kordon"));
+        cmd.arg("admin").arg("keys").args(args).arg("--data-dir").arg(app.dir.path());
+        if !app.config.server.database_url.is_empty() {
+            cmd.arg("--database-url").arg(&app.config.server.database_url);
+        }
+        let out = cmd.output().expect("run kordon");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).expect("one JSON object")
+    };
+    let before = run(&["list"]);
+    assert_eq!(before["keys"].as_array().map(Vec::len), Some(1), "the first key is made on first use");
+    let rotated = run(&["rotate"]);
+    let kid = rotated["kid"].as_str().expect("kid").to_string();
+    let after = run(&["list"]);
+    let kids: Vec<_> = after["keys"].as_array().expect("keys").iter().map(|k| k["kid"].clone()).collect();
+    assert_eq!(kids.len(), 2);
+    assert!(kids.contains(&json!(kid)) && kids.contains(&before["keys"][0]["kid"]));
+    // The running server signs with the CLI's new key once it re-reads the keys (within a minute).
+    app.clock.advance(61);
+    app.register("user@mail.ru", "79993332210").await;
+    let (id, secret) = client(&app, &["password"], None).await;
+    let t = token_json(
+        &app,
+        json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
+                                     "username": "user@mail.ru", "password": PASSWORD }),
+    )
+    .await;
+    assert_eq!(claims(t.body["access_token"].as_str().expect("jwt")).0["kid"], kid.as_str());
+}
+both!(keys_rotate_from_the_cli);
