@@ -3,6 +3,7 @@
 
 pub mod biometrics;
 pub mod cabinet;
+pub mod docs;
 mod edge;
 mod health;
 pub mod oauth;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(biometrics::routes())
         .merge(oauth::routes())
         .merge(provider::routes())
+        .merge(docs::routes())
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

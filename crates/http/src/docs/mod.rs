@@ -1,0 +1,126 @@
+//! The interactive API explorer (seed 003): the OpenAPI 3.1 document of every dialect at
+//! `/openapi.json`, and Swagger UI at `/docs/`, its assets compiled into the binary (no CDN, no
+//! network: the page works offline and calls only the server it is served from).
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use std::sync::{Arc, LazyLock};
+use utoipa_swagger_ui::{Config, oauth};
+
+/// The OpenAPI 3.1 document, kept by hand next to this file.
+pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+
+/// The explorer's page: Swagger UI's own `index.html` with kordon's title.
+const INDEX_HTML: &str = include_str!("index.html");
+
+/// Where the explorer lives; `/docs` redirects here so the page's relative asset links resolve.
+const DOCS: &str = "/docs/";
+
+/// The page may load and call only its own origin: a leaked request to a CDN or a validator
+/// would fail here before it reached the network.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                   connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; \
+                   form-action 'self'; frame-ancestors 'none'";
+
+/// Swagger UI's settings, written into `swagger-initializer.js`.
+static CONFIG: LazyLock<Arc<Config<'static>>> = LazyLock::new(|| {
+    let oauth = oauth::Config::new().app_name("kordon API explorer");
+    let config = Config::with_oauth_config(["/openapi.json"], oauth)
+        // The default validator badge would fetch from validator.swagger.io.
+        .validator_url("none")
+        .display_request_duration(true)
+        .persist_authorization(false)
+        .default_models_expand_depth(0)
+        .doc_expansion("list")
+        .filter(true);
+    Arc::new(config)
+});
+
+/// The explorer's routes: `/openapi.json`, `/docs` and everything under `/docs/`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/docs", get(|| async { Redirect::permanent(DOCS) }))
+        .route(DOCS, get(index))
+        .route("/docs/{*file}", get(asset))
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], OPENAPI_JSON).into_response()
+}
+
+async fn index() -> Response {
+    page(([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], INDEX_HTML).into_response())
+}
+
+/// One of Swagger UI's files (`swagger-ui-bundle.js`, `swagger-initializer.js` with [`CONFIG`], …).
+async fn asset(Path(file): Path<String>) -> Response {
+    if file == "index.html" {
+        return index().await;
+    }
+    embedded(&file)
+}
+
+fn embedded(file: &str) -> Response {
+    match utoipa_swagger_ui::serve(file, CONFIG.clone()) {
+        Ok(Some(found)) => {
+            let content_type = HeaderValue::from_str(&found.content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            let mut response = ([(header::CONTENT_TYPE, content_type)], found.bytes.into_owned()).into_response();
+            if found.gzpipped {
+                response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            page(response)
+        }
+        Ok(None) => crate::edge::plain_error(StatusCode::NOT_FOUND, "Not Found."),
+        Err(err) => {
+            tracing::error!(error = %err, file, "the explorer could not render a file");
+            crate::edge::plain_error(StatusCode::INTERNAL_SERVER_ERROR, "Server Error")
+        }
+    }
+}
+
+/// Headers of the explorer's own files.
+fn page(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_is_openapi_3_1_json() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI_JSON).expect("openapi.json is JSON");
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1.")), "{}", doc["openapi"]);
+        assert_eq!(doc["servers"][0]["url"], "/");
+    }
+
+    #[test]
+    fn the_initializer_loads_the_document_and_no_validator() {
+        let file = utoipa_swagger_ui::serve("swagger-initializer.js", CONFIG.clone())
+            .expect("renders")
+            .expect("swagger-initializer.js is embedded");
+        let text = String::from_utf8(file.bytes.into_owned()).expect("utf-8");
+        assert!(text.contains("\"url\": \"/openapi.json\""), "{text}");
+        assert!(text.contains("\"validatorUrl\": \"none\""), "{text}");
+        assert!(text.contains("ui.initOAuth("), "{text}");
+    }
+
+    #[test]
+    fn every_asset_the_page_names_is_embedded() {
+        for name in ["swagger-ui.css", "index.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"] {
+            assert!(INDEX_HTML.contains(name), "index.html names {name}");
+            let found = utoipa_swagger_ui::serve(name, CONFIG.clone()).expect("renders");
+            assert!(found.is_some(), "{name} is embedded");
+        }
+    }
+}
