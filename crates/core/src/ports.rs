@@ -118,6 +118,11 @@ pub trait Store: DefenderStore + OAuthStore + crate::biometrics::BiometricsStore
     async fn update_domain(&self, domain: &Domain) -> StoreResult<()>;
     async fn role(&self, id: i64) -> StoreResult<Option<PbxRole>>;
 
+    // --- housekeeping
+    /// Deletes what has been dead long enough to matter to no one (expired sessions, PINs,
+    /// reset tokens, counters, stale Defender rows); the number of rows deleted.
+    async fn purge_expired(&self, now: i64) -> StoreResult<u64>;
+
     // --- managers
     async fn create_manager(&self, name: &str, email: &str, phone: &str) -> StoreResult<i64>;
     async fn set_account_manager(&self, account_id: i64, manager_id: i64) -> StoreResult<()>;

@@ -89,8 +89,27 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        // Meanwhile a janitor deletes long-dead rows every `JANITOR_EVERY`.
+        let janitor = tokio::spawn(janitor(self.core.clone()));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        janitor.abort();
+        served
+    }
+}
+
+const JANITOR_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+async fn janitor(core: Core) {
+    let mut every = tokio::time::interval(JANITOR_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match core.purge_expired().await {
+            Ok(0) => {}
+            Ok(rows) => tracing::info!(rows, "janitor: deleted long-dead rows"),
+            Err(err) => tracing::warn!(error = %err, "janitor: purge failed"),
+        }
     }
 }
 

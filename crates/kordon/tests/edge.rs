@@ -104,3 +104,19 @@ async fn answers_are_never_cached(app: TestApp) {
     assert_eq!(resp.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
 }
 both!(answers_are_never_cached);
+
+async fn the_janitor_deletes_only_the_long_dead(app: TestApp) {
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    app.post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": "https://lk.example/r" })).await;
+    assert_eq!(app.core.purge_expired().await.expect("purge"), 0, "nothing is dead yet");
+    // Two days on: the session, the PIN, the reset token and the counters are long dead.
+    app.clock.advance(2 * 86_400 + 1);
+    let deleted = app.core.purge_expired().await.expect("purge");
+    assert!(deleted >= 4, "{deleted}");
+    assert_eq!(app.core.purge_expired().await.expect("purge"), 0);
+    // The account itself stays, and its owner logs in again.
+    let (s, _) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": common::PASSWORD })).await;
+    assert_eq!(s, 200);
+    assert_eq!(app.get_auth("/api/v1/authuser", reg["token"].as_str().expect("t")).await.0, 401);
+}
+both!(the_janitor_deletes_only_the_long_dead);

@@ -585,6 +585,30 @@ macro_rules! store_impl {
                 Ok(row.map(PbxRole::from))
             }
 
+            async fn purge_expired(&self, now: i64) -> StoreResult<u64> {
+                const DAY: i64 = 86_400;
+                // (statement, cut-off): each row type is kept a while past its death, so that
+                // e.g. a spent refresh token is still recognised (and its family revoked) until
+                // it would have expired anyway.
+                let purges: [(&'static str, i64); 8] = [
+                    ("DELETE FROM sessions WHERE refresh_expires < $1", now - DAY),
+                    ("DELETE FROM verifications WHERE expires_at < $1", now - DAY),
+                    ("DELETE FROM password_resets WHERE expires_at < $1", now - DAY),
+                    ("DELETE FROM rate_counters WHERE window_start < $1", now - 2 * 3600),
+                    ("DELETE FROM cooldowns WHERE taken_at < $1", now - DAY),
+                    ("DELETE FROM defender_accounts WHERE window_start < $1", now - DAY),
+                    // Repeat offenders are remembered for a week after their last block.
+                    ("DELETE FROM defender_hosts WHERE blocked_until < $1 AND window_start < $1", now - 7 * DAY),
+                    ("DELETE FROM signing_keys WHERE not_after IS NOT NULL AND not_after < $1", now - DAY),
+                ];
+                let mut deleted = 0;
+                for (sql, cutoff) in purges {
+                    let done = sqlx::query::<Db>(sql).bind(cutoff).execute(&self.pool).await.map_err(translate)?;
+                    deleted += done.rows_affected();
+                }
+                Ok(deleted)
+            }
+
             async fn create_manager(&self, name: &str, email: &str, phone: &str) -> StoreResult<i64> {
                 sqlx::query_scalar::<Db, i64>(
                     "INSERT INTO managers (name, email, phone) VALUES ($1, $2, $3) RETURNING id",

@@ -111,6 +111,11 @@ impl Core {
         Ok(self.store.create_manager(name.trim(), email.as_str(), phone.trim()).await?)
     }
 
+    /// Deletes long-dead rows (run periodically by the server).
+    pub async fn purge_expired(&self) -> Result<u64> {
+        Ok(self.store.purge_expired(self.now()).await?)
+    }
+
     pub async fn admin_set_manager(&self, account_id: i64, manager_id: i64) -> Result<()> {
         Ok(self.store.set_account_manager(account_id, manager_id).await?)
     }
