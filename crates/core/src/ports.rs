@@ -104,8 +104,10 @@ pub trait Store: DefenderStore + OAuthStore + crate::biometrics::BiometricsStore
     async fn spend_verification(&self, id: i64, now: i64) -> StoreResult<bool>;
 
     // --- password resets
-    /// Records a reset token; older unspent ones of the user die.
+    /// Records a reset token.
     async fn create_reset(&self, user_id: i64, digest: &str, expires_at: i64, now: i64) -> StoreResult<()>;
+    /// Spends every unspent reset token of the user but `keep` (once the newer one's mail is out).
+    async fn spend_other_resets(&self, user_id: i64, keep: &str, now: i64) -> StoreResult<()>;
     /// Forgets a reset token whose mail could not be sent.
     async fn delete_reset(&self, digest: &str) -> StoreResult<()>;
     /// Spends a live reset token, sets the new password and revokes every session, in one
@@ -154,6 +156,10 @@ pub trait DefenderStore: Send + Sync + 'static {
     /// Lifts a block and writes the audit line; false when the host was not blocked.
     async fn unblock_host(&self, host: &str, actor: &str, now: i64) -> StoreResult<bool>;
     async fn blocks(&self, now: i64) -> StoreResult<Vec<Block>>;
+    /// Records which login a failed check from `host` attacked ("" when no login was named).
+    async fn record_failure(&self, host: &str, account: &str, now: i64) -> StoreResult<()>;
+    /// The logins attacked from `host` between `since` and `until`.
+    async fn attacked_accounts(&self, host: &str, since: i64, until: i64) -> StoreResult<Vec<String>>;
     /// Counts a failure against a login; the failures in the current window.
     async fn account_failure(&self, account: &str, window: i64, now: i64) -> StoreResult<i64>;
     /// The failures against a login in the current window.

@@ -76,6 +76,10 @@ pub struct ResetSettings {
     pub reveal_unknown_email: bool,
     /// Language of the mail when the request has no Accept-Language: "ru" or "en".
     pub default_locale: String,
+    /// Reset mails per email address per clock hour (mail-bombing guard).
+    pub per_email_hourly: i64,
+    /// Reset requests per client address per clock hour.
+    pub per_ip_hourly: i64,
 }
 
 impl Default for ResetSettings {
@@ -86,6 +90,8 @@ impl Default for ResetSettings {
             client_url_prefixes: BTreeMap::new(),
             reveal_unknown_email: false,
             default_locale: "ru".into(),
+            per_email_hourly: 5,
+            per_ip_hourly: 20,
         }
     }
 }
@@ -137,8 +143,11 @@ pub struct DefenderSettings {
     pub account_delay_ms: u64,
     /// The longest delay, milliseconds.
     pub account_max_delay_ms: u64,
-    /// Proxies (CIDR) whose X-Forwarded-For / Forwarded headers are believed.
+    /// Proxies (CIDR) whose forwarding header is believed.
     pub trusted_proxies: Vec<String>,
+    /// Which header the trusted proxies set: `x-forwarded-for` or `forwarded` (RFC 7239). Only
+    /// that one is read: a proxy passes the other through untouched, so a client could forge it.
+    pub forwarded_header: String,
     /// Hosts (CIDR) never counted nor blocked.
     pub allowlist: Vec<String>,
 }
@@ -154,6 +163,7 @@ impl Default for DefenderSettings {
             account_delay_ms: 250,
             account_max_delay_ms: 4000,
             trusted_proxies: Vec::new(),
+            forwarded_header: "x-forwarded-for".into(),
             allowlist: Vec::new(),
         }
     }

@@ -326,6 +326,9 @@ pub struct Block {
     pub reason: String,
     pub failures: i64,
     pub blocked_until: i64,
+    /// When the block began (Unix seconds; not shown).
+    #[serde(skip)]
+    pub blocked_at: i64,
     /// The login last tried from this host (not shown to tenants).
     #[serde(skip)]
     pub account: Option<String>,

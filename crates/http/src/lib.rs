@@ -34,6 +34,8 @@ pub struct WebSettings {
     pub public_url: Option<String>,
     /// Proxies whose forwarding headers name the client.
     pub trusted_proxies: kordon_core::net::Cidrs,
+    /// The one forwarding header those proxies set.
+    pub forwarded: origin::ForwardedHeader,
     /// `version.software` of the PBX dialect.
     pub pbx_software: String,
     /// When this process started (the PBX dialect's `version.last_update`), Unix seconds.

@@ -61,6 +61,14 @@ impl Application {
             public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()),
             trusted_proxies: Cidrs::parse(&config.defender.trusted_proxies)
                 .map_err(|e| format!("defender.trusted_proxies: {e}"))?,
+            forwarded: kordon_http::origin::ForwardedHeader::parse(&config.defender.forwarded_header).ok_or_else(
+                || {
+                    format!(
+                        "defender.forwarded_header: {:?} is neither x-forwarded-for nor forwarded",
+                        config.defender.forwarded_header
+                    )
+                },
+            )?,
             pbx_software: config.pbx.software.clone(),
             started_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

@@ -106,8 +106,12 @@ async fn register_validates_every_field(app: TestApp) {
         (s, b),
         (400, json!({"message":{"message":"The email has already been taken.","field":"email"},"code":400}))
     );
+    // A taken phone shows only to whoever holds that phone's PIN.
+    app.clock.advance(61);
+    let (_, pin) = app.flashcall("79995554433").await;
     body["email"] = json!("fresh@mail.ru");
     body["phone"] = json!("8 999 555 44 33");
+    body["pin"] = json!(pin);
     let (s, b) = app.post("/api/v1/register", body).await;
     assert_eq!(
         (s, b),
@@ -115,6 +119,28 @@ async fn register_validates_every_field(app: TestApp) {
     );
 }
 both!(register_validates_every_field);
+
+async fn without_a_pin_register_reveals_no_account(app: TestApp) {
+    app.register("taken@mail.ru", "79995554433").await;
+    let (_, pin) = app.flashcall("79990001122").await;
+    let wrong = if pin == "0000" { "1111" } else { "0000" };
+    let (s, b) = app
+        .post(
+            "/api/v1/register",
+            json!({ "email": "taken@mail.ru", "phone": "79995554433", "password": PASSWORD,
+                    "password_confirmation": PASSWORD, "pin": wrong }),
+        )
+        .await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The pin is invalid.","field":"pin"},"code":400})));
+    // A PIN that checks out but meets a taken email is not spent: the caller fixes the email.
+    let mut body = json!({ "email": "taken@mail.ru", "phone": "79990001122", "password": PASSWORD,
+                           "password_confirmation": PASSWORD, "pin": pin });
+    assert_eq!(app.post("/api/v1/register", body.clone()).await.0, 400);
+    body["email"] = json!("fresh@mail.ru");
+    let (s, b) = app.post("/api/v1/register", body).await;
+    assert_eq!(s, 200, "{b}");
+}
+both!(without_a_pin_register_reveals_no_account);
 
 async fn authuser_echoes_the_token(app: TestApp) {
     let reg = app.register("user@mail.ru", "79993332210").await;

@@ -320,3 +320,27 @@ async fn attacked_login_sqlite() {
 async fn attacked_login_postgres() {
     an_attacked_login_is_slowed_never_locked(Backend::Postgres).await;
 }
+
+async fn a_block_earned_on_other_logins_is_the_operators_alone(app: TestApp) {
+    // b's administrator guesses a's password nine times, then fails once on its own login.
+    app.domain_user("admin@a.example", "a.example", PbxRole::ADMINISTRATOR).await;
+    app.domain_user("admin@b.example", "b.example", PbxRole::ADMINISTRATOR).await;
+    let (_, b, _) = app.pbx(pbx_auth("admin@b.example", PASSWORD), None).await;
+    let b_token = b["body"]["token"].as_str().expect("token").to_string();
+    for _ in 0..9 {
+        app.pbx(pbx_auth("admin@a.example", "guess"), None).await;
+    }
+    app.pbx(pbx_auth("admin@b.example", "wrong"), None).await;
+    assert_eq!(app.core.defender_blocks().await.expect("blocks").len(), 1);
+    let (s, list, _) = app.pbx(json!({ "action": "list", "obj": "Defender", "action_id": "1" }), Some(&b_token)).await;
+    assert_eq!(
+        (s, list["body"].clone()),
+        (200, json!({ "blocks": [] })),
+        "b cannot see a block it earned on a's login"
+    );
+    let unblock = json!({ "action": "unblock", "obj": "Defender", "action_id": "2", "params": { "ip": "127.0.0.1" } });
+    let (s, _, _) = app.pbx(unblock, Some(&b_token)).await;
+    assert_eq!(s, 404, "nor lift it");
+    assert_eq!(app.pbx(pbx_auth("admin@b.example", PASSWORD), None).await.0, 403);
+}
+both!(a_block_earned_on_other_logins_is_the_operators_alone);

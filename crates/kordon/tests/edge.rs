@@ -120,3 +120,15 @@ async fn the_janitor_deletes_only_the_long_dead(app: TestApp) {
     assert_eq!(app.get_auth("/api/v1/authuser", reg["token"].as_str().expect("t")).await.0, 401);
 }
 both!(the_janitor_deletes_only_the_long_dead);
+
+async fn undecodable_paths_answer_json(app: TestApp) {
+    let token = app.signed_in("user@mail.ru", "79993332210").await;
+    for path in ["/api/v1/tokens/%FF", "/api/v1/applications/%C0"] {
+        let (s, b) = app.call("DELETE", path, None, Some(&token)).await;
+        assert_eq!((s, b), (404, json!({ "message": "Not Found.", "code": 404 })), "{path}");
+    }
+    let (s, b, ct) = raw(&app, "GET", "/docs/%FF", None, None).await;
+    assert_eq!((s, b), (404, json!({ "message": "Not Found.", "code": 404 })));
+    assert!(ct.starts_with("application/json"));
+}
+both!(undecodable_paths_answer_json);

@@ -318,6 +318,13 @@ async fn revoke_and_introspect(app: TestApp) {
     assert_eq!((r.status, r.body["error"].clone()), (401, json!("invalid_client")));
     let r = form(&app, "/oauth/introspect", &[("token", "garbage")], Some((&ids, &secret))).await;
     assert_eq!(r.body, json!({ "active": false }));
+    // Cabinet and PBX sessions are not OAuth tokens: a resource server must not take them.
+    let (_, login) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await;
+    let cabinet = login["token"].as_str().expect("t");
+    assert_eq!(
+        form(&app, "/oauth/introspect", &[("token", cabinet)], Some((&ids, &secret))).await.body,
+        json!({ "active": false })
+    );
     // Another client's revocation changes nothing; the owner's kills the JWT at once.
     assert_eq!(form(&app, "/oauth/revoke", &[("token", &jwt)], Some((&rss, &rs_secret))).await.status, 200);
     assert_eq!(send(app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(&jwt)).await.status, 200);

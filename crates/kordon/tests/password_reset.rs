@@ -103,3 +103,21 @@ async fn url_prefixes_sqlite() {
 async fn url_prefixes_postgres() {
     url_prefixes_restrict_where_links_point(common::Backend::Postgres).await;
 }
+
+async fn restore_token_is_rate_limited(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    for _ in 0..5 {
+        assert_eq!(app.post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": URL })).await.0, 200);
+    }
+    let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "USER@mail.ru", "url": URL })).await;
+    assert_eq!((s, b), (429, json!({ "message": "Too Many Attempts.", "code": 429 })));
+    assert_eq!(app.outbox_lines("mail.jsonl").len(), 5, "no sixth mail");
+    // Unknown addresses count alike (no oracle), and the next hour opens again.
+    for _ in 0..5 {
+        app.post("/api/v1/restore-token", json!({ "email": "nobody@mail.ru", "url": URL })).await;
+    }
+    assert_eq!(app.post("/api/v1/restore-token", json!({ "email": "nobody@mail.ru", "url": URL })).await.0, 429);
+    app.clock.advance(3600);
+    assert_eq!(app.post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": URL })).await.0, 200);
+}
+both!(restore_token_is_rate_limited);

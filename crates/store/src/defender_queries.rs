@@ -57,10 +57,11 @@ macro_rules! defender_impl {
                 // Claim the block first (a write, so SQLite takes its lock before anything is read);
                 // only one of concurrent callers gets a row back.
                 let offences = sqlx::query_scalar::<$db, i64>(
-                    "INSERT INTO defender_hosts (host, failures, window_start, blocked_until, offences, reason, last_account)
-                     VALUES ($1, 0, 0, $2, 1, $3, $4)
+                    "INSERT INTO defender_hosts (host, failures, window_start, blocked_until, offences, reason, last_account,
+                                                 blocked_at)
+                     VALUES ($1, 0, 0, $2, 1, $3, $4, $5)
                      ON CONFLICT (host) DO UPDATE SET blocked_until = $2, offences = defender_hosts.offences + 1,
-                         reason = $3, last_account = $4, window_start = 0
+                         reason = $3, last_account = $4, window_start = 0, blocked_at = $5
                      WHERE defender_hosts.blocked_until <= $5
                      RETURNING offences",
                 )
@@ -115,8 +116,8 @@ macro_rules! defender_impl {
             }
 
             async fn blocks(&self, now: i64) -> StoreResult<Vec<Block>> {
-                let rows = sqlx::query_as::<$db, (String, Option<String>, i64, i64, Option<String>)>(
-                    "SELECT host, reason, failures, blocked_until, last_account FROM defender_hosts
+                let rows = sqlx::query_as::<$db, (String, Option<String>, i64, i64, Option<String>, i64)>(
+                    "SELECT host, reason, failures, blocked_until, last_account, blocked_at FROM defender_hosts
                      WHERE blocked_until > $1 ORDER BY blocked_until, host",
                 )
                 .bind(now)
@@ -125,14 +126,38 @@ macro_rules! defender_impl {
                 .map_err(translate)?;
                 Ok(rows
                     .into_iter()
-                    .map(|(ip, reason, failures, blocked_until, account)| Block {
+                    .map(|(ip, reason, failures, blocked_until, account, blocked_at)| Block {
                         ip,
                         reason: reason.unwrap_or_default(),
                         failures,
                         blocked_until,
+                        blocked_at,
                         account,
                     })
                     .collect())
+            }
+
+            async fn record_failure(&self, host: &str, account: &str, now: i64) -> StoreResult<()> {
+                sqlx::query::<$db>("INSERT INTO defender_failures (host, account, at) VALUES ($1, $2, $3)")
+                    .bind(host)
+                    .bind(account)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                Ok(())
+            }
+
+            async fn attacked_accounts(&self, host: &str, since: i64, until: i64) -> StoreResult<Vec<String>> {
+                sqlx::query_scalar::<$db, String>(
+                    "SELECT DISTINCT account FROM defender_failures WHERE host = $1 AND at >= $2 AND at <= $3",
+                )
+                .bind(host)
+                .bind(since)
+                .bind(until)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(translate)
             }
 
             async fn account_failure(&self, account: &str, window: i64, now: i64) -> StoreResult<i64> {

@@ -38,21 +38,44 @@ macro_rules! store_impl {
             }
 
             async fn create_client(&self, c: &NewClient) -> StoreResult<i64> {
-                sqlx::query_scalar::<Db, i64>(
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+                let id = match c.id {
+                    // Taken from the counter, so no id is ever handed out twice.
+                    None => sqlx::query_scalar::<Db, i64>(
+                        "UPDATE id_counters SET value = value + 1 WHERE name = 'client' RETURNING value",
+                    )
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(translate)?,
+                    // Chosen by the operator: the counter moves past it.
+                    Some(id) => {
+                        sqlx::query::<Db>(
+                            "UPDATE id_counters SET value = CASE WHEN value < $1 THEN $1 ELSE value END
+                             WHERE name = 'client'",
+                        )
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(translate)?;
+                        id
+                    }
+                };
+                sqlx::query::<Db>(
                     "INSERT INTO clients (id, name, secret_hash, grants, owner_user_id, created_at, access_ttl)
-                     VALUES (COALESCE($1, (SELECT COALESCE(MAX(id), 0) + 1 FROM clients)), $2, $3, $4, $5, $6, $7)
-                     RETURNING id",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
-                .bind(c.id)
+                .bind(id)
                 .bind(&c.name)
                 .bind(&c.secret_hash)
                 .bind(c.grants.join(" "))
                 .bind(c.owner_user_id)
                 .bind(c.created_at)
                 .bind(c.access_ttl)
-                .fetch_one(&self.pool)
+                .execute(&mut *tx)
                 .await
-                .map_err(translate)
+                .map_err(translate)?;
+                tx.commit().await.map_err(translate)?;
+                Ok(id)
             }
 
             async fn create_user(&self, u: &NewUser) -> StoreResult<(i64, i64)> {
@@ -462,13 +485,6 @@ macro_rules! store_impl {
             }
 
             async fn create_reset(&self, user_id: i64, digest: &str, expires_at: i64, now: i64) -> StoreResult<()> {
-                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
-                sqlx::query::<Db>("UPDATE password_resets SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL")
-                    .bind(now)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(translate)?;
                 sqlx::query::<Db>(
                     "INSERT INTO password_resets (user_id, digest, expires_at, created_at) VALUES ($1, $2, $3, $4)",
                 )
@@ -476,10 +492,24 @@ macro_rules! store_impl {
                 .bind(digest)
                 .bind(expires_at)
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(&self.pool)
                 .await
                 .map_err(translate)?;
-                tx.commit().await.map_err(translate)
+                Ok(())
+            }
+
+            async fn spend_other_resets(&self, user_id: i64, keep: &str, now: i64) -> StoreResult<()> {
+                sqlx::query::<Db>(
+                    "UPDATE password_resets SET spent_at = $1
+                     WHERE user_id = $2 AND spent_at IS NULL AND digest <> $3",
+                )
+                .bind(now)
+                .bind(user_id)
+                .bind(keep)
+                .execute(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(())
             }
 
             async fn delete_reset(&self, digest: &str) -> StoreResult<()> {
@@ -590,7 +620,7 @@ macro_rules! store_impl {
                 // (statement, cut-off): each row type is kept a while past its death, so that
                 // e.g. a spent refresh token is still recognised (and its family revoked) until
                 // it would have expired anyway.
-                let purges: [(&'static str, i64); 8] = [
+                let purges: [(&'static str, i64); 9] = [
                     ("DELETE FROM sessions WHERE refresh_expires < $1", now - DAY),
                     ("DELETE FROM verifications WHERE expires_at < $1", now - DAY),
                     ("DELETE FROM password_resets WHERE expires_at < $1", now - DAY),
@@ -600,6 +630,7 @@ macro_rules! store_impl {
                     // Repeat offenders are remembered for a week after their last block.
                     ("DELETE FROM defender_hosts WHERE blocked_until < $1 AND window_start < $1", now - 7 * DAY),
                     ("DELETE FROM signing_keys WHERE not_after IS NOT NULL AND not_after < $1", now - DAY),
+                    ("DELETE FROM defender_failures WHERE at < $1", now - DAY),
                 ];
                 let mut deleted = 0;
                 for (sql, cutoff) in purges {

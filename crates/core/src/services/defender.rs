@@ -19,7 +19,8 @@ impl Core {
         check: impl Future<Output = Result<T>>,
     ) -> Result<T> {
         let settings = &self.settings.defender;
-        let host = host.filter(|h| !self.allowlist.contains_str(h));
+        let host = self.counted_host(host);
+        let host = host.as_deref();
         let now = self.now();
         let mut charged = None;
         if let Some(host) = host {
@@ -45,6 +46,9 @@ impl Core {
                 if let Some(account) = account {
                     self.store.account_failure(account, settings.window, now).await?;
                 }
+                if let Some(host) = host {
+                    self.store.record_failure(host, account.unwrap_or_default(), now).await?;
+                }
                 if let (Some(host), Some(n)) = (host, charged)
                     && n >= settings.host_failures
                 {
@@ -67,11 +71,16 @@ impl Core {
 
     /// Refuses a blocked host without charging it (requests that check no credential themselves).
     pub async fn refuse_if_blocked(&self, host: Option<&str>) -> Result<()> {
-        let Some(host) = host.filter(|h| !self.allowlist.contains_str(h)) else { return Ok(()) };
-        match self.store.host_blocked_until(host, self.now()).await? {
+        let Some(host) = self.counted_host(host) else { return Ok(()) };
+        match self.store.host_blocked_until(&host, self.now()).await? {
             Some(until) => Err(Error::Blocked { retry_after: (until - self.now()).max(1) as u64 }),
             None => Ok(()),
         }
+    }
+
+    /// The key a client host is counted by (see [`crate::net::host_key`]); none when allowlisted.
+    pub(crate) fn counted_host(&self, host: Option<&str>) -> Option<String> {
+        host.filter(|h| !self.allowlist.contains_str(h)).and_then(crate::net::host_key)
     }
 
     async fn block(&self, host: &str, account: Option<&str>, now: i64) -> Result<()> {
@@ -95,10 +104,9 @@ impl Core {
 
     /// Lifts a block (audited with `actor`); NotFound when the host is not blocked.
     pub async fn defender_unblock(&self, ip: &str, actor: &str) -> Result<()> {
-        let ip = ip.trim();
-        if ip.parse::<std::net::IpAddr>().is_err() {
-            return Err(Error::validation("ip", "The ip must be a valid IP address."));
-        }
+        let ip = crate::net::host_key(ip)
+            .ok_or_else(|| Error::validation("ip", "The ip must be a valid IP address (or an IPv6 /64)."))?;
+        let ip = ip.as_str();
         match self.store.unblock_host(ip, actor, self.now()).await? {
             true => {
                 tracing::info!(host = ip, actor, "a Defender block was lifted");

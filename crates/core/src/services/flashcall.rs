@@ -52,7 +52,10 @@ impl Core {
         let retry = (hour + 3600 - now).max(1);
         let caps = [
             (format!("flashcall:phone-hour:{}", phone.as_str()), limits.per_phone_hourly),
-            (format!("flashcall:ip-hour:{}", ip.unwrap_or("unknown")), limits.per_ip_hourly),
+            (
+                format!("flashcall:ip-hour:{}", ip.and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into())),
+                limits.per_ip_hourly,
+            ),
             ("flashcall:global-hour".to_string(), limits.global_hourly),
         ];
         for (key, limit) in caps {
@@ -90,6 +93,12 @@ impl Core {
 
     /// Checks a PIN for `phone`: counts the try, and spends the verification when it matches.
     pub(crate) async fn verify_pin(&self, phone: &Phone, purpose: &str, pin: &str, token: Option<&str>) -> Result<()> {
+        let id = self.check_pin(phone, purpose, pin, token).await?;
+        self.spend_pin(id).await
+    }
+
+    /// Checks a PIN without spending it (the try is counted): the verification's id.
+    pub(crate) async fn check_pin(&self, phone: &Phone, purpose: &str, pin: &str, token: Option<&str>) -> Result<i64> {
         let now = self.now();
         let token_digest = token.filter(|t| !t.is_empty()).map(digest);
         let verification = self
@@ -103,10 +112,15 @@ impl Core {
         if !equal(&pin_digest(&verification.token_digest, pin.trim()), &verification.pin_digest) {
             return Err(invalid_pin());
         }
-        if !self.store.spend_verification(verification.id, now).await? {
-            return Err(invalid_pin());
+        Ok(verification.id)
+    }
+
+    /// Spends a checked verification; a concurrent request that spent it first wins.
+    pub(crate) async fn spend_pin(&self, id: i64) -> Result<()> {
+        match self.store.spend_verification(id, self.now()).await? {
+            true => Ok(()),
+            false => Err(invalid_pin()),
         }
-        Ok(())
     }
 }
 

@@ -14,10 +14,13 @@ use tokio::sync::RwLock;
 
 /// Keys are re-read from the database this often, so rotations on another instance are seen.
 const RELOAD_EVERY: i64 = 60;
+/// A token naming an unknown kid re-reads the keys at most this often (forged kids are free).
+const UNKNOWN_KID_RELOAD: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Default)]
 pub struct KeyRing {
     loaded: RwLock<Option<Loaded>>,
+    last_unknown_kid_reload: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 struct Loaded {
@@ -48,6 +51,17 @@ impl Core {
         };
         if let Some(key) = find(&self.loaded_keys(false).await?) {
             return Ok(Some(key));
+        }
+        let reload = {
+            let mut last = self.keys.last_unknown_kid_reload.lock().map_err(|_| Error::internal("key ring lock"))?;
+            let due = last.is_none_or(|at| at.elapsed() >= UNKNOWN_KID_RELOAD);
+            if due {
+                *last = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if !reload {
+            return Ok(None);
         }
         Ok(find(&self.loaded_keys(true).await?))
     }

@@ -87,18 +87,22 @@ impl Core {
         let phone = Phone::parse("phone", input.phone.unwrap_or_default())?;
         let password = NewPassword::parse(input.password, input.password_confirmation)?;
         let pin = present("pin", input.pin)?;
+        // The PIN first (under the Defender): without one, nobody learns whether an email or a
+        // phone is taken. It is spent only once everything else has passed.
+        let account = format!("phone:{}", phone.as_str());
+        let verification = self
+            .defended(origin.ip.as_deref(), Some(&account), async {
+                self.check_pin(&phone, super::flashcall::PURPOSE_AUTH, pin, input.token).await
+            })
+            .await?;
         if self.store.user_by_email(&email.key()).await?.is_some() {
             return Err(taken("email"));
         }
         if self.store.user_by_phone(phone.as_str()).await?.is_some() {
             return Err(taken("phone"));
         }
-        let account = format!("phone:{}", phone.as_str());
-        self.defended(origin.ip.as_deref(), Some(&account), async {
-            self.verify_pin(&phone, super::flashcall::PURPOSE_AUTH, pin, input.token).await
-        })
-        .await?;
         let hash = self.passwords.hash(password.expose()).await?;
+        self.spend_pin(verification).await?;
         let new_user = NewUser {
             email,
             phone: Some(phone),

@@ -86,15 +86,16 @@ impl Core {
         &self.settings.oauth.issuer
     }
 
-    /// Authenticates a client by its secret (argon2id); every failure is `invalid_client`.
+    /// Authenticates a client by its secret (a SHA-256 digest compared in constant time); every
+    /// failure is `invalid_client`.
     pub async fn authenticate_client(&self, creds: &ClientCredentials) -> OAuthResult<Client> {
         let id = creds.id.as_deref().map(str::trim).filter(|i| !i.is_empty()).ok_or(OAuthError::InvalidClient)?;
-        let secret = creds.secret.as_deref().unwrap_or_default();
+        let secret = creds.secret.as_deref().filter(|s| !s.is_empty() && s.len() <= 256);
         let id: i64 = id.parse().map_err(|_| OAuthError::InvalidClient)?;
-        let hash = self.store.client_secret_hash(id).await?.filter(|h| !h.is_empty());
-        // Unknown clients are checked against a dummy hash: same time, same answer.
-        if !self.passwords.verify(secret, hash.as_deref()).await? {
-            return Err(OAuthError::InvalidClient);
+        let stored = self.store.client_secret_hash(id).await?.filter(|h| !h.is_empty());
+        match (stored, secret) {
+            (Some(stored), Some(secret)) if crate::secrets::equal(&digest(secret), &stored) => {}
+            _ => return Err(OAuthError::InvalidClient),
         }
         self.store.client(id).await?.ok_or(OAuthError::InvalidClient)
     }
@@ -246,6 +247,10 @@ impl Core {
             None => (digest(token), None),
         };
         let Some(info) = self.store.token_info(&key, self.now()).await? else { return Ok(inactive) };
+        // Only OAuth's own tokens are described; cabinet and PBX sessions are not for resource servers.
+        if info.kind != KIND_OAUTH && info.kind != KIND_OAUTH_APP {
+            return Ok(inactive);
+        }
         let user = self.store.user(info.user_id).await?;
         let mut answer = serde_json::json!({
             "active": true,

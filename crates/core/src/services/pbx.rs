@@ -66,11 +66,19 @@ impl Core {
         Ok(PbxAdmin { account_id: principal.user.account_id, actor: principal.user.email.clone() })
     }
 
-    /// The blocks a tenant may see: those whose last attacked login belongs to its domain.
+    /// The blocks a tenant may see and lift: those caused only by attacks on its own users. A
+    /// block whose failures touched any other login (another domain's, an unknown one, or none)
+    /// is the operator's, so nobody can lift a block earned by guessing someone else's password.
     pub async fn pbx_blocks(&self, admin: &PbxAdmin) -> Result<Vec<Block>> {
+        let window = self.settings.defender.window;
         let mut mine = Vec::new();
         for block in self.defender_blocks().await? {
-            if self.block_account_id(&block).await? == Some(admin.account_id) {
+            let attacked = self.store.attacked_accounts(&block.ip, block.blocked_at - window, block.blocked_at).await?;
+            let mut own = !attacked.is_empty();
+            for account in &attacked {
+                own = own && self.login_account_id(account).await? == Some(admin.account_id);
+            }
+            if own {
                 mine.push(block);
             }
         }
@@ -80,15 +88,17 @@ impl Core {
     /// Lifts a block the tenant may see (audited with the administrator's login).
     pub async fn pbx_unblock(&self, admin: &PbxAdmin, ip: Option<&str>) -> Result<()> {
         let ip = ip.map(str::trim).filter(|i| !i.is_empty()).ok_or_else(|| Error::required("ip"))?;
-        let visible = self.pbx_blocks(admin).await?.into_iter().any(|b| b.ip == ip);
+        let key =
+            crate::net::host_key(ip).ok_or_else(|| Error::validation("ip", "The ip must be a valid IP address."))?;
+        let visible = self.pbx_blocks(admin).await?.into_iter().any(|b| b.ip == key);
         if !visible {
             return Err(Error::NotFound);
         }
         self.defender_unblock(ip, &format!("pbx:{}", admin.actor)).await
     }
 
-    async fn block_account_id(&self, block: &Block) -> Result<Option<i64>> {
-        let Some(key) = block.account.as_deref() else { return Ok(None) };
+    /// The account of the user a Defender login key (`email:…`, `phone:…`) names.
+    async fn login_account_id(&self, key: &str) -> Result<Option<i64>> {
         let user = if let Some(email) = key.strip_prefix("email:") {
             self.store.user_by_email(email).await?
         } else if let Some(phone) = key.strip_prefix("phone:") {

@@ -21,6 +21,7 @@ impl Core {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let url = self.reset_url(client_id, url)?;
         self.refuse_if_blocked(origin.ip.as_deref()).await?;
+        self.limit_resets(&email, origin).await?;
         let Some(user) = self.store.user_by_email(&email.key()).await? else {
             if self.settings.reset.reveal_unknown_email {
                 return Err(Error::refused(500, "User not found."));
@@ -40,6 +41,28 @@ impl Core {
             self.store.delete_reset(&key).await?;
             return Err(Error::Delivery("The mail could not be sent.".into()));
         }
+        // Only now, with the new link in the mailbox, do the older links die.
+        self.store.spend_other_resets(user.id, &key, now).await?;
+        Ok(())
+    }
+
+    /// The mail-bombing guard: so many resets per address and per client host each clock hour,
+    /// counted alike for known and unknown addresses.
+    async fn limit_resets(&self, email: &Email, origin: &Origin) -> Result<()> {
+        let now = self.now();
+        let hour = now - now.rem_euclid(3600);
+        let settings = &self.settings.reset;
+        let host = origin.ip.as_deref().and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
+        let caps = [
+            (format!("reset:email:{}", email.key()), settings.per_email_hourly),
+            (format!("reset:ip:{host}"), settings.per_ip_hourly),
+        ];
+        for (key, limit) in caps {
+            if !self.store.count_hit(&key, hour, limit).await? {
+                let retry_after = (hour + 3600 - now).max(1) as u64;
+                return Err(Error::RateLimited { retry_after, message: "Too Many Attempts.".into() });
+            }
+        }
         Ok(())
     }
 
@@ -50,7 +73,7 @@ impl Core {
             return Err(Error::validation("url", "The url format is invalid."));
         }
         if let Some(prefixes) = self.settings.reset.restricted(client_id)
-            && !prefixes.iter().any(|p| raw.starts_with(p.as_str()))
+            && !prefixes.iter().any(|p| within(&parsed, p))
         {
             return Err(Error::validation("url", "The selected url is invalid."));
         }
@@ -75,5 +98,28 @@ impl Core {
             }
         })
         .await
+    }
+}
+
+/// Is `url` on the allowed prefix's origin (scheme, host and port alike) and under its path?
+/// Plain string prefixes would let `https://lk.example` admit `https://lk.example.evil.com`.
+fn within(url: &url::Url, prefix: &str) -> bool {
+    let Ok(allowed) = url::Url::parse(prefix) else { return false };
+    url.origin() == allowed.origin() && url.path().starts_with(allowed.path())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within;
+
+    #[test]
+    fn prefixes_match_origin_and_path_not_text() {
+        let url = |u: &str| url::Url::parse(u).expect("url");
+        assert!(within(&url("https://lk.example/reset?x=1"), "https://lk.example"));
+        assert!(within(&url("https://lk.example/reset/new"), "https://lk.example/reset"));
+        assert!(!within(&url("https://lk.example.evil.com/reset"), "https://lk.example"));
+        assert!(!within(&url("http://lk.example/reset"), "https://lk.example"));
+        assert!(!within(&url("https://lk.example:8443/reset"), "https://lk.example"));
+        assert!(!within(&url("https://lk.example/other"), "https://lk.example/reset"));
     }
 }

@@ -5,6 +5,7 @@ use super::extract::{Bearer, CabinetClient};
 use super::views::{SUCCESS, Success};
 use crate::AppState;
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, header};
 use kordon_core::clock::format_datetime;
@@ -111,9 +112,11 @@ pub(super) async fn delete(
     State(state): State<AppState>,
     _client: CabinetClient,
     auth: Bearer,
-    Path(token_id): Path<String>,
+    token_id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Success>, CabinetError> {
-    let id: i64 = token_id.parse().map_err(|_| CabinetError(kordon_core::Error::NotFound))?;
+    // An id that is not a number (or not even UTF-8) names nothing: 404, in the cabinet's shape.
+    let id: i64 =
+        token_id.ok().and_then(|Path(id)| id.parse().ok()).ok_or(CabinetError(kordon_core::Error::NotFound))?;
     state.core.delete_api_token(&auth.principal, id).await?;
     Ok(Json(SUCCESS))
 }

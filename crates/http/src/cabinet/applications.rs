@@ -6,6 +6,7 @@ use super::extract::{Bearer, Body, CabinetClient};
 use super::views::{SUCCESS, Success};
 use crate::AppState;
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use kordon_core::clock::format_datetime;
 use serde::{Deserialize, Serialize};
@@ -67,9 +68,10 @@ pub(super) async fn delete(
     State(state): State<AppState>,
     _client: CabinetClient,
     auth: Bearer,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Success>, CabinetError> {
-    let id: i64 = id.parse().map_err(|_| CabinetError(kordon_core::Error::NotFound))?;
+    // An id that is not a number (or not even UTF-8) names nothing: 404, in the cabinet's shape.
+    let id: i64 = id.ok().and_then(|Path(id)| id.parse().ok()).ok_or(CabinetError(kordon_core::Error::NotFound))?;
     state.core.delete_application(&auth.principal, id).await?;
     Ok(Json(SUCCESS))
 }

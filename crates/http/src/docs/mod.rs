@@ -58,7 +58,10 @@ async fn index() -> Response {
 }
 
 /// One of Swagger UI's files (`swagger-ui-bundle.js`, `swagger-initializer.js` with [`CONFIG`], …).
-async fn asset(Path(file): Path<String>) -> Response {
+async fn asset(file: Result<Path<String>, axum::extract::rejection::PathRejection>) -> Response {
+    let Ok(Path(file)) = file else {
+        return crate::edge::plain_error(StatusCode::NOT_FOUND, "Not Found.");
+    };
     if file == "index.html" {
         return index().await;
     }

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# kordon's load benchmark: a release build on loopback, one scenario at a time, bounded by wrk -d.
+#   bench/run.sh                      # SQLite in a temp dir
+#   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bench/run.sh
+# Knobs: DUR (10s), CONNS (32), THREADS (2), PORT (18080), SCENARIOS.
+# Results: bench/results/<date>-<store>.txt (wrk output per scenario and a summary table).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}
+SCENARIOS=${SCENARIOS:-"authuser provider_jwt cc login"}
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
+cargo build --release -q -p kordon
+BIN=target/release/kordon
+DATA=$(mktemp -d)
+STORE=(--data-dir "$DATA")
+LABEL=sqlite
+if [ -n "${BENCH_DATABASE_URL:-}" ]; then
+  SCHEMA="bench_$(date +%s)"
+  psql "$BENCH_DATABASE_URL" -qc "CREATE SCHEMA $SCHEMA"
+  STORE+=(--database-url "${BENCH_DATABASE_URL}?options=-c%20search_path%3D$SCHEMA")
+  LABEL=postgres
+fi
+cleanup() {
+  [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
+  [ -n "${SCHEMA:-}" ] && psql "$BENCH_DATABASE_URL" -qc "DROP SCHEMA $SCHEMA CASCADE" || true
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+PASSWORD='bench-Passw0rd-long'
+"$BIN" admin user create --email bench@example.com --password "$PASSWORD" --phone 79990000000 "${STORE[@]}" >/dev/null
+CLIENT=$("$BIN" admin client create --name bench --grant password --grant client_credentials \
+  --owner-email bench@example.com "${STORE[@]}")
+ID=$(echo "$CLIENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
+SECRET=$(echo "$CLIENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])')
+
+# Every request comes from 127.0.0.1: let the Defender ignore it, as a load balancer would be.
+KORDON_DEFENDER__ALLOWLIST='["127.0.0.1"]' RUST_LOG=warn \
+  "$BIN" serve --listen "127.0.0.1:$PORT" "${STORE[@]}" >"$DATA/serve.log" 2>&1 &
+SERVER=$!
+B="http://127.0.0.1:$PORT"
+for _ in $(seq 1 100); do curl -fs "$B/readyz" >/dev/null && break; sleep 0.1; done
+curl -fs "$B/readyz" >/dev/null
+
+TOKEN=$(curl -fs -H 'Client: 10553' -H 'Content-Type: application/json' \
+  -d "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" "$B/api/v1/login" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+JWT=$(curl -fs -H 'Content-Type: application/json' \
+  -d "{\"grant_type\":\"client_credentials\",\"client_id\":$ID,\"client_secret\":\"$SECRET\"}" "$B/oauth/token" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
+mkdir -p bench/results
+OUT="bench/results/$(date -u +%Y-%m-%d)-$LABEL.txt"
+{
+  echo "# kordon $(git rev-parse --short HEAD) · $LABEL · $(nproc) cores · wrk -t$THREADS -c$CONNS -d$DUR · $(date -u +%FT%TZ)"
+} >"$OUT"
+run() { # name method path auth client body
+  local name=$1
+  echo "== $name" | tee -a "$OUT"
+  BENCH_METHOD=$2 BENCH_AUTH=$4 BENCH_CLIENT=$5 BENCH_BODY=$6 \
+    timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/request.lua "$B$3" 2>&1 | tee -a "$OUT"
+}
+for s in $SCENARIOS; do
+  case $s in
+    authuser) run authuser GET /api/v1/authuser "Bearer $TOKEN" 10553 "" ;;
+    provider_jwt) run provider_jwt GET /api/ver1.0/user/ "Bearer $JWT" "" "" ;;
+    cc) run cc POST /oauth/token "" "" \
+      "{\"grant_type\":\"client_credentials\",\"client_id\":$ID,\"client_secret\":\"$SECRET\"}" ;;
+    login) run login POST /api/v1/login "" 10553 "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" ;;
+  esac
+done
+echo "== summary (req/s, p50, p99)" | tee -a "$OUT"
+awk '/^== /{name=$2} /Requests\/sec/{rps[name]=$2} /^ +50%/{p50[name]=$2} /^ +99%/{p99[name]=$2}
+     END {for (n in rps) if (n != "summary") printf "%-14s %10s  p50 %8s  p99 %8s\n", n, rps[n], p50[n], p99[n]}' "$OUT" | sort | tee -a "$OUT"
