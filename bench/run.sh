@@ -22,7 +22,7 @@ if [ -n "${BENCH_DATABASE_URL:-}" ]; then
 fi
 cleanup() {
   [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
-  [ -n "${SCHEMA:-}" ] && psql "$BENCH_DATABASE_URL" -qc "DROP SCHEMA $SCHEMA CASCADE" || true
+  [ -n "${SCHEMA:-}" ] && PGOPTIONS="-c client_min_messages=warning" psql "$BENCH_DATABASE_URL" -qc "DROP SCHEMA $SCHEMA CASCADE" || true
   rm -rf "$DATA"
 }
 trap cleanup EXIT
