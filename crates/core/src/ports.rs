@@ -31,7 +31,9 @@ impl From<StoreError> for crate::Error {
 /// One store for every dialect. Each method is one statement or one transaction:
 /// a call either happens whole or not at all.
 #[async_trait]
-pub trait Store: DefenderStore + OAuthStore + crate::biometrics::BiometricsStore + Send + Sync + 'static {
+pub trait Store:
+    TokenStore + DefenderStore + OAuthStore + crate::biometrics::BiometricsStore + Send + Sync + 'static
+{
     /// Is the database reachable?
     async fn ping(&self) -> StoreResult<()>;
 
@@ -53,6 +55,27 @@ pub trait Store: DefenderStore + OAuthStore + crate::biometrics::BiometricsStore
     async fn set_password(&self, user_id: i64, hash: &str, successor: Option<&NewSession>, now: i64)
     -> StoreResult<()>;
 
+    // --- PBX domains and roles
+    async fn domain(&self, account_id: i64) -> StoreResult<Option<Domain>>;
+    async fn domain_by_name(&self, name: &str) -> StoreResult<Option<Domain>>;
+    async fn update_domain(&self, domain: &Domain) -> StoreResult<()>;
+    async fn role(&self, id: i64) -> StoreResult<Option<PbxRole>>;
+
+    // --- housekeeping
+    /// Deletes what has been dead long enough to matter to no one (expired sessions, PINs,
+    /// reset tokens, counters, stale Defender rows); the number of rows deleted.
+    async fn purge_expired(&self, now: i64) -> StoreResult<u64>;
+
+    // --- managers
+    async fn create_manager(&self, name: &str, email: &str, phone: &str) -> StoreResult<i64>;
+    async fn set_account_manager(&self, account_id: i64, manager_id: i64) -> StoreResult<()>;
+    async fn account_manager(&self, account_id: i64) -> StoreResult<Option<Manager>>;
+}
+
+/// What kordon issues, spends and counts: sessions, personal API tokens, FlashCall verifications,
+/// reset tokens and rate-limit counters.
+#[async_trait]
+pub trait TokenStore: Send + Sync + 'static {
     // --- sessions (access + refresh token pairs)
     async fn create_session(&self, session: &NewSession) -> StoreResult<i64>;
     /// A live (not expired, rotated or revoked) session of this kind by its access-token digest.
@@ -113,22 +136,6 @@ pub trait Store: DefenderStore + OAuthStore + crate::biometrics::BiometricsStore
     /// Spends a live reset token, sets the new password and revokes every session, in one
     /// transaction; the user id, or None for an unknown, spent or expired token.
     async fn redeem_reset(&self, digest: &str, password_hash: &str, now: i64) -> StoreResult<Option<i64>>;
-
-    // --- PBX domains and roles
-    async fn domain(&self, account_id: i64) -> StoreResult<Option<Domain>>;
-    async fn domain_by_name(&self, name: &str) -> StoreResult<Option<Domain>>;
-    async fn update_domain(&self, domain: &Domain) -> StoreResult<()>;
-    async fn role(&self, id: i64) -> StoreResult<Option<PbxRole>>;
-
-    // --- housekeeping
-    /// Deletes what has been dead long enough to matter to no one (expired sessions, PINs,
-    /// reset tokens, counters, stale Defender rows); the number of rows deleted.
-    async fn purge_expired(&self, now: i64) -> StoreResult<u64>;
-
-    // --- managers
-    async fn create_manager(&self, name: &str, email: &str, phone: &str) -> StoreResult<i64>;
-    async fn set_account_manager(&self, account_id: i64, manager_id: i64) -> StoreResult<()>;
-    async fn account_manager(&self, account_id: i64) -> StoreResult<Option<Manager>>;
 }
 
 /// The Defender's state: failure counters, blocks and the audit log. Every method is one atomic

@@ -9,6 +9,7 @@ pub mod postgres;
 mod queries;
 mod rows;
 pub mod sqlite;
+mod token_queries;
 
 use kordon_core::ports::{Store, StoreError};
 use std::path::Path;

@@ -36,6 +36,7 @@ impl PgStore {
 }
 
 crate::queries::store_impl!(PgStore, sqlx::Postgres);
+crate::token_queries::token_impl!(PgStore, sqlx::Postgres);
 crate::defender_queries::defender_impl!(PgStore, sqlx::Postgres);
 crate::oauth_queries::oauth_impl!(PgStore, sqlx::Postgres);
 crate::biometrics_queries::biometrics_impl!(PgStore, sqlx::Postgres);

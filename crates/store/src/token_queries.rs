@@ -1,0 +1,407 @@
+//! The SQL of what kordon issues, spends and counts — sessions (with refresh rotation), personal
+//! API tokens, FlashCall verifications, reset tokens and rate-limit counters — one text for both
+//! databases (see `queries`). Rotation and every spend are single conditional statements.
+
+macro_rules! token_impl {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl kordon_core::ports::TokenStore for $store {
+            async fn create_session(&self, s: &NewSession) -> StoreResult<i64> {
+                insert_session(&self.pool, s).await
+            }
+
+            async fn session_by_access(&self, digest: &str, kind: &str, now: i64) -> StoreResult<Option<SessionAuth>> {
+                let row = sqlx::query_as::<$db, (i64, String, i64, i64, i64, i64)>(
+                    "SELECT id, family_id, user_id, client_id, access_expires, refresh_expires FROM sessions
+                     WHERE access_digest = $1 AND access_expires > $2 AND kind = $3
+                       AND rotated_at IS NULL AND revoked_at IS NULL",
+                )
+                .bind(digest)
+                .bind(now)
+                .bind(kind)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(row.map(|(session_id, family_id, user_id, client_id, access_expires, refresh_expires)| {
+                    SessionAuth { session_id, family_id, user_id, client_id, access_expires, refresh_expires }
+                }))
+            }
+
+            async fn rotate_session(
+                &self,
+                refresh_digest: &str,
+                client_id: i64,
+                successor: &NewSession,
+                now: i64,
+            ) -> StoreResult<Rotation> {
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+                // The one atomic step: only the first of concurrent presenters sees a row.
+                let spent = sqlx::query_as::<$db, (i64, String)>(
+                    "UPDATE sessions SET rotated_at = $1
+                     WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
+                       AND revoked_at IS NULL AND refresh_expires > $1
+                     RETURNING user_id, family_id",
+                )
+                .bind(now)
+                .bind(refresh_digest)
+                .bind(client_id)
+                .bind(successor.kind)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(translate)?;
+                if let Some((user_id, family_id)) = spent {
+                    let successor = NewSession { user_id, family_id, ..successor.clone() };
+                    insert_session(&mut *tx, &successor).await?;
+                    tx.commit().await.map_err(translate)?;
+                    return Ok(Rotation::Rotated { user_id });
+                }
+                // Not live: was it a spent token of a family that is still alive? Then it was stolen.
+                let reused = sqlx::query_scalar::<$db, String>(
+                    "SELECT family_id FROM sessions
+                     WHERE refresh_digest = $1 AND rotated_at IS NOT NULL AND revoked_at IS NULL",
+                )
+                .bind(refresh_digest)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(translate)?;
+                let outcome = match reused {
+                    Some(family_id) => {
+                        revoke(&mut *tx, &family_id, now).await?;
+                        Rotation::Reused
+                    }
+                    None => Rotation::Invalid,
+                };
+                tx.commit().await.map_err(translate)?;
+                Ok(outcome)
+            }
+
+            async fn family_of_token(&self, digest: &str, user_id: i64, now: i64) -> StoreResult<Option<String>> {
+                sqlx::query_scalar::<$db, String>(
+                    "SELECT family_id FROM sessions
+                     WHERE (access_digest = $1 OR refresh_digest = $1) AND user_id = $2
+                       AND revoked_at IS NULL AND refresh_expires > $3
+                     LIMIT 1",
+                )
+                .bind(digest)
+                .bind(user_id)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)
+            }
+
+            async fn revoke_family(&self, family_id: &str, now: i64) -> StoreResult<()> {
+                revoke(&self.pool, family_id, now).await
+            }
+
+            async fn create_api_token(&self, user_id: i64, digest: &str, prefix: &str, now: i64) -> StoreResult<i64> {
+                sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO api_tokens (user_id, digest, prefix, created_at) VALUES ($1, $2, $3, $4)
+                     RETURNING id",
+                )
+                .bind(user_id)
+                .bind(digest)
+                .bind(prefix)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(translate)
+            }
+
+            async fn api_token_by_digest(&self, digest: &str) -> StoreResult<Option<ApiTokenAuth>> {
+                let row = sqlx::query_as::<$db, (i64, i64, Option<i64>)>(
+                    "SELECT id, user_id, last_used FROM api_tokens WHERE digest = $1",
+                )
+                .bind(digest)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(row.map(|(id, user_id, last_used)| ApiTokenAuth { id, user_id, last_used }))
+            }
+
+            async fn touch_api_token(&self, id: i64, now: i64) -> StoreResult<()> {
+                sqlx::query::<$db>(
+                    "UPDATE api_tokens SET last_used = $1
+                     WHERE id = $2 AND (last_used IS NULL OR last_used <= $1 - 60)",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(())
+            }
+
+            async fn list_api_tokens(
+                &self,
+                user_id: i64,
+                offset: i64,
+                limit: i64,
+            ) -> StoreResult<(Vec<ApiTokenRow>, i64)> {
+                let total = sqlx::query_scalar::<$db, i64>("SELECT COUNT(*) FROM api_tokens WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                let rows = sqlx::query_as::<$db, (i64, String, i64)>(
+                    "SELECT id, prefix, created_at FROM api_tokens WHERE user_id = $1
+                     ORDER BY id LIMIT $2 OFFSET $3",
+                )
+                .bind(user_id)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(translate)?;
+                let rows =
+                    rows.into_iter().map(|(id, prefix, created_at)| ApiTokenRow { id, prefix, created_at }).collect();
+                Ok((rows, total))
+            }
+
+            async fn delete_api_token(&self, id: i64, user_id: i64) -> StoreResult<bool> {
+                let done = sqlx::query::<$db>("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+                    .bind(id)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn take_cooldown(&self, key: &str, seconds: i64, now: i64) -> StoreResult<bool> {
+                let taken = sqlx::query_scalar::<$db, String>(
+                    "INSERT INTO cooldowns (key, taken_at) VALUES ($1, $2)
+                     ON CONFLICT (key) DO UPDATE SET taken_at = excluded.taken_at
+                     WHERE cooldowns.taken_at <= $3
+                     RETURNING key",
+                )
+                .bind(key)
+                .bind(now)
+                .bind(now - seconds)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(taken.is_some())
+            }
+
+            async fn release_cooldown(&self, key: &str) -> StoreResult<()> {
+                sqlx::query::<$db>("DELETE FROM cooldowns WHERE key = $1")
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                Ok(())
+            }
+
+            async fn count_hit(&self, key: &str, window_start: i64, limit: i64) -> StoreResult<bool> {
+                if limit <= 0 {
+                    return Ok(false);
+                }
+                let hits = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO rate_counters (key, window_start, hits) VALUES ($1, $2, 1)
+                     ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_counters.hits + 1
+                     WHERE rate_counters.hits < $3
+                     RETURNING hits",
+                )
+                .bind(key)
+                .bind(window_start)
+                .bind(limit)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(hits.is_some())
+            }
+
+            async fn create_verification(&self, v: &NewVerification) -> StoreResult<i64> {
+                sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO verifications (phone, purpose, user_id, token_digest, pin_digest, ip,
+                                                expires_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(&v.phone)
+                .bind(&v.purpose)
+                .bind(v.user_id)
+                .bind(&v.token_digest)
+                .bind(&v.pin_digest)
+                .bind(&v.ip)
+                .bind(v.expires_at)
+                .bind(v.created_at)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(translate)
+            }
+
+            async fn delete_verification(&self, id: i64) -> StoreResult<()> {
+                sqlx::query::<$db>("DELETE FROM verifications WHERE id = $1")
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                Ok(())
+            }
+
+            async fn open_verification(
+                &self,
+                phone: &str,
+                purpose: &str,
+                token_digest: Option<&str>,
+                now: i64,
+            ) -> StoreResult<Option<Verification>> {
+                let row = sqlx::query_as::<$db, (i64, String, String, String, String, i64)>(
+                    "SELECT id, phone, purpose, token_digest, pin_digest, expires_at FROM verifications
+                     WHERE phone = $1 AND purpose = $2 AND spent_at IS NULL AND expires_at > $3
+                       AND ($4 IS NULL OR token_digest = $4)
+                     ORDER BY id DESC LIMIT 1",
+                )
+                .bind(phone)
+                .bind(purpose)
+                .bind(now)
+                .bind(token_digest)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(row.map(|(id, phone, purpose, token_digest, pin_digest, expires_at)| Verification {
+                    id,
+                    phone,
+                    purpose,
+                    token_digest,
+                    pin_digest,
+                    expires_at,
+                }))
+            }
+
+            async fn try_verification(&self, id: i64, max_attempts: i64) -> StoreResult<bool> {
+                let done = sqlx::query::<$db>(
+                    "UPDATE verifications SET attempts = attempts + 1
+                     WHERE id = $1 AND attempts < $2 AND spent_at IS NULL",
+                )
+                .bind(id)
+                .bind(max_attempts)
+                .execute(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn spend_verification(&self, id: i64, now: i64) -> StoreResult<bool> {
+                let done =
+                    sqlx::query::<$db>("UPDATE verifications SET spent_at = $1 WHERE id = $2 AND spent_at IS NULL")
+                        .bind(now)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(translate)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn create_reset(&self, user_id: i64, digest: &str, expires_at: i64, now: i64) -> StoreResult<()> {
+                sqlx::query::<$db>(
+                    "INSERT INTO password_resets (user_id, digest, expires_at, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(user_id)
+                .bind(digest)
+                .bind(expires_at)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(())
+            }
+
+            async fn spend_other_resets(&self, user_id: i64, keep: &str, now: i64) -> StoreResult<()> {
+                sqlx::query::<$db>(
+                    "UPDATE password_resets SET spent_at = $1
+                     WHERE user_id = $2 AND spent_at IS NULL AND digest <> $3",
+                )
+                .bind(now)
+                .bind(user_id)
+                .bind(keep)
+                .execute(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(())
+            }
+
+            async fn delete_reset(&self, digest: &str) -> StoreResult<()> {
+                sqlx::query::<$db>("DELETE FROM password_resets WHERE digest = $1")
+                    .bind(digest)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                Ok(())
+            }
+
+            async fn redeem_reset(&self, digest: &str, password_hash: &str, now: i64) -> StoreResult<Option<i64>> {
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+                let user_id = sqlx::query_scalar::<$db, i64>(
+                    "UPDATE password_resets SET spent_at = $1
+                     WHERE digest = $2 AND spent_at IS NULL AND expires_at > $1
+                     RETURNING user_id",
+                )
+                .bind(now)
+                .bind(digest)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(translate)?;
+                let Some(user_id) = user_id else {
+                    return Ok(None);
+                };
+                sqlx::query::<$db>("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+                    .bind(password_hash)
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(translate)?;
+                sqlx::query::<$db>("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(translate)?;
+                tx.commit().await.map_err(translate)?;
+                Ok(Some(user_id))
+            }
+        }
+
+        async fn insert_session<'e, E>(executor: E, s: &NewSession) -> StoreResult<i64>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            sqlx::query_scalar::<$db, i64>(
+                "INSERT INTO sessions (family_id, user_id, client_id, access_digest, access_expires,
+                                       refresh_digest, refresh_expires, created_at, ip, user_agent, kind)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(&s.family_id)
+            .bind(s.user_id)
+            .bind(s.client_id)
+            .bind(&s.access_digest)
+            .bind(s.access_expires)
+            .bind(&s.refresh_digest)
+            .bind(s.refresh_expires)
+            .bind(s.created_at)
+            .bind(&s.ip)
+            .bind(&s.user_agent)
+            .bind(s.kind)
+            .fetch_one(executor)
+            .await
+            .map_err(translate)
+        }
+
+        async fn revoke<'e, E>(executor: E, family_id: &str, now: i64) -> StoreResult<()>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            sqlx::query::<$db>("UPDATE sessions SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(family_id)
+                .execute(executor)
+                .await
+                .map_err(translate)?;
+            Ok(())
+        }
+    };
+}
+
+pub(crate) use token_impl;
