@@ -1,7 +1,8 @@
-//! The SQL of every `Store` method, written once: both backends take `$N` parameters, `RETURNING`
-//! and `ON CONFLICT … DO UPDATE … WHERE`, so one macro expands the same text for each database type.
-//! Atomicity comes from single conditional statements (`UPDATE … WHERE … RETURNING`), never from
-//! a read followed by a write.
+//! The SQL of the `Store` port itself (clients, accounts and users, PBX domains and roles, managers,
+//! housekeeping), written once: both backends take `$N` parameters, `RETURNING` and `ON CONFLICT …
+//! DO UPDATE … WHERE`, so one macro expands the same text for each database type. Atomicity comes
+//! from single conditional statements (`UPDATE … WHERE … RETURNING`), never from a read followed by
+//! a write. The other ports have their own files (token_, defender_, oauth_, biometrics_queries.rs).
 
 macro_rules! store_impl {
     ($store:ty, $db:ty) => {
