@@ -81,14 +81,19 @@ pub trait TokenStore: Send + Sync + 'static {
     /// A live (not expired, rotated or revoked) session of this kind by its access-token digest.
     async fn session_by_access(&self, digest: &str, kind: &str, now: i64) -> StoreResult<Option<SessionAuth>>;
     /// Spends a refresh token and records its successor in one transaction. Among concurrent
-    /// calls with one token exactly one rotates; a spent token presented again revokes the family.
+    /// calls with one token exactly one rotates; a spent token presented again revokes the family,
+    /// unless it was rotated at or after `grace_since` and `successor` (derived from it, so the
+    /// same every time) is still live: then the retry gets [`Rotation::Retried`].
     async fn rotate_session(
         &self,
         refresh_digest: &str,
         client_id: i64,
         successor: &NewSession,
+        grace_since: Option<i64>,
         now: i64,
     ) -> StoreResult<Rotation>;
+    /// A server-wide secret by name: `candidate` becomes it if none exists yet (first caller wins).
+    async fn server_secret(&self, name: &str, candidate: &str) -> StoreResult<String>;
     /// The family of the live session whose access or refresh digest is `digest`, if it is the user's.
     async fn family_of_token(&self, digest: &str, user_id: i64, now: i64) -> StoreResult<Option<String>>;
     async fn revoke_family(&self, family_id: &str, now: i64) -> StoreResult<()>;

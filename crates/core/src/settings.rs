@@ -22,11 +22,14 @@ pub struct TokenSettings {
     pub access_ttl: i64,
     /// Refresh token lifetime, seconds.
     pub refresh_ttl: i64,
+    /// Seconds after a rotation during which presenting the spent refresh token again (a client's
+    /// concurrent retry) answers the same successor pair instead of revoking the family; 0: off.
+    pub refresh_grace: i64,
 }
 
 impl Default for TokenSettings {
     fn default() -> Self {
-        Self { access_ttl: 3600, refresh_ttl: 86400 }
+        Self { access_ttl: 3600, refresh_ttl: 86400, refresh_grace: 0 }
     }
 }
 

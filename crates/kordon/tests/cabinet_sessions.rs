@@ -295,3 +295,63 @@ async fn update_password_replaces_every_session(app: TestApp) {
     assert_eq!(s, 200);
 }
 both!(update_password_replaces_every_session);
+
+async fn a_grace_window_answers_a_retry_with_the_same_pair(backend: common::Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.tokens.refresh_grace = 10).await else { return };
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let first = reg["refresh_token"].clone();
+    let (s, pair) = app.post("/api/v1/refresh", json!({ "token": first })).await;
+    assert_eq!(s, 200, "{pair}");
+    // The client's retry (its first answer was lost): the same pair, and the family lives on.
+    app.clock.advance(5);
+    let (s, again) = app.post("/api/v1/refresh", json!({ "token": first })).await;
+    assert_eq!((s, &again), (200, &pair));
+    assert_eq!(app.get_auth("/api/v1/authuser", pair["token"].as_str().expect("t")).await.0, 200);
+    // Concurrent retries all get that pair too.
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (app, first) = (app.clone(), first.clone());
+            tokio::spawn(async move { app.post("/api/v1/refresh", json!({ "token": first })).await })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.expect("join"), (200, pair.clone()));
+    }
+    // Past the window it is reuse again: refused, and the family is revoked.
+    app.clock.advance(6);
+    assert_eq!(app.post("/api/v1/refresh", json!({ "token": first })).await.0, 400);
+    assert_eq!(app.get_auth("/api/v1/authuser", pair["token"].as_str().expect("t")).await.0, 401);
+    assert_eq!(app.post("/api/v1/refresh", json!({ "token": pair["refresh_token"] })).await.0, 400);
+}
+
+#[tokio::test]
+async fn refresh_grace_sqlite() {
+    a_grace_window_answers_a_retry_with_the_same_pair(common::Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn refresh_grace_postgres() {
+    a_grace_window_answers_a_retry_with_the_same_pair(common::Backend::Postgres).await;
+}
+
+async fn once_the_successor_is_spent_a_retry_is_reuse(backend: common::Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.tokens.refresh_grace = 10).await else { return };
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let (_, pair) = app.post("/api/v1/refresh", json!({ "token": reg["refresh_token"] })).await;
+    let (s, next) = app.post("/api/v1/refresh", json!({ "token": pair["refresh_token"] })).await;
+    assert_eq!(s, 200);
+    // Inside the window, but the successor has moved on: this is a stolen token, not a retry.
+    assert_eq!(app.post("/api/v1/refresh", json!({ "token": reg["refresh_token"] })).await.0, 400);
+    assert_eq!(app.get_auth("/api/v1/authuser", next["token"].as_str().expect("t")).await.0, 401);
+}
+
+#[tokio::test]
+async fn grace_reuse_sqlite() {
+    once_the_successor_is_spent_a_retry_is_reuse(common::Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn grace_reuse_postgres() {
+    once_the_successor_is_spent_a_retry_is_reuse(common::Backend::Postgres).await;
+}

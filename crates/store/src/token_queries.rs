@@ -32,6 +32,7 @@ macro_rules! token_impl {
                 refresh_digest: &str,
                 client_id: i64,
                 successor: &NewSession,
+                grace_since: Option<i64>,
                 now: i64,
             ) -> StoreResult<Rotation> {
                 let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
@@ -56,8 +57,8 @@ macro_rules! token_impl {
                     return Ok(Rotation::Rotated { user_id });
                 }
                 // Not live: was it a spent token of a family that is still alive? Then it was stolen.
-                let reused = sqlx::query_scalar::<$db, String>(
-                    "SELECT family_id FROM sessions
+                let reused = sqlx::query_as::<$db, (String, i64)>(
+                    "SELECT family_id, rotated_at FROM sessions
                      WHERE refresh_digest = $1 AND rotated_at IS NOT NULL AND revoked_at IS NULL",
                 )
                 .bind(refresh_digest)
@@ -65,14 +66,53 @@ macro_rules! token_impl {
                 .await
                 .map_err(translate)?;
                 let outcome = match reused {
-                    Some(family_id) => {
-                        revoke(&mut *tx, &family_id, now).await?;
-                        Rotation::Reused
+                    Some((family_id, rotated_at)) => {
+                        // A retry inside the grace window gets the live successor again.
+                        let retry = match grace_since.filter(|since| rotated_at >= *since) {
+                            Some(_) => sqlx::query_as::<$db, (i64, i64)>(
+                                "SELECT access_expires, refresh_expires FROM sessions
+                                 WHERE refresh_digest = $1 AND family_id = $2 AND client_id = $3
+                                   AND rotated_at IS NULL AND revoked_at IS NULL AND access_expires > $4",
+                            )
+                            .bind(&successor.refresh_digest)
+                            .bind(&family_id)
+                            .bind(client_id)
+                            .bind(now)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(translate)?,
+                            None => None,
+                        };
+                        match retry {
+                            Some((access_expires, refresh_expires)) => {
+                                Rotation::Retried { access_expires, refresh_expires }
+                            }
+                            None => {
+                                revoke(&mut *tx, &family_id, now).await?;
+                                Rotation::Reused
+                            }
+                        }
                     }
                     None => Rotation::Invalid,
                 };
                 tx.commit().await.map_err(translate)?;
                 Ok(outcome)
+            }
+
+            async fn server_secret(&self, name: &str, candidate: &str) -> StoreResult<String> {
+                sqlx::query::<$db>(
+                    "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(name)
+                .bind(candidate)
+                .execute(&self.pool)
+                .await
+                .map_err(translate)?;
+                sqlx::query_scalar::<$db, String>("SELECT value FROM server_secrets WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(translate)
             }
 
             async fn family_of_token(&self, digest: &str, user_id: i64, now: i64) -> StoreResult<Option<String>> {

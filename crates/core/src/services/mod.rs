@@ -47,6 +47,8 @@ pub struct Core {
     pub allowlist: Arc<Cidrs>,
     /// JWT signing keys, loaded from the store on first use.
     keys: Arc<keys::KeyRing>,
+    /// The key that derives refresh successors (see `sessions`), loaded on first use.
+    successor_key: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl Core {
@@ -61,7 +63,18 @@ impl Core {
         let allowlist = Arc::new(Cidrs::parse(&settings.defender.allowlist)?);
         Cidrs::parse(&settings.defender.trusted_proxies)?;
         let keys = Arc::default();
-        Ok(Self { store, mailer, caller, clock, settings: Arc::new(settings), passwords, allowlist, keys })
+        let successor_key = Arc::default();
+        Ok(Self {
+            store,
+            mailer,
+            caller,
+            clock,
+            settings: Arc::new(settings),
+            passwords,
+            allowlist,
+            keys,
+            successor_key,
+        })
     }
 
     fn now(&self) -> i64 {

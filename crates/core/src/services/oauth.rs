@@ -181,8 +181,10 @@ impl Core {
     async fn oauth_refresh(&self, client: &Client, token: &str, origin: &Origin) -> OAuthResult<IssuedToken> {
         // The store fills in the user and the family from the spent session.
         let ((successor, jti), refresh) = self.oauth_session(0, client, KIND_OAUTH, String::new(), origin);
-        let user_id = match self.store.rotate_session(&digest(token), client.id, &successor, self.now()).await? {
+        let user_id = match self.store.rotate_session(&digest(token), client.id, &successor, None, self.now()).await? {
             Rotation::Rotated { user_id } => user_id,
+            // OAuth successors are not derived, so there is no retry to recognise.
+            Rotation::Retried { .. } => return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into())),
             Rotation::Reused => {
                 tracing::warn!(
                     client_id = client.id,

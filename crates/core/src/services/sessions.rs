@@ -51,12 +51,24 @@ impl Core {
         family_id: String,
         origin: &Origin,
     ) -> (TokenPair, NewSession) {
+        let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
+        self.session_with(user_id, client_id, family_id, tokens, origin)
+    }
+
+    fn session_with(
+        &self,
+        user_id: i64,
+        client_id: i64,
+        family_id: String,
+        (access, refresh): (String, String),
+        origin: &Origin,
+    ) -> (TokenPair, NewSession) {
         let now = self.now();
         let tokens = &self.settings.tokens;
         let pair = TokenPair {
-            access: random_token(TOKEN_LEN),
+            access,
             access_expires: now + tokens.access_ttl,
-            refresh: random_token(TOKEN_LEN),
+            refresh,
             refresh_expires: now + tokens.refresh_ttl,
         };
         let session = NewSession {
@@ -78,11 +90,19 @@ impl Core {
     /// Spends a refresh token for a new pair. A token already spent revokes its whole family
     /// (RFC 9700 §4.14.2); both that and an unknown token answer the same error.
     pub async fn refresh(&self, refresh_token: Option<&str>, client_id: i64, origin: &Origin) -> Result<TokenPair> {
-        let token = refresh_token.filter(|t| !t.is_empty()).ok_or_else(|| Error::required("token"))?;
-        // user and family are filled in by the store from the spent session.
-        let (pair, successor) = self.new_session(0, client_id, String::new(), origin);
-        match self.store.rotate_session(&digest(token), client_id, &successor, self.now()).await? {
+        let token =
+            refresh_token.filter(|t| !t.is_empty() && t.len() <= 512).ok_or_else(|| Error::required("token"))?;
+        // The successor is derived from the presented token, so a retry can be answered with it
+        // again; user and family are filled in by the store from the spent session.
+        let tokens = self.successor_tokens(token).await?;
+        let (pair, successor) = self.session_with(0, client_id, String::new(), tokens, origin);
+        let grace = self.settings.tokens.refresh_grace;
+        let grace_since = (grace > 0).then(|| self.now() - grace);
+        match self.store.rotate_session(&digest(token), client_id, &successor, grace_since, self.now()).await? {
             Rotation::Rotated { .. } => Ok(pair),
+            Rotation::Retried { access_expires, refresh_expires } => {
+                Ok(TokenPair { access_expires, refresh_expires, ..pair })
+            }
             Rotation::Reused => {
                 tracing::warn!(client_id, "a spent refresh token was presented again: its session family is revoked");
                 Err(invalid_token())
@@ -137,6 +157,60 @@ impl Core {
     }
 }
 
+impl Core {
+    /// The successor pair of a refresh token: HMAC-SHA256 under a server-wide key, so the same
+    /// token always yields the same pair and nobody without the key can predict it.
+    async fn successor_tokens(&self, refresh_token: &str) -> Result<(String, String)> {
+        let key = self
+            .successor_key
+            .get_or_try_init(|| async {
+                let candidate = random_token(43);
+                self.store.server_secret("refresh-successor", &candidate).await.map_err(Error::from)
+            })
+            .await?;
+        Ok((derive(key, "access", refresh_token), derive(key, "refresh", refresh_token)))
+    }
+}
+
+/// `TOKEN_LEN` characters of `[A-Za-z0-9]` from HMAC-SHA256(key, label ‖ block ‖ input), by
+/// rejection sampling (unbiased), as many blocks as it takes.
+fn derive(key: &str, label: &str, input: &str) -> String {
+    use hmac::{Hmac, Mac};
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(TOKEN_LEN);
+    for block in 0u32.. {
+        let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()) else { break };
+        mac.update(label.as_bytes());
+        mac.update(&block.to_be_bytes());
+        mac.update(input.as_bytes());
+        for b in mac.finalize().into_bytes() {
+            if b < 248 && out.len() < TOKEN_LEN {
+                out.push(ALPHABET[(b % 62) as usize] as char);
+            }
+        }
+        if out.len() == TOKEN_LEN {
+            break;
+        }
+    }
+    out
+}
+
 fn invalid_token() -> Error {
     Error::validation("token", "The token is invalid.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::derive;
+
+    #[test]
+    fn successors_are_deterministic_per_key_and_token() {
+        let a = derive("key", "refresh", "token-1");
+        assert_eq!(a.len(), super::TOKEN_LEN);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_eq!(a, derive("key", "refresh", "token-1"));
+        assert_ne!(a, derive("key", "access", "token-1"));
+        assert_ne!(a, derive("key", "refresh", "token-2"));
+        assert_ne!(a, derive("other key", "refresh", "token-1"));
+    }
 }
