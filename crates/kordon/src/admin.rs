@@ -2,8 +2,8 @@
 //! object on stdout; errors go to stderr with a non-zero exit.
 
 use crate::cli::{
-    AccountCommand, AdminCommand, AuditCommand, ClientCommand, DefenderCommand, DomainCommand, KeysCommand,
-    ManagerCommand, UserCommand,
+    AccountCommand, AdminCommand, AuditCommand, ClientCommand, DefenderCommand, DomainCommand, DomainSettingsArgs,
+    KeysCommand, ManagerCommand, UserCommand,
 };
 use kordon_core::Core;
 use kordon_core::services::{DomainPatch, NewUserCommand};
@@ -59,41 +59,8 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
         AdminCommand::Domain { command: DomainCommand::Show { domain } } => {
             Ok(domain_json(&core.admin_domain(&domain).await.map_err(fail)?))
         }
-        AdminCommand::Domain {
-            command:
-                DomainCommand::Update {
-                    domain,
-                    mode,
-                    test_until,
-                    balance,
-                    block_inbound,
-                    block_outbound,
-                    block_face,
-                    tz,
-                    locale,
-                    token_ttl,
-                },
-        } => {
-            let test_until = match test_until.as_deref() {
-                None => None,
-                Some("none" | "") => Some(None),
-                Some(text) => Some(Some(
-                    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-                        .map_err(|_| format!("--test-until: not an RFC 3339 time: {text}"))?
-                        .unix_timestamp(),
-                )),
-            };
-            let patch = DomainPatch {
-                mode,
-                test_until,
-                balance,
-                block_inbound,
-                block_outbound,
-                block_face,
-                tz,
-                locale,
-                token_ttl,
-            };
+        AdminCommand::Domain { command: DomainCommand::Update { domain, settings } } => {
+            let patch = domain_patch(settings)?;
             Ok(domain_json(&core.admin_update_domain(&domain, patch).await.map_err(fail)?))
         }
         AdminCommand::Defender { command: DefenderCommand::List } => {
@@ -130,6 +97,29 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
             serde_json::to_value(entries).map_err(|e| e.to_string())
         }
     }
+}
+
+fn domain_patch(a: DomainSettingsArgs) -> Result<DomainPatch, String> {
+    let test_until = match a.test_until.as_deref() {
+        None => None,
+        Some("none" | "") => Some(None),
+        Some(text) => Some(Some(
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| format!("--test-until: not an RFC 3339 time: {text}"))?
+                .unix_timestamp(),
+        )),
+    };
+    Ok(DomainPatch {
+        mode: a.mode,
+        test_until,
+        balance: a.balance,
+        block_inbound: a.block_inbound,
+        block_outbound: a.block_outbound,
+        block_face: a.block_face,
+        tz: a.tz,
+        locale: a.locale,
+        token_ttl: a.token_ttl,
+    })
 }
 
 fn domain_json(d: &kordon_core::types::Domain) -> Value {

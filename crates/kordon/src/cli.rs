@@ -103,30 +103,37 @@ pub enum DomainCommand {
     Update {
         #[arg(long)]
         domain: String,
-        #[arg(long)]
-        mode: Option<i64>,
-        /// RFC 3339 time, or `none`
-        #[arg(long)]
-        test_until: Option<String>,
-        /// An exact decimal, e.g. 1000.0
-        #[arg(long)]
-        balance: Option<String>,
-        #[arg(long)]
-        block_inbound: Option<bool>,
-        #[arg(long)]
-        block_outbound: Option<bool>,
-        #[arg(long)]
-        block_face: Option<bool>,
-        /// IANA time zone, e.g. Europe/Prague
-        #[arg(long)]
-        tz: Option<String>,
-        /// e.g. en_US
-        #[arg(long)]
-        locale: Option<String>,
-        /// PBX session lifetime, seconds
-        #[arg(long)]
-        token_ttl: Option<i64>,
+        #[command(flatten)]
+        settings: DomainSettingsArgs,
     },
+}
+
+/// The domain settings `admin domain update` may change; each left out stays as it is.
+#[derive(Debug, Args)]
+pub struct DomainSettingsArgs {
+    #[arg(long)]
+    pub mode: Option<i64>,
+    /// RFC 3339 time, or `none`
+    #[arg(long)]
+    pub test_until: Option<String>,
+    /// An exact decimal, e.g. 1000.0
+    #[arg(long)]
+    pub balance: Option<String>,
+    #[arg(long)]
+    pub block_inbound: Option<bool>,
+    #[arg(long)]
+    pub block_outbound: Option<bool>,
+    #[arg(long)]
+    pub block_face: Option<bool>,
+    /// IANA time zone, e.g. Europe/Prague
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// e.g. en_US
+    #[arg(long)]
+    pub locale: Option<String>,
+    /// PBX session lifetime, seconds
+    #[arg(long)]
+    pub token_ttl: Option<i64>,
 }
 
 #[derive(Debug, Subcommand)]
