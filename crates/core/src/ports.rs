@@ -42,6 +42,7 @@ pub trait Store:
     /// The client and its secret hash (client authentication).
     async fn client_secret_hash(&self, id: i64) -> StoreResult<Option<String>>;
     async fn create_client(&self, client: &NewClient) -> StoreResult<i64>;
+    async fn set_client_secret(&self, id: i64, secret_hash: &str) -> StoreResult<()>;
 
     // --- accounts and users
     /// Creates the user (and, without `account_id`, a new account); returns (user id, account id).
@@ -80,18 +81,27 @@ pub trait TokenStore: Send + Sync + 'static {
     async fn create_session(&self, session: &NewSession) -> StoreResult<i64>;
     /// A live (not expired, rotated or revoked) session of this kind by its access-token digest.
     async fn session_by_access(&self, digest: &str, kind: &str, now: i64) -> StoreResult<Option<SessionAuth>>;
-    /// Spends a refresh token and records its successor in one transaction. Among concurrent
-    /// calls with one token exactly one rotates; a spent token presented again revokes the family,
-    /// unless it was rotated at or after `grace_since` and `successor` (derived from it, so the
-    /// same every time) is still live: then the retry gets [`Rotation::Retried`].
+    /// Spends a refresh token (keeping `salt` on it) and records its successor in one
+    /// transaction. Among concurrent calls with one token exactly one rotates; a spent token
+    /// presented again revokes the family, unless it was rotated at or after `grace_since`: then
+    /// the answer is [`Rotation::Retry`] and nothing is revoked yet.
     async fn rotate_session(
         &self,
         refresh_digest: &str,
         client_id: i64,
         successor: &NewSession,
+        salt: &str,
         grace_since: Option<i64>,
         now: i64,
     ) -> StoreResult<Rotation>;
+    /// The expiries of the live, unrotated session of this family whose refresh digest is `digest`.
+    async fn live_successor(
+        &self,
+        digest: &str,
+        family_id: &str,
+        client_id: i64,
+        now: i64,
+    ) -> StoreResult<Option<(i64, i64)>>;
     /// A server-wide secret by name: `candidate` becomes it if none exists yet (first caller wins).
     async fn server_secret(&self, name: &str, candidate: &str) -> StoreResult<String>;
     /// The family of the live session whose access or refresh digest is `digest`, if it is the user's.

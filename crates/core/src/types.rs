@@ -229,9 +229,9 @@ pub struct SessionAuth {
 pub enum Rotation {
     /// The token was live; it is now spent and `successor` stands in its place.
     Rotated { user_id: i64 },
-    /// The token had already been rotated, within the grace window, and its successor (the one
-    /// the caller would get again) is live: a client's retry, answered with that same pair.
-    Retried { access_expires: i64, refresh_expires: i64 },
+    /// The token had already been rotated, within the grace window: perhaps a client's retry.
+    /// The caller re-derives the successor from `salt` and answers it again if it is still live.
+    Retry { family_id: String, salt: String },
     /// The token had already been rotated: the whole family is now revoked.
     Reused,
     /// Unknown, expired, revoked or another client's.

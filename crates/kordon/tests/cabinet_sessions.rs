@@ -355,3 +355,14 @@ async fn grace_reuse_sqlite() {
 async fn grace_reuse_postgres() {
     once_the_successor_is_spent_a_retry_is_reuse(common::Backend::Postgres).await;
 }
+
+#[tokio::test]
+async fn a_grace_window_over_a_minute_is_refused_at_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = kordon::config::Config::default();
+    config.server.listen = "127.0.0.1:0".into();
+    config.server.data_dir = dir.path().to_path_buf();
+    config.tokens.refresh_grace = 3600;
+    let err = kordon::app::Application::build(&config).await.err().expect("refused");
+    assert!(err.contains("refresh_grace"), "{err}");
+}

@@ -488,3 +488,27 @@ async fn keys_rotate_from_the_cli(app: TestApp) {
     assert_eq!(claims(t.body["access_token"].as_str().expect("jwt")).0["kid"], kid.as_str());
 }
 both!(keys_rotate_from_the_cli);
+
+async fn secrets_hashed_by_earlier_builds_still_work_once_and_become_digests(app: TestApp) {
+    app.register("owner@mail.ru", "79993332210").await;
+    let owner = app.core.admin_user("owner@mail.ru").await.expect("owner").id;
+    let legacy = kordon_core::types::NewClient {
+        id: Some(777),
+        name: "old".into(),
+        secret_hash: app.core.passwords.hash("an-old-secret-of-32-characters!!").await.expect("hash"),
+        grants: vec!["client_credentials".into()],
+        owner_user_id: Some(owner),
+        access_ttl: None,
+        created_at: 0,
+    };
+    app.core.store.create_client(&legacy).await.expect("client");
+    let ask = |secret: &str| {
+        token_json(&app, json!({ "grant_type": "client_credentials", "client_id": 777, "client_secret": secret }))
+    };
+    assert_eq!(ask("wrong").await.status, 401);
+    assert_eq!(ask("an-old-secret-of-32-characters!!").await.status, 200);
+    let stored = app.core.store.client_secret_hash(777).await.expect("read").expect("hash");
+    assert_eq!(stored, kordon_core::secrets::digest("an-old-secret-of-32-characters!!"), "re-stored as a digest");
+    assert_eq!(ask("an-old-secret-of-32-characters!!").await.status, 200);
+}
+both!(secrets_hashed_by_earlier_builds_still_work_once_and_become_digests);

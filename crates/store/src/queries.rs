@@ -79,6 +79,16 @@ macro_rules! store_impl {
                 Ok(id)
             }
 
+            async fn set_client_secret(&self, id: i64, secret_hash: &str) -> StoreResult<()> {
+                sqlx::query::<Db>("UPDATE clients SET secret_hash = $1 WHERE id = $2")
+                    .bind(secret_hash)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                Ok(())
+            }
+
             async fn create_user(&self, u: &NewUser) -> StoreResult<(i64, i64)> {
                 let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 let account_id = match &u.account {
@@ -272,9 +282,19 @@ macro_rules! store_impl {
                     ("DELETE FROM cooldowns WHERE taken_at < $1", now - DAY),
                     ("DELETE FROM defender_accounts WHERE window_start < $1", now - DAY),
                     // Repeat offenders are remembered for a week after their last block.
-                    ("DELETE FROM defender_hosts WHERE blocked_until < $1 AND window_start < $1", now - 7 * DAY),
+                    (
+                        "DELETE FROM defender_hosts WHERE blocked_until < $1 AND window_start < $1 AND blocked_at < $1",
+                        now - 7 * DAY,
+                    ),
                     ("DELETE FROM signing_keys WHERE not_after IS NOT NULL AND not_after < $1", now - DAY),
-                    ("DELETE FROM defender_failures WHERE at < $1", now - DAY),
+                    // Failures stay while their host is blocked ($1 + a day is now): a tenant's right
+                    // to lift a block rests on which logins they attacked.
+                    (
+                        "DELETE FROM defender_failures WHERE at < $1 AND NOT EXISTS (
+                             SELECT 1 FROM defender_hosts h
+                             WHERE h.host = defender_failures.host AND h.blocked_until > $1 + 86400)",
+                        now - DAY,
+                    ),
                 ];
                 let mut deleted = 0;
                 for (sql, cutoff) in purges {

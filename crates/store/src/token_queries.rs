@@ -32,13 +32,14 @@ macro_rules! token_impl {
                 refresh_digest: &str,
                 client_id: i64,
                 successor: &NewSession,
+                salt: &str,
                 grace_since: Option<i64>,
                 now: i64,
             ) -> StoreResult<Rotation> {
                 let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 // The one atomic step: only the first of concurrent presenters sees a row.
                 let spent = sqlx::query_as::<$db, (i64, String)>(
-                    "UPDATE sessions SET rotated_at = $1
+                    "UPDATE sessions SET rotated_at = $1, rotation_salt = $5
                      WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
                        AND revoked_at IS NULL AND refresh_expires > $1
                      RETURNING user_id, family_id",
@@ -47,6 +48,7 @@ macro_rules! token_impl {
                 .bind(refresh_digest)
                 .bind(client_id)
                 .bind(successor.kind)
+                .bind(salt)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(translate)?;
@@ -57,8 +59,8 @@ macro_rules! token_impl {
                     return Ok(Rotation::Rotated { user_id });
                 }
                 // Not live: was it a spent token of a family that is still alive? Then it was stolen.
-                let reused = sqlx::query_as::<$db, (String, i64)>(
-                    "SELECT family_id, rotated_at FROM sessions
+                let reused = sqlx::query_as::<$db, (String, i64, Option<String>)>(
+                    "SELECT family_id, rotated_at, rotation_salt FROM sessions
                      WHERE refresh_digest = $1 AND rotated_at IS NOT NULL AND revoked_at IS NULL",
                 )
                 .bind(refresh_digest)
@@ -66,37 +68,41 @@ macro_rules! token_impl {
                 .await
                 .map_err(translate)?;
                 let outcome = match reused {
-                    Some((family_id, rotated_at)) => {
-                        // A retry inside the grace window gets the live successor again.
-                        let retry = match grace_since.filter(|since| rotated_at >= *since) {
-                            Some(_) => sqlx::query_as::<$db, (i64, i64)>(
-                                "SELECT access_expires, refresh_expires FROM sessions
-                                 WHERE refresh_digest = $1 AND family_id = $2 AND client_id = $3
-                                   AND rotated_at IS NULL AND revoked_at IS NULL AND access_expires > $4",
-                            )
-                            .bind(&successor.refresh_digest)
-                            .bind(&family_id)
-                            .bind(client_id)
-                            .bind(now)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(translate)?,
-                            None => None,
-                        };
-                        match retry {
-                            Some((access_expires, refresh_expires)) => {
-                                Rotation::Retried { access_expires, refresh_expires }
-                            }
-                            None => {
-                                revoke(&mut *tx, &family_id, now).await?;
-                                Rotation::Reused
-                            }
-                        }
+                    // Inside the grace window: the caller decides (a retry of a live successor).
+                    Some((family_id, rotated_at, Some(salt)))
+                        if grace_since.is_some_and(|since| rotated_at >= since) =>
+                    {
+                        Rotation::Retry { family_id, salt }
+                    }
+                    Some((family_id, ..)) => {
+                        revoke(&mut *tx, &family_id, now).await?;
+                        Rotation::Reused
                     }
                     None => Rotation::Invalid,
                 };
                 tx.commit().await.map_err(translate)?;
                 Ok(outcome)
+            }
+
+            async fn live_successor(
+                &self,
+                digest: &str,
+                family_id: &str,
+                client_id: i64,
+                now: i64,
+            ) -> StoreResult<Option<(i64, i64)>> {
+                sqlx::query_as::<$db, (i64, i64)>(
+                    "SELECT access_expires, refresh_expires FROM sessions
+                     WHERE refresh_digest = $1 AND family_id = $2 AND client_id = $3
+                       AND rotated_at IS NULL AND revoked_at IS NULL AND access_expires > $4",
+                )
+                .bind(digest)
+                .bind(family_id)
+                .bind(client_id)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)
             }
 
             async fn server_secret(&self, name: &str, candidate: &str) -> StoreResult<String> {
@@ -351,7 +357,8 @@ macro_rules! token_impl {
             async fn spend_other_resets(&self, user_id: i64, keep: &str, now: i64) -> StoreResult<()> {
                 sqlx::query::<$db>(
                     "UPDATE password_resets SET spent_at = $1
-                     WHERE user_id = $2 AND spent_at IS NULL AND digest <> $3",
+                     WHERE user_id = $2 AND spent_at IS NULL
+                       AND id < (SELECT id FROM password_resets WHERE digest = $3)",
                 )
                 .bind(now)
                 .bind(user_id)

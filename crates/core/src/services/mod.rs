@@ -59,6 +59,9 @@ impl Core {
         clock: Arc<dyn Clock>,
         settings: Settings,
     ) -> Result<Self> {
+        if !(0..=60).contains(&settings.tokens.refresh_grace) {
+            return Err(crate::Error::internal("tokens.refresh_grace must be between 0 and 60 seconds"));
+        }
         let passwords = Passwords::new(&settings.passwords)?;
         let allowlist = Arc::new(Cidrs::parse(&settings.defender.allowlist)?);
         Cidrs::parse(&settings.defender.trusted_proxies)?;

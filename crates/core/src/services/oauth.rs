@@ -95,6 +95,14 @@ impl Core {
         let stored = self.store.client_secret_hash(id).await?.filter(|h| !h.is_empty());
         match (stored, secret) {
             (Some(stored), Some(secret)) if crate::secrets::equal(&digest(secret), &stored) => {}
+            // Secrets stored by earlier builds as argon2id hashes: checked once, then re-stored as a
+            // digest. Only an existing client's id gets here, so made-up ids queue no hashing.
+            (Some(stored), Some(secret)) if stored.starts_with("$argon2") => {
+                if !self.passwords.verify(secret, Some(&stored)).await? {
+                    return Err(OAuthError::InvalidClient);
+                }
+                self.store.set_client_secret(id, &digest(secret)).await?;
+            }
             _ => return Err(OAuthError::InvalidClient),
         }
         self.store.client(id).await?.ok_or(OAuthError::InvalidClient)
@@ -181,19 +189,20 @@ impl Core {
     async fn oauth_refresh(&self, client: &Client, token: &str, origin: &Origin) -> OAuthResult<IssuedToken> {
         // The store fills in the user and the family from the spent session.
         let ((successor, jti), refresh) = self.oauth_session(0, client, KIND_OAUTH, String::new(), origin);
-        let user_id = match self.store.rotate_session(&digest(token), client.id, &successor, None, self.now()).await? {
-            Rotation::Rotated { user_id } => user_id,
-            // OAuth successors are not derived, so there is no retry to recognise.
-            Rotation::Retried { .. } => return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into())),
-            Rotation::Reused => {
-                tracing::warn!(
-                    client_id = client.id,
-                    "a spent OAuth refresh token was presented again: family revoked"
-                );
-                return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into()));
-            }
-            Rotation::Invalid => return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into())),
-        };
+        let user_id =
+            match self.store.rotate_session(&digest(token), client.id, &successor, "", None, self.now()).await? {
+                Rotation::Rotated { user_id } => user_id,
+                // OAuth successors are not derived, so there is no retry to recognise.
+                Rotation::Retry { .. } => return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into())),
+                Rotation::Reused => {
+                    tracing::warn!(
+                        client_id = client.id,
+                        "a spent OAuth refresh token was presented again: family revoked"
+                    );
+                    return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into()));
+                }
+                Rotation::Invalid => return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into())),
+            };
         let access_token = self.sign_access_token(user_id, client, &jti, successor.access_expires).await?;
         Ok(IssuedToken { access_token, expires_in: self.access_ttl(client), refresh_token: refresh })
     }

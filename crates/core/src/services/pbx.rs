@@ -73,7 +73,9 @@ impl Core {
         let window = self.settings.defender.window;
         let mut mine = Vec::new();
         for block in self.defender_blocks().await? {
-            let attacked = self.store.attacked_accounts(&block.ip, block.blocked_at - window, block.blocked_at).await?;
+            // Every failure since the window before the block began (including any still in flight
+            // when it began): all of them must have attacked this domain's users.
+            let attacked = self.store.attacked_accounts(&block.ip, block.blocked_at - window, self.now()).await?;
             let mut own = !attacked.is_empty();
             for account in &attacked {
                 own = own && self.login_account_id(account).await? == Some(admin.account_id);

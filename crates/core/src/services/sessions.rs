@@ -92,16 +92,37 @@ impl Core {
     pub async fn refresh(&self, refresh_token: Option<&str>, client_id: i64, origin: &Origin) -> Result<TokenPair> {
         let token =
             refresh_token.filter(|t| !t.is_empty() && t.len() <= 512).ok_or_else(|| Error::required("token"))?;
-        // The successor is derived from the presented token, so a retry can be answered with it
-        // again; user and family are filled in by the store from the spent session.
-        let tokens = self.successor_tokens(token).await?;
-        let (pair, successor) = self.session_with(0, client_id, String::new(), tokens, origin);
+        let now = self.now();
         let grace = self.settings.tokens.refresh_grace;
-        let grace_since = (grace > 0).then(|| self.now() - grace);
-        match self.store.rotate_session(&digest(token), client_id, &successor, grace_since, self.now()).await? {
+        // Without a grace window the successor is simply random. With one, it is derived from the
+        // spent token and a salt drawn now (kept on the spent row), so a retry can be answered
+        // with the same pair and a database snapshot cannot predict later successors.
+        let salt = if grace > 0 { random_token(16) } else { String::new() };
+        let tokens = match grace > 0 {
+            true => self.successor_tokens(&salt, token).await?,
+            false => (random_token(TOKEN_LEN), random_token(TOKEN_LEN)),
+        };
+        // User and family are filled in by the store from the spent session.
+        let (pair, successor) = self.session_with(0, client_id, String::new(), tokens, origin);
+        let grace_since = (grace > 0).then(|| now - grace);
+        match self.store.rotate_session(&digest(token), client_id, &successor, &salt, grace_since, now).await? {
             Rotation::Rotated { .. } => Ok(pair),
-            Rotation::Retried { access_expires, refresh_expires } => {
-                Ok(TokenPair { access_expires, refresh_expires, ..pair })
+            Rotation::Retry { family_id, salt } => {
+                let (access, refresh) = self.successor_tokens(&salt, token).await?;
+                match self.store.live_successor(&digest(&refresh), &family_id, client_id, now).await? {
+                    Some((access_expires, refresh_expires)) => {
+                        Ok(TokenPair { access, access_expires, refresh, refresh_expires })
+                    }
+                    None => {
+                        // The successor has moved on (or is another client's): this is reuse.
+                        self.store.revoke_family(&family_id, now).await?;
+                        tracing::warn!(
+                            client_id,
+                            "a spent refresh token was presented again: its session family is revoked"
+                        );
+                        Err(invalid_token())
+                    }
+                }
             }
             Rotation::Reused => {
                 tracing::warn!(client_id, "a spent refresh token was presented again: its session family is revoked");
@@ -158,9 +179,10 @@ impl Core {
 }
 
 impl Core {
-    /// The successor pair of a refresh token: HMAC-SHA256 under a server-wide key, so the same
-    /// token always yields the same pair and nobody without the key can predict it.
-    async fn successor_tokens(&self, refresh_token: &str) -> Result<(String, String)> {
+    /// The successor pair of a refresh token rotated with `salt`: HMAC-SHA256 under a server-wide
+    /// key, so the same token and salt always yield the same pair, and nobody can predict it
+    /// without the key and the salt (drawn at rotation time).
+    async fn successor_tokens(&self, salt: &str, refresh_token: &str) -> Result<(String, String)> {
         let key = self
             .successor_key
             .get_or_try_init(|| async {
@@ -168,7 +190,8 @@ impl Core {
                 self.store.server_secret("refresh-successor", &candidate).await.map_err(Error::from)
             })
             .await?;
-        Ok((derive(key, "access", refresh_token), derive(key, "refresh", refresh_token)))
+        let input = format!("{salt}:{refresh_token}");
+        Ok((derive(key, "access", &input), derive(key, "refresh", &input)))
     }
 }
 

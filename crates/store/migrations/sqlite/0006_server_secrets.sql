@@ -5,3 +5,7 @@ CREATE TABLE server_secrets (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+
+-- A refresh rotation's random salt: the successor is derived from it and the spent token, so a
+-- database snapshot cannot predict later successors, while a retry can still be answered.
+ALTER TABLE sessions ADD COLUMN rotation_salt TEXT;
