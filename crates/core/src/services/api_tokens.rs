@@ -48,8 +48,4 @@ impl Core {
             false => Err(Error::NotFound),
         }
     }
-
-    pub async fn manager(&self, principal: &Principal) -> Result<crate::types::Manager> {
-        self.store.account_manager(principal.user.account_id).await?.ok_or(Error::NotFound)
-    }
 }

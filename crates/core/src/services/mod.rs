@@ -11,6 +11,7 @@ mod flashcall;
 mod keys;
 mod login;
 mod mail_texts;
+mod manager;
 mod oauth;
 mod oauth_principal;
 mod pbx;

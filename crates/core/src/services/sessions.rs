@@ -116,18 +116,11 @@ impl Core {
                     None => {
                         // The successor has moved on (or is another client's): this is reuse.
                         self.store.revoke_family(&family_id, now).await?;
-                        tracing::warn!(
-                            client_id,
-                            "a spent refresh token was presented again: its session family is revoked"
-                        );
-                        Err(invalid_token())
+                        Err(reuse_detected(client_id))
                     }
                 }
             }
-            Rotation::Reused => {
-                tracing::warn!(client_id, "a spent refresh token was presented again: its session family is revoked");
-                Err(invalid_token())
-            }
+            Rotation::Reused => Err(reuse_detected(client_id)),
             Rotation::Invalid => Err(invalid_token()),
         }
     }
@@ -216,6 +209,12 @@ fn derive(key: &str, label: &str, input: &str) -> String {
         }
     }
     out
+}
+
+/// A spent refresh token came back (its family is revoked by now): logged, answered as invalid.
+fn reuse_detected(client_id: i64) -> Error {
+    tracing::warn!(client_id, "a spent refresh token was presented again: its session family is revoked");
+    invalid_token()
 }
 
 fn invalid_token() -> Error {

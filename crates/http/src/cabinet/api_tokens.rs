@@ -1,4 +1,4 @@
-//! Personal API tokens (Laravel-paginated list, create, delete) and the contract's manager.
+//! Personal API tokens: a Laravel-paginated list, create, delete.
 
 use super::error::CabinetError;
 use super::extract::{Bearer, CabinetClient};
@@ -119,21 +119,4 @@ pub(super) async fn delete(
         token_id.ok().and_then(|Path(id)| id.parse().ok()).ok_or(CabinetError(kordon_core::Error::NotFound))?;
     state.core.delete_api_token(&auth.principal, id).await?;
     Ok(Json(SUCCESS))
-}
-
-#[derive(Serialize)]
-pub(super) struct ManagerView {
-    name: String,
-    email: String,
-    phone: String,
-    success: bool,
-}
-
-pub(super) async fn manager(
-    State(state): State<AppState>,
-    _client: CabinetClient,
-    auth: Bearer,
-) -> Result<Json<ManagerView>, CabinetError> {
-    let m = state.core.manager(&auth.principal).await?;
-    Ok(Json(ManagerView { name: m.name, email: m.email, phone: m.phone, success: true }))
 }

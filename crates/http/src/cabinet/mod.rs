@@ -6,6 +6,7 @@ mod applications;
 mod error;
 mod extract;
 mod flashcall;
+mod manager;
 mod password_reset;
 mod sessions;
 mod views;
@@ -30,7 +31,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/logout", post(sessions::logout))
         .route("/tokens", get(api_tokens::list).post(api_tokens::create))
         .route("/tokens/{token_id}", delete(api_tokens::delete))
-        .route("/manager", get(api_tokens::manager))
+        .route("/manager", get(manager::manager))
         .route("/applications", get(applications::list).post(applications::create))
         .route("/applications/{id}", delete(applications::delete))
 }
