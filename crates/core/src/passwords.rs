@@ -1,13 +1,29 @@
-//! Password hashing: argon2id off the async runtime, a worker per core, and a bounded queue
-//! so that a login flood gets a quick 503 instead of starving everything else.
+//! Password hashing: argon2id on a fixed set of hashing threads fed by a bounded queue, so a
+//! login flood gets a quick 503 instead of starving everything else, and no pattern of cancelled
+//! requests can run more hashes (or hold more argon2 memory) than there are workers.
+//!
+//! Each worker owns one argon2 block buffer for its whole life and hashes into it, so the
+//! memory argon2 uses is at most `workers × m_cost` however many requests arrive. A job whose
+//! requester has gone (client disconnected, request timed out) is dropped before it starts, and
+//! the queue's accounting is the channel's own capacity: nothing a cancelled future does can
+//! make it drift.
 
 use crate::error::{Error, Result};
 use crate::settings::PasswordSettings;
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use argon2::{Algorithm, Argon2, Params, Version};
-use std::sync::Arc;
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use rand::TryRngCore;
+use rand::rngs::OsRng;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tokio::sync::{OnceCell, Semaphore};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
+use subtle::ConstantTimeEq;
+use tokio::sync::{OnceCell, oneshot};
+
+/// Salt length of new hashes, bytes.
+const SALT_LEN: usize = 16;
+/// Output length of new hashes, bytes.
+const OUTPUT_LEN: usize = 32;
 
 #[derive(Clone)]
 pub struct Passwords {
@@ -16,11 +32,15 @@ pub struct Passwords {
 
 struct Inner {
     params: Params,
-    workers: Semaphore,
-    waiting: AtomicUsize,
-    queue: usize,
+    jobs: SyncSender<Job>,
+    /// Jobs waiting in the queue (not yet taken by a worker); for metrics and tests.
+    depth: Arc<AtomicUsize>,
+    workers: usize,
     dummy: OnceCell<String>,
 }
+
+/// One unit of hashing work; it runs on a worker with that worker's block buffer.
+type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 
 impl Passwords {
     pub fn new(settings: &PasswordSettings) -> Result<Self> {
@@ -31,28 +51,34 @@ impl Passwords {
             0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             n => n,
         };
-        Ok(Self {
-            inner: Arc::new(Inner {
-                params,
-                workers: Semaphore::new(workers),
-                waiting: AtomicUsize::new(0),
-                queue: settings.queue.max(1),
-                dummy: OnceCell::new(),
-            }),
-        })
+        let (jobs, queue) = sync_channel::<Job>(settings.queue.max(1));
+        let queue = Arc::new(Mutex::new(queue));
+        let depth = Arc::new(AtomicUsize::new(0));
+        for n in 0..workers {
+            let (queue, depth) = (queue.clone(), depth.clone());
+            std::thread::Builder::new()
+                .name(format!("kordon-argon2-{n}"))
+                .spawn(move || worker(&queue, &depth))
+                .map_err(Error::internal)?;
+        }
+        Ok(Self { inner: Arc::new(Inner { params, jobs, depth, workers, dummy: OnceCell::new() }) })
+    }
+
+    /// The number of hashing workers.
+    pub fn workers(&self) -> usize {
+        self.inner.workers
+    }
+
+    /// Jobs waiting for a worker right now.
+    pub fn queue_depth(&self) -> usize {
+        self.inner.depth.load(Ordering::SeqCst)
     }
 
     /// A PHC string of the argon2id hash of `password`.
     pub async fn hash(&self, password: &str) -> Result<String> {
         let params = self.inner.params.clone();
         let password = password.to_owned();
-        self.run(move || {
-            Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-                .hash_password(password.as_bytes())
-                .map(|h| h.to_string())
-                .map_err(Error::internal)
-        })
-        .await
+        self.run(move |memory| hash_with(memory, &params, password.as_bytes())).await
     }
 
     /// Does `password` match `hash`? With no hash (unknown user) a dummy hash is checked,
@@ -66,8 +92,7 @@ impl Passwords {
             None => (self.dummy_hash().await?.to_owned(), false),
         };
         let password = password.to_owned();
-        let matched =
-            self.run(move || Ok(Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok())).await?;
+        let matched = self.run(move |memory| Ok(verify_with(memory, password.as_bytes(), &hash))).await?;
         Ok(matched && known)
     }
 
@@ -77,22 +102,104 @@ impl Passwords {
         Ok(hash.as_str())
     }
 
-    async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-        let inner = &self.inner;
-        if inner.waiting.fetch_add(1, Ordering::SeqCst) >= inner.queue {
-            inner.waiting.fetch_sub(1, Ordering::SeqCst);
-            return Err(Error::Busy);
+    /// Queues `job` for a worker and waits for its answer. A full queue answers [`Error::Busy`]
+    /// at once; if this future is dropped first, the job is skipped when a worker reaches it.
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Vec<Block>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |memory| {
+            if reply.is_closed() {
+                return; // the requester has gone: do not spend a hash on nobody
+            }
+            let _ = reply.send(job(memory));
+        });
+        // Counted before the send so a worker's decrement can never come first.
+        self.inner.depth.fetch_add(1, Ordering::SeqCst);
+        match self.inner.jobs.try_send(job) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                self.inner.depth.fetch_sub(1, Ordering::SeqCst);
+                return Err(Error::Busy);
+            }
+            Err(TrySendError::Disconnected(_)) => {
+                self.inner.depth.fetch_sub(1, Ordering::SeqCst);
+                return Err(Error::internal("the password workers have stopped"));
+            }
         }
-        let permit = inner.workers.acquire().await;
-        inner.waiting.fetch_sub(1, Ordering::SeqCst);
-        let _permit = permit.map_err(Error::internal)?;
-        tokio::task::spawn_blocking(job).await.map_err(Error::internal)?
+        answer.await.map_err(|_| Error::internal("a password worker dropped a job"))?
     }
+}
+
+/// A worker's life: take the next job, run it on this worker's memory; ends when the
+/// [`Passwords`] that owns the queue is gone.
+fn worker(queue: &Mutex<Receiver<Job>>, depth: &AtomicUsize) {
+    let mut memory: Vec<Block> = Vec::new();
+    loop {
+        let job = {
+            let Ok(queue) = queue.lock() else { return };
+            match queue.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            }
+        };
+        depth.fetch_sub(1, Ordering::SeqCst);
+        // A panic in argon2 must not take the worker (and its share of capacity) with it.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
+    }
+}
+
+/// The worker's buffer, grown (never shrunk) to `blocks` blocks.
+fn blocks(memory: &mut Vec<Block>, blocks: usize) -> &mut [Block] {
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    &mut memory[..blocks]
+}
+
+fn hash_with(memory: &mut Vec<Block>, params: &Params, password: &[u8]) -> Result<String> {
+    let mut salt = [0u8; SALT_LEN];
+    OsRng.try_fill_bytes(&mut salt).map_err(Error::internal)?;
+    let mut out = [0u8; OUTPUT_LEN];
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    argon
+        .hash_password_into_with_memory(password, &salt, &mut out, blocks(memory, params.block_count()))
+        .map_err(Error::internal)?;
+    let phc = PasswordHash {
+        algorithm: argon2::ARGON2ID_IDENT,
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(Error::internal)?,
+        salt: Some(Salt::new(&salt).map_err(Error::internal)?),
+        hash: Some(Output::new(&out).map_err(Error::internal)?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Checks `password` against a PHC string in constant time; any malformed hash is a mismatch.
+fn verify_with(memory: &mut Vec<Block>, password: &[u8], phc: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else { return false };
+    let (Some(salt), Some(expected)) = (hash.salt.as_ref(), hash.hash.as_ref()) else { return false };
+    let Ok(algorithm) = Algorithm::try_from(hash.algorithm.as_str()) else { return false };
+    let version = match hash.version.map(Version::try_from) {
+        None => Version::V0x13,
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let Ok(params) = Params::try_from(&hash) else { return false };
+    let mut out = [0u8; 64];
+    let Some(out) = out.get_mut(..expected.len()) else { return false };
+    let argon = Argon2::new(algorithm, version, params.clone());
+    if argon.hash_password_into_with_memory(password, salt, out, blocks(memory, params.block_count())).is_err() {
+        return false;
+    }
+    out.ct_eq(expected.as_bytes()).into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::PasswordHasher as _;
 
     #[tokio::test]
     async fn hashes_verify_and_unknown_users_never_match() {
@@ -103,6 +210,17 @@ mod tests {
         assert!(!p.verify("wrong horse battery", Some(&hash)).await.expect("verify"));
         assert!(!p.verify("correct horse battery", None).await.expect("verify"));
         assert!(!p.verify(&"x".repeat(129), Some(&hash)).await.expect("verify"));
+        assert!(!p.verify("correct horse battery", Some("$argon2id$garbage")).await.expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn hashes_made_by_the_argon2_crate_itself_verify_and_ours_verify_there() {
+        let p = Passwords::new(&PasswordSettings::default()).expect("params");
+        let theirs = Argon2::default().hash_password(b"an older hash").expect("hash").to_string();
+        assert!(p.verify("an older hash", Some(&theirs)).await.expect("verify"));
+        let ours = p.hash("a new hash").await.expect("hash");
+        let parsed = PasswordHash::new(&ours).expect("phc");
+        assert!(argon2::PasswordVerifier::verify_password(&Argon2::default(), b"a new hash", &parsed).is_ok());
     }
 
     #[tokio::test]
@@ -122,5 +240,41 @@ mod tests {
             }
         }
         assert!(busy > 0, "six hashes through one worker and a queue of one must turn some away");
+        assert_eq!(p.queue_depth(), 0);
+    }
+
+    #[tokio::test]
+    async fn cancelled_requests_free_their_slots_and_their_jobs_never_run() {
+        let settings = PasswordSettings { workers: 1, queue: 4, ..Default::default() };
+        let p = Passwords::new(&settings).expect("params");
+        // Fill the worker and the queue, then cancel every waiter; over and over.
+        for _ in 0..20 {
+            let waiters: Vec<_> = (0..5)
+                .map(|_| {
+                    let p = p.clone();
+                    tokio::spawn(async move { p.hash("cancel me please").await })
+                })
+                .collect();
+            tokio::task::yield_now().await;
+            for w in &waiters {
+                w.abort();
+            }
+        }
+        // Cancelled jobs are skipped, so the queue drains quickly and fully...
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        while p.queue_depth() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(p.queue_depth(), 0, "the queue must drain once its requesters are gone");
+        // ...and then it takes a full queue's worth of work again: nothing leaked.
+        let jobs: Vec<_> = (0..4)
+            .map(|_| {
+                let p = p.clone();
+                tokio::spawn(async move { p.hash("after the storm").await })
+            })
+            .collect();
+        for job in jobs {
+            assert!(job.await.expect("join").is_ok(), "a drained queue must accept work");
+        }
     }
 }
