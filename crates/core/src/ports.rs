@@ -159,11 +159,16 @@ pub trait TokenStore: Send + Sync + 'static {
 pub trait DefenderStore: Send + Sync + 'static {
     /// The host's block expiry, if it is blocked now.
     async fn host_blocked_until(&self, host: &str, now: i64) -> StoreResult<Option<i64>>;
-    /// Charges one attempt to the host before a credential is checked: the failures counted in
-    /// the current window including this one, or None when the host is blocked.
-    async fn charge_host(&self, host: &str, window: i64, now: i64) -> StoreResult<Option<i64>>;
-    /// Gives back the attempt of a check that succeeded.
-    async fn refund_host(&self, host: &str) -> StoreResult<()>;
+    /// Admits one credential check from `host` while its failures in the window plus its checks
+    /// in flight stay below `limit` (a check in flight counts for `lease` seconds at most, so a
+    /// crashed instance's checks lapse); one atomic statement, shared by every instance.
+    async fn admit_host(&self, host: &str, limit: i64, window: i64, lease: i64, now: i64) -> StoreResult<Admission>;
+    /// Ends an admitted check: one less in flight and, if it failed, one more failure; the
+    /// failures now counted.
+    async fn release_host(&self, host: &str, failed: bool) -> StoreResult<i64>;
+    /// Counts a failure of a check that was not admitted first (a cheap one, like a client
+    /// secret); the failures in the window.
+    async fn host_failure(&self, host: &str, window: i64, now: i64) -> StoreResult<i64>;
     /// Blocks the host (if not blocked already) for `base` seconds doubled per earlier offence,
     /// at most `max`, and writes the audit line; the block's expiry when this call set it.
     async fn block_host(
@@ -182,10 +187,20 @@ pub trait DefenderStore: Send + Sync + 'static {
     async fn record_failure(&self, host: &str, account: &str, now: i64) -> StoreResult<()>;
     /// The logins attacked from `host` between `since` and `until`.
     async fn attacked_accounts(&self, host: &str, since: i64, until: i64) -> StoreResult<Vec<String>>;
-    /// Counts a failure against a login; the failures in the current window.
-    async fn account_failure(&self, account: &str, window: i64, now: i64) -> StoreResult<i64>;
-    /// The failures against a login in the current window.
-    async fn account_failures(&self, account: &str, window: i64, now: i64) -> StoreResult<i64>;
+    /// Admits one check against a login: side by side while its failures plus checks in flight
+    /// stay below `limit`, one at a time past it, none once it has `max_failures` in the window.
+    async fn admit_account(
+        &self,
+        account: &str,
+        limit: i64,
+        max_failures: i64,
+        window: i64,
+        lease: i64,
+        now: i64,
+    ) -> StoreResult<Admission>;
+    /// Ends an admitted check against a login (a passed one clears its failures).
+    async fn release_account(&self, account: &str, outcome: Outcome) -> StoreResult<()>;
+    /// Forgets a login's failures (its owner proved themselves another way).
     async fn clear_account_failures(&self, account: &str) -> StoreResult<()>;
     async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
 }

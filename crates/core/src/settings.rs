@@ -23,13 +23,16 @@ pub struct TokenSettings {
     /// Refresh token lifetime, seconds.
     pub refresh_ttl: i64,
     /// Seconds after a rotation during which presenting the spent refresh token again (a client's
-    /// concurrent retry) answers the same successor pair instead of revoking the family; 0: off.
+    /// concurrent retry, a second tab) answers the same successor pair instead of revoking the
+    /// family; 0: off.
     pub refresh_grace: i64,
+    /// A refresh family's absolute lifetime, seconds: rotation never extends a login past it.
+    pub family_ttl: i64,
 }
 
 impl Default for TokenSettings {
     fn default() -> Self {
-        Self { access_ttl: 3600, refresh_ttl: 86400, refresh_grace: 0 }
+        Self { access_ttl: 3600, refresh_ttl: 86400, refresh_grace: 10, family_ttl: 30 * 86400 }
     }
 }
 
@@ -140,8 +143,17 @@ pub struct DefenderSettings {
     /// First block, seconds; each repeat offence doubles it, up to `max_block`.
     pub block: i64,
     pub max_block: i64,
-    /// Failures against one login (from any hosts) within `window` after which checks are slowed.
+    /// Failures against one login (from any hosts) within `account_window` after which its
+    /// checks are slowed and run one at a time.
     pub account_failures: i64,
+    /// The window of a login's failures, seconds.
+    pub account_window: i64,
+    /// Failed password checks against one login within `account_window` after which its password
+    /// checks are suspended until the window lapses (NIST SP 800-63B §5.2.2: at most 100).
+    pub account_max_failures: i64,
+    /// Wrong PINs for one phone (from any hosts, over all verifications) within `account_window`
+    /// after which PIN logins for that phone are suspended; password logins are unaffected.
+    pub pin_max_failures: i64,
     /// First delay once an account is under attack, milliseconds; doubles per further failure.
     pub account_delay_ms: u64,
     /// The longest delay, milliseconds.
@@ -163,6 +175,9 @@ impl Default for DefenderSettings {
             block: 1800,
             max_block: 86400,
             account_failures: 5,
+            account_window: 86400,
+            account_max_failures: 100,
+            pin_max_failures: 10,
             account_delay_ms: 250,
             account_max_delay_ms: 4000,
             trusted_proxies: Vec::new(),
@@ -182,10 +197,12 @@ pub struct OAuthSettings {
     pub access_ttl: i64,
     /// Refresh-token lifetime, seconds.
     pub refresh_ttl: i64,
+    /// A refresh family's absolute lifetime, seconds (RFC 9700 §4.14.2).
+    pub family_ttl: i64,
 }
 
 impl Default for OAuthSettings {
     fn default() -> Self {
-        Self { issuer: String::new(), access_ttl: 3600, refresh_ttl: 30 * 86400 }
+        Self { issuer: String::new(), access_ttl: 3600, refresh_ttl: 30 * 86400, family_ttl: 30 * 86400 }
     }
 }

@@ -208,6 +208,9 @@ pub struct NewSession {
     pub access_expires: i64,
     pub refresh_digest: String,
     pub refresh_expires: i64,
+    /// The family's absolute end (the first login's time plus the family lifetime); a rotation
+    /// keeps it, and no refresh expiry passes it.
+    pub family_expires: i64,
     pub created_at: i64,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
@@ -228,7 +231,8 @@ pub struct SessionAuth {
 #[derive(Debug, Clone)]
 pub enum Rotation {
     /// The token was live; it is now spent and `successor` stands in its place.
-    Rotated { user_id: i64 },
+    /// Rotated; the successor's access and refresh expiries (capped by the family's end).
+    Rotated { user_id: i64, access_expires: i64, refresh_expires: i64 },
     /// The token had already been rotated, within the grace window: perhaps a client's retry.
     /// The caller re-derives the successor from `salt` and answers it again if it is still live.
     Retry { family_id: String, salt: String },
@@ -320,6 +324,26 @@ impl PbxRole {
     pub const ADMINISTRATOR: i64 = 2;
     pub const OPERATOR: i64 = 3;
     pub const USER: i64 = 4;
+}
+
+/// The Defender's answer to "may this credential check run now?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Yes; `failures` already counted in the window.
+    Admitted { failures: i64 },
+    /// Not now: too many checks in flight; try again shortly.
+    Full,
+    /// No: blocked (or suspended) until this Unix time.
+    Refused { until: i64 },
+}
+
+/// How an admitted credential check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Passed,
+    Failed,
+    /// Cancelled, or failed for a reason other than the credential.
+    Undecided,
 }
 
 /// A host the Defender has blocked.

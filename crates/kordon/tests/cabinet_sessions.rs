@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{PASSWORD, TestApp, redact};
+use common::{Backend, PASSWORD, TestApp, redact};
+use kordon_core::Clock as _;
 use serde_json::json;
 
 const SECRET_KEYS: &[&str] = &["token", "refresh_token", "token_expire", "refresh_token_expire"];
@@ -179,7 +180,9 @@ async fn refresh_rotates_and_detects_reuse(app: TestApp) {
     let (s, _) = app.get_auth("/api/v1/authuser", reg["token"].as_str().expect("t")).await;
     assert_eq!(s, 401);
     assert_eq!(app.get_auth("/api/v1/authuser", &access).await.0, 200);
-    // Presenting the spent token again revokes the whole family, successor included.
+    // Presenting the spent token again after the grace window (10 s by default) revokes the
+    // whole family, successor included.
+    app.clock.advance(11);
     let invalid = json!({"message":{"message":"The token is invalid.","field":"token"},"code":400});
     let (s, b) = app.post("/api/v1/refresh", json!({ "token": first })).await;
     assert_eq!((s, b), (400, invalid.clone()));
@@ -202,26 +205,83 @@ async fn refresh_expires_on_the_clock(app: TestApp) {
 }
 both!(refresh_expires_on_the_clock);
 
+async fn concurrent_refreshes(app: &std::sync::Arc<TestApp>, token: &str) -> Vec<(u16, serde_json::Value)> {
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let (app, token) = (app.clone(), token.to_string());
+            tokio::spawn(async move { app.post("/api/v1/refresh", json!({ "token": token })).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.expect("join"));
+    }
+    answers
+}
+
+/// Two tabs (here sixteen) refresh one session at once: it rotates once, every tab gets the same
+/// successor pair, and that pair works — nobody is logged out.
 async fn concurrent_refreshes_rotate_once(app: TestApp) {
     let reg = app.register("user@mail.ru", "79993332210").await;
     let token = reg["refresh_token"].as_str().expect("refresh").to_string();
     let app = std::sync::Arc::new(app);
-    let tasks: Vec<_> = (0..16)
-        .map(|_| {
-            let app = app.clone();
-            let token = token.clone();
-            tokio::spawn(async move { app.post("/api/v1/refresh", json!({ "token": token })).await.0 })
-        })
-        .collect();
-    let mut ok = 0;
-    for t in tasks {
-        if t.await.expect("join") == 200 {
-            ok += 1;
-        }
-    }
-    assert_eq!(ok, 1, "exactly one of 16 concurrent refreshes may succeed");
+    let answers = concurrent_refreshes(&app, &token).await;
+    assert!(answers.iter().all(|(s, _)| *s == 200), "{answers:?}");
+    let first = &answers[0].1;
+    assert!(answers.iter().all(|(_, b)| b["token"] == first["token"] && b["refresh_token"] == first["refresh_token"]));
+    assert_eq!(app.get_auth("/api/v1/authuser", first["token"].as_str().expect("t")).await.0, 200);
+    // Once the successor itself has been rotated, the first token is reuse: the family dies.
+    let (s, next) = app.post("/api/v1/refresh", json!({ "token": first["refresh_token"] })).await;
+    assert_eq!(s, 200);
+    assert_eq!(app.post("/api/v1/refresh", json!({ "token": token })).await.0, 400);
+    assert_eq!(app.get_auth("/api/v1/authuser", next["token"].as_str().expect("t")).await.0, 401);
 }
 both!(concurrent_refreshes_rotate_once);
+
+async fn without_a_grace_window_exactly_one_refresh_wins(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.tokens.refresh_grace = 0).await else { return };
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let token = reg["refresh_token"].as_str().expect("refresh").to_string();
+    let answers = concurrent_refreshes(&std::sync::Arc::new(app), &token).await;
+    assert_eq!(answers.iter().filter(|(s, _)| *s == 200).count(), 1, "exactly one of 16 may succeed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_grace_sqlite() {
+    without_a_grace_window_exactly_one_refresh_wins(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_grace_postgres() {
+    without_a_grace_window_exactly_one_refresh_wins(Backend::Postgres).await;
+}
+
+async fn a_family_ends_at_its_absolute_lifetime(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.tokens.family_ttl = 2 * 86400).await else { return };
+    let started = app.clock.now();
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let mut refresh = reg["refresh_token"].as_str().expect("refresh").to_string();
+    // Rotating every 20 hours keeps each refresh token young, but not the family.
+    for _ in 0..2 {
+        app.clock.advance(20 * 3600);
+        let (s, b) = app.post("/api/v1/refresh", json!({ "token": refresh })).await;
+        assert_eq!(s, 200, "{b}");
+        assert!(b["refresh_token_expire"].as_i64().expect("exp") <= started + 2 * 86400, "{b}");
+        refresh = b["refresh_token"].as_str().expect("refresh").to_string();
+    }
+    app.clock.advance(9 * 3600);
+    assert_eq!(app.post("/api/v1/refresh", json!({ "token": refresh })).await.0, 400, "49 h: past the family's end");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn family_lifetime_sqlite() {
+    a_family_ends_at_its_absolute_lifetime(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn family_lifetime_postgres() {
+    a_family_ends_at_its_absolute_lifetime(Backend::Postgres).await;
+}
 
 async fn logout_ends_only_that_session(app: TestApp) {
     let reg = app.register("user@mail.ru", "79993332210").await;

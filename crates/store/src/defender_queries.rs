@@ -16,7 +16,63 @@ macro_rules! defender_impl {
                 .map_err(translate)
             }
 
-            async fn charge_host(&self, host: &str, window: i64, now: i64) -> StoreResult<Option<i64>> {
+            async fn admit_host(
+                &self,
+                host: &str,
+                limit: i64,
+                window: i64,
+                lease: i64,
+                now: i64,
+            ) -> StoreResult<Admission> {
+                // Failures of a lapsed window and checks in flight of a lapsed lease count as none.
+                let admitted = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO defender_hosts (host, failures, window_start, in_flight, in_flight_at)
+                     VALUES ($1, 0, $2, 1, $2)
+                     ON CONFLICT (host) DO UPDATE SET
+                         failures = CASE WHEN defender_hosts.window_start <= $3 THEN 0
+                                         ELSE defender_hosts.failures END,
+                         window_start = CASE WHEN defender_hosts.window_start <= $3 THEN $2
+                                             ELSE defender_hosts.window_start END,
+                         in_flight = CASE WHEN defender_hosts.in_flight_at <= $5 THEN 1
+                                          ELSE defender_hosts.in_flight + 1 END,
+                         in_flight_at = $2
+                     WHERE defender_hosts.blocked_until <= $2
+                       AND (CASE WHEN defender_hosts.window_start <= $3 THEN 0 ELSE defender_hosts.failures END)
+                         + (CASE WHEN defender_hosts.in_flight_at <= $5 THEN 0 ELSE defender_hosts.in_flight END) < $4
+                     RETURNING failures",
+                )
+                .bind(host)
+                .bind(now)
+                .bind(now.saturating_sub(window))
+                .bind(limit)
+                .bind(now.saturating_sub(lease))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                if let Some(failures) = admitted {
+                    return Ok(Admission::Admitted { failures });
+                }
+                Ok(match self.host_blocked_until(host, now).await? {
+                    Some(until) => Admission::Refused { until },
+                    None => Admission::Full,
+                })
+            }
+
+            async fn release_host(&self, host: &str, failed: bool) -> StoreResult<i64> {
+                let failures = sqlx::query_scalar::<$db, i64>(
+                    "UPDATE defender_hosts SET in_flight = CASE WHEN in_flight > 0 THEN in_flight - 1 ELSE 0 END,
+                         failures = failures + $2
+                     WHERE host = $1 RETURNING failures",
+                )
+                .bind(host)
+                .bind(i64::from(failed))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(failures.unwrap_or(0))
+            }
+
+            async fn host_failure(&self, host: &str, window: i64, now: i64) -> StoreResult<i64> {
                 sqlx::query_scalar::<$db, i64>(
                     "INSERT INTO defender_hosts (host, failures, window_start) VALUES ($1, 1, $2)
                      ON CONFLICT (host) DO UPDATE SET
@@ -24,24 +80,14 @@ macro_rules! defender_impl {
                                          ELSE defender_hosts.failures + 1 END,
                          window_start = CASE WHEN defender_hosts.window_start <= $3 THEN $2
                                              ELSE defender_hosts.window_start END
-                     WHERE defender_hosts.blocked_until <= $2
                      RETURNING failures",
                 )
                 .bind(host)
                 .bind(now)
-                .bind(now - window)
-                .fetch_optional(&self.pool)
+                .bind(now.saturating_sub(window))
+                .fetch_one(&self.pool)
                 .await
                 .map_err(translate)
-            }
-
-            async fn refund_host(&self, host: &str) -> StoreResult<()> {
-                sqlx::query::<$db>("UPDATE defender_hosts SET failures = failures - 1 WHERE host = $1 AND failures > 0")
-                    .bind(host)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(translate)?;
-                Ok(())
             }
 
             async fn block_host(
@@ -160,38 +206,83 @@ macro_rules! defender_impl {
                 .map_err(translate)
             }
 
-            async fn account_failure(&self, account: &str, window: i64, now: i64) -> StoreResult<i64> {
-                sqlx::query_scalar::<$db, i64>(
-                    "INSERT INTO defender_accounts (account, failures, window_start) VALUES ($1, 1, $2)
+            async fn admit_account(
+                &self,
+                account: &str,
+                limit: i64,
+                max_failures: i64,
+                window: i64,
+                lease: i64,
+                now: i64,
+            ) -> StoreResult<Admission> {
+                // Below `limit` failures plus checks in flight, checks run side by side; at or past
+                // it one at a time; past `max_failures` none until the window lapses.
+                let admitted = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO defender_accounts (account, failures, window_start, in_flight, in_flight_at)
+                     VALUES ($1, 0, $2, 1, $2)
                      ON CONFLICT (account) DO UPDATE SET
-                         failures = CASE WHEN defender_accounts.window_start <= $3 THEN 1
-                                         ELSE defender_accounts.failures + 1 END,
+                         failures = CASE WHEN defender_accounts.window_start <= $3 THEN 0
+                                         ELSE defender_accounts.failures END,
                          window_start = CASE WHEN defender_accounts.window_start <= $3 THEN $2
-                                             ELSE defender_accounts.window_start END
+                                             ELSE defender_accounts.window_start END,
+                         in_flight = CASE WHEN defender_accounts.in_flight_at <= $5 THEN 1
+                                          ELSE defender_accounts.in_flight + 1 END,
+                         in_flight_at = $2
+                     WHERE (CASE WHEN defender_accounts.window_start <= $3 THEN 0 ELSE defender_accounts.failures END) < $6
+                       AND ((CASE WHEN defender_accounts.window_start <= $3 THEN 0 ELSE defender_accounts.failures END)
+                            + (CASE WHEN defender_accounts.in_flight_at <= $5 THEN 0 ELSE defender_accounts.in_flight END) < $4
+                            OR (CASE WHEN defender_accounts.in_flight_at <= $5 THEN 0 ELSE defender_accounts.in_flight END) = 0)
                      RETURNING failures",
                 )
                 .bind(account)
                 .bind(now)
-                .bind(now - window)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(translate)
-            }
-
-            async fn account_failures(&self, account: &str, window: i64, now: i64) -> StoreResult<i64> {
-                let failures = sqlx::query_scalar::<$db, i64>(
-                    "SELECT failures FROM defender_accounts WHERE account = $1 AND window_start > $2",
-                )
-                .bind(account)
-                .bind(now - window)
+                .bind(now.saturating_sub(window))
+                .bind(limit)
+                .bind(now.saturating_sub(lease))
+                .bind(max_failures)
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(translate)?;
-                Ok(failures.unwrap_or(0))
+                if let Some(failures) = admitted {
+                    return Ok(Admission::Admitted { failures });
+                }
+                let row = sqlx::query_as::<$db, (i64, i64)>(
+                    "SELECT failures, window_start FROM defender_accounts WHERE account = $1 AND window_start > $2",
+                )
+                .bind(account)
+                .bind(now.saturating_sub(window))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(match row {
+                    Some((failures, start)) if failures >= max_failures => {
+                        Admission::Refused { until: start.saturating_add(window) }
+                    }
+                    _ => Admission::Full,
+                })
+            }
+
+            async fn release_account(&self, account: &str, outcome: Outcome) -> StoreResult<()> {
+                // A passed check clears the login's failures (its owner is back).
+                sqlx::query::<$db>(
+                    "UPDATE defender_accounts SET in_flight = CASE WHEN in_flight > 0 THEN in_flight - 1 ELSE 0 END,
+                         failures = CASE WHEN $2 < 0 THEN 0 ELSE failures + $2 END
+                     WHERE account = $1",
+                )
+                .bind(account)
+                .bind(match outcome {
+                    Outcome::Failed => 1_i64,
+                    Outcome::Undecided => 0,
+                    Outcome::Passed => -1,
+                })
+                .execute(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(())
             }
 
             async fn clear_account_failures(&self, account: &str) -> StoreResult<()> {
-                sqlx::query::<$db>("DELETE FROM defender_accounts WHERE account = $1")
+                sqlx::query::<$db>("UPDATE defender_accounts SET failures = 0 WHERE account = $1")
                     .bind(account)
                     .execute(&self.pool)
                     .await

@@ -38,11 +38,11 @@ macro_rules! token_impl {
             ) -> StoreResult<Rotation> {
                 let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 // The one atomic step: only the first of concurrent presenters sees a row.
-                let spent = sqlx::query_as::<$db, (i64, String)>(
+                let spent = sqlx::query_as::<$db, (i64, String, Option<i64>)>(
                     "UPDATE sessions SET rotated_at = $1, rotation_salt = $5
                      WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
                        AND revoked_at IS NULL AND refresh_expires > $1
-                     RETURNING user_id, family_id",
+                     RETURNING user_id, family_id, family_expires",
                 )
                 .bind(now)
                 .bind(refresh_digest)
@@ -52,11 +52,21 @@ macro_rules! token_impl {
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(translate)?;
-                if let Some((user_id, family_id)) = spent {
-                    let successor = NewSession { user_id, family_id, ..successor.clone() };
+                if let Some((user_id, family_id, family_expires)) = spent {
+                    // The successor inherits the family's end, and expires by it at the latest.
+                    let family_expires = family_expires.unwrap_or(successor.family_expires);
+                    let successor = NewSession {
+                        user_id,
+                        family_id,
+                        family_expires,
+                        refresh_expires: successor.refresh_expires.min(family_expires),
+                        access_expires: successor.access_expires.min(family_expires),
+                        ..successor.clone()
+                    };
                     insert_session(&mut *tx, &successor).await?;
                     tx.commit().await.map_err(translate)?;
-                    return Ok(Rotation::Rotated { user_id });
+                    let (access_expires, refresh_expires) = (successor.access_expires, successor.refresh_expires);
+                    return Ok(Rotation::Rotated { user_id, access_expires, refresh_expires });
                 }
                 // Not live: was it a spent token of a family that is still alive? Then it was stolen.
                 let reused = sqlx::query_as::<$db, (String, i64, Option<String>)>(
@@ -417,8 +427,9 @@ macro_rules! token_impl {
         {
             sqlx::query_scalar::<$db, i64>(
                 "INSERT INTO sessions (family_id, user_id, client_id, access_digest, access_expires,
-                                       refresh_digest, refresh_expires, created_at, ip, user_agent, kind)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                                       refresh_digest, refresh_expires, created_at, ip, user_agent, kind,
+                                       family_expires)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             )
             .bind(&s.family_id)
             .bind(s.user_id)
@@ -431,6 +442,7 @@ macro_rules! token_impl {
             .bind(&s.ip)
             .bind(&s.user_agent)
             .bind(s.kind)
+            .bind(s.family_expires)
             .fetch_one(executor)
             .await
             .map_err(translate)

@@ -1,17 +1,33 @@
 //! The Defender: one engine before and after every credential check of every dialect.
-//! A host is charged an attempt *before* its credential is checked (and refunded when the check
-//! passes), so a burst cannot slip more checks past the threshold than the threshold allows;
-//! past it the host is blocked. A login attacked from many hosts is slowed, never locked.
+//!
+//! It counts attacks, not traffic. A check is *admitted* before it runs: a host's failures in
+//! the window plus its checks in flight must stay below the threshold, so a burst can never get
+//! more checks past it than the threshold allows; a check that passes leaves no trace, so any
+//! number of right logins from one office are all served (the surplus waits its turn, briefly).
+//! A login is guarded the same way across hosts: side by side while it has few failures, one
+//! check at a time (each slowed) once it is under attack, and none once it has taken
+//! `account_max_failures` (`pin_max_failures` for a phone's PINs) in a day. Admissions are
+//! released when the check ends, or from `Drop` when the request is cancelled.
 
 use super::Core;
 use crate::error::{Error, Result};
-use crate::types::Block;
+use crate::types::{Admission, Block, Outcome};
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
+
+/// A check in flight counts at most this long (seconds): the count of an instance that died
+/// mid-check lapses.
+const IN_FLIGHT_LEASE: i64 = 120;
+/// How long a check waits for its turn before it is answered busy.
+const ADMISSION_WAIT: Duration = Duration::from_secs(10);
 
 impl Core {
     /// Runs `check` (a credential check for `account`, from `host`) under the Defender.
-    /// Only [`Error::Credential`] answers count as failures.
+    /// Only [`Error::Credential`] answers count as failures. `account` keys a login
+    /// (`email:…`, or `phone:…` for a PIN).
     pub async fn defended<T>(
         &self,
         host: Option<&str>,
@@ -20,53 +36,109 @@ impl Core {
     ) -> Result<T> {
         let settings = &self.settings.defender;
         let host = self.counted_host(host);
-        let host = host.as_deref();
-        let now = self.now();
-        let mut charged = None;
-        if let Some(host) = host {
-            match self.store.charge_host(host, settings.window, now).await? {
-                None => return Err(self.blocked_error(host, now).await?),
-                Some(n) if n > settings.host_failures => {
-                    self.block(host, account, now).await?;
-                    return Err(self.blocked_error(host, now).await?);
-                }
-                Some(n) => charged = Some(n),
-            }
-        }
+        // The caller's own cap first: a refused host spends nothing of the login's allowance.
+        let host_slot = match &host {
+            Some(host) => Some(self.admit(Gate::Host(host.clone())).await?),
+            None => None,
+        };
+        let mut account_slot = None;
+        let mut failures = 0;
         if let Some(account) = account {
-            let failures = self.store.account_failures(account, settings.window, now).await?;
-            if let Some(delay) = account_delay(failures, settings.account_failures, settings) {
-                tracing::warn!(delay_ms = delay.as_millis() as u64, "login under attack: slowing its checks");
-                tokio::time::sleep(delay).await;
-            }
+            let (slot, n) = self.admit_counting(Gate::Account(account.to_owned())).await?;
+            account_slot = Some(slot);
+            failures = n;
+        }
+        if let Some(delay) = account_delay(failures, settings.account_failures, settings) {
+            tracing::warn!(delay_ms = delay.as_millis() as u64, "login under attack: slowing its checks");
+            tokio::time::sleep(delay).await;
         }
         let result = check.await;
-        match (&result, host) {
-            (Err(Error::Credential { .. }), _) => {
-                if let Some(account) = account {
-                    self.store.account_failure(account, settings.window, now).await?;
-                }
-                if let Some(host) = host {
-                    self.store.record_failure(host, account.unwrap_or_default(), now).await?;
-                }
-                if let (Some(host), Some(n)) = (host, charged)
-                    && n >= settings.host_failures
-                {
-                    self.block(host, account, now).await?;
-                }
-            }
-            (Ok(_), host) => {
-                if let Some(host) = host {
-                    self.store.refund_host(host).await?;
-                }
-                if let Some(account) = account {
-                    self.store.clear_account_failures(account).await?;
-                }
-            }
-            (Err(_), Some(host)) => self.store.refund_host(host).await?,
-            (Err(_), None) => {}
+        let outcome = match &result {
+            Ok(_) => Outcome::Passed,
+            Err(Error::Credential { .. }) => Outcome::Failed,
+            Err(_) => Outcome::Undecided,
+        };
+        if let Some(slot) = account_slot {
+            slot.release(outcome, account).await?;
+        }
+        if let Some(slot) = host_slot {
+            slot.release(outcome, account).await?;
         }
         result
+    }
+
+    /// Counts a failed cheap check (a wrong client secret) against `host` without admitting it
+    /// first, blocking the host once it reaches the threshold. Refuses a host already blocked.
+    pub async fn failed_check(&self, host: Option<&str>, account: Option<&str>) -> Result<()> {
+        let Some(host) = self.counted_host(host) else { return Ok(()) };
+        self.refuse_if_blocked(Some(&host)).await?;
+        let s = &self.settings.defender;
+        let now = self.now();
+        let failures = self.store.host_failure(&host, s.window, now).await?;
+        self.store.record_failure(&host, account.unwrap_or_default(), now).await?;
+        if failures >= s.host_failures {
+            self.block(&host, account, now).await?;
+        }
+        Ok(())
+    }
+
+    async fn admit(&self, gate: Gate) -> Result<Slot> {
+        Ok(self.admit_counting(gate).await?.0)
+    }
+
+    /// Waits for the gate's admission (bounded); the slot and the failures already counted.
+    /// The waiting runs in a task of its own: if this request is cancelled meanwhile, a slot the
+    /// store granted is still handed to that task, and released when the task drops it.
+    async fn admit_counting(&self, gate: Gate) -> Result<(Slot, i64)> {
+        let core = self.clone();
+        tokio::spawn(async move { core.admission(gate).await }).await.map_err(Error::internal)?
+    }
+
+    async fn admission(&self, gate: Gate) -> Result<(Slot, i64)> {
+        let s = &self.settings.defender;
+        let deadline = tokio::time::Instant::now() + ADMISSION_WAIT;
+        let mut pause = Duration::from_millis(5);
+        loop {
+            let now = self.now();
+            let admission = match &gate {
+                Gate::Host(host) => {
+                    self.store.admit_host(host, s.host_failures, s.window, IN_FLIGHT_LEASE, now).await?
+                }
+                Gate::Account(account) => {
+                    let max = match account.starts_with("phone:") {
+                        true => s.pin_max_failures,
+                        false => s.account_max_failures,
+                    };
+                    let window = s.account_window;
+                    self.store.admit_account(account, s.account_failures, max, window, IN_FLIGHT_LEASE, now).await?
+                }
+            };
+            match admission {
+                Admission::Admitted { failures } => {
+                    return Ok((Slot { core: self.clone(), gate: Some(gate) }, failures));
+                }
+                Admission::Refused { until } => {
+                    if let Gate::Account(_) = gate {
+                        tracing::warn!("a login past its daily failure cap: its checks are suspended");
+                    }
+                    return Err(Error::Blocked { retry_after: until.saturating_sub(now).max(1) as u64 });
+                }
+                Admission::Full if tokio::time::Instant::now() >= deadline => return Err(Error::Busy),
+                Admission::Full => {
+                    // A slot freed on this instance wakes one waiter at once; slots freed by other
+                    // instances are found by polling, backing off with jitter.
+                    let jitter = Duration::from_millis(rand::random_range(0..=pause.as_millis() as u64 / 2));
+                    let wake = self.waiters.get(&gate.key());
+                    tokio::select! {
+                        () = wake.notified() => {}
+                        () = tokio::time::sleep(pause + jitter) => {}
+                    }
+                    drop(wake);
+                    self.waiters.forget(&gate.key());
+                    pause = (pause * 2).min(Duration::from_millis(250));
+                }
+            }
+        }
     }
 
     /// Refuses a blocked host without charging it (requests that check no credential themselves).
@@ -92,11 +164,6 @@ impl Core {
         Ok(())
     }
 
-    async fn blocked_error(&self, host: &str, now: i64) -> Result<Error> {
-        let until = self.store.host_blocked_until(host, now).await?.unwrap_or(now + 1);
-        Ok(Error::Blocked { retry_after: (until - now).max(1) as u64 })
-    }
-
     /// The hosts blocked now.
     pub async fn defender_blocks(&self) -> Result<Vec<Block>> {
         Ok(self.store.blocks(self.now()).await?)
@@ -118,6 +185,108 @@ impl Core {
 
     pub async fn audit_entries(&self, limit: i64) -> Result<Vec<crate::types::AuditEntry>> {
         Ok(self.store.audit_log(limit.clamp(1, 10_000)).await?)
+    }
+}
+
+/// What an admission is for.
+enum Gate {
+    Host(String),
+    Account(String),
+}
+
+impl Gate {
+    fn key(&self) -> String {
+        match self {
+            Gate::Host(host) => format!("host:{host}"),
+            Gate::Account(account) => format!("login:{account}"),
+        }
+    }
+}
+
+/// This instance's waiters for a gate, by key: a release wakes one of them.
+#[derive(Default)]
+pub(crate) struct Waiters(std::sync::Mutex<HashMap<String, Arc<Notify>>>);
+
+impl Waiters {
+    fn get(&self, key: &str) -> Arc<Notify> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(key.to_owned()).or_default().clone()
+    }
+
+    fn wake(&self, key: &str) {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(notify) = map.get(key) {
+            notify.notify_one();
+        }
+    }
+
+    /// Drops the key's entry once nobody waits on it.
+    fn forget(&self, key: &str) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.get(key).is_some_and(|n| Arc::strong_count(n) == 1) {
+            map.remove(key);
+        }
+    }
+}
+
+/// An admitted check. Released with its outcome; dropped unreleased (the request was cancelled)
+/// it is released as undecided in the background, so nothing a client does can leak a count.
+struct Slot {
+    core: Core,
+    gate: Option<Gate>,
+}
+
+impl Slot {
+    /// Ends the check. The store work runs in its own task, so a request cancelled right now
+    /// still leaves the counts right.
+    async fn release(mut self, outcome: Outcome, account: Option<&str>) -> Result<()> {
+        let Some(gate) = self.gate.take() else { return Ok(()) };
+        let core = self.core.clone();
+        let account = account.map(str::to_owned);
+        tokio::spawn(async move { core.release(gate, outcome, account.as_deref()).await })
+            .await
+            .map_err(Error::internal)?
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let Some(gate) = self.gate.take() else { return };
+        let core = self.core.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(err) = core.release(gate, Outcome::Undecided, None).await {
+                    tracing::warn!(error = %err, "the Defender could not release a cancelled check");
+                }
+            });
+        }
+    }
+}
+
+impl Core {
+    async fn release(&self, gate: Gate, outcome: Outcome, account: Option<&str>) -> Result<()> {
+        let key = gate.key();
+        let released = self.release_in_store(gate, outcome, account).await;
+        self.waiters.wake(&key);
+        released
+    }
+
+    async fn release_in_store(&self, gate: Gate, outcome: Outcome, account: Option<&str>) -> Result<()> {
+        match gate {
+            Gate::Account(key) => Ok(self.store.release_account(&key, outcome).await?),
+            Gate::Host(host) => {
+                let failed = outcome == Outcome::Failed;
+                let failures = self.store.release_host(&host, failed).await?;
+                if failed {
+                    let now = self.now();
+                    self.store.record_failure(&host, account.unwrap_or_default(), now).await?;
+                    if failures >= self.settings.defender.host_failures {
+                        self.block(&host, account, now).await?;
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 }
 

@@ -43,25 +43,26 @@ impl Core {
         if !limits.country_prefixes.iter().any(|p| phone.as_str().starts_with(p.as_str())) {
             return Err(Error::validation("phone", "Calls to this country are not allowed."));
         }
+        // A blocked host calls nobody, and the caller's own cap comes before the phone's: a
+        // request refused for its host spends nothing of the victim phone's allowance.
+        self.refuse_if_blocked(ip).await?;
         let now = self.now();
+        let hour = now - now.rem_euclid(3600);
+        let retry = (hour + 3600 - now).max(1);
+        let host = ip.and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
+        self.hourly_cap(format!("flashcall:ip-hour:{host}"), hour, limits.per_ip_hourly, retry).await?;
         let cooldown_key = format!("flashcall:phone:{}", phone.as_str());
         if !self.store.take_cooldown(&cooldown_key, limits.phone_cooldown, now).await? {
             return Err(too_many(limits.phone_cooldown));
         }
-        let hour = now - now.rem_euclid(3600);
-        let retry = (hour + 3600 - now).max(1);
         let caps = [
             (format!("flashcall:phone-hour:{}", phone.as_str()), limits.per_phone_hourly),
-            (
-                format!("flashcall:ip-hour:{}", ip.and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into())),
-                limits.per_ip_hourly,
-            ),
             ("flashcall:global-hour".to_string(), limits.global_hourly),
         ];
         for (key, limit) in caps {
-            if !self.store.count_hit(&key, hour, limit).await? {
-                tracing::warn!(key = key.split(':').nth(1).unwrap_or_default(), "FlashCall cap reached");
-                return Err(too_many(retry));
+            if let Err(err) = self.hourly_cap(key, hour, limit, retry).await {
+                self.store.release_cooldown(&cooldown_key).await?;
+                return Err(err);
             }
         }
         let token = random_token(super::sessions::TOKEN_LEN);
@@ -89,6 +90,15 @@ impl Core {
             return Err(Error::Delivery("The call could not be placed.".into()));
         }
         Ok(token)
+    }
+
+    /// Counts one hit on an hourly cap; 429 when it is spent.
+    async fn hourly_cap(&self, key: String, hour: i64, limit: i64, retry: i64) -> Result<()> {
+        if self.store.count_hit(&key, hour, limit).await? {
+            return Ok(());
+        }
+        tracing::warn!(key = key.split(':').nth(1).unwrap_or_default(), "FlashCall cap reached");
+        Err(too_many(retry))
     }
 
     /// Checks a PIN for `phone`: counts the try, and spends the verification when it matches.

@@ -50,6 +50,8 @@ pub struct Core {
     keys: Arc<keys::KeyRing>,
     /// The key that derives refresh successors (see `sessions`), loaded on first use.
     successor_key: Arc<tokio::sync::OnceCell<String>>,
+    /// Requests waiting for the Defender's admission on this instance.
+    waiters: Arc<defender::Waiters>,
 }
 
 impl Core {
@@ -78,6 +80,7 @@ impl Core {
             allowlist,
             keys,
             successor_key,
+            waiters: Arc::default(),
         })
     }
 

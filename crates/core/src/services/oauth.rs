@@ -115,7 +115,16 @@ impl Core {
         if !matches!(grant, "password" | "client_credentials" | "refresh_token") {
             return Err(OAuthError::UnsupportedGrantType);
         }
-        let client = self.authenticate_client(&req.client).await?;
+        // A blocked host is refused on every grant, and a wrong client secret is a failed check.
+        self.refuse_if_blocked(origin.ip.as_deref()).await?;
+        let client = match self.authenticate_client(&req.client).await {
+            Err(OAuthError::InvalidClient) => {
+                let id = req.client.id.as_deref().map(str::trim).unwrap_or_default();
+                self.failed_check(origin.ip.as_deref(), Some(&format!("client:{id}"))).await?;
+                return Err(OAuthError::InvalidClient);
+            }
+            other => other?,
+        };
         if !client.allows(grant) {
             return Err(OAuthError::UnauthorizedClient(format!("The client may not use the {grant} grant.")));
         }
@@ -168,8 +177,9 @@ impl Core {
         let now = self.now();
         let jti = random_token(TOKEN_LEN);
         let refresh = random_token(TOKEN_LEN);
-        let access_expires = now + self.access_ttl(client);
+        let access_expires = now.saturating_add(self.access_ttl(client));
         let app = kind == KIND_OAUTH_APP;
+        let family_expires = now.saturating_add(self.settings.oauth.family_ttl);
         let session = NewSession {
             kind,
             user_id,
@@ -178,7 +188,11 @@ impl Core {
             access_digest: digest(&jti),
             access_expires,
             refresh_digest: digest(&refresh),
-            refresh_expires: if app { access_expires } else { now + self.settings.oauth.refresh_ttl },
+            refresh_expires: match app {
+                true => access_expires,
+                false => now.saturating_add(self.settings.oauth.refresh_ttl).min(family_expires),
+            },
+            family_expires: if app { access_expires } else { family_expires },
             created_at: now,
             ip: origin.ip.clone(),
             user_agent: origin.user_agent.clone(),
@@ -189,9 +203,9 @@ impl Core {
     async fn oauth_refresh(&self, client: &Client, token: &str, origin: &Origin) -> OAuthResult<IssuedToken> {
         // The store fills in the user and the family from the spent session.
         let ((successor, jti), refresh) = self.oauth_session(0, client, KIND_OAUTH, String::new(), origin);
-        let user_id =
+        let (user_id, access_expires) =
             match self.store.rotate_session(&digest(token), client.id, &successor, "", None, self.now()).await? {
-                Rotation::Rotated { user_id } => user_id,
+                Rotation::Rotated { user_id, access_expires, .. } => (user_id, access_expires),
                 // OAuth successors are not derived, so there is no retry to recognise.
                 Rotation::Retry { .. } => return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into())),
                 Rotation::Reused => {
@@ -203,8 +217,9 @@ impl Core {
                 }
                 Rotation::Invalid => return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into())),
             };
-        let access_token = self.sign_access_token(user_id, client, &jti, successor.access_expires).await?;
-        Ok(IssuedToken { access_token, expires_in: self.access_ttl(client), refresh_token: refresh })
+        let access_token = self.sign_access_token(user_id, client, &jti, access_expires).await?;
+        let expires_in = access_expires.saturating_sub(self.now()).max(0);
+        Ok(IssuedToken { access_token, expires_in, refresh_token: refresh })
     }
 
     async fn sign_access_token(&self, user_id: i64, client: &Client, jti: &str, exp: i64) -> crate::Result<String> {

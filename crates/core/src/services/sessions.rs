@@ -65,11 +65,12 @@ impl Core {
     ) -> (TokenPair, NewSession) {
         let now = self.now();
         let tokens = &self.settings.tokens;
+        let family_expires = now.saturating_add(tokens.family_ttl);
         let pair = TokenPair {
             access,
-            access_expires: now + tokens.access_ttl,
+            access_expires: now.saturating_add(tokens.access_ttl),
             refresh,
-            refresh_expires: now + tokens.refresh_ttl,
+            refresh_expires: now.saturating_add(tokens.refresh_ttl).min(family_expires),
         };
         let session = NewSession {
             kind: KIND_CABINET,
@@ -80,6 +81,7 @@ impl Core {
             access_expires: pair.access_expires,
             refresh_digest: digest(&pair.refresh),
             refresh_expires: pair.refresh_expires,
+            family_expires,
             created_at: now,
             ip: origin.ip.clone(),
             user_agent: origin.user_agent.clone(),
@@ -92,6 +94,7 @@ impl Core {
     pub async fn refresh(&self, refresh_token: Option<&str>, client_id: i64, origin: &Origin) -> Result<TokenPair> {
         let token =
             refresh_token.filter(|t| !t.is_empty() && t.len() <= 512).ok_or_else(|| Error::required("token"))?;
+        self.refuse_if_blocked(origin.ip.as_deref()).await?;
         let now = self.now();
         let grace = self.settings.tokens.refresh_grace;
         // Without a grace window the successor is simply random. With one, it is derived from the
@@ -106,7 +109,9 @@ impl Core {
         let (pair, successor) = self.session_with(0, client_id, String::new(), tokens, origin);
         let grace_since = (grace > 0).then(|| now - grace);
         match self.store.rotate_session(&digest(token), client_id, &successor, &salt, grace_since, now).await? {
-            Rotation::Rotated { .. } => Ok(pair),
+            Rotation::Rotated { access_expires, refresh_expires, .. } => {
+                Ok(TokenPair { access_expires, refresh_expires, ..pair })
+            }
             Rotation::Retry { family_id, salt } => {
                 let (access, refresh) = self.successor_tokens(&salt, token).await?;
                 match self.store.live_successor(&digest(&refresh), &family_id, client_id, now).await? {

@@ -247,6 +247,23 @@ impl TestApp {
         body
     }
 
+    /// A cabinet POST from another source address on loopback (127.0.x.y), as a distinct host.
+    pub async fn post_from(&self, source: &str, path: &str, body: Value) -> (u16, Value) {
+        let ip: std::net::IpAddr = source.parse().expect("source address");
+        let http = reqwest::Client::builder().local_address(ip).build().expect("http client");
+        let resp = http
+            .post(format!("{}{path}", self.base))
+            .header("Accept", "application/json")
+            .header("Client", CLIENT)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}")))
+    }
+
     /// Registers and answers the access token.
     pub async fn signed_in(&self, email: &str, phone: &str) -> String {
         self.register(email, phone).await["token"].as_str().expect("token").to_string()
