@@ -5,6 +5,7 @@ pub mod biometrics;
 pub mod cabinet;
 pub mod docs;
 mod edge;
+mod guard;
 mod health;
 pub mod oauth;
 pub mod origin;
@@ -40,10 +41,13 @@ pub struct WebSettings {
     pub pbx_software: String,
     /// When this process started (the PBX dialect's `version.last_update`), Unix seconds.
     pub started_at: f64,
+    /// A request still running after this long is answered 503 and its work dropped; zero: never.
+    pub request_timeout: std::time::Duration,
 }
 
 /// The whole router: every dialect, health checks, and the shared layers.
 pub fn router(state: AppState) -> Router {
+    let request_timeout = state.web.request_timeout;
     Router::new()
         .merge(health::routes())
         .nest("/api/v1", cabinet::routes())
@@ -55,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(request_timeout, guard::guard))
         .layer(axum::middleware::from_fn(edge::log_request))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(edge::panic_response))
         .with_state(state)

@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    limits: crate::serve::Limits,
     address: SocketAddr,
     core: Core,
 }
@@ -70,13 +71,15 @@ impl Application {
                 },
             )?,
             pbx_software: config.pbx.software.clone(),
+            request_timeout: std::time::Duration::from_secs(config.server.request_timeout.max(1)),
             started_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs_f64())
                 .unwrap_or_default(),
         };
         let router = kordon_http::router(AppState { core: core.clone(), web: Arc::new(web) });
-        Ok(Self { listener, router, address, core })
+        let limits = config.server.limits();
+        Ok(Self { listener, router, limits, address, core })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -99,8 +102,7 @@ impl Application {
     ) -> std::io::Result<()> {
         // Meanwhile a janitor deletes long-dead rows every `JANITOR_EVERY`.
         let janitor = tokio::spawn(janitor(self.core.clone()));
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        let served = crate::serve::serve(self.listener, self.router, self.limits, shutdown).await;
         janitor.abort();
         served
     }

@@ -51,6 +51,26 @@ pub struct ServerConfig {
     pub database_url: String,
     /// Public base URL used in links the API answers (pagination); empty: from the Host header.
     pub public_url: String,
+    /// Seconds a client has to send a whole HTTP/1 request head.
+    pub header_read_timeout: u64,
+    /// Seconds after which a connection with nothing in flight and nothing received is closed.
+    pub idle_timeout: u64,
+    /// Seconds a request may take before it is answered 503 and its work dropped.
+    pub request_timeout: u64,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// Largest HTTP/1 request head, bytes.
+    pub max_header_bytes: usize,
+    /// HTTP/2 streams open at once on one connection.
+    pub h2_max_concurrent_streams: u32,
+    /// Largest HTTP/2 header list, bytes.
+    pub h2_max_header_list_size: u32,
+    /// HTTP/2 streams a client may reset before the server saw them (rapid-reset guard).
+    pub h2_max_pending_accept_reset_streams: usize,
+    /// HTTP/2 streams reset for the client's protocol errors before the connection is closed.
+    pub h2_max_local_error_reset_streams: usize,
+    /// Seconds shutdown waits for requests in flight.
+    pub shutdown_timeout: u64,
 }
 
 impl Default for ServerConfig {
@@ -60,6 +80,34 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("./kordon-data"),
             database_url: String::new(),
             public_url: String::new(),
+            header_read_timeout: 10,
+            idle_timeout: 60,
+            request_timeout: 30,
+            max_connections: 1024,
+            max_header_bytes: 64 * 1024,
+            h2_max_concurrent_streams: 100,
+            h2_max_header_list_size: 16 * 1024,
+            h2_max_pending_accept_reset_streams: 20,
+            h2_max_local_error_reset_streams: 256,
+            shutdown_timeout: 10,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The HTTP server's limits.
+    pub fn limits(&self) -> crate::serve::Limits {
+        let secs = |s: u64| std::time::Duration::from_secs(s.max(1));
+        crate::serve::Limits {
+            header_read_timeout: secs(self.header_read_timeout),
+            idle_timeout: secs(self.idle_timeout),
+            max_connections: self.max_connections.max(1),
+            max_header_bytes: self.max_header_bytes,
+            h2_max_concurrent_streams: self.h2_max_concurrent_streams.max(1),
+            h2_max_header_list_size: self.h2_max_header_list_size,
+            h2_max_pending_accept_reset_streams: self.h2_max_pending_accept_reset_streams,
+            h2_max_local_error_reset_streams: self.h2_max_local_error_reset_streams,
+            shutdown_timeout: secs(self.shutdown_timeout),
         }
     }
 }

@@ -1,0 +1,207 @@
+//! The HTTP server under abuse: a refused body leaves the connection closed cleanly, half-sent
+//! request heads and idle connections are cut, a request past its deadline is answered 503, and
+//! a flood of cancelled HTTP/2 logins leaks nothing (the hashing queue drains, the Defender's
+//! counts come back, the server keeps answering).
+
+mod common;
+
+use common::{Backend, PASSWORD, TestApp};
+use serde_json::json;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpSocket, TcpStream};
+
+fn addr(app: &TestApp) -> std::net::SocketAddr {
+    app.base.trim_start_matches("http://").parse().expect("address")
+}
+
+/// A TCP connection to the app from `source` (127.0.x.y).
+async fn connect_from(app: &TestApp, source: &str) -> TcpStream {
+    let socket = TcpSocket::new_v4().expect("socket");
+    socket.bind(format!("{source}:0").parse().expect("source")).expect("bind");
+    socket.connect(addr(app)).await.expect("connect")
+}
+
+/// Reads until the server closes the connection (or `limit` passes); true when it closed.
+async fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+    let mut buf = [0u8; 4096];
+    let deadline = Instant::now() + limit;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, stream.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => continue,
+        }
+    }
+}
+
+async fn a_refused_body_says_connection_close(app: TestApp) {
+    let mut stream = connect_from(&app, "127.0.0.1").await;
+    let head = "POST /api/v1/login HTTP/1.1\r\nHost: kordon\r\nContent-Type: application/json\r\nClient: 10553\r\n\
+                Content-Length: 2097152\r\n\r\n";
+    stream.write_all(head.as_bytes()).await.expect("head");
+    // More than the 64 KiB limit, less than the whole: the server answers without reading on.
+    stream.write_all(&vec![b' '; 96 * 1024]).await.expect("part of the body");
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n =
+            tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await.expect("answer").expect("read");
+        assert!(n > 0, "the answer must come before the close");
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+    assert!(text.starts_with("http/1.1 413"), "{text}");
+    assert!(text.contains("connection: close"), "a keep-alive client must be told: {text}");
+    // A pooled client: the refused request, then an innocent one on the same client.
+    let http = reqwest::Client::new();
+    let big = format!("{{\"email\":\"{}\"}}", "x".repeat(2 << 20));
+    let r = http.post(format!("{}/api/v1/login", app.base)).header("Client", "10553").body(big).send().await;
+    assert_eq!(r.expect("413 answer").status().as_u16(), 413);
+    let r = http.get(format!("{}/healthz", app.base)).send().await.expect("the next request works");
+    assert_eq!(r.status().as_u16(), 200);
+    // An answered request whose body was read keeps its connection.
+    let mut stream = connect_from(&app, "127.0.0.1").await;
+    let body = r#"{"email":"nobody@mail.ru","password":"wrong-password"}"#;
+    let req = format!(
+        "POST /api/v1/login HTTP/1.1\r\nHost: kordon\r\nContent-Type: application/json\r\nClient: 10553\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).await.expect("request");
+    let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await.expect("answer").expect("read");
+    let text = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
+    assert!(text.starts_with("http/1.1 400") && !text.contains("connection: close"), "{text}");
+}
+both!(a_refused_body_says_connection_close);
+
+async fn slow_heads_and_idle_connections_are_cut(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| {
+        c.server.header_read_timeout = 1;
+        c.server.idle_timeout = 2;
+    })
+    .await
+    else {
+        return;
+    };
+    // 200 connections from 200 addresses send half a request head and stop.
+    let mut slow = Vec::new();
+    for i in 0..200 {
+        let mut stream = connect_from(&app, &format!("127.0.5.{}", i + 1)).await;
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: kordon\r\n").await.expect("half a head");
+        slow.push(stream);
+    }
+    for (i, stream) in slow.iter_mut().enumerate() {
+        assert!(closed_within(stream, Duration::from_secs(6)).await, "slow connection {i} is still open");
+    }
+    // A kept-alive connection that goes quiet is closed too.
+    let mut stream = connect_from(&app, "127.0.0.1").await;
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: kordon\r\n\r\n").await.expect("request");
+    let mut buf = [0u8; 1024];
+    let n = stream.read(&mut buf).await.expect("answer");
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    assert!(closed_within(&mut stream, Duration::from_secs(6)).await, "an idle connection is closed");
+    // And the server still serves.
+    assert_eq!(app.http.get(format!("{}/healthz", app.base)).send().await.expect("healthz").status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_sqlite() {
+    slow_heads_and_idle_connections_are_cut(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_postgres() {
+    slow_heads_and_idle_connections_are_cut(Backend::Postgres).await;
+}
+
+async fn a_request_past_its_deadline_is_answered_503(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| {
+        c.server.request_timeout = 1;
+        c.defender.account_failures = 1;
+        c.defender.account_delay_ms = 3000;
+        c.defender.account_max_delay_ms = 3000;
+    })
+    .await
+    else {
+        return;
+    };
+    app.register("user@mail.ru", "79993332210").await;
+    let wrong = json!({ "email": "user@mail.ru", "password": "wrong-password" });
+    assert_eq!(app.post("/api/v1/login", wrong).await.0, 400);
+    // The login is under attack now: its next check waits 3 s, past the 1 s deadline.
+    let resp = app
+        .http
+        .post(format!("{}/api/v1/login", app.base))
+        .header("Client", "10553")
+        .json(&json!({ "email": "user@mail.ru", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(resp.status().as_u16(), 503);
+    assert_eq!(resp.headers()["retry-after"], "1");
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["code"], 503);
+    // The dropped work gave back its Defender admission: the login takes checks again.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(app.core.defender_blocks().await.expect("blocks").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadline_sqlite() {
+    a_request_past_its_deadline_is_answered_503(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadline_postgres() {
+    a_request_past_its_deadline_is_answered_503(Backend::Postgres).await;
+}
+
+async fn cancelled_http2_logins_leak_nothing(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let url = format!("{}/api/v1/login", app.base);
+    let body = json!({ "email": "user@mail.ru", "password": PASSWORD }).to_string();
+    // 240 logins over HTTP/2 from 60 addresses, each given up by its client after 50–300 ms.
+    for wave in 0..8 {
+        let mut curls = Vec::new();
+        for i in 0..30 {
+            let source = format!("127.0.6.{}", (wave * 30 + i) % 60 + 1);
+            let limit = format!("0.{:02}", 5 + (i % 6) * 5);
+            curls.push(
+                tokio::process::Command::new("curl")
+                    .args(["--http2-prior-knowledge", "-s", "-o", "/dev/null", "-m", &limit, "--interface", &source])
+                    .args(["-H", "Content-Type: application/json", "-H", "Client: 10553", "-d", &body, &url])
+                    .kill_on_drop(true)
+                    .spawn()
+                    .expect("curl (apt-get install curl)"),
+            );
+        }
+        for mut c in curls {
+            let _ = tokio::time::timeout(Duration::from_secs(10), c.wait()).await;
+        }
+    }
+    // The hashing queue drains: cancelled jobs are dropped, not run.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.core.passwords.queue_depth() > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.core.passwords.queue_depth(), 0, "the password queue drains");
+    // Nothing leaked: twenty right logins at once from one of the flooding hosts all pass.
+    let app = std::sync::Arc::new(app);
+    let logins: Vec<_> = (0..20)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                app.post_from("127.0.6.1", "/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD }))
+                    .await
+                    .0
+            })
+        })
+        .collect();
+    for login in logins {
+        assert_eq!(login.await.expect("join"), 200);
+    }
+    assert!(app.core.defender_blocks().await.expect("blocks").is_empty());
+}
+both!(cancelled_http2_logins_leak_nothing);
