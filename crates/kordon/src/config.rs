@@ -50,6 +50,7 @@ pub struct ServerConfig {
     /// `postgres://…` for the scale-out store; empty: SQLite at `DATA_DIR/kordon.db`.
     pub database_url: String,
     /// Public base URL used in links the API answers (pagination); empty: from the Host header.
+    /// Also the default prefix of reset links when no `reset.*url_prefixes` are configured.
     pub public_url: String,
 }
 
@@ -149,6 +150,8 @@ impl Config {
             passwords: self.passwords.clone(),
             defender: self.defender.clone(),
             oauth: self.oauth.clone(),
+            limits: self.limits.clone(),
+            public_url: self.server.public_url.trim().to_owned(),
         }
     }
 

@@ -15,16 +15,19 @@ mod manager;
 mod oauth;
 mod oauth_principal;
 mod pbx;
+mod pbx_defender;
 mod reset;
+mod reset_mail;
 mod sessions;
 
-pub use admin::{CreatedClient, NewUserCommand};
+pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
 pub use api_tokens::{PER_PAGE, TokenPage};
 pub use domains::DomainPatch;
 pub use login::RegisterInput;
 pub use oauth::{ClientCredentials, IssuedToken, OAuthError, TokenRequest};
 pub use oauth_principal::OAuthPrincipal;
 pub use pbx::{PbxAdmin, PbxSession};
+pub use reset_mail::ResetMailQueue;
 pub use sessions::{Principal, PrincipalKind, TokenPair};
 
 use crate::clock::Clock;
@@ -50,6 +53,8 @@ pub struct Core {
     keys: Arc<keys::KeyRing>,
     /// The key that derives refresh successors (see `sessions`), loaded on first use.
     successor_key: Arc<tokio::sync::OnceCell<String>>,
+    /// Reset mails waiting to be sent (see `reset_mail`).
+    reset_mail: Arc<ResetMailQueue>,
 }
 
 impl Core {
@@ -78,6 +83,7 @@ impl Core {
             allowlist,
             keys,
             successor_key,
+            reset_mail: Arc::default(),
         })
     }
 
