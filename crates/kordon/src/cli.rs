@@ -171,6 +171,10 @@ pub enum ClientCommand {
         /// This client's access-token lifetime, seconds [default: oauth.access_ttl]
         #[arg(long)]
         access_ttl: Option<i64>,
+        /// The client may introspect tokens (POST /oauth/introspect, RFC 7662); without an owner it
+        /// sees every token, with one only its owner's account's
+        #[arg(long)]
+        introspect: bool,
     },
 }
 

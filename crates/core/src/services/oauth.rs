@@ -22,6 +22,8 @@ pub enum OAuthError {
     InvalidGrant(String),
     UnauthorizedClient(String),
     UnsupportedGrantType,
+    /// An authenticated client asked for what it may not do (403).
+    Forbidden(String),
     Core(Error),
 }
 
@@ -249,7 +251,10 @@ impl Core {
         creds: &ClientCredentials,
         token: Option<&str>,
     ) -> OAuthResult<serde_json::Value> {
-        self.authenticate_client(creds).await?;
+        let client = self.authenticate_client(creds).await?;
+        if !client.introspect {
+            return Err(OAuthError::Forbidden("The client may not introspect tokens.".into()));
+        }
         let token = required(token, "token")?;
         let inactive = serde_json::json!({ "active": false });
         let (key, claims) = match self.verify_access_token(token, false).await {
@@ -263,6 +268,12 @@ impl Core {
             return Ok(inactive);
         }
         let user = self.store.user(info.user_id).await?;
+        if let Some(owner) = client.owner_user_id {
+            let own_account = self.store.user(owner).await?.map(|o| o.account_id);
+            if own_account.is_none() || own_account != user.as_ref().map(|u| u.account_id) {
+                return Ok(inactive);
+            }
+        }
         let mut answer = serde_json::json!({
             "active": true,
             "client_id": info.client_id.to_string(),
