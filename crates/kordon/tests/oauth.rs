@@ -467,9 +467,30 @@ async fn forged_and_expired_tokens_are_refused(app: TestApp) {
     hs.kid = Some(kid.clone());
     let hs256 = jsonwebtoken::encode(&hs, &claims, &jsonwebtoken::EncodingKey::from_secret(n.as_bytes())).expect("hs");
     assert_eq!(user(&hs256).await, 401, "HS256");
+    // RFC 9068: only a JWT typed as an access token is one.
+    let mut untyped = h.clone();
+    untyped.typ = None;
+    assert_eq!(user(&forge(&app, untyped, &claims).await).await, 401, "no typ");
+    let mut plain_jwt = h.clone();
+    plain_jwt.typ = Some("JWT".into());
+    assert_eq!(user(&forge(&app, plain_jwt, &claims).await).await, 401, "typ JWT");
+    let mut media = h.clone();
+    media.typ = Some("application/at+jwt".into());
+    assert_eq!(user(&forge(&app, media, &claims).await).await, 200, "typ application/at+jwt");
+    // nbf is honoured on kordon's clock.
+    let now = kordon_core::Clock::now(&app.clock);
+    let mut later = claims.clone();
+    later["nbf"] = json!(now + 60);
+    let not_yet = forge(&app, h.clone(), &later).await;
+    assert_eq!(user(&not_yet).await, 401, "nbf in the future");
+    let mut started = claims.clone();
+    started["nbf"] = json!(now);
+    assert_eq!(user(&forge(&app, h.clone(), &started).await).await, 200, "nbf now");
     let tampered = format!("{}x", &jwt[..jwt.len() - 1]);
     assert_eq!(user(&tampered).await, 401, "bad signature");
-    app.clock.advance(3601);
+    app.clock.advance(60);
+    assert_eq!(user(&not_yet).await, 200, "nbf reached");
+    app.clock.advance(3541);
     assert_eq!(user(&jwt).await, 401, "past exp");
 }
 both!(forged_and_expired_tokens_are_refused);
