@@ -227,3 +227,22 @@ impl Default for OAuthSettings {
         Self { issuer: String::new(), access_ttl: 3600, refresh_ttl: 30 * 86400 }
     }
 }
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Personal API tokens one user may hold (`POST /api/v1/tokens` beyond: 400).
+    pub api_tokens_per_user: i64,
+    /// Applications one account may register (`POST /api/v1/applications` beyond: 400).
+    pub applications_per_account: i64,
+    /// Persons in one answer of `GET /api/users` (`?page=N` for the next ones).
+    pub persons_per_page: i64,
+    /// Blocks in one answer of the PBX `Defender` `list` (`params.page` for the next ones).
+    pub blocks_per_page: i64,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self { api_tokens_per_user: 100, applications_per_account: 50, persons_per_page: 1000, blocks_per_page: 100 }
+    }
+}

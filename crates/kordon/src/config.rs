@@ -4,7 +4,8 @@
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use kordon_core::settings::{
-    DefenderSettings, FlashcallLimits, OAuthSettings, PasswordSettings, ResetSettings, Settings, TokenSettings,
+    DefenderSettings, FlashcallLimits, LimitSettings, OAuthSettings, PasswordSettings, ResetSettings, Settings,
+    TokenSettings,
 };
 use kordon_delivery::{SmtpSettings, WebhookSettings};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,7 @@ pub struct Config {
     pub passwords: PasswordSettings,
     pub defender: DefenderSettings,
     pub oauth: OAuthSettings,
+    pub limits: LimitSettings,
     pub pbx: PbxConfig,
 }
 
