@@ -65,6 +65,8 @@ impl Core {
         clock: Arc<dyn Clock>,
         settings: Settings,
     ) -> Result<Self> {
+        // Durations past a century are clamped, so `now + duration` never wraps anywhere.
+        let settings = settings.bounded();
         if !(0..=60).contains(&settings.tokens.refresh_grace) {
             return Err(crate::Error::internal("tokens.refresh_grace must be between 0 and 60 seconds"));
         }

@@ -4,6 +4,7 @@
 
 use super::sessions::TOKEN_LEN;
 use super::{Core, Origin};
+use crate::durations::after;
 use crate::error::Error;
 use crate::secrets::{digest, random_token};
 use crate::types::{Client, Email, NewSession, Rotation, User};
@@ -173,7 +174,7 @@ impl Core {
         let now = self.now();
         let jti = random_token(TOKEN_LEN);
         let refresh = random_token(TOKEN_LEN);
-        let access_expires = now + self.access_ttl(client);
+        let access_expires = after(now, self.access_ttl(client));
         let app = kind == KIND_OAUTH_APP;
         let session = NewSession {
             kind,
@@ -183,7 +184,7 @@ impl Core {
             access_digest: digest(&jti),
             access_expires,
             refresh_digest: digest(&refresh),
-            refresh_expires: if app { access_expires } else { now + self.settings.oauth.refresh_ttl },
+            refresh_expires: if app { access_expires } else { after(now, self.settings.oauth.refresh_ttl) },
             created_at: now,
             ip: origin.ip.clone(),
             user_agent: origin.user_agent.clone(),

@@ -27,7 +27,7 @@ impl Core {
         let (domain, role) = self.domain_and_role(&user).await?;
         let family = random_token(TOKEN_LEN);
         let (pair, mut session) = self.new_session(user.id, 0, family, origin);
-        let expires = self.now() + domain.token_ttl;
+        let expires = crate::durations::after(self.now(), domain.token_ttl);
         session.kind = KIND_PBX;
         session.access_expires = expires;
         session.refresh_expires = expires;
