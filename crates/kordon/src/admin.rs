@@ -23,7 +23,10 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
                 .map_err(fail)?;
             Ok(json!({ "client_id": created.client_id, "client_secret": created.client_secret }))
         }
-        AdminCommand::User { command: UserCommand::Create { email, password, phone, role, domain } } => {
+        AdminCommand::User {
+            command: UserCommand::Create { email, password, password_stdin, phone, role, domain },
+        } => {
+            let password = crate::password_input::password(password, password_stdin)?;
             let (role, role_id) = match role.as_str() {
                 "lk_admin" => (Role::LkAdmin, PbxRole::ADMINISTRATOR),
                 "operator" => (Role::LkUser, PbxRole::OPERATOR),

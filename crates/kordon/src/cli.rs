@@ -192,8 +192,12 @@ pub enum UserCommand {
     Create {
         #[arg(long)]
         email: String,
+        /// The password (visible in the process list: prefer --password-stdin or KORDON_PASSWORD)
         #[arg(long)]
-        password: String,
+        password: Option<String>,
+        /// Read the password from standard input (one line)
+        #[arg(long)]
+        password_stdin: bool,
         #[arg(long)]
         phone: Option<String>,
         /// lk_admin (PBX administrator), operator, or lk_user (PBX user)

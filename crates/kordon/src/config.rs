@@ -113,7 +113,8 @@ pub struct CallConfig {
 }
 
 /// Environment variables that are not configuration keys but are still kordon's.
-const OTHER_VARIABLES: &[&str] = &["KORDON_CONFIG", "KORDON_TEST_DATABASE_URL"];
+/// `KORDON_PASSWORD` is `admin user create`'s password (kept out of the process list).
+const OTHER_VARIABLES: &[&str] = &["KORDON_CONFIG", "KORDON_TEST_DATABASE_URL", "KORDON_PASSWORD"];
 /// Secret keys are never serialized, so the key walk below cannot see them.
 const SECRET_KEYS: &[&str] = &["KORDON_MAIL__SMTP__PASSWORD", "KORDON_CALL__WEBHOOK__SECRET"];
 
