@@ -3,6 +3,7 @@
 
 pub mod biometrics;
 pub mod clock;
+pub mod durations;
 pub mod error;
 pub mod net;
 pub mod passwords;

@@ -13,6 +13,10 @@ pub struct Settings {
     pub passwords: PasswordSettings,
     pub defender: DefenderSettings,
     pub oauth: OAuthSettings,
+    pub limits: LimitSettings,
+    /// The server's public base URL (`server.public_url`); empty when not configured. Without
+    /// configured prefixes it is the one place reset links may point to.
+    pub public_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -74,7 +78,8 @@ impl Default for FlashcallLimits {
 pub struct ResetSettings {
     /// Reset token lifetime, seconds.
     pub ttl: i64,
-    /// URL prefixes a reset link may start with, for every client; empty: any http(s) URL.
+    /// URL prefixes a reset link may start with, for every client; empty: `server.public_url`
+    /// (or, without it, none at all unless `allow_any_url`).
     pub url_prefixes: Vec<String>,
     /// Per-client URL prefixes (client id → prefixes); a client listed here uses only its own.
     pub client_url_prefixes: BTreeMap<String, Vec<String>>,
@@ -86,6 +91,15 @@ pub struct ResetSettings {
     pub per_email_hourly: i64,
     /// Reset requests per client address per clock hour.
     pub per_ip_hourly: i64,
+    /// With no prefix configured for a client, accept any http(s) URL (the seed's behaviour). Off:
+    /// only `server.public_url` is allowed, and without it every `url` is refused.
+    pub allow_any_url: bool,
+    /// Reset mails waiting to be sent; past this restore-token answers 503.
+    pub mail_queue: usize,
+    /// Retries of a reset mail after a failed attempt (≤ 10).
+    pub mail_retries: u32,
+    /// Pause before the first retry, milliseconds; doubled each time.
+    pub mail_backoff_ms: u64,
 }
 
 impl Default for ResetSettings {
@@ -98,17 +112,41 @@ impl Default for ResetSettings {
             default_locale: "ru".into(),
             per_email_hourly: 5,
             per_ip_hourly: 20,
+            allow_any_url: false,
+            mail_queue: 256,
+            mail_retries: 3,
+            mail_backoff_ms: 500,
         }
     }
 }
 
+/// Where a client's reset links may point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResetTargets<'a> {
+    /// Any http(s) URL: the operator said so (`reset.allow_any_url`) and configured no prefix.
+    Any,
+    /// Only URLs under one of these prefixes (none at all when the list is empty).
+    Under(Vec<&'a str>),
+}
+
 impl ResetSettings {
-    /// Is some URL prefix rule in force for this client?
-    pub fn restricted(&self, client_id: i64) -> Option<&[String]> {
+    /// The prefixes in force for this client: its own (`client_url_prefixes`), else the common
+    /// ones (`url_prefixes`), else `public_url`; with none of them, any URL only when
+    /// `allow_any_url` is on, and no URL at all otherwise.
+    pub fn targets<'a>(&'a self, client_id: i64, public_url: &'a str) -> ResetTargets<'a> {
         if let Some(own) = self.client_url_prefixes.get(&client_id.to_string()) {
-            return Some(own);
+            return ResetTargets::Under(own.iter().map(String::as_str).collect());
         }
-        (!self.url_prefixes.is_empty()).then_some(self.url_prefixes.as_slice())
+        if !self.url_prefixes.is_empty() {
+            return ResetTargets::Under(self.url_prefixes.iter().map(String::as_str).collect());
+        }
+        if self.allow_any_url {
+            return ResetTargets::Any;
+        }
+        match public_url.trim() {
+            "" => ResetTargets::Under(Vec::new()),
+            public => ResetTargets::Under(vec![public]),
+        }
     }
 }
 
@@ -204,5 +242,24 @@ pub struct OAuthSettings {
 impl Default for OAuthSettings {
     fn default() -> Self {
         Self { issuer: String::new(), access_ttl: 3600, refresh_ttl: 30 * 86400, family_ttl: 30 * 86400 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Personal API tokens one user may hold (`POST /api/v1/tokens` beyond: 400).
+    pub api_tokens_per_user: i64,
+    /// Applications one account may register (`POST /api/v1/applications` beyond: 400).
+    pub applications_per_account: i64,
+    /// Persons in one answer of `GET /api/users` (`?page=N` for the next ones).
+    pub persons_per_page: i64,
+    /// Blocks in one answer of the PBX `Defender` `list` (`params.page` for the next ones).
+    pub blocks_per_page: i64,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self { api_tokens_per_user: 100, applications_per_account: 50, persons_per_page: 1000, blocks_per_page: 100 }
     }
 }

@@ -177,6 +177,8 @@ pub struct Client {
     pub owner_user_id: Option<i64>,
     /// OAuth access-token lifetime for this client, seconds (none: the default).
     pub access_ttl: Option<i64>,
+    /// May call `POST /oauth/introspect` (set by the operator only).
+    pub introspect: bool,
 }
 
 impl Client {
@@ -193,6 +195,7 @@ pub struct NewClient {
     pub grants: Vec<String>,
     pub owner_user_id: Option<i64>,
     pub access_ttl: Option<i64>,
+    pub introspect: bool,
     pub created_at: i64,
 }
 

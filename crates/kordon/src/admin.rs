@@ -6,21 +6,27 @@ use crate::cli::{
     KeysCommand, ManagerCommand, UserCommand,
 };
 use kordon_core::Core;
-use kordon_core::services::{DomainPatch, NewUserCommand};
+use kordon_core::services::{ClientOptions, DomainPatch, NewUserCommand};
 use kordon_core::types::{PbxRole, Role};
 use serde_json::{Value, json};
 
 pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
     let fail = |e: kordon_core::Error| describe(&e);
     match command {
-        AdminCommand::Client { command: ClientCommand::Create { name, id, grants, owner_email, access_ttl } } => {
+        AdminCommand::Client {
+            command: ClientCommand::Create { name, id, grants, owner_email, access_ttl, introspect },
+        } => {
+            let options = ClientOptions { access_ttl, introspect };
             let created = core
-                .admin_create_client_with_ttl(&name, id, grants, owner_email.as_deref(), access_ttl)
+                .admin_create_client_with(&name, id, grants, owner_email.as_deref(), options)
                 .await
                 .map_err(fail)?;
             Ok(json!({ "client_id": created.client_id, "client_secret": created.client_secret }))
         }
-        AdminCommand::User { command: UserCommand::Create { email, password, phone, role, domain } } => {
+        AdminCommand::User {
+            command: UserCommand::Create { email, password, password_stdin, phone, role, domain },
+        } => {
+            let password = crate::password_input::password(password, password_stdin)?;
             let (role, role_id) = match role.as_str() {
                 "lk_admin" => (Role::LkAdmin, PbxRole::ADMINISTRATOR),
                 "operator" => (Role::LkUser, PbxRole::OPERATOR),

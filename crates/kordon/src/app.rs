@@ -124,10 +124,16 @@ async fn janitor(core: Core) {
 }
 
 fn warn_about_open_settings(config: &Config) {
-    if config.reset.url_prefixes.is_empty() {
+    let prefixes = !config.reset.url_prefixes.is_empty() || !config.reset.client_url_prefixes.is_empty();
+    if !prefixes && config.reset.allow_any_url {
         tracing::warn!(
-            "reset.url_prefixes is empty: restore-token will mail links to any http(s) URL a caller names; \
-             set it (or reset.client_url_prefixes) to your cabinet's reset page"
+            "reset.allow_any_url is on and no reset.url_prefixes are set: restore-token will mail links to \
+             any http(s) URL a caller names; set reset.url_prefixes to your cabinet's reset page"
+        );
+    } else if !prefixes && config.server.public_url.trim().is_empty() {
+        tracing::warn!(
+            "neither reset.url_prefixes nor server.public_url is set: restore-token refuses every url; \
+             set reset.url_prefixes (or reset.client_url_prefixes) to your cabinet's reset page"
         );
     }
     if config.mail.provider == MailProvider::Outbox || config.call.provider == CallProvider::Outbox {

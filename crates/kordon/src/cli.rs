@@ -171,6 +171,10 @@ pub enum ClientCommand {
         /// This client's access-token lifetime, seconds [default: oauth.access_ttl]
         #[arg(long)]
         access_ttl: Option<i64>,
+        /// The client may introspect tokens (POST /oauth/introspect, RFC 7662); without an owner it
+        /// sees every token, with one only its owner's account's
+        #[arg(long)]
+        introspect: bool,
     },
 }
 
@@ -188,8 +192,12 @@ pub enum UserCommand {
     Create {
         #[arg(long)]
         email: String,
+        /// The password (visible in the process list: prefer --password-stdin or KORDON_PASSWORD)
         #[arg(long)]
-        password: String,
+        password: Option<String>,
+        /// Read the password from standard input (one line)
+        #[arg(long)]
+        password_stdin: bool,
         #[arg(long)]
         phone: Option<String>,
         /// lk_admin (PBX administrator), operator, or lk_user (PBX user)

@@ -4,7 +4,8 @@
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use kordon_core::settings::{
-    DefenderSettings, FlashcallLimits, OAuthSettings, PasswordSettings, ResetSettings, Settings, TokenSettings,
+    DefenderSettings, FlashcallLimits, LimitSettings, OAuthSettings, PasswordSettings, ResetSettings, Settings,
+    TokenSettings,
 };
 use kordon_delivery::{SmtpSettings, WebhookSettings};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,7 @@ pub struct Config {
     pub passwords: PasswordSettings,
     pub defender: DefenderSettings,
     pub oauth: OAuthSettings,
+    pub limits: LimitSettings,
     pub pbx: PbxConfig,
 }
 
@@ -50,6 +52,7 @@ pub struct ServerConfig {
     /// `postgres://…` for the scale-out store; empty: SQLite at `DATA_DIR/kordon.db`.
     pub database_url: String,
     /// Public base URL used in links the API answers (pagination); empty: from the Host header.
+    /// Also the default prefix of reset links when no `reset.*url_prefixes` are configured.
     pub public_url: String,
     /// Seconds a client has to send a whole HTTP/1 request head.
     pub header_read_timeout: u64,
@@ -158,7 +161,8 @@ pub struct CallConfig {
 }
 
 /// Environment variables that are not configuration keys but are still kordon's.
-const OTHER_VARIABLES: &[&str] = &["KORDON_CONFIG", "KORDON_TEST_DATABASE_URL"];
+/// `KORDON_PASSWORD` is `admin user create`'s password (kept out of the process list).
+const OTHER_VARIABLES: &[&str] = &["KORDON_CONFIG", "KORDON_TEST_DATABASE_URL", "KORDON_PASSWORD"];
 /// Secret keys are never serialized, so the key walk below cannot see them.
 const SECRET_KEYS: &[&str] = &["KORDON_MAIL__SMTP__PASSWORD", "KORDON_CALL__WEBHOOK__SECRET"];
 
@@ -197,6 +201,8 @@ impl Config {
             passwords: self.passwords.clone(),
             defender: self.defender.clone(),
             oauth: self.oauth.clone(),
+            limits: self.limits.clone(),
+            public_url: self.server.public_url.trim().to_owned(),
         }
     }
 

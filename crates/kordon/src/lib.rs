@@ -5,4 +5,5 @@ pub mod admin;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod password_input;
 pub mod serve;

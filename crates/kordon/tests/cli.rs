@@ -151,6 +151,34 @@ async fn kordon(args: Vec<String>) -> Run {
     .expect("join")
 }
 
+/// As [`kordon`], with extra environment variables and `input` on standard input.
+async fn kordon_fed(args: Vec<String>, env: Vec<(String, String)>, input: &'static str) -> Run {
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut child = clean(&mut Command::new(BIN))
+            .args(&args)
+            .envs(env)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run kordon");
+        let mut stdin = child.stdin.take().expect("stdin");
+        // A failed write only means kordon did not read its input; the run tells the rest.
+        let _ = stdin.write_all(input.as_bytes());
+        drop(stdin);
+        let output = child.wait_with_output().expect("wait");
+        Run {
+            args,
+            code: output.status.code(),
+            stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    })
+    .await
+    .expect("join")
+}
+
 /// `kordon <args…> <store options>`.
 async fn run(store: &Store, args: &[&str]) -> Run {
     let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
@@ -304,6 +332,45 @@ async fn user_create_and_accounts(store: &Store) {
     assert!(out.stderr.contains("root"), "{out:#?}");
 }
 on_both_stores!(user_create_and_accounts);
+
+/// `admin user create` takes the password from standard input or `KORDON_PASSWORD`, so it need not
+/// sit in the process list; the user logs in with it.
+async fn user_create_reads_the_password_off_the_command_line(store: &Store) {
+    let args = |email: &str, extra: &[&str]| {
+        let mut all: Vec<String> =
+            ["admin", "user", "create", "--email", email].iter().map(|a| a.to_string()).collect();
+        all.extend(extra.iter().map(|a| a.to_string()));
+        all.extend(store.args());
+        all
+    };
+    let no_env = Vec::new;
+    let created = kordon_fed(args("stdin@example.com", &["--password-stdin"]), no_env(), "Piped-pass-4242\n").await;
+    assert_eq!(keys(&created.json()), ["account_id", "user_id"]);
+    let env = vec![("KORDON_PASSWORD".to_string(), "Env-pass-4242".to_string())];
+    let created = kordon_fed(args("env@example.com", &[]), env.clone(), "").await;
+    assert_eq!(keys(&created.json()), ["account_id", "user_id"]);
+    assert!(!created.stderr.contains("KORDON_PASSWORD"), "not warned about as an unknown key: {created:#?}");
+    // The flag still works and wins over the variable; stdin and the flag together are refused.
+    let created = kordon_fed(args("flag@example.com", &["--password", PASSWORD]), env.clone(), "").await;
+    assert_eq!(keys(&created.json()), ["account_id", "user_id"]);
+    kordon_fed(args("both@example.com", &["--password", PASSWORD, "--password-stdin"]), no_env(), "x\n")
+        .await
+        .failed_with("give the password either with --password or with --password-stdin, not both");
+    kordon_fed(args("none@example.com", &[]), no_env(), "").await.failed_with("a password is needed");
+    kordon_fed(args("empty@example.com", &["--password-stdin"]), no_env(), "")
+        .await
+        .failed_with("no password on standard input");
+    // The password policy applies to a piped password too.
+    kordon_fed(args("short@example.com", &["--password-stdin"]), no_env(), "short\n")
+        .await
+        .failed_with("The password must be at least 8 characters.");
+
+    let app = store.serve().await;
+    login(&app, "stdin@example.com", "Piped-pass-4242").await;
+    login(&app, "env@example.com", "Env-pass-4242").await;
+    login(&app, "flag@example.com", PASSWORD).await;
+}
+on_both_stores!(user_create_reads_the_password_off_the_command_line);
 
 async fn user_show_prints_the_documented_keys(store: &Store) {
     let (user_id, account_id) =

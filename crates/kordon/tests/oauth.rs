@@ -42,6 +42,13 @@ async fn client(app: &TestApp, grants: &[&str], owner: Option<&str>) -> (i64, St
     (c.client_id, c.client_secret)
 }
 
+/// A client the operator allowed to introspect (`client create --introspect`), with this owner.
+async fn introspector(app: &TestApp, owner: Option<&str>) -> (String, String) {
+    let options = kordon_core::services::ClientOptions { introspect: true, ..Default::default() };
+    let c = app.core.admin_create_client_with("rs", None, vec![], owner, options).await.expect("client");
+    (c.client_id.to_string(), c.client_secret)
+}
+
 fn claims(jwt: &str) -> (Value, Value) {
     let part = |i: usize| -> Value {
         let raw = jwt.split('.').nth(i).expect("part");
@@ -293,7 +300,7 @@ both!(the_password_grant_goes_through_the_defender);
 async fn revoke_and_introspect(app: TestApp) {
     app.register("user@mail.ru", "79993332210").await;
     let (id, secret) = client(&app, &["password", "refresh_token"], None).await;
-    let (rs, rs_secret) = client(&app, &["client_credentials"], None).await;
+    let (rss, rs_secret) = introspector(&app, None).await;
     let t = token_json(
         &app,
         json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
@@ -302,7 +309,7 @@ async fn revoke_and_introspect(app: TestApp) {
     .await
     .body;
     let jwt = t["access_token"].as_str().expect("jwt").to_string();
-    let (ids, rss) = (id.to_string(), rs.to_string());
+    let ids = id.to_string();
     let r = form(&app, "/oauth/introspect", &[("token", &jwt)], Some((&rss, &rs_secret))).await;
     assert_eq!(r.status, 200);
     assert_eq!(
@@ -310,19 +317,23 @@ async fn revoke_and_introspect(app: TestApp) {
         (json!(true), json!(ids), json!("user@mail.ru"))
     );
     assert_eq!(r.body["token_type"], "access_token");
-    let r =
-        form(&app, "/oauth/introspect", &[("token", t["refresh_token"].as_str().expect("rt"))], Some((&ids, &secret)))
-            .await;
+    let r = form(
+        &app,
+        "/oauth/introspect",
+        &[("token", t["refresh_token"].as_str().expect("rt"))],
+        Some((&rss, &rs_secret)),
+    )
+    .await;
     assert_eq!((r.body["active"].clone(), r.body["token_type"].clone()), (json!(true), json!("refresh_token")));
     let r = form(&app, "/oauth/introspect", &[("token", &jwt)], None).await;
     assert_eq!((r.status, r.body["error"].clone()), (401, json!("invalid_client")));
-    let r = form(&app, "/oauth/introspect", &[("token", "garbage")], Some((&ids, &secret))).await;
+    let r = form(&app, "/oauth/introspect", &[("token", "garbage")], Some((&rss, &rs_secret))).await;
     assert_eq!(r.body, json!({ "active": false }));
     // Cabinet and PBX sessions are not OAuth tokens: a resource server must not take them.
     let (_, login) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await;
     let cabinet = login["token"].as_str().expect("t");
     assert_eq!(
-        form(&app, "/oauth/introspect", &[("token", cabinet)], Some((&ids, &secret))).await.body,
+        form(&app, "/oauth/introspect", &[("token", cabinet)], Some((&rss, &rs_secret))).await.body,
         json!({ "active": false })
     );
     // Another client's revocation changes nothing; the owner's kills the JWT at once.
@@ -337,7 +348,7 @@ async fn revoke_and_introspect(app: TestApp) {
         me.headers.get("www-authenticate").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("invalid_token"))
     );
     assert_eq!(
-        form(&app, "/oauth/introspect", &[("token", &jwt)], Some((&ids, &secret))).await.body,
+        form(&app, "/oauth/introspect", &[("token", &jwt)], Some((&rss, &rs_secret))).await.body,
         json!({ "active": false })
     );
     let r = token_json(
@@ -351,6 +362,48 @@ async fn revoke_and_introspect(app: TestApp) {
     assert_eq!(form(&app, "/oauth/revoke", &[], Some((&ids, &secret))).await.status, 400);
 }
 both!(revoke_and_introspect);
+
+/// A JWT for `email` from a password-grant client: (client id, access token).
+async fn user_jwt(app: &TestApp, email: &str) -> String {
+    let (id, secret) = client(app, &["password"], None).await;
+    let login = json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
+                        "username": email, "password": PASSWORD });
+    token_json(app, login).await.body["access_token"].as_str().expect("jwt").to_string()
+}
+
+/// Only clients the operator allowed may introspect (others get 403, RFC 7662 §2.3 leaves the
+/// choice), and a tenant's application sees only its own account's tokens.
+async fn introspection_is_for_allowed_clients_only(app: TestApp) {
+    let owner = app.signed_in("owner@mail.ru", "79993332210").await;
+    app.register("stranger@mail.ru", "79993332211").await;
+    let own = user_jwt(&app, "owner@mail.ru").await;
+    let foreign = user_jwt(&app, "stranger@mail.ru").await;
+    let ask = |creds: (String, String), token: String| {
+        let app = &app;
+        async move { form(app, "/oauth/introspect", &[("token", &token)], Some((&creds.0, &creds.1))).await }
+    };
+    // A client without the flag: forbidden, whatever it asks about.
+    let (plain, plain_secret) = client(&app, &["client_credentials"], Some("owner@mail.ru")).await;
+    let r = ask((plain.to_string(), plain_secret), own.clone()).await;
+    assert_eq!((r.status, r.body["error"].clone()), (403, json!("unauthorized_client")), "{}", r.body);
+    // Nor does a cabinet application get it.
+    let (s, created) = app.post_auth("/api/v1/applications", json!({ "name": "crm" }), &owner).await;
+    assert_eq!(s, 200, "{created}");
+    let cabinet_app =
+        (created["application_id"].to_string(), created["application_secret"].as_str().expect("s").into());
+    let r = ask(cabinet_app, own.clone()).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // An operator's resource server (no owner) sees every token.
+    let operator = introspector(&app, None).await;
+    let r = ask(operator.clone(), foreign.clone()).await;
+    assert_eq!((r.body["active"].clone(), r.body["username"].clone()), (json!(true), json!("stranger@mail.ru")));
+    // A tenant's introspecting application sees its own account's tokens only.
+    let tenant = introspector(&app, Some("owner@mail.ru")).await;
+    let r = ask(tenant.clone(), own).await;
+    assert_eq!((r.body["active"].clone(), r.body["username"].clone()), (json!(true), json!("owner@mail.ru")));
+    assert_eq!(ask(tenant, foreign).await.body, json!({ "active": false }));
+}
+both!(introspection_is_for_allowed_clients_only);
 
 async fn discovery_names_the_endpoints(app: TestApp) {
     let d = send(app.http.get(format!("{}/.well-known/openid-configuration", app.base))).await;
@@ -414,9 +467,30 @@ async fn forged_and_expired_tokens_are_refused(app: TestApp) {
     hs.kid = Some(kid.clone());
     let hs256 = jsonwebtoken::encode(&hs, &claims, &jsonwebtoken::EncodingKey::from_secret(n.as_bytes())).expect("hs");
     assert_eq!(user(&hs256).await, 401, "HS256");
+    // RFC 9068: only a JWT typed as an access token is one.
+    let mut untyped = h.clone();
+    untyped.typ = None;
+    assert_eq!(user(&forge(&app, untyped, &claims).await).await, 401, "no typ");
+    let mut plain_jwt = h.clone();
+    plain_jwt.typ = Some("JWT".into());
+    assert_eq!(user(&forge(&app, plain_jwt, &claims).await).await, 401, "typ JWT");
+    let mut media = h.clone();
+    media.typ = Some("application/at+jwt".into());
+    assert_eq!(user(&forge(&app, media, &claims).await).await, 200, "typ application/at+jwt");
+    // nbf is honoured on kordon's clock.
+    let now = kordon_core::Clock::now(&app.clock);
+    let mut later = claims.clone();
+    later["nbf"] = json!(now + 60);
+    let not_yet = forge(&app, h.clone(), &later).await;
+    assert_eq!(user(&not_yet).await, 401, "nbf in the future");
+    let mut started = claims.clone();
+    started["nbf"] = json!(now);
+    assert_eq!(user(&forge(&app, h.clone(), &started).await).await, 200, "nbf now");
     let tampered = format!("{}x", &jwt[..jwt.len() - 1]);
     assert_eq!(user(&tampered).await, 401, "bad signature");
-    app.clock.advance(3601);
+    app.clock.advance(60);
+    assert_eq!(user(&not_yet).await, 200, "nbf reached");
+    app.clock.advance(3541);
     assert_eq!(user(&jwt).await, 401, "past exp");
 }
 both!(forged_and_expired_tokens_are_refused);
@@ -499,6 +573,7 @@ async fn secrets_hashed_by_earlier_builds_still_work_once_and_become_digests(app
         grants: vec!["client_credentials".into()],
         owner_user_id: Some(owner),
         access_ttl: None,
+        introspect: false,
         created_at: 0,
     };
     app.core.store.create_client(&legacy).await.expect("client");

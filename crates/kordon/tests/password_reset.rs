@@ -1,12 +1,25 @@
-//! Password reset: restore-token mails a single-use link, change-password redeems it.
+//! Password reset: restore-token mails a single-use link (off the request path), change-password
+//! redeems it; links point only where configuration allows.
 
 mod common;
 
 use common::{PASSWORD, TestApp};
+use kordon::config::Config;
 use serde_json::{Value, json};
 
 const URL: &str = "https://lk.plusofon.ru/password-restore";
 const NEW: &str = "Brand-new-pass-42";
+
+/// The cabinet's reset page is the one place links may point to.
+fn lk_prefix(config: &mut Config) {
+    config.reset.url_prefixes = vec!["https://lk.plusofon.ru/".into()];
+}
+
+/// The mails in the outbox, once every queued reset mail has been sent.
+async fn mails(app: &TestApp) -> Vec<Value> {
+    app.core.reset_mail_settled().await;
+    app.outbox_lines("mail.jsonl")
+}
 
 fn reset_token(mail: &Value) -> String {
     let text = mail["text"].as_str().expect("text");
@@ -18,7 +31,7 @@ async fn restore_and_change(app: TestApp) {
     let reg = app.register("user@mail.ru", "79993332210").await;
     let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "User@Mail.ru", "url": URL })).await;
     assert_eq!((s, b), (200, json!({ "success": true })));
-    let mails = app.outbox_lines("mail.jsonl");
+    let mails = mails(&app).await;
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0]["to"], "user@mail.ru");
     assert_eq!(mails[0]["subject"], "Сброс пароля");
@@ -43,12 +56,12 @@ async fn restore_and_change(app: TestApp) {
     assert_eq!(app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await.0, 400);
     assert_eq!(app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": NEW })).await.0, 200);
 }
-both!(restore_and_change);
+both!(restore_and_change, super::lk_prefix);
 
 async fn unknown_emails_get_the_same_answer_and_no_mail(app: TestApp) {
     let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "nobody@mail.ru", "url": URL })).await;
     assert_eq!((s, b), (200, json!({ "success": true })));
-    assert!(app.outbox_lines("mail.jsonl").is_empty());
+    assert!(mails(&app).await.is_empty());
     let (s, b) = app.post("/api/v1/restore-token", json!({ "url": URL })).await;
     assert_eq!((s, b), (400, json!({"message":{"message":"The email field is required.","field":"email"},"code":400})));
     let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "nobody@mail.ru" })).await;
@@ -58,24 +71,25 @@ async fn unknown_emails_get_the_same_answer_and_no_mail(app: TestApp) {
         assert_eq!((s, b), (400, json!({"message":{"message":"The url format is invalid.","field":"url"},"code":400})));
     }
 }
-both!(unknown_emails_get_the_same_answer_and_no_mail);
+both!(unknown_emails_get_the_same_answer_and_no_mail, super::lk_prefix);
 
 async fn a_newer_link_or_the_clock_kills_the_old_one(app: TestApp) {
     app.register("user@mail.ru", "79993332210").await;
     let ask = || app.post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": URL }));
     ask().await;
+    mails(&app).await;
     ask().await;
-    let mails = app.outbox_lines("mail.jsonl");
-    let (old, new) = (reset_token(&mails[0]), reset_token(&mails[1]));
+    let mails_now = mails(&app).await;
+    let (old, new) = (reset_token(&mails_now[0]), reset_token(&mails_now[1]));
     let change = |t: &str| json!({ "token": t, "password": NEW, "password_confirmation": NEW });
     assert_eq!(app.post("/api/v1/change-password", change(&old)).await.0, 400);
     app.clock.advance(3601);
     assert_eq!(app.post("/api/v1/change-password", change(&new)).await.0, 400);
     ask().await;
-    let fresh = reset_token(&app.outbox_lines("mail.jsonl")[2]);
+    let fresh = reset_token(&mails(&app).await[2]);
     assert_eq!(app.post("/api/v1/change-password", change(&fresh)).await.0, 200);
 }
-both!(a_newer_link_or_the_clock_kills_the_old_one);
+both!(a_newer_link_or_the_clock_kills_the_old_one, super::lk_prefix);
 
 async fn url_prefixes_restrict_where_links_point(backend: common::Backend) {
     let Some(app) = TestApp::spawn_with(backend, |c| {
@@ -111,7 +125,7 @@ async fn restore_token_is_rate_limited(app: TestApp) {
     }
     let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "USER@mail.ru", "url": URL })).await;
     assert_eq!((s, b), (429, json!({ "message": "Too Many Attempts.", "code": 429 })));
-    assert_eq!(app.outbox_lines("mail.jsonl").len(), 5, "no sixth mail");
+    assert_eq!(mails(&app).await.len(), 5, "no sixth mail");
     // Unknown addresses count alike (no oracle), and the next hour opens again.
     for _ in 0..5 {
         app.post("/api/v1/restore-token", json!({ "email": "nobody@mail.ru", "url": URL })).await;
@@ -120,4 +134,70 @@ async fn restore_token_is_rate_limited(app: TestApp) {
     app.clock.advance(3600);
     assert_eq!(app.post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": URL })).await.0, 200);
 }
-both!(restore_token_is_rate_limited);
+both!(restore_token_is_rate_limited, super::lk_prefix);
+
+/// A default install (no prefixes, no public URL) mails no link anywhere: the issue's
+/// `https://evil.example/steal` is refused with a validation error naming `url`.
+async fn a_default_install_refuses_every_url(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    for url in ["https://evil.example/steal", URL] {
+        let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": url })).await;
+        assert_eq!(
+            (s, b),
+            (400, json!({"message":{"message":"The selected url is invalid.","field":"url"},"code":400})),
+            "{url}"
+        );
+    }
+    assert!(mails(&app).await.is_empty(), "no link was mailed");
+}
+both!(a_default_install_refuses_every_url);
+
+fn public_url(config: &mut Config) {
+    config.server.public_url = "https://lk.plusofon.ru/".into();
+}
+
+/// Without configured prefixes, `server.public_url` is the allowed prefix.
+async fn the_public_url_is_the_default_prefix(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let ask = |url: &'static str| app.post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": url }));
+    let refused = json!({"message":{"message":"The selected url is invalid.","field":"url"},"code":400});
+    assert_eq!(ask("https://evil.example/steal").await, (400, refused.clone()));
+    assert_eq!(ask("https://lk.plusofon.ru.evil.example/reset").await, (400, refused));
+    assert_eq!(ask(URL).await, (200, json!({ "success": true })));
+    let mails = mails(&app).await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0]["text"].as_str().expect("text").contains(&format!("{URL}?token=")));
+}
+both!(the_public_url_is_the_default_prefix, super::public_url);
+
+fn per_client(config: &mut Config) {
+    config.server.public_url = "https://kordon.example/".into();
+    config.reset.url_prefixes = vec!["https://shared.example/".into()];
+    config.reset.client_url_prefixes.insert(common::CLIENT.into(), vec!["https://lk.plusofon.ru/".into()]);
+}
+
+/// A client's own prefixes replace the common ones and the public URL.
+async fn a_clients_own_prefixes_win(app: TestApp) {
+    let ask = |url: &'static str| app.post("/api/v1/restore-token", json!({ "email": "x@mail.ru", "url": url }));
+    assert_eq!(ask(URL).await.0, 200);
+    assert_eq!(ask("https://shared.example/reset").await.0, 400);
+    assert_eq!(ask("https://kordon.example/reset").await.0, 400);
+}
+both!(a_clients_own_prefixes_win, super::per_client);
+
+fn any_url(config: &mut Config) {
+    config.reset.allow_any_url = true;
+}
+
+/// The operator may knowingly restore the seed's behaviour: any http(s) URL.
+async fn allow_any_url_restores_the_seed(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let (s, b) = app
+        .post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": "https://anywhere.example/r" }))
+        .await;
+    assert_eq!((s, b), (200, json!({ "success": true })));
+    assert_eq!(mails(&app).await.len(), 1);
+    let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": "ftp://x.ru/r" })).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The url format is invalid.","field":"url"},"code":400})));
+}
+both!(allow_any_url_restores_the_seed, super::any_url);

@@ -244,9 +244,12 @@ fn free_port() -> u16 {
 }
 
 fn start_sink() -> Sink {
+    start_sink_on(free_port())
+}
+
+fn start_sink_on(port: u16) -> Sink {
     require_aiosmtpd();
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = free_port();
     let child = Command::new("python3")
         .arg(SINK)
         .arg(port.to_string())
@@ -312,10 +315,9 @@ fn link_token(mail: &Value) -> String {
     token
 }
 
-async fn password_reset_mail_over_smtp(app: TestApp) {
-    let sink = start_sink();
-    let port = sink.port;
-    let app = reconfigured(app, move |config| {
+/// The app mailing through SMTP at `port` (no TLS), with reset links allowed to lk.example.
+async fn app_mailing(app: TestApp, port: u16, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    reconfigured(app, move |config| {
         config.mail.provider = MailProvider::Smtp;
         config.mail.smtp = SmtpSettings {
             host: "127.0.0.1".into(),
@@ -325,13 +327,27 @@ async fn password_reset_mail_over_smtp(app: TestApp) {
             timeout_secs: 5,
             ..SmtpSettings::default()
         };
+        config.reset.url_prefixes = vec!["https://lk.example/".into()];
+        config.reset.mail_backoff_ms = 10;
+        adjust(config);
     })
-    .await;
+    .await
+}
+
+/// What the sink has received once every queued reset mail was sent (or given up).
+async fn received_settled(app: &TestApp, sink: &Sink) -> Vec<Value> {
+    app.core.reset_mail_settled().await;
+    received(sink.dir.path())
+}
+
+async fn password_reset_mail_over_smtp(app: TestApp) {
+    let sink = start_sink();
+    let app = app_mailing(app, sink.port, |_| {}).await;
     app.register("User@Mail.ru", PHONE).await;
 
     let (status, body) = restore_token(&app, "user@mail.ru", Some("en")).await;
     assert_eq!((status, body), (200, json!({ "success": true })));
-    let mails = received(sink.dir.path());
+    let mails = received_settled(&app, &sink).await;
     assert_eq!(mails.len(), 1, "{mails:?}");
     let mail = &mails[0];
     assert_eq!(mail["rcpt_tos"], json!(["User@Mail.ru"]));
@@ -344,7 +360,7 @@ async fn password_reset_mail_over_smtp(app: TestApp) {
     // An unknown address answers the same and mails nobody.
     let (status, body) = restore_token(&app, "nobody@mail.ru", Some("en")).await;
     assert_eq!((status, body), (200, json!({ "success": true })));
-    assert_eq!(received(sink.dir.path()).len(), 1);
+    assert_eq!(received_settled(&app, &sink).await.len(), 1);
 
     let new_password = "An0ther-long-pass";
     let change = json!({ "token": token, "password": new_password, "password_confirmation": new_password });
@@ -365,18 +381,62 @@ async fn password_reset_mail_over_smtp(app: TestApp) {
     // Without Accept-Language the mail is in the default language, Russian.
     let (status, body) = restore_token(&app, "user@mail.ru", None).await;
     assert_eq!((status, body), (200, json!({ "success": true })));
-    let mails = received(sink.dir.path());
+    let mails = received_settled(&app, &sink).await;
     assert_eq!(mails.len(), 2, "{mails:?}");
     let russian = mails.iter().find(|m| m["subject"] != "Password reset").expect("the second mail");
     assert_eq!(russian["subject"], "Сброс пароля");
     let _ = link_token(russian);
 
-    // With the SMTP server gone the API says so, and the request can simply be repeated later.
+    // With the SMTP server gone the answer is still the normal one: the mail is retried, then
+    // given up in the log, off the request path.
     drop(sink);
     let (status, body) = restore_token(&app, "user@mail.ru", Some("en")).await;
+    assert_eq!((status, body), (200, json!({ "success": true })));
+    app.core.reset_mail_settled().await;
+}
+
+/// An SMTP server that accepts connections and never says a word (each mail waits its timeout).
+fn silent_smtp() -> (TcpListener, u16) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    (listener, port)
+}
+
+/// A known and an unknown address are answered alike and at once although the mail server hangs:
+/// the mail is sent off the request path.
+async fn reset_answers_do_not_wait_for_the_mail(app: TestApp) {
+    let (_silent, port) = silent_smtp();
+    let app = app_mailing(app, port, |c| c.reset.mail_retries = 0).await;
+    app.register("user@mail.ru", PHONE).await;
+    for email in ["user@mail.ru", "nobody@mail.ru"] {
+        let started = Instant::now();
+        let (status, body) = restore_token(&app, email, None).await;
+        assert_eq!((status, body), (200, json!({ "success": true })), "{email}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{email} waited {:?} for the mail", started.elapsed());
+    }
+}
+
+/// `reset.reveal_unknown_email` keeps the seed's inline behaviour: 500 for an unknown address,
+/// 502 when the mail cannot be delivered.
+async fn the_seed_mode_sends_inline_and_reports_failures(app: TestApp) {
+    let port = free_port();
+    let app = app_mailing(app, port, |c| c.reset.reveal_unknown_email = true).await;
+    app.register("user@mail.ru", PHONE).await;
+    let (status, body) = restore_token(&app, "nobody@mail.ru", None).await;
+    assert_eq!((status, body), (500, json!({ "message": "User not found.", "code": 500 })));
+    let (status, body) = restore_token(&app, "user@mail.ru", Some("en")).await;
     assert_eq!((status, body), (502, json!({ "message": "The mail could not be sent.", "code": 502 })));
+    // With the server back, the same request goes through and its mail is already there.
+    let sink = start_sink_on(port);
+    let (status, body) = restore_token(&app, "user@mail.ru", Some("en")).await;
+    assert_eq!((status, body), (200, json!({ "success": true })));
+    let mails = received(sink.dir.path());
+    assert_eq!(mails.len(), 1, "sent inline: {mails:?}");
+    link_token(&mails[0]);
 }
 
 both!(flashcall_goes_to_the_webhook);
 both!(a_failing_webhook_leaves_nothing_behind);
 both!(password_reset_mail_over_smtp);
+both!(reset_answers_do_not_wait_for_the_mail);
+both!(the_seed_mode_sends_inline_and_reports_failures);

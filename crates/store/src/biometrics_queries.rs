@@ -23,7 +23,7 @@ pub(crate) fn identifier((id, person_id, value, created_at, updated_at): Identif
 }
 
 pub(crate) const PERSONS: &str =
-    concat!("SELECT ", person_columns!(), " FROM persons WHERE account_id = $1 ORDER BY id");
+    concat!("SELECT ", person_columns!(), " FROM persons WHERE account_id = $1 ORDER BY id LIMIT $2 OFFSET $3");
 pub(crate) const PERSON: &str =
     concat!("SELECT ", person_columns!(), " FROM persons WHERE id = $1 AND account_id = $2");
 pub(crate) const CREATE_PERSON: &str = concat!(
@@ -123,10 +123,17 @@ macro_rules! biometrics_impl {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl kordon_core::biometrics::BiometricsStore for $store {
-            async fn persons(&self, account_id: i64) -> StoreResult<Vec<kordon_core::biometrics::Person>> {
+            async fn persons(
+                &self,
+                account_id: i64,
+                offset: i64,
+                limit: i64,
+            ) -> StoreResult<Vec<kordon_core::biometrics::Person>> {
                 use $crate::biometrics_queries as q;
                 let rows = sqlx::query_as::<$db, q::PersonRow>(q::PERSONS)
                     .bind(account_id)
+                    .bind(limit)
+                    .bind(offset)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(translate)?;

@@ -21,7 +21,7 @@ macro_rules! store_impl {
 
             async fn client(&self, id: i64) -> StoreResult<Option<Client>> {
                 let row = sqlx::query_as::<Db, ClientRow>(
-                    "SELECT id, name, grants, owner_user_id, access_ttl FROM clients WHERE id = $1",
+                    "SELECT id, name, grants, owner_user_id, access_ttl, introspect FROM clients WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&self.pool)
@@ -62,8 +62,9 @@ macro_rules! store_impl {
                     }
                 };
                 sqlx::query::<Db>(
-                    "INSERT INTO clients (id, name, secret_hash, grants, owner_user_id, created_at, access_ttl)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO clients (id, name, secret_hash, grants, owner_user_id, created_at, access_ttl,
+                                          introspect)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(id)
                 .bind(&c.name)
@@ -72,6 +73,7 @@ macro_rules! store_impl {
                 .bind(c.owner_user_id)
                 .bind(c.created_at)
                 .bind(c.access_ttl)
+                .bind(c.introspect)
                 .execute(&mut *tx)
                 .await
                 .map_err(translate)?;

@@ -48,6 +48,7 @@ pub(crate) struct ClientRow {
     grants: String,
     owner_user_id: Option<i64>,
     access_ttl: Option<i64>,
+    introspect: bool,
 }
 
 impl From<ClientRow> for Client {
@@ -58,6 +59,7 @@ impl From<ClientRow> for Client {
             grants: r.grants.split_whitespace().map(str::to_owned).collect(),
             owner_user_id: r.owner_user_id,
             access_ttl: r.access_ttl,
+            introspect: r.introspect,
         }
     }
 }

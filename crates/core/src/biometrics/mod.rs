@@ -58,6 +58,14 @@ pub struct PersonDetail {
     pub face_tokens: Vec<Identifier>,
 }
 
+/// One page of an account's persons (`GET /api/users?page=N`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonPage {
+    pub persons: Vec<Person>,
+    /// Whether a next page exists.
+    pub more: bool,
+}
+
 /// Why a biometrics request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BiometricsError {
@@ -79,8 +87,8 @@ impl From<crate::ports::StoreError> for BiometricsError {
 /// that names an account touches only that account's records: another account's look missing.
 #[async_trait]
 pub trait BiometricsStore: Send + Sync + 'static {
-    /// The account's persons, oldest first.
-    async fn persons(&self, account_id: i64) -> StoreResult<Vec<Person>>;
+    /// At most `limit` of the account's persons, oldest first, after skipping `offset`.
+    async fn persons(&self, account_id: i64, offset: i64, limit: i64) -> StoreResult<Vec<Person>>;
     async fn person(&self, account_id: i64, id: i64) -> StoreResult<Option<Person>>;
     async fn create_person(&self, account_id: i64, name: &str, master_token: &str, now: i64) -> StoreResult<Person>;
     /// Sets both fields and `updated_at`; None when the account has no such person.

@@ -6,7 +6,9 @@
 //! path first (404), then the body (422, every invalid field at once).
 
 use super::validate::{Invalid, person_ref, text};
-use super::{BiometricsError, Identifier, IdentifierInput, IdentifierKind, Person, PersonDetail, PersonInput};
+use super::{
+    BiometricsError, Identifier, IdentifierInput, IdentifierKind, Person, PersonDetail, PersonInput, PersonPage,
+};
 use crate::Core;
 use crate::error::Error;
 
@@ -25,9 +27,15 @@ struct IdentifierFields {
 }
 
 impl Core {
-    /// The account's persons, oldest first.
-    pub async fn list_persons(&self, account_id: i64) -> Result<Vec<Person>> {
-        Ok(self.store.persons(account_id).await?)
+    /// One page (1-based) of the account's persons, oldest first: at most
+    /// `limits.persons_per_page`, so no answer grows with the account.
+    pub async fn list_persons(&self, account_id: i64, page: i64) -> Result<PersonPage> {
+        let per_page = self.settings.limits.persons_per_page.max(1);
+        let offset = page.max(1).saturating_sub(1).saturating_mul(per_page);
+        let mut persons = self.store.persons(account_id, offset, per_page.saturating_add(1)).await?;
+        let more = persons.len() as i64 > per_page;
+        persons.truncate(per_page as usize);
+        Ok(PersonPage { persons, more })
     }
 
     /// A person of the account with their phrases and face tokens.

@@ -16,6 +16,15 @@ pub struct CreatedClient {
     pub client_secret: String,
 }
 
+/// What only an operator may set on a client.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ClientOptions {
+    /// This client's access-token lifetime, seconds (none: `oauth.access_ttl`).
+    pub access_ttl: Option<i64>,
+    /// May introspect tokens (RFC 7662).
+    pub introspect: bool,
+}
+
 #[derive(Debug)]
 pub struct NewUserCommand<'a> {
     pub email: &'a str,
@@ -36,7 +45,7 @@ impl Core {
         grants: Vec<String>,
         owner_email: Option<&str>,
     ) -> Result<CreatedClient> {
-        self.admin_create_client_with_ttl(name, id, grants, owner_email, None).await
+        self.admin_create_client_with(name, id, grants, owner_email, ClientOptions::default()).await
     }
 
     /// As [`Core::admin_create_client`], with the client's own access-token lifetime (seconds).
@@ -48,6 +57,20 @@ impl Core {
         owner_email: Option<&str>,
         access_ttl: Option<i64>,
     ) -> Result<CreatedClient> {
+        let options = ClientOptions { access_ttl, ..ClientOptions::default() };
+        self.admin_create_client_with(name, id, grants, owner_email, options).await
+    }
+
+    /// As [`Core::admin_create_client`], with the operator's options.
+    pub async fn admin_create_client_with(
+        &self,
+        name: &str,
+        id: Option<i64>,
+        grants: Vec<String>,
+        owner_email: Option<&str>,
+        options: ClientOptions,
+    ) -> Result<CreatedClient> {
+        let ClientOptions { access_ttl, introspect } = options;
         if access_ttl.is_some_and(|t| !(60..=10 * 365 * 86400).contains(&t)) {
             return Err(Error::validation("access_ttl", "The access_ttl must be between 60 seconds and 10 years."));
         }
@@ -66,6 +89,7 @@ impl Core {
             grants,
             owner_user_id,
             access_ttl,
+            introspect,
             created_at: self.now(),
         };
         let client_id = self.store.create_client(&client).await.map_err(|e| match e {

@@ -29,7 +29,15 @@ impl TokenPage {
 }
 
 impl Core {
+    /// A new personal API token, unless the user holds `limits.api_tokens_per_user` already (400).
+    /// The count and the insert are two statements: parallel requests of one user may pass the cap
+    /// by their number, never grow it without bound.
     pub async fn create_api_token(&self, principal: &Principal) -> Result<String> {
+        let cap = self.settings.limits.api_tokens_per_user;
+        let (_, held) = self.store.list_api_tokens(principal.user.id, 0, 0).await?;
+        if held >= cap {
+            return Err(Error::refused(400, format!("You may have at most {cap} API tokens: delete one first.")));
+        }
         let token = random_token(super::sessions::TOKEN_LEN);
         self.store.create_api_token(principal.user.id, &digest(&token), &token[..PREFIX_LEN], self.now()).await?;
         Ok(token)

@@ -24,6 +24,14 @@ impl Core {
         if name.chars().count() > 255 {
             return Err(Error::validation("name", "The name must not be greater than 255 characters."));
         }
+        // Per account, as `GET /applications` lists them: that answer stays bounded too.
+        let cap = self.settings.limits.applications_per_account;
+        if self.store.applications(principal.user.account_id).await?.len() as i64 >= cap {
+            return Err(Error::refused(
+                400,
+                format!("An account may have at most {cap} applications: delete one first."),
+            ));
+        }
         self.admin_create_client(name, None, vec!["client_credentials".into()], Some(&principal.user.email)).await
     }
 

@@ -77,7 +77,7 @@ impl Core {
                 pin_digest: pin_digest(&token_digest, &pin),
                 token_digest,
                 ip: ip.map(str::to_owned),
-                expires_at: now + limits.pin_ttl,
+                expires_at: crate::durations::after(now, limits.pin_ttl),
                 created_at: now,
             })
             .await?;

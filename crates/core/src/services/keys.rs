@@ -86,7 +86,8 @@ impl Core {
         let now = self.now();
         let key = generate(now).await?;
         let kid = key.kid.clone();
-        self.store.add_signing_key(&key, Some(now + longest_ttl.max(self.settings.oauth.access_ttl))).await?;
+        let retire_at = crate::durations::after(now, longest_ttl.max(self.settings.oauth.access_ttl));
+        self.store.add_signing_key(&key, Some(retire_at)).await?;
         self.loaded_keys(true).await?;
         Ok(kid)
     }

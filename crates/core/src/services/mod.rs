@@ -15,16 +15,19 @@ mod manager;
 mod oauth;
 mod oauth_principal;
 mod pbx;
+mod pbx_defender;
 mod reset;
+mod reset_mail;
 mod sessions;
 
-pub use admin::{CreatedClient, NewUserCommand};
+pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
 pub use api_tokens::{PER_PAGE, TokenPage};
 pub use domains::DomainPatch;
 pub use login::RegisterInput;
 pub use oauth::{ClientCredentials, IssuedToken, OAuthError, TokenRequest};
 pub use oauth_principal::OAuthPrincipal;
 pub use pbx::{PbxAdmin, PbxSession};
+pub use reset_mail::ResetMailQueue;
 pub use sessions::{Principal, PrincipalKind, TokenPair};
 
 use crate::clock::Clock;
@@ -52,6 +55,8 @@ pub struct Core {
     successor_key: Arc<tokio::sync::OnceCell<String>>,
     /// Requests waiting for the Defender's admission on this instance.
     waiters: Arc<defender::Waiters>,
+    /// Reset mails waiting to be sent (see `reset_mail`).
+    reset_mail: Arc<ResetMailQueue>,
 }
 
 impl Core {
@@ -62,6 +67,8 @@ impl Core {
         clock: Arc<dyn Clock>,
         settings: Settings,
     ) -> Result<Self> {
+        // Durations past a century are clamped, so `now + duration` never wraps anywhere.
+        let settings = settings.bounded();
         if !(0..=60).contains(&settings.tokens.refresh_grace) {
             return Err(crate::Error::internal("tokens.refresh_grace must be between 0 and 60 seconds"));
         }
@@ -81,6 +88,7 @@ impl Core {
             keys,
             successor_key,
             waiters: Arc::default(),
+            reset_mail: Arc::default(),
         })
     }
 

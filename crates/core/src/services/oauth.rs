@@ -4,6 +4,7 @@
 
 use super::sessions::TOKEN_LEN;
 use super::{Core, Origin};
+use crate::durations::after;
 use crate::error::Error;
 use crate::secrets::{digest, random_token};
 use crate::types::{Client, Email, NewSession, Rotation, User};
@@ -22,6 +23,8 @@ pub enum OAuthError {
     InvalidGrant(String),
     UnauthorizedClient(String),
     UnsupportedGrantType,
+    /// An authenticated client asked for what it may not do (403).
+    Forbidden(String),
     Core(Error),
 }
 
@@ -79,6 +82,9 @@ pub(crate) struct Claims {
     pub jti: String,
     pub client_id: String,
     pub scope: String,
+    /// Not valid before (kordon does not set it; a token that has one is held to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 
 impl Core {
@@ -177,9 +183,9 @@ impl Core {
         let now = self.now();
         let jti = random_token(TOKEN_LEN);
         let refresh = random_token(TOKEN_LEN);
-        let access_expires = now.saturating_add(self.access_ttl(client));
+        let access_expires = after(now, self.access_ttl(client));
         let app = kind == KIND_OAUTH_APP;
-        let family_expires = now.saturating_add(self.settings.oauth.family_ttl);
+        let family_expires = after(now, self.settings.oauth.family_ttl);
         let session = NewSession {
             kind,
             user_id,
@@ -190,7 +196,7 @@ impl Core {
             refresh_digest: digest(&refresh),
             refresh_expires: match app {
                 true => access_expires,
-                false => now.saturating_add(self.settings.oauth.refresh_ttl).min(family_expires),
+                false => after(now, self.settings.oauth.refresh_ttl).min(family_expires),
             },
             family_expires: if app { access_expires } else { family_expires },
             created_at: now,
@@ -236,15 +242,18 @@ impl Core {
             jti: jti.to_owned(),
             client_id: client.id.to_string(),
             scope: String::new(),
+            nbf: None,
         };
         jsonwebtoken::encode(&header, &claims, &key.encoding).map_err(Error::internal)
     }
 
-    /// Verifies a JWT's signature and claims (not yet its session). Expiry is read on kordon's
-    /// clock unless `allow_expired`.
+    /// Verifies a JWT's signature and claims (not yet its session): RS256, `typ: at+jwt` (RFC 9068
+    /// §4; no other JWT passes for an access token), and `nbf` and `exp` read on kordon's clock
+    /// (`exp` not when `allow_expired`), both without leeway.
     pub(crate) async fn verify_access_token(&self, token: &str, allow_expired: bool) -> Option<Claims> {
         let header = jsonwebtoken::decode_header(token).ok()?;
-        if header.alg != Algorithm::RS256 || header.typ.as_deref().is_some_and(|t| t != "at+jwt") {
+        let typ = header.typ.as_deref().unwrap_or_default().to_ascii_lowercase();
+        if header.alg != Algorithm::RS256 || !matches!(typ.as_str(), "at+jwt" | "application/at+jwt") {
             return None;
         }
         let key = self.verifying_key(header.kid.as_deref()?).await.ok()??;
@@ -254,17 +263,24 @@ impl Core {
         validation.set_issuer(&[self.issuer()]);
         validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
         let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation).ok()?.claims;
-        let live = allow_expired || claims.exp > self.now();
-        (live && claims.aud == claims.client_id).then_some(claims)
+        let now = self.now();
+        let live = allow_expired || claims.exp > now;
+        let started = claims.nbf.is_none_or(|nbf| nbf <= now);
+        (live && started && claims.aud == claims.client_id).then_some(claims)
     }
 
-    /// `POST /oauth/introspect` (RFC 7662): what the token is, or `{"active": false}`.
+    /// `POST /oauth/introspect` (RFC 7662): what the token is, or `{"active": false}`. Only a
+    /// client the operator allowed to introspect may ask (others: 403); one with an owner (a
+    /// tenant's application) sees only tokens of its owner's account, every other token is inactive.
     pub async fn oauth_introspect(
         &self,
         creds: &ClientCredentials,
         token: Option<&str>,
     ) -> OAuthResult<serde_json::Value> {
-        self.authenticate_client(creds).await?;
+        let client = self.authenticate_client(creds).await?;
+        if !client.introspect {
+            return Err(OAuthError::Forbidden("The client may not introspect tokens.".into()));
+        }
         let token = required(token, "token")?;
         let inactive = serde_json::json!({ "active": false });
         let (key, claims) = match self.verify_access_token(token, false).await {
@@ -278,6 +294,12 @@ impl Core {
             return Ok(inactive);
         }
         let user = self.store.user(info.user_id).await?;
+        if let Some(owner) = client.owner_user_id {
+            let own_account = self.store.user(owner).await?.map(|o| o.account_id);
+            if own_account.is_none() || own_account != user.as_ref().map(|u| u.account_id) {
+                return Ok(inactive);
+            }
+        }
         let mut answer = serde_json::json!({
             "active": true,
             "client_id": info.client_id.to_string(),

@@ -1,11 +1,11 @@
 //! The PBX dialect's services: login into a domain session, its bearer check, logout, and the
-//! tenant's view of the Defender.
+//! administrator's capability (the tenant's view of the Defender is in `pbx_defender`).
 
 use super::sessions::{KIND_PBX, TOKEN_LEN};
 use super::{Core, Origin, Principal};
 use crate::error::{Error, Result};
 use crate::secrets::random_token;
-use crate::types::{Block, Domain, Email, PbxRole, User};
+use crate::types::{Domain, Email, PbxRole, User};
 
 /// A PBX login: the user, their domain and role, and the session token.
 #[derive(Debug)]
@@ -27,7 +27,7 @@ impl Core {
         let (domain, role) = self.domain_and_role(&user).await?;
         let family = random_token(TOKEN_LEN);
         let (pair, mut session) = self.new_session(user.id, 0, family, origin);
-        let expires = self.now() + domain.token_ttl;
+        let expires = crate::durations::after(self.now(), domain.token_ttl);
         session.kind = KIND_PBX;
         session.access_expires = expires;
         session.refresh_expires = expires;
@@ -65,56 +65,11 @@ impl Core {
         }
         Ok(PbxAdmin { account_id: principal.user.account_id, actor: principal.user.email.clone() })
     }
-
-    /// The blocks a tenant may see and lift: those caused only by attacks on its own users. A
-    /// block whose failures touched any other login (another domain's, an unknown one, or none)
-    /// is the operator's, so nobody can lift a block earned by guessing someone else's password.
-    pub async fn pbx_blocks(&self, admin: &PbxAdmin) -> Result<Vec<Block>> {
-        let window = self.settings.defender.window;
-        let mut mine = Vec::new();
-        for block in self.defender_blocks().await? {
-            // Every failure since the window before the block began (including any still in flight
-            // when it began): all of them must have attacked this domain's users.
-            let attacked = self.store.attacked_accounts(&block.ip, block.blocked_at - window, self.now()).await?;
-            let mut own = !attacked.is_empty();
-            for account in &attacked {
-                own = own && self.login_account_id(account).await? == Some(admin.account_id);
-            }
-            if own {
-                mine.push(block);
-            }
-        }
-        Ok(mine)
-    }
-
-    /// Lifts a block the tenant may see (audited with the administrator's login).
-    pub async fn pbx_unblock(&self, admin: &PbxAdmin, ip: Option<&str>) -> Result<()> {
-        let ip = ip.map(str::trim).filter(|i| !i.is_empty()).ok_or_else(|| Error::required("ip"))?;
-        let key =
-            crate::net::host_key(ip).ok_or_else(|| Error::validation("ip", "The ip must be a valid IP address."))?;
-        let visible = self.pbx_blocks(admin).await?.into_iter().any(|b| b.ip == key);
-        if !visible {
-            return Err(Error::NotFound);
-        }
-        self.defender_unblock(ip, &format!("pbx:{}", admin.actor)).await
-    }
-
-    /// The account of the user a Defender login key (`email:…`, `phone:…`) names.
-    async fn login_account_id(&self, key: &str) -> Result<Option<i64>> {
-        let user = if let Some(email) = key.strip_prefix("email:") {
-            self.store.user_by_email(email).await?
-        } else if let Some(phone) = key.strip_prefix("phone:") {
-            self.store.user_by_phone(phone).await?
-        } else {
-            None
-        };
-        Ok(user.map(|u| u.account_id))
-    }
 }
 
 /// Proof that the caller administers a PBX domain (see [`Core::pbx_administrator`]).
 #[derive(Debug)]
 pub struct PbxAdmin {
-    account_id: i64,
-    actor: String,
+    pub(super) account_id: i64,
+    pub(super) actor: String,
 }

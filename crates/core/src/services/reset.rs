@@ -1,16 +1,17 @@
 //! Password reset by mail: `restore-token` mails a single-use link, `change-password` redeems it.
 
+use super::reset_mail::{ResetDelivery, ResetJob};
 use super::{Core, Origin};
 use crate::error::{Error, Result};
-use crate::secrets::{digest, random_token};
+use crate::secrets::digest;
+use crate::settings::ResetTargets;
 use crate::types::{Email, NewPassword};
 
-/// Reset tokens carry ≈190 bits, well over the 128 asked for.
-const RESET_TOKEN_LEN: usize = 32;
-
 impl Core {
-    /// Mails a reset link `{url}?token=…` to the user with this email. Answers the same whether
-    /// or not the address is known (unless the seed-compatible `reveal_unknown_email` is on).
+    /// Mails a reset link `{url}?token=…` to the user with this email. The mail is queued and
+    /// sent off the request path, so a known and an unknown address are answered alike and in the
+    /// same time. With the seed-compatible `reveal_unknown_email` it is sent inline instead, and an
+    /// unknown address (500) or a failed delivery (502) is answered as the seed does.
     pub async fn restore_token(
         &self,
         client_id: i64,
@@ -19,31 +20,42 @@ impl Core {
         origin: &Origin,
     ) -> Result<()> {
         let email = Email::parse("email", email.unwrap_or_default())?;
-        let url = self.reset_url(client_id, url)?;
         self.refuse_if_blocked(origin.ip.as_deref()).await?;
+        let url = self.reset_url(client_id, url)?;
         self.limit_resets(&email, origin).await?;
+        let locale = origin.locale.clone().unwrap_or_else(|| self.settings.reset.default_locale.clone());
+        if !self.settings.reset.reveal_unknown_email {
+            let job = ResetJob { email_key: email.key(), url, locale };
+            return match self.reset_mail.push(job, || self.reset_delivery()) {
+                true => Ok(()),
+                false => {
+                    tracing::error!("the reset mail queue is full; restore-token refused");
+                    Err(Error::Busy)
+                }
+            };
+        }
         let Some(user) = self.store.user_by_email(&email.key()).await? else {
-            if self.settings.reset.reveal_unknown_email {
-                return Err(Error::refused(500, "User not found."));
-            }
-            return Ok(());
+            return Err(Error::refused(500, "User not found."));
         };
-        let now = self.now();
-        let token = random_token(RESET_TOKEN_LEN);
-        let key = digest(&token);
-        self.store.create_reset(user.id, &key, now + self.settings.reset.ttl, now).await?;
-        let separator = if url.contains('?') { '&' } else { '?' };
-        let link = format!("{url}{separator}token={token}");
-        let locale = origin.locale.as_deref().unwrap_or(&self.settings.reset.default_locale);
-        let mail = super::mail_texts::reset_mail(&user.email, &link, locale, self.settings.reset.ttl / 60);
-        if let Err(err) = self.mailer.send(&mail).await {
+        if let Err(err) = self.reset_delivery().send_reset(&user, &url, &locale, 0).await {
             tracing::error!(error = %err, "reset mail could not be sent");
-            self.store.delete_reset(&key).await?;
             return Err(Error::Delivery("The mail could not be sent.".into()));
         }
-        // Only now, with the new link in the mailbox, do the older links die.
-        self.store.spend_other_resets(user.id, &key, now).await?;
         Ok(())
+    }
+
+    fn reset_delivery(&self) -> ResetDelivery {
+        ResetDelivery {
+            store: self.store.clone(),
+            mailer: self.mailer.clone(),
+            clock: self.clock.clone(),
+            settings: self.settings.clone(),
+        }
+    }
+
+    /// Waits until every queued reset mail has been sent or given up.
+    pub async fn reset_mail_settled(&self) {
+        self.reset_mail.settled().await;
     }
 
     /// The mail-bombing guard: so many resets per address and per client host each clock hour,
@@ -72,9 +84,11 @@ impl Core {
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() || parsed.fragment().is_some() {
             return Err(Error::validation("url", "The url format is invalid."));
         }
-        if let Some(prefixes) = self.settings.reset.restricted(client_id)
-            && !prefixes.iter().any(|p| within(&parsed, p))
-        {
+        let allowed = match self.settings.reset.targets(client_id, &self.settings.public_url) {
+            ResetTargets::Any => true,
+            ResetTargets::Under(prefixes) => prefixes.iter().any(|p| within(&parsed, p)),
+        };
+        if !allowed {
             return Err(Error::validation("url", "The selected url is invalid."));
         }
         Ok(raw.to_owned())

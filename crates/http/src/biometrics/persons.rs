@@ -8,7 +8,8 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 use kordon_core::biometrics::PersonInput;
 use serde_json::{Map, Value};
 
@@ -16,10 +17,27 @@ fn input(mut body: Map<String, Value>) -> PersonInput {
     PersonInput { name: body.remove("name"), master_token: body.remove("master_token") }
 }
 
-/// `GET /api/users`: every person of the account, oldest first.
-pub(crate) async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<PersonView>>, ApiError> {
-    let persons = state.core.list_persons(caller.account_id()).await?;
-    Ok(Json(persons.into_iter().map(PersonView::from).collect()))
+/// `GET /api/users`: the account's persons, oldest first, as the seed's plain array, at most
+/// `limits.persons_per_page` of them; `?page=N` reads on, and a `Link: <…?page=N+1>; rel="next"`
+/// header says when there is more.
+pub(crate) async fn list(State(state): State<AppState>, caller: Caller, uri: Uri) -> Result<Response, ApiError> {
+    let page = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let result = state.core.list_persons(caller.account_id(), page).await?;
+    let body = Json(result.persons.into_iter().map(PersonView::from).collect::<Vec<_>>());
+    let mut response = body.into_response();
+    if result.more
+        && let Ok(link) = HeaderValue::from_str(&format!("<{}?page={}>; rel=\"next\"", uri.path(), page + 1))
+    {
+        response.headers_mut().insert(header::LINK, link);
+    }
+    Ok(response)
 }
 
 /// `POST /api/users` `{name, master_token}`: 201 Created with the person as Laravel echoes a

@@ -31,6 +31,7 @@ impl IntoResponse for OAuthResponse {
             }
             OAuthError::InvalidGrant(d) => answer(StatusCode::BAD_REQUEST, "invalid_grant", &d),
             OAuthError::UnauthorizedClient(d) => answer(StatusCode::BAD_REQUEST, "unauthorized_client", &d),
+            OAuthError::Forbidden(d) => answer(StatusCode::FORBIDDEN, "unauthorized_client", &d),
             OAuthError::UnsupportedGrantType => answer(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",

@@ -43,7 +43,7 @@ async fn action(
     let result = match (envelope.obj.as_str(), envelope.action.as_str()) {
         ("User", "auth") => user::auth(&state, &envelope, &origin).await,
         ("User", "logout") => user::logout(&state, bearer).await,
-        ("Defender", "list") => defender::list(&state, bearer).await,
+        ("Defender", "list") => defender::list(&state, bearer, &envelope).await,
         ("Defender", "unblock") => defender::unblock(&state, bearer, &envelope).await,
         (obj, action) => Err(envelope::unknown(obj, action)),
     };

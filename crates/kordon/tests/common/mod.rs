@@ -15,20 +15,26 @@ pub enum Backend {
     Postgres,
 }
 
-/// Runs one async test body against both backends: `both!(name)` expects `async fn name(app: TestApp)`.
+/// Runs one async test body against both backends: `both!(name)` expects `async fn name(app: TestApp)`;
+/// `both!(name, adjust)` boots it with the test configuration changed by `adjust: fn(&mut Config)`.
 #[macro_export]
 macro_rules! both {
     ($name:ident) => {
+        $crate::both!($name, |_: &mut kordon::config::Config| {});
+    };
+    ($name:ident, $adjust:expr) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await {
+                let backend = $crate::common::Backend::Sqlite;
+                if let Some(app) = $crate::common::TestApp::spawn_with(backend, $adjust).await {
                     super::$name(app).await;
                 }
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await {
+                let backend = $crate::common::Backend::Postgres;
+                if let Some(app) = $crate::common::TestApp::spawn_with(backend, $adjust).await {
                     super::$name(app).await;
                 }
             }
