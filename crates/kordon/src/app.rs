@@ -102,8 +102,13 @@ impl Application {
     ) -> std::io::Result<()> {
         // Meanwhile a janitor deletes long-dead rows every `JANITOR_EVERY`.
         let janitor = tokio::spawn(janitor(self.core.clone()));
+        let drain = self.limits.shutdown_timeout;
         let served = crate::serve::serve(self.listener, self.router, self.limits, shutdown).await;
         janitor.abort();
+        // Reset mails already promised to callers go out before the process ends (bounded).
+        if tokio::time::timeout(drain, self.core.reset_mail_settled()).await.is_err() {
+            tracing::warn!("shutdown: reset mails still queued after the timeout were dropped");
+        }
         served
     }
 }

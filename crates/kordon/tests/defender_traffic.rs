@@ -227,3 +227,26 @@ async fn refused_hosts_spend_nothing_sqlite() {
 async fn refused_hosts_spend_nothing_postgres() {
     a_host_refused_for_its_own_cap_spends_nothing_of_the_phone(Backend::Postgres).await;
 }
+
+fn reset_caps(config: &mut kordon::config::Config) {
+    config.reset.per_ip_hourly = 2;
+    config.reset.url_prefixes = vec!["https://lk.example/".into()];
+}
+
+async fn a_host_past_its_reset_cap_spends_nothing_of_the_address(app: TestApp) {
+    let reset = |email: &str| json!({ "email": email, "url": "https://lk.example/reset" });
+    for other in ["a@mail.ru", "b@mail.ru"] {
+        assert_eq!(app.post_from("127.0.4.1", "/api/v1/restore-token", reset(other)).await.0, 200);
+    }
+    for _ in 0..5 {
+        assert_eq!(app.post_from("127.0.4.1", "/api/v1/restore-token", reset("victim@mail.ru")).await.0, 429);
+    }
+    // The address still has its five an hour for its owner (from two hosts of two each, and one).
+    for i in 0..5 {
+        let source = format!("127.0.4.{}", 20 + i / 2);
+        let (s, b) = app.post_from(&source, "/api/v1/restore-token", reset("victim@mail.ru")).await;
+        assert_eq!(s, 200, "the owner's reset {i}: {b}");
+    }
+    assert_eq!(app.post_from("127.0.4.30", "/api/v1/restore-token", reset("victim@mail.ru")).await.0, 429);
+}
+both!(a_host_past_its_reset_cap_spends_nothing_of_the_address, super::reset_caps);

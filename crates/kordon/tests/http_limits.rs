@@ -205,3 +205,121 @@ async fn cancelled_http2_logins_leak_nothing(app: TestApp) {
     assert!(app.core.defender_blocks().await.expect("blocks").is_empty());
 }
 both!(cancelled_http2_logins_leak_nothing);
+
+/// Opens an HTTP/2 connection (prior knowledge) and drives it in a task; the task's answer is
+/// how the connection ended.
+async fn h2_client(
+    app: &TestApp,
+) -> (h2::client::SendRequest<bytes::Bytes>, tokio::task::JoinHandle<Result<(), h2::Error>>) {
+    let tcp = TcpStream::connect(addr(app)).await.expect("connect");
+    let (client, connection) = h2::client::handshake(tcp).await.expect("HTTP/2 handshake");
+    (client, tokio::spawn(connection))
+}
+
+async fn http2_rapid_reset_gets_goaway(app: TestApp) {
+    let (mut client, connection) = h2_client(&app).await;
+    // A rapid-reset attack (CVE-2023-44487): open a stream and cancel it at once, over and over.
+    let mut sent = 0;
+    for _ in 0..5000 {
+        let Ok(ready) = client.clone().ready().await else { break };
+        client = ready;
+        let request = http::Request::post(format!("{}/api/v1/login", app.base))
+            .header("client", "10553")
+            .body(())
+            .expect("request");
+        let Ok((_answer, mut stream)) = client.send_request(request, false) else { break };
+        stream.send_reset(h2::Reason::CANCEL);
+        sent += 1;
+    }
+    let ended = tokio::time::timeout(Duration::from_secs(10), connection).await.expect("the server ends it");
+    // The server sends GOAWAY (ENHANCE_YOUR_CALM) and closes; a client still writing may see only
+    // the closed socket.
+    let err = ended.expect("join").expect_err("the server cut the connection");
+    let calm = err.is_go_away() && err.reason() == Some(h2::Reason::ENHANCE_YOUR_CALM);
+    assert!(calm || err.is_io(), "{err:?} after {sent}");
+    assert!(sent < 5000, "the attacker was stopped early ({sent} streams)");
+    // Other clients are served as before.
+    assert_eq!(app.http.get(format!("{}/healthz", app.base)).send().await.expect("healthz").status(), 200);
+}
+both!(http2_rapid_reset_gets_goaway);
+
+async fn http2_streams_and_headers_are_bounded(app: TestApp) {
+    let (client, _connection) = h2_client(&app).await;
+    let mut client = client.ready().await.expect("ready");
+    // The first answer brings the server's SETTINGS with it.
+    let request = http::Request::get(format!("{}/healthz", app.base)).body(()).expect("request");
+    let (answer, _) = client.send_request(request, true).expect("send");
+    assert_eq!(answer.await.expect("answer").status(), 200);
+    // 100 streams may be open at once; the 101st must wait for one of them to end.
+    let mut open = Vec::new();
+    for i in 0..100 {
+        let ready = tokio::time::timeout(Duration::from_secs(5), client.clone().ready()).await;
+        client = ready.unwrap_or_else(|_| panic!("stream {i} may open")).expect("ready");
+        // A login whose body never comes: the stream stays open.
+        let request = http::Request::post(format!("{}/api/v1/login", app.base))
+            .header("client", "10553")
+            .header("content-type", "application/json")
+            .body(())
+            .expect("request");
+        open.push(client.send_request(request, false).expect("open"));
+    }
+    let mut client = client.ready().await.expect("ready");
+    let request = http::Request::get(format!("{}/healthz", app.base)).body(()).expect("request");
+    let (mut answer, _) = client.send_request(request, true).expect("send");
+    let waited = tokio::time::timeout(Duration::from_millis(500), &mut answer).await;
+    assert!(waited.is_err(), "a 101st stream waits while 100 are open");
+    open[0].1.send_reset(h2::Reason::CANCEL);
+    let answer = tokio::time::timeout(Duration::from_secs(5), answer).await.expect("served once one ends");
+    assert_eq!(answer.expect("answer").status(), 200);
+    drop(open);
+    // A header list past 16 KiB is refused, and the connection still serves.
+    let mut client = client.ready().await.expect("ready");
+    let request = http::Request::get(format!("{}/healthz", app.base))
+        .header("x-padding", "p".repeat(20 * 1024))
+        .body(())
+        .expect("request");
+    let refused = match client.send_request(request, true) {
+        Err(_) => true,
+        Ok((answer, _)) => match answer.await {
+            Err(_) => true,
+            Ok(answer) => answer.status() == 431,
+        },
+    };
+    assert!(refused, "a 20 KiB header list must be refused");
+    let mut client = client.ready().await.expect("the connection survives");
+    let request = http::Request::get(format!("{}/healthz", app.base)).body(()).expect("request");
+    let (answer, _) = client.send_request(request, true).expect("send");
+    assert_eq!(answer.await.expect("answer").status(), 200);
+}
+both!(http2_streams_and_headers_are_bounded);
+
+async fn connections_past_the_cap_wait_their_turn(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.server.max_connections = 4).await else { return };
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut stream = connect_from(&app, "127.0.0.1").await;
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: kordon\r\n\r\n").await.expect("request");
+        let mut buf = [0u8; 512];
+        assert!(stream.read(&mut buf).await.expect("answer") > 0);
+        held.push(stream);
+    }
+    // A fifth connection is accepted by the kernel but not served while four are open...
+    let mut fifth = connect_from(&app, "127.0.0.1").await;
+    fifth.write_all(b"GET /healthz HTTP/1.1\r\nHost: kordon\r\n\r\n").await.expect("request");
+    let mut buf = [0u8; 512];
+    assert!(tokio::time::timeout(Duration::from_millis(500), fifth.read(&mut buf)).await.is_err(), "not served yet");
+    // ...and is served as soon as one closes.
+    drop(held.pop());
+    let n = tokio::time::timeout(Duration::from_secs(5), fifth.read(&mut buf)).await.expect("served").expect("read");
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_cap_sqlite() {
+    connections_past_the_cap_wait_their_turn(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_cap_postgres() {
+    connections_past_the_cap_wait_their_turn(Backend::Postgres).await;
+}

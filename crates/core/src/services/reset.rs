@@ -65,9 +65,11 @@ impl Core {
         let hour = now - now.rem_euclid(3600);
         let settings = &self.settings.reset;
         let host = origin.ip.as_deref().and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
+        // The caller's own cap first: a host refused for its own requests spends nothing of the
+        // victim address's allowance.
         let caps = [
-            (format!("reset:email:{}", email.key()), settings.per_email_hourly),
             (format!("reset:ip:{host}"), settings.per_ip_hourly),
+            (format!("reset:email:{}", email.key()), settings.per_email_hourly),
         ];
         for (key, limit) in caps {
             if !self.store.count_hit(&key, hour, limit).await? {
