@@ -29,7 +29,7 @@ pub(crate) async fn guard(State(timeout): State<Duration>, request: Request, nex
             Ok(response) => response,
             Err(_) => {
                 tracing::warn!(timeout_s = timeout.as_secs(), "a request ran past its deadline; its work was dropped");
-                let mut answer = plain_error(StatusCode::SERVICE_UNAVAILABLE, "Server busy, try again later.");
+                let mut answer = plain_error(StatusCode::SERVICE_UNAVAILABLE, "Server busy, try again.");
                 answer.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
                 answer
             }

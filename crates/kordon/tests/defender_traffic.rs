@@ -87,8 +87,17 @@ async fn parallel_guesses_against_one_login_buy_nothing(backend: Backend) {
     assert_eq!((count(&codes, 400), count(&codes, 429)), (8, 22), "exactly the login's cap is checked: {codes:?}");
     assert!(app.core.defender_blocks().await.expect("blocks").is_empty(), "no host was blocked");
     // Its password checks are suspended for the day, from any host...
-    let (s, _) = app.post_from("127.0.1.200", "/api/v1/login", login("victim@mail.ru", PASSWORD)).await;
-    assert_eq!(s, 429);
+    let (s, b) = app.post_from("127.0.1.200", "/api/v1/login", login("victim@mail.ru", PASSWORD)).await;
+    assert_eq!((s, b), (429, json!({ "message": "Too Many Attempts.", "code": 429 })));
+    let grants = vec!["password".into()];
+    let c = app.core.admin_create_client("app", None, grants, None).await.expect("client");
+    let grant = json!({ "grant_type": "password", "client_id": c.client_id, "client_secret": c.client_secret,
+                        "username": "victim@mail.ru", "password": PASSWORD });
+    let (s, b) = token_request(&app, grant).await;
+    assert_eq!((s, b["error"].as_str()), (429, Some("temporarily_unavailable")), "the password grant: {b}");
+    let auth = json!({ "action": "auth", "obj": "User", "action_id": "1",
+                       "params": { "login": "victim@mail.ru", "password": PASSWORD } });
+    assert_eq!(app.pbx(auth, None).await.0, 429, "PBX auth");
     // ...but the owner still gets in with the phone.
     app.clock.advance(61);
     let (token, pin) = app.flashcall("79993332210").await;

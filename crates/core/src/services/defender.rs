@@ -118,10 +118,14 @@ impl Core {
                     return Ok((Slot { core: self.clone(), gate: Some(gate) }, failures));
                 }
                 Admission::Refused { until } => {
-                    if let Gate::Account(_) = gate {
-                        tracing::warn!("a login past its daily failure cap: its checks are suspended");
-                    }
-                    return Err(Error::Blocked { retry_after: until.saturating_sub(now).max(1) as u64 });
+                    let retry_after = until.saturating_sub(now).max(1) as u64;
+                    return Err(match gate {
+                        Gate::Host(_) => Error::Blocked { retry_after },
+                        Gate::Account(_) => {
+                            tracing::warn!("a login past its daily failure cap: its checks are suspended");
+                            Error::RateLimited { retry_after, message: "Too Many Attempts.".into() }
+                        }
+                    });
                 }
                 Admission::Full if tokio::time::Instant::now() >= deadline => return Err(Error::Busy),
                 Admission::Full => {

@@ -48,6 +48,13 @@ impl IntoResponse for OAuthResponse {
                 }
                 r
             }
+            OAuthError::Core(Error::RateLimited { retry_after, message }) => {
+                let mut r = answer(StatusCode::TOO_MANY_REQUESTS, "temporarily_unavailable", &message);
+                if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                r
+            }
             OAuthError::Core(Error::Busy) => {
                 answer(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", "Server busy, try again.")
             }
