@@ -9,33 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CANCELLED=${CANCELLED:-480}; SOURCES=${SOURCES:-60}; WRK_DUR=${WRK_DUR:-60s}; WRK_CONNS=${WRK_CONNS:-64}
 PORT=${PORT:-18081}
-command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
 curl --version | grep -q nghttp2 || { echo "needs curl with HTTP/2" >&2; exit 1; }
-cargo build --release -q -p kordon
-BIN=target/release/kordon
-DATA=$(mktemp -d)
-STORE=(--data-dir "$DATA")
-LABEL=sqlite
-if [ -n "${BENCH_DATABASE_URL:-}" ]; then
-  SCHEMA="flood_$(date +%s)"
-  psql "$BENCH_DATABASE_URL" -qc "CREATE SCHEMA $SCHEMA"
-  STORE+=(--database-url "${BENCH_DATABASE_URL}?options=-c%20search_path%3D$SCHEMA")
-  LABEL=postgres
-fi
-cleanup() {
-  [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
-  [ -n "${SCHEMA:-}" ] && PGOPTIONS="-c client_min_messages=warning" psql "$BENCH_DATABASE_URL" -qc "DROP SCHEMA $SCHEMA CASCADE" || true
-  rm -rf "$DATA"
-}
-trap cleanup EXIT
-
-PASSWORD='bench-Passw0rd-long'
-"$BIN" admin user create --email bench@example.com --password "$PASSWORD" --phone 79990000000 "${STORE[@]}" >/dev/null
-RUST_LOG=warn "$BIN" serve --listen "127.0.0.1:$PORT" "${STORE[@]}" >"$DATA/serve.log" 2>&1 &
-SERVER=$!
-B="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do curl -fs "$B/readyz" >/dev/null && break; sleep 0.1; done
-curl -fs "$B/readyz" >/dev/null
+source bench/lib.sh
+start_server "$PORT"
 
 mkdir -p bench/results
 OUT="bench/results/$(date -u +%Y-%m-%d)-flood-$LABEL.txt"

@@ -8,39 +8,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}
 SCENARIOS=${SCENARIOS:-"authuser provider_jwt cc login"}
-command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
-cargo build --release -q -p kordon
-BIN=target/release/kordon
-DATA=$(mktemp -d)
-STORE=(--data-dir "$DATA")
-LABEL=sqlite
-if [ -n "${BENCH_DATABASE_URL:-}" ]; then
-  SCHEMA="bench_$(date +%s)"
-  psql "$BENCH_DATABASE_URL" -qc "CREATE SCHEMA $SCHEMA"
-  STORE+=(--database-url "${BENCH_DATABASE_URL}?options=-c%20search_path%3D$SCHEMA")
-  LABEL=postgres
-fi
-cleanup() {
-  [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
-  [ -n "${SCHEMA:-}" ] && PGOPTIONS="-c client_min_messages=warning" psql "$BENCH_DATABASE_URL" -qc "DROP SCHEMA $SCHEMA CASCADE" || true
-  rm -rf "$DATA"
-}
-trap cleanup EXIT
-
-PASSWORD='bench-Passw0rd-long'
-"$BIN" admin user create --email bench@example.com --password "$PASSWORD" --phone 79990000000 "${STORE[@]}" >/dev/null
+source bench/lib.sh
 CLIENT=$("$BIN" admin client create --name bench --grant password --grant client_credentials \
   --owner-email bench@example.com "${STORE[@]}")
 ID=$(echo "$CLIENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
 SECRET=$(echo "$CLIENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])')
 
 # Every request comes from 127.0.0.1: let the Defender ignore it, as a load balancer would be.
-KORDON_DEFENDER__ALLOWLIST='["127.0.0.1"]' RUST_LOG=warn \
-  "$BIN" serve --listen "127.0.0.1:$PORT" "${STORE[@]}" >"$DATA/serve.log" 2>&1 &
-SERVER=$!
-B="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do curl -fs "$B/readyz" >/dev/null && break; sleep 0.1; done
-curl -fs "$B/readyz" >/dev/null
+start_server "$PORT" KORDON_DEFENDER__ALLOWLIST='["127.0.0.1"]'
 
 TOKEN=$(curl -fs -H 'Client: 10553' -H 'Content-Type: application/json' \
   -d "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" "$B/api/v1/login" \

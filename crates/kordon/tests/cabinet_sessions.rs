@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Backend, PASSWORD, TestApp, redact};
+use common::{PASSWORD, TestApp, redact};
 use kordon_core::Clock as _;
 use serde_json::json;
 
@@ -238,26 +238,15 @@ async fn concurrent_refreshes_rotate_once(app: TestApp) {
 }
 both!(concurrent_refreshes_rotate_once);
 
-async fn without_a_grace_window_exactly_one_refresh_wins(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| c.tokens.refresh_grace = 0).await else { return };
+async fn without_a_grace_window_exactly_one_refresh_wins(app: TestApp) {
     let reg = app.register("user@mail.ru", "79993332210").await;
     let token = reg["refresh_token"].as_str().expect("refresh").to_string();
     let answers = concurrent_refreshes(&std::sync::Arc::new(app), &token).await;
     assert_eq!(answers.iter().filter(|(s, _)| *s == 200).count(), 1, "exactly one of 16 may succeed");
 }
+both!(without_a_grace_window_exactly_one_refresh_wins, |c: &mut kordon::config::Config| c.tokens.refresh_grace = 0);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_grace_sqlite() {
-    without_a_grace_window_exactly_one_refresh_wins(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_grace_postgres() {
-    without_a_grace_window_exactly_one_refresh_wins(Backend::Postgres).await;
-}
-
-async fn a_family_ends_at_its_absolute_lifetime(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| c.tokens.family_ttl = 2 * 86400).await else { return };
+async fn a_family_ends_at_its_absolute_lifetime(app: TestApp) {
     let started = app.clock.now();
     let reg = app.register("user@mail.ru", "79993332210").await;
     let mut refresh = reg["refresh_token"].as_str().expect("refresh").to_string();
@@ -272,16 +261,7 @@ async fn a_family_ends_at_its_absolute_lifetime(backend: Backend) {
     app.clock.advance(9 * 3600);
     assert_eq!(app.post("/api/v1/refresh", json!({ "token": refresh })).await.0, 400, "49 h: past the family's end");
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn family_lifetime_sqlite() {
-    a_family_ends_at_its_absolute_lifetime(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn family_lifetime_postgres() {
-    a_family_ends_at_its_absolute_lifetime(Backend::Postgres).await;
-}
+both!(a_family_ends_at_its_absolute_lifetime, |c: &mut kordon::config::Config| c.tokens.family_ttl = 2 * 86400);
 
 async fn logout_ends_only_that_session(app: TestApp) {
     let reg = app.register("user@mail.ru", "79993332210").await;

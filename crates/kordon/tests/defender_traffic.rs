@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Backend, PASSWORD, TestApp};
+use common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -70,8 +70,7 @@ async fn a_wrong_burst_over_two_instances_checks_at_most_the_threshold(app: Test
 }
 both!(a_wrong_burst_over_two_instances_checks_at_most_the_threshold);
 
-async fn parallel_guesses_against_one_login_buy_nothing(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| c.defender.account_max_failures = 8).await else { return };
+async fn parallel_guesses_against_one_login_buy_nothing(app: TestApp) {
     app.register("victim@mail.ru", "79993332210").await;
     let app = Arc::new(app);
     // Thirty hosts guess at once: one guess each, so no host comes near its own threshold.
@@ -104,16 +103,9 @@ async fn parallel_guesses_against_one_login_buy_nothing(backend: Backend) {
     let (s, b) = app.post("/api/v1/login", json!({ "phone": "79993332210", "pin": pin, "token": token })).await;
     assert_eq!(s, 200, "{b}");
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn parallel_guesses_sqlite() {
-    parallel_guesses_against_one_login_buy_nothing(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn parallel_guesses_postgres() {
-    parallel_guesses_against_one_login_buy_nothing(Backend::Postgres).await;
-}
+both!(parallel_guesses_against_one_login_buy_nothing, |c: &mut kordon::config::Config| c
+    .defender
+    .account_max_failures = 8);
 
 async fn wrong_pins_for_one_phone_are_capped_across_hosts(app: TestApp) {
     assert_eq!(app.config.defender.pin_max_failures, 10, "the default cap");
@@ -209,8 +201,7 @@ async fn wrong_client_secrets_count_as_failures(app: TestApp) {
 }
 both!(wrong_client_secrets_count_as_failures);
 
-async fn a_host_refused_for_its_own_cap_spends_nothing_of_the_phone(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| c.flashcall.per_ip_hourly = 1).await else { return };
+async fn a_host_refused_for_its_own_cap_spends_nothing_of_the_phone(app: TestApp) {
     // The attacker's host spends its own one call, then is refused: the victim's phone keeps its
     // cool-down and hourly allowance for its owner.
     assert_eq!(app.post_from("127.0.4.1", "/api/v1/flashcall", json!({ "phone": "79990000001" })).await.0, 200);
@@ -226,16 +217,10 @@ async fn a_host_refused_for_its_own_cap_spends_nothing_of_the_phone(backend: Bac
         app.clock.advance(61);
     }
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refused_hosts_spend_nothing_sqlite() {
-    a_host_refused_for_its_own_cap_spends_nothing_of_the_phone(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refused_hosts_spend_nothing_postgres() {
-    a_host_refused_for_its_own_cap_spends_nothing_of_the_phone(Backend::Postgres).await;
-}
+both!(a_host_refused_for_its_own_cap_spends_nothing_of_the_phone, |c: &mut kordon::config::Config| c
+    .flashcall
+    .per_ip_hourly =
+    1);
 
 fn reset_caps(config: &mut kordon::config::Config) {
     config.reset.per_ip_hourly = 2;

@@ -5,7 +5,8 @@
 
 mod common;
 
-use common::{Backend, PASSWORD, TestApp};
+use common::{PASSWORD, TestApp};
+use kordon::config::Config;
 use serde_json::json;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -76,15 +77,12 @@ async fn a_refused_body_says_connection_close(app: TestApp) {
 }
 both!(a_refused_body_says_connection_close);
 
-async fn slow_heads_and_idle_connections_are_cut(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| {
-        c.server.header_read_timeout = 1;
-        c.server.idle_timeout = 2;
-    })
-    .await
-    else {
-        return;
-    };
+fn short_timeouts(c: &mut Config) {
+    c.server.header_read_timeout = 1;
+    c.server.idle_timeout = 2;
+}
+
+async fn slow_heads_and_idle_connections_are_cut(app: TestApp) {
     // 200 connections from 200 addresses send half a request head and stop.
     let mut slow = Vec::new();
     for i in 0..200 {
@@ -105,28 +103,17 @@ async fn slow_heads_and_idle_connections_are_cut(backend: Backend) {
     // And the server still serves.
     assert_eq!(app.http.get(format!("{}/healthz", app.base)).send().await.expect("healthz").status(), 200);
 }
+both!(slow_heads_and_idle_connections_are_cut, super::short_timeouts);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn slow_clients_sqlite() {
-    slow_heads_and_idle_connections_are_cut(Backend::Sqlite).await;
+/// A one-second deadline, and logins slowed past it once they fail.
+fn short_deadline(c: &mut Config) {
+    c.server.request_timeout = 1;
+    c.defender.account_failures = 1;
+    c.defender.account_delay_ms = 3000;
+    c.defender.account_max_delay_ms = 3000;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn slow_clients_postgres() {
-    slow_heads_and_idle_connections_are_cut(Backend::Postgres).await;
-}
-
-async fn a_request_past_its_deadline_is_answered_503(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| {
-        c.server.request_timeout = 1;
-        c.defender.account_failures = 1;
-        c.defender.account_delay_ms = 3000;
-        c.defender.account_max_delay_ms = 3000;
-    })
-    .await
-    else {
-        return;
-    };
+async fn a_request_past_its_deadline_is_answered_503(app: TestApp) {
     app.register("user@mail.ru", "79993332210").await;
     let wrong = json!({ "email": "user@mail.ru", "password": "wrong-password" });
     assert_eq!(app.post("/api/v1/login", wrong).await.0, 400);
@@ -147,16 +134,7 @@ async fn a_request_past_its_deadline_is_answered_503(backend: Backend) {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(app.core.defender_blocks().await.expect("blocks").is_empty());
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deadline_sqlite() {
-    a_request_past_its_deadline_is_answered_503(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deadline_postgres() {
-    a_request_past_its_deadline_is_answered_503(Backend::Postgres).await;
-}
+both!(a_request_past_its_deadline_is_answered_503, super::short_deadline);
 
 async fn cancelled_http2_logins_leak_nothing(app: TestApp) {
     app.register("user@mail.ru", "79993332210").await;
@@ -293,8 +271,11 @@ async fn http2_streams_and_headers_are_bounded(app: TestApp) {
 }
 both!(http2_streams_and_headers_are_bounded);
 
-async fn connections_past_the_cap_wait_their_turn(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| c.server.max_connections = 4).await else { return };
+fn four_connections(c: &mut Config) {
+    c.server.max_connections = 4;
+}
+
+async fn connections_past_the_cap_wait_their_turn(app: TestApp) {
     let mut held = Vec::new();
     for _ in 0..4 {
         let mut stream = connect_from(&app, "127.0.0.1").await;
@@ -313,13 +294,4 @@ async fn connections_past_the_cap_wait_their_turn(backend: Backend) {
     let n = tokio::time::timeout(Duration::from_secs(5), fifth.read(&mut buf)).await.expect("served").expect("read");
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn connection_cap_sqlite() {
-    connections_past_the_cap_wait_their_turn(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn connection_cap_postgres() {
-    connections_past_the_cap_wait_their_turn(Backend::Postgres).await;
-}
+both!(connections_past_the_cap_wait_their_turn, super::four_connections);

@@ -1,0 +1,36 @@
+# Shared by the bench scripts (sourced, not run): a release build, a fresh store (SQLite in a temp
+# dir, or a fresh schema in BENCH_DATABASE_URL), a bench user, cleanup on exit, and start_server.
+# Sets BIN, DATA, STORE (the store flags), LABEL (sqlite|postgres), PASSWORD, and after
+# start_server: SERVER (its pid) and B (its base URL).
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
+cargo build --release -q -p kordon
+BIN=target/release/kordon
+DATA=$(mktemp -d)
+STORE=(--data-dir "$DATA")
+LABEL=sqlite
+if [ -n "${BENCH_DATABASE_URL:-}" ]; then
+  SCHEMA="bench_$(date +%s)_$$"
+  psql "$BENCH_DATABASE_URL" -qc "CREATE SCHEMA $SCHEMA"
+  STORE+=(--database-url "${BENCH_DATABASE_URL}?options=-c%20search_path%3D$SCHEMA")
+  LABEL=postgres
+fi
+cleanup() {
+  [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
+  [ -n "${SCHEMA:-}" ] && PGOPTIONS="-c client_min_messages=warning" psql "$BENCH_DATABASE_URL" -qc "DROP SCHEMA $SCHEMA CASCADE" || true
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+PASSWORD='bench-Passw0rd-long'
+printf '%s\n' "$PASSWORD" | "$BIN" admin user create --email bench@example.com --password-stdin --phone 79990000000 \
+  "${STORE[@]}" >/dev/null
+
+# start_server PORT [VAR=value ...]: serves the store on 127.0.0.1:PORT, waits until it is ready.
+start_server() {
+  local port=$1; shift
+  env "$@" RUST_LOG=warn "$BIN" serve --listen "127.0.0.1:$port" "${STORE[@]}" >"$DATA/serve.log" 2>&1 &
+  SERVER=$!
+  B="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do curl -fs "$B/readyz" >/dev/null && break; sleep 0.1; done
+  curl -fs "$B/readyz" >/dev/null
+}
