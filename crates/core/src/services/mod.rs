@@ -72,6 +72,10 @@ impl Core {
         if !(0..=60).contains(&settings.tokens.refresh_grace) {
             return Err(crate::Error::internal("tokens.refresh_grace must be between 0 and 60 seconds"));
         }
+        // The janitor forgets a login's failures a day after its window began.
+        if !(1..=86_400).contains(&settings.defender.account_window) {
+            return Err(crate::Error::internal("defender.account_window must be between 1 and 86400 seconds"));
+        }
         let passwords = Passwords::new(&settings.passwords)?;
         let allowlist = Arc::new(Cidrs::parse(&settings.defender.allowlist)?);
         Cidrs::parse(&settings.defender.trusted_proxies)?;
