@@ -118,6 +118,47 @@ async fn url_prefixes_postgres() {
     url_prefixes_restrict_where_links_point(common::Backend::Postgres).await;
 }
 
+/// Nothing a caller writes beside the checked link reaches the mail: line breaks, tabs and spaces
+/// (which the URL parser would silently drop or encode), credentials before the host, and paths
+/// that merely start with the prefix's text are refused.
+async fn crafted_urls_cannot_smuggle_text_or_hosts(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let crafted = [
+        "https://lk.plusofon.ru/password-restore\n\nOpen https://evil.example/c?x=",
+        "https://lk.plusofon.ru/password-restore\tx",
+        "https://lk.plusofon.ru/password-restore Open https://evil.example/",
+        "https://lure@lk.plusofon.ru/password-restore",
+        "https://a:b@lk.plusofon.ru/password-restore",
+    ];
+    for url in crafted {
+        let (s, b) = app.post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": url })).await;
+        assert_eq!(s, 400, "{url:?}: {b}");
+        assert_eq!(b["message"]["field"], "url", "{url:?}");
+    }
+    // Under a path prefix, only whole segments match.
+    let (s, _) = app
+        .post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": "https://lk.plusofon.ru/reset-x" }))
+        .await;
+    assert_eq!(s, 400);
+    // A link with a query of its own gets the token as one more, properly encoded, pair.
+    let (s, _) = app
+        .post("/api/v1/restore-token", json!({ "email": "user@mail.ru", "url": "https://lk.plusofon.ru/reset?a=1" }))
+        .await;
+    assert_eq!(s, 200);
+    let mails = mails(&app).await;
+    assert_eq!(mails.len(), 1, "only the honest request was mailed");
+    let token = reset_token(&mails[0]);
+    assert!(
+        mails[0]["text"].as_str().expect("text").contains(&format!("https://lk.plusofon.ru/reset?a=1&token={token}"))
+    );
+}
+both!(crafted_urls_cannot_smuggle_text_or_hosts, super::reset_path_prefix);
+
+fn reset_path_prefix(config: &mut Config) {
+    config.reset.url_prefixes =
+        vec!["https://lk.plusofon.ru/reset".into(), "https://lk.plusofon.ru/password-restore".into()];
+}
+
 async fn restore_token_is_rate_limited(app: TestApp) {
     app.register("user@mail.ru", "79993332210").await;
     for _ in 0..5 {

@@ -82,9 +82,20 @@ impl Core {
 
     fn reset_url(&self, client_id: i64, url: Option<&str>) -> Result<String> {
         let raw = url.map(str::trim).filter(|u| !u.is_empty()).ok_or_else(|| Error::required("url"))?;
-        let parsed = url::Url::parse(raw).map_err(|_| Error::validation("url", "The url format is invalid."))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() || parsed.fragment().is_some() {
-            return Err(Error::validation("url", "The url format is invalid."));
+        let invalid = || Error::validation("url", "The url format is invalid.");
+        // The URL parser drops tabs and line breaks and encodes spaces: refuse them outright, so
+        // nothing a caller writes can reach the mail's text beside the checked link.
+        if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(invalid());
+        }
+        let parsed = url::Url::parse(raw).map_err(|_| invalid())?;
+        if !matches!(parsed.scheme(), "http" | "https")
+            || parsed.host_str().is_none()
+            || parsed.fragment().is_some()
+            || !parsed.username().is_empty()
+            || parsed.password().is_some()
+        {
+            return Err(invalid());
         }
         let allowed = match self.settings.reset.targets(client_id, &self.settings.public_url) {
             ResetTargets::Any => true,
@@ -93,7 +104,8 @@ impl Core {
         if !allowed {
             return Err(Error::validation("url", "The selected url is invalid."));
         }
-        Ok(raw.to_owned())
+        // The link is built from the parsed URL, never from the caller's text.
+        Ok(parsed.to_string())
     }
 
     /// Sets a new password with a reset token: the token is spent and every session ends.
@@ -119,9 +131,16 @@ impl Core {
 
 /// Is `url` on the allowed prefix's origin (scheme, host and port alike) and under its path?
 /// Plain string prefixes would let `https://lk.example` admit `https://lk.example.evil.com`.
+/// Paths match whole segments: `/reset` admits `/reset` and `/reset/new`, not `/reset-other`.
 fn within(url: &url::Url, prefix: &str) -> bool {
     let Ok(allowed) = url::Url::parse(prefix) else { return false };
-    url.origin() == allowed.origin() && url.path().starts_with(allowed.path())
+    let (path, under) = (url.path(), allowed.path());
+    let in_path = path == under
+        || match under.ends_with('/') {
+            true => path.starts_with(under),
+            false => path.strip_prefix(under).is_some_and(|rest| rest.starts_with('/')),
+        };
+    url.origin() == allowed.origin() && in_path
 }
 
 #[cfg(test)]
@@ -137,5 +156,8 @@ mod tests {
         assert!(!within(&url("http://lk.example/reset"), "https://lk.example"));
         assert!(!within(&url("https://lk.example:8443/reset"), "https://lk.example"));
         assert!(!within(&url("https://lk.example/other"), "https://lk.example/reset"));
+        assert!(!within(&url("https://lk.example/reset-other"), "https://lk.example/reset"));
+        assert!(within(&url("https://lk.example/reset"), "https://lk.example/reset"));
+        assert!(within(&url("https://lk.example/reset/x"), "https://lk.example/reset/"));
     }
 }

@@ -132,8 +132,10 @@ impl ResetDelivery {
         let token = random_token(RESET_TOKEN_LEN);
         let key = digest(&token);
         self.store.create_reset(user.id, &key, crate::durations::after(now, ttl), now).await.map_err(internal)?;
-        let separator = if url.contains('?') { '&' } else { '?' };
-        let link = format!("{url}{separator}token={token}");
+        // `url` was parsed and checked at the edge; the token joins its query as one more pair.
+        let mut link = url::Url::parse(url).map_err(|e| DeliveryError(format!("reset url: {e}")))?;
+        link.query_pairs_mut().append_pair("token", &token);
+        let link = link.to_string();
         let mail = super::mail_texts::reset_mail(&user.email, &link, locale, ttl / 60);
         match self.send_with_retries(&mail, retries, user.id).await {
             Ok(()) => self.store.spend_other_resets(user.id, &key, now).await.map_err(internal),
