@@ -54,11 +54,12 @@ impl Passwords {
         let (jobs, queue) = sync_channel::<Job>(settings.queue.max(1));
         let queue = Arc::new(Mutex::new(queue));
         let depth = Arc::new(AtomicUsize::new(0));
+        let keep = params.block_count();
         for n in 0..workers {
             let (queue, depth) = (queue.clone(), depth.clone());
             std::thread::Builder::new()
                 .name(format!("kordon-argon2-{n}"))
-                .spawn(move || worker(&queue, &depth))
+                .spawn(move || worker(&queue, &depth, keep))
                 .map_err(Error::internal)?;
         }
         Ok(Self { inner: Arc::new(Inner { params, jobs, depth, workers, dummy: OnceCell::new() }) })
@@ -133,8 +134,9 @@ impl Passwords {
 }
 
 /// A worker's life: take the next job, run it on this worker's memory; ends when the
-/// [`Passwords`] that owns the queue is gone.
-fn worker(queue: &Mutex<Receiver<Job>>, depth: &AtomicUsize) {
+/// [`Passwords`] that owns the queue is gone. A job that needed more than `keep` blocks (an old
+/// hash with a larger memory cost) gives the surplus back at once.
+fn worker(queue: &Mutex<Receiver<Job>>, depth: &AtomicUsize, keep: usize) {
     let mut memory: Vec<Block> = Vec::new();
     loop {
         let job = {
@@ -147,6 +149,10 @@ fn worker(queue: &Mutex<Receiver<Job>>, depth: &AtomicUsize) {
         depth.fetch_sub(1, Ordering::SeqCst);
         // A panic in argon2 must not take the worker (and its share of capacity) with it.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
+        if memory.len() > keep {
+            memory.truncate(keep);
+            memory.shrink_to_fit();
+        }
     }
 }
 

@@ -59,8 +59,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(edge::panic_response))
         .layer(axum::middleware::from_fn_with_state(request_timeout, guard::guard))
         .layer(axum::middleware::from_fn(edge::log_request))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(edge::panic_response))
         .with_state(state)
 }

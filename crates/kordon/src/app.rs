@@ -78,7 +78,12 @@ impl Application {
                 .unwrap_or_default(),
         };
         let router = kordon_http::router(AppState { core: core.clone(), web: Arc::new(web) });
-        let limits = config.server.limits();
+        let mut limits = config.server.limits();
+        // Behind a proxy every client shares its address: proxies and allowlisted hosts are not
+        // held to the per-host connection cap.
+        let exempt: Vec<String> =
+            config.defender.trusted_proxies.iter().chain(&config.defender.allowlist).cloned().collect();
+        limits.per_host_exempt = Cidrs::parse(&exempt).map_err(|e| format!("defender.trusted_proxies: {e}"))?;
         Ok(Self { listener, router, limits, address, core })
     }
 

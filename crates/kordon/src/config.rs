@@ -62,6 +62,9 @@ pub struct ServerConfig {
     pub request_timeout: u64,
     /// Connections served at once.
     pub max_connections: usize,
+    /// Connections one client address may hold at once (trusted proxies and the allowlist are
+    /// exempt).
+    pub max_connections_per_host: usize,
     /// Largest HTTP/1 request head, bytes.
     pub max_header_bytes: usize,
     /// HTTP/2 streams open at once on one connection.
@@ -87,6 +90,7 @@ impl Default for ServerConfig {
             idle_timeout: 60,
             request_timeout: 30,
             max_connections: 1024,
+            max_connections_per_host: 128,
             max_header_bytes: 64 * 1024,
             h2_max_concurrent_streams: 100,
             h2_max_header_list_size: 16 * 1024,
@@ -105,6 +109,8 @@ impl ServerConfig {
             header_read_timeout: secs(self.header_read_timeout),
             idle_timeout: secs(self.idle_timeout),
             max_connections: self.max_connections.max(1),
+            max_connections_per_host: self.max_connections_per_host.max(1),
+            per_host_exempt: kordon_core::net::Cidrs::default(),
             max_header_bytes: self.max_header_bytes,
             h2_max_concurrent_streams: self.h2_max_concurrent_streams.max(1),
             h2_max_header_list_size: self.h2_max_header_list_size,

@@ -1,7 +1,8 @@
 //! The HTTP server loop: accepts TCP connections and serves the router over HTTP/1.1 and HTTP/2
-//! with the limits a reverse proxy would otherwise add — a connection cap, a header read
-//! timeout, an idle timeout, HTTP/2 stream, header and reset limits — and a bounded graceful
-//! shutdown. `axum::serve` has none of these knobs, so kordon drives hyper itself.
+//! with the limits a reverse proxy would otherwise add — a connection cap (in all and per host),
+//! a header read timeout, an idle timeout, HTTP/2 stream, header and reset limits — and a
+//! bounded graceful shutdown. `axum::serve` has none of these knobs, so kordon drives hyper
+//! itself.
 
 use axum::Router;
 use axum::extract::ConnectInfo;
@@ -9,14 +10,14 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
+use std::collections::HashMap;
 use std::future::Future;
-use std::pin::{Pin, pin};
+use std::net::IpAddr;
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tower::ServiceExt as _;
 
@@ -30,6 +31,10 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// Connections served at once; further ones wait in the kernel's accept queue.
     pub max_connections: usize,
+    /// Connections one client address may hold at once; more are closed on arrival.
+    pub max_connections_per_host: usize,
+    /// Peers exempt from the per-host cap (trusted proxies, the allowlist).
+    pub per_host_exempt: kordon_core::net::Cidrs,
     /// Largest HTTP/1 request head, bytes (hyper answers 431 beyond).
     pub max_header_bytes: usize,
     /// HTTP/2: streams one connection may have open at once.
@@ -58,6 +63,7 @@ pub async fn serve(
     let max = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
     let slots = Arc::new(Semaphore::new(max));
     let (stop, stopping) = watch::channel(false);
+    let per_host = Arc::new(PerHost::default());
     let mut shutdown = pin!(shutdown);
     loop {
         let slot = tokio::select! {
@@ -76,11 +82,22 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let host_slot = match limits.per_host_exempt.contains(&peer.ip()) {
+            true => None,
+            false => match per_host.take(peer.ip(), limits.max_connections_per_host) {
+                Some(slot) => Some(slot),
+                None => {
+                    tracing::debug!(%peer, "connection refused: the host holds its maximum");
+                    continue; // dropping the stream closes it; the global slot goes back too
+                }
+            },
+        };
         let _ = stream.set_nodelay(true);
         let (builder, router, mut stopping) = (builder.clone(), router.clone(), stopping.clone());
-        let (idle_timeout, drain_timeout) = (limits.idle_timeout, limits.shutdown_timeout);
+        let (first_request, idle_timeout) = (limits.header_read_timeout, limits.idle_timeout);
+        let drain_timeout = limits.shutdown_timeout;
         tokio::spawn(async move {
-            let _slot = slot;
+            let _slots = (slot, host_slot);
             let activity = Arc::new(Activity::new());
             let service = TowerToHyperService::new(tower::service_fn({
                 let activity = activity.clone();
@@ -95,12 +112,13 @@ pub async fn serve(
                     }
                 }
             }));
-            let io = TokioIo::new(Watched { inner: stream, activity: activity.clone() });
-            let connection = builder.serve_connection(io, service);
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
             let mut connection = pin!(connection);
             tokio::select! {
                 _ = connection.as_mut() => return,
-                () = idle(&activity, idle_timeout) => tracing::debug!(%peer, "closing an idle connection"),
+                () = idle(&activity, first_request, idle_timeout) => {
+                    tracing::debug!(%peer, "closing an idle connection");
+                }
                 _ = stopping.wait_for(|stop| *stop) => {}
             }
             // Finish what is in flight, then close (HTTP/2 gets a GOAWAY).
@@ -136,24 +154,32 @@ fn builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
     builder
 }
 
-/// What a connection has been doing: requests in flight and the last time bytes arrived.
+/// What a connection has been doing, counted in requests (never in bytes: a client trickling
+/// pings or half frames does not keep a connection alive): how many are in flight, how many
+/// were served, and when the last one started or ended.
 struct Activity {
     epoch: Instant,
-    last_read_ms: AtomicU64,
+    last_ms: AtomicU64,
     in_flight: AtomicUsize,
+    served: AtomicUsize,
 }
 
 impl Activity {
     fn new() -> Self {
-        Self { epoch: Instant::now(), last_read_ms: AtomicU64::new(0), in_flight: AtomicUsize::new(0) }
+        Self {
+            epoch: Instant::now(),
+            last_ms: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+            served: AtomicUsize::new(0),
+        }
     }
 
     fn touch(&self) {
-        self.last_read_ms.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
+        self.last_ms.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
     }
 
     fn quiet_for(&self) -> Duration {
-        let last = Duration::from_millis(self.last_read_ms.load(Ordering::Relaxed));
+        let last = Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
         self.epoch.elapsed().saturating_sub(last)
     }
 }
@@ -164,6 +190,8 @@ struct InFlight(Arc<Activity>);
 impl InFlight {
     fn start(activity: Arc<Activity>) -> Self {
         activity.in_flight.fetch_add(1, Ordering::SeqCst);
+        activity.served.fetch_add(1, Ordering::SeqCst);
+        activity.touch();
         Self(activity)
     }
 }
@@ -175,9 +203,11 @@ impl Drop for InFlight {
     }
 }
 
-/// Completes once the connection has had no request in flight and received nothing for `limit`.
-async fn idle(activity: &Activity, limit: Duration) {
+/// Completes once the connection has had no request in flight for `idle` — or, before its first
+/// request, for `first` (a connection that never sends a request is cut as early as a slow head).
+async fn idle(activity: &Activity, first: Duration, idle: Duration) {
     loop {
+        let limit = if activity.served.load(Ordering::SeqCst) == 0 { first } else { idle };
         let quiet = activity.quiet_for();
         if quiet >= limit && activity.in_flight.load(Ordering::SeqCst) == 0 {
             return;
@@ -186,45 +216,33 @@ async fn idle(activity: &Activity, limit: Duration) {
     }
 }
 
-/// A TCP stream that notes when bytes arrive.
-struct Watched {
-    inner: TcpStream,
-    activity: Arc<Activity>,
-}
+/// Connections held per client address.
+#[derive(Default)]
+struct PerHost(std::sync::Mutex<HashMap<IpAddr, usize>>);
 
-impl AsyncRead for Watched {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
-        let before = buf.filled().len();
-        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
-        if buf.filled().len() > before {
-            self.activity.touch();
+/// One connection's place in [`PerHost`], given back when dropped.
+struct HostSlot(Arc<PerHost>, IpAddr);
+
+impl PerHost {
+    fn take(self: &Arc<Self>, ip: IpAddr, max: usize) -> Option<HostSlot> {
+        let mut held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let count = held.entry(ip).or_default();
+        if *count >= max {
+            return None;
         }
-        polled
+        *count += 1;
+        Some(HostSlot(self.clone(), ip))
     }
 }
 
-impl AsyncWrite for Watched {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, data)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[std::io::IoSlice<'_>],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
+impl Drop for HostSlot {
+    fn drop(&mut self) {
+        let mut held = self.0.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = held.get_mut(&self.1) {
+            *count -= 1;
+            if *count == 0 {
+                held.remove(&self.1);
+            }
+        }
     }
 }

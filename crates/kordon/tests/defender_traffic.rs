@@ -102,6 +102,9 @@ async fn parallel_guesses_against_one_login_buy_nothing(app: TestApp) {
     let (token, pin) = app.flashcall("79993332210").await;
     let (s, b) = app.post("/api/v1/login", json!({ "phone": "79993332210", "pin": pin, "token": token })).await;
     assert_eq!(s, 200, "{b}");
+    // Having proved the phone, the owner's password works again.
+    let (s, b) = app.post_from("127.0.1.201", "/api/v1/login", login("victim@mail.ru", PASSWORD)).await;
+    assert_eq!(s, 200, "{b}");
 }
 both!(parallel_guesses_against_one_login_buy_nothing, |c: &mut kordon::config::Config| c
     .defender
@@ -183,6 +186,54 @@ async fn a_blocked_host_is_refused_on_every_credential_path(app: TestApp) {
     assert!(app.outbox_lines("flashcalls.jsonl").iter().all(|l| l["phone"] != "79993332211"), "no call placed");
 }
 both!(a_blocked_host_is_refused_on_every_credential_path);
+
+async fn a_password_reset_ends_a_lockout(app: TestApp) {
+    app.register("victim@mail.ru", "79993332210").await;
+    for i in 0..3 {
+        let (s, _) =
+            app.post_from(&format!("127.0.3.{}", i + 1), "/api/v1/login", login("victim@mail.ru", "guess")).await;
+        assert_eq!(s, 400);
+    }
+    assert_eq!(app.post("/api/v1/login", login("victim@mail.ru", PASSWORD)).await.0, 429, "locked out");
+    let url = "https://lk.example/reset";
+    assert_eq!(app.post("/api/v1/restore-token", json!({ "email": "victim@mail.ru", "url": url })).await.0, 200);
+    app.core.reset_mail_settled().await;
+    let mail = app.outbox_lines("mail.jsonl").pop().expect("the reset mail");
+    let text = mail["text"].as_str().expect("text");
+    let token: String =
+        text[text.find("token=").expect("link") + 6..].chars().take_while(char::is_ascii_alphanumeric).collect();
+    let new = "Brand-new-pass-42";
+    let change = json!({ "token": token, "password": new, "password_confirmation": new });
+    assert_eq!(app.post("/api/v1/change-password", change).await.0, 200);
+    assert_eq!(app.post("/api/v1/login", login("victim@mail.ru", new)).await.0, 200, "the new password works");
+}
+both!(a_password_reset_ends_a_lockout, |c: &mut kordon::config::Config| {
+    c.defender.account_max_failures = 3;
+    c.reset.url_prefixes = vec!["https://lk.example/".into()];
+});
+
+async fn introspection_and_revocation_answer_to_the_defender_too(app: TestApp) {
+    let c = app.core.admin_create_client("rs", None, vec![], None).await.expect("client");
+    let form = |secret: &str| {
+        app.http
+            .post(format!("{}/oauth/introspect", app.base))
+            .basic_auth(c.client_id, Some(secret.to_string()))
+            .form(&[("token", "whatever")])
+    };
+    for _ in 0..10 {
+        assert_eq!(form("wrong").send().await.expect("answer").status().as_u16(), 401);
+    }
+    // Ten wrong secrets blocked the host: introspection, revocation and logins are refused.
+    assert_eq!(form(&c.client_secret).send().await.expect("answer").status().as_u16(), 429);
+    let revoke = app
+        .http
+        .post(format!("{}/oauth/revoke", app.base))
+        .basic_auth(c.client_id, Some(c.client_secret.clone()))
+        .form(&[("token", "whatever")]);
+    assert_eq!(revoke.send().await.expect("answer").status().as_u16(), 429);
+    assert_eq!(app.post("/api/v1/login", login("x@mail.ru", PASSWORD)).await.0, 429);
+}
+both!(introspection_and_revocation_answer_to_the_defender_too);
 
 async fn wrong_client_secrets_count_as_failures(app: TestApp) {
     app.register("user@mail.ru", "79993332210").await;

@@ -25,6 +25,8 @@ macro_rules! defender_impl {
                 now: i64,
             ) -> StoreResult<Admission> {
                 // Failures of a lapsed window and checks in flight of a lapsed lease count as none.
+                // The lease runs from when the count last left zero, so a count that a dead
+                // instance left behind lapses even while the host keeps sending.
                 let admitted = sqlx::query_scalar::<$db, i64>(
                     "INSERT INTO defender_hosts (host, failures, window_start, in_flight, in_flight_at)
                      VALUES ($1, 0, $2, 1, $2)
@@ -35,7 +37,8 @@ macro_rules! defender_impl {
                                              ELSE defender_hosts.window_start END,
                          in_flight = CASE WHEN defender_hosts.in_flight_at <= $5 THEN 1
                                           ELSE defender_hosts.in_flight + 1 END,
-                         in_flight_at = $2
+                         in_flight_at = CASE WHEN defender_hosts.in_flight_at <= $5 OR defender_hosts.in_flight = 0 THEN $2
+                                             ELSE defender_hosts.in_flight_at END
                      WHERE defender_hosts.blocked_until <= $2
                        AND (CASE WHEN defender_hosts.window_start <= $3 THEN 0 ELSE defender_hosts.failures END)
                          + (CASE WHEN defender_hosts.in_flight_at <= $5 THEN 0 ELSE defender_hosts.in_flight END) < $4
@@ -227,7 +230,8 @@ macro_rules! defender_impl {
                                              ELSE defender_accounts.window_start END,
                          in_flight = CASE WHEN defender_accounts.in_flight_at <= $5 THEN 1
                                           ELSE defender_accounts.in_flight + 1 END,
-                         in_flight_at = $2
+                         in_flight_at = CASE WHEN defender_accounts.in_flight_at <= $5 OR defender_accounts.in_flight = 0 THEN $2
+                                             ELSE defender_accounts.in_flight_at END
                      WHERE (CASE WHEN defender_accounts.window_start <= $3 THEN 0 ELSE defender_accounts.failures END) < $6
                        AND ((CASE WHEN defender_accounts.window_start <= $3 THEN 0 ELSE defender_accounts.failures END)
                             + (CASE WHEN defender_accounts.in_flight_at <= $5 THEN 0 ELSE defender_accounts.in_flight END) < $4

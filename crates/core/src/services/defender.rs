@@ -58,11 +58,13 @@ impl Core {
             Err(Error::Credential { .. }) => Outcome::Failed,
             Err(_) => Outcome::Undecided,
         };
+        // Both slots are released with the real outcome whatever happens to either release: a
+        // store error is logged and retried in the background, never turned into this answer.
         if let Some(slot) = account_slot {
-            slot.release(outcome, account).await?;
+            slot.release(outcome, account).await;
         }
         if let Some(slot) = host_slot {
-            slot.release(outcome, account).await?;
+            slot.release(outcome, account).await;
         }
         result
     }
@@ -75,60 +77,28 @@ impl Core {
         let s = &self.settings.defender;
         let now = self.now();
         let failures = self.store.host_failure(&host, s.window, now).await?;
-        self.store.record_failure(&host, account.unwrap_or_default(), now).await?;
-        if failures >= s.host_failures {
-            self.block(&host, account, now).await?;
-        }
-        Ok(())
+        self.count_failure(&host, account, failures).await
     }
 
     async fn admit(&self, gate: Gate) -> Result<Slot> {
         Ok(self.admit_counting(gate).await?.0)
     }
 
-    /// Waits for the gate's admission (bounded); the slot and the failures already counted.
-    /// The waiting runs in a task of its own: if this request is cancelled meanwhile, a slot the
-    /// store granted is still handed to that task, and released when the task drops it.
+    /// Waits for the gate's admission (bounded by [`ADMISSION_WAIT`]); the slot and the failures
+    /// already counted. Each attempt runs in a task of its own: if this request is cancelled
+    /// mid-attempt, a slot the store granted is dropped in that task, which releases it; and a
+    /// cancelled request stops waiting at once.
     async fn admit_counting(&self, gate: Gate) -> Result<(Slot, i64)> {
-        let core = self.clone();
-        tokio::spawn(async move { core.admission(gate).await }).await.map_err(Error::internal)?
-    }
-
-    async fn admission(&self, gate: Gate) -> Result<(Slot, i64)> {
-        let s = &self.settings.defender;
         let deadline = tokio::time::Instant::now() + ADMISSION_WAIT;
         let mut pause = Duration::from_millis(5);
         loop {
-            let now = self.now();
-            let admission = match &gate {
-                Gate::Host(host) => {
-                    self.store.admit_host(host, s.host_failures, s.window, IN_FLIGHT_LEASE, now).await?
-                }
-                Gate::Account(account) => {
-                    let max = match account.starts_with("phone:") {
-                        true => s.pin_max_failures,
-                        false => s.account_max_failures,
-                    };
-                    let window = s.account_window;
-                    self.store.admit_account(account, s.account_failures, max, window, IN_FLIGHT_LEASE, now).await?
-                }
-            };
-            match admission {
-                Admission::Admitted { failures } => {
-                    return Ok((Slot { core: self.clone(), gate: Some(gate) }, failures));
-                }
-                Admission::Refused { until } => {
-                    let retry_after = until.saturating_sub(now).max(1) as u64;
-                    return Err(match gate {
-                        Gate::Host(_) => Error::Blocked { retry_after },
-                        Gate::Account(_) => {
-                            tracing::warn!("a login past its daily failure cap: its checks are suspended");
-                            Error::RateLimited { retry_after, message: "Too Many Attempts.".into() }
-                        }
-                    });
-                }
-                Admission::Full if tokio::time::Instant::now() >= deadline => return Err(Error::Busy),
-                Admission::Full => {
+            let (core, attempt_gate) = (self.clone(), gate.clone());
+            let attempt = tokio::spawn(async move { core.try_admit(attempt_gate).await });
+            match attempt.await.map_err(Error::internal)?? {
+                Attempt::Admitted(slot, failures) => return Ok((slot, failures)),
+                Attempt::Refused(err) => return Err(err),
+                Attempt::Full if tokio::time::Instant::now() >= deadline => return Err(Error::Busy),
+                Attempt::Full => {
                     // A slot freed on this instance wakes one waiter at once; slots freed by other
                     // instances are found by polling, backing off with jitter.
                     let jitter = Duration::from_millis(rand::random_range(0..=pause.as_millis() as u64 / 2));
@@ -143,6 +113,39 @@ impl Core {
                 }
             }
         }
+    }
+
+    /// One admission attempt: one atomic statement in the store.
+    async fn try_admit(&self, gate: Gate) -> Result<Attempt> {
+        let s = &self.settings.defender;
+        let now = self.now();
+        let admission = match &gate {
+            Gate::Host(host) => self.store.admit_host(host, s.host_failures, s.window, IN_FLIGHT_LEASE, now).await?,
+            Gate::Account(account) => {
+                let max = match account.starts_with("phone:") {
+                    true => s.pin_max_failures,
+                    false => s.account_max_failures,
+                };
+                let window = s.account_window;
+                self.store.admit_account(account, s.account_failures, max, window, IN_FLIGHT_LEASE, now).await?
+            }
+        };
+        Ok(match admission {
+            Admission::Admitted { failures } => {
+                Attempt::Admitted(Slot { core: self.clone(), gate: Some(gate) }, failures)
+            }
+            Admission::Full => Attempt::Full,
+            Admission::Refused { until } => {
+                let retry_after = until.saturating_sub(now).max(1) as u64;
+                Attempt::Refused(match gate {
+                    Gate::Host(_) => Error::Blocked { retry_after },
+                    Gate::Account(_) => {
+                        tracing::warn!("a login past its daily failure cap: its checks are suspended");
+                        Error::RateLimited { retry_after, message: "Too Many Attempts.".into() }
+                    }
+                })
+            }
+        })
     }
 
     /// Refuses a blocked host without charging it (requests that check no credential themselves).
@@ -192,7 +195,15 @@ impl Core {
     }
 }
 
+/// One admission attempt's answer.
+enum Attempt {
+    Admitted(Slot, i64),
+    Full,
+    Refused(Error),
+}
+
 /// What an admission is for.
+#[derive(Clone)]
 enum Gate {
     Host(String),
     Account(String),
@@ -242,14 +253,12 @@ struct Slot {
 
 impl Slot {
     /// Ends the check. The store work runs in its own task, so a request cancelled right now
-    /// still leaves the counts right.
-    async fn release(mut self, outcome: Outcome, account: Option<&str>) -> Result<()> {
-        let Some(gate) = self.gate.take() else { return Ok(()) };
+    /// still leaves the counts right; a store error is retried there, then logged.
+    async fn release(mut self, outcome: Outcome, account: Option<&str>) {
+        let Some(gate) = self.gate.take() else { return };
         let core = self.core.clone();
         let account = account.map(str::to_owned);
-        tokio::spawn(async move { core.release(gate, outcome, account.as_deref()).await })
-            .await
-            .map_err(Error::internal)?
+        let _ = tokio::spawn(async move { core.release_with_retries(gate, outcome, account.as_deref()).await }).await;
     }
 }
 
@@ -258,39 +267,48 @@ impl Drop for Slot {
         let Some(gate) = self.gate.take() else { return };
         let core = self.core.clone();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Err(err) = core.release(gate, Outcome::Undecided, None).await {
-                    tracing::warn!(error = %err, "the Defender could not release a cancelled check");
-                }
-            });
+            runtime.spawn(async move { core.release_with_retries(gate, Outcome::Undecided, None).await });
         }
     }
 }
 
 impl Core {
-    async fn release(&self, gate: Gate, outcome: Outcome, account: Option<&str>) -> Result<()> {
-        let key = gate.key();
-        let released = self.release_in_store(gate, outcome, account).await;
-        self.waiters.wake(&key);
-        released
-    }
-
-    async fn release_in_store(&self, gate: Gate, outcome: Outcome, account: Option<&str>) -> Result<()> {
-        match gate {
-            Gate::Account(key) => Ok(self.store.release_account(&key, outcome).await?),
-            Gate::Host(host) => {
-                let failed = outcome == Outcome::Failed;
-                let failures = self.store.release_host(&host, failed).await?;
-                if failed {
-                    let now = self.now();
-                    self.store.record_failure(&host, account.unwrap_or_default(), now).await?;
-                    if failures >= self.settings.defender.host_failures {
-                        self.block(&host, account, now).await?;
-                    }
+    /// Releases a slot: the count in the store (one statement, tried up to three times; what
+    /// still fails is logged and lapses with its lease), then, for a failed check of a host, the
+    /// failure's record and the block it may earn.
+    async fn release_with_retries(&self, gate: Gate, outcome: Outcome, account: Option<&str>) {
+        let failed = outcome == Outcome::Failed;
+        let mut failures = None;
+        for attempt in 1..=3_u64 {
+            let released = match &gate {
+                Gate::Account(key) => self.store.release_account(key, outcome).await.map(|()| None),
+                Gate::Host(host) => self.store.release_host(host, failed).await.map(Some),
+            };
+            match released {
+                Ok(n) => {
+                    failures = n;
+                    break;
                 }
-                Ok(())
+                Err(err) if attempt == 3 => tracing::error!(error = %err, "the Defender could not release a check"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100 * attempt)).await,
             }
         }
+        self.waiters.wake(&gate.key());
+        if let (Gate::Host(host), Some(failures), true) = (&gate, failures, failed)
+            && let Err(err) = self.count_failure(host, account, failures).await
+        {
+            tracing::error!(error = %err, "the Defender could not record a failure");
+        }
+    }
+
+    /// Records which login a failed check attacked, and blocks the host at the threshold.
+    async fn count_failure(&self, host: &str, account: Option<&str>, failures: i64) -> Result<()> {
+        let now = self.now();
+        self.store.record_failure(host, account.unwrap_or_default(), now).await?;
+        if failures >= self.settings.defender.host_failures {
+            self.block(host, account, now).await?;
+        }
+        Ok(())
     }
 }
 

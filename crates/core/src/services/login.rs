@@ -72,8 +72,16 @@ impl Core {
                 self.store.user_by_phone(phone.as_str()).await?.ok_or_else(super::flashcall::invalid_pin)
             })
             .await?;
+        // The owner proved the phone: a password lockout earned by guessers ends here too.
+        self.forgive_password_failures(&user).await?;
         let pair = self.issue_session(user.id, client_id, origin).await?;
         Ok((user, pair))
+    }
+
+    /// Forgets the failed password checks against `user`'s login (after the owner proved
+    /// themselves another way: a PIN login or a password reset).
+    pub(crate) async fn forgive_password_failures(&self, user: &User) -> Result<()> {
+        Ok(self.store.clear_account_failures(&format!("email:{}", user.email.to_lowercase())).await?)
     }
 
     /// Opens a new account whose first user is its `lk_admin`, once the phone's PIN checks out.

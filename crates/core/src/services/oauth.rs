@@ -114,6 +114,23 @@ impl Core {
         self.store.client(id).await?.ok_or(OAuthError::InvalidClient)
     }
 
+    /// Client authentication under the Defender, for every OAuth endpoint: a blocked host is
+    /// refused first, and a wrong secret for a well-formed client id counts as a failed check (a
+    /// missing or malformed id is not an attack on anyone).
+    async fn authenticate_client_from(&self, creds: &ClientCredentials, origin: &Origin) -> OAuthResult<Client> {
+        self.refuse_if_blocked(origin.ip.as_deref()).await?;
+        match self.authenticate_client(creds).await {
+            Err(OAuthError::InvalidClient) => {
+                let id = creds.id.as_deref().map(str::trim).and_then(|id| id.parse::<i64>().ok());
+                if let (Some(id), Some(_)) = (id, creds.secret.as_deref().filter(|s| !s.is_empty())) {
+                    self.failed_check(origin.ip.as_deref(), Some(&format!("client:{id}"))).await?;
+                }
+                Err(OAuthError::InvalidClient)
+            }
+            other => other,
+        }
+    }
+
     /// `POST /oauth/token`.
     pub async fn oauth_token(&self, req: TokenRequest, origin: &Origin) -> OAuthResult<IssuedToken> {
         let grant = req.grant_type.as_deref().filter(|g| !g.is_empty());
@@ -121,16 +138,7 @@ impl Core {
         if !matches!(grant, "password" | "client_credentials" | "refresh_token") {
             return Err(OAuthError::UnsupportedGrantType);
         }
-        // A blocked host is refused on every grant, and a wrong client secret is a failed check.
-        self.refuse_if_blocked(origin.ip.as_deref()).await?;
-        let client = match self.authenticate_client(&req.client).await {
-            Err(OAuthError::InvalidClient) => {
-                let id = req.client.id.as_deref().map(str::trim).unwrap_or_default();
-                self.failed_check(origin.ip.as_deref(), Some(&format!("client:{id}"))).await?;
-                return Err(OAuthError::InvalidClient);
-            }
-            other => other?,
-        };
+        let client = self.authenticate_client_from(&req.client, origin).await?;
         if !client.allows(grant) {
             return Err(OAuthError::UnauthorizedClient(format!("The client may not use the {grant} grant.")));
         }
@@ -276,8 +284,9 @@ impl Core {
         &self,
         creds: &ClientCredentials,
         token: Option<&str>,
+        origin: &Origin,
     ) -> OAuthResult<serde_json::Value> {
-        let client = self.authenticate_client(creds).await?;
+        let client = self.authenticate_client_from(creds, origin).await?;
         if !client.introspect {
             return Err(OAuthError::Forbidden("The client may not introspect tokens.".into()));
         }
@@ -320,8 +329,13 @@ impl Core {
 
     /// `POST /oauth/revoke` (RFC 7009): ends the session of an access or refresh token issued to
     /// this client. Unknown tokens, and other clients' tokens, are answered the same (no oracle).
-    pub async fn oauth_revoke(&self, creds: &ClientCredentials, token: Option<&str>) -> OAuthResult<()> {
-        let client = self.authenticate_client(creds).await?;
+    pub async fn oauth_revoke(
+        &self,
+        creds: &ClientCredentials,
+        token: Option<&str>,
+        origin: &Origin,
+    ) -> OAuthResult<()> {
+        let client = self.authenticate_client_from(creds, origin).await?;
         let token = required(token, "token")?;
         let key = match self.verify_access_token(token, true).await {
             Some(claims) => digest(&claims.jti),

@@ -118,14 +118,20 @@ impl Core {
     ) -> Result<()> {
         let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::required("token"))?;
         let password = NewPassword::parse(password, confirmation)?;
-        self.defended(origin.ip.as_deref(), None, async {
-            let hash = self.passwords.hash(password.expose()).await?;
-            match self.store.redeem_reset(&digest(token), &hash, self.now()).await? {
-                Some(_) => Ok(()),
-                None => Err(Error::bad_secret("token", "The token is invalid.")),
-            }
-        })
-        .await
+        let user_id = self
+            .defended(origin.ip.as_deref(), None, async {
+                let hash = self.passwords.hash(password.expose()).await?;
+                match self.store.redeem_reset(&digest(token), &hash, self.now()).await? {
+                    Some(user_id) => Ok(user_id),
+                    None => Err(Error::bad_secret("token", "The token is invalid.")),
+                }
+            })
+            .await?;
+        // A new password ends a lockout its old one drew.
+        if let Some(user) = self.store.user(user_id).await? {
+            self.forgive_password_failures(&user).await?;
+        }
+        Ok(())
     }
 }
 

@@ -52,15 +52,26 @@ async fn token(
     Ok(([("pragma", "no-cache")], Json(body)).into_response())
 }
 
-async fn introspect(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, OAuthResponse> {
+async fn introspect(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, OAuthResponse> {
     let params = params::Params::read(&headers, body)?;
-    let answer = state.core.oauth_introspect(&params.client(&headers)?, params.get("token").as_deref()).await?;
+    let client = params.client(&headers)?;
+    let answer = state.core.oauth_introspect(&client, params.get("token").as_deref(), &origin).await?;
     Ok(Json(answer).into_response())
 }
 
-async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, OAuthResponse> {
+async fn revoke(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, OAuthResponse> {
     let params = params::Params::read(&headers, body)?;
-    state.core.oauth_revoke(&params.client(&headers)?, params.get("token").as_deref()).await?;
+    state.core.oauth_revoke(&params.client(&headers)?, params.get("token").as_deref(), &origin).await?;
     Ok((StatusCode::OK, Json(json!({}))).into_response())
 }
 

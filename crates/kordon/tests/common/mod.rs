@@ -270,6 +270,36 @@ impl TestApp {
         (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}")))
     }
 
+    /// One number the store answers to `sql` (read straight from the database, as an operator
+    /// would look).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.dir.path().join("kordon.db");
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite");
+                let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("query");
+                pool.close().await;
+                n
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.config.server.database_url).await.expect("postgres");
+                let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("query");
+                pool.close().await;
+                n
+            }
+        }
+    }
+
+    /// Checks in flight the Defender counts for every host and login (0 when none leaked).
+    pub async fn defender_in_flight(&self) -> i64 {
+        self.scalar(
+            "SELECT CAST((SELECT COALESCE(SUM(in_flight), 0) FROM defender_hosts)
+                  + (SELECT COALESCE(SUM(in_flight), 0) FROM defender_accounts) AS BIGINT)",
+        )
+        .await
+    }
+
     /// Registers and answers the access token.
     pub async fn signed_in(&self, email: &str, phone: &str) -> String {
         self.register(email, phone).await["token"].as_str().expect("token").to_string()
