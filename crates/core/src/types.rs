@@ -238,7 +238,7 @@ pub enum Rotation {
     Rotated { user_id: i64, access_expires: i64, refresh_expires: i64 },
     /// The token had already been rotated, within the grace window: perhaps a client's retry.
     /// The caller re-derives the successor from `salt` and answers it again if it is still live.
-    Retry { family_id: String, salt: String },
+    Retry { family_id: String, salt: String, user_id: i64 },
     /// The token had already been rotated: the whole family is now revoked.
     Reused,
     /// Unknown, expired, revoked or another client's.

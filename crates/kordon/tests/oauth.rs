@@ -206,7 +206,13 @@ async fn refresh_rotates_and_reuse_is_refused(app: TestApp) {
     assert_eq!(second.status, 200, "{}", second.body);
     let jwt = second.body["access_token"].as_str().expect("jwt").to_string();
     assert_eq!(send(app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(&jwt)).await.status, 200);
-    // The spent token again: refused, and the whole family is revoked.
+    // Within the grace window the spent token gets the same successor again (a second worker,
+    // a retry), and its refresh token is the same one.
+    let again = token_json(&app, refresh(&first["refresh_token"], id, &secret)).await;
+    assert_eq!((again.status, &again.body["refresh_token"]), (200, &second.body["refresh_token"]));
+    assert_eq!(claims(again.body["access_token"].as_str().expect("jwt")).1["jti"], claims(&jwt).1["jti"]);
+    // After it, the spent token again: refused, and the whole family is revoked.
+    app.clock.advance(11);
     let r = token_json(&app, refresh(&first["refresh_token"], id, &secret)).await;
     assert_eq!(
         (r.status, r.body.clone()),

@@ -69,8 +69,8 @@ macro_rules! token_impl {
                     return Ok(Rotation::Rotated { user_id, access_expires, refresh_expires });
                 }
                 // Not live: was it a spent token of a family that is still alive? Then it was stolen.
-                let reused = sqlx::query_as::<$db, (String, i64, Option<String>)>(
-                    "SELECT family_id, rotated_at, rotation_salt FROM sessions
+                let reused = sqlx::query_as::<$db, (String, i64, Option<String>, i64)>(
+                    "SELECT family_id, rotated_at, rotation_salt, user_id FROM sessions
                      WHERE refresh_digest = $1 AND rotated_at IS NOT NULL AND revoked_at IS NULL",
                 )
                 .bind(refresh_digest)
@@ -79,10 +79,10 @@ macro_rules! token_impl {
                 .map_err(translate)?;
                 let outcome = match reused {
                     // Inside the grace window: the caller decides (a retry of a live successor).
-                    Some((family_id, rotated_at, Some(salt)))
+                    Some((family_id, rotated_at, Some(salt), user_id))
                         if grace_since.is_some_and(|since| rotated_at >= since) =>
                     {
-                        Rotation::Retry { family_id, salt }
+                        Rotation::Retry { family_id, salt, user_id }
                     }
                     Some((family_id, ..)) => {
                         revoke(&mut *tx, &family_id, now).await?;

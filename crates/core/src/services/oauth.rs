@@ -173,7 +173,8 @@ impl Core {
         kind: &'static str,
         origin: &Origin,
     ) -> crate::Result<IssuedToken> {
-        let (session, refresh) = self.oauth_session(user.id, client, kind, random_token(TOKEN_LEN), origin);
+        let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
+        let (session, refresh) = self.oauth_session(user.id, client, kind, random_token(TOKEN_LEN), tokens, origin);
         self.store.create_session(&session.0).await?;
         let access_token = self.sign_access_token(user.id, client, &session.1, session.0.access_expires).await?;
         Ok(IssuedToken { access_token, expires_in: self.access_ttl(client), refresh_token: refresh })
@@ -186,11 +187,10 @@ impl Core {
         client: &Client,
         kind: &'static str,
         family_id: String,
+        (jti, refresh): (String, String),
         origin: &Origin,
     ) -> ((NewSession, String), Option<String>) {
         let now = self.now();
-        let jti = random_token(TOKEN_LEN);
-        let refresh = random_token(TOKEN_LEN);
         let access_expires = after(now, self.access_ttl(client));
         let app = kind == KIND_OAUTH_APP;
         let family_expires = after(now, self.settings.oauth.family_ttl);
@@ -214,25 +214,41 @@ impl Core {
         ((session, jti), (!app).then_some(refresh))
     }
 
+    /// Rotates an OAuth refresh token. As in the cabinet, a second presentation within
+    /// `tokens.refresh_grace` (two workers of one client refreshing at once, a retry after a lost
+    /// answer) gets the same successor (the same `jti`, a fresh signature), and after it is reuse.
     async fn oauth_refresh(&self, client: &Client, token: &str, origin: &Origin) -> OAuthResult<IssuedToken> {
+        let now = self.now();
+        let grace = self.settings.tokens.refresh_grace;
+        let salt = if grace > 0 { random_token(16) } else { String::new() };
+        let tokens = match grace > 0 {
+            true => self.successor_tokens(&salt, token).await?,
+            false => (random_token(TOKEN_LEN), random_token(TOKEN_LEN)),
+        };
         // The store fills in the user and the family from the spent session.
-        let ((successor, jti), refresh) = self.oauth_session(0, client, KIND_OAUTH, String::new(), origin);
-        let (user_id, access_expires) =
-            match self.store.rotate_session(&digest(token), client.id, &successor, "", None, self.now()).await? {
-                Rotation::Rotated { user_id, access_expires, .. } => (user_id, access_expires),
-                // OAuth successors are not derived, so there is no retry to recognise.
-                Rotation::Retry { .. } => return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into())),
-                Rotation::Reused => {
-                    tracing::warn!(
-                        client_id = client.id,
-                        "a spent OAuth refresh token was presented again: family revoked"
-                    );
-                    return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into()));
+        let ((successor, jti), refresh) = self.oauth_session(0, client, KIND_OAUTH, String::new(), tokens, origin);
+        let grace_since = (grace > 0).then(|| now - grace);
+        let invalid = || OAuthError::InvalidGrant("The refresh token is invalid.".into());
+        let rotation =
+            self.store.rotate_session(&digest(token), client.id, &successor, &salt, grace_since, now).await?;
+        let (user_id, jti, refresh, access_expires) = match rotation {
+            Rotation::Rotated { user_id, access_expires, .. } => (user_id, jti, refresh, access_expires),
+            Rotation::Retry { family_id, salt, user_id } => {
+                let (jti, refresh) = self.successor_tokens(&salt, token).await?;
+                match self.store.live_successor(&digest(&refresh), &family_id, client.id, now).await? {
+                    Some((access_expires, _)) => (user_id, jti, Some(refresh), access_expires),
+                    None => {
+                        // The successor has moved on (or is another client's): this is reuse.
+                        self.store.revoke_family(&family_id, now).await?;
+                        return Err(oauth_reuse(client.id));
+                    }
                 }
-                Rotation::Invalid => return Err(OAuthError::InvalidGrant("The refresh token is invalid.".into())),
-            };
+            }
+            Rotation::Reused => return Err(oauth_reuse(client.id)),
+            Rotation::Invalid => return Err(invalid()),
+        };
         let access_token = self.sign_access_token(user_id, client, &jti, access_expires).await?;
-        let expires_in = access_expires.saturating_sub(self.now()).max(0);
+        let expires_in = access_expires.saturating_sub(now).max(0);
         Ok(IssuedToken { access_token, expires_in, refresh_token: refresh })
     }
 
@@ -371,4 +387,10 @@ fn required<'a>(value: Option<&'a str>, name: &str) -> OAuthResult<&'a str> {
     value
         .filter(|v| !v.is_empty())
         .ok_or_else(|| OAuthError::InvalidRequest(format!("The {name} parameter is required.")))
+}
+
+/// A spent refresh token presented again: its family is revoked (logged once, here).
+fn oauth_reuse(client_id: i64) -> OAuthError {
+    tracing::warn!(client_id, "a spent OAuth refresh token was presented again: family revoked");
+    OAuthError::InvalidGrant("The refresh token is invalid.".into())
 }

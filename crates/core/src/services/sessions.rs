@@ -112,7 +112,7 @@ impl Core {
             Rotation::Rotated { access_expires, refresh_expires, .. } => {
                 Ok(TokenPair { access_expires, refresh_expires, ..pair })
             }
-            Rotation::Retry { family_id, salt } => {
+            Rotation::Retry { family_id, salt, .. } => {
                 let (access, refresh) = self.successor_tokens(&salt, token).await?;
                 match self.store.live_successor(&digest(&refresh), &family_id, client_id, now).await? {
                     Some((access_expires, refresh_expires)) => {
@@ -180,7 +180,7 @@ impl Core {
     /// The successor pair of a refresh token rotated with `salt`: HMAC-SHA256 under a server-wide
     /// key, so the same token and salt always yield the same pair, and nobody can predict it
     /// without the key and the salt (drawn at rotation time).
-    async fn successor_tokens(&self, salt: &str, refresh_token: &str) -> Result<(String, String)> {
+    pub(crate) async fn successor_tokens(&self, salt: &str, refresh_token: &str) -> Result<(String, String)> {
         let key = self
             .successor_key
             .get_or_try_init(|| async {
