@@ -219,15 +219,9 @@ impl Core {
     /// answer) gets the same successor (the same `jti`, a fresh signature), and after it is reuse.
     async fn oauth_refresh(&self, client: &Client, token: &str, origin: &Origin) -> OAuthResult<IssuedToken> {
         let now = self.now();
-        let grace = self.settings.tokens.refresh_grace;
-        let salt = if grace > 0 { random_token(16) } else { String::new() };
-        let tokens = match grace > 0 {
-            true => self.successor_tokens(&salt, token).await?,
-            false => (random_token(TOKEN_LEN), random_token(TOKEN_LEN)),
-        };
+        let super::sessions::Successor { salt, tokens, grace_since } = self.successor_of(token).await?;
         // The store fills in the user and the family from the spent session.
         let ((successor, jti), refresh) = self.oauth_session(0, client, KIND_OAUTH, String::new(), tokens, origin);
-        let grace_since = (grace > 0).then(|| now - grace);
         let invalid = || OAuthError::InvalidGrant("The refresh token is invalid.".into());
         let rotation =
             self.store.rotate_session(&digest(token), client.id, &successor, &salt, grace_since, now).await?;

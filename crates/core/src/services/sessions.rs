@@ -21,6 +21,14 @@ pub struct TokenPair {
     pub refresh_expires: i64,
 }
 
+/// A refresh token's successor: the salt kept on the spent row, the new (access, refresh)
+/// tokens, and since when a spent token's second presentation is a retry (None: never).
+pub(crate) struct Successor {
+    pub salt: String,
+    pub tokens: (String, String),
+    pub grace_since: Option<i64>,
+}
+
 /// Who a bearer token speaks for.
 #[derive(Debug, Clone)]
 pub struct Principal {
@@ -96,18 +104,9 @@ impl Core {
             refresh_token.filter(|t| !t.is_empty() && t.len() <= 512).ok_or_else(|| Error::required("token"))?;
         self.refuse_if_blocked(origin.ip.as_deref()).await?;
         let now = self.now();
-        let grace = self.settings.tokens.refresh_grace;
-        // Without a grace window the successor is simply random. With one, it is derived from the
-        // spent token and a salt drawn now (kept on the spent row), so a retry can be answered
-        // with the same pair and a database snapshot cannot predict later successors.
-        let salt = if grace > 0 { random_token(16) } else { String::new() };
-        let tokens = match grace > 0 {
-            true => self.successor_tokens(&salt, token).await?,
-            false => (random_token(TOKEN_LEN), random_token(TOKEN_LEN)),
-        };
+        let Successor { salt, tokens, grace_since } = self.successor_of(token).await?;
         // User and family are filled in by the store from the spent session.
         let (pair, successor) = self.session_with(0, client_id, String::new(), tokens, origin);
-        let grace_since = (grace > 0).then(|| now - grace);
         match self.store.rotate_session(&digest(token), client_id, &successor, &salt, grace_since, now).await? {
             Rotation::Rotated { access_expires, refresh_expires, .. } => {
                 Ok(TokenPair { access_expires, refresh_expires, ..pair })
@@ -180,6 +179,21 @@ impl Core {
     /// The successor pair of a refresh token rotated with `salt`: HMAC-SHA256 under a server-wide
     /// key, so the same token and salt always yield the same pair, and nobody can predict it
     /// without the key and the salt (drawn at rotation time).
+    /// How a refresh token's successor is made. Without a grace window it is simply random.
+    /// With one, it is derived from the spent token and a salt drawn now (kept on the spent row),
+    /// so a second presentation can be answered with the same successor and a database snapshot
+    /// cannot predict later successors.
+    pub(crate) async fn successor_of(&self, token: &str) -> Result<Successor> {
+        let grace = self.settings.tokens.refresh_grace;
+        if grace == 0 {
+            let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
+            return Ok(Successor { salt: String::new(), tokens, grace_since: None });
+        }
+        let salt = random_token(16);
+        let tokens = self.successor_tokens(&salt, token).await?;
+        Ok(Successor { salt, tokens, grace_since: Some(self.now() - grace) })
+    }
+
     pub(crate) async fn successor_tokens(&self, salt: &str, refresh_token: &str) -> Result<(String, String)> {
         let key = self
             .successor_key
