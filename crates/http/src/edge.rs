@@ -55,6 +55,7 @@ pub(crate) async fn log_request(request: Request, next: Next) -> Response {
         status,
         latency_ms = started.elapsed().as_secs_f64() * 1000.0,
         client,
+        "answered"
     );
     // Tokens travel in these answers: no cache may keep them.
     response.headers_mut().entry(header::CACHE_CONTROL).or_insert(header::HeaderValue::from_static("no-store"));

@@ -126,12 +126,22 @@ impl ServerConfig {
 pub struct LogConfig {
     /// tracing filter (`info`, `kordon=debug,sqlx=warn`, …); `RUST_LOG` wins when set.
     pub filter: String,
+    /// `text` (for people) or `json` (one object per line, for log collectors).
+    pub format: LogFormat,
 }
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self { filter: "info,sqlx=warn".into() }
+        Self { filter: "info,sqlx=warn".into(), format: LogFormat::Text }
     }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

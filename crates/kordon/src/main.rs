@@ -3,7 +3,7 @@
 
 use clap::Parser;
 use kordon::cli::{Cli, Command, StoreArgs};
-use kordon::config::Config;
+use kordon::config::{Config, LogFormat};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -44,11 +44,12 @@ fn load(store: &StoreArgs, listen: Option<String>) -> Result<Config, String> {
 fn init_logs(config: &Config) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.filter));
     // Logs go to stderr so that `admin` output on stdout stays one JSON object.
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .init();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match config.log.format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        // One object a line: timestamp, level, target, message and the event's fields.
+        LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).init(),
+    }
     for name in Config::unknown_variables(std::env::vars()) {
         tracing::warn!(variable = %name, "unknown KORDON_* environment variable: it configures nothing");
     }

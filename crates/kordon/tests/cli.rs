@@ -583,6 +583,122 @@ async fn serve_warns_about_unknown_variables(store: &Store) {
 }
 on_both_stores!(serve_warns_about_unknown_variables);
 
+/// A whole flow through every kind of secret — PIN, password, access, refresh, API and reset
+/// tokens, a client secret and a JWT — and then the server's log, in `format`: every secret is
+/// absent, and in JSON every line is one object with timestamp, level, target and message.
+async fn serve_logs_leak_no_secret(store: &Store, format: &str) {
+    let served =
+        serve(store, &[("KORDON_LOG__FORMAT", format), ("KORDON_RESET__URL_PREFIXES", "[\"https://lk.example/\"]")])
+            .await;
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: Value, bearer: Option<&str>| {
+        let mut req = http.post(format!("{}{path}", served.base)).header("Client", "10553").json(&body);
+        if let Some(token) = bearer {
+            req = req.bearer_auth(token);
+        }
+        async move {
+            let resp = req.send().await.expect("request");
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.expect("json"))
+        }
+    };
+    let outbox = |file: &str| -> Vec<Value> {
+        std::fs::read_to_string(store.dir.path().join("outbox").join(file))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("outbox line"))
+            .collect()
+    };
+    let mut secrets = vec![PASSWORD.to_string()];
+    let (s, call) = post("/api/v1/flashcall", json!({ "phone": "79993332210" }), None).await;
+    assert_eq!(s, 200, "{call}");
+    let pin = outbox("flashcalls.jsonl").pop().expect("call")["pin"].as_str().expect("pin").to_string();
+    secrets.extend([pin.clone(), call["token"].as_str().expect("token").to_string()]);
+    let register = json!({ "email": "log@example.com", "phone": "79993332210", "password": PASSWORD,
+                           "password_confirmation": PASSWORD, "pin": pin, "promocode": "p" });
+    let (s, reg) = post("/api/v1/register", register, None).await;
+    assert_eq!(s, 200, "{reg}");
+    let (access, refresh) =
+        (reg["token"].as_str().expect("t").to_string(), reg["refresh_token"].as_str().expect("r").to_string());
+    let (s, fresh) = post("/api/v1/refresh", json!({ "token": refresh }), None).await;
+    assert_eq!(s, 200, "{fresh}");
+    let access2 = fresh["token"].as_str().expect("t").to_string();
+    let (s, api) = post("/api/v1/tokens", json!({}), Some(&access2)).await;
+    assert!(s == 200 || s == 201, "{api}");
+    let api_token = api
+        .as_object()
+        .and_then(|o| o.values().find_map(|v| v.as_str().filter(|t| t.len() >= 32)))
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(api_token.len(), 32, "{api}");
+    assert_eq!(
+        post("/api/v1/login", json!({ "email": "log@example.com", "password": "wrong-password-1" }), None).await.0,
+        400
+    );
+    secrets.push("wrong-password-1".into());
+    assert_eq!(
+        post("/api/v1/restore-token", json!({ "email": "log@example.com", "url": "https://lk.example/r" }), None)
+            .await
+            .0,
+        200
+    );
+    let created = admin(
+        store,
+        &["client", "create", "--name", "logs", "--grant", "client_credentials", "--owner-email", "log@example.com"],
+    )
+    .await
+    .json();
+    let (id, secret) = (id(&created, "client_id"), created["client_secret"].as_str().expect("secret").to_string());
+    let resp = http
+        .post(format!("{}/oauth/token", served.base))
+        .json(&json!({ "grant_type": "client_credentials", "client_id": id, "client_secret": secret }))
+        .send()
+        .await
+        .expect("token");
+    let jwt = resp.json::<Value>().await.expect("json")["access_token"].as_str().expect("jwt").to_string();
+    let profile = http
+        .get(format!("{}/api/ver1.0/user/?access_token={jwt}", served.base))
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .expect("profile");
+    assert_eq!(profile.status().as_u16(), 200);
+    // The reset mail goes out off the request path: wait for it, then read its token.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while outbox("mail.jsonl").is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mail = outbox("mail.jsonl").pop().expect("the reset mail");
+    let text = mail["text"].as_str().expect("text");
+    let reset: String =
+        text[text.find("token=").expect("link") + 6..].chars().take_while(char::is_ascii_alphanumeric).collect();
+    secrets.extend([access, refresh, access2, api_token, secret, jwt, reset]);
+    let log = served.stderr();
+    assert!(log.lines().count() >= 8, "the flow was logged:\n{log}");
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        assert!(!log.contains(secret.as_str()), "a secret is in the {format} log:\n{log}");
+    }
+    if format == "json" {
+        for line in log.lines().filter(|l| !l.trim().is_empty()) {
+            let v: Value = serde_json::from_str(line).unwrap_or_else(|_| panic!("not one JSON object: {line}"));
+            for key in ["timestamp", "level", "target", "message"] {
+                assert!(v.get(key).is_some(), "no {key}: {line}");
+            }
+        }
+        assert!(log.contains("\"path\":\"/api/v1/login\""), "fields are fields: {log}");
+    }
+}
+
+async fn serve_logs_json(store: &Store) {
+    serve_logs_leak_no_secret(store, "json").await;
+}
+on_both_stores!(serve_logs_json);
+
+async fn serve_logs_text(store: &Store) {
+    serve_logs_leak_no_secret(store, "text").await;
+}
+on_both_stores!(serve_logs_text);
+
 /// The server process's resident memory, MiB.
 fn rss_mib(child: &Child) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).expect("/proc status");
