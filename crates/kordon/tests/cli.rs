@@ -699,6 +699,55 @@ async fn serve_logs_text(store: &Store) {
 }
 on_both_stores!(serve_logs_text);
 
+/// SIGTERM: the server stops accepting, answers the request in flight, sends the reset mail it
+/// already promised, and exits 0.
+async fn serve_shuts_down_gracefully_on_sigterm(store: &Store) {
+    create_user(store, "term@example.com", &[]).await;
+    let env = [
+        ("KORDON_DEFENDER__ACCOUNT_FAILURES", "1"),
+        ("KORDON_DEFENDER__ACCOUNT_DELAY_MS", "1500"),
+        ("KORDON_DEFENDER__ACCOUNT_MAX_DELAY_MS", "1500"),
+        ("KORDON_RESET__URL_PREFIXES", "[\"https://lk.example/\"]"),
+    ];
+    let mut served = serve(store, &env).await;
+    let http = reqwest::Client::new();
+    let login = |password: &str| {
+        http.post(format!("{}/api/v1/login", served.base))
+            .header("Client", "10553")
+            .json(&json!({ "email": "term@example.com", "password": password }))
+            .send()
+    };
+    assert_eq!(login("wrong-password-1").await.expect("answer").status().as_u16(), 400);
+    // The login is slowed now: its next check takes 1.5 s. Ask, and a reset mail, then SIGTERM.
+    let slow = tokio::spawn(login(PASSWORD));
+    let reset = http
+        .post(format!("{}/api/v1/restore-token", served.base))
+        .header("Client", "10553")
+        .json(&json!({ "email": "term@example.com", "url": "https://lk.example/r" }))
+        .send()
+        .await
+        .expect("restore-token");
+    assert_eq!(reset.status().as_u16(), 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = served.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let answer = slow.await.expect("join").expect("the request in flight is answered");
+    assert_eq!(answer.status().as_u16(), 200, "the login in flight finished");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = served.child.try_wait().expect("try_wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "kordon did not exit after SIGTERM:\n{}", served.stderr());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exit status {status}:\n{}", served.stderr());
+    let mails = std::fs::read_to_string(store.dir.path().join("outbox").join("mail.jsonl")).unwrap_or_default();
+    assert_eq!(mails.lines().count(), 1, "the promised reset mail went out");
+    assert!(http.get(format!("{}/healthz", served.base)).send().await.is_err(), "nothing listens any more");
+}
+on_both_stores!(serve_shuts_down_gracefully_on_sigterm);
+
 /// The server process's resident memory, MiB.
 fn rss_mib(child: &Child) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).expect("/proc status");
