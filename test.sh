@@ -19,9 +19,11 @@ apt_install() { # packages…
 }
 
 say "tools the tests need"
-# PostgreSQL's client; the SMTP tests' real SMTP server (aiosmtpd); PyJWT, an independent JWT
-# check; curl with HTTP/2 for the flood test; Chromium and playwright-core for the explorer.
+# PostgreSQL's client; promtool and a real Prometheus for the metrics tests; the SMTP tests'
+# real SMTP server (aiosmtpd); PyJWT, an independent JWT check; curl with HTTP/2 for the flood
+# test; Chromium and playwright-core for the explorer.
 command -v psql >/dev/null || apt_install postgresql-client
+{ command -v promtool && command -v prometheus; } >/dev/null || apt_install prometheus
 curl --version 2>/dev/null | grep -q nghttp2 || apt_install curl
 python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd
 python3 -c 'import aiosmtpd' 2>/dev/null || fail "aiosmtpd could not be installed"

@@ -5,6 +5,7 @@ pub mod biometrics;
 pub mod clock;
 pub mod durations;
 pub mod error;
+pub mod metrics;
 pub mod net;
 pub mod passwords;
 pub mod ports;

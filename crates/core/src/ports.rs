@@ -36,6 +36,8 @@ pub trait Store:
 {
     /// Is the database reachable?
     async fn ping(&self) -> StoreResult<()>;
+    /// The connection pool now: (open connections, idle ones).
+    fn pool_connections(&self) -> (u32, u32);
 
     // --- clients
     async fn client(&self, id: i64) -> StoreResult<Option<Client>>;

@@ -2,7 +2,7 @@
 //! routes and methods, and a JSON 500 instead of a dropped connection when a handler panics.
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::{ConnectInfo, MatchedPath, Request};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -46,7 +46,11 @@ pub(crate) async fn log_request(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let client =
         request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
-    let mut response = next.run(request).await;
+    let dialect = crate::metrics::dialect(&method, &path);
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    // The core labels what it counts (logins) with the dialect of the request it serves.
+    let mut response = kordon_core::metrics::DIALECT.scope(dialect, next.run(request)).await;
+    crate::metrics::record(dialect, route.as_ref(), response.status(), started.elapsed());
     let status = response.status().as_u16();
     tracing::info!(
         target: "kordon::request",

@@ -7,6 +7,7 @@ pub mod docs;
 mod edge;
 mod guard;
 mod health;
+pub mod metrics;
 pub mod oauth;
 pub mod origin;
 pub mod pbx;
@@ -43,13 +44,22 @@ pub struct WebSettings {
     pub started_at: f64,
     /// A request still running after this long is answered 503 and its work dropped; zero: never.
     pub request_timeout: std::time::Duration,
+    /// The Prometheus exporter's handle; None: no `/metrics`.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Serve `/metrics` on the main listener (false when it has a listener of its own).
+    pub metrics_on_main: bool,
 }
 
 /// The whole router: every dialect, health checks, and the shared layers.
 pub fn router(state: AppState) -> Router {
     let request_timeout = state.web.request_timeout;
+    let metrics = match state.web.metrics_on_main && state.web.metrics.is_some() {
+        true => metrics::routes(),
+        false => Router::new(),
+    };
     Router::new()
         .merge(health::routes())
+        .merge(metrics)
         .nest("/api/v1", cabinet::routes())
         .merge(pbx::routes())
         .merge(biometrics::routes())
@@ -63,4 +73,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(request_timeout, guard::guard))
         .layer(axum::middleware::from_fn(edge::log_request))
         .with_state(state)
+}
+
+/// `/metrics` alone, for a listener of its own (`metrics.listen`).
+pub fn metrics_router(state: AppState) -> Router {
+    metrics::routes().fallback(edge::not_found).with_state(state)
 }

@@ -13,6 +13,10 @@ use tokio::net::TcpListener;
 
 pub struct Application {
     listener: TcpListener,
+    /// `/metrics` on a listener of its own, when `metrics.listen` names one.
+    metrics: Option<(TcpListener, axum::Router)>,
+    /// The exporter, when metrics are on (its histograms are drained every few seconds).
+    exporter: Option<metrics_exporter_prometheus::PrometheusHandle>,
     router: axum::Router,
     limits: crate::serve::Limits,
     address: SocketAddr,
@@ -71,20 +75,32 @@ impl Application {
                 },
             )?,
             pbx_software: config.pbx.software.clone(),
+            metrics: config.metrics.enabled.then(crate::telemetry::prometheus),
+            metrics_on_main: config.metrics.listen.trim().is_empty(),
             request_timeout: std::time::Duration::from_secs(config.server.request_timeout.max(1)),
             started_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs_f64())
                 .unwrap_or_default(),
         };
-        let router = kordon_http::router(AppState { core: core.clone(), web: Arc::new(web) });
+        let state = AppState { core: core.clone(), web: Arc::new(web) };
+        let router = kordon_http::router(state.clone());
+        let metrics = match (config.metrics.enabled, config.metrics.listen.trim()) {
+            (true, listen) if !listen.is_empty() => {
+                let listener =
+                    TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen} (metrics): {e}"))?;
+                Some((listener, kordon_http::metrics_router(state)))
+            }
+            _ => None,
+        };
         let mut limits = config.server.limits();
         // Behind a proxy every client shares its address: proxies and allowlisted hosts are not
         // held to the per-host connection cap.
         let exempt: Vec<String> =
             config.defender.trusted_proxies.iter().chain(&config.defender.allowlist).cloned().collect();
         limits.per_host_exempt = Cidrs::parse(&exempt).map_err(|e| format!("defender.trusted_proxies: {e}"))?;
-        Ok(Self { listener, router, limits, address, core })
+        let exporter = config.metrics.enabled.then(crate::telemetry::prometheus);
+        Ok(Self { listener, metrics, exporter, router, limits, address, core })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -93,6 +109,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.address.port()
+    }
+
+    /// Where `/metrics` is served when it has a listener of its own.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|(l, _)| l.local_addr().ok())
     }
 
     /// The core this application serves (tests reach the store through it).
@@ -107,9 +128,15 @@ impl Application {
     ) -> std::io::Result<()> {
         // Meanwhile a janitor deletes long-dead rows every `JANITOR_EVERY`.
         let janitor = tokio::spawn(janitor(self.core.clone()));
+        let metrics =
+            self.metrics.map(|(listener, router)| tokio::spawn(async move { axum::serve(listener, router).await }));
+        let upkeep = self.exporter.map(|exporter| tokio::spawn(crate::telemetry::upkeep(exporter)));
         let drain = self.limits.shutdown_timeout;
         let served = crate::serve::serve(self.listener, self.router, self.limits, shutdown).await;
         janitor.abort();
+        for task in [metrics.map(|t| t.abort_handle()), upkeep.map(|t| t.abort_handle())].into_iter().flatten() {
+            task.abort();
+        }
         // Reset mails already promised to callers go out before the process ends (bounded).
         if tokio::time::timeout(drain, self.core.reset_mail_settled()).await.is_err() {
             tracing::warn!("shutdown: reset mails still queued after the timeout were dropped");

@@ -27,6 +27,23 @@ pub struct Config {
     pub oauth: OAuthSettings,
     pub limits: LimitSettings,
     pub pbx: PbxConfig,
+    pub metrics: MetricsConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Serve Prometheus metrics at `/metrics`.
+    pub enabled: bool,
+    /// Where: empty for the main listener, or an address of its own (`127.0.0.1:9464`) so that
+    /// `/metrics` is not on the public port.
+    pub listen: String,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self { enabled: true, listen: String::new() }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -7,3 +7,4 @@ pub mod cli;
 pub mod config;
 pub mod password_input;
 pub mod serve;
+pub mod telemetry;

@@ -65,6 +65,7 @@ const DOCUMENTED: &[(&str, &str)] = &[
     // health and the explorer
     ("get", "/healthz"),
     ("get", "/readyz"),
+    ("get", "/metrics"),
     ("get", "/openapi.json"),
     ("get", "/docs"),
     ("get", "/docs/"),

@@ -19,6 +19,10 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            fn pool_connections(&self) -> (u32, u32) {
+                (self.pool.size(), self.pool.num_idle() as u32)
+            }
+
             async fn client(&self, id: i64) -> StoreResult<Option<Client>> {
                 let row = sqlx::query_as::<Db, ClientRow>(
                     "SELECT id, name, grants, owner_user_id, access_ttl, introspect FROM clients WHERE id = $1",

@@ -40,6 +40,7 @@ impl Core {
         }
         let token = random_token(super::sessions::TOKEN_LEN);
         self.store.create_api_token(principal.user.id, &digest(&token), &token[..PREFIX_LEN], self.now()).await?;
+        crate::metrics::token_issued("api_token");
         Ok(token)
     }
 

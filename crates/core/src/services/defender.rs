@@ -34,6 +34,31 @@ impl Core {
         account: Option<&str>,
         check: impl Future<Output = Result<T>>,
     ) -> Result<T> {
+        let result = self.defended_check(host, account, check).await;
+        let method = match account {
+            None => "reset_token",
+            Some(a) if a.starts_with("phone:") => "pin",
+            Some(_) => "password",
+        };
+        crate::metrics::login(
+            method,
+            match &result {
+                Ok(_) => "success",
+                Err(Error::Credential { .. }) => "wrong_credential",
+                Err(Error::Blocked { .. } | Error::RateLimited { .. }) => "refused",
+                Err(Error::Busy) => "busy",
+                Err(_) => "error",
+            },
+        );
+        result
+    }
+
+    async fn defended_check<T>(
+        &self,
+        host: Option<&str>,
+        account: Option<&str>,
+        check: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
         let settings = &self.settings.defender;
         let host = self.counted_host(host);
         // The caller's own cap first: a refused host spends nothing of the login's allowance.
@@ -167,6 +192,7 @@ impl Core {
         let reason = format!("{} failed credential checks within {} s", s.host_failures, s.window);
         if let Some(until) = self.store.block_host(host, s.block, s.max_block, &reason, account, now).await? {
             tracing::warn!(host, blocked_until = until, "the Defender blocked a host");
+            crate::metrics::defender_block();
         }
         Ok(())
     }

@@ -39,6 +39,16 @@ impl Core {
     }
 
     async fn place_call(&self, phone: &Phone, purpose: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<String> {
+        let placed = self.try_call(phone, purpose, user_id, ip).await;
+        crate::metrics::flashcall(match &placed {
+            Ok(_) => "placed",
+            Err(Error::Delivery(_)) => "failed",
+            Err(_) => "refused",
+        });
+        placed
+    }
+
+    async fn try_call(&self, phone: &Phone, purpose: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<String> {
         let limits = &self.settings.flashcall;
         if !limits.country_prefixes.iter().any(|p| phone.as_str().starts_with(p.as_str())) {
             return Err(Error::validation("phone", "Calls to this country are not allowed."));

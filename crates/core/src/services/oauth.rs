@@ -176,6 +176,7 @@ impl Core {
         let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
         let (session, refresh) = self.oauth_session(user.id, client, kind, random_token(TOKEN_LEN), tokens, origin);
         self.store.create_session(&session.0).await?;
+        crate::metrics::token_issued(kind);
         let access_token = self.sign_access_token(user.id, client, &session.1, session.0.access_expires).await?;
         Ok(IssuedToken { access_token, expires_in: self.access_ttl(client), refresh_token: refresh })
     }
@@ -242,6 +243,7 @@ impl Core {
             Rotation::Invalid => return Err(invalid()),
         };
         let access_token = self.sign_access_token(user_id, client, &jti, access_expires).await?;
+        crate::metrics::token_issued("refresh");
         let expires_in = access_expires.saturating_sub(now).max(0);
         Ok(IssuedToken { access_token, expires_in, refresh_token: refresh })
     }
@@ -386,5 +388,6 @@ fn required<'a>(value: Option<&'a str>, name: &str) -> OAuthResult<&'a str> {
 /// A spent refresh token presented again: its family is revoked (logged once, here).
 fn oauth_reuse(client_id: i64) -> OAuthError {
     tracing::warn!(client_id, "a spent OAuth refresh token was presented again: family revoked");
+    crate::metrics::refresh_reuse();
     OAuthError::InvalidGrant("The refresh token is invalid.".into())
 }

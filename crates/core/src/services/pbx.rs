@@ -32,6 +32,7 @@ impl Core {
         session.access_expires = expires;
         session.refresh_expires = expires;
         self.store.create_session(&session).await?;
+        crate::metrics::token_issued(KIND_PBX);
         Ok(PbxSession { user, domain, role, token: pair.access, expires })
     }
 

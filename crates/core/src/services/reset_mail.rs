@@ -151,14 +151,21 @@ impl ResetDelivery {
         let mut attempt = 0;
         loop {
             match self.mailer.send(mail).await {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    crate::metrics::mail("sent");
+                    return Ok(());
+                }
                 Err(err) if attempt < retries => {
+                    crate::metrics::mail("retried");
                     attempt += 1;
                     tracing::warn!(user_id, attempt, error = %err, "reset mail failed; retrying");
                     tokio::time::sleep(pause).await;
                     pause = pause.saturating_mul(2);
                 }
-                Err(err) => return Err(err),
+                Err(err) => {
+                    crate::metrics::mail("failed");
+                    return Err(err);
+                }
             }
         }
     }

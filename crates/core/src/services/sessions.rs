@@ -49,6 +49,7 @@ impl Core {
     pub async fn issue_session(&self, user_id: i64, client_id: i64, origin: &Origin) -> Result<TokenPair> {
         let (pair, session) = self.new_session(user_id, client_id, random_token(TOKEN_LEN), origin);
         self.store.create_session(&session).await?;
+        crate::metrics::token_issued(KIND_CABINET);
         Ok(pair)
     }
 
@@ -109,6 +110,7 @@ impl Core {
         let (pair, successor) = self.session_with(0, client_id, String::new(), tokens, origin);
         match self.store.rotate_session(&digest(token), client_id, &successor, &salt, grace_since, now).await? {
             Rotation::Rotated { access_expires, refresh_expires, .. } => {
+                crate::metrics::token_issued("refresh");
                 Ok(TokenPair { access_expires, refresh_expires, ..pair })
             }
             Rotation::Retry { family_id, salt, .. } => {
@@ -233,6 +235,7 @@ fn derive(key: &str, label: &str, input: &str) -> String {
 /// A spent refresh token came back (its family is revoked by now): logged, answered as invalid.
 fn reuse_detected(client_id: i64) -> Error {
     tracing::warn!(client_id, "a spent refresh token was presented again: its session family is revoked");
+    crate::metrics::refresh_reuse();
     invalid_token()
 }
 

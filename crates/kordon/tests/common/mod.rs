@@ -47,6 +47,8 @@ pub const PASSWORD: &str = "Tr0ub4dor&3-horse";
 
 pub struct TestApp {
     pub base: String,
+    /// `/metrics`' own listener, when `metrics.listen` is set.
+    pub metrics_base: Option<String>,
     pub http: reqwest::Client,
     pub clock: ManualClock,
     pub config: Config,
@@ -103,13 +105,14 @@ impl TestApp {
         let clock = ManualClock::new(now - now.rem_euclid(3600) + 60);
         let app = Application::build_with_clock(&config, Arc::new(clock.clone())).await.expect("application");
         let base = format!("http://{}", app.address());
+        let metrics_base = app.metrics_address().map(|a| format!("http://{a}"));
         let core = app.core().clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
         let http = reqwest::Client::builder().build().expect("http client");
-        Some(Self { base, http, clock, config, core, backend, dir, schema, stop: Some(stop) })
+        Some(Self { base, metrics_base, http, clock, config, core, backend, dir, schema, stop: Some(stop) })
     }
 
     /// A second server on the same database and clock (another instance of a scale-out).

@@ -1,0 +1,80 @@
+//! What kordon counts, in one place: the names and label values of its Prometheus series,
+//! recorded through the `metrics` facade (the binary installs the exporter), and the dialect a
+//! request is served in, which the HTTP edge sets for the core to label its counts with.
+
+use metrics::{Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge};
+
+tokio::task_local! {
+    /// The dialect of the request this task serves (`cabinet`, `pbx`, `oauth`, …).
+    pub static DIALECT: &'static str;
+}
+
+/// The dialect of the current request, or `none` outside one (the CLI, the janitor).
+pub fn dialect() -> &'static str {
+    DIALECT.try_with(|d| *d).unwrap_or("none")
+}
+
+/// A credential check's end: `method` is `password`, `pin` or `reset_token`; `result` is
+/// `success`, `wrong_credential`, `refused` (blocked or capped), `busy` or `error`.
+pub fn login(method: &'static str, result: &'static str) {
+    counter!("kordon_logins_total", "dialect" => dialect(), "method" => method, "result" => result).increment(1);
+}
+
+/// A token handed out: `cabinet`, `pbx`, `oauth`, `oauth_app`, `refresh` or `api_token`.
+pub fn token_issued(kind: &'static str) {
+    counter!("kordon_tokens_issued_total", "kind" => kind).increment(1);
+}
+
+/// A spent refresh token presented again (its family was revoked).
+pub fn refresh_reuse() {
+    counter!("kordon_refresh_reuse_total").increment(1);
+}
+
+/// A host blocked by the Defender.
+pub fn defender_block() {
+    counter!("kordon_defender_blocks_total").increment(1);
+}
+
+/// A FlashCall asked for: `placed`, `refused` (a cap or the country list) or `failed` (delivery).
+pub fn flashcall(result: &'static str) {
+    counter!("kordon_flashcalls_total", "result" => result).increment(1);
+}
+
+/// A mail: `sent`, `retried` or `failed` (given up).
+pub fn mail(result: &'static str) {
+    counter!("kordon_mail_total", "result" => result).increment(1);
+}
+
+/// The gauges read at scrape time.
+pub fn gauges(queue_depth: usize, blocked_hosts: usize, (open, idle): (u32, u32)) {
+    gauge!("kordon_password_queue_depth").set(queue_depth as f64);
+    gauge!("kordon_defender_blocked_hosts").set(blocked_hosts as f64);
+    gauge!("kordon_db_pool_connections", "state" => "idle").set(f64::from(idle));
+    gauge!("kordon_db_pool_connections", "state" => "busy").set(f64::from(open.saturating_sub(idle)));
+}
+
+/// The help text of every series (Prometheus and promtool want one); called once, when the
+/// exporter is installed.
+pub fn describe() {
+    describe_counter!("kordon_http_requests_total", "HTTP requests answered, by dialect, route template and status.");
+    describe_histogram!(
+        "kordon_http_request_duration_seconds",
+        Unit::Seconds,
+        "Time to answer an HTTP request, by dialect and route template."
+    );
+    describe_counter!("kordon_logins_total", "Credential checks, by dialect, method and result.");
+    describe_counter!("kordon_tokens_issued_total", "Tokens handed out, by kind.");
+    describe_counter!("kordon_refresh_reuse_total", "Spent refresh tokens presented again (their family was revoked).");
+    describe_counter!("kordon_defender_blocks_total", "Hosts blocked by the Defender.");
+    describe_gauge!("kordon_defender_blocked_hosts", "Hosts blocked by the Defender now.");
+    describe_gauge!("kordon_password_queue_depth", "Password hashes waiting for a worker.");
+    describe_counter!("kordon_flashcalls_total", "FlashCalls asked for, by result.");
+    describe_counter!("kordon_mail_total", "Mails, by result.");
+    describe_gauge!("kordon_db_pool_connections", "Database pool connections, by state.");
+    describe_gauge!("kordon_build_info", "The running kordon's version.");
+}
+
+/// `kordon_build_info{version} 1`.
+pub fn build_info() {
+    gauge!("kordon_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
+}

@@ -1,0 +1,84 @@
+//! Prometheus: `GET /metrics` renders every kordon series (the gauges read at scrape time), and
+//! the request layer counts each answer by dialect, route template and status — route templates,
+//! never raw paths, so the label sets stay bounded.
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::{MatchedPath, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::time::Duration;
+
+/// The `/metrics` route alone (mounted on the main router, or on its own listener).
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/metrics", get(scrape))
+}
+
+async fn scrape(State(state): State<AppState>) -> Response {
+    let Some(handle) = state.web.metrics.as_ref() else {
+        return crate::edge::plain_error(StatusCode::NOT_FOUND, "Not Found.");
+    };
+    let core = &state.core;
+    let blocked = match core.defender_blocks().await {
+        Ok(blocks) => blocks.len(),
+        Err(err) => {
+            tracing::warn!(error = %err, "metrics: the Defender's blocks could not be read");
+            0
+        }
+    };
+    kordon_core::metrics::gauges(core.passwords.queue_depth(), blocked, core.store.pool_connections());
+    let mut answer = handle.render().into_response();
+    answer.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"));
+    answer
+}
+
+/// The dialect a request speaks, from its path (and method, for the PBX action API).
+pub(crate) fn dialect(method: &Method, path: &str) -> &'static str {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    if under("/api/v1") {
+        "cabinet"
+    } else if under("/api/ver1.0") {
+        "provider"
+    } else if (path == "/api/" || path == "/api") && (method == Method::POST || method == Method::OPTIONS) {
+        "pbx"
+    } else if under("/api/users") || under("/api/phrases") || under("/api/faceTokens") {
+        "biometrics"
+    } else if under("/oauth") || under("/.well-known") {
+        "oauth"
+    } else if under("/docs") || path == "/openapi.json" {
+        "docs"
+    } else if matches!(path, "/healthz" | "/readyz" | "/metrics") {
+        "ops"
+    } else {
+        "other"
+    }
+}
+
+/// Counts one answered request.
+pub(crate) fn record(dialect: &'static str, route: Option<&MatchedPath>, status: StatusCode, took: Duration) {
+    let route = route.map(|r| r.as_str().to_owned()).unwrap_or_else(|| "unmatched".to_owned());
+    let status = status.as_u16().to_string();
+    metrics::counter!("kordon_http_requests_total", "dialect" => dialect, "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("kordon_http_request_duration_seconds", "dialect" => dialect, "route" => route)
+        .record(took.as_secs_f64());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_dialect_is_named_by_its_path() {
+        assert_eq!(dialect(&Method::POST, "/api/v1/login"), "cabinet");
+        assert_eq!(dialect(&Method::POST, "/api/"), "pbx");
+        assert_eq!(dialect(&Method::GET, "/api/users/5"), "biometrics");
+        assert_eq!(dialect(&Method::POST, "/oauth/token"), "oauth");
+        assert_eq!(dialect(&Method::GET, "/.well-known/jwks.json"), "oauth");
+        assert_eq!(dialect(&Method::GET, "/api/ver1.0/user/"), "provider");
+        assert_eq!(dialect(&Method::GET, "/docs/"), "docs");
+        assert_eq!(dialect(&Method::GET, "/metrics"), "ops");
+        assert_eq!(dialect(&Method::GET, "/api/v10"), "other");
+    }
+}
