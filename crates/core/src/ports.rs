@@ -32,7 +32,7 @@ impl From<StoreError> for crate::Error {
 /// a call either happens whole or not at all.
 #[async_trait]
 pub trait Store:
-    TokenStore + DefenderStore + OAuthStore + crate::biometrics::BiometricsStore + Send + Sync + 'static
+    TokenStore + DefenderStore + OAuthStore + LifecycleStore + crate::biometrics::BiometricsStore + Send + Sync + 'static
 {
     /// Is the database reachable?
     async fn ping(&self) -> StoreResult<()>;
@@ -205,6 +205,24 @@ pub trait DefenderStore: Send + Sync + 'static {
     /// Forgets a login's failures (its owner proved themselves another way).
     async fn clear_account_failures(&self, account: &str) -> StoreResult<()>;
     async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// Operators' user lifecycle: disable, enable, delete, and a user's sessions. Every change is
+/// one transaction with its audit line.
+#[async_trait]
+pub trait LifecycleStore: Send + Sync + 'static {
+    /// The user with this email whatever its state, and whether it is disabled.
+    async fn user_any_state(&self, email_key: &str) -> StoreResult<Option<(User, bool)>>;
+    /// Disables a user (ending every session and deleting every API token) or, with `disabled`
+    /// false, enables it; false when it already was so.
+    async fn set_user_disabled(&self, user_id: i64, disabled: bool, actor: &str, now: i64) -> StoreResult<bool>;
+    /// Deletes a user with its sessions, API tokens, PINs, reset links and applications (their
+    /// sessions too), and its account's biometric persons when it was the account's last user.
+    async fn delete_user(&self, user_id: i64, actor: &str, now: i64) -> StoreResult<bool>;
+    /// The user's live sessions and API tokens.
+    async fn user_sessions(&self, user_id: i64, now: i64) -> StoreResult<(Vec<SessionInfo>, Vec<ApiTokenInfo>)>;
+    /// Ends one session (its whole family); false when no live session has this id.
+    async fn revoke_session(&self, id: i64, actor: &str, now: i64) -> StoreResult<bool>;
 }
 
 /// OAuth's state: signing keys, token lookups and revocation, applications of an account.

@@ -329,6 +329,30 @@ impl PbxRole {
     pub const USER: i64 = 4;
 }
 
+/// A live login session of a user, as an operator sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionInfo {
+    pub id: i64,
+    /// `cabinet`, `pbx`, `oauth` or `oauth_app`.
+    pub kind: String,
+    pub client_id: i64,
+    /// When the login happened (the family's first session), RFC 3339.
+    pub started_at: String,
+    /// When this session was issued (the last refresh), RFC 3339.
+    pub refreshed_at: String,
+    /// When its refresh token (or, without one, its access token) expires, RFC 3339.
+    pub expires_at: String,
+    pub ip: Option<String>,
+}
+
+/// A personal API token of a user, as an operator sees it (never the token).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub created_at: String,
+    pub last_used: Option<String>,
+}
+
 /// The Defender's answer to "may this credential check run now?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admission {

@@ -3,7 +3,7 @@
 
 use crate::cli::{
     AccountCommand, AdminCommand, AuditCommand, ClientCommand, DefenderCommand, DomainCommand, DomainSettingsArgs,
-    KeysCommand, ManagerCommand, UserCommand,
+    KeysCommand, ManagerCommand, SessionCommand, UserCommand,
 };
 use kordon_core::Core;
 use kordon_core::services::{ClientOptions, DomainPatch, NewUserCommand};
@@ -45,14 +45,40 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
             Ok(json!({ "user_id": user_id, "account_id": account_id }))
         }
         AdminCommand::User { command: UserCommand::Show { email } } => {
-            let user = core.admin_user(&email).await.map_err(fail)?;
+            let (user, disabled) = core.admin_find_user(&email).await.map_err(fail)?;
             Ok(json!({
                 "user_id": user.id,
                 "account_id": user.account_id,
                 "email": user.email,
                 "phone": user.phone,
                 "role": user.role.as_str(),
+                "disabled": disabled,
             }))
+        }
+        AdminCommand::User { command: UserCommand::Disable { email } } => {
+            let changed = core.admin_set_user_disabled(&email, true, "cli").await.map_err(fail)?;
+            Ok(json!({ "disabled": true, "changed": changed }))
+        }
+        AdminCommand::User { command: UserCommand::Enable { email } } => {
+            let changed = core.admin_set_user_disabled(&email, false, "cli").await.map_err(fail)?;
+            Ok(json!({ "disabled": false, "changed": changed }))
+        }
+        AdminCommand::User { command: UserCommand::Delete { email } } => {
+            core.admin_delete_user(&email, "cli").await.map_err(fail)?;
+            Ok(json!({ "deleted": true }))
+        }
+        AdminCommand::User { command: UserCommand::Sessions { email } } => {
+            let found = core.admin_user_sessions(&email).await.map_err(fail)?;
+            Ok(json!({
+                "user_id": found.user.id,
+                "disabled": found.disabled,
+                "sessions": found.sessions,
+                "api_tokens": found.api_tokens,
+            }))
+        }
+        AdminCommand::Session { command: SessionCommand::Revoke { id } } => {
+            core.admin_revoke_session(id, "cli").await.map_err(fail)?;
+            Ok(json!({ "revoked": true }))
         }
         AdminCommand::Manager { command: ManagerCommand::Create { name, email, phone } } => {
             let id = core.admin_create_manager(&name, &email, &phone).await.map_err(fail)?;

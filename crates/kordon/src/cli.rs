@@ -60,6 +60,11 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Login sessions
+    Session {
+        #[command(subcommand)]
+        command: SessionCommand,
+    },
     /// Account managers
     Manager {
         #[command(subcommand)]
@@ -212,6 +217,33 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Disable a user: every dialect refuses them at once, and every token of theirs dies
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled user again (they sign in anew)
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Delete a user with their sessions, API tokens and applications (and the account's
+    /// biometric persons when they were its last user)
+    Delete {
+        #[arg(long)]
+        email: String,
+    },
+    /// A user's live sessions and API tokens
+    Sessions {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// End a session (its whole refresh family)
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]

@@ -807,3 +807,101 @@ async fn an_unsupported_database_url_fails() {
     }
     assert!(!dir.path().join("kordon.db").exists(), "no SQLite file was made instead");
 }
+
+// ---------------------------------------------------------------------------------------------
+// the user lifecycle, while a server runs on the same database
+
+async fn token_grant(app: &TestApp, body: Value) -> (u16, Value) {
+    let resp = app.http.post(format!("{}/oauth/token", app.base)).json(&body).send().await.expect("token");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.expect("json"))
+}
+
+async fn the_user_lifecycle_works_while_a_server_runs(store: &Store) {
+    let (user_id, _) = create_user(store, "life@example.com", &["--phone", "79990001122"]).await;
+    let app = store.serve().await;
+    let pbx_auth = json!({ "action": "auth", "obj": "User", "action_id": "1",
+                           "params": { "login": "life@example.com", "password": PASSWORD } });
+    let cabinet = login(&app, "life@example.com", PASSWORD).await;
+    let other = login(&app, "life@example.com", PASSWORD).await;
+    let (s, pbx, _) = app.pbx(pbx_auth.clone(), None).await;
+    assert_eq!(s, 200, "{pbx}");
+    let pbx_token = pbx["body"]["token"].as_str().expect("pbx token").to_string();
+    let (s, api) = app.post_auth("/api/v1/tokens", json!({}), &cabinet).await;
+    assert_eq!(s, 200, "{api}");
+    let api_token = api["token"].as_str().expect("api token").to_string();
+    let created = admin(store, &["client", "create", "--name", "life", "--grant", "password"]).await.json();
+    let password_grant = json!({ "grant_type": "password", "client_id": id(&created, "client_id"),
+                                 "client_secret": created["client_secret"], "username": "life@example.com", "password": PASSWORD });
+    let (s, oauth) = token_grant(&app, password_grant.clone()).await;
+    assert_eq!(s, 200, "{oauth}");
+    let jwt = oauth["access_token"].as_str().expect("jwt").to_string();
+    let (s, person) =
+        app.call("POST", "/api/users", Some(json!({ "name": "Life", "master_token": "m" })), Some(&jwt)).await;
+    assert_eq!(s, 201, "{person}");
+
+    // Sessions: four live ones (two cabinet, PBX, OAuth) and the API token, no secrets shown.
+    let listed = admin(store, &["user", "sessions", "--email", "life@example.com"]).await.json();
+    assert_eq!((id(&listed, "user_id"), &listed["disabled"]), (user_id, &json!(false)));
+    let sessions = listed["sessions"].as_array().expect("sessions");
+    assert_eq!(sessions.len(), 4, "{listed}");
+    let mut kinds: Vec<&str> = sessions.iter().map(|s| s["kind"].as_str().expect("kind")).collect();
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["cabinet", "cabinet", "oauth", "pbx"]);
+    assert_eq!(keys(&sessions[0]), ["client_id", "expires_at", "id", "ip", "kind", "refreshed_at", "started_at"]);
+    assert_eq!(keys(&listed["api_tokens"][0]), ["created_at", "id", "last_used"]);
+    assert!(!listed.to_string().contains(&cabinet) && !listed.to_string().contains(&api_token));
+
+    // Revoking one cabinet session ends it alone.
+    let newest = sessions.iter().find(|s| s["kind"] == "cabinet").expect("a cabinet session");
+    let revoke = admin(store, &["session", "revoke", &id(newest, "id").to_string()]).await.json();
+    assert_eq!(revoke, json!({ "revoked": true }));
+    let alive = [app.get_auth("/api/v1/authuser", &cabinet).await.0, app.get_auth("/api/v1/authuser", &other).await.0];
+    assert!(alive.contains(&401) && alive.contains(&200), "exactly one cabinet session ended: {alive:?}");
+    admin(store, &["session", "revoke", "999999"]).await.failed_with("not found");
+
+    // Disabled: every dialect refuses the user as a wrong password, and every token is dead.
+    assert_eq!(admin(store, &["user", "disable", "--email", "life@example.com"]).await.json()["changed"], true);
+    assert_eq!(admin(store, &["user", "disable", "--email", "life@example.com"]).await.json()["changed"], false);
+    let (s, b) = app.post("/api/v1/login", json!({ "email": "life@example.com", "password": PASSWORD })).await;
+    assert_eq!((s, b), (400, json!({ "message": "Password not right.", "code": 400 })));
+    let (s, b, _) = app.pbx(pbx_auth.clone(), None).await;
+    assert_eq!((s, &b["notifies"][0]["message"]), (401, &json!("Wrong login or password.")));
+    let (s, b) = token_grant(&app, password_grant.clone()).await;
+    assert_eq!((s, b["error"].as_str()), (400, Some("invalid_grant")));
+    for token in [&cabinet, &other, &api_token] {
+        assert_eq!(app.get_auth("/api/v1/authuser", token).await.0, 401);
+    }
+    let (s, _, _) = app.pbx(json!({ "action": "logout", "obj": "User", "action_id": "2" }), Some(&pbx_token)).await;
+    assert_eq!(s, 401, "the PBX token died");
+    assert_eq!(app.call("GET", "/api/users", None, Some(&jwt)).await.0, 401, "the JWT died");
+    let shown = admin(store, &["user", "show", "--email", "life@example.com"]).await.json();
+    assert_eq!(shown["disabled"], true);
+
+    // Enabled again: they sign in anew (old tokens stay dead).
+    assert_eq!(admin(store, &["user", "enable", "--email", "life@example.com"]).await.json()["changed"], true);
+    let fresh = login(&app, "life@example.com", PASSWORD).await;
+    assert_eq!(app.get_auth("/api/v1/authuser", &cabinet).await.0, 401);
+    assert_eq!(app.get_auth("/api/v1/authuser", &fresh).await.0, 200);
+
+    // Deleted: gone with their sessions, tokens and the account's persons.
+    assert_eq!(
+        admin(store, &["user", "delete", "--email", "life@example.com"]).await.json(),
+        json!({ "deleted": true })
+    );
+    assert_eq!(app.get_auth("/api/v1/authuser", &fresh).await.0, 401);
+    let (s, _) = app.post("/api/v1/login", json!({ "email": "life@example.com", "password": PASSWORD })).await;
+    assert_eq!(s, 400);
+    admin(store, &["user", "show", "--email", "life@example.com"]).await.failed_with("not found");
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM sessions WHERE user_id = {user_id}")).await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM persons").await, 0, "the account's persons went too");
+    let listed = admin(store, &["audit", "list", "--limit", "10"]).await;
+    let audit: Value = serde_json::from_str(&listed.stdout).expect("the audit log is JSON");
+    let events: Vec<&str> = audit.as_array().expect("entries").iter().filter_map(|e| e["event"].as_str()).collect();
+    for event in ["user.delete", "user.enable", "user.disable", "session.revoke"] {
+        assert!(events.contains(&event), "{event} is audited: {audit}");
+    }
+    let entries = audit.as_array().expect("entries");
+    assert!(entries.iter().all(|e| e["actor"] == "cli" && e["account"] == format!("user:{user_id}")), "{audit}");
+}
+on_both_stores!(the_user_lifecycle_works_while_a_server_runs);

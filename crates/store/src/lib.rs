@@ -4,6 +4,7 @@
 mod biometrics_queries;
 mod defender_queries;
 mod errors;
+mod lifecycle_queries;
 mod oauth_queries;
 pub mod postgres;
 mod queries;

@@ -144,12 +144,15 @@ macro_rules! store_impl {
             }
 
             async fn user(&self, id: i64) -> StoreResult<Option<User>> {
-                let row =
-                    sqlx::query_as::<Db, UserRow>(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"))
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(translate)?;
+                let row = sqlx::query_as::<Db, UserRow>(concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    " FROM users WHERE id = $1 AND disabled_at IS NULL"
+                ))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
                 Ok(row.map(User::from))
             }
 
@@ -157,7 +160,7 @@ macro_rules! store_impl {
                 let row = sqlx::query_as::<Db, UserRow>(concat!(
                     "SELECT ",
                     user_columns!(),
-                    " FROM users WHERE email_key = $1"
+                    " FROM users WHERE email_key = $1 AND disabled_at IS NULL"
                 ))
                 .bind(email_key)
                 .fetch_optional(&self.pool)
@@ -167,12 +170,15 @@ macro_rules! store_impl {
             }
 
             async fn user_by_phone(&self, phone: &str) -> StoreResult<Option<User>> {
-                let row =
-                    sqlx::query_as::<Db, UserRow>(concat!("SELECT ", user_columns!(), " FROM users WHERE phone = $1"))
-                        .bind(phone)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(translate)?;
+                let row = sqlx::query_as::<Db, UserRow>(concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    " FROM users WHERE phone = $1 AND disabled_at IS NULL"
+                ))
+                .bind(phone)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(translate)?;
                 Ok(row.map(User::from))
             }
 

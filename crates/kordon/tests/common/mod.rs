@@ -279,7 +279,7 @@ impl TestApp {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
         match self.backend {
             Backend::Sqlite => {
-                let path = self.dir.path().join("kordon.db");
+                let path = self.config.server.data_dir.join("kordon.db");
                 let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite");
                 let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("query");
                 pool.close().await;
