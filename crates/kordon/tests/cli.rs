@@ -379,7 +379,7 @@ async fn user_show_prints_the_documented_keys(store: &Store) {
     assert_eq!(
         shown,
         json!({ "user_id": user_id, "account_id": account_id, "email": "Anna@Example.com",
-                "phone": "79993332210", "role": "lk_user" })
+                "phone": "79993332210", "role": "lk_user", "disabled": false })
     );
     // No phone: null; no role: lk_admin.
     let (user_id, account_id) = create_user(store, "boris@example.com", &[]).await;
@@ -387,7 +387,7 @@ async fn user_show_prints_the_documented_keys(store: &Store) {
     assert_eq!(
         shown,
         json!({ "user_id": user_id, "account_id": account_id, "email": "boris@example.com",
-                "phone": null, "role": "lk_admin" })
+                "phone": null, "role": "lk_admin", "disabled": false })
     );
     admin(store, &["user", "show", "--email", "nobody@example.com"]).await.failed_with("not found");
     admin(store, &["user", "show", "--email", "nobody"]).await.failed_with("The email must be a valid email address.");
