@@ -204,6 +204,9 @@ pub trait DefenderStore: Send + Sync + 'static {
     async fn release_account(&self, account: &str, outcome: Outcome) -> StoreResult<()>;
     /// Forgets a login's failures (its owner proved themselves another way).
     async fn clear_account_failures(&self, account: &str) -> StoreResult<()>;
+    /// An operator forgives a login: its failures are forgotten, with an audit line; false when
+    /// it had none.
+    async fn forgive_account(&self, account: &str, actor: &str, now: i64) -> StoreResult<bool>;
     async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
 }
 

@@ -116,6 +116,10 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
             core.defender_unblock(&ip, "cli").await.map_err(fail)?;
             Ok(json!({ "success": true }))
         }
+        AdminCommand::Defender { command: DefenderCommand::Forgive { login } } => {
+            let forgiven = core.defender_forgive(&login, "cli").await.map_err(fail)?;
+            Ok(json!({ "forgiven": forgiven }))
+        }
         AdminCommand::Keys { command: KeysCommand::Rotate } => {
             let longest = core.longest_client_ttl().await.map_err(fail)?;
             let kid = core.rotate_keys(longest).await.map_err(fail)?;

@@ -147,6 +147,12 @@ pub enum DefenderCommand {
     List,
     /// Lift the block of a host
     Unblock { ip: String },
+    /// Forget a login's failed checks (ends its slow-down and its daily cap): an email, or a
+    /// phone for its PIN logins
+    Forgive {
+        #[arg(long)]
+        login: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

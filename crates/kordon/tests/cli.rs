@@ -53,9 +53,17 @@ impl Store {
 
     /// A server (the harness's `Application`) on this very database.
     async fn serve(&self) -> TestApp {
-        TestApp::spawn_with(self.backend(), |config| self.configure(config))
-            .await
-            .expect("the store exists, so does the app")
+        self.serve_with(|_| {}).await
+    }
+
+    /// As [`Store::serve`], with the configuration changed by `adjust`.
+    async fn serve_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::spawn_with(self.backend(), |config| {
+            self.configure(config);
+            adjust(config);
+        })
+        .await
+        .expect("the store exists, so does the app")
     }
 }
 
@@ -905,3 +913,29 @@ async fn the_user_lifecycle_works_while_a_server_runs(store: &Store) {
     assert!(entries.iter().all(|e| e["actor"] == "cli" && e["account"] == format!("user:{user_id}")), "{audit}");
 }
 on_both_stores!(the_user_lifecycle_works_while_a_server_runs);
+
+/// `admin defender forgive` ends a login's daily cap (and slow-down), audited.
+async fn defender_forgive_lifts_a_logins_cap(store: &Store) {
+    create_user(store, "capped@example.com", &[]).await;
+    let app = store.serve_with(|c| c.defender.account_max_failures = 3).await;
+    for i in 0..3 {
+        let wrong = json!({ "email": "capped@example.com", "password": format!("wrong-password-{i}") });
+        assert_eq!(app.post("/api/v1/login", wrong).await.0, 400);
+    }
+    let (s, _) = app.post("/api/v1/login", json!({ "email": "capped@example.com", "password": PASSWORD })).await;
+    assert_eq!(s, 429, "the login is capped");
+    let forgiven = admin(store, &["defender", "forgive", "--login", "Capped@Example.com"]).await.json();
+    assert_eq!(forgiven, json!({ "forgiven": true }));
+    login(&app, "capped@example.com", PASSWORD).await;
+    assert_eq!(admin(store, &["defender", "forgive", "--login", "capped@example.com"]).await.json()["forgiven"], false);
+    admin(store, &["defender", "forgive", "--login", "neither"])
+        .await
+        .failed_with("The login must be an email or a phone.");
+    let listed = admin(store, &["audit", "list", "--limit", "1"]).await;
+    let audit: Value = serde_json::from_str(&listed.stdout).expect("the audit log is JSON");
+    assert_eq!(
+        (&audit[0]["event"], &audit[0]["account"], &audit[0]["actor"]),
+        (&json!("forgive"), &json!("email:capped@example.com"), &json!("cli"))
+    );
+}
+on_both_stores!(defender_forgive_lifts_a_logins_cap);

@@ -285,6 +285,21 @@ macro_rules! defender_impl {
                 Ok(())
             }
 
+            async fn forgive_account(&self, account: &str, actor: &str, now: i64) -> StoreResult<bool> {
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+                let done = sqlx::query::<$db>("UPDATE defender_accounts SET failures = 0 WHERE account = $1 AND failures > 0")
+                    .bind(account)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(translate)?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                audit(&mut *tx, now, "forgive", None, Some(account), actor, None).await?;
+                tx.commit().await.map_err(translate)?;
+                Ok(true)
+            }
+
             async fn clear_account_failures(&self, account: &str) -> StoreResult<()> {
                 sqlx::query::<$db>("UPDATE defender_accounts SET failures = 0 WHERE account = $1")
                     .bind(account)

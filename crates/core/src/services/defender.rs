@@ -197,6 +197,24 @@ impl Core {
         Ok(())
     }
 
+    /// Forgets the failed checks against a login (`login` is an email, or a phone for its PINs),
+    /// audited as `actor`; false when it had none.
+    pub async fn defender_forgive(&self, login: &str, actor: &str) -> Result<bool> {
+        let key = match crate::types::Email::parse("login", login) {
+            Ok(email) => format!("email:{}", email.key()),
+            Err(_) => {
+                let phone = crate::types::Phone::parse("login", login)
+                    .map_err(|_| Error::validation("login", "The login must be an email or a phone."))?;
+                format!("phone:{}", phone.as_str())
+            }
+        };
+        let forgiven = self.store.forgive_account(&key, actor, self.now()).await?;
+        if forgiven {
+            tracing::info!(actor, "a login's failed checks were forgiven");
+        }
+        Ok(forgiven)
+    }
+
     /// The hosts blocked now.
     pub async fn defender_blocks(&self) -> Result<Vec<Block>> {
         Ok(self.store.blocks(self.now()).await?)
