@@ -45,12 +45,7 @@ macro_rules! lifecycle_impl {
                 }
                 if disabled {
                     // Every token of theirs dies with the switch.
-                    sqlx::query::<$db>("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-                        .bind(now)
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(translate)?;
+                    revoke_user(&mut *tx, user_id, now).await?;
                     sqlx::query::<$db>("DELETE FROM api_tokens WHERE user_id = $1")
                         .bind(user_id)
                         .execute(&mut *tx)
@@ -164,12 +159,7 @@ macro_rules! lifecycle_impl {
                 .await
                 .map_err(translate)?;
                 let Some((family, user_id)) = found else { return Ok(false) };
-                sqlx::query::<$db>("UPDATE sessions SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL")
-                    .bind(now)
-                    .bind(&family)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(translate)?;
+                revoke(&mut *tx, &family, now).await?;
                 let detail = format!("session {id}");
                 audit(&mut *tx, now, "session.revoke", None, Some(&format!("user:{user_id}")), actor, Some(&detail)).await?;
                 tx.commit().await.map_err(translate)?;

@@ -201,12 +201,7 @@ macro_rules! store_impl {
                 if changed.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                sqlx::query::<Db>("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-                    .bind(now)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(translate)?;
+                revoke_user(&mut *tx, user_id, now).await?;
                 if let Some(successor) = successor {
                     insert_session(&mut *tx, successor).await?;
                 }

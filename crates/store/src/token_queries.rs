@@ -410,12 +410,7 @@ macro_rules! token_impl {
                     .execute(&mut *tx)
                     .await
                     .map_err(translate)?;
-                sqlx::query::<$db>("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-                    .bind(now)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(translate)?;
+                revoke_user(&mut *tx, user_id, now).await?;
                 tx.commit().await.map_err(translate)?;
                 Ok(Some(user_id))
             }
@@ -446,6 +441,20 @@ macro_rules! token_impl {
             .fetch_one(executor)
             .await
             .map_err(translate)
+        }
+
+        /// Ends every session of a user (a password change, a disabled user).
+        async fn revoke_user<'e, E>(executor: E, user_id: i64, now: i64) -> StoreResult<()>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            sqlx::query::<$db>("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(user_id)
+                .execute(executor)
+                .await
+                .map_err(translate)?;
+            Ok(())
         }
 
         async fn revoke<'e, E>(executor: E, family_id: &str, now: i64) -> StoreResult<()>
