@@ -19,6 +19,17 @@ pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
         .map(|(_, token)| token.trim())
 }
 
+/// The `page` of a query string, as Laravel reads it: missing, non-numeric or below 1 is page 1.
+pub(crate) fn page_param(query: Option<&str>) -> i64 {
+    query
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
 /// The cabinet's plain error shape `{"message":…,"code":…}`, the default for routes no dialect owns.
 pub(crate) fn plain_error(status: StatusCode, message: &str) -> Response {
     let body = serde_json::json!({ "message": message, "code": status.as_u16() });

@@ -21,14 +21,7 @@ fn input(mut body: Map<String, Value>) -> PersonInput {
 /// `limits.persons_per_page` of them; `?page=N` reads on, and a `Link: <…?page=N+1>; rel="next"`
 /// header says when there is more.
 pub(crate) async fn list(State(state): State<AppState>, caller: Caller, uri: Uri) -> Result<Response, ApiError> {
-    let page = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("page="))
-        .and_then(|p| p.trim().parse::<i64>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page = crate::edge::page_param(uri.query());
     let result = state.core.list_persons(caller.account_id(), page).await?;
     let body = Json(result.persons.into_iter().map(PersonView::from).collect::<Vec<_>>());
     let mut response = body.into_response();

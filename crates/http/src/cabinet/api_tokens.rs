@@ -44,15 +44,7 @@ pub(super) async fn list(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Paginated>, CabinetError> {
-    // Laravel reads a missing or non-numeric page as page 1.
-    let page = query
-        .as_deref()
-        .unwrap_or_default()
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("page="))
-        .and_then(|p| p.trim().parse::<i64>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page = crate::edge::page_param(query.as_deref());
     let result = state.core.list_api_tokens(&auth.principal, page).await?;
     let path = format!("{}/api/v1/tokens", base_url(&state, &headers));
     let url = |n: i64| format!("{path}?page={n}");
