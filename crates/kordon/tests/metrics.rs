@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::binary::free_port;
 use common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 use std::io::Write as _;
@@ -87,10 +88,6 @@ async fn metrics_on_a_listener_of_their_own(app: TestApp) {
     assert_eq!(scrape(&app, &app.base).await.0, 404, "not on the public port");
 }
 both!(metrics_on_a_listener_of_their_own, |c: &mut kordon::config::Config| c.metrics.listen = "127.0.0.1:0".into());
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
 
 async fn a_real_prometheus_reads_kordon(app: TestApp) {
     let target = app.base.trim_start_matches("http://").to_string();

@@ -2,6 +2,8 @@
 //! or a fresh PostgreSQL schema, with a manual clock, and talks to it over HTTP.
 #![allow(dead_code)]
 
+pub mod binary;
+
 use kordon::app::Application;
 use kordon::config::Config;
 use kordon_core::ManualClock;
