@@ -95,10 +95,10 @@ impl Core {
     }
 
     /// Counts a failed cheap check (a wrong client secret) against `host` without admitting it
-    /// first, blocking the host once it reaches the threshold. Refuses a host already blocked.
+    /// first, blocking the host once it reaches the threshold. The caller has already refused a
+    /// blocked host ([`Core::refuse_if_blocked`]) before checking anything.
     pub async fn failed_check(&self, host: Option<&str>, account: Option<&str>) -> Result<()> {
         let Some(host) = self.counted_host(host) else { return Ok(()) };
-        self.refuse_if_blocked(Some(&host)).await?;
         let s = &self.settings.defender;
         let now = self.now();
         let failures = self.store.host_failure(&host, s.window, now).await?;
