@@ -35,7 +35,8 @@ async fn scrape(State(state): State<AppState>) -> Response {
 
 /// The dialect a request speaks, from its path (and method, for the PBX action API).
 pub(crate) fn dialect(method: &Method, path: &str) -> &'static str {
-    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    // On every request: compare in place, allocate nothing.
+    let under = |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
     if under("/api/v1") {
         "cabinet"
     } else if under("/api/ver1.0") {
@@ -57,7 +58,11 @@ pub(crate) fn dialect(method: &Method, path: &str) -> &'static str {
 
 /// Counts one answered request.
 pub(crate) fn record(dialect: &'static str, route: Option<&MatchedPath>, status: StatusCode, took: Duration) {
-    let route = route.map(|r| r.as_str().to_owned()).unwrap_or_else(|| "unmatched".to_owned());
+    // One copy of the route for both series (the labels share it).
+    let route: metrics::SharedString = match route {
+        Some(route) => std::sync::Arc::<str>::from(route.as_str()).into(),
+        None => metrics::SharedString::const_str("unmatched"),
+    };
     let status = status.as_u16().to_string();
     metrics::counter!("kordon_http_requests_total", "dialect" => dialect, "route" => route.clone(), "status" => status)
         .increment(1);
