@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}
-SCENARIOS=${SCENARIOS:-"authuser provider_jwt cc login"}
+SCENARIOS=${SCENARIOS:-"healthz authuser provider_jwt cc login"}
 source bench/lib.sh
 CLIENT=$("$BIN" admin client create --name bench --grant password --grant client_credentials \
   --owner-email bench@example.com "${STORE[@]}")
@@ -37,6 +37,7 @@ run() { # name method path auth client body
 }
 for s in $SCENARIOS; do
   case $s in
+    healthz) run healthz GET /healthz "" "" "" ;; # the HTTP floor the others are measured against
     authuser) run authuser GET /api/v1/authuser "Bearer $TOKEN" 10553 "" ;;
     provider_jwt) run provider_jwt GET /api/ver1.0/user/ "Bearer $JWT" "" "" ;;
     cc) run cc POST /oauth/token "" "" \
