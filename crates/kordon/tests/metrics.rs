@@ -89,6 +89,14 @@ async fn metrics_on_a_listener_of_their_own(app: TestApp) {
 }
 both!(metrics_on_a_listener_of_their_own, |c: &mut kordon::config::Config| c.metrics.listen = "127.0.0.1:0".into());
 
+async fn metrics_can_be_turned_off(app: TestApp) {
+    let (status, _, body) = scrape(&app, &app.base).await;
+    let body: Value = serde_json::from_str(&body).expect("a JSON 404");
+    assert_eq!((status, body), (404, json!({ "message": "Not Found.", "code": 404 })));
+    assert!(app.metrics_base.is_none());
+}
+both!(metrics_can_be_turned_off, |c: &mut kordon::config::Config| c.metrics.enabled = false);
+
 async fn a_real_prometheus_reads_kordon(app: TestApp) {
     let target = app.base.trim_start_matches("http://").to_string();
     let dir = tempfile::tempdir().expect("tempdir");
