@@ -30,10 +30,20 @@ pub(crate) fn page_param(query: Option<&str>) -> i64 {
         .max(1)
 }
 
-/// The cabinet's plain error shape `{"message":…,"code":…}`, the default for routes no dialect owns.
+/// The cabinet's plain error shape `{"message":…,"code":…}`, the default for routes no dialect
+/// owns (unknown routes and methods, oversized bodies, a panic).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CabinetPlainError)]
+pub(crate) struct PlainError<'a> {
+    /// What went wrong, for people.
+    pub message: &'a str,
+    /// The HTTP status, repeated.
+    pub code: u16,
+}
+
+/// Answers [`PlainError`] with `status`.
 pub(crate) fn plain_error(status: StatusCode, message: &str) -> Response {
-    let body = serde_json::json!({ "message": message, "code": status.as_u16() });
-    (status, axum::Json(body)).into_response()
+    (status, axum::Json(PlainError { message, code: status.as_u16() })).into_response()
 }
 
 pub(crate) async fn not_found() -> Response {

@@ -15,6 +15,23 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/metrics", get(scrape))
 }
 
+/// `/metrics` in the document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(scrape))]
+pub(crate) struct Api;
+
+/// Prometheus metrics (text exposition format 0.0.4)
+///
+/// Every kordon series: requests by dialect, route template and status, latency, logins by
+/// result, tokens issued, the Defender, the password queue, FlashCalls, mail, the database pool and
+/// build info. 404 when `metrics.enabled` is false or `metrics.listen` moves it to a listener of
+/// its own.
+#[utoipa::path(get, path = "/metrics", tag = crate::docs::openapi::tag::HEALTH, operation_id = "metrics",
+    security(()),
+    responses(
+        (status = 200, description = "The exposition.", content_type = "text/plain; version=0.0.4", body = String),
+        (status = 404, description = "Not served here.", body = crate::edge::PlainError),
+    ))]
 async fn scrape(State(state): State<AppState>) -> Response {
     let Some(handle) = state.web.metrics.as_ref() else {
         return crate::edge::plain_error(StatusCode::NOT_FOUND, "Not Found.");

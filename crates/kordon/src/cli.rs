@@ -39,6 +39,8 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Print the OpenAPI 3.1 document that `/openapi.json` serves, and exit
+    Openapi,
     /// Operator commands; each prints one JSON object
     Admin {
         #[command(flatten)]

@@ -73,6 +73,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}", serde_json::json!({ "migrated": true }));
             Ok(())
         }
+        Command::Openapi => {
+            println!("{}", kordon_http::docs::OPENAPI_JSON.as_str());
+            Ok(())
+        }
         Command::Admin { store, command } => {
             let config = load(&store, None)?;
             init_logs(&config);

@@ -72,6 +72,11 @@ pub(crate) fn text(field: &'static str, value: Option<&Value>, invalid: &mut Inv
         Some(Value::Array(items)) if items.is_empty() => {}
         Some(Value::String(s)) => {
             let s = s.trim();
+            // PostgreSQL's text cannot hold NUL: refused like Laravel's `regex` rule, not a 500.
+            if s.contains('\0') {
+                invalid.add(field, format!("The {name} format is invalid."));
+                return None;
+            }
             if s.chars().count() > MAX_LEN {
                 invalid.add(field, format!("The {name} may not be greater than {MAX_LEN} characters."));
                 return None;
@@ -148,6 +153,9 @@ mod tests {
             let (_, invalid) = check_text(wrong);
             assert_eq!(invalid.fields, vec![("master_token", vec!["The master token must be a string.".into()])]);
         }
+        let (value, invalid) = check_text(json!("a\u{0}b"));
+        assert_eq!(value, None);
+        assert_eq!(invalid.fields, vec![("master_token", vec!["The master token format is invalid.".into()])]);
         assert!(check_text(json!("ж".repeat(255))).0.is_some());
         let (_, invalid) = check_text(json!("ж".repeat(256)));
         assert_eq!(

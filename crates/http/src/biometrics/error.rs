@@ -7,7 +7,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kordon_core::Error;
 use kordon_core::biometrics::{BiometricsError, Invalid};
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use utoipa::ToSchema;
 
 #[derive(Debug)]
 pub(crate) enum ApiError {
@@ -34,19 +36,37 @@ impl From<Error> for ApiError {
     }
 }
 
-/// `{"message": …}`, Laravel's JSON for every error but validation.
-pub(crate) fn message(status: StatusCode, message: &str) -> Response {
-    (status, Json(serde_json::json!({ "message": message }))).into_response()
+/// Laravel's JSON for every error but validation.
+#[derive(Serialize, ToSchema)]
+#[schema(as = LaravelMessage, example = json!({ "message": "Unauthenticated." }))]
+pub(crate) struct Message<'a> {
+    /// What went wrong, for people: `Unauthenticated.`, `Not Found.`, `Server Error`, …
+    message: &'a str,
 }
 
-/// Laravel's validation body; a struct so the keys keep their order.
-#[derive(serde::Serialize)]
-struct ValidationBody<'a> {
+/// `{"message": …}` with `status`.
+pub(crate) fn message(status: StatusCode, message: &str) -> Response {
+    (status, Json(Message { message })).into_response()
+}
+
+/// Laravel's validation body (422): every invalid field with its messages, in the order the
+/// fields are checked.
+#[derive(Serialize, ToSchema)]
+#[schema(
+    as = LaravelValidationError,
+    example = json!({ "message": "The given data was invalid.",
+                      "errors": { "name": ["The name field is required."] } })
+)]
+pub(crate) struct ValidationBody<'a> {
+    /// Always `The given data was invalid.`
     message: &'static str,
+    /// The invalid fields, each with its messages.
+    #[schema(value_type = std::collections::BTreeMap<String, Vec<String>>)]
     errors: Fields<'a>,
 }
 
-struct Fields<'a>(&'a Invalid);
+/// The invalid fields as a JSON object, keys in the order the fields were checked.
+pub(crate) struct Fields<'a>(&'a Invalid);
 
 impl Serialize for Fields<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -62,6 +82,10 @@ fn invalid(invalid: &Invalid) -> Response {
     let body = ValidationBody { message: "The given data was invalid.", errors: Fields(invalid) };
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
+
+/// The schemas of the error bodies, for the document.
+pub(crate) type MessageSchema = Message<'static>;
+pub(crate) type ValidationSchema = ValidationBody<'static>;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

@@ -9,52 +9,62 @@
 //! also answers with a trailing slash (the seed writes `api/users/`), and `PATCH` updates like
 //! `PUT`, as in a Laravel resource route.
 
+mod bodies;
 mod error;
+mod face_tokens;
 mod identifiers;
+mod kinds;
+pub(crate) mod openapi;
 mod persons;
+mod phrases;
 mod request;
+mod responses;
 mod views;
 
 use crate::AppState;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{MethodRouter, get, post};
-use identifiers::{FaceTokens, Kind, Phrases};
+use axum::routing::{get, post};
 
 pub(crate) fn routes() -> Router<AppState> {
     let persons = || get(persons::list).post(persons::create).fallback(method_not_allowed);
     let person = || {
         get(persons::show)
             .put(persons::update)
-            .patch(persons::update)
+            .patch(persons::patch)
             .delete(persons::delete)
             .fallback(method_not_allowed)
     };
-    let router = Router::new()
+    let phrases = || post(phrases::create).fallback(method_not_allowed);
+    let phrase = || {
+        get(phrases::show)
+            .put(phrases::update)
+            .patch(phrases::patch)
+            .delete(phrases::delete)
+            .fallback(method_not_allowed)
+    };
+    let face_tokens = || post(face_tokens::create).fallback(method_not_allowed);
+    let face_token = || {
+        get(face_tokens::show)
+            .put(face_tokens::update)
+            .patch(face_tokens::patch)
+            .delete(face_tokens::delete)
+            .fallback(method_not_allowed)
+    };
+    Router::new()
         .route("/api/users", persons())
         .route("/api/users/", persons())
         .route("/api/users/{id}", person())
-        .route("/api/users/{id}/", person());
-    let router = identifier_routes::<Phrases>(router, "/api/phrases");
-    identifier_routes::<FaceTokens>(router, "/api/faceTokens")
-}
-
-/// `POST base`, and `GET`, `PUT`/`PATCH`, `DELETE` of `base/{id}`, each with a trailing slash too.
-fn identifier_routes<K: Kind>(router: Router<AppState>, base: &str) -> Router<AppState> {
-    let collection = || -> MethodRouter<AppState> { post(identifiers::create::<K>).fallback(method_not_allowed) };
-    let one = || -> MethodRouter<AppState> {
-        get(identifiers::show::<K>)
-            .put(identifiers::update::<K>)
-            .patch(identifiers::update::<K>)
-            .delete(identifiers::delete::<K>)
-            .fallback(method_not_allowed)
-    };
-    router
-        .route(base, collection())
-        .route(&format!("{base}/"), collection())
-        .route(&format!("{base}/{{id}}"), one())
-        .route(&format!("{base}/{{id}}/"), one())
+        .route("/api/users/{id}/", person())
+        .route("/api/phrases", phrases())
+        .route("/api/phrases/", phrases())
+        .route("/api/phrases/{id}", phrase())
+        .route("/api/phrases/{id}/", phrase())
+        .route("/api/faceTokens", face_tokens())
+        .route("/api/faceTokens/", face_tokens())
+        .route("/api/faceTokens/{id}", face_token())
+        .route("/api/faceTokens/{id}/", face_token())
 }
 
 async fn method_not_allowed() -> Response {

@@ -1,10 +1,14 @@
 //! The cabinet's two error shapes, with the HTTP status equal to `code`:
 //! validation `{"message":{"message":…,"field":…},"code":400}` and plain `{"message":…,"code":…}`.
 
+use crate::edge::PlainError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kordon_core::Error;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 
 #[derive(Debug)]
 pub struct CabinetError(pub Error);
@@ -21,16 +25,47 @@ impl CabinetError {
     }
 }
 
-fn plain(status: StatusCode, message: &str) -> Response {
-    crate::edge::plain_error(status, message)
+/// A cabinet error body: one of the seed's two shapes.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(as = CabinetError)]
+pub(crate) enum ErrorBody<'a> {
+    Validation(ValidationError<'a>),
+    Plain(PlainError<'a>),
+}
+
+/// A field failed validation (seed 000's first error shape); the HTTP status is 400.
+#[derive(Serialize, ToSchema)]
+#[schema(as = CabinetValidationError,
+    example = json!({"message": {"message": "The email field is required.", "field": "email"}, "code": 400}))]
+pub(crate) struct ValidationError<'a> {
+    #[schema(inline)]
+    message: FieldMessage<'a>,
+    /// Always 400.
+    #[schema(schema_with = code_400)]
+    code: u16,
+}
+
+/// Which field failed, and why.
+#[derive(Serialize, ToSchema)]
+struct FieldMessage<'a> {
+    /// What is wrong, for people (Laravel's wording).
+    message: &'a str,
+    /// The request field (or `client`, the `Client` header).
+    field: &'a str,
+}
+
+/// The schema of `code` in a validation error: the integer 400.
+fn code_400() -> impl Into<RefOr<Schema>> {
+    ObjectBuilder::new().schema_type(SchemaType::new(Type::Integer)).enum_values(Some([400]))
 }
 
 impl IntoResponse for CabinetError {
     fn into_response(self) -> Response {
         match self.0 {
             Error::Validation { field, message } | Error::Credential { field: Some(field), message } => {
-                let body = json!({ "message": { "message": message, "field": field }, "code": 400 });
-                (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+                let body = ValidationError { message: FieldMessage { message: &message, field }, code: 400 };
+                answer(StatusCode::BAD_REQUEST, ErrorBody::Validation(body))
             }
             Error::Credential { field: None, message } => plain(StatusCode::BAD_REQUEST, &message),
             Error::Blocked { retry_after } => with_retry_after(
@@ -53,6 +88,14 @@ impl IntoResponse for CabinetError {
             }
         }
     }
+}
+
+fn answer(status: StatusCode, body: ErrorBody<'_>) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+fn plain(status: StatusCode, message: &str) -> Response {
+    answer(status, ErrorBody::Plain(PlainError { message, code: status.as_u16() }))
 }
 
 fn with_retry_after(mut response: Response, seconds: u64) -> Response {

@@ -7,7 +7,9 @@ mod error;
 mod extract;
 mod flashcall;
 mod manager;
+pub(crate) mod openapi;
 mod password_reset;
+mod responses;
 mod sessions;
 mod views;
 

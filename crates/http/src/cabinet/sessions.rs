@@ -1,30 +1,67 @@
 //! Register, login, the current user, password update, refresh and logout.
 
 use super::error::CabinetError;
-use super::extract::{Bearer, Body, CabinetClient, lenient_text};
+use super::extract::{Bearer, Body, CabinetClient, lenient_text, phone_schema, pin_schema};
+use super::openapi::PREFIX;
+use super::responses::{Always, CabinetTooMany, SignedIn, WithBody};
 use super::views::{SUCCESS, SessionView, Success, TokensView, UserView};
 use crate::AppState;
+use crate::docs::openapi::tag;
 use crate::origin::RequestOrigin;
 use axum::Json;
 use axum::extract::State;
 use kordon_core::services::{PrincipalKind, RegisterInput};
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{
+    AnyOf, AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
+};
 
 type Answer<T> = Result<Json<T>, CabinetError>;
 
-#[derive(Deserialize)]
+/// What `register` reads.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = CabinetRegisterInput, example = json!({
+    "email": "user@mail.ru", "phone": "79993332210", "password": "correct-horse-battery",
+    "password_confirmation": "correct-horse-battery", "pin": "1234", "promocode": "promo"}))]
 pub(super) struct RegisterBody {
+    /// The login; it must not be taken.
+    #[schema(required, nullable = false, format = Email, max_length = 254)]
     email: Option<String>,
+    /// The phone the FlashCall PIN went to; it must not be taken.
     #[serde(default, deserialize_with = "lenient_text")]
+    #[schema(required, schema_with = phone_schema)]
     phone: Option<String>,
+    /// 8 to 128 characters, not among the most common passwords.
+    #[schema(required, nullable = false, format = Password, min_length = 8, max_length = 128)]
     password: Option<String>,
+    /// The password again.
+    #[schema(required, nullable = false, format = Password)]
     password_confirmation: Option<String>,
     #[serde(default, deserialize_with = "lenient_text")]
+    #[schema(required, schema_with = pin_schema)]
     pin: Option<String>,
+    /// The verification token from `flashcall`: binds the PIN to that very call.
+    #[schema(nullable = false)]
     token: Option<String>,
+    /// Kept on the new account.
+    #[schema(nullable = false)]
     promocode: Option<String>,
 }
 
+/// Register with a FlashCall PIN
+///
+/// Opens a new account whose first user is its administrator (`lk_admin`) and signs them in,
+/// once the PIN of a `flashcall` to the phone checks out.
+#[utoipa::path(post, path = "/register", context_path = PREFIX, tag = tag::CABINET,
+    operation_id = "cabinetRegister", security(()), params(CabinetClient),
+    request_body = RegisterBody,
+    responses(
+        (status = 200, description = "Registered and signed in.", body = SessionView),
+        Always, WithBody,
+        (status = 429, response = CabinetTooMany),
+    ))]
 pub(super) async fn register(
     State(state): State<AppState>,
     CabinetClient(client_id): CabinetClient,
@@ -44,6 +81,7 @@ pub(super) async fn register(
     Ok(Json(SessionView { user: UserView::new(user, client_id), tokens: pair.into(), success: true }))
 }
 
+/// What `login` reads: email + password, or phone + PIN (see [`login_schema`]).
 #[derive(Deserialize)]
 pub(super) struct LoginBody {
     email: Option<String>,
@@ -55,7 +93,60 @@ pub(super) struct LoginBody {
     token: Option<String>,
 }
 
-/// Email + password by default; phone + PIN when a PIN is sent (and no password).
+impl utoipa::PartialSchema for LoginBody {
+    fn schema() -> RefOr<Schema> {
+        Schema::AnyOf(login_schema()).into()
+    }
+}
+
+impl ToSchema for LoginBody {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "CabinetLoginInput".into()
+    }
+}
+
+/// [`LoginBody`] in the document: either of its two shapes. A non-empty `pin` without a `password`
+/// is a PIN login; anything else a password login.
+fn login_schema() -> AnyOf {
+    let string = || ObjectBuilder::new().schema_type(SchemaType::new(Type::String));
+    let by_password = ObjectBuilder::new()
+        .title(Some("email + password"))
+        .property("email", string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Email))).max_length(Some(254)))
+        .property(
+            "password",
+            string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Password))).min_length(Some(1)),
+        )
+        .required("email")
+        .required("password");
+    let by_pin = ObjectBuilder::new()
+        .title(Some("phone + PIN"))
+        .property("phone", phone_schema())
+        .property("pin", pin_schema())
+        .property(
+            "token",
+            string().description(Some("The verification token from `flashcall`: binds the PIN to that very call.")),
+        )
+        .required("phone")
+        .required("pin");
+    AnyOfBuilder::new().item(by_password).item(by_pin).build()
+}
+
+/// Log in by email + password, or phone + PIN
+///
+/// Email + password by default; phone + PIN (and the `flashcall` token, optionally) when a PIN is
+/// sent without a password. A wrong or unknown email or password answers the plain
+/// `Password not right.`, a wrong PIN or phone the validation error of the field `pin`.
+#[utoipa::path(post, path = "/login", context_path = PREFIX, tag = tag::CABINET,
+    operation_id = "cabinetLogin", security(()), params(CabinetClient),
+    request_body(content = LoginBody, examples(
+        ("password" = (value = json!({"email": "user@mail.ru", "password": "correct-horse-battery"}))),
+        ("pin" = (value = json!({"phone": "79993332210", "pin": "1234"}))),
+    )),
+    responses(
+        (status = 200, description = "Signed in.", body = SessionView),
+        Always, WithBody,
+        (status = 429, response = CabinetTooMany),
+    ))]
 pub(super) async fn login(
     State(state): State<AppState>,
     CabinetClient(client_id): CabinetClient,
@@ -73,8 +164,16 @@ pub(super) async fn login(
     Ok(Json(SessionView { user: UserView::new(user, client_id), tokens: pair.into(), success: true }))
 }
 
-/// The current user and the presented token. A refresh token is stored only as a digest, so it
-/// cannot be echoed: `refresh_token` is null, `refresh_token_expire` still tells its expiry.
+/// The current user and the presented token
+///
+/// A refresh token is stored only as a digest, so it cannot be echoed: `refresh_token` is null,
+/// `refresh_token_expire` still tells its expiry. For a personal API token both expiries are null.
+#[utoipa::path(get, path = "/authuser", context_path = PREFIX, tag = tag::CABINET,
+    operation_id = "cabinetAuthuser", security(("cabinetBearer" = [])), params(CabinetClient),
+    responses(
+        (status = 200, description = "The user; `refresh_token` is null.", body = SessionView),
+        Always, SignedIn,
+    ))]
 pub(super) async fn authuser(CabinetClient(client_id): CabinetClient, auth: Bearer) -> Answer<SessionView> {
     let tokens = match auth.principal.kind {
         PrincipalKind::Session { access_expires, refresh_expires, .. } => TokensView {
@@ -90,13 +189,32 @@ pub(super) async fn authuser(CabinetClient(client_id): CabinetClient, auth: Bear
     Ok(Json(SessionView { user: UserView::new(auth.principal.user, client_id), tokens, success: true }))
 }
 
-#[derive(Deserialize)]
+/// What `update-password` reads.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = CabinetUpdatePasswordInput)]
 pub(super) struct UpdatePasswordBody {
+    /// The password now (when missing, the error names the field `token`, as the seed does).
+    #[schema(required, nullable = false, format = Password, min_length = 1)]
     current_password: Option<String>,
+    /// The new password: 8 to 128 characters, not among the most common passwords.
+    #[schema(required, nullable = false, format = Password, min_length = 8, max_length = 128)]
     password: Option<String>,
+    /// The new password again.
+    #[schema(required, nullable = false, format = Password)]
     password_confirmation: Option<String>,
 }
 
+/// Change the password (ends every session), answering a new token pair
+///
+/// Personal API tokens survive the change.
+#[utoipa::path(post, path = "/update-password", context_path = PREFIX, tag = tag::CABINET,
+    operation_id = "cabinetUpdatePassword", security(("cabinetBearer" = [])), params(CabinetClient),
+    request_body = UpdatePasswordBody,
+    responses(
+        (status = 200, description = "A new token pair.", body = TokensView),
+        Always, SignedIn, WithBody,
+        (status = 429, response = CabinetTooMany),
+    ))]
 pub(super) async fn update_password(
     State(state): State<AppState>,
     CabinetClient(client_id): CabinetClient,
@@ -118,11 +236,27 @@ pub(super) async fn update_password(
     Ok(Json(pair.into()))
 }
 
-#[derive(Deserialize)]
+/// What `refresh` and `logout` read.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = CabinetTokenInput)]
 pub(super) struct TokenBody {
+    /// `refresh`: the refresh token. `logout`: the access or the refresh token of the session to end.
+    #[schema(required, nullable = false, min_length = 1)]
     token: Option<String>,
 }
 
+/// Trade a refresh token for a new pair
+///
+/// Spends the refresh token and its access token; a spent refresh token presented again revokes
+/// the whole family (within `tokens.refresh_grace`, 10 s, it gets the same successor pair).
+#[utoipa::path(post, path = "/refresh", context_path = PREFIX, tag = tag::CABINET,
+    operation_id = "cabinetRefresh", security(()), params(CabinetClient),
+    request_body = TokenBody,
+    responses(
+        (status = 200, description = "A new token pair.", body = TokensView),
+        Always, WithBody,
+        (status = 429, response = CabinetTooMany),
+    ))]
 pub(super) async fn refresh(
     State(state): State<AppState>,
     CabinetClient(client_id): CabinetClient,
@@ -133,6 +267,16 @@ pub(super) async fn refresh(
     Ok(Json(pair.into()))
 }
 
+/// End a session
+///
+/// Ends the session (the whole refresh family) the `token` belongs to; it must be the caller's.
+#[utoipa::path(post, path = "/logout", context_path = PREFIX, tag = tag::CABINET,
+    operation_id = "cabinetLogout", security(("cabinetBearer" = [])), params(CabinetClient),
+    request_body = TokenBody,
+    responses(
+        (status = 200, description = "Ended.", body = Success),
+        Always, SignedIn, WithBody,
+    ))]
 pub(super) async fn logout(
     State(state): State<AppState>,
     _client: CabinetClient,

@@ -1,6 +1,9 @@
 //! The interactive API explorer (seed 003): the OpenAPI 3.1 document of every dialect at
-//! `/openapi.json`, and Swagger UI at `/docs/`, its assets compiled into the binary (no CDN, no
-//! network: the page works offline and calls only the server it is served from).
+//! `/openapi.json` (generated from the handlers, see [`openapi`]), and Swagger UI at `/docs/`, its
+//! assets compiled into the binary (no CDN, no network: the page works offline and calls only the
+//! server it is served from).
+
+pub mod openapi;
 
 use crate::AppState;
 use axum::Router;
@@ -11,8 +14,7 @@ use axum::routing::get;
 use std::sync::{Arc, LazyLock};
 use utoipa_swagger_ui::{Config, oauth};
 
-/// The OpenAPI 3.1 document, kept by hand next to this file.
-pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+pub use openapi::{OPENAPI_JSON, document};
 
 /// The explorer's page: Swagger UI's own `index.html` with kordon's title.
 const INDEX_HTML: &str = include_str!("index.html");
@@ -43,16 +45,35 @@ static CONFIG: LazyLock<Arc<Config<'static>>> = LazyLock::new(|| {
 /// The explorer's routes: `/openapi.json`, `/docs` and everything under `/docs/`.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/docs", get(|| async { Redirect::permanent(DOCS) }))
+        .route("/openapi.json", get(openapi_json))
+        .route("/docs", get(docs))
         .route(DOCS, get(index))
         .route("/docs/{*file}", get(asset))
 }
 
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], OPENAPI_JSON).into_response()
+/// The explorer's own routes in the document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(openapi_json, docs, index))]
+pub(crate) struct Api;
+
+/// This document (OpenAPI 3.1)
+#[utoipa::path(get, path = "/openapi.json", tag = openapi::tag::EXPLORER, operation_id = "openapi", security(()),
+    responses((status = 200, description = "The document.", body = Object)))]
+async fn openapi_json() -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], OPENAPI_JSON.as_str()).into_response()
 }
 
+/// The interactive API explorer (redirects to `/docs/`)
+#[utoipa::path(get, path = "/docs", tag = openapi::tag::EXPLORER, operation_id = "docs", security(()),
+    responses((status = 308, description = "To `/docs/`.", headers(("Location" = String)))))]
+async fn docs() -> Redirect {
+    Redirect::permanent(DOCS)
+}
+
+/// The interactive API explorer (Swagger UI)
+#[utoipa::path(get, path = "/docs/", tag = openapi::tag::EXPLORER, operation_id = "docsIndex", security(()),
+    responses((status = 200, description = "The explorer's page; its assets are under `/docs/`.",
+        content_type = "text/html", body = String)))]
 async fn index() -> Response {
     page(([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], INDEX_HTML).into_response())
 }
@@ -102,7 +123,7 @@ mod tests {
 
     #[test]
     fn the_document_is_openapi_3_1_json() {
-        let doc: serde_json::Value = serde_json::from_str(OPENAPI_JSON).expect("openapi.json is JSON");
+        let doc: serde_json::Value = serde_json::from_str(&OPENAPI_JSON).expect("openapi.json is JSON");
         assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1.")), "{}", doc["openapi"]);
         assert_eq!(doc["servers"][0]["url"], "/");
     }

@@ -2,21 +2,31 @@
 //! RFC requires), `/oauth/introspect` (RFC 7662), `/oauth/revoke` (RFC 7009), the discovery
 //! document and the JWKS.
 
-mod error;
+mod answers;
+pub(crate) mod error;
+pub(crate) mod openapi;
 mod params;
+mod requests;
 
 use crate::AppState;
+use crate::docs::openapi::tag;
 use crate::origin::RequestOrigin;
+use answers::{Introspection, Jwks, OpenIdConfiguration, TokenResponse, TokenType, typed};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use error::OAuthResponse;
-use kordon_core::services::TokenRequest;
-use serde_json::json;
+use kordon_core::services::OAuthError;
+use openapi::{
+    OAuthBadRequest, OAuthForbidden, OAuthInvalidClient, OAuthServerError, OAuthTooManyRequests, OAuthUnavailable,
+    Revoked,
+};
+use params::Params;
+use requests::{TokenForm, TokenOperation, TokenOperationForm, TokenRequest};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -29,57 +39,159 @@ pub(crate) fn routes() -> Router<AppState> {
 
 type Body = Result<Bytes, axum::extract::rejection::BytesRejection>;
 
+/// Get an access token (Try it out! with client_id / client_secret)
+///
+/// RFC 6749. For an application: `grant_type=client_credentials` with its Application_ID as
+/// `client_id` and Application_Secret as `client_secret`; copy `access_token` from the answer, then
+/// **Authorize** → `oauthBearer` ("Set Token") to call the provider API. `password` signs a user in
+/// (seed 002), `refresh_token` trades a refresh token for a new pair. JSON and form bodies are both
+/// accepted; the client authenticates in the body or with HTTP Basic (`clientBasic`), not both.
+#[utoipa::path(post, path = "/oauth/token", tag = tag::OAUTH, operation_id = "oauthToken",
+    security((), ("clientBasic" = [])),
+    request_body(description = "The grant and its parameters.", content(
+        (TokenForm = "application/x-www-form-urlencoded"),
+        (TokenRequest = "application/json", examples(
+            ("client_credentials" = (value = json!({
+                "grant_type": "client_credentials", "client_id": 10554,
+                "client_secret": "Zs8tJc0pWq3Lr6Yv1Nb4Xh7Kd2Gm5Ff9"
+            }))),
+            ("password" = (summary = "Seed 002's request", value = json!({
+                "grant_type": "password", "client_id": 1, "client_secret": "ea135929105c4f29a0f5117d2960926f",
+                "username": "test@test.test", "password": "verysecretpassword"
+            }))),
+            ("refresh_token" = (value = json!({
+                "grant_type": "refresh_token", "client_id": 1, "client_secret": "ea135929105c4f29a0f5117d2960926f",
+                "refresh_token": "hsU0XgtVX4sxkLoHZEGk6gheXvDnD8ti"
+            }))),
+        )),
+    )),
+    responses(
+        (status = 200, description = "The token.", body = TokenResponse, headers(
+            ("Cache-Control" = String, description = "`no-store`: tokens are not to be cached."),
+            ("Pragma" = String, description = "`no-cache` (RFC 6749 §5.1)."),
+        )),
+        (status = 400, response = OAuthBadRequest),
+        (status = 401, response = OAuthInvalidClient),
+        (status = 429, response = OAuthTooManyRequests),
+        (status = 500, response = OAuthServerError),
+        (status = 503, response = OAuthUnavailable),
+    ))]
 async fn token(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, OAuthResponse> {
-    let params = params::Params::read(&headers, body)?;
-    let request = TokenRequest {
-        grant_type: params.get("grant_type"),
-        client: params.client(&headers)?,
-        username: params.get("username"),
-        password: params.get("password"),
-        refresh_token: params.get("refresh_token"),
+    let TokenRequest { grant_type, client_id, client_secret, username, password, refresh_token, scope: _ } =
+        TokenRequest::read(&Params::read(&headers, body)?)?;
+    let request = kordon_core::services::TokenRequest {
+        grant_type,
+        client: params::client(&headers, client_id, client_secret)?,
+        username,
+        password,
+        refresh_token,
     };
     let issued = state.core.oauth_token(request, &origin).await?;
-    let mut body =
-        json!({ "token_type": "Bearer", "expires_in": issued.expires_in, "access_token": issued.access_token });
-    if let Some(refresh) = issued.refresh_token {
-        body["refresh_token"] = refresh.into();
-    }
-    Ok(([("pragma", "no-cache")], Json(body)).into_response())
+    let answer = TokenResponse {
+        token_type: TokenType::Bearer,
+        expires_in: issued.expires_in,
+        access_token: issued.access_token,
+        refresh_token: issued.refresh_token,
+    };
+    Ok(([(header::PRAGMA, "no-cache")], Json(answer)).into_response())
 }
 
+/// Token introspection (RFC 7662)
+///
+/// The client authenticates with HTTP Basic (`clientBasic`) or `client_id` + `client_secret` in the
+/// body. Only clients the operator created with `--introspect` may ask (others: 403); one with an
+/// owner sees only tokens of its owner's account (others: `{"active":false}`).
+#[utoipa::path(post, path = "/oauth/introspect", tag = tag::OAUTH, operation_id = "oauthIntrospect",
+    security((), ("clientBasic" = [])),
+    request_body(description = "The token to describe.", content(
+        (TokenOperationForm = "application/x-www-form-urlencoded"),
+        (TokenOperation = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "The token's state.", body = Introspection),
+        (status = 400, response = OAuthBadRequest),
+        (status = 401, response = OAuthInvalidClient),
+        (status = 403, response = OAuthForbidden),
+        (status = 429, response = OAuthTooManyRequests),
+        (status = 500, response = OAuthServerError),
+        (status = 503, response = OAuthUnavailable),
+    ))]
 async fn introspect(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, OAuthResponse> {
-    let params = params::Params::read(&headers, body)?;
-    let client = params.client(&headers)?;
-    let answer = state.core.oauth_introspect(&client, params.get("token").as_deref(), &origin).await?;
+    let request = TokenOperation::read(&Params::read(&headers, body)?)?;
+    let client = params::client(&headers, request.client_id, request.client_secret)?;
+    let answer = state.core.oauth_introspect(&client, request.token.as_deref(), &origin).await?;
+    let answer: Introspection = typed("the introspection answer", answer).map_err(OAuthError::Core)?;
     Ok(Json(answer).into_response())
 }
 
+/// Token revocation (RFC 7009)
+///
+/// The client authenticates with HTTP Basic (`clientBasic`) or `client_id` + `client_secret` in the
+/// body. An unknown or already revoked token, or another client's, answers 200 too.
+#[utoipa::path(post, path = "/oauth/revoke", tag = tag::OAUTH, operation_id = "oauthRevoke",
+    security((), ("clientBasic" = [])),
+    request_body(description = "The token to revoke.", content(
+        (TokenOperationForm = "application/x-www-form-urlencoded"),
+        (TokenOperation = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "Revoked (or nothing to revoke).", body = Revoked, example = json!({})),
+        (status = 400, response = OAuthBadRequest),
+        (status = 401, response = OAuthInvalidClient),
+        (status = 429, response = OAuthTooManyRequests),
+        (status = 500, response = OAuthServerError),
+        (status = 503, response = OAuthUnavailable),
+    ))]
 async fn revoke(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, OAuthResponse> {
-    let params = params::Params::read(&headers, body)?;
-    state.core.oauth_revoke(&params.client(&headers)?, params.get("token").as_deref(), &origin).await?;
-    Ok((StatusCode::OK, Json(json!({}))).into_response())
+    let request = TokenOperation::read(&Params::read(&headers, body)?)?;
+    let client = params::client(&headers, request.client_id, request.client_secret)?;
+    state.core.oauth_revoke(&client, request.token.as_deref(), &origin).await?;
+    Ok(Json(Revoked {}).into_response())
 }
 
-async fn discovery(State(state): State<AppState>) -> Response {
-    Json(state.core.discovery()).into_response()
+/// Authorization server metadata
+///
+/// RFC 8414 (with OpenID Connect Discovery's names): the issuer, the endpoints and what they support.
+#[utoipa::path(get, path = "/.well-known/openid-configuration", tag = tag::OAUTH,
+    operation_id = "openidConfiguration", security(()),
+    responses(
+        (status = 200, description = "The metadata.", body = OpenIdConfiguration),
+        (status = 500, response = OAuthServerError),
+    ))]
+async fn discovery(State(state): State<AppState>) -> Result<Response, OAuthResponse> {
+    let metadata: OpenIdConfiguration =
+        typed("the discovery document", state.core.discovery()).map_err(OAuthError::Core)?;
+    Ok(Json(metadata).into_response())
 }
 
+/// The public keys access tokens are signed with
+///
+/// RFC 7517. Every key still inside its publication window: after `kordon admin keys rotate` the old
+/// key stays until the tokens it signed have expired.
+#[utoipa::path(get, path = "/.well-known/jwks.json", tag = tag::OAUTH, operation_id = "jwks", security(()),
+    responses(
+        (status = 200, description = "The key set.", body = Jwks),
+        (status = 500, response = OAuthServerError),
+        (status = 503, response = OAuthUnavailable),
+    ))]
 async fn jwks(State(state): State<AppState>) -> Result<Response, OAuthResponse> {
-    let set = state.core.jwks().await.map_err(kordon_core::services::OAuthError::from)?;
+    let set = state.core.jwks().await.map_err(OAuthError::from)?;
+    let set = serde_json::to_value(set).map_err(|e| OAuthError::Core(kordon_core::Error::internal(e)))?;
+    let set: Jwks = typed("the key set", set).map_err(OAuthError::Core)?;
     Ok(Json(set).into_response())
 }

@@ -1,155 +1,130 @@
-//! The action API's envelope: parsing requests, and answers that echo `action`, `action_id` and
-//! `obj` with `code` (= the HTTP status), `notifies` and `body` — for failures too.
+//! The action API's request envelope `{"action","obj","action_id","params"}`, and how it is read:
+//! what could not be read is answered 400 in the envelope, echoing what was.
 
+use super::params::Params;
+use super::reply::{Failure, Outcome, Reply};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use kordon_core::Error;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
-/// A parsed request envelope.
+/// The notify of a body that is not JSON.
+pub(super) const NOT_JSON: &str = "The request body is not valid JSON.";
+
+/// The action envelope. `obj` + `action` choose the action; `action_id` is echoed back.
+#[derive(ToSchema)]
+#[schema(as = PbxRequest)]
 pub(super) struct Envelope {
+    #[schema(schema_with = action_schema)]
     pub action: String,
+    #[schema(schema_with = obj_schema)]
     pub obj: String,
+    /// Any JSON value; echoed in the answer.
+    #[schema(value_type = Value, required = false)]
     pub action_id: Value,
-    pub params: Map<String, Value>,
+    /// The action's parameters; absent and null are `{}`.
+    #[schema(value_type = Option<Params>)]
+    pub params: Params,
 }
 
-/// What a handler answers: a body, or a status with a notify.
-pub(super) type Outcome = Result<Value, Failure>;
+/// The objects served and their actions, the names `super::action` dispatches on.
+const SERVED: [(&str, [&str; 2]); 2] = [("User", ["auth", "logout"]), ("Defender", ["list", "unblock"])];
 
-pub(super) struct Failure {
-    pub status: StatusCode,
-    pub message: String,
+/// A string among `names`.
+fn one_of<'a>(names: impl IntoIterator<Item = &'a str>, description: &str) -> Object {
+    let names: Vec<&str> = names.into_iter().collect();
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(names)).description(Some(description)).build()
 }
 
-impl Failure {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: message.into() }
-    }
+fn action_schema() -> Object {
+    one_of(SERVED.iter().flat_map(|(_, actions)| actions.iter().copied()), "The action on `obj`; another answers 404.")
 }
 
-impl From<Error> for Failure {
-    fn from(err: Error) -> Self {
-        match err {
-            Error::Validation { message, .. } => Self::new(StatusCode::BAD_REQUEST, message),
-            Error::Credential { .. } => Self::new(StatusCode::UNAUTHORIZED, "Wrong login or password."),
-            Error::Unauthenticated => Self::new(StatusCode::UNAUTHORIZED, "Unauthenticated."),
-            Error::Blocked { retry_after } => Self::new(
-                StatusCode::FORBIDDEN,
-                format!("This host is blocked by the Defender after too many failed logins; retry in {retry_after} s."),
-            ),
-            Error::NotFound => Self::new(StatusCode::NOT_FOUND, "Not found."),
-            Error::Refused { status, message } => {
-                Self::new(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), message)
-            }
-            Error::RateLimited { message, .. } => Self::new(StatusCode::TOO_MANY_REQUESTS, message),
-            Error::Busy => Self::new(StatusCode::SERVICE_UNAVAILABLE, "Server busy, try again."),
-            Error::Delivery(message) => Self::new(StatusCode::BAD_GATEWAY, message),
-            Error::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Server error.")
-            }
-        }
-    }
-}
-
-pub(super) fn unknown(obj: &str, action: &str) -> Failure {
-    Failure::new(StatusCode::NOT_FOUND, format!("Unknown action \"{action}\" for obj \"{obj}\"."))
+fn obj_schema() -> Object {
+    one_of(
+        SERVED.iter().map(|(obj, _)| *obj),
+        "The object: `User` (`auth`, `logout`) or `Defender` (`list`, `unblock`); another answers 404.",
+    )
 }
 
 impl Envelope {
+    /// Reads an envelope, or the 400 answer saying why it could not be read.
     pub fn parse(bytes: &[u8]) -> Result<Self, Box<Reply>> {
         let bad = |message: &str| Box::new(Reply::bare(StatusCode::BAD_REQUEST, message));
-        let value: Value = serde_json::from_slice(bytes).map_err(|_| bad("The request body is not valid JSON."))?;
+        let value: Value = serde_json::from_slice(bytes).map_err(|_| bad(NOT_JSON))?;
         let Value::Object(mut map) = value else { return Err(bad("The request body must be a JSON object.")) };
-        let text = |map: &Map<String, Value>, key: &str| map.get(key).and_then(Value::as_str).map(str::to_owned);
         let action_id = map.remove("action_id").unwrap_or(Value::Null);
-        let (action, obj) = (text(&map, "action"), text(&map, "obj"));
-        let (raw_action, raw_obj) = (map.get("action").cloned(), map.get("obj").cloned());
-        let echo = |message: &str| {
-            Box::new(Reply {
-                status: StatusCode::BAD_REQUEST,
-                action: raw_action.clone().unwrap_or(Value::Null),
-                action_id: action_id.clone(),
-                obj: raw_obj.clone().unwrap_or(Value::Null),
-                notifies: vec![notify("error", message)],
-                body: json!({}),
-            })
+        // Only strings are echoed: the answer's `action` and `obj` are a string or null.
+        let text = |value: Option<Value>| match value {
+            Some(Value::String(text)) => Some(text),
+            _ => None,
         };
-        let (Some(action), Some(obj)) = (action, obj) else {
-            return Err(echo("The envelope needs \"action\" and \"obj\" strings."));
+        let (action, obj) = (text(map.remove("action")), text(map.remove("obj")));
+        let echo = |message: String| {
+            let failure = Failure::new(StatusCode::BAD_REQUEST, message);
+            Box::new(Reply::new(action.clone(), action_id.clone(), obj.clone(), Err(failure)))
+        };
+        let (Some(action_text), Some(obj_text)) = (action.clone(), obj.clone()) else {
+            return Err(echo("The envelope needs \"action\" and \"obj\" strings.".into()));
         };
         let params = match map.remove("params") {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(params)) => params,
-            Some(_) => return Err(echo("\"params\" must be an object.")),
+            None | Some(Value::Null) => Params::default(),
+            Some(Value::Object(params)) => Params::read(&params).map_err(echo)?,
+            Some(_) => return Err(echo("\"params\" must be an object.".into())),
         };
-        Ok(Self { action, obj, action_id, params })
+        Ok(Self { action: action_text, obj: obj_text, action_id, params })
     }
 
-    /// A string parameter (numbers are taken as their text).
-    pub fn param(&self, key: &str) -> Option<String> {
-        match self.params.get(key)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    }
-
+    /// The answer to this envelope.
     pub fn reply(&self, outcome: Outcome) -> Reply {
-        let (status, notifies, body) = match outcome {
-            Ok(body) => (StatusCode::OK, Vec::new(), body),
-            Err(failure) => (failure.status, vec![notify("error", &failure.message)], json!({})),
+        Reply::new(Some(self.action.clone()), self.action_id.clone(), Some(self.obj.clone()), outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(body: &str) -> Value {
+        let reply = match Envelope::parse(body.as_bytes()) {
+            Ok(envelope) => envelope.reply(Err(Failure::new(StatusCode::IM_A_TEAPOT, "read"))),
+            Err(reply) => *reply,
         };
-        Reply {
-            status,
-            action: Value::String(self.action.clone()),
-            action_id: self.action_id.clone(),
-            obj: Value::String(self.obj.clone()),
-            notifies,
-            body,
-        }
+        serde_json::to_value(reply).expect("json")
     }
-}
 
-fn notify(kind: &str, message: &str) -> Value {
-    json!({ "type": kind, "message": message })
-}
-
-/// An answer in the envelope.
-pub(super) struct Reply {
-    status: StatusCode,
-    action: Value,
-    action_id: Value,
-    obj: Value,
-    notifies: Vec<Value>,
-    body: Value,
-}
-
-impl Reply {
-    /// An answer to a request whose envelope could not be read at all.
-    pub fn bare(status: StatusCode, message: &str) -> Self {
-        Self {
-            status,
-            action: Value::Null,
-            action_id: Value::Null,
-            obj: Value::Null,
-            notifies: vec![notify("error", message)],
-            body: json!({}),
-        }
+    #[test]
+    fn only_strings_are_echoed() {
+        let b = answer(r#"{"action":"auth","obj":{},"action_id":[1]}"#);
+        assert_eq!(
+            (b["action"].clone(), b["obj"].clone(), b["action_id"].clone()),
+            ("auth".into(), Value::Null, [1].into())
+        );
+        assert_eq!(b["code"], 400);
+        let b = answer(r#"{"action":5,"obj":"User"}"#);
+        assert_eq!(
+            (b["action"].clone(), b["obj"].clone(), b["action_id"].clone()),
+            (Value::Null, "User".into(), Value::Null)
+        );
     }
-}
 
-impl IntoResponse for Reply {
-    fn into_response(self) -> Response {
-        let body = json!({
-            "action": self.action,
-            "action_id": self.action_id,
-            "obj": self.obj,
-            "code": self.status.as_u16(),
-            "notifies": self.notifies,
-            "body": self.body,
-        });
-        (self.status, axum::Json(body)).into_response()
+    #[test]
+    fn params_are_typed() {
+        let b = answer(r#"{"action":"list","obj":"Defender","params":{"page":0}}"#);
+        assert_eq!(
+            (b["code"].clone(), b["notifies"][0]["message"].clone()),
+            (400.into(), "The page must be a whole number from 1.".into())
+        );
+        let b = answer(r#"{"action":"list","obj":"Defender","params":null}"#);
+        assert_eq!(b["code"], 418);
+    }
+
+    #[test]
+    fn the_answer_keeps_the_seed_order() {
+        let reply = Envelope::parse(br#"{"obj":"User","action":"logout","action_id":"1"}"#).ok().expect("envelope");
+        let text =
+            serde_json::to_string(&reply.reply(Ok(super::super::reply::Body::Empty(super::super::reply::Empty {}))))
+                .expect("json");
+        assert_eq!(text, r#"{"action":"logout","action_id":"1","obj":"User","code":200,"notifies":[],"body":{}}"#);
     }
 }

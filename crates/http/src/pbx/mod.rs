@@ -1,28 +1,70 @@
 //! The PBX JSON action API (seed 001): `POST /api/` with an `{"action","obj","action_id","params"}`
 //! envelope, answered in the same envelope with `code`, `notifies` and `body`, CORS as in the seed.
 
+mod cors;
 mod defender;
 mod envelope;
+pub(crate) mod openapi;
+mod params;
+mod reply;
 mod user;
 
 use crate::AppState;
+use crate::docs::openapi::tag;
 use crate::origin::RequestOrigin;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use envelope::{Envelope, Reply};
+use envelope::Envelope;
+use reply::{Failure, Reply, ServerFailure};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/", post(action).options(preflight))
-        .route("/api", post(action).options(preflight))
-        .layer(axum::middleware::map_response(cors))
+        .route("/api/", post(action).options(cors::preflight))
+        .route("/api", post(action).options(cors::preflight))
+        .layer(axum::middleware::map_response(cors::headers))
 }
 
-/// One action: route `obj` + `action` to its handler.
+/// Run an action (User.auth, User.logout, Defender.list, Defender.unblock)
+///
+/// One endpoint, many actions, chosen by `obj` + `action`:
+///
+/// | obj | action | params | auth |
+/// |---|---|---|---|
+/// | `User` | `auth` | `login` (email), `password` | — |
+/// | `User` | `logout` | — | `pbxBearer` |
+/// | `Defender` | `list` | `page` (optional, from 1) | `pbxBearer`, a PBX administrator |
+/// | `Defender` | `unblock` | `ip` | `pbxBearer`, a PBX administrator |
+///
+/// Every answer is the envelope, with `code` equal to the HTTP status. A parameter of the wrong
+/// type is refused 400, whichever action it came with. `POST /api` (no trailing slash) is the
+/// same endpoint.
+#[utoipa::path(post, path = "/api/", tag = tag::PBX, operation_id = "pbxAction",
+    security((), ("pbxBearer" = [])),
+    request_body(content = Envelope, examples(
+        ("User.auth" = (summary = "User.auth: log in (no token needed)", value = json!({
+            "action": "auth", "obj": "User", "action_id": "123",
+            "params": { "login": "a@office.runtel.org", "password": "correct-horse-battery" } }))),
+        ("User.logout" = (summary = "User.logout: end the PBX session (pbxBearer)", value = json!({
+            "action": "logout", "obj": "User", "action_id": "124", "params": {} }))),
+        ("Defender.list" = (summary = "Defender.list: the domain's blocked hosts (PBX administrator)", value = json!({
+            "action": "list", "obj": "Defender", "action_id": "125", "params": { "page": 1 } }))),
+        ("Defender.unblock" = (summary = "Defender.unblock: lift a block (PBX administrator)", value = json!({
+            "action": "unblock", "obj": "Defender", "action_id": "126", "params": { "ip": "203.0.113.7" } }))),
+    )),
+    responses(
+        (status = 200, response = reply::Done),
+        (status = 400, response = Failure),
+        (status = 401, response = Failure),
+        (status = 403, response = Failure),
+        (status = 404, response = Failure),
+        (status = 413, response = Failure),
+        (status = 429, response = Failure),
+        (status = 500, response = ServerFailure),
+        (status = 503, response = ServerFailure),
+    ))]
 async fn action(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
@@ -45,20 +87,7 @@ async fn action(
         ("User", "logout") => user::logout(&state, bearer).await,
         ("Defender", "list") => defender::list(&state, bearer, &envelope).await,
         ("Defender", "unblock") => defender::unblock(&state, bearer, &envelope).await,
-        (obj, action) => Err(envelope::unknown(obj, action)),
+        (obj, action) => Err(reply::unknown(obj, action)),
     };
     envelope.reply(result)
-}
-
-async fn preflight() -> Response {
-    (StatusCode::NO_CONTENT, [(header::ACCESS_CONTROL_MAX_AGE, "600")]).into_response()
-}
-
-/// The seed's CORS headers, on every answer of this dialect (errors included).
-async fn cors(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
-    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Content-Type, Authorization"));
-    response
 }

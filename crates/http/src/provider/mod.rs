@@ -1,7 +1,13 @@
 //! The provider API v1.0 (seed 003): `GET /api/ver1.0/user/` answers the profile of the user a
 //! bearer acts for — an application's owner for a client_credentials token. Errors as RFC 6750.
 
+pub(crate) mod openapi;
+mod user;
+
 use crate::AppState;
+use crate::docs::openapi::tag;
+use crate::oauth::error::{ErrorCode, SERVER_ERROR, answer};
+use crate::oauth::openapi::{OAuthServerError, OAuthUnavailable};
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
@@ -9,12 +15,26 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kordon_core::Error;
-use serde_json::json;
+use openapi::BearerInvalid;
+use user::ProviderUser;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/api/ver1.0/user/", get(user)).route("/api/ver1.0/user", get(user))
 }
 
+/// The user the access token belongs to
+///
+/// Send the access token as `Authorization: Bearer <access_token>`. For an application's token
+/// (client_credentials) this is the application's owner. A user's OAuth token or a cabinet
+/// personal API token works too. `/api/ver1.0/user` (no trailing slash) answers the same.
+#[utoipa::path(get, path = "/api/ver1.0/user/", tag = tag::PROVIDER, operation_id = "providerUser",
+    security(("oauthBearer" = []), ("oauth2" = [])),
+    responses(
+        (status = 200, description = "The user and their account.", body = ProviderUser),
+        (status = 401, response = BearerInvalid),
+        (status = 500, response = OAuthServerError),
+        (status = 503, response = OAuthUnavailable),
+    ))]
 async fn user(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let bearer = crate::edge::bearer_token(&headers);
     let user = match state.core.provider_user(bearer).await {
@@ -26,38 +46,21 @@ async fn user(State(state): State<AppState>, headers: HeaderMap) -> Response {
         Ok(domain) => domain.and_then(|d| d.name),
         Err(err) => return failure(err.into()),
     };
-    Json(json!({
-        "id": user.id,
-        "email": user.email,
-        "phone": user.phone,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "middle_name": user.middle_name,
-        "role": user.role.as_str(),
-        "account": { "id": user.account_id, "domain": domain },
-    }))
-    .into_response()
+    Json(ProviderUser::new(user, domain)).into_response()
 }
 
 /// RFC 6750 §3: no token → a bare challenge; a bad one → `invalid_token`.
 fn unauthorized(presented: bool) -> Response {
-    let (challenge, body) = if presented {
-        (
-            "Bearer realm=\"kordon\", error=\"invalid_token\"",
-            json!({ "error": "invalid_token", "error_description": "The access token is invalid or expired." }),
-        )
-    } else {
-        (
-            "Bearer realm=\"kordon\"",
-            json!({ "error": "invalid_token", "error_description": "An access token is required." }),
-        )
+    let (challenge, description) = match presented {
+        true => ("Bearer realm=\"kordon\", error=\"invalid_token\"", "The access token is invalid or expired."),
+        false => ("Bearer realm=\"kordon\"", "An access token is required."),
     };
-    let mut response = (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+    let mut response = answer(StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, description);
     response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     response
 }
 
 fn failure(err: Error) -> Response {
     tracing::error!(error = %err, "provider API request failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": "server_error" }))).into_response()
+    answer(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::ServerError, SERVER_ERROR)
 }

@@ -1,0 +1,51 @@
+//! This dialect's part of the OpenAPI document: its operations and the schemas they name.
+
+use super::error::{MessageSchema, ValidationSchema};
+use super::responses::{
+    BioBusy, LaravelBadRequest, LaravelNotFound, LaravelServerError, LaravelTooLarge, LaravelUnauthenticated,
+    LaravelUnprocessable,
+};
+use super::{face_tokens, persons, phrases};
+use crate::docs::openapi::scheme;
+use crate::edge::PlainError;
+use utoipa::Modify;
+use utoipa::openapi::security::SecurityRequirement;
+
+/// The dialect's operations and components, merged into `/openapi.json`.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        persons::list, persons::create, persons::show, persons::update, persons::patch, persons::delete,
+        phrases::create, phrases::show, phrases::update, phrases::patch, phrases::delete,
+        face_tokens::create, face_tokens::show, face_tokens::update, face_tokens::patch, face_tokens::delete,
+    ),
+    components(
+        schemas(MessageSchema, ValidationSchema, PlainError),
+        responses(
+            LaravelUnauthenticated, LaravelNotFound, LaravelBadRequest, LaravelTooLarge, LaravelUnprocessable,
+            LaravelServerError, BioBusy,
+        ),
+    ),
+    modifiers(&OAuthBearer),
+)]
+pub(crate) struct Api;
+
+/// Every operation takes an OAuth access token: pasted (`oauthBearer`) or fetched by the
+/// explorer (`oauth2`).
+struct OAuthBearer;
+
+impl Modify for OAuthBearer {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let requirements = || {
+            [scheme::OAUTH_BEARER, scheme::OAUTH2]
+                .map(|name| SecurityRequirement::new(name, Vec::<String>::new()))
+                .to_vec()
+        };
+        for item in doc.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                operation.security = Some(requirements());
+            }
+        }
+    }
+}
