@@ -21,7 +21,8 @@ apt_install() { # packages…
 say "tools the tests need"
 # PostgreSQL's client; promtool and a real Prometheus for the metrics tests; the SMTP tests'
 # real SMTP server (aiosmtpd); PyJWT, an independent JWT check; curl with HTTP/2 for the flood
-# test; Chromium and playwright-core for the explorer.
+# test; schemathesis, the OpenAPI fuzzer (pinned: a fixed seed means the same cases only with the
+# same version); Chromium and playwright-core for the explorer.
 command -v psql >/dev/null || apt_install postgresql-client
 { command -v promtool && command -v prometheus; } >/dev/null || apt_install prometheus
 curl --version 2>/dev/null | grep -q nghttp2 || apt_install curl
@@ -29,6 +30,12 @@ python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosm
 python3 -c 'import aiosmtpd' 2>/dev/null || fail "aiosmtpd could not be installed"
 python3 -c 'import jwt, cryptography' 2>/dev/null || python3 -m pip install --quiet 'pyjwt[crypto]'
 python3 -c 'import jwt, cryptography' 2>/dev/null || fail "PyJWT could not be installed"
+SCHEMATHESIS_VERSION=4.32.5
+python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('schemathesis') != '$SCHEMATHESIS_VERSION')" \
+  2>/dev/null || python3 -m pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+KORDON_SCHEMATHESIS=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/schemathesis
+[ -x "$KORDON_SCHEMATHESIS" ] || fail "schemathesis could not be installed"
+export KORDON_SCHEMATHESIS
 command -v "${KORDON_CHROMIUM:-chromium}" >/dev/null || apt_install chromium
 command -v "${KORDON_CHROMIUM:-chromium}" >/dev/null || fail "chromium could not be installed"
 command -v node >/dev/null || apt_install nodejs npm
