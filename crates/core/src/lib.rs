@@ -2,6 +2,7 @@
 //! Nothing here speaks HTTP or SQL.
 
 pub mod biometrics;
+pub mod cache;
 pub mod clock;
 pub mod durations;
 pub mod error;

@@ -79,6 +79,12 @@ pub trait Store:
 /// reset tokens and rate-limit counters.
 #[async_trait]
 pub trait TokenStore: Send + Sync + 'static {
+    // --- cache coherence (see `crate::cache`)
+    /// The cache epoch: moves whenever something a bearer check reads is revoked or changed.
+    async fn cache_epoch(&self) -> StoreResult<i64>;
+    /// Moves the cache epoch: every instance drops what it cached at its next poll.
+    async fn bump_cache_epoch(&self) -> StoreResult<()>;
+
     // --- sessions (access + refresh token pairs)
     async fn create_session(&self, session: &NewSession) -> StoreResult<i64>;
     /// A live (not expired, rotated or revoked) session of this kind by its access-token digest.

@@ -128,12 +128,18 @@ impl Application {
     ) -> std::io::Result<()> {
         // Meanwhile a janitor deletes long-dead rows every `JANITOR_EVERY`.
         let janitor = tokio::spawn(janitor(self.core.clone()));
+        // And the cache follows the store's epoch (see kordon_core::cache).
+        let coherence = {
+            let core = self.core.clone();
+            tokio::spawn(async move { core.watch_cache_epoch().await })
+        };
         let metrics =
             self.metrics.map(|(listener, router)| tokio::spawn(async move { axum::serve(listener, router).await }));
         let upkeep = self.exporter.map(|exporter| tokio::spawn(crate::telemetry::upkeep(exporter)));
         let drain = self.limits.shutdown_timeout;
         let served = crate::serve::serve(self.listener, self.router, self.limits, shutdown).await;
         janitor.abort();
+        coherence.abort();
         for task in [metrics.map(|t| t.abort_handle()), upkeep.map(|t| t.abort_handle())].into_iter().flatten() {
             task.abort();
         }

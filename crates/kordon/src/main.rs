@@ -82,6 +82,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             init_logs(&config);
             let core = kordon::app::open_core(&config, Arc::new(kordon_core::SystemClock)).await?;
             let answer = kordon::admin::run(&core, command).await?;
+            // A revocation returns only once every running server has seen it and dropped its cache.
+            core.settle().await;
             println!("{answer}");
             Ok(())
         }

@@ -150,6 +150,21 @@ macro_rules! token_impl {
                 revoke(&self.pool, family_id, now).await
             }
 
+            async fn cache_epoch(&self) -> StoreResult<i64> {
+                sqlx::query_scalar::<$db, i64>("SELECT value FROM cache_epoch WHERE id = 1")
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(translate)
+            }
+
+            async fn bump_cache_epoch(&self) -> StoreResult<()> {
+                sqlx::query::<$db>("UPDATE cache_epoch SET value = value + 1 WHERE id = 1")
+                    .execute(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                Ok(())
+            }
+
             async fn create_api_token(&self, user_id: i64, digest: &str, prefix: &str, now: i64) -> StoreResult<i64> {
                 sqlx::query_scalar::<$db, i64>(
                     "INSERT INTO api_tokens (user_id, digest, prefix, created_at) VALUES ($1, $2, $3, $4)

@@ -53,7 +53,10 @@ impl Core {
     /// Deletes one of the caller's tokens; anyone else's looks exactly like a missing one.
     pub async fn delete_api_token(&self, principal: &Principal, id: i64) -> Result<()> {
         match self.store.delete_api_token(id, principal.user.id).await? {
-            true => Ok(()),
+            true => {
+                self.forget().await;
+                Ok(())
+            }
             false => Err(Error::NotFound),
         }
     }

@@ -44,7 +44,10 @@ impl Core {
     pub async fn delete_application(&self, principal: &Principal, id: i64) -> Result<()> {
         Self::require_lk_admin(principal)?;
         match self.store.delete_application(id, principal.user.account_id, self.now()).await? {
-            true => Ok(()),
+            true => {
+                self.forget().await;
+                Ok(())
+            }
             false => Err(Error::NotFound),
         }
     }

@@ -11,7 +11,7 @@ impl Core {
         let raw = raw.map(str::trim).filter(|r| !r.is_empty()).ok_or_else(|| Error::required("client"))?;
         let invalid = || Error::validation("client", "The selected client is invalid.");
         let id: i64 = raw.parse().map_err(|_| invalid())?;
-        match self.store.client(id).await? {
+        match self.client_by_id(id).await? {
             Some(client) if client.allows(grant) => Ok(client),
             _ => Err(invalid()),
         }

@@ -57,6 +57,7 @@ impl Core {
             d.token_ttl = ttl;
         }
         self.store.update_domain(&d).await?;
+        self.forget().await;
         Ok(d)
     }
 }

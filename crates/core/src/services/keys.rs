@@ -89,6 +89,7 @@ impl Core {
         let retire_at = crate::durations::after(now, longest_ttl.max(self.settings.oauth.access_ttl));
         self.store.add_signing_key(&key, Some(retire_at)).await?;
         self.loaded_keys(true).await?;
+        self.forget().await;
         Ok(kid)
     }
 

@@ -27,6 +27,7 @@ impl Core {
         let (user, _) = self.admin_find_user(email).await?;
         let changed = self.store.set_user_disabled(user.id, disabled, actor, self.now()).await?;
         if changed {
+            self.forget().await;
             tracing::info!(
                 user_id = user.id,
                 disabled,
@@ -43,6 +44,7 @@ impl Core {
         let (user, _) = self.admin_find_user(email).await?;
         match self.store.delete_user(user.id, actor, self.now()).await? {
             true => {
+                self.forget().await;
                 tracing::info!(user_id = user.id, actor, "a user was deleted");
                 Ok(())
             }
@@ -60,7 +62,10 @@ impl Core {
     /// Ends one session (its whole family). Audited.
     pub async fn admin_revoke_session(&self, id: i64, actor: &str) -> Result<()> {
         match self.store.revoke_session(id, actor, self.now()).await? {
-            true => Ok(()),
+            true => {
+                self.forget().await;
+                Ok(())
+            }
             false => Err(Error::NotFound),
         }
     }

@@ -156,6 +156,8 @@ impl Core {
         let family = crate::secrets::random_token(super::sessions::TOKEN_LEN);
         let (pair, session) = self.new_session(principal.user.id, client_id, family, origin);
         self.store.set_password(principal.user.id, &hash, Some(&session), self.now()).await?;
+        // Every other session of the user ended with the old password.
+        self.forget().await;
         Ok(pair)
     }
 }

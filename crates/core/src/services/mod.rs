@@ -4,6 +4,7 @@
 mod admin;
 mod api_tokens;
 mod applications;
+mod cached;
 mod clients;
 mod defender;
 mod domains;
@@ -13,7 +14,7 @@ mod lifecycle;
 mod login;
 mod mail_texts;
 mod manager;
-mod oauth;
+pub(crate) mod oauth;
 mod oauth_principal;
 mod pbx;
 mod pbx_defender;
@@ -59,6 +60,10 @@ pub struct Core {
     waiters: Arc<defender::Waiters>,
     /// Reset mails waiting to be sent (see `reset_mail`).
     reset_mail: Arc<ResetMailQueue>,
+    /// What bearer checks read, cached and kept coherent (see [`crate::cache`]).
+    pub cache: Arc<crate::cache::Cache>,
+    /// Set once this process has bumped the cache epoch (an admin command then waits a poll).
+    epoch_bumped: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Core {
@@ -95,6 +100,8 @@ impl Core {
             successor_key,
             waiters: Arc::default(),
             reset_mail: Arc::default(),
+            cache: Arc::default(),
+            epoch_bumped: Arc::default(),
         })
     }
 

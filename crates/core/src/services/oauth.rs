@@ -72,7 +72,7 @@ pub struct IssuedToken {
 }
 
 /// The claims of kordon's access tokens (RFC 9068).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Claims {
     pub iss: String,
     pub sub: String,
@@ -111,7 +111,7 @@ impl Core {
             }
             _ => return Err(OAuthError::InvalidClient),
         }
-        self.store.client(id).await?.ok_or(OAuthError::InvalidClient)
+        self.client_by_id(id).await?.ok_or(OAuthError::InvalidClient)
     }
 
     /// Client authentication under the Defender, for every OAuth endpoint: a blocked host is
@@ -154,7 +154,7 @@ impl Core {
                 let owner = client
                     .owner_user_id
                     .ok_or_else(|| OAuthError::UnauthorizedClient("The client has no owner to act for.".into()))?;
-                let user = self.store.user(owner).await?.ok_or(OAuthError::InvalidClient)?;
+                let user = self.user_by_id(owner).await?.ok_or(OAuthError::InvalidClient)?;
                 Ok(self.issue_oauth(&user, &client, KIND_OAUTH_APP, origin).await?)
             }
             _ => self.oauth_refresh(&client, required(req.refresh_token.as_deref(), "refresh_token")?, origin).await,
@@ -226,6 +226,9 @@ impl Core {
         let invalid = || OAuthError::InvalidGrant("The refresh token is invalid.".into());
         let rotation =
             self.store.rotate_session(&digest(token), client.id, &successor, &salt, grace_since, now).await?;
+        if matches!(rotation, Rotation::Rotated { .. } | Rotation::Reused) {
+            self.forget().await;
+        }
         let (user_id, jti, refresh, access_expires) = match rotation {
             Rotation::Rotated { user_id, access_expires, .. } => (user_id, jti, refresh, access_expires),
             Rotation::Retry { family_id, salt, user_id } => {
@@ -235,6 +238,7 @@ impl Core {
                     None => {
                         // The successor has moved on (or is another client's): this is reuse.
                         self.store.revoke_family(&family_id, now).await?;
+                        self.forget().await;
                         return Err(oauth_reuse(client.id));
                     }
                 }
@@ -271,6 +275,27 @@ impl Core {
     /// §4; no other JWT passes for an access token), and `nbf` and `exp` read on kordon's clock
     /// (`exp` not when `allow_expired`), both without leeway.
     pub(crate) async fn verify_access_token(&self, token: &str, allow_expired: bool) -> Option<Claims> {
+        // A token's signature, issuer and claims are checked once; its times on every use.
+        let key = digest(token);
+        let cache = &self.cache;
+        let claims = match cache.cached(&cache.verified, &key) {
+            Some(claims) => claims,
+            None => {
+                let generation = cache.generation();
+                let claims = self.verify_signature(token).await?;
+                cache.keep(&cache.verified, key, claims.clone(), generation);
+                claims
+            }
+        };
+        let now = self.now();
+        let live = allow_expired || claims.exp > now;
+        let started = claims.nbf.is_none_or(|nbf| nbf <= now);
+        (live && started && claims.aud == claims.client_id).then_some(claims)
+    }
+
+    /// The claims of a JWT signed by one of kordon's keys for this issuer (RS256, `typ: at+jwt`);
+    /// its times are not checked here.
+    async fn verify_signature(&self, token: &str) -> Option<Claims> {
         let header = jsonwebtoken::decode_header(token).ok()?;
         let typ = header.typ.as_deref().unwrap_or_default().to_ascii_lowercase();
         if header.alg != Algorithm::RS256 || !matches!(typ.as_str(), "at+jwt" | "application/at+jwt") {
@@ -282,11 +307,7 @@ impl Core {
         validation.validate_aud = false;
         validation.set_issuer(&[self.issuer()]);
         validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
-        let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation).ok()?.claims;
-        let now = self.now();
-        let live = allow_expired || claims.exp > now;
-        let started = claims.nbf.is_none_or(|nbf| nbf <= now);
-        (live && started && claims.aud == claims.client_id).then_some(claims)
+        Some(jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation).ok()?.claims)
     }
 
     /// `POST /oauth/introspect` (RFC 7662): what the token is, or `{"active": false}`. Only a
@@ -353,7 +374,9 @@ impl Core {
             Some(claims) => digest(&claims.jti),
             None => digest(token),
         };
-        self.store.revoke_token(&key, client.id, self.now()).await?;
+        if self.store.revoke_token(&key, client.id, self.now()).await? {
+            self.forget().await;
+        }
         Ok(())
     }
 

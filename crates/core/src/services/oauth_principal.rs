@@ -27,16 +27,12 @@ impl Core {
         let claims = self.verify_access_token(token, false).await.ok_or(Error::Unauthenticated)?;
         let key = digest(&claims.jti);
         let now = self.now();
-        let (session, application) = match self.store.session_by_access(&key, KIND_OAUTH, now).await? {
-            Some(s) => (s, false),
-            None => {
-                (self.store.session_by_access(&key, KIND_OAUTH_APP, now).await?.ok_or(Error::Unauthenticated)?, true)
-            }
-        };
+        let found = self.live_session(&key, &[KIND_OAUTH, KIND_OAUTH_APP], now).await?.ok_or(Error::Unauthenticated)?;
+        let (session, application) = (found.session, found.kind == KIND_OAUTH_APP);
         if session.user_id.to_string() != claims.sub {
             return Err(Error::Unauthenticated);
         }
-        let user = self.store.user(session.user_id).await?.ok_or(Error::Unauthenticated)?;
+        let user = self.user_by_id(session.user_id).await?.ok_or(Error::Unauthenticated)?;
         Ok(OAuthPrincipal { user, client_id: session.client_id, application, jti: claims.jti })
     }
 }

@@ -52,7 +52,9 @@ impl Core {
     pub async fn pbx_logout(&self, principal: &Principal) -> Result<()> {
         match &principal.kind {
             super::PrincipalKind::Session { family_id, .. } => {
-                Ok(self.store.revoke_family(family_id, self.now()).await?)
+                self.store.revoke_family(family_id, self.now()).await?;
+                self.forget().await;
+                Ok(())
             }
             super::PrincipalKind::ApiToken { .. } => Err(Error::Unauthenticated),
         }

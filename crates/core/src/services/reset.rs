@@ -127,6 +127,8 @@ impl Core {
                 }
             })
             .await?;
+        // Every session of the user ended with the old password.
+        self.forget().await;
         // A new password ends a lockout its old one drew.
         if let Some(user) = self.store.user(user_id).await? {
             self.forgive_password_failures(&user).await?;

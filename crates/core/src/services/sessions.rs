@@ -108,7 +108,13 @@ impl Core {
         let Successor { salt, tokens, grace_since } = self.successor_of(token).await?;
         // User and family are filled in by the store from the spent session.
         let (pair, successor) = self.session_with(0, client_id, String::new(), tokens, origin);
-        match self.store.rotate_session(&digest(token), client_id, &successor, &salt, grace_since, now).await? {
+        let rotation =
+            self.store.rotate_session(&digest(token), client_id, &successor, &salt, grace_since, now).await?;
+        if matches!(rotation, Rotation::Rotated { .. } | Rotation::Reused) {
+            // The spent session's access token is dead now (and on reuse its whole family).
+            self.forget().await;
+        }
+        match rotation {
             Rotation::Rotated { access_expires, refresh_expires, .. } => {
                 crate::metrics::token_issued("refresh");
                 Ok(TokenPair { access_expires, refresh_expires, ..pair })
@@ -122,6 +128,7 @@ impl Core {
                     None => {
                         // The successor has moved on (or is another client's): this is reuse.
                         self.store.revoke_family(&family_id, now).await?;
+                        self.forget().await;
                         Err(reuse_detected(client_id))
                     }
                 }
@@ -141,28 +148,29 @@ impl Core {
     pub(crate) async fn authenticate_as(
         &self,
         bearer: Option<&str>,
-        kind: &str,
+        kind: &'static str,
         api_tokens: bool,
     ) -> Result<Principal> {
         let token = bearer.filter(|t| !t.is_empty() && t.len() <= 512).ok_or(Error::Unauthenticated)?;
         let key = digest(token);
         let now = self.now();
-        let (user_id, kind) = if let Some(s) = self.store.session_by_access(&key, kind, now).await? {
+        let (user_id, kind) = if let Some(s) = self.live_session_of(&key, kind, now).await? {
             let kind = PrincipalKind::Session {
                 family_id: s.family_id,
                 access_expires: s.access_expires,
                 refresh_expires: s.refresh_expires,
             };
             (s.user_id, kind)
-        } else if let Some(t) = self.store.api_token_by_digest(&key).await?.filter(|_| api_tokens) {
+        } else if let Some(t) = self.api_token(&key).await?.filter(|_| api_tokens) {
             if t.last_used.is_none_or(|at| at <= now - 60) {
                 self.store.touch_api_token(t.id, now).await?;
+                self.api_token_used(&key, crate::types::ApiTokenAuth { last_used: Some(now), ..t.clone() });
             }
             (t.user_id, PrincipalKind::ApiToken { id: t.id })
         } else {
             return Err(Error::Unauthenticated);
         };
-        let user = self.store.user(user_id).await?.ok_or(Error::Unauthenticated)?;
+        let user = self.user_by_id(user_id).await?.ok_or(Error::Unauthenticated)?;
         Ok(Principal { user, kind })
     }
 
@@ -171,7 +179,11 @@ impl Core {
         let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::required("token"))?;
         let now = self.now();
         match self.store.family_of_token(&digest(token), principal.user.id, now).await? {
-            Some(family) => Ok(self.store.revoke_family(&family, now).await?),
+            Some(family) => {
+                self.store.revoke_family(&family, now).await?;
+                self.forget().await;
+                Ok(())
+            }
             None => Err(Error::validation("token", "Not logout user.")),
         }
     }

@@ -42,9 +42,9 @@ async fn user(State(state): State<AppState>, headers: HeaderMap) -> Response {
         Err(Error::Unauthenticated) => return unauthorized(bearer.is_some()),
         Err(err) => return failure(err),
     };
-    let domain = match state.core.store.domain(user.account_id).await {
-        Ok(domain) => domain.and_then(|d| d.name),
-        Err(err) => return failure(err.into()),
+    let domain = match state.core.account_domain_name(user.account_id).await {
+        Ok(domain) => domain,
+        Err(err) => return failure(err),
     };
     Json(ProviderUser::new(user, domain)).into_response()
 }

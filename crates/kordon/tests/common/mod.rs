@@ -296,6 +296,25 @@ impl TestApp {
         }
     }
 
+    /// Runs one statement straight on the database, behind kordon's back (as another program
+    /// writing to it would).
+    pub async fn execute(&self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.config.server.data_dir.join("kordon.db");
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite");
+                sqlx::query(sql).execute(&pool).await.expect("statement");
+                pool.close().await;
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.config.server.database_url).await.expect("postgres");
+                sqlx::query(sql).execute(&pool).await.expect("statement");
+                pool.close().await;
+            }
+        }
+    }
+
     /// Checks in flight the Defender counts for every host and login (0 when none leaked).
     pub async fn defender_in_flight(&self) -> i64 {
         self.scalar(

@@ -1,0 +1,139 @@
+//! The bearer-check cache stays coherent: a revocation is refused at once on the instance that
+//! made it and within a second on another instance of the same store; a write that bypasses
+//! kordon is seen when the cache epoch moves; an instance that cannot read the epoch stops
+//! trusting its cache. (Admin commands from another process: `operations.rs`, which revokes
+//! cached tokens with the real binary while a server runs.)
+
+mod common;
+
+use common::{PASSWORD, TestApp};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+/// What another instance may lag behind the one that revoked.
+const WITHIN: Duration = Duration::from_secs(1);
+
+/// The status of `GET path` with `token` at `base`.
+async fn status(app: &TestApp, base: &str, path: &str, token: &str) -> u16 {
+    let resp = app.http.get(format!("{base}{path}")).header("Client", common::CLIENT).bearer_auth(token);
+    resp.send().await.expect("request").status().as_u16()
+}
+
+/// Waits until `GET path` at `base` is refused; panics after [`WITHIN`].
+async fn refused_within(app: &TestApp, base: &str, path: &str, token: &str) {
+    let started = Instant::now();
+    loop {
+        let got = status(app, base, path, token).await;
+        if got == 401 {
+            return;
+        }
+        assert!(started.elapsed() < WITHIN, "{path} at {base} still answers {got} after {WITHIN:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits for two polls of the epoch: the cache is trusted (or distrusted) by then.
+async fn two_polls() {
+    tokio::time::sleep(kordon_core::cache::POLL * 2 + Duration::from_millis(100)).await;
+}
+
+/// A cabinet login of the test user: its access token.
+async fn login(app: &TestApp) -> String {
+    let (s, b) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await;
+    assert_eq!(s, 200, "{b}");
+    b["token"].as_str().expect("token").to_owned()
+}
+
+/// An OAuth access token (password grant) of `email`.
+async fn jwt(app: &TestApp, email: &str) -> (String, String, String) {
+    let grants = vec!["password".to_string()];
+    let c = app.core.admin_create_client("app", None, grants, None).await.expect("client");
+    let body = json!({ "grant_type": "password", "client_id": c.client_id, "client_secret": c.client_secret,
+                       "username": email, "password": PASSWORD });
+    let answer: Value = app
+        .http
+        .post(format!("{}/oauth/token", app.base))
+        .json(&body)
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("json");
+    let token = answer["access_token"].as_str().unwrap_or_else(|| panic!("{answer}")).to_owned();
+    (token, c.client_id.to_string(), c.client_secret)
+}
+
+async fn another_instance_sees_revocations_within_a_second(app: TestApp) {
+    let other = app.sibling().await;
+    two_polls().await;
+    let reg = app.register("user@mail.ru", "79993332210").await;
+    let token = reg["token"].as_str().expect("token").to_owned();
+    let (jwt, client_id, secret) = jwt(&app, "user@mail.ru").await;
+    // Both instances have checked (and cached) both tokens.
+    for base in [&app.base, &other.base] {
+        assert_eq!(status(&app, base, "/api/v1/authuser", &token).await, 200);
+        assert_eq!(status(&app, base, "/api/ver1.0/user/", &jwt).await, 200);
+    }
+
+    // Logout on the first: refused there at once, on the other within a second.
+    let (s, b) = app.post_auth("/api/v1/logout", json!({ "token": token }), &token).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(status(&app, &app.base, "/api/v1/authuser", &token).await, 401);
+    refused_within(&app, &other.base, "/api/v1/authuser", &token).await;
+
+    // RFC 7009 revocation of the JWT, likewise.
+    let form = [("token", jwt.as_str()), ("client_id", &client_id), ("client_secret", &secret)];
+    let resp = app.http.post(format!("{}/oauth/revoke", app.base)).form(&form).send().await.expect("revoke");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(status(&app, &app.base, "/api/ver1.0/user/", &jwt).await, 401);
+    refused_within(&app, &other.base, "/api/ver1.0/user/", &jwt).await;
+
+    // A password change ends every other session, on every instance.
+    let (first, second) = (login(&app).await, login(&app).await);
+    assert_eq!(status(&app, &other.base, "/api/v1/authuser", &first).await, 200);
+    let change = json!({ "current_password": PASSWORD, "password": "An0ther-long-pass", "password_confirmation": "An0ther-long-pass" });
+    let (s, b) = app.post_auth("/api/v1/update-password", change, &second).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(status(&app, &app.base, "/api/v1/authuser", &first).await, 401);
+    refused_within(&app, &other.base, "/api/v1/authuser", &first).await;
+}
+/// Instances behind one name share the JWT issuer (`oauth.issuer`, or `server.public_url`).
+fn one_issuer(config: &mut kordon::config::Config) {
+    config.oauth.issuer = "http://kordon.test".into();
+}
+both!(another_instance_sees_revocations_within_a_second, super::one_issuer);
+
+async fn a_write_behind_kordons_back_is_seen_when_the_epoch_moves(app: TestApp) {
+    two_polls().await;
+    let token = app.signed_in("user@mail.ru", "79993332210").await;
+    assert_eq!(status(&app, &app.base, "/api/v1/authuser", &token).await, 200);
+    // Revoked straight in the database: the cache still answers (this is what it is for) ...
+    app.execute("UPDATE sessions SET revoked_at = 1").await;
+    assert_eq!(status(&app, &app.base, "/api/v1/authuser", &token).await, 200, "served from the cache");
+    // ... until the epoch moves, as every revocation through kordon moves it.
+    app.execute("UPDATE cache_epoch SET value = value + 1").await;
+    refused_within(&app, &app.base, "/api/v1/authuser", &token).await;
+}
+both!(a_write_behind_kordons_back_is_seen_when_the_epoch_moves);
+
+async fn an_instance_that_cannot_read_the_epoch_trusts_nothing(app: TestApp) {
+    two_polls().await;
+    let token = app.signed_in("user@mail.ru", "79993332210").await;
+    assert_eq!(status(&app, &app.base, "/api/v1/authuser", &token).await, 200);
+    // The channel breaks: the epoch cannot be read.
+    app.execute("ALTER TABLE cache_epoch RENAME TO cache_epoch_gone").await;
+    two_polls().await;
+    // A revocation it cannot hear of is seen at once: every check goes to the store.
+    app.execute("UPDATE sessions SET revoked_at = 1").await;
+    assert_eq!(status(&app, &app.base, "/api/v1/authuser", &token).await, 401);
+
+    // The channel is back: caching resumes.
+    app.execute("ALTER TABLE cache_epoch_gone RENAME TO cache_epoch").await;
+    two_polls().await;
+    let fresh = login(&app).await;
+    assert_eq!(status(&app, &app.base, "/api/v1/authuser", &fresh).await, 200);
+    app.execute("UPDATE sessions SET revoked_at = 1").await;
+    assert_eq!(status(&app, &app.base, "/api/v1/authuser", &fresh).await, 200, "cached again");
+}
+both!(an_instance_that_cannot_read_the_epoch_trusts_nothing);
