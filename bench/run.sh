@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}
-SCENARIOS=${SCENARIOS:-"healthz authuser provider_jwt cc login"}
+SCENARIOS=${SCENARIOS:-"healthz authuser api_token provider_jwt cc login"}
 source bench/lib.sh
 CLIENT=$("$BIN" admin client create --name bench --grant password --grant client_credentials \
   --owner-email bench@example.com "${STORE[@]}")
@@ -19,6 +19,8 @@ start_server "$PORT" KORDON_DEFENDER__ALLOWLIST='["127.0.0.1"]'
 
 TOKEN=$(curl -fs -H 'Client: 10553' -H 'Content-Type: application/json' \
   -d "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" "$B/api/v1/login" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+API_TOKEN=$(curl -fs -H 'Client: 10553' -H "Authorization: Bearer $TOKEN" -X POST "$B/api/v1/tokens" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 JWT=$(curl -fs -H 'Content-Type: application/json' \
   -d "{\"grant_type\":\"client_credentials\",\"client_id\":$ID,\"client_secret\":\"$SECRET\"}" "$B/oauth/token" \
@@ -39,6 +41,7 @@ for s in $SCENARIOS; do
   case $s in
     healthz) run healthz GET /healthz "" "" "" ;; # the HTTP floor the others are measured against
     authuser) run authuser GET /api/v1/authuser "Bearer $TOKEN" 10553 "" ;;
+    api_token) run api_token GET /api/v1/authuser "Bearer $API_TOKEN" 10553 "" ;; # a personal API token
     provider_jwt) run provider_jwt GET /api/ver1.0/user/ "Bearer $JWT" "" "" ;;
     cc) run cc POST /oauth/token "" "" \
       "{\"grant_type\":\"client_credentials\",\"client_id\":$ID,\"client_secret\":\"$SECRET\"}" ;;

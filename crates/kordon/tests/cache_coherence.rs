@@ -89,6 +89,21 @@ async fn another_instance_sees_revocations_within_a_second(app: TestApp) {
     assert_eq!(status(&app, &app.base, "/api/ver1.0/user/", &jwt).await, 401);
     refused_within(&app, &other.base, "/api/ver1.0/user/", &jwt).await;
 
+    // Deleting a personal API token, likewise.
+    let session = login(&app).await;
+    let (s, created) = app.post_auth("/api/v1/tokens", json!({}), &session).await;
+    assert_eq!(s, 200, "{created}");
+    let api_token = created["token"].as_str().expect("token").to_owned();
+    for base in [&app.base, &other.base] {
+        assert_eq!(status(&app, base, "/api/v1/authuser", &api_token).await, 200);
+    }
+    let (_, listed) = app.get_auth("/api/v1/tokens", &session).await;
+    let id = listed["data"][0]["id"].as_i64().unwrap_or_else(|| panic!("{listed}"));
+    let (s, b) = app.call("DELETE", &format!("/api/v1/tokens/{id}"), None, Some(&session)).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(status(&app, &app.base, "/api/v1/authuser", &api_token).await, 401);
+    refused_within(&app, &other.base, "/api/v1/authuser", &api_token).await;
+
     // A password change ends every other session, on every instance.
     let (first, second) = (login(&app).await, login(&app).await);
     assert_eq!(status(&app, &other.base, "/api/v1/authuser", &first).await, 200);

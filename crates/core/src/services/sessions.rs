@@ -154,14 +154,26 @@ impl Core {
         let token = bearer.filter(|t| !t.is_empty() && t.len() <= 512).ok_or(Error::Unauthenticated)?;
         let key = digest(token);
         let now = self.now();
-        let (user_id, kind) = if let Some(s) = self.live_session_of(&key, kind, now).await? {
+        // An API token already cached is known without asking for a session first.
+        let cached_token = api_tokens.then(|| self.cache.cached(&self.cache.api_tokens, key.as_str())).flatten();
+        let session = match cached_token {
+            Some(_) => None,
+            None => self.live_session_of(&key, kind, now).await?,
+        };
+        let api_token = match (&session, cached_token) {
+            (Some(_), _) => None,
+            (None, Some(token)) => Some(token),
+            (None, None) if api_tokens => self.api_token(&key).await?,
+            (None, None) => None,
+        };
+        let (user_id, kind) = if let Some(s) = session {
             let kind = PrincipalKind::Session {
                 family_id: s.family_id,
                 access_expires: s.access_expires,
                 refresh_expires: s.refresh_expires,
             };
             (s.user_id, kind)
-        } else if let Some(t) = self.api_token(&key).await?.filter(|_| api_tokens) {
+        } else if let Some(t) = api_token {
             if t.last_used.is_none_or(|at| at <= now - 60) {
                 self.store.touch_api_token(t.id, now).await?;
                 self.api_token_used(&key, crate::types::ApiTokenAuth { last_used: Some(now), ..t.clone() });
