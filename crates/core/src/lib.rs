@@ -6,6 +6,7 @@ pub mod cache;
 pub mod clock;
 pub mod durations;
 pub mod error;
+mod jws;
 pub mod metrics;
 pub mod net;
 pub mod passwords;

@@ -268,7 +268,7 @@ impl Core {
             scope: String::new(),
             nbf: None,
         };
-        jsonwebtoken::encode(&header, &claims, &key.encoding).map_err(Error::internal)
+        crate::jws::sign_rs256(&header, &claims, &key.signer)
     }
 
     /// Verifies a JWT's signature and claims (not yet its session): RS256, `typ: at+jwt` (RFC 9068
