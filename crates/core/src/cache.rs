@@ -1,5 +1,6 @@
 //! One in-process cache for what every bearer check reads — sessions by access-token digest,
-//! personal API tokens, users, clients, verified JWTs and accounts' domain names — kept coherent
+//! personal API tokens, users, clients and their secret digests, verified JWTs and accounts'
+//! domain names — kept coherent
 //! with the store and with every other instance on it.
 //!
 //! Coherence: whatever revokes or changes those rows (logout, rotation, reuse, a password change,
@@ -49,6 +50,8 @@ pub struct Cache {
     pub(crate) api_tokens: Map<String, ApiTokenAuth>,
     pub(crate) users: Map<i64, User>,
     pub(crate) clients: Map<i64, Client>,
+    /// Clients' stored secret digests (client authentication).
+    pub(crate) secret_digests: Map<i64, String>,
     /// JWTs whose signature and claims checked out, by the token's digest.
     pub(crate) verified: Map<String, Claims>,
     /// The PBX domain name of an account (None: the account has none).
@@ -140,6 +143,7 @@ impl Cache {
         self.api_tokens.clear();
         self.users.clear();
         self.clients.clear();
+        self.secret_digests.clear();
         self.verified.clear();
         self.domain_names.clear();
     }

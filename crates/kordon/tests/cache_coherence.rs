@@ -104,6 +104,28 @@ async fn another_instance_sees_revocations_within_a_second(app: TestApp) {
     assert_eq!(status(&app, &app.base, "/api/v1/authuser", &api_token).await, 401);
     refused_within(&app, &other.base, "/api/v1/authuser", &api_token).await;
 
+    // Deleting an application: its client_credentials are refused on every instance.
+    let (s, created) = app.post_auth("/api/v1/applications", json!({ "name": "CRM" }), &session).await;
+    assert_eq!(s, 200, "{created}");
+    let grant = json!({ "grant_type": "client_credentials", "client_id": created["application_id"],
+                        "client_secret": created["application_secret"] });
+    let token_status = |base: String| {
+        let req = app.http.post(format!("{base}/oauth/token")).json(&grant);
+        async move { req.send().await.expect("token").status().as_u16() }
+    };
+    for base in [&app.base, &other.base] {
+        assert_eq!(token_status(base.clone()).await, 200, "{base}");
+    }
+    let id = created["application_id"].as_i64().expect("application_id");
+    let (s, b) = app.call("DELETE", &format!("/api/v1/applications/{id}"), None, Some(&session)).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(token_status(app.base.clone()).await, 401);
+    let started = Instant::now();
+    while token_status(other.base.clone()).await != 401 {
+        assert!(started.elapsed() < WITHIN, "the deleted application still gets tokens on the other instance");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
     // A password change ends every other session, on every instance.
     let (first, second) = (login(&app).await, login(&app).await);
     assert_eq!(status(&app, &other.base, "/api/v1/authuser", &first).await, 200);

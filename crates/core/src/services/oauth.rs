@@ -98,7 +98,9 @@ impl Core {
         let id = creds.id.as_deref().map(str::trim).filter(|i| !i.is_empty()).ok_or(OAuthError::InvalidClient)?;
         let secret = creds.secret.as_deref().filter(|s| !s.is_empty() && s.len() <= 256);
         let id: i64 = id.parse().map_err(|_| OAuthError::InvalidClient)?;
-        let stored = self.store.client_secret_hash(id).await?.filter(|h| !h.is_empty());
+        let cache = &self.cache;
+        let stored = cache.through(&cache.secret_digests, &id, self.store.client_secret_hash(id)).await?;
+        let stored = stored.filter(|h| !h.is_empty());
         match (stored, secret) {
             (Some(stored), Some(secret)) if crate::secrets::equal(&digest(secret), &stored) => {}
             // Secrets stored by earlier builds as argon2id hashes: checked once, then re-stored as a
@@ -108,6 +110,7 @@ impl Core {
                     return Err(OAuthError::InvalidClient);
                 }
                 self.store.set_client_secret(id, &digest(secret)).await?;
+                self.forget().await;
             }
             _ => return Err(OAuthError::InvalidClient),
         }
