@@ -17,20 +17,17 @@ impl Core {
         now: i64,
     ) -> Result<Option<CachedSession>> {
         let cache = &self.cache;
-        if let Some(hit) = cache.cached(&cache.sessions, digest) {
-            // Expiry is checked on every hit; rotation and revocation drop the cache.
-            let live = hit.session.access_expires > now && kinds.contains(&hit.kind);
-            return Ok(live.then_some(hit));
-        }
-        let generation = cache.generation();
-        for &kind in kinds {
-            if let Some(session) = self.store.session_by_access(digest, kind, now).await? {
-                let found = CachedSession { session, kind };
-                cache.keep(&cache.sessions, digest.to_owned(), found.clone(), generation);
-                return Ok(Some(found));
+        let load = async {
+            for &kind in kinds {
+                if let Some(session) = self.store.session_by_access(digest, kind, now).await? {
+                    return Ok(Some(CachedSession { session, kind }));
+                }
             }
-        }
-        Ok(None)
+            Ok(None)
+        };
+        let found = cache.through(&cache.sessions, digest, load).await?;
+        // Expiry (and kind) are checked on every hit; rotation and revocation drop the cache.
+        Ok(found.filter(|f| f.session.access_expires > now && kinds.contains(&f.kind)))
     }
 
     /// A live session of one kind (see [`Core::live_session`]).
@@ -66,13 +63,9 @@ impl Core {
     /// The PBX domain name of an account, if it has one.
     pub async fn account_domain_name(&self, account_id: i64) -> Result<Option<String>> {
         let cache = &self.cache;
-        if let Some(name) = cache.cached(&cache.domain_names, &account_id) {
-            return Ok(name);
-        }
-        let generation = cache.generation();
-        let name = self.store.domain(account_id).await?.and_then(|d| d.name);
-        cache.keep(&cache.domain_names, account_id, name.clone(), generation);
-        Ok(name)
+        // Kept either way: "no domain" is an answer too.
+        let load = async { Ok(Some(self.store.domain(account_id).await?.and_then(|d| d.name))) };
+        Ok(cache.through(&cache.domain_names, &account_id, load).await?.flatten())
     }
 
     /// A client by id.
@@ -93,14 +86,10 @@ impl Core {
         }
     }
 
-    /// Did this process move the cache epoch? (An admin command then waits [`Core::settle`].)
-    pub fn moved_cache_epoch(&self) -> bool {
-        self.epoch_bumped.load(Ordering::Acquire)
-    }
-
-    /// Waits until every serving instance has polled the epoch since this process moved it.
+    /// Waits until every serving instance has polled the epoch since this process moved it
+    /// (an admin command that changed something, before it returns).
     pub async fn settle(&self) {
-        if self.moved_cache_epoch() {
+        if self.epoch_bumped.load(Ordering::Acquire) {
             tokio::time::sleep(POLL * 2).await;
         }
     }

@@ -281,15 +281,8 @@ impl Core {
         // A token's signature, issuer and claims are checked once; its times on every use.
         let key = digest(token);
         let cache = &self.cache;
-        let claims = match cache.cached(&cache.verified, &key) {
-            Some(claims) => claims,
-            None => {
-                let generation = cache.generation();
-                let claims = self.verify_signature(token).await?;
-                cache.keep(&cache.verified, key, claims.clone(), generation);
-                claims
-            }
-        };
+        let verify = async { Ok(self.verify_signature(token).await) };
+        let claims = cache.through(&cache.verified, key.as_str(), verify).await.ok().flatten()?;
         let now = self.now();
         let live = allow_expired || claims.exp > now;
         let started = claims.nbf.is_none_or(|nbf| nbf <= now);
