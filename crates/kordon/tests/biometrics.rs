@@ -87,18 +87,7 @@ impl Bio<'_> {
 
 /// An OAuth access token from the password grant for an existing user.
 async fn oauth_token(app: &TestApp, email: &str) -> String {
-    let client = app
-        .core
-        .admin_create_client("app", None, vec!["password".into(), "refresh_token".into()], None)
-        .await
-        .expect("client");
-    let body = json!({ "grant_type": "password", "client_id": client.client_id, "client_secret": client.client_secret,
-                       "username": email, "password": PASSWORD });
-    let r = send(app, "POST", "/oauth/token", Some(body.to_string()), None).await;
-    assert_eq!(r.status, 200, "POST /oauth/token: {}", r.text);
-    let b = r.json();
-    assert_eq!(b["token_type"], "Bearer", "{b}");
-    b["access_token"].as_str().expect("access_token").to_owned()
+    app.oauth_password_token(email).await.0
 }
 
 /// Registers a cabinet user (a new account of their own) and signs them in through OAuth.

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{PASSWORD, TestApp};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::{Duration, Instant};
 
 /// What another instance may lag behind the one that revoked.
@@ -44,32 +44,12 @@ async fn login(app: &TestApp) -> String {
     b["token"].as_str().expect("token").to_owned()
 }
 
-/// An OAuth access token (password grant) of `email`.
-async fn jwt(app: &TestApp, email: &str) -> (String, String, String) {
-    let grants = vec!["password".to_string()];
-    let c = app.core.admin_create_client("app", None, grants, None).await.expect("client");
-    let body = json!({ "grant_type": "password", "client_id": c.client_id, "client_secret": c.client_secret,
-                       "username": email, "password": PASSWORD });
-    let answer: Value = app
-        .http
-        .post(format!("{}/oauth/token", app.base))
-        .json(&body)
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("json");
-    let token = answer["access_token"].as_str().unwrap_or_else(|| panic!("{answer}")).to_owned();
-    (token, c.client_id.to_string(), c.client_secret)
-}
-
 async fn another_instance_sees_revocations_within_a_second(app: TestApp) {
     let other = app.sibling().await;
     two_polls().await;
     let reg = app.register("user@mail.ru", "79993332210").await;
     let token = reg["token"].as_str().expect("token").to_owned();
-    let (jwt, client_id, secret) = jwt(&app, "user@mail.ru").await;
+    let (jwt, client_id, secret) = app.oauth_password_token("user@mail.ru").await;
     // Both instances have checked (and cached) both tokens.
     for base in [&app.base, &other.base] {
         assert_eq!(status(&app, base, "/api/v1/authuser", &token).await, 200);

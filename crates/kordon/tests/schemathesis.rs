@@ -100,15 +100,6 @@ async fn client(app: &TestApp, owner: &str) -> (String, String) {
     (c.client_id.to_string(), c.client_secret)
 }
 
-/// A password-grant access token of `email` through the client.
-async fn oauth_token(app: &TestApp, (id, secret): &(String, String), email: &str) -> String {
-    let body = json!({ "grant_type": "password", "client_id": id, "client_secret": secret,
-                       "username": email, "password": PASSWORD });
-    let resp = app.http.post(format!("{}/oauth/token", app.base)).json(&body).send().await.expect("token");
-    let answer: Value = resp.json().await.expect("json");
-    answer["access_token"].as_str().unwrap_or_else(|| panic!("token: {answer}")).to_owned()
-}
-
 async fn cabinet(app: TestApp) {
     // An lk_admin of an account of its own: every cabinet route, applications included.
     let token = app.signed_in("owner@mail.ru", "79993332210").await;
@@ -164,19 +155,20 @@ async fn oauth(app: TestApp) {
 }
 both!(oauth, super::fuzzed);
 
-async fn provider(app: TestApp) {
+/// Fuzzes `tag` with a user's OAuth access token.
+async fn fuzz_as_oauth_user(app: &TestApp, tag: &str) {
     app.register("owner@mail.ru", "79993332210").await;
-    let client = client(&app, "owner@mail.ru").await;
-    let token = oauth_token(&app, &client, "owner@mail.ru").await;
-    fuzz(&app, "Provider API v1.0", &header("Authorization", &format!("Bearer {token}"))).await;
+    let (token, _, _) = app.oauth_password_token("owner@mail.ru").await;
+    fuzz(app, tag, &header("Authorization", &format!("Bearer {token}"))).await;
+}
+
+async fn provider(app: TestApp) {
+    fuzz_as_oauth_user(&app, "Provider API v1.0").await;
 }
 both!(provider, super::fuzzed);
 
 async fn biometrics(app: TestApp) {
-    app.register("owner@mail.ru", "79993332210").await;
-    let client = client(&app, "owner@mail.ru").await;
-    let token = oauth_token(&app, &client, "owner@mail.ru").await;
-    fuzz(&app, "Biometrics", &header("Authorization", &format!("Bearer {token}"))).await;
+    fuzz_as_oauth_user(&app, "Biometrics").await;
 }
 both!(biometrics, super::fuzzed);
 

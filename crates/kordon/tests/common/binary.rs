@@ -68,18 +68,7 @@ impl Store {
 impl Drop for Store {
     fn drop(&mut self) {
         if let Some((_, base, schema)) = self.postgres.take() {
-            // Drop cannot await: drop the schema from a thread with a runtime of its own.
-            let _ = std::thread::spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
-                rt.block_on(async {
-                    if let Ok(pool) = sqlx::PgPool::connect(&base).await {
-                        let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
-                        pool.close().await;
-                    }
-                });
-            })
-            .join();
+            super::drop_schema(base, schema);
         }
     }
 }

@@ -296,6 +296,22 @@ impl TestApp {
         }
     }
 
+    /// An OAuth access token of `email` (the test password) from the password grant, through a new
+    /// client allowed that grant: (access token, client id, client secret).
+    pub async fn oauth_password_token(&self, email: &str) -> (String, String, String) {
+        let grants = vec!["password".to_string()];
+        let c = self.core.admin_create_client("app", None, grants, None).await.expect("client");
+        let body = json!({ "grant_type": "password", "client_id": c.client_id, "client_secret": c.client_secret,
+                           "username": email, "password": PASSWORD });
+        let resp = self.http.post(format!("{}/oauth/token", self.base)).json(&body).send().await.expect("token");
+        let status = resp.status().as_u16();
+        let answer: Value = resp.json().await.expect("json");
+        assert_eq!(status, 200, "POST /oauth/token: {answer}");
+        assert_eq!(answer["token_type"], "Bearer", "{answer}");
+        let token = answer["access_token"].as_str().expect("access_token").to_owned();
+        (token, c.client_id.to_string(), c.client_secret)
+    }
+
     /// Runs one statement straight on the database, behind kordon's back (as another program
     /// writing to it would).
     pub async fn execute(&self, sql: &str) {
@@ -336,20 +352,24 @@ impl Drop for TestApp {
             let _ = stop.send(());
         }
         if let Some((base, schema)) = self.schema.take() {
-            // Drop the test's schema from a thread of its own (Drop cannot await).
-            let _ = std::thread::spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
-                rt.block_on(async {
-                    if let Ok(pool) = sqlx::PgPool::connect(&base).await {
-                        let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
-                        pool.close().await;
-                    }
-                });
-            })
-            .join();
+            drop_schema(base, schema);
         }
     }
+}
+
+/// Drops a test's PostgreSQL schema, from a thread with a runtime of its own (Drop cannot await).
+pub fn drop_schema(base: String, schema: String) {
+    let _ = std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+        rt.block_on(async {
+            if let Ok(pool) = sqlx::PgPool::connect(&base).await {
+                let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
+                let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
+                pool.close().await;
+            }
+        });
+    })
+    .join();
 }
 
 /// Another server on the same store; stops when dropped.
