@@ -104,6 +104,15 @@ async fn openapi(app: &TestApp) -> Value {
     serde_json::from_str(&text).expect("/openapi.json is JSON")
 }
 
+/// `kordon openapi` prints, without a server or a store, the very document `/openapi.json` serves.
+#[tokio::test]
+async fn the_cli_prints_the_served_document() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let printed = common::binary::kordon(vec!["openapi".into()]).await.json();
+    assert_eq!(printed, openapi(&app).await);
+    assert!(printed["paths"]["/api/v1/login"]["post"].is_object(), "a real document");
+}
+
 /// Every (method, path) the document holds.
 fn operations(doc: &Value) -> BTreeSet<(String, String)> {
     let paths = doc["paths"].as_object().expect("paths");
