@@ -1,7 +1,7 @@
 //! One in-process cache for what every bearer check reads — sessions by access-token digest,
-//! personal API tokens, users, clients and their secret digests, verified JWTs and accounts'
-//! domain names — kept coherent
-//! with the store and with every other instance on it.
+//! personal API tokens, users, clients and their secret digests, verified JWTs, revoked `jti`s of
+//! row-less tokens and accounts' domain names — kept coherent with the store and with every other
+//! instance on it.
 //!
 //! Coherence: whatever revokes or changes those rows (logout, rotation, reuse, a password change,
 //! disabling or deleting a user, revoking a token or session, deleting an application or API
@@ -54,6 +54,8 @@ pub struct Cache {
     pub(crate) secret_digests: Map<i64, String>,
     /// JWTs whose signature and claims checked out, by the token's digest.
     pub(crate) verified: Map<String, Claims>,
+    /// Whether a row-less token's `jti` was revoked (RFC 7009).
+    pub(crate) revoked_jtis: Map<String, bool>,
     /// The PBX domain name of an account (None: the account has none).
     pub(crate) domain_names: Map<i64, Option<String>>,
 }
@@ -146,6 +148,7 @@ impl Cache {
         self.secret_digests.clear();
         self.verified.clear();
         self.domain_names.clear();
+        self.revoked_jtis.clear();
     }
 
     /// The epoch could be read: trust the cache again (after dropping it when the epoch moved
@@ -180,6 +183,7 @@ mod tests {
             role: crate::types::Role::LkUser,
             role_id: 0,
             password_hash: String::new(),
+            token_generation: 0,
         }
     }
 

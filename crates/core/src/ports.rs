@@ -244,6 +244,10 @@ pub trait OAuthStore: Send + Sync + 'static {
     async fn add_signing_key(&self, key: &StoredKey, retire_others_at: Option<i64>) -> StoreResult<()>;
     /// Revokes the session family of a token (access digest or refresh digest) issued to `client_id`.
     async fn revoke_token(&self, digest: &str, client_id: i64, now: i64) -> StoreResult<bool>;
+    /// Lists a row-less token's `jti` as revoked until `expires_at`; false when it already was.
+    async fn revoke_jti(&self, jti: &str, client_id: i64, expires_at: i64) -> StoreResult<bool>;
+    /// Whether a row-less token's `jti` was revoked.
+    async fn jti_revoked(&self, jti: &str) -> StoreResult<bool>;
     /// A live token by its access or refresh digest.
     async fn token_info(&self, digest: &str, now: i64) -> StoreResult<Option<TokenInfo>>;
     /// The applications owned by users of this account, oldest first.

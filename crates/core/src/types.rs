@@ -146,6 +146,9 @@ pub struct User {
     /// The PBX role (see [`PbxRole`]).
     pub role_id: i64,
     pub password_hash: String,
+    /// Moves whenever every session of the user is ended; an application's client_credentials
+    /// token (which has no session row) carries the generation it was issued under.
+    pub token_generation: i64,
 }
 
 #[derive(Debug, Clone)]

@@ -121,6 +121,42 @@ fn one_issuer(config: &mut kordon::config::Config) {
 }
 both!(another_instance_sees_revocations_within_a_second, super::one_issuer);
 
+/// An application's row-less client_credentials token: its revocation, and its owner's password
+/// change, reach the other instance within a second too.
+async fn row_less_application_tokens_end_on_every_instance(app: TestApp) {
+    let other = app.sibling().await;
+    two_polls().await;
+    let session = app.signed_in("user@mail.ru", "79993332210").await;
+    let (s, created) = app.post_auth("/api/v1/applications", json!({ "name": "CRM" }), &session).await;
+    assert_eq!(s, 200, "{created}");
+    let (id, secret) = (created["application_id"].to_string(), created["application_secret"].as_str().expect("secret"));
+    let mint = || async {
+        let form = [("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", secret)];
+        let resp = app.http.post(format!("{}/oauth/token", app.base)).form(&form).send().await.expect("token");
+        let body: serde_json::Value = resp.json().await.expect("json");
+        body["access_token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+    };
+    let (first, second) = (mint().await, mint().await);
+    for base in [&app.base, &other.base] {
+        for jwt in [&first, &second] {
+            assert_eq!(status(&app, base, "/api/ver1.0/user/", jwt).await, 200);
+        }
+    }
+    let form = [("token", first.as_str()), ("client_id", &id), ("client_secret", secret)];
+    let resp = app.http.post(format!("{}/oauth/revoke", app.base)).form(&form).send().await.expect("revoke");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(status(&app, &app.base, "/api/ver1.0/user/", &first).await, 401);
+    refused_within(&app, &other.base, "/api/ver1.0/user/", &first).await;
+    assert_eq!(status(&app, &other.base, "/api/ver1.0/user/", &second).await, 200, "one token revoked");
+
+    let change = json!({ "current_password": PASSWORD, "password": "An0ther-long-pass", "password_confirmation": "An0ther-long-pass" });
+    let (s, b) = app.post_auth("/api/v1/update-password", change, &session).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(status(&app, &app.base, "/api/ver1.0/user/", &second).await, 401);
+    refused_within(&app, &other.base, "/api/ver1.0/user/", &second).await;
+}
+both!(row_less_application_tokens_end_on_every_instance, super::one_issuer);
+
 async fn a_write_behind_kordons_back_is_seen_when_the_epoch_moves(app: TestApp) {
     two_polls().await;
     let token = app.signed_in("user@mail.ru", "79993332210").await;

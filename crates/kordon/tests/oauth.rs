@@ -192,6 +192,66 @@ async fn client_credentials_act_for_the_owner(app: TestApp) {
 }
 both!(client_credentials_act_for_the_owner);
 
+/// An application's client_credentials token has no session row; it ends as a session would:
+/// its own revocation (per `jti`), the owner's password change or disabling, the application's
+/// deletion.
+async fn client_credentials_tokens_are_row_less_and_still_end(app: TestApp) {
+    let owner = app.signed_in("owner@mail.ru", "79993332210").await;
+    let (id, secret) = client(&app, &["client_credentials"], Some("owner@mail.ru")).await;
+    let (rss, rs_secret) = introspector(&app, None).await;
+    let (ids, grant) = (id.to_string(), json!({ "grant_type": "client_credentials", "client_id": id, "client_secret": secret }));
+    let sessions = app.scalar("SELECT COUNT(*) FROM sessions").await;
+    let mint = || async { token_json(&app, grant.clone()).await.body["access_token"].as_str().expect("jwt").to_owned() };
+    let (first, second) = (mint().await, mint().await);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, sessions, "issuing writes no row");
+    assert_eq!((claims(&first).1["gty"].clone(), claims(&first).1["gen"].clone()), (json!("client_credentials"), json!(0)));
+    let user = |jwt: &str| app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(jwt.to_owned());
+    let introspect = |jwt: String| {
+        let (app, rss, rs_secret) = (&app, rss.clone(), rs_secret.clone());
+        async move { form(app, "/oauth/introspect", &[("token", &jwt)], Some((&rss, &rs_secret))).await.body }
+    };
+    let r = introspect(first.clone()).await;
+    assert_eq!((r["active"].clone(), r["client_id"].clone(), r["username"].clone()), (json!(true), json!(ids), json!("owner@mail.ru")));
+    assert_eq!((r["token_type"].clone(), r["jti"].clone()), (json!("access_token"), claims(&first).1["jti"].clone()));
+
+    // Another client's revocation changes nothing; the application's own ends this token only.
+    let (other, other_secret) = client(&app, &["client_credentials"], Some("owner@mail.ru")).await;
+    let other = other.to_string();
+    assert_eq!(form(&app, "/oauth/revoke", &[("token", &first)], Some((&other, &other_secret))).await.status, 200);
+    assert_eq!(send(user(&first)).await.status, 200, "another client's revocation");
+    assert_eq!(form(&app, "/oauth/revoke", &[("token", &first)], Some((&ids, &secret))).await.status, 200);
+    assert_eq!(send(user(&first)).await.status, 401);
+    assert_eq!(introspect(first.clone()).await, json!({ "active": false }));
+    assert_eq!(form(&app, "/oauth/revoke", &[("token", &first)], Some((&ids, &secret))).await.status, 200, "again");
+    assert_eq!(send(user(&second)).await.status, 200, "a revocation ends one token");
+
+    // The owner's password change ends every token of the owner's applications; new ones work.
+    let change = json!({ "current_password": PASSWORD, "password": "An0ther-long-pass", "password_confirmation": "An0ther-long-pass" });
+    let (s, b) = app.post_auth("/api/v1/update-password", change, &owner).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(send(user(&second)).await.status, 401, "after the owner's password change");
+    assert_eq!(introspect(second).await, json!({ "active": false }));
+    let third = mint().await;
+    assert_eq!(claims(&third).1["gen"], json!(1));
+    assert_eq!(send(user(&third)).await.status, 200);
+
+    // Disabling the owner ends it, and enabling does not bring it back.
+    assert!(app.core.admin_set_user_disabled("owner@mail.ru", true, "test").await.expect("disable"));
+    assert_eq!(send(user(&third)).await.status, 401, "owner disabled");
+    assert!(app.core.admin_set_user_disabled("owner@mail.ru", false, "test").await.expect("enable"));
+    assert_eq!(send(user(&third)).await.status, 401, "owner enabled again");
+
+    // A forged generation does not pass: the signature covers it.
+    let fourth = mint().await;
+    let mut parts: Vec<String> = fourth.split('.').map(str::to_owned).collect();
+    let mut body = claims(&fourth).1;
+    body["gen"] = json!(0);
+    parts[1] = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(body.to_string());
+    assert_eq!(send(user(&parts.join("."))).await.status, 401, "forged claims");
+    assert_eq!(send(user(&fourth)).await.status, 200);
+}
+both!(client_credentials_tokens_are_row_less_and_still_end);
+
 async fn refresh_rotates_and_reuse_is_refused(app: TestApp) {
     app.register("user@mail.ru", "79993332210").await;
     let (id, secret) = client(&app, &["password", "refresh_token"], None).await;

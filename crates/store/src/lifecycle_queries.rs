@@ -45,7 +45,7 @@ macro_rules! lifecycle_impl {
                 }
                 if disabled {
                     // Every token of theirs dies with the switch.
-                    revoke_user(&mut *tx, user_id, now).await?;
+                    revoke_user(&mut tx, user_id, now).await?;
                     sqlx::query::<$db>("DELETE FROM api_tokens WHERE user_id = $1")
                         .bind(user_id)
                         .execute(&mut *tx)

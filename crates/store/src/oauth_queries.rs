@@ -71,6 +71,29 @@ macro_rules! oauth_impl {
                 Ok(done.rows_affected() > 0)
             }
 
+            async fn revoke_jti(&self, jti: &str, client_id: i64, expires_at: i64) -> StoreResult<bool> {
+                let done = sqlx::query::<$db>(
+                    "INSERT INTO revoked_jtis (jti, client_id, expires_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (jti) DO NOTHING",
+                )
+                .bind(jti)
+                .bind(client_id)
+                .bind(expires_at)
+                .execute(&self.pool)
+                .await
+                .map_err(translate)?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn jti_revoked(&self, jti: &str) -> StoreResult<bool> {
+                let found = sqlx::query_scalar::<$db, i64>("SELECT 1 FROM revoked_jtis WHERE jti = $1")
+                    .bind(jti)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(translate)?;
+                Ok(found.is_some())
+            }
+
             async fn token_info(&self, digest: &str, now: i64) -> StoreResult<Option<TokenInfo>> {
                 let row = sqlx::query_as::<$db, (i64, i64, String, String, i64, i64, i64, Option<i64>)>(
                     "SELECT user_id, client_id, kind, access_digest, access_expires, refresh_expires, created_at, rotated_at

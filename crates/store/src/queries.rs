@@ -201,7 +201,7 @@ macro_rules! store_impl {
                 if changed.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                revoke_user(&mut *tx, user_id, now).await?;
+                revoke_user(&mut tx, user_id, now).await?;
                 if let Some(successor) = successor {
                     insert_session(&mut *tx, successor).await?;
                 }
@@ -281,7 +281,7 @@ macro_rules! store_impl {
                 // (statement, cut-off): each row type is kept a while past its death, so that
                 // e.g. a spent refresh token is still recognised (and its family revoked) until
                 // it would have expired anyway.
-                let purges: [(&'static str, i64); 9] = [
+                let purges: [(&'static str, i64); 10] = [
                     ("DELETE FROM sessions WHERE refresh_expires < $1", now - DAY),
                     ("DELETE FROM verifications WHERE expires_at < $1", now - DAY),
                     ("DELETE FROM password_resets WHERE expires_at < $1", now - DAY),
@@ -294,6 +294,7 @@ macro_rules! store_impl {
                         now - 7 * DAY,
                     ),
                     ("DELETE FROM signing_keys WHERE not_after IS NOT NULL AND not_after < $1", now - DAY),
+                    ("DELETE FROM revoked_jtis WHERE expires_at < $1", now),
                     // Failures stay while their host is blocked ($1 + a day is now): a tenant's right
                     // to lift a block rests on which logins they attacked.
                     (

@@ -14,6 +14,7 @@ pub(crate) struct UserRow {
     role: String,
     role_id: i64,
     password_hash: String,
+    token_generation: i64,
 }
 
 impl From<UserRow> for User {
@@ -29,6 +30,7 @@ impl From<UserRow> for User {
             role: Role::parse(&r.role).unwrap_or(Role::LkUser),
             role_id: r.role_id,
             password_hash: r.password_hash,
+            token_generation: r.token_generation,
         }
     }
 }
@@ -36,7 +38,7 @@ impl From<UserRow> for User {
 /// The columns [`UserRow`] reads, as a literal so queries stay static strings.
 macro_rules! user_columns {
     () => {
-        "id, account_id, email, phone, first_name, last_name, middle_name, role, role_id, password_hash"
+        "id, account_id, email, phone, first_name, last_name, middle_name, role, role_id, password_hash, token_generation"
     };
 }
 pub(crate) use user_columns;

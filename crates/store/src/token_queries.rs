@@ -425,7 +425,7 @@ macro_rules! token_impl {
                     .execute(&mut *tx)
                     .await
                     .map_err(translate)?;
-                revoke_user(&mut *tx, user_id, now).await?;
+                revoke_user(&mut tx, user_id, now).await?;
                 tx.commit().await.map_err(translate)?;
                 Ok(Some(user_id))
             }
@@ -458,15 +458,18 @@ macro_rules! token_impl {
             .map_err(translate)
         }
 
-        /// Ends every session of a user (a password change, a disabled user).
-        async fn revoke_user<'e, E>(executor: E, user_id: i64, now: i64) -> StoreResult<()>
-        where
-            E: sqlx::Executor<'e, Database = $db>,
-        {
+        /// Ends every session of a user (a password change, a disabled user), and with them the
+        /// row-less client_credentials tokens of the user's applications (their generation moves).
+        async fn revoke_user(tx: &mut sqlx::Transaction<'_, $db>, user_id: i64, now: i64) -> StoreResult<()> {
             sqlx::query::<$db>("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
                 .bind(now)
                 .bind(user_id)
-                .execute(executor)
+                .execute(&mut **tx)
+                .await
+                .map_err(translate)?;
+            sqlx::query::<$db>("UPDATE users SET token_generation = token_generation + 1 WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut **tx)
                 .await
                 .map_err(translate)?;
             Ok(())

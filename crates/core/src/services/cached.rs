@@ -60,6 +60,14 @@ impl Core {
         Ok(cache.through(&cache.users, &id, self.store.user(id)).await?)
     }
 
+    /// Whether a row-less token's `jti` was revoked.
+    pub(crate) async fn jti_revoked(&self, jti: &str) -> Result<bool> {
+        let cache = &self.cache;
+        // Kept either way: "not revoked" is what almost every check reads.
+        let load = async { Ok(Some(self.store.jti_revoked(jti).await?)) };
+        Ok(cache.through(&cache.revoked_jtis, jti, load).await?.unwrap_or(true))
+    }
+
     /// The PBX domain name of an account, if it has one.
     pub async fn account_domain_name(&self, account_id: i64) -> Result<Option<String>> {
         let cache = &self.cache;

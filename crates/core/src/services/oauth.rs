@@ -1,13 +1,16 @@
 //! The OAuth 2 token service (RFC 6749): client authentication, the password, client_credentials
 //! and refresh_token grants, and RFC 7662 introspection and RFC 7009 revocation. Access tokens are
-//! RS256 JWTs (RFC 9068) bound to a session row, so revoking the session kills the JWT.
+//! RS256 JWTs (RFC 9068). A user's token (password, refresh_token grants) is bound to a session
+//! row, so revoking the session kills the JWT; an application's client_credentials token has no
+//! row at all (issuing one writes nothing) and is ended by a revocation list and its owner's token
+//! generation instead (see `oauth_principal`).
 
 use super::sessions::TOKEN_LEN;
 use super::{Core, Origin};
 use crate::durations::after;
 use crate::error::Error;
 use crate::secrets::{digest, random_token};
-use crate::types::{Client, Email, NewSession, Rotation, User};
+use crate::types::{Client, Email, NewSession, Rotation, TokenInfo, User};
 use jsonwebtoken::{Algorithm, Header};
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +88,22 @@ pub(crate) struct Claims {
     /// Not valid before (kordon does not set it; a token that has one is held to it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
+    /// `client_credentials` on an application's row-less token; absent on session-bound ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gty: Option<String>,
+    /// The owner's [`User::token_generation`] a row-less token was issued under.
+    #[serde(default, rename = "gen", skip_serializing_if = "Option::is_none")]
+    pub generation: Option<i64>,
+}
+
+/// The `gty` of an application's row-less token.
+pub(crate) const GTY_APP: &str = "client_credentials";
+
+impl Claims {
+    /// An application's client_credentials token, which has no session row.
+    pub fn is_app_token(&self) -> bool {
+        self.gty.as_deref() == Some(GTY_APP)
+    }
 }
 
 impl Core {
@@ -151,14 +170,14 @@ impl Core {
                 let password = required(req.password.as_deref(), "password")?;
                 let email = Email::parse("username", username)?;
                 let user = self.check_password(&email, password, origin).await?;
-                Ok(self.issue_oauth(&user, &client, KIND_OAUTH, origin).await?)
+                Ok(self.issue_oauth(&user, &client, origin).await?)
             }
             "client_credentials" => {
                 let owner = client
                     .owner_user_id
                     .ok_or_else(|| OAuthError::UnauthorizedClient("The client has no owner to act for.".into()))?;
                 let user = self.user_by_id(owner).await?.ok_or(OAuthError::InvalidClient)?;
-                Ok(self.issue_oauth(&user, &client, KIND_OAUTH_APP, origin).await?)
+                Ok(self.issue_app_token(&user, &client).await?)
             }
             _ => self.oauth_refresh(&client, required(req.refresh_token.as_deref(), "refresh_token")?, origin).await,
         }
@@ -168,54 +187,54 @@ impl Core {
         client.access_ttl.unwrap_or(self.settings.oauth.access_ttl)
     }
 
-    /// A session row and its JWT (and, for users, a refresh token).
-    async fn issue_oauth(
-        &self,
-        user: &User,
-        client: &Client,
-        kind: &'static str,
-        origin: &Origin,
-    ) -> crate::Result<IssuedToken> {
+    /// A user's session row, its JWT and its refresh token.
+    async fn issue_oauth(&self, user: &User, client: &Client, origin: &Origin) -> crate::Result<IssuedToken> {
         let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
-        let (session, refresh) = self.oauth_session(user.id, client, kind, random_token(TOKEN_LEN), tokens, origin);
-        self.store.create_session(&session.0).await?;
-        crate::metrics::token_issued(kind);
-        let access_token = self.sign_access_token(user.id, client, &session.1, session.0.access_expires).await?;
-        Ok(IssuedToken { access_token, expires_in: self.access_ttl(client), refresh_token: refresh })
+        let ((session, jti), refresh) = self.oauth_session(user.id, client, random_token(TOKEN_LEN), tokens, origin);
+        self.store.create_session(&session).await?;
+        crate::metrics::token_issued(KIND_OAUTH);
+        let access_token = self.sign_access_token(user.id, client, &jti, session.access_expires, None).await?;
+        Ok(IssuedToken { access_token, expires_in: self.access_ttl(client), refresh_token: Some(refresh) })
     }
 
-    /// A session for an OAuth token: (session, jti) and the refresh token users get.
+    /// An application's client_credentials token: a JWT for its owner with a fresh `jti` and the
+    /// owner's token generation, and no session row (nothing is written; see `oauth_principal`).
+    async fn issue_app_token(&self, owner: &User, client: &Client) -> crate::Result<IssuedToken> {
+        let expires_in = self.access_ttl(client);
+        let exp = after(self.now(), expires_in);
+        let jti = random_token(TOKEN_LEN);
+        let access_token = self.sign_access_token(owner.id, client, &jti, exp, Some(owner.token_generation)).await?;
+        crate::metrics::token_issued(KIND_OAUTH_APP);
+        Ok(IssuedToken { access_token, expires_in, refresh_token: None })
+    }
+
+    /// A session for a user's OAuth token: (session, jti) and its refresh token.
     fn oauth_session(
         &self,
         user_id: i64,
         client: &Client,
-        kind: &'static str,
         family_id: String,
         (jti, refresh): (String, String),
         origin: &Origin,
-    ) -> ((NewSession, String), Option<String>) {
+    ) -> ((NewSession, String), String) {
         let now = self.now();
         let access_expires = after(now, self.access_ttl(client));
-        let app = kind == KIND_OAUTH_APP;
         let family_expires = after(now, self.settings.oauth.family_ttl);
         let session = NewSession {
-            kind,
+            kind: KIND_OAUTH,
             user_id,
             client_id: client.id,
             family_id,
             access_digest: digest(&jti),
             access_expires,
             refresh_digest: digest(&refresh),
-            refresh_expires: match app {
-                true => access_expires,
-                false => after(now, self.settings.oauth.refresh_ttl).min(family_expires),
-            },
-            family_expires: if app { access_expires } else { family_expires },
+            refresh_expires: after(now, self.settings.oauth.refresh_ttl).min(family_expires),
+            family_expires,
             created_at: now,
             ip: origin.ip.clone(),
             user_agent: origin.user_agent.clone(),
         };
-        ((session, jti), (!app).then_some(refresh))
+        ((session, jti), refresh)
     }
 
     /// Rotates an OAuth refresh token. As in the cabinet, a second presentation within
@@ -225,7 +244,7 @@ impl Core {
         let now = self.now();
         let super::sessions::Successor { salt, tokens, grace_since } = self.successor_of(token).await?;
         // The store fills in the user and the family from the spent session.
-        let ((successor, jti), refresh) = self.oauth_session(0, client, KIND_OAUTH, String::new(), tokens, origin);
+        let ((successor, jti), refresh) = self.oauth_session(0, client, String::new(), tokens, origin);
         let invalid = || OAuthError::InvalidGrant("The refresh token is invalid.".into());
         let rotation =
             self.store.rotate_session(&digest(token), client.id, &successor, &salt, grace_since, now).await?;
@@ -233,7 +252,7 @@ impl Core {
             self.forget().await;
         }
         let (user_id, jti, refresh, access_expires) = match rotation {
-            Rotation::Rotated { user_id, access_expires, .. } => (user_id, jti, refresh, access_expires),
+            Rotation::Rotated { user_id, access_expires, .. } => (user_id, jti, Some(refresh), access_expires),
             Rotation::Retry { family_id, salt, user_id } => {
                 let (jti, refresh) = self.successor_tokens(&salt, token).await?;
                 match self.store.live_successor(&digest(&refresh), &family_id, client.id, now).await? {
@@ -249,13 +268,21 @@ impl Core {
             Rotation::Reused => return Err(oauth_reuse(client.id)),
             Rotation::Invalid => return Err(invalid()),
         };
-        let access_token = self.sign_access_token(user_id, client, &jti, access_expires).await?;
+        let access_token = self.sign_access_token(user_id, client, &jti, access_expires, None).await?;
         crate::metrics::token_issued("refresh");
         let expires_in = access_expires.saturating_sub(now).max(0);
         Ok(IssuedToken { access_token, expires_in, refresh_token: refresh })
     }
 
-    async fn sign_access_token(&self, user_id: i64, client: &Client, jti: &str, exp: i64) -> crate::Result<String> {
+    /// An RS256 access token; `generation` makes it an application's row-less token.
+    async fn sign_access_token(
+        &self,
+        user_id: i64,
+        client: &Client,
+        jti: &str,
+        exp: i64,
+        generation: Option<i64>,
+    ) -> crate::Result<String> {
         let key = self.signing_key().await?;
         let mut header = Header::new(Algorithm::RS256);
         header.typ = Some("at+jwt".into());
@@ -270,6 +297,8 @@ impl Core {
             client_id: client.id.to_string(),
             scope: String::new(),
             nbf: None,
+            gty: generation.map(|_| GTY_APP.to_owned()),
+            generation,
         };
         crate::jws::sign_rs256(&header, &claims, &key.signer)
     }
@@ -321,12 +350,28 @@ impl Core {
         }
         let token = required(token, "token")?;
         let inactive = serde_json::json!({ "active": false });
-        let (key, claims) = match self.verify_access_token(token, false).await {
-            Some(claims) => (digest(&claims.jti), Some(claims)),
-            None if token.contains('.') => return Ok(inactive),
-            None => (digest(token), None),
+        let claims = self.verify_access_token(token, false).await;
+        if claims.is_none() && token.contains('.') {
+            return Ok(inactive);
+        }
+        let info = match &claims {
+            Some(claims) if claims.is_app_token() => match self.live_app_token(claims).await? {
+                Some((owner, client_id)) => TokenInfo {
+                    user_id: owner.id,
+                    client_id,
+                    kind: KIND_OAUTH_APP.into(),
+                    refresh: false,
+                    expires: claims.exp,
+                    issued: claims.iat,
+                },
+                None => return Ok(inactive),
+            },
+            _ => {
+                let key = claims.as_ref().map_or_else(|| digest(token), |claims| digest(&claims.jti));
+                let Some(info) = self.store.token_info(&key, self.now()).await? else { return Ok(inactive) };
+                info
+            }
         };
-        let Some(info) = self.store.token_info(&key, self.now()).await? else { return Ok(inactive) };
         // Only OAuth's own tokens are described; cabinet and PBX sessions are not for resource servers.
         if info.kind != KIND_OAUTH && info.kind != KIND_OAUTH_APP {
             return Ok(inactive);
@@ -367,6 +412,15 @@ impl Core {
         let client = self.authenticate_client_from(creds, origin).await?;
         let token = required(token, "token")?;
         let key = match self.verify_access_token(token, true).await {
+            // A row-less token is listed as revoked until it expires (another client's is ignored).
+            Some(claims) if claims.is_app_token() => {
+                if claims.client_id == client.id.to_string()
+                    && self.store.revoke_jti(&claims.jti, client.id, claims.exp).await?
+                {
+                    self.forget().await;
+                }
+                return Ok(());
+            }
             Some(claims) => digest(&claims.jti),
             None => digest(token),
         };

@@ -1,8 +1,11 @@
 //! Who an OAuth access token (a JWT) speaks for: checked by signature and claims, then against
-//! its live session (so a revoked or logged-out JWT is refused although its signature is valid).
+//! its live session (so a revoked or logged-out JWT is refused although its signature is valid),
+//! or, for an application's row-less client_credentials token, against what can end it: its
+//! `jti` revoked, its client gone (or no longer allowed the grant, or owned by someone else), its
+//! owner gone, disabled or with every session ended since (the owner's token generation moved).
 
 use super::Core;
-use super::oauth::{KIND_OAUTH, KIND_OAUTH_APP};
+use super::oauth::{Claims, GTY_APP, KIND_OAUTH, KIND_OAUTH_APP};
 use crate::error::{Error, Result};
 use crate::secrets::digest;
 use crate::types::User;
@@ -25,6 +28,10 @@ impl Core {
     pub async fn oauth_authenticate(&self, bearer: Option<&str>) -> Result<OAuthPrincipal> {
         let token = bearer.filter(|t| !t.is_empty() && t.len() <= 8192).ok_or(Error::Unauthenticated)?;
         let claims = self.verify_access_token(token, false).await.ok_or(Error::Unauthenticated)?;
+        if claims.is_app_token() {
+            let (user, client_id) = self.live_app_token(&claims).await?.ok_or(Error::Unauthenticated)?;
+            return Ok(OAuthPrincipal { user, client_id, application: true, jti: claims.jti });
+        }
         let key = digest(&claims.jti);
         let now = self.now();
         let found = self.live_session(&key, &[KIND_OAUTH, KIND_OAUTH_APP], now).await?.ok_or(Error::Unauthenticated)?;
@@ -34,5 +41,20 @@ impl Core {
         }
         let user = self.user_by_id(session.user_id).await?.ok_or(Error::Unauthenticated)?;
         Ok(OAuthPrincipal { user, client_id: session.client_id, application, jti: claims.jti })
+    }
+
+    /// The owner and client of a live row-less application token (its claims already verified).
+    pub(crate) async fn live_app_token(&self, claims: &Claims) -> Result<Option<(User, i64)>> {
+        let (Some(generation), Ok(client_id)) = (claims.generation, claims.client_id.parse::<i64>()) else {
+            return Ok(None);
+        };
+        let Some(client) = self.client_by_id(client_id).await? else { return Ok(None) };
+        let owner = client.owner_user_id.filter(|owner| owner.to_string() == claims.sub);
+        let Some(owner) = owner.filter(|_| client.allows(GTY_APP)) else { return Ok(None) };
+        let Some(user) = self.user_by_id(owner).await? else { return Ok(None) };
+        if user.token_generation != generation || self.jti_revoked(&claims.jti).await? {
+            return Ok(None);
+        }
+        Ok(Some((user, client_id)))
     }
 }

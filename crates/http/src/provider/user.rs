@@ -82,6 +82,7 @@ mod tests {
                     role,
                     role_id: 0,
                     password_hash: String::new(),
+                    token_generation: 0,
                 },
                 None,
             );
