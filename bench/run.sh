@@ -7,9 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}
-SCENARIOS=${SCENARIOS:-"healthz authuser api_token provider_jwt cc login"}
+SCENARIOS=${SCENARIOS:-"healthz authuser api_token provider_jwt cc refresh login"}
 source bench/lib.sh
-CLIENT=$("$BIN" admin client create --name bench --grant password --grant client_credentials \
+CLIENT=$("$BIN" admin client create --name bench --grant password --grant client_credentials --grant refresh_token \
   --owner-email bench@example.com "${STORE[@]}")
 ID=$(echo "$CLIENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
 SECRET=$(echo "$CLIENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])')
@@ -25,6 +25,13 @@ API_TOKEN=$(curl -fs -H 'Client: 10553' -H "Authorization: Bearer $TOKEN" -X POS
 JWT=$(curl -fs -H 'Content-Type: application/json' \
   -d "{\"grant_type\":\"client_credentials\",\"client_id\":$ID,\"client_secret\":\"$SECRET\"}" "$B/oauth/token" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
+# Two refresh tokens a connection for the rotating-refresh scenario (each is spent once).
+refresh_tokens() {
+  seq 1 $((2 * CONNS)) | xargs -P 4 -I{} curl -fs -H 'Content-Type: application/json' \
+    -d "{\"grant_type\":\"password\",\"client_id\":$ID,\"client_secret\":\"$SECRET\",\"username\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" \
+    "$B/oauth/token" | python3 -c 'import json,sys; [print(json.loads(l)["refresh_token"]) for l in sys.stdin.read().replace("}{", "}\n{").splitlines()]'
+}
 
 mkdir -p bench/results
 OUT="bench/results/$(date -u +%Y-%m-%d)-$LABEL.txt"
@@ -45,6 +52,10 @@ for s in $SCENARIOS; do
     provider_jwt) run provider_jwt GET /api/ver1.0/user/ "Bearer $JWT" "" "" ;;
     cc) run cc POST /oauth/token "" "" \
       "{\"grant_type\":\"client_credentials\",\"client_id\":$ID,\"client_secret\":\"$SECRET\"}" ;;
+    refresh)
+      echo "== refresh" | tee -a "$OUT"
+      BENCH_REFRESH=$(refresh_tokens | tr '\n' ' ') BENCH_THREADS=$THREADS BENCH_CLIENT_ID=$ID BENCH_CLIENT_SECRET=$SECRET \
+        timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/refresh.lua "$B/oauth/token" 2>&1 | tee -a "$OUT" ;;
     login) run login POST /api/v1/login "" 10553 "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" ;;
   esac
 done

@@ -92,7 +92,8 @@ pub trait TokenStore: Send + Sync + 'static {
     /// Spends a refresh token (keeping `salt` on it) and records its successor in one
     /// transaction. Among concurrent calls with one token exactly one rotates; a spent token
     /// presented again revokes the family, unless it was rotated at or after `grace_since`: then
-    /// the answer is [`Rotation::Retry`] and nothing is revoked yet.
+    /// the answer is [`Rotation::Retry`] and nothing is revoked yet. A rotation or a revoked
+    /// family moves the cache epoch in the same transaction.
     async fn rotate_session(
         &self,
         refresh_digest: &str,

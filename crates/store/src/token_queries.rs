@@ -64,6 +64,7 @@ macro_rules! token_impl {
                         ..successor.clone()
                     };
                     insert_session(&mut *tx, &successor).await?;
+                    bump_epoch(&mut tx).await?;
                     tx.commit().await.map_err(translate)?;
                     let (access_expires, refresh_expires) = (successor.access_expires, successor.refresh_expires);
                     return Ok(Rotation::Rotated { user_id, access_expires, refresh_expires });
@@ -86,6 +87,7 @@ macro_rules! token_impl {
                     }
                     Some((family_id, ..)) => {
                         revoke(&mut *tx, &family_id, now).await?;
+                        bump_epoch(&mut tx).await?;
                         Rotation::Reused
                     }
                     None => Rotation::Invalid,
@@ -469,6 +471,16 @@ macro_rules! token_impl {
                 .map_err(translate)?;
             sqlx::query::<$db>("UPDATE users SET token_generation = token_generation + 1 WHERE id = $1")
                 .bind(user_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(translate)?;
+            Ok(())
+        }
+
+        /// Moves the cache epoch inside the transaction that revoked something, so the news
+        /// commits with it (no window where the change stands and the epoch did not move).
+        async fn bump_epoch(tx: &mut sqlx::Transaction<'_, $db>) -> StoreResult<()> {
+            sqlx::query::<$db>("UPDATE cache_epoch SET value = value + 1 WHERE id = 1")
                 .execute(&mut **tx)
                 .await
                 .map_err(translate)?;

@@ -94,6 +94,13 @@ impl Core {
         }
     }
 
+    /// [`Core::forget`] after a change whose transaction moved the epoch itself (a rotation):
+    /// only this instance's cache is left to drop.
+    pub(crate) fn forget_locally(&self) {
+        self.cache.drop_all();
+        self.epoch_bumped.store(true, Ordering::Release);
+    }
+
     /// Waits until every serving instance has polled the epoch since this process moved it
     /// (an admin command that changed something, before it returns).
     pub async fn settle(&self) {

@@ -111,8 +111,9 @@ impl Core {
         let rotation =
             self.store.rotate_session(&digest(token), client_id, &successor, &salt, grace_since, now).await?;
         if matches!(rotation, Rotation::Rotated { .. } | Rotation::Reused) {
-            // The spent session's access token is dead now (and on reuse its whole family).
-            self.forget().await;
+            // The spent session's access token is dead now (and on reuse its whole family); the
+            // store moved the epoch in the same transaction.
+            self.forget_locally();
         }
         match rotation {
             Rotation::Rotated { access_expires, refresh_expires, .. } => {
