@@ -59,6 +59,7 @@ for s in $SCENARIOS; do
     login) run login POST /api/v1/login "" 10553 "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" ;;
   esac
 done
+echo "== RSS after the run: $(awk '/^VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status) (peak $(awk '/^VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status))" | tee -a "$OUT"
 echo "== summary (req/s, p50, p99)" | tee -a "$OUT"
 awk '/^== /{name=$2} /Requests\/sec/{rps[name]=$2} /^ +50%/{p50[name]=$2} /^ +99%/{p99[name]=$2}
      END {for (n in rps) if (n != "summary") printf "%-14s %10s  p50 %8s  p99 %8s\n", n, rps[n], p50[n], p99[n]}' "$OUT" | sort | tee -a "$OUT"

@@ -3,10 +3,13 @@
 //! row-less tokens and accounts' domain names — kept coherent with the store and with every other
 //! instance on it.
 //!
-//! Coherence: whatever revokes or changes those rows (logout, rotation, reuse, a password change,
-//! disabling or deleting a user, revoking a token or session, deleting an application or API
-//! token) first commits, then drops this instance's cache and bumps the store's *cache epoch*
-//! ([`crate::ports::TokenStore::bump_cache_epoch`]). Every serving instance polls the epoch every
+//! Coherence: whatever revokes or changes those rows (logout, a password change, disabling or
+//! deleting a user, revoking a token or session, deleting an application or API token) first
+//! commits, then drops this instance's cache and bumps the store's *cache epoch*
+//! ([`crate::ports::TokenStore::bump_cache_epoch`]). A refresh rotation (or a reused family) only
+//! ends sessions: its own transaction moves the epoch's `sessions` counter, and only cached
+//! sessions are dropped, so a busy refresh load leaves clients, users and verified JWTs cached.
+//! Every serving instance polls the epoch every
 //! [`POLL`] and drops its cache when it moved, so news reaches every instance within one poll. An
 //! instance that cannot read the epoch stops trusting its cache (every check goes to the store)
 //! until it can again; before its first poll it trusts nothing. A load that raced a drop is not
@@ -153,11 +156,19 @@ impl Cache {
 
     /// The epoch could be read: trust the cache again (after dropping it when the epoch moved
     /// or trust had been lost).
-    pub(crate) fn epoch_read(&self, moved: bool) {
+    pub(crate) fn epoch_read(&self, moved: bool, sessions_moved: bool) {
         if moved || !self.trusted() {
             self.drop_all();
+        } else if sessions_moved {
+            self.drop_sessions();
         }
         self.trusted.store(true, Ordering::Release);
+    }
+
+    /// Drops the cached sessions only (sessions ended; nothing else changed).
+    pub fn drop_sessions(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.sessions.clear();
     }
 
     /// The epoch could not be read: trust nothing until it can.
@@ -193,7 +204,7 @@ mod tests {
         let loaded = cache.through(&cache.users, &1, async { Ok(Some(user(1))) }).await.expect("load");
         assert_eq!(loaded.map(|u| u.id), Some(1));
         assert!(cache.users.get(&1).is_none(), "untrusted: not kept");
-        cache.epoch_read(false);
+        cache.epoch_read(false, false);
         cache.through(&cache.users, &1, async { Ok(Some(user(1))) }).await.expect("load");
         let again = cache.through(&cache.users, &1, async { panic!("served from the cache") }).await.expect("hit");
         assert_eq!(again.map(|u| u.id), Some(1));
@@ -204,7 +215,7 @@ mod tests {
     #[tokio::test]
     async fn a_load_that_raced_a_drop_is_not_kept() {
         let cache = Cache::default();
-        cache.epoch_read(false);
+        cache.epoch_read(false, false);
         let generation = cache.generation();
         cache.drop_all();
         cache.keep(&cache.users, 1, user(1), generation);
@@ -214,9 +225,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_sessions_move_drops_sessions_only() {
+        let cache = Cache::default();
+        cache.epoch_read(false, false);
+        let session = SessionAuth {
+            session_id: 1,
+            family_id: "f".into(),
+            user_id: 1,
+            client_id: 10553,
+            access_expires: 0,
+            refresh_expires: 0,
+        };
+        cache.keep(&cache.sessions, "d".into(), CachedSession { session, kind: "cabinet" }, cache.generation());
+        cache.keep(&cache.users, 1, user(1), cache.generation());
+        let generation = cache.generation();
+        cache.epoch_read(false, true);
+        assert!(cache.sessions.get("d").is_none(), "sessions dropped");
+        assert!(cache.users.get(&1).is_some(), "users kept");
+        cache.keep(&cache.users, 2, user(2), generation);
+        assert!(cache.users.get(&2).is_none(), "a load that raced the drop is not kept");
+        cache.epoch_read(true, false);
+        assert!(cache.users.get(&1).is_none(), "everything dropped");
+    }
+
+    #[tokio::test]
     async fn misses_are_not_cached() {
         let cache = Cache::default();
-        cache.epoch_read(false);
+        cache.epoch_read(false, false);
         assert!(cache.through(&cache.users, &7, async { Ok(None) }).await.expect("load").is_none());
         let found = cache.through(&cache.users, &7, async { Ok(Some(user(7))) }).await.expect("load");
         assert_eq!(found.map(|u| u.id), Some(7));

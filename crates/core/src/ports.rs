@@ -77,11 +77,19 @@ pub trait Store:
 
 /// What kordon issues, spends and counts: sessions, personal API tokens, FlashCall verifications,
 /// reset tokens and rate-limit counters.
+/// The store's cache epochs: `all` moves on every change a bearer check could read, `sessions`
+/// when only sessions ended (a refresh rotation, a reused family).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheEpoch {
+    pub all: i64,
+    pub sessions: i64,
+}
+
 #[async_trait]
 pub trait TokenStore: Send + Sync + 'static {
     // --- cache coherence (see `crate::cache`)
     /// The cache epoch: moves whenever something a bearer check reads is revoked or changed.
-    async fn cache_epoch(&self) -> StoreResult<i64>;
+    async fn cache_epoch(&self) -> StoreResult<CacheEpoch>;
     /// Moves the cache epoch: every instance drops what it cached at its next poll.
     async fn bump_cache_epoch(&self) -> StoreResult<()>;
 
@@ -93,7 +101,7 @@ pub trait TokenStore: Send + Sync + 'static {
     /// transaction. Among concurrent calls with one token exactly one rotates; a spent token
     /// presented again revokes the family, unless it was rotated at or after `grace_since`: then
     /// the answer is [`Rotation::Retry`] and nothing is revoked yet. A rotation or a revoked
-    /// family moves the cache epoch in the same transaction.
+    /// family moves the sessions' cache epoch in the same transaction.
     async fn rotate_session(
         &self,
         refresh_digest: &str,

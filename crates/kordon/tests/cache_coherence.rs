@@ -129,10 +129,10 @@ async fn a_rotation_reaches_every_instance(app: TestApp) {
     let reg = app.register("user@mail.ru", "79993332210").await;
     let token = reg["token"].as_str().expect("token");
     assert_eq!(status(&app, &other.base, "/api/v1/authuser", token).await, 200);
-    let epoch = app.scalar("SELECT value FROM cache_epoch").await;
+    let epoch = app.scalar("SELECT sessions FROM cache_epoch").await;
     let (s, b) = app.post("/api/v1/refresh", json!({ "token": reg["refresh_token"] })).await;
     assert_eq!(s, 200, "{b}");
-    assert_eq!(app.scalar("SELECT value FROM cache_epoch").await, epoch + 1, "one move, with the rotation");
+    assert_eq!(app.scalar("SELECT sessions FROM cache_epoch").await, epoch + 1, "one move, with the rotation");
     assert_eq!(status(&app, &app.base, "/api/v1/authuser", token).await, 401);
     refused_within(&app, &other.base, "/api/v1/authuser", token).await;
     let fresh = b["token"].as_str().expect("token");

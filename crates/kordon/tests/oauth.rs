@@ -199,19 +199,27 @@ async fn client_credentials_tokens_are_row_less_and_still_end(app: TestApp) {
     let owner = app.signed_in("owner@mail.ru", "79993332210").await;
     let (id, secret) = client(&app, &["client_credentials"], Some("owner@mail.ru")).await;
     let (rss, rs_secret) = introspector(&app, None).await;
-    let (ids, grant) = (id.to_string(), json!({ "grant_type": "client_credentials", "client_id": id, "client_secret": secret }));
+    let (ids, grant) =
+        (id.to_string(), json!({ "grant_type": "client_credentials", "client_id": id, "client_secret": secret }));
     let sessions = app.scalar("SELECT COUNT(*) FROM sessions").await;
-    let mint = || async { token_json(&app, grant.clone()).await.body["access_token"].as_str().expect("jwt").to_owned() };
+    let mint =
+        || async { token_json(&app, grant.clone()).await.body["access_token"].as_str().expect("jwt").to_owned() };
     let (first, second) = (mint().await, mint().await);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, sessions, "issuing writes no row");
-    assert_eq!((claims(&first).1["gty"].clone(), claims(&first).1["gen"].clone()), (json!("client_credentials"), json!(0)));
+    assert_eq!(
+        (claims(&first).1["gty"].clone(), claims(&first).1["gen"].clone()),
+        (json!("client_credentials"), json!(0))
+    );
     let user = |jwt: &str| app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(jwt.to_owned());
     let introspect = |jwt: String| {
         let (app, rss, rs_secret) = (&app, rss.clone(), rs_secret.clone());
         async move { form(app, "/oauth/introspect", &[("token", &jwt)], Some((&rss, &rs_secret))).await.body }
     };
     let r = introspect(first.clone()).await;
-    assert_eq!((r["active"].clone(), r["client_id"].clone(), r["username"].clone()), (json!(true), json!(ids), json!("owner@mail.ru")));
+    assert_eq!(
+        (r["active"].clone(), r["client_id"].clone(), r["username"].clone()),
+        (json!(true), json!(ids), json!("owner@mail.ru"))
+    );
     assert_eq!((r["token_type"].clone(), r["jti"].clone()), (json!("access_token"), claims(&first).1["jti"].clone()));
 
     // Another client's revocation changes nothing; the application's own ends this token only.

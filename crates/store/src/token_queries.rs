@@ -152,11 +152,13 @@ macro_rules! token_impl {
                 revoke(&self.pool, family_id, now).await
             }
 
-            async fn cache_epoch(&self) -> StoreResult<i64> {
-                sqlx::query_scalar::<$db, i64>("SELECT value FROM cache_epoch WHERE id = 1")
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(translate)
+            async fn cache_epoch(&self) -> StoreResult<kordon_core::ports::CacheEpoch> {
+                let (all, sessions) =
+                    sqlx::query_as::<$db, (i64, i64)>("SELECT value, sessions FROM cache_epoch WHERE id = 1")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(translate)?;
+                Ok(kordon_core::ports::CacheEpoch { all, sessions })
             }
 
             async fn bump_cache_epoch(&self) -> StoreResult<()> {
@@ -477,10 +479,10 @@ macro_rules! token_impl {
             Ok(())
         }
 
-        /// Moves the cache epoch inside the transaction that revoked something, so the news
+        /// Moves the sessions' cache epoch inside the transaction that ended sessions, so the news
         /// commits with it (no window where the change stands and the epoch did not move).
         async fn bump_epoch(tx: &mut sqlx::Transaction<'_, $db>) -> StoreResult<()> {
-            sqlx::query::<$db>("UPDATE cache_epoch SET value = value + 1 WHERE id = 1")
+            sqlx::query::<$db>("UPDATE cache_epoch SET sessions = sessions + 1 WHERE id = 1")
                 .execute(&mut **tx)
                 .await
                 .map_err(translate)?;

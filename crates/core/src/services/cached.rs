@@ -94,10 +94,10 @@ impl Core {
         }
     }
 
-    /// [`Core::forget`] after a change whose transaction moved the epoch itself (a rotation):
-    /// only this instance's cache is left to drop.
-    pub(crate) fn forget_locally(&self) {
-        self.cache.drop_all();
+    /// After sessions ended in a transaction that moved the sessions' epoch itself (a rotation,
+    /// a reused family): only this instance's cached sessions are left to drop.
+    pub(crate) fn forget_sessions(&self) {
+        self.cache.drop_sessions();
         self.epoch_bumped.store(true, Ordering::Release);
     }
 
@@ -119,7 +119,9 @@ impl Core {
             every.tick().await;
             match self.store.cache_epoch().await {
                 Ok(epoch) => {
-                    self.cache.epoch_read(last.is_some_and(|seen| seen != epoch));
+                    let seen = last.unwrap_or(epoch);
+                    let moved = last.is_some() && seen.all != epoch.all;
+                    self.cache.epoch_read(moved, seen.sessions != epoch.sessions);
                     last = Some(epoch);
                 }
                 Err(err) => {

@@ -249,7 +249,7 @@ impl Core {
         let rotation =
             self.store.rotate_session(&digest(token), client.id, &successor, &salt, grace_since, now).await?;
         if matches!(rotation, Rotation::Rotated { .. } | Rotation::Reused) {
-            self.forget_locally(); // the store moved the epoch with the rotation
+            self.forget_sessions(); // the store moved the epoch with the rotation
         }
         let (user_id, jti, refresh, access_expires) = match rotation {
             Rotation::Rotated { user_id, access_expires, .. } => (user_id, jti, Some(refresh), access_expires),

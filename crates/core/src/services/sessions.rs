@@ -113,7 +113,7 @@ impl Core {
         if matches!(rotation, Rotation::Rotated { .. } | Rotation::Reused) {
             // The spent session's access token is dead now (and on reuse its whole family); the
             // store moved the epoch in the same transaction.
-            self.forget_locally();
+            self.forget_sessions();
         }
         match rotation {
             Rotation::Rotated { access_expires, refresh_expires, .. } => {
