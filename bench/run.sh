@@ -2,12 +2,13 @@
 # kordon's load benchmark: a release build on loopback, one scenario at a time, bounded by wrk -d.
 #   bench/run.sh                      # SQLite in a temp dir
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bench/run.sh
-# Knobs: DUR (10s), CONNS (32), THREADS (2), PORT (18080), SCENARIOS.
+# Knobs: DUR (10s), CONNS (32), THREADS (2), PORT (18080), SCENARIOS (bearer_flood: bearer checks on
+# 4 connections while 64 flood logins).
 # Results: bench/results/<date>-<store>.txt (wrk output per scenario and a summary table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}
-SCENARIOS=${SCENARIOS:-"healthz authuser api_token provider_jwt cc refresh login"}
+SCENARIOS=${SCENARIOS:-"healthz authuser api_token provider_jwt cc refresh login bearer_flood"}
 source bench/lib.sh
 CLIENT=$("$BIN" admin client create --name bench --grant password --grant client_credentials --grant refresh_token \
   --owner-email bench@example.com "${STORE[@]}")
@@ -56,6 +57,15 @@ for s in $SCENARIOS; do
       echo "== refresh" | tee -a "$OUT"
       BENCH_REFRESH=$(refresh_tokens | tr '\n' ' ') BENCH_THREADS=$THREADS BENCH_CLIENT_ID=$ID BENCH_CLIENT_SECRET=$SECRET \
         timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/refresh.lua "$B/oauth/token" 2>&1 | tee -a "$OUT" ;;
+    bearer_flood) # bearer checks on 4 connections while 64 others flood password logins
+      BENCH_METHOD=POST BENCH_CLIENT=10553 BENCH_AUTH="" BENCH_BODY="{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" \
+        timeout 120 wrk -t1 -c64 -d"$(( ${DUR%s} + 2 ))s" -s bench/request.lua "$B/api/v1/login" >/dev/null 2>&1 &
+      FLOOD=$!
+      sleep 1
+      echo "== bearer_flood" | tee -a "$OUT"
+      BENCH_METHOD=GET BENCH_AUTH="Bearer $TOKEN" BENCH_CLIENT=10553 BENCH_BODY="" \
+        timeout 120 wrk -t1 -c4 -d"$DUR" --latency -s bench/request.lua "$B/api/v1/authuser" 2>&1 | tee -a "$OUT"
+      wait "$FLOOD" || true ;;
     login) run login POST /api/v1/login "" 10553 "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" ;;
   esac
 done
