@@ -86,12 +86,13 @@ macro_rules! oauth_impl {
             }
 
             async fn jti_revoked(&self, jti: &str) -> StoreResult<bool> {
-                let found = sqlx::query_scalar::<$db, i64>("SELECT 1 FROM revoked_jtis WHERE jti = $1")
+                // COUNT(*) is a BIGINT on both databases (a bare `1` is an INT4 on PostgreSQL).
+                let found = sqlx::query_scalar::<$db, i64>("SELECT COUNT(*) FROM revoked_jtis WHERE jti = $1")
                     .bind(jti)
-                    .fetch_optional(&self.pool)
+                    .fetch_one(&self.pool)
                     .await
                     .map_err(translate)?;
-                Ok(found.is_some())
+                Ok(found > 0)
             }
 
             async fn token_info(&self, digest: &str, now: i64) -> StoreResult<Option<TokenInfo>> {
