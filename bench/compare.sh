@@ -48,6 +48,7 @@ row() { # label scenario base-kind
   case $3 in
     floor) echo "| $1 | ${s:-—} (**$(ratio "$s" "$(summary "$S" healthz)")**) | ${p:-—} (**$(ratio "$p" "$(summary "$P" healthz)")**) | $4 |" ;;
     rsa) echo "| $1 | ${s:-—} (**$(ratio "$s" "$RSA")**) | ${p:-—} (**$(ratio "$p" "$RSA")**) | $4 |" ;;
+    empty) echo "| $1 | ${s:-—} (**$(ratio "$s" "$(summary "$S" authuser)")**) | ${p:-—} (**$(ratio "$p" "$(summary "$P" authuser)")**) | $4 |" ;;
     argon) echo "| $1 | ${s:-—} (**$(ratio "$s" "$ARGON")**) | ${p:-—} (**$(ratio "$p" "$ARGON")**) | $4 |" ;;
   esac
 }
@@ -66,6 +67,7 @@ row() { # label scenario base-kind
   row "client_credentials ÷ RSA" cc rsa "cc_jwt ${PEER[oidc-provider:cc_jwt]:-—} · ${PEER[glewlwyd:cc]:-—}"
   row "rotating refresh ÷ RSA" refresh rsa "non-rotating ${PEER[oidc-provider:refresh]:-—} · ${PEER[glewlwyd:refresh]:-—}"
   row "password login ÷ argon2" login argon "owasp ${PEER[oidc-provider:password_owasp]:-—} · ${PEER[glewlwyd:password]:-—}"
+  row "bearer with 1,000,000 more sessions ÷ empty store" million empty "—"
   echo "| RSS after the run (MiB) | $(rss "$S") | $(rss "$P") | — |"
   echo "| bearer p99 during a login flood | $(p99 "$S" bearer_flood) | $(p99 "$P" bearer_flood) | — |"
 } | tee "$OUT"

@@ -3,12 +3,12 @@
 #   bench/run.sh                      # SQLite in a temp dir
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bench/run.sh
 # Knobs: DUR (10s), CONNS (32), THREADS (2), PORT (18080), SCENARIOS (bearer_flood: bearer checks on
-# 4 connections while 64 flood logins).
+# 4 connections while 64 flood logins; million: authuser again after 1,000,000 sessions are added).
 # Results: bench/results/<date>-<store>.txt (wrk output per scenario and a summary table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}
-SCENARIOS=${SCENARIOS:-"healthz authuser api_token provider_jwt cc refresh login bearer_flood"}
+SCENARIOS=${SCENARIOS:-"healthz authuser api_token provider_jwt cc refresh login bearer_flood million"}
 source bench/lib.sh
 CLIENT=$("$BIN" admin client create --name bench --grant password --grant client_credentials --grant refresh_token \
   --owner-email bench@example.com "${STORE[@]}")
@@ -32,6 +32,27 @@ refresh_tokens() {
   seq 1 $((2 * CONNS)) | xargs -P 4 -I{} curl -fs -H 'Content-Type: application/json' \
     -d "{\"grant_type\":\"password\",\"client_id\":$ID,\"client_secret\":\"$SECRET\",\"username\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" \
     "$B/oauth/token" | python3 -c 'import json,sys; [print(json.loads(l)["refresh_token"]) for l in sys.stdin.read().replace("}{", "}\n{").splitlines()]'
+}
+
+# Adds N live cabinet sessions of the bench user straight into the store (the million scenario).
+fill_sessions() {
+  local n=$1 cols="family_id, user_id, client_id, access_digest, access_expires, refresh_digest, refresh_expires, created_at, kind, family_expires"
+  if [ -n "${SCHEMA:-}" ]; then
+    psql "$BENCH_DATABASE_URL" -qc "SET search_path = $SCHEMA;
+      INSERT INTO sessions ($cols) SELECT 'bench-' || x, (SELECT MIN(id) FROM users), 10553,
+        'a' || lpad(x::text, 63, '0'), $(date +%s) + 3600, 'r' || lpad(x::text, 63, '0'), $(date +%s) + 86400,
+        $(date +%s), 'cabinet', $(date +%s) + 86400 FROM generate_series(1, $n) AS x; ANALYZE sessions;"
+  else
+    python3 - "$DATA/kordon.db" "$n" "$cols" <<'PY'
+import sqlite3, sys, time
+db, n, cols, now = sqlite3.connect(sys.argv[1], timeout=30), int(sys.argv[2]), sys.argv[3], int(time.time())
+db.execute(f"""WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?)
+  INSERT INTO sessions ({cols}) SELECT 'bench-' || x, (SELECT MIN(id) FROM users), 10553,
+  printf('a%063d', x), ? + 3600, printf('r%063d', x), ? + 86400, ?, 'cabinet', ? + 86400 FROM c""", (n, now, now, now, now))
+db.commit()
+db.execute("ANALYZE")
+PY
+  fi
 }
 
 mkdir -p bench/results
@@ -66,6 +87,12 @@ for s in $SCENARIOS; do
       BENCH_METHOD=GET BENCH_AUTH="Bearer $TOKEN" BENCH_CLIENT=10553 BENCH_BODY="" \
         timeout 120 wrk -t1 -c4 -d"$DUR" --latency -s bench/request.lua "$B/api/v1/authuser" 2>&1 | tee -a "$OUT"
       wait "$FLOOD" || true ;;
+    million) # the cabinet bearer check again, a new login's token, after 1,000,000 more live sessions
+      fill_sessions 1000000
+      TOKEN=$(curl -fs -H 'Client: 10553' -H 'Content-Type: application/json' \
+        -d "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" "$B/api/v1/login" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+      run million GET /api/v1/authuser "Bearer $TOKEN" 10553 "" ;;
     login) run login POST /api/v1/login "" 10553 "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" ;;
   esac
 done
