@@ -43,14 +43,15 @@ fi
 
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1] or 0), float(sys.argv[2] or 0); print(f'{a / b:.2f}' if b else '—')" "$1" "$2"; }
 RSA=$(python3 -c "print(round(min($RSA1, $RSA2)))")
-row() { # label scenario base-kind
-  local s p; s=$(summary "$S" "$2"); p=$(summary "$P" "$2")
+row() { # label scenario what-it-is-divided-by peers
+  local s p bs bp; s=$(summary "$S" "$2"); p=$(summary "$P" "$2")
   case $3 in
-    floor) echo "| $1 | ${s:-—} (**$(ratio "$s" "$(summary "$S" healthz)")**) | ${p:-—} (**$(ratio "$p" "$(summary "$P" healthz)")**) | $4 |" ;;
-    rsa) echo "| $1 | ${s:-—} (**$(ratio "$s" "$RSA")**) | ${p:-—} (**$(ratio "$p" "$RSA")**) | $4 |" ;;
-    empty) echo "| $1 | ${s:-—} (**$(ratio "$s" "$(summary "$S" authuser)")**) | ${p:-—} (**$(ratio "$p" "$(summary "$P" authuser)")**) | $4 |" ;;
-    argon) echo "| $1 | ${s:-—} (**$(ratio "$s" "$ARGON")**) | ${p:-—} (**$(ratio "$p" "$ARGON")**) | $4 |" ;;
+    floor) bs=$(summary "$S" healthz); bp=$(summary "$P" healthz) ;;
+    empty) bs=$(summary "$S" authuser); bp=$(summary "$P" authuser) ;; # the same check, empty store
+    rsa) bs=$RSA; bp=$RSA ;;
+    argon) bs=$ARGON; bp=$ARGON ;;
   esac
+  echo "| $1 | ${s:-—} (**$(ratio "$s" "$bs")**) | ${p:-—} (**$(ratio "$p" "$bp")**) | $4 |"
 }
 {
   echo "# kordon $(git rev-parse --short HEAD) · $(nproc) cores · wrk -c32 -d$DUR · $(date -u +%FT%TZ)"

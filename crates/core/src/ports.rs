@@ -75,8 +75,6 @@ pub trait Store:
     async fn account_manager(&self, account_id: i64) -> StoreResult<Option<Manager>>;
 }
 
-/// What kordon issues, spends and counts: sessions, personal API tokens, FlashCall verifications,
-/// reset tokens and rate-limit counters.
 /// The store's cache epochs: `all` moves on every change a bearer check could read, `sessions`
 /// when only sessions ended (a refresh rotation, a reused family).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +83,8 @@ pub struct CacheEpoch {
     pub sessions: i64,
 }
 
+/// What kordon issues, spends and counts: sessions, personal API tokens, FlashCall verifications,
+/// reset tokens and rate-limit counters.
 #[async_trait]
 pub trait TokenStore: Send + Sync + 'static {
     // --- cache coherence (see `crate::cache`)

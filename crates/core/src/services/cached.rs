@@ -120,8 +120,7 @@ impl Core {
             match self.store.cache_epoch().await {
                 Ok(epoch) => {
                     let seen = last.unwrap_or(epoch);
-                    let moved = last.is_some() && seen.all != epoch.all;
-                    self.cache.epoch_read(moved, seen.sessions != epoch.sessions);
+                    self.cache.epoch_read(seen.all != epoch.all, seen.sessions != epoch.sessions);
                     last = Some(epoch);
                 }
                 Err(err) => {

@@ -354,29 +354,33 @@ impl Core {
         if claims.is_none() && token.contains('.') {
             return Ok(inactive);
         }
-        let info = match &claims {
+        let (info, user) = match &claims {
             Some(claims) if claims.is_app_token() => match self.live_app_token(claims).await? {
-                Some((owner, client_id)) => TokenInfo {
-                    user_id: owner.id,
-                    client_id,
-                    kind: KIND_OAUTH_APP.into(),
-                    refresh: false,
-                    expires: claims.exp,
-                    issued: claims.iat,
-                },
+                Some((owner, client_id)) => {
+                    let info = TokenInfo {
+                        user_id: owner.id,
+                        client_id,
+                        kind: KIND_OAUTH_APP.into(),
+                        refresh: false,
+                        expires: claims.exp,
+                        issued: claims.iat,
+                    };
+                    (info, Some(owner))
+                }
                 None => return Ok(inactive),
             },
             _ => {
                 let key = claims.as_ref().map_or_else(|| digest(token), |claims| digest(&claims.jti));
                 let Some(info) = self.store.token_info(&key, self.now()).await? else { return Ok(inactive) };
-                info
+                // Only OAuth's own tokens are described; cabinet and PBX sessions are not for
+                // resource servers.
+                if info.kind != KIND_OAUTH && info.kind != KIND_OAUTH_APP {
+                    return Ok(inactive);
+                }
+                let user = self.store.user(info.user_id).await?;
+                (info, user)
             }
         };
-        // Only OAuth's own tokens are described; cabinet and PBX sessions are not for resource servers.
-        if info.kind != KIND_OAUTH && info.kind != KIND_OAUTH_APP {
-            return Ok(inactive);
-        }
-        let user = self.store.user(info.user_id).await?;
         if let Some(owner) = client.owner_user_id {
             let own_account = self.store.user(owner).await?.map(|o| o.account_id);
             if own_account.is_none() || own_account != user.as_ref().map(|u| u.account_id) {
