@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod binary;
+pub mod oauth;
 
 use kordon::app::Application;
 use kordon::config::Config;
