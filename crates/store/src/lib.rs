@@ -8,6 +8,7 @@ mod lifecycle_queries;
 mod oauth_queries;
 pub mod postgres;
 mod queries;
+mod rotation;
 mod rows;
 pub mod sqlite;
 mod token_queries;

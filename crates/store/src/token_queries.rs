@@ -1,6 +1,7 @@
 //! The SQL of what kordon issues, spends and counts — sessions (with refresh rotation), personal
 //! API tokens, FlashCall verifications, reset tokens and rate-limit counters — one text for both
-//! databases (see `queries`). Rotation and every spend are single conditional statements.
+//! databases (see `queries`); the happy path of a rotation has its own text per database
+//! (`rotation`). Rotation and every spend are single conditional statements.
 
 macro_rules! token_impl {
     ($store:ty, $db:ty) => {
@@ -36,39 +37,14 @@ macro_rules! token_impl {
                 grace_since: Option<i64>,
                 now: i64,
             ) -> StoreResult<Rotation> {
-                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
-                // The one atomic step: only the first of concurrent presenters sees a row.
-                let spent = sqlx::query_as::<$db, (i64, String, Option<i64>)>(
-                    "UPDATE sessions SET rotated_at = $1, rotation_salt = $5
-                     WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
-                       AND revoked_at IS NULL AND refresh_expires > $1
-                     RETURNING user_id, family_id, family_expires",
-                )
-                .bind(now)
-                .bind(refresh_digest)
-                .bind(client_id)
-                .bind(successor.kind)
-                .bind(salt)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(translate)?;
-                if let Some((user_id, family_id, family_expires)) = spent {
-                    // The successor inherits the family's end, and expires by it at the latest.
-                    let family_expires = family_expires.unwrap_or(successor.family_expires);
-                    let successor = NewSession {
-                        user_id,
-                        family_id,
-                        family_expires,
-                        refresh_expires: successor.refresh_expires.min(family_expires),
-                        access_expires: successor.access_expires.min(family_expires),
-                        ..successor.clone()
-                    };
-                    insert_session(&mut *tx, &successor).await?;
-                    bump_epoch(&mut tx).await?;
-                    tx.commit().await.map_err(translate)?;
-                    let (access_expires, refresh_expires) = (successor.access_expires, successor.refresh_expires);
+                // The one atomic step (a single statement, see `rotation`): only the first of
+                // concurrent presenters sees a live row.
+                if let Some((user_id, access_expires, refresh_expires)) =
+                    self.spend_refresh(refresh_digest, client_id, successor, salt, now).await?
+                {
                     return Ok(Rotation::Rotated { user_id, access_expires, refresh_expires });
                 }
+                let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 // Not live: was it a spent token of a family that is still alive? Then it was stolen.
                 let reused = sqlx::query_as::<$db, (String, i64, Option<String>, i64)>(
                     "SELECT family_id, rotated_at, rotation_salt, user_id FROM sessions
