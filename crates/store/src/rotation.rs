@@ -16,7 +16,7 @@ pub(crate) type Spent = Option<(i64, i64, i64)>;
 impl PgStore {
     /// One statement, so one round trip and no explicit transaction: only the first of concurrent
     /// presenters gets the row (the others re-check `rotated_at IS NULL` after its commit and see
-    /// nothing, so they insert nothing and move nothing).
+    /// nothing, so they insert nothing and move nothing). The epoch moves in one of 256 slots.
     pub(crate) async fn spend_refresh(
         &self,
         refresh_digest: &str,
@@ -40,7 +40,7 @@ impl PgStore {
                  FROM spent
                  RETURNING user_id, access_expires, refresh_expires
              ), moved AS (
-                 UPDATE cache_epoch SET sessions = sessions + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM spent)
+                 UPDATE cache_epoch_slots SET n = n + 1 WHERE slot = $13 AND EXISTS (SELECT 1 FROM spent)
              )
              SELECT user_id, access_expires, refresh_expires FROM born",
         )
@@ -56,10 +56,18 @@ impl PgStore {
         .bind(successor.refresh_expires)
         .bind(&successor.ip)
         .bind(&successor.user_agent)
+        .bind(epoch_slot(refresh_digest))
         .fetch_optional(&self.pool)
         .await
         .map_err(translate)
     }
+}
+
+/// Which of PostgreSQL's 256 sessions-epoch counters a rotation moves (migration 0013): one
+/// shared row would be locked by every rotation from its update until its commit's WAL flush,
+/// so rotations would commit one at a time; spread by the spent digest, they commit together.
+fn epoch_slot(refresh_digest: &str) -> i32 {
+    refresh_digest.get(..2).and_then(|hex| i32::from_str_radix(hex, 16).ok()).unwrap_or(0)
 }
 
 impl SqliteStore {

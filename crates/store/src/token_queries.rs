@@ -129,11 +129,13 @@ macro_rules! token_impl {
             }
 
             async fn cache_epoch(&self) -> StoreResult<kordon_core::ports::CacheEpoch> {
-                let (all, sessions) =
-                    sqlx::query_as::<$db, (i64, i64)>("SELECT value, sessions FROM cache_epoch WHERE id = 1")
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(translate)?;
+                let (all, sessions) = sqlx::query_as::<$db, (i64, i64)>(
+                    "SELECT value, sessions + COALESCE((SELECT CAST(SUM(n) AS BIGINT) FROM cache_epoch_slots), 0)
+                         FROM cache_epoch WHERE id = 1",
+                )
+                .fetch_one(&self.pool)
+                .await
+                .map_err(translate)?;
                 Ok(kordon_core::ports::CacheEpoch { all, sessions })
             }
 

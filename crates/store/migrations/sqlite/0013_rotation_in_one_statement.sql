@@ -10,3 +10,11 @@ BEGIN
     UPDATE sessions SET rotation_salt = NULL WHERE id = NEW.id;
     UPDATE cache_epoch SET sessions = sessions + 1 WHERE id = 1;
 END;
+
+-- PostgreSQL spreads rotations' epoch moves over counters (its rows lock until commit); SQLite
+-- has one writer, so its trigger moves cache_epoch.sessions and this table stays empty. It
+-- exists so both stores read the epoch with one query.
+CREATE TABLE cache_epoch_slots (
+    slot INTEGER PRIMARY KEY,
+    n BIGINT NOT NULL DEFAULT 0
+);
