@@ -2,8 +2,10 @@
 //! login flood gets a quick 503 instead of starving everything else, and no pattern of cancelled
 //! requests can run more hashes (or hold more argon2 memory) than there are workers.
 //!
-//! Each worker owns one argon2 block buffer for its whole life and hashes into it, so the
-//! memory argon2 uses is at most `workers × m_cost` however many requests arrive. A job whose
+//! Each worker owns one argon2 block buffer while there is work and hashes into it, so the
+//! memory argon2 uses is at most `workers × m_cost` however many requests arrive; when the queue
+//! runs dry the buffer goes back to the operating system (see [`blocks`]), so a server that had
+//! a login burst returns to its idle footprint. A job whose
 //! requester has gone (client disconnected, request timed out) is dropped before it starts, and
 //! the queue's accounting is the channel's own capacity: nothing a cancelled future does can
 //! make it drift.
@@ -149,16 +151,28 @@ fn worker(queue: &Mutex<Receiver<Job>>, depth: &AtomicUsize, keep: usize) {
         depth.fetch_sub(1, Ordering::SeqCst);
         // A panic in argon2 must not take the worker (and its share of capacity) with it.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
-        if memory.len() > keep {
+        if depth.load(Ordering::SeqCst) == 0 {
+            // Nothing waits: give the memory back rather than sit on m_cost per worker.
+            memory = Vec::new();
+        } else if memory.len() > keep {
             memory.truncate(keep);
             memory.shrink_to_fit();
         }
     }
 }
 
-/// The worker's buffer, grown (never shrunk) to `blocks` blocks.
+/// Address space a buffer reserves at least: glibc's malloc serves requests this large (its
+/// largest dynamic mmap threshold) with a fresh mapping and unmaps it on free, whatever it has
+/// seen before; a smaller buffer could land in an arena that keeps the pages once freed. Only
+/// the blocks argon2 touches become resident.
+const MAPPED_FLOOR: usize = 32 * 1024 + 1;
+
+/// The worker's buffer, grown to `blocks` blocks while the worker is busy.
 fn blocks(memory: &mut Vec<Block>, blocks: usize) -> &mut [Block] {
     if memory.len() < blocks {
+        if memory.capacity() == 0 {
+            memory.reserve_exact(blocks.max(MAPPED_FLOOR));
+        }
         memory.resize(blocks, Block::default());
     }
     &mut memory[..blocks]
