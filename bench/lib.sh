@@ -34,3 +34,16 @@ start_server() {
   for _ in $(seq 1 100); do curl -fs "$B/readyz" >/dev/null && break; sleep 0.1; done
   curl -fs "$B/readyz" >/dev/null
 }
+
+# analyze_store: statistics for the planner, as autovacuum gathers them within a minute of a real
+# server's start. A fresh PostgreSQL schema has none, and a connection's cached generic plan for
+# "refresh_digest = $2 AND client_id = $3" then ties the unique digest index with the client
+# index and may keep the client one (every session of the bench client scanned a refresh) until
+# the first autoanalyze invalidates it; a 10 s run would measure only that first minute.
+analyze_store() {
+  if [ -n "${SCHEMA:-}" ]; then
+    psql "$BENCH_DATABASE_URL" -qc "SET search_path = $SCHEMA; ANALYZE"
+  else
+    python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1], timeout=30); db.execute("ANALYZE"); db.commit()' "$DATA/kordon.db"
+  fi
+}

@@ -76,7 +76,9 @@ for s in $SCENARIOS; do
       "{\"grant_type\":\"client_credentials\",\"client_id\":$ID,\"client_secret\":\"$SECRET\"}" ;;
     refresh)
       echo "== refresh" | tee -a "$OUT"
-      BENCH_REFRESH=$(refresh_tokens | tr '\n' ' ') BENCH_THREADS=$THREADS BENCH_CLIENT_ID=$ID BENCH_CLIENT_SECRET=$SECRET \
+      REFRESH=$(refresh_tokens | tr '\n' ' ')
+      analyze_store # the sessions' statistics a running server has; see analyze_store in lib.sh
+      BENCH_REFRESH=$REFRESH BENCH_THREADS=$THREADS BENCH_CLIENT_ID=$ID BENCH_CLIENT_SECRET=$SECRET \
         timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/refresh.lua "$B/oauth/token" 2>&1 | tee -a "$OUT" ;;
     bearer_flood) # bearer checks on 4 connections while 64 others flood password logins
       BENCH_METHOD=POST BENCH_CLIENT=10553 BENCH_AUTH="" BENCH_BODY="{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" \
