@@ -32,7 +32,15 @@ impl From<StoreError> for crate::Error {
 /// a call either happens whole or not at all.
 #[async_trait]
 pub trait Store:
-    TokenStore + DefenderStore + OAuthStore + LifecycleStore + crate::biometrics::BiometricsStore + Send + Sync + 'static
+    TokenStore
+    + DefenderStore
+    + OAuthStore
+    + OidcStore
+    + LifecycleStore
+    + crate::biometrics::BiometricsStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Is the database reachable?
     async fn ping(&self) -> StoreResult<()>;
@@ -111,14 +119,15 @@ pub trait TokenStore: Send + Sync + 'static {
         grace_since: Option<i64>,
         now: i64,
     ) -> StoreResult<Rotation>;
-    /// The expiries of the live, unrotated session of this family whose refresh digest is `digest`.
+    /// The expiries and scope of the live, unrotated session of this family whose refresh digest
+    /// is `digest`.
     async fn live_successor(
         &self,
         digest: &str,
         family_id: &str,
         client_id: i64,
         now: i64,
-    ) -> StoreResult<Option<(i64, i64)>>;
+    ) -> StoreResult<Option<(i64, i64, String)>>;
     /// A server-wide secret by name: `candidate` becomes it if none exists yet (first caller wins).
     async fn server_secret(&self, name: &str, candidate: &str) -> StoreResult<String>;
     /// The family of the live session whose access or refresh digest is `digest`, if it is the user's.
@@ -263,6 +272,33 @@ pub trait OAuthStore: Send + Sync + 'static {
     async fn applications(&self, account_id: i64) -> StoreResult<Vec<Application>>;
     /// Deletes an application of this account and revokes its sessions; false when not its own.
     async fn delete_application(&self, id: i64, account_id: i64, now: i64) -> StoreResult<bool>;
+}
+
+/// The OpenID Connect login's state: browser sign-ins, authorization codes, consents, and the
+/// operator's changes to a client's registration.
+#[async_trait]
+pub trait OidcStore: Send + Sync + 'static {
+    async fn create_login_session(&self, session: &crate::oidc_types::LoginSession) -> StoreResult<()>;
+    /// A live sign-in (not ended, not expired, its user not disabled) by its cookie's digest.
+    async fn login_session(&self, digest: &str, now: i64) -> StoreResult<Option<crate::oidc_types::LoginSession>>;
+    /// Ends a sign-in; false when it was not live.
+    async fn end_login_session(&self, digest: &str, now: i64) -> StoreResult<bool>;
+    async fn create_code(&self, code: &crate::oidc_types::AuthorizationCode) -> StoreResult<()>;
+    /// An unspent code by its digest (expired ones too: the caller checks).
+    async fn code(&self, digest: &str) -> StoreResult<Option<crate::oidc_types::AuthorizationCode>>;
+    /// Spends the code and writes `session` (its first tokens) in one transaction; a code spent
+    /// before revokes the family it was exchanged for instead.
+    async fn redeem_code(
+        &self,
+        digest: &str,
+        session: &NewSession,
+        now: i64,
+    ) -> StoreResult<crate::oidc_types::Redemption>;
+    /// The scopes `user_id` allowed `client_id`, if any.
+    async fn consent(&self, user_id: i64, client_id: i64) -> StoreResult<Option<String>>;
+    async fn grant_consent(&self, user_id: i64, client_id: i64, scope: &str, now: i64) -> StoreResult<()>;
+    /// Changes a client's registration; false when there is no such client.
+    async fn update_client(&self, id: i64, patch: &crate::oidc_types::ClientPatch) -> StoreResult<bool>;
 }
 
 /// An email to send.

@@ -237,11 +237,19 @@ pub struct OAuthSettings {
     pub refresh_ttl: i64,
     /// A refresh family's absolute lifetime, seconds (RFC 9700 §4.14.2).
     pub family_ttl: i64,
+    /// How long a browser's sign-in at kordon's login page lasts (single sign-on), seconds.
+    pub login_ttl: i64,
 }
 
 impl Default for OAuthSettings {
     fn default() -> Self {
-        Self { issuer: String::new(), access_ttl: 3600, refresh_ttl: 30 * 86400, family_ttl: 30 * 86400 }
+        Self {
+            issuer: String::new(),
+            access_ttl: 3600,
+            refresh_ttl: 30 * 86400,
+            family_ttl: 30 * 86400,
+            login_ttl: 12 * 3600,
+        }
     }
 }
 

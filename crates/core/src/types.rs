@@ -182,6 +182,14 @@ pub struct Client {
     pub access_ttl: Option<i64>,
     /// May call `POST /oauth/introspect` (set by the operator only).
     pub introspect: bool,
+    /// Where the authorization endpoint may send the browser back (exact strings).
+    pub redirect_uris: Vec<String>,
+    /// Where RP-initiated logout may send the browser back (exact strings).
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Has no secret (a browser or mobile app): PKCE is required, `client_id` alone identifies it.
+    pub public: bool,
+    /// First-party: its users are not asked for consent.
+    pub trusted: bool,
 }
 
 impl Client {
@@ -199,6 +207,10 @@ pub struct NewClient {
     pub owner_user_id: Option<i64>,
     pub access_ttl: Option<i64>,
     pub introspect: bool,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub public: bool,
+    pub trusted: bool,
     pub created_at: i64,
 }
 
@@ -220,6 +232,8 @@ pub struct NewSession {
     pub created_at: i64,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The scopes granted (OAuth sessions of the code flow; empty otherwise); a rotation keeps them.
+    pub scope: String,
 }
 
 /// A live session found by its access-token digest.
@@ -238,7 +252,7 @@ pub struct SessionAuth {
 pub enum Rotation {
     /// The token was live; it is now spent and `successor` stands in its place.
     /// Rotated; the successor's access and refresh expiries (capped by the family's end).
-    Rotated { user_id: i64, access_expires: i64, refresh_expires: i64 },
+    Rotated { user_id: i64, access_expires: i64, refresh_expires: i64, scope: String },
     /// The token had already been rotated, within the grace window: perhaps a client's retry.
     /// The caller re-derives the successor from `salt` and answers it again if it is still live.
     Retry { family_id: String, salt: String, user_id: i64 },

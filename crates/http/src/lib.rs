@@ -9,6 +9,7 @@ mod guard;
 mod health;
 pub mod metrics;
 pub mod oauth;
+mod oidc;
 pub mod origin;
 pub mod pbx;
 pub mod provider;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pbx::routes())
         .merge(biometrics::routes())
         .merge(oauth::routes())
+        .merge(oidc::routes())
         .merge(provider::routes())
         .merge(docs::routes())
         .fallback(edge::not_found)

@@ -6,6 +6,7 @@ use crate::cli::{
     KeysCommand, ManagerCommand, SessionCommand, UserCommand,
 };
 use kordon_core::Core;
+use kordon_core::oidc_types::ClientPatch;
 use kordon_core::services::{ClientOptions, DomainPatch, NewUserCommand};
 use kordon_core::types::{PbxRole, Role};
 use serde_json::{Value, json};
@@ -14,14 +15,53 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
     let fail = |e: kordon_core::Error| describe(&e);
     match command {
         AdminCommand::Client {
-            command: ClientCommand::Create { name, id, grants, owner_email, access_ttl, introspect },
+            command:
+                ClientCommand::Create {
+                    name,
+                    id,
+                    grants,
+                    owner_email,
+                    access_ttl,
+                    introspect,
+                    redirect_uris,
+                    post_logout_redirect_uris,
+                    public,
+                    trusted,
+                },
         } => {
-            let options = ClientOptions { access_ttl, introspect };
+            let options =
+                ClientOptions { access_ttl, introspect, redirect_uris, post_logout_redirect_uris, public, trusted };
             let created = core
                 .admin_create_client_with(&name, id, grants, owner_email.as_deref(), options)
                 .await
                 .map_err(fail)?;
-            Ok(json!({ "client_id": created.client_id, "client_secret": created.client_secret }))
+            let mut answer = json!({ "client_id": created.client_id });
+            if let Some(secret) = created.client_secret {
+                answer["client_secret"] = json!(secret);
+            }
+            Ok(answer)
+        }
+        AdminCommand::Client {
+            command: ClientCommand::Update { id, name, grants, redirect_uris, post_logout_redirect_uris, trusted },
+        } => {
+            let given = |list: Vec<String>| (!list.is_empty()).then_some(list);
+            let patch = ClientPatch {
+                name,
+                grants: given(grants),
+                redirect_uris: given(redirect_uris),
+                post_logout_redirect_uris: given(post_logout_redirect_uris),
+                trusted,
+            };
+            let client = core.admin_update_client(id, patch).await.map_err(fail)?;
+            Ok(json!({
+                "client_id": client.id,
+                "name": client.name,
+                "grants": client.grants,
+                "redirect_uris": client.redirect_uris,
+                "post_logout_redirect_uris": client.post_logout_redirect_uris,
+                "public": client.public,
+                "trusted": client.trusted,
+            }))
         }
         AdminCommand::User {
             command: UserCommand::Create { email, password, password_stdin, phone, role, domain },

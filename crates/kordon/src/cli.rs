@@ -188,6 +188,38 @@ pub enum ClientCommand {
         /// sees every token, with one only its owner's account's
         #[arg(long)]
         introspect: bool,
+        /// Where the authorization code flow may return (exact URI; repeat for more)
+        #[arg(long = "redirect-uri")]
+        redirect_uris: Vec<String>,
+        /// Where RP-initiated logout may return (exact URI; repeat for more)
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Vec<String>,
+        /// A browser or mobile app: no secret, PKCE required
+        #[arg(long)]
+        public: bool,
+        /// A first-party app: its users are not asked for consent
+        #[arg(long)]
+        trusted: bool,
+    },
+    /// Change a client's registration; what is not given stays, a list given replaces the old one
+    Update {
+        /// The client's id
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        name: Option<String>,
+        /// The client's grants (replace the old ones)
+        #[arg(long = "grant")]
+        grants: Vec<String>,
+        /// Its redirect URIs (replace the old ones)
+        #[arg(long = "redirect-uri")]
+        redirect_uris: Vec<String>,
+        /// Its post-logout redirect URIs (replace the old ones)
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Vec<String>,
+        /// Whether its users skip the consent page
+        #[arg(long)]
+        trusted: Option<bool>,
     },
 }
 

@@ -67,6 +67,84 @@ async fn client_create_prints_id_and_secret(store: &Store) {
 }
 on_both_stores!(client_create_prints_id_and_secret);
 
+/// Clients of the authorization code flow: redirect URIs (validated, exact), public ones without a
+/// secret, and `client update` replacing what it is given.
+async fn client_registration_for_the_code_flow(store: &Store) {
+    let web = admin(
+        store,
+        &[
+            "client",
+            "create",
+            "--name",
+            "Support desk",
+            "--grant",
+            "authorization_code",
+            "--grant",
+            "refresh_token",
+            "--redirect-uri",
+            "https://desk.example.com/cb",
+            "--post-logout-redirect-uri",
+            "https://desk.example.com/",
+            "--trusted",
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(keys(&web), ["client_id", "client_secret"], "{web}");
+    let spa = admin(
+        store,
+        &[
+            "client",
+            "create",
+            "--name",
+            "Cabinet SPA",
+            "--grant",
+            "authorization_code",
+            "--redirect-uri",
+            "http://127.0.0.1:5173/cb",
+            "--public",
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(keys(&spa), ["client_id"], "a public client gets no secret: {spa}");
+
+    // What cannot be registered is refused with the reason and creates nothing.
+    let code_flow = ["client", "create", "--name", "X", "--grant", "authorization_code"];
+    admin(store, &code_flow)
+        .await
+        .failed_with("A client with the authorization_code grant needs at least one redirect URI.");
+    for (uri, why) in [
+        ("http://desk.example.com/cb", "may use http only to a loopback host"),
+        ("https://desk.example.com/cb#top", "must not have a fragment"),
+        ("/cb", "is not an absolute URI"),
+    ] {
+        let mut args = code_flow.to_vec();
+        args.extend(["--redirect-uri", uri]);
+        admin(store, &args).await.failed_with(&format!("{uri:?} {why}"));
+    }
+    admin(store, &["client", "create", "--name", "X", "--grant", "client_credentials", "--public"])
+        .await
+        .failed_with("A public client cannot use the client_credentials grant");
+
+    // update: the lists given replace the old ones, the rest stays.
+    let id = spa["client_id"].to_string();
+    let updated = admin(
+        store,
+        &["client", "update", "--id", &id, "--redirect-uri", "https://cabinet.example.com/cb", "--trusted", "true"],
+    )
+    .await
+    .json();
+    assert_eq!(updated["redirect_uris"], json!(["https://cabinet.example.com/cb"]), "{updated}");
+    assert_eq!(updated["grants"], json!(["authorization_code"]), "{updated}");
+    assert_eq!((updated["public"].clone(), updated["trusted"].clone()), (json!(true), json!(true)), "{updated}");
+    admin(store, &["client", "update", "--id", &id, "--grant", "password"])
+        .await
+        .failed_with("A public client cannot use the password grant");
+    admin(store, &["client", "update", "--id", "999999", "--name", "Nobody"]).await.failed_with("not found");
+}
+on_both_stores!(client_registration_for_the_code_flow);
+
 // ---------------------------------------------------------------------------------------------
 // admin user
 

@@ -160,7 +160,7 @@ async fn nul_characters_are_refused_in_each_dialects_shape(app: TestApp) {
         let pairs = [
             ("grant_type", "password"),
             ("client_id", id.as_str()),
-            ("client_secret", client.client_secret.as_str()),
+            ("client_secret", client.client_secret.as_deref().expect("secret")),
             ("username", username),
             ("password", common::PASSWORD),
         ];

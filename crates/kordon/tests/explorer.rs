@@ -485,7 +485,7 @@ async fn explorer_gets_a_token_and_calls_the_provider_api_in_headless_chromium()
         .current_dir(&dir)
         .env("KORDON_BASE", &app.base)
         .env("KORDON_CLIENT_ID", client.client_id.to_string())
-        .env("KORDON_CLIENT_SECRET", &client.client_secret)
+        .env("KORDON_CLIENT_SECRET", client.client_secret.as_deref().expect("a confidential client has a secret"))
         .env("KORDON_EMAIL", email)
         .env("KORDON_CHROMIUM", &browser)
         .env("KORDON_SCREENSHOTS", &shots);

@@ -85,11 +85,12 @@ async fn form_and_basic_auth_and_per_client_lifetime(app: TestApp) {
         .await
         .expect("client");
     let id = created.client_id.to_string();
+    let secret = created.client_secret.clone().expect("a confidential client has a secret");
     let r = form(
         &app,
         "/oauth/token",
         &[("grant_type", "password"), ("username", "user@mail.ru"), ("password", PASSWORD)],
-        Some((&id, &created.client_secret)),
+        Some((&id, &secret)),
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -100,7 +101,7 @@ async fn form_and_basic_auth_and_per_client_lifetime(app: TestApp) {
         &[
             ("grant_type", "password"),
             ("client_id", &id),
-            ("client_secret", &created.client_secret),
+            ("client_secret", &secret),
             ("username", "user@mail.ru"),
             ("password", PASSWORD),
         ],
@@ -112,7 +113,7 @@ async fn form_and_basic_auth_and_per_client_lifetime(app: TestApp) {
         &app,
         "/oauth/token",
         &[("grant_type", "password"), ("client_secret", "x"), ("username", "user@mail.ru"), ("password", PASSWORD)],
-        Some((&id, &created.client_secret)),
+        Some((&id, &secret)),
     )
     .await;
     assert_eq!((r.status, r.body["error"].clone()), (400, json!("invalid_request")), "two methods at once");
@@ -212,8 +213,11 @@ async fn every_rfc_6749_error(app: TestApp) {
     );
     let r = token_json(&app, with("grant_type", json!(null))).await;
     assert_eq!((r.status, r.body["error"].clone()), (400, json!("invalid_request")));
-    let r = token_json(&app, with("grant_type", json!("authorization_code"))).await;
+    let r = token_json(&app, with("grant_type", json!("implicit"))).await;
     assert_eq!((r.status, r.body["error"].clone()), (400, json!("unsupported_grant_type")));
+    // A grant kordon knows but this client does not hold.
+    let r = token_json(&app, with("grant_type", json!("authorization_code"))).await;
+    assert_eq!((r.status, r.body["error"].clone()), (400, json!("unauthorized_client")));
     let r = token_json(&app, with("grant_type", json!("client_credentials"))).await;
     assert_eq!(
         (r.status, r.body.clone()),
@@ -265,7 +269,10 @@ async fn discovery_names_the_endpoints(app: TestApp) {
     assert_eq!(d.body["jwks_uri"], format!("{b}/.well-known/jwks.json"));
     assert_eq!(d.body["introspection_endpoint"], format!("{b}/oauth/introspect"));
     assert_eq!(d.body["revocation_endpoint"], format!("{b}/oauth/revoke"));
-    assert_eq!(d.body["grant_types_supported"], json!(["password", "client_credentials", "refresh_token"]));
+    assert_eq!(
+        d.body["grant_types_supported"],
+        json!(["authorization_code", "refresh_token", "client_credentials", "password"])
+    );
 }
 both!(discovery_names_the_endpoints);
 
@@ -425,6 +432,10 @@ async fn secrets_hashed_by_earlier_builds_still_work_once_and_become_digests(app
         owner_user_id: Some(owner),
         access_ttl: None,
         introspect: false,
+        redirect_uris: vec![],
+        post_logout_redirect_uris: vec![],
+        public: false,
+        trusted: false,
         created_at: 0,
     };
     app.core.store.create_client(&legacy).await.expect("client");

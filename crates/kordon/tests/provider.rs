@@ -96,6 +96,25 @@ async fn only_an_lk_admin_manages_only_its_own_applications(app: TestApp) {
 }
 both!(only_an_lk_admin_manages_only_its_own_applications);
 
+/// kordon's addition: an application registered with redirect URIs may also run the
+/// authorization code flow (for the users who consent); bad URIs are refused like any field.
+async fn an_application_may_register_redirect_uris(app: TestApp) {
+    let admin = app.signed_in("owner@mail.ru", "79993332210").await;
+    let body = json!({ "name": "CRM", "redirect_uris": ["https://crm.example.com/cb"] });
+    let (s, created) = app.post_auth("/api/v1/applications", body, &admin).await;
+    assert_eq!(s, 200, "{created}");
+    let id = created["application_id"].as_i64().expect("id");
+    let client = app.core.store.client(id).await.expect("read").expect("the client");
+    assert_eq!(client.redirect_uris, ["https://crm.example.com/cb"]);
+    assert_eq!(client.grants, ["client_credentials", "authorization_code", "refresh_token"]);
+    assert!(!client.public && !client.trusted, "a partner's application asks for consent");
+    let body = json!({ "name": "CRM", "redirect_uris": ["http://crm.example.com/cb"] });
+    let (s, b) = app.post_auth("/api/v1/applications", body, &admin).await;
+    assert_eq!(s, 400, "{b}");
+    assert_eq!(b["message"]["field"], "redirect_uris", "{b}");
+}
+both!(an_application_may_register_redirect_uris);
+
 async fn the_profile_names_the_domain_and_refuses_bad_bearers(app: TestApp) {
     app.domain_user("boss@office.example", "office.example", kordon_core::types::PbxRole::ADMINISTRATOR).await;
     app.core.admin_update_domain("office.example", DomainPatch::default()).await.expect("domain");

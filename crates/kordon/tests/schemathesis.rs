@@ -97,7 +97,7 @@ async fn client(app: &TestApp, owner: &str) -> (String, String) {
     let grants = ["password", "client_credentials", "refresh_token"].map(String::from).to_vec();
     let options = kordon_core::services::ClientOptions { introspect: true, ..Default::default() };
     let c = app.core.admin_create_client_with("fuzz", None, grants, Some(owner), options).await.expect("client");
-    (c.client_id.to_string(), c.client_secret)
+    (c.client_id.to_string(), c.client_secret.expect("a confidential client has a secret"))
 }
 
 async fn cabinet(app: TestApp) {

@@ -6,6 +6,7 @@ mod defender_queries;
 mod errors;
 mod lifecycle_queries;
 mod oauth_queries;
+mod oidc_queries;
 pub mod postgres;
 mod queries;
 mod rotation;

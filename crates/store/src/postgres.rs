@@ -39,5 +39,6 @@ crate::queries::store_impl!(PgStore, sqlx::Postgres);
 crate::token_queries::token_impl!(PgStore, sqlx::Postgres);
 crate::defender_queries::defender_impl!(PgStore, sqlx::Postgres);
 crate::oauth_queries::oauth_impl!(PgStore, sqlx::Postgres);
+crate::oidc_queries::oidc_impl!(PgStore, sqlx::Postgres);
 crate::lifecycle_queries::lifecycle_impl!(PgStore, sqlx::Postgres);
 crate::biometrics_queries::biometrics_impl!(PgStore, sqlx::Postgres);

@@ -25,7 +25,9 @@ macro_rules! store_impl {
 
             async fn client(&self, id: i64) -> StoreResult<Option<Client>> {
                 let row = sqlx::query_as::<Db, ClientRow>(
-                    "SELECT id, name, grants, owner_user_id, access_ttl, introspect FROM clients WHERE id = $1",
+                    "SELECT id, name, grants, owner_user_id, access_ttl, introspect, redirect_uris, post_logout_redirect_uris,
+                            public, trusted
+                     FROM clients WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&self.pool)
@@ -67,8 +69,8 @@ macro_rules! store_impl {
                 };
                 sqlx::query::<Db>(
                     "INSERT INTO clients (id, name, secret_hash, grants, owner_user_id, created_at, access_ttl,
-                                          introspect)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                          introspect, redirect_uris, post_logout_redirect_uris, public, trusted)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(id)
                 .bind(&c.name)
@@ -78,6 +80,10 @@ macro_rules! store_impl {
                 .bind(c.created_at)
                 .bind(c.access_ttl)
                 .bind(c.introspect)
+                .bind(c.redirect_uris.join(" "))
+                .bind(c.post_logout_redirect_uris.join(" "))
+                .bind(c.public)
+                .bind(c.trusted)
                 .execute(&mut *tx)
                 .await
                 .map_err(translate)?;

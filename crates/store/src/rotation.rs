@@ -11,7 +11,7 @@ use kordon_core::ports::StoreResult;
 use kordon_core::types::NewSession;
 
 /// What a spend wrote: the owner and the successor's expiries (capped by the family's end).
-pub(crate) type Spent = Option<(i64, i64, i64)>;
+pub(crate) type Spent = Option<(i64, i64, i64, String)>;
 
 impl PgStore {
     /// One statement, so one round trip and no explicit transaction: only the first of concurrent
@@ -25,24 +25,24 @@ impl PgStore {
         salt: &str,
         now: i64,
     ) -> StoreResult<Spent> {
-        sqlx::query_as::<sqlx::Postgres, (i64, i64, i64)>(
+        sqlx::query_as::<sqlx::Postgres, (i64, i64, i64, String)>(
             "WITH spent AS (
                  UPDATE sessions SET rotated_at = $1, rotation_salt = $5
                  WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
                    AND revoked_at IS NULL AND refresh_expires > $1
-                 RETURNING id, user_id, family_id, COALESCE(family_expires, $6) AS family_expires
+                 RETURNING id, user_id, family_id, scope, COALESCE(family_expires, $6) AS family_expires
              ), born AS (
                  INSERT INTO sessions (family_id, user_id, client_id, access_digest, access_expires,
                                        refresh_digest, refresh_expires, created_at, ip, user_agent, kind,
-                                       family_expires, parent_id)
+                                       family_expires, parent_id, scope)
                  SELECT family_id, user_id, $3, $7, LEAST($8, family_expires), $9, LEAST($10, family_expires),
-                        $1, $11, $12, $4, family_expires, id
+                        $1, $11, $12, $4, family_expires, id, scope
                  FROM spent
-                 RETURNING user_id, access_expires, refresh_expires
+                 RETURNING user_id, access_expires, refresh_expires, scope
              ), moved AS (
                  UPDATE cache_epoch_slots SET n = n + 1 WHERE slot = $13 AND EXISTS (SELECT 1 FROM spent)
              )
-             SELECT user_id, access_expires, refresh_expires FROM born",
+             SELECT user_id, access_expires, refresh_expires, scope FROM born",
         )
         .bind(now)
         .bind(refresh_digest)
@@ -84,15 +84,15 @@ impl SqliteStore {
         salt: &str,
         now: i64,
     ) -> StoreResult<Spent> {
-        sqlx::query_as::<sqlx::Sqlite, (i64, i64, i64)>(
+        sqlx::query_as::<sqlx::Sqlite, (i64, i64, i64, String)>(
             "INSERT INTO sessions (family_id, user_id, client_id, access_digest, access_expires,
                                    refresh_digest, refresh_expires, created_at, ip, user_agent, kind,
-                                   family_expires, parent_id, rotation_salt)
-             SELECT family_id, user_id, $3, $7, MIN($8, fe), $9, MIN($10, fe), $1, $11, $12, $4, fe, id, $5
-             FROM (SELECT id, family_id, user_id, COALESCE(family_expires, $6) AS fe FROM sessions
+                                   family_expires, parent_id, rotation_salt, scope)
+             SELECT family_id, user_id, $3, $7, MIN($8, fe), $9, MIN($10, fe), $1, $11, $12, $4, fe, id, $5, scope
+             FROM (SELECT id, family_id, user_id, scope, COALESCE(family_expires, $6) AS fe FROM sessions
                    WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
                      AND revoked_at IS NULL AND refresh_expires > $1)
-             RETURNING user_id, access_expires, refresh_expires",
+             RETURNING user_id, access_expires, refresh_expires, scope",
         )
         .bind(now)
         .bind(refresh_digest)

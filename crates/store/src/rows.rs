@@ -51,6 +51,14 @@ pub(crate) struct ClientRow {
     owner_user_id: Option<i64>,
     access_ttl: Option<i64>,
     introspect: bool,
+    redirect_uris: String,
+    post_logout_redirect_uris: String,
+    public: bool,
+    trusted: bool,
+}
+
+fn words(list: &str) -> Vec<String> {
+    list.split_whitespace().map(str::to_owned).collect()
 }
 
 impl From<ClientRow> for Client {
@@ -58,10 +66,14 @@ impl From<ClientRow> for Client {
         Client {
             id: r.id,
             name: r.name,
-            grants: r.grants.split_whitespace().map(str::to_owned).collect(),
+            grants: words(&r.grants),
             owner_user_id: r.owner_user_id,
             access_ttl: r.access_ttl,
             introspect: r.introspect,
+            redirect_uris: words(&r.redirect_uris),
+            post_logout_redirect_uris: words(&r.post_logout_redirect_uris),
+            public: r.public,
+            trusted: r.trusted,
         }
     }
 }

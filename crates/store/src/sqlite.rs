@@ -47,5 +47,6 @@ crate::queries::store_impl!(SqliteStore, sqlx::Sqlite);
 crate::token_queries::token_impl!(SqliteStore, sqlx::Sqlite);
 crate::defender_queries::defender_impl!(SqliteStore, sqlx::Sqlite);
 crate::oauth_queries::oauth_impl!(SqliteStore, sqlx::Sqlite);
+crate::oidc_queries::oidc_impl!(SqliteStore, sqlx::Sqlite);
 crate::lifecycle_queries::lifecycle_impl!(SqliteStore, sqlx::Sqlite);
 crate::biometrics_queries::biometrics_impl!(SqliteStore, sqlx::Sqlite);

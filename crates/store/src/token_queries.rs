@@ -39,10 +39,10 @@ macro_rules! token_impl {
             ) -> StoreResult<Rotation> {
                 // The one atomic step (a single statement, see `rotation`): only the first of
                 // concurrent presenters sees a live row.
-                if let Some((user_id, access_expires, refresh_expires)) =
+                if let Some((user_id, access_expires, refresh_expires, scope)) =
                     self.spend_refresh(refresh_digest, client_id, successor, salt, now).await?
                 {
-                    return Ok(Rotation::Rotated { user_id, access_expires, refresh_expires });
+                    return Ok(Rotation::Rotated { user_id, access_expires, refresh_expires, scope });
                 }
                 let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 // Not live: was it a spent token of a family that is still alive? Then it was stolen.
@@ -78,9 +78,9 @@ macro_rules! token_impl {
                 family_id: &str,
                 client_id: i64,
                 now: i64,
-            ) -> StoreResult<Option<(i64, i64)>> {
-                sqlx::query_as::<$db, (i64, i64)>(
-                    "SELECT access_expires, refresh_expires FROM sessions
+            ) -> StoreResult<Option<(i64, i64, String)>> {
+                sqlx::query_as::<$db, (i64, i64, String)>(
+                    "SELECT access_expires, refresh_expires, scope FROM sessions
                      WHERE refresh_digest = $1 AND family_id = $2 AND client_id = $3
                        AND rotated_at IS NULL AND revoked_at IS NULL AND access_expires > $4",
                 )
@@ -420,8 +420,8 @@ macro_rules! token_impl {
             sqlx::query_scalar::<$db, i64>(
                 "INSERT INTO sessions (family_id, user_id, client_id, access_digest, access_expires,
                                        refresh_digest, refresh_expires, created_at, ip, user_agent, kind,
-                                       family_expires)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                                       family_expires, scope)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             )
             .bind(&s.family_id)
             .bind(s.user_id)
@@ -435,13 +435,15 @@ macro_rules! token_impl {
             .bind(&s.user_agent)
             .bind(s.kind)
             .bind(s.family_expires)
+            .bind(&s.scope)
             .fetch_one(executor)
             .await
             .map_err(translate)
         }
 
         /// Ends every session of a user (a password change, a disabled user), and with them the
-        /// row-less client_credentials tokens of the user's applications (their generation moves).
+        /// row-less client_credentials tokens of the user's applications (their generation moves)
+        /// and the user's browser sign-ins.
         async fn revoke_user(tx: &mut sqlx::Transaction<'_, $db>, user_id: i64, now: i64) -> StoreResult<()> {
             sqlx::query::<$db>("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
                 .bind(now)
@@ -450,6 +452,13 @@ macro_rules! token_impl {
                 .await
                 .map_err(translate)?;
             sqlx::query::<$db>("UPDATE users SET token_generation = token_generation + 1 WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(translate)?;
+            // The browser's sign-ins at kordon (SSO) end with them.
+            sqlx::query::<$db>("UPDATE login_sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(now)
                 .bind(user_id)
                 .execute(&mut **tx)
                 .await

@@ -17,8 +17,14 @@ impl Core {
         }
     }
 
-    /// Registers an application owned by the caller; its secret is in the answer only.
-    pub async fn create_application(&self, principal: &Principal, name: Option<&str>) -> Result<CreatedClient> {
+    /// Registers an application owned by the caller; its secret is in the answer only. With
+    /// `redirect_uris` it may also run the authorization code flow for users who consent.
+    pub async fn create_application(
+        &self,
+        principal: &Principal,
+        name: Option<&str>,
+        redirect_uris: &[String],
+    ) -> Result<CreatedClient> {
         Self::require_lk_admin(principal)?;
         let name = name.map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| Error::required("name"))?;
         if name.chars().count() > 255 {
@@ -32,7 +38,12 @@ impl Core {
                 format!("An account may have at most {cap} applications: delete one first."),
             ));
         }
-        self.admin_create_client(name, None, vec!["client_credentials".into()], Some(&principal.user.email)).await
+        let mut grants = vec!["client_credentials".to_owned()];
+        if !redirect_uris.is_empty() {
+            grants.extend(["authorization_code".to_owned(), "refresh_token".to_owned()]);
+        }
+        let options = super::ClientOptions { redirect_uris: redirect_uris.to_vec(), ..Default::default() };
+        self.admin_create_client_with(name, None, grants, Some(&principal.user.email), options).await
     }
 
     pub async fn applications(&self, principal: &Principal) -> Result<Vec<Application>> {

@@ -65,17 +65,30 @@ impl Core {
     ) -> Result<(User, TokenPair)> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
         let pin = present("pin", pin)?;
+        let user = self.check_pin_login(&phone, pin, token, origin).await?;
+        let pair = self.issue_session(user.id, client_id, origin).await?;
+        Ok((user, pair))
+    }
+
+    /// The user whose phone this PIN (of a sign-in call) proves, checked under the Defender
+    /// (the cabinet's PIN login and the login page's FlashCall go through here).
+    pub(crate) async fn check_pin_login(
+        &self,
+        phone: &Phone,
+        pin: &str,
+        token: Option<&str>,
+        origin: &Origin,
+    ) -> Result<User> {
         let account = format!("phone:{}", phone.as_str());
         let user = self
             .defended(origin.ip.as_deref(), Some(&account), async {
-                self.verify_pin(&phone, super::flashcall::PURPOSE_AUTH, pin, token).await?;
+                self.verify_pin(phone, super::flashcall::PURPOSE_AUTH, pin, token).await?;
                 self.store.user_by_phone(phone.as_str()).await?.ok_or_else(super::flashcall::invalid_pin)
             })
             .await?;
         // The owner proved the phone: a password lockout earned by guessers ends here too.
         self.forgive_password_failures(&user).await?;
-        let pair = self.issue_session(user.id, client_id, origin).await?;
-        Ok((user, pair))
+        Ok(user)
     }
 
     /// Forgets the failed password checks against `user`'s login (after the owner proved

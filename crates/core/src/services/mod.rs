@@ -16,6 +16,9 @@ mod mail_texts;
 mod manager;
 pub(crate) mod oauth;
 mod oauth_principal;
+mod oidc_authorize;
+mod oidc_signin;
+mod oidc_tokens;
 mod pbx;
 mod pbx_defender;
 mod reset;
@@ -29,6 +32,11 @@ pub use lifecycle::UserSessions;
 pub use login::RegisterInput;
 pub use oauth::{ClientCredentials, IssuedToken, OAuthError, TokenRequest};
 pub use oauth_principal::OAuthPrincipal;
+pub use oidc_authorize::{
+    AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, CODE_TTL, Prompt, SCOPES, with_query,
+};
+pub use oidc_signin::{AMR_FLASHCALL, AMR_PASSWORD, SignedIn};
+pub use oidc_tokens::{LoggedOut, user_claims};
 pub use pbx::{PbxAdmin, PbxSession};
 pub use reset_mail::ResetMailQueue;
 pub use sessions::{Principal, PrincipalKind, TokenPair};

@@ -64,6 +64,10 @@ pub struct TokenRequest {
     pub username: Option<String>,
     pub password: Option<String>,
     pub refresh_token: Option<String>,
+    /// The authorization code grant's parameters.
+    pub code: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub code_verifier: Option<String>,
 }
 
 /// A token response (`token_type` is always Bearer).
@@ -72,6 +76,10 @@ pub struct IssuedToken {
     pub access_token: String,
     pub expires_in: i64,
     pub refresh_token: Option<String>,
+    /// The OpenID Connect ID token (the code grant with the `openid` scope).
+    pub id_token: Option<String>,
+    /// The scopes granted, when the grant had any.
+    pub scope: Option<String>,
 }
 
 /// The claims of kordon's access tokens (RFC 9068).
@@ -107,7 +115,7 @@ impl Claims {
 }
 
 impl Core {
-    pub(crate) fn issuer(&self) -> &str {
+    pub fn issuer(&self) -> &str {
         &self.settings.oauth.issuer
     }
 
@@ -157,10 +165,16 @@ impl Core {
     pub async fn oauth_token(&self, req: TokenRequest, origin: &Origin) -> OAuthResult<IssuedToken> {
         let grant = req.grant_type.as_deref().filter(|g| !g.is_empty());
         let grant = grant.ok_or_else(|| OAuthError::InvalidRequest("The grant_type parameter is required.".into()))?;
-        if !matches!(grant, "password" | "client_credentials" | "refresh_token") {
+        if !matches!(grant, "password" | "client_credentials" | "refresh_token" | "authorization_code") {
             return Err(OAuthError::UnsupportedGrantType);
         }
-        let client = self.authenticate_client_from(&req.client, origin).await?;
+        let client = match self.public_client(&req.client).await? {
+            Some(public) => {
+                self.refuse_if_blocked(origin.ip.as_deref()).await?;
+                public
+            }
+            None => self.authenticate_client_from(&req.client, origin).await?,
+        };
         if !client.allows(grant) {
             return Err(OAuthError::UnauthorizedClient(format!("The client may not use the {grant} grant.")));
         }
@@ -179,22 +193,38 @@ impl Core {
                 let user = self.user_by_id(owner).await?.ok_or(OAuthError::InvalidClient)?;
                 Ok(self.issue_app_token(&user, &client).await?)
             }
+            "authorization_code" => self.code_grant(&client, &req, origin).await,
             _ => self.oauth_refresh(&client, required(req.refresh_token.as_deref(), "refresh_token")?, origin).await,
         }
     }
 
-    fn access_ttl(&self, client: &Client) -> i64 {
+    /// A public client identifies itself by `client_id` alone (no secret, no Basic header): it
+    /// has none to prove, PKCE binds its codes instead. Any other shape is `None` here, and a
+    /// secret presented for a public client fails as a wrong one would.
+    async fn public_client(&self, creds: &ClientCredentials) -> OAuthResult<Option<Client>> {
+        if creds.secret.as_deref().is_some_and(|s| !s.is_empty()) {
+            return Ok(None);
+        }
+        let Some(id) = creds.id.as_deref().map(str::trim).and_then(|id| id.parse::<i64>().ok()) else {
+            return Ok(None);
+        };
+        Ok(self.client_by_id(id).await?.filter(|c| c.public))
+    }
+
+    pub(crate) fn access_ttl(&self, client: &Client) -> i64 {
         client.access_ttl.unwrap_or(self.settings.oauth.access_ttl)
     }
 
     /// A user's session row, its JWT and its refresh token.
     async fn issue_oauth(&self, user: &User, client: &Client, origin: &Origin) -> crate::Result<IssuedToken> {
         let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
-        let ((session, jti), refresh) = self.oauth_session(user.id, client, random_token(TOKEN_LEN), tokens, origin);
+        let ((session, jti), refresh) =
+            self.oauth_session(user.id, client, random_token(TOKEN_LEN), tokens, "", origin);
         self.store.create_session(&session).await?;
         crate::metrics::token_issued(KIND_OAUTH);
-        let access_token = self.sign_access_token(user.id, client, &jti, session.access_expires, None).await?;
-        Ok(IssuedToken { access_token, expires_in: self.access_ttl(client), refresh_token: Some(refresh) })
+        let access_token = self.sign_access_token(user.id, client, &jti, session.access_expires, "", None).await?;
+        let expires_in = self.access_ttl(client);
+        Ok(IssuedToken { access_token, expires_in, refresh_token: Some(refresh), id_token: None, scope: None })
     }
 
     /// An application's client_credentials token: a JWT for its owner with a fresh `jti` and the
@@ -203,18 +233,20 @@ impl Core {
         let expires_in = self.access_ttl(client);
         let exp = after(self.now(), expires_in);
         let jti = random_token(TOKEN_LEN);
-        let access_token = self.sign_access_token(owner.id, client, &jti, exp, Some(owner.token_generation)).await?;
+        let access_token =
+            self.sign_access_token(owner.id, client, &jti, exp, "", Some(owner.token_generation)).await?;
         crate::metrics::token_issued(KIND_OAUTH_APP);
-        Ok(IssuedToken { access_token, expires_in, refresh_token: None })
+        Ok(IssuedToken { access_token, expires_in, refresh_token: None, id_token: None, scope: None })
     }
 
     /// A session for a user's OAuth token: (session, jti) and its refresh token.
-    fn oauth_session(
+    pub(crate) fn oauth_session(
         &self,
         user_id: i64,
         client: &Client,
         family_id: String,
         (jti, refresh): (String, String),
+        scope: &str,
         origin: &Origin,
     ) -> ((NewSession, String), String) {
         let now = self.now();
@@ -233,6 +265,7 @@ impl Core {
             created_at: now,
             ip: origin.ip.clone(),
             user_agent: origin.user_agent.clone(),
+            scope: scope.to_owned(),
         };
         ((session, jti), refresh)
     }
@@ -244,19 +277,21 @@ impl Core {
         let now = self.now();
         let super::sessions::Successor { salt, tokens, grace_since } = self.successor_of(token).await?;
         // The store fills in the user and the family from the spent session.
-        let ((successor, jti), refresh) = self.oauth_session(0, client, String::new(), tokens, origin);
+        let ((successor, jti), refresh) = self.oauth_session(0, client, String::new(), tokens, "", origin);
         let invalid = || OAuthError::InvalidGrant("The refresh token is invalid.".into());
         let rotation =
             self.store.rotate_session(&digest(token), client.id, &successor, &salt, grace_since, now).await?;
         if matches!(rotation, Rotation::Rotated { .. } | Rotation::Reused) {
             self.forget_sessions(); // the store moved the epoch with the rotation
         }
-        let (user_id, jti, refresh, access_expires) = match rotation {
-            Rotation::Rotated { user_id, access_expires, .. } => (user_id, jti, Some(refresh), access_expires),
+        let (user_id, jti, refresh, access_expires, scope) = match rotation {
+            Rotation::Rotated { user_id, access_expires, scope, .. } => {
+                (user_id, jti, Some(refresh), access_expires, scope)
+            }
             Rotation::Retry { family_id, salt, user_id } => {
                 let (jti, refresh) = self.successor_tokens(&salt, token).await?;
                 match self.store.live_successor(&digest(&refresh), &family_id, client.id, now).await? {
-                    Some((access_expires, _)) => (user_id, jti, Some(refresh), access_expires),
+                    Some((access_expires, _, scope)) => (user_id, jti, Some(refresh), access_expires, scope),
                     None => {
                         // The successor has moved on (or is another client's): this is reuse.
                         self.store.revoke_family(&family_id, now).await?;
@@ -268,19 +303,21 @@ impl Core {
             Rotation::Reused => return Err(oauth_reuse(client.id)),
             Rotation::Invalid => return Err(invalid()),
         };
-        let access_token = self.sign_access_token(user_id, client, &jti, access_expires, None).await?;
+        let access_token = self.sign_access_token(user_id, client, &jti, access_expires, &scope, None).await?;
         crate::metrics::token_issued("refresh");
         let expires_in = access_expires.saturating_sub(now).max(0);
-        Ok(IssuedToken { access_token, expires_in, refresh_token: refresh })
+        let scope = (!scope.is_empty()).then_some(scope);
+        Ok(IssuedToken { access_token, expires_in, refresh_token: refresh, id_token: None, scope })
     }
 
     /// An RS256 access token; `generation` makes it an application's row-less token.
-    async fn sign_access_token(
+    pub(crate) async fn sign_access_token(
         &self,
         user_id: i64,
         client: &Client,
         jti: &str,
         exp: i64,
+        scope: &str,
         generation: Option<i64>,
     ) -> crate::Result<String> {
         let key = self.signing_key().await?;
@@ -295,7 +332,7 @@ impl Core {
             iat: self.now(),
             jti: jti.to_owned(),
             client_id: client.id.to_string(),
-            scope: String::new(),
+            scope: scope.to_owned(),
             nbf: None,
             gty: generation.map(|_| GTY_APP.to_owned()),
             generation,
@@ -439,19 +476,34 @@ impl Core {
         let iss = self.issuer().trim_end_matches('/');
         serde_json::json!({
             "issuer": iss,
+            "authorization_endpoint": format!("{iss}/oauth/authorize"),
             "token_endpoint": format!("{iss}/oauth/token"),
+            "userinfo_endpoint": format!("{iss}/oauth/userinfo"),
             "jwks_uri": format!("{iss}/.well-known/jwks.json"),
+            "end_session_endpoint": format!("{iss}/oauth/logout"),
             "introspection_endpoint": format!("{iss}/oauth/introspect"),
             "revocation_endpoint": format!("{iss}/oauth/revoke"),
-            "grant_types_supported": ["password", "client_credentials", "refresh_token"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials", "password"],
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "code_challenge_methods_supported": ["S256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "response_types_supported": ["token"],
+            "scopes_supported": super::SCOPES,
+            "claims_supported": [
+                "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "amr", "azp", "email",
+                "email_verified", "phone_number", "phone_number_verified", "name", "given_name", "middle_name",
+                "family_name",
+            ],
+            "prompt_values_supported": ["none", "login", "consent"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "access_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": [],
+            "authorization_response_iss_parameter_supported": true,
+            "claims_parameter_supported": false,
+            "request_parameter_supported": false,
+            "request_uri_parameter_supported": false,
         })
     }
 }

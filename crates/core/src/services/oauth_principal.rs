@@ -21,6 +21,8 @@ pub struct OAuthPrincipal {
     /// True for a client_credentials token (an application acting for its owner).
     pub application: bool,
     pub jti: String,
+    /// The scopes the token carries (space-separated; empty outside the code flow).
+    pub scope: String,
 }
 
 impl Core {
@@ -30,7 +32,7 @@ impl Core {
         let claims = self.verify_access_token(token, false).await.ok_or(Error::Unauthenticated)?;
         if claims.is_app_token() {
             let (user, client_id) = self.live_app_token(&claims).await?.ok_or(Error::Unauthenticated)?;
-            return Ok(OAuthPrincipal { user, client_id, application: true, jti: claims.jti });
+            return Ok(OAuthPrincipal { user, client_id, application: true, jti: claims.jti, scope: claims.scope });
         }
         let key = digest(&claims.jti);
         let now = self.now();
@@ -40,7 +42,7 @@ impl Core {
             return Err(Error::Unauthenticated);
         }
         let user = self.user_by_id(session.user_id).await?.ok_or(Error::Unauthenticated)?;
-        Ok(OAuthPrincipal { user, client_id: session.client_id, application, jti: claims.jti })
+        Ok(OAuthPrincipal { user, client_id: session.client_id, application, jti: claims.jti, scope: claims.scope })
     }
 
     /// The owner and client of a live row-less application token (its claims already verified).

@@ -94,6 +94,7 @@ impl Core {
             created_at: now,
             ip: origin.ip.clone(),
             user_agent: origin.user_agent.clone(),
+            scope: String::new(),
         };
         (pair, session)
     }
@@ -123,7 +124,7 @@ impl Core {
             Rotation::Retry { family_id, salt, .. } => {
                 let (access, refresh) = self.successor_tokens(&salt, token).await?;
                 match self.store.live_successor(&digest(&refresh), &family_id, client_id, now).await? {
-                    Some((access_expires, refresh_expires)) => {
+                    Some((access_expires, refresh_expires, _)) => {
                         Ok(TokenPair { access, access_expires, refresh, refresh_expires })
                     }
                     None => {

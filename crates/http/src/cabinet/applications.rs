@@ -22,6 +22,13 @@ pub(super) struct NewApplication {
     /// A name to recognize the application by: 1 to 255 characters once trimmed.
     #[schema(required, nullable = false, min_length = 1, max_length = 255)]
     name: Option<String>,
+    /// kordon's addition: where the OpenID Connect authorization code flow may return to (exact
+    /// URIs: `https`, `http` to a loopback host, or a private-use scheme). With them the
+    /// application also signs in the users who consent (grants `authorization_code` and
+    /// `refresh_token`).
+    #[serde(default)]
+    #[schema(example = json!(["https://crm.example.com/oauth/callback"]))]
+    redirect_uris: Option<Vec<String>>,
 }
 
 /// A registered application: its credentials for `POST /oauth/token`.
@@ -59,11 +66,12 @@ pub(super) async fn create(
     auth: Bearer,
     Body(body): Body<NewApplication>,
 ) -> Result<Json<Created>, CabinetError> {
-    let created = state.core.create_application(&auth.principal, body.name.as_deref()).await?;
+    let redirect_uris = body.redirect_uris.unwrap_or_default();
+    let created = state.core.create_application(&auth.principal, body.name.as_deref(), &redirect_uris).await?;
     let name = body.name.unwrap_or_default().trim().to_owned();
     Ok(Json(Created {
         application_id: created.client_id,
-        application_secret: created.client_secret,
+        application_secret: created.client_secret.unwrap_or_default(),
         name,
         success: true,
     }))

@@ -10,6 +10,7 @@ use utoipa::{Modify, OpenApi};
 /// The tags operations are grouped by, in the order the explorer shows them.
 pub mod tag {
     pub const OAUTH: &str = "OAuth 2";
+    pub const OIDC: &str = "OpenID Connect";
     pub const PROVIDER: &str = "Provider API v1.0";
     pub const CABINET: &str = "Cabinet API v1";
     pub const PBX: &str = "PBX action API";
@@ -37,6 +38,7 @@ pub mod scheme {
     servers((url = "/", description = "The server this explorer is served from")),
     tags(
         (name = tag::OAUTH, description = "RFC 6749 token endpoint (seed 002, seed 003), introspection, revocation, discovery."),
+        (name = tag::OIDC, description = "Sign-in through kordon's login page: authorization code with PKCE, UserInfo, logout."),
         (name = tag::PROVIDER, description = "The IP-telephony provider API (seed 003)."),
         (name = tag::CABINET, description = "The customer cabinet (seed 000). Answers' HTTP status equals the body's `code`."),
         (name = tag::PBX, description = "The PBX JSON action API (seed 001) and the Defender."),
@@ -53,6 +55,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Root::openapi();
     let parts = [
         crate::oauth::openapi::Api::openapi(),
+        crate::oidc::openapi::Api::openapi(),
         crate::provider::openapi::Api::openapi(),
         crate::cabinet::openapi::Api::openapi(),
         crate::pbx::openapi::Api::openapi(),

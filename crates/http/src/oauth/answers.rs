@@ -35,10 +35,19 @@ pub(super) struct TokenResponse {
     pub expires_in: i64,
     /// A JWT (RS256, `typ: at+jwt`), checked against `/.well-known/jwks.json`.
     pub access_token: String,
-    /// Issued for the `password` and `refresh_token` grants, not for `client_credentials`.
+    /// Issued for the `password` and `refresh_token` grants, for `authorization_code` with
+    /// `offline_access` or a client holding `refresh_token`; not for `client_credentials`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String)]
     pub refresh_token: Option<String>,
+    /// The OpenID Connect ID token (RS256): `authorization_code` with the `openid` scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
+    pub id_token: Option<String>,
+    /// The scopes granted (`authorization_code`, and a refresh of its tokens).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
+    pub scope: Option<String>,
 }
 
 /// Which token was introspected.
@@ -111,23 +120,40 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 pub(super) struct OpenIdConfiguration {
     #[schema(format = "uri")]
     pub issuer: String,
+    /// The authorization code flow's start (`response_type=code`, PKCE S256).
+    #[schema(format = "uri")]
+    pub authorization_endpoint: String,
     #[schema(format = "uri")]
     pub token_endpoint: String,
     #[schema(format = "uri")]
+    pub userinfo_endpoint: String,
+    #[schema(format = "uri")]
     pub jwks_uri: String,
+    /// RP-initiated logout.
+    #[schema(format = "uri")]
+    pub end_session_endpoint: String,
     #[schema(format = "uri")]
     pub introspection_endpoint: String,
     #[schema(format = "uri")]
     pub revocation_endpoint: String,
     pub grant_types_supported: Vec<String>,
+    pub response_types_supported: Vec<String>,
+    pub response_modes_supported: Vec<String>,
+    pub code_challenge_methods_supported: Vec<String>,
     pub token_endpoint_auth_methods_supported: Vec<String>,
     pub introspection_endpoint_auth_methods_supported: Vec<String>,
     pub revocation_endpoint_auth_methods_supported: Vec<String>,
-    pub response_types_supported: Vec<String>,
+    pub scopes_supported: Vec<String>,
+    pub claims_supported: Vec<String>,
+    pub prompt_values_supported: Vec<String>,
     pub subject_types_supported: Vec<String>,
     pub id_token_signing_alg_values_supported: Vec<String>,
     pub access_token_signing_alg_values_supported: Vec<String>,
-    pub scopes_supported: Vec<String>,
+    /// RFC 9207: the authorization response carries `iss`.
+    pub authorization_response_iss_parameter_supported: bool,
+    pub claims_parameter_supported: bool,
+    pub request_parameter_supported: bool,
+    pub request_uri_parameter_supported: bool,
 }
 
 /// RFC 7517 JSON Web Key Set: the public keys access tokens are signed with.

@@ -20,6 +20,7 @@ pub(crate) enum ErrorCode {
     UnauthorizedClient,
     UnsupportedGrantType,
     InvalidToken,
+    InsufficientScope,
     TemporarilyUnavailable,
     ServerError,
 }

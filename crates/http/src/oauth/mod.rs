@@ -82,14 +82,27 @@ async fn token(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, OAuthResponse> {
-    let TokenRequest { grant_type, client_id, client_secret, username, password, refresh_token, scope: _ } =
-        TokenRequest::read(&Params::read(&headers, body)?)?;
+    let TokenRequest {
+        grant_type,
+        client_id,
+        client_secret,
+        username,
+        password,
+        refresh_token,
+        scope: _,
+        code,
+        redirect_uri,
+        code_verifier,
+    } = TokenRequest::read(&Params::read(&headers, body)?)?;
     let request = kordon_core::services::TokenRequest {
         grant_type,
         client: params::client(&headers, client_id, client_secret)?,
         username,
         password,
         refresh_token,
+        code,
+        redirect_uri,
+        code_verifier,
     };
     let issued = state.core.oauth_token(request, &origin).await?;
     let answer = TokenResponse {
@@ -97,6 +110,8 @@ async fn token(
         expires_in: issued.expires_in,
         access_token: issued.access_token,
         refresh_token: issued.refresh_token,
+        id_token: issued.id_token,
+        scope: issued.scope,
     };
     Ok(([(header::PRAGMA, "no-cache")], Json(answer)).into_response())
 }

@@ -11,6 +11,7 @@ use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
 #[schema(rename_all = "snake_case")]
 #[allow(dead_code)] // Documents the values `kordon_core` accepts; the core reads the text.
 pub(super) enum GrantType {
+    AuthorizationCode,
     ClientCredentials,
     Password,
     RefreshToken,
@@ -25,7 +26,8 @@ fn client_id_schema() -> utoipa::openapi::Object {
 }
 
 /// RFC 6749 token request. `password` needs username + password, `refresh_token` needs
-/// refresh_token; the client authenticates with client_id + client_secret or with HTTP Basic
+/// refresh_token, `authorization_code` needs code + redirect_uri (+ code_verifier with PKCE; a
+/// public client sends only its client_id); the client authenticates with client_id + client_secret or with HTTP Basic
 /// (`clientBasic`), not both. `null` is the same as leaving a parameter out (but a `client_id`
 /// sent is an integer or a string); parameters not named here are ignored (RFC 6749 §3.2).
 #[derive(Debug, ToSchema)]
@@ -44,9 +46,16 @@ pub(super) struct TokenRequest {
     pub password: Option<String>,
     /// `refresh_token` grant: the refresh token to trade.
     pub refresh_token: Option<String>,
-    /// Space-separated scopes; kordon has none, and ignores it.
+    /// Space-separated scopes; ignored (a grant keeps the scopes it was given).
     #[allow(dead_code)] // Read so that a non-string is refused, then ignored.
     pub scope: Option<String>,
+    /// `authorization_code` grant: the code from the redirect.
+    pub code: Option<String>,
+    /// `authorization_code` grant: the redirect URI of the authorization request, exactly.
+    #[schema(format = "uri")]
+    pub redirect_uri: Option<String>,
+    /// `authorization_code` grant: the PKCE verifier (RFC 7636) of the request's challenge.
+    pub code_verifier: Option<String>,
 }
 
 impl TokenRequest {
@@ -60,6 +69,9 @@ impl TokenRequest {
             password: params.text("password")?,
             refresh_token: params.text("refresh_token")?,
             scope: params.text("scope")?,
+            code: params.text("code")?,
+            redirect_uri: params.text("redirect_uri")?,
+            code_verifier: params.text("code_verifier")?,
         })
     }
 }
@@ -87,9 +99,18 @@ pub(super) struct TokenForm {
     /// `refresh_token` grant: the refresh token to trade.
     #[schema(nullable = false, examples(""))]
     refresh_token: Option<String>,
-    /// Space-separated scopes (optional; kordon has none).
+    /// Space-separated scopes (optional; ignored).
     #[schema(nullable = false, examples(""))]
     scope: Option<String>,
+    /// `authorization_code` grant: the code from the redirect.
+    #[schema(nullable = false, examples(""))]
+    code: Option<String>,
+    /// `authorization_code` grant: the redirect URI of the authorization request.
+    #[schema(nullable = false, examples(""))]
+    redirect_uri: Option<String>,
+    /// `authorization_code` grant: the PKCE verifier.
+    #[schema(nullable = false, examples(""))]
+    code_verifier: Option<String>,
 }
 
 /// RFC 7662 introspection / RFC 7009 revocation request; the client authenticates with HTTP Basic

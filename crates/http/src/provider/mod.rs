@@ -50,7 +50,7 @@ async fn user(State(state): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 /// RFC 6750 §3: no token → a bare challenge; a bad one → `invalid_token`.
-fn unauthorized(presented: bool) -> Response {
+pub(crate) fn unauthorized(presented: bool) -> Response {
     let (challenge, description) = match presented {
         true => ("Bearer realm=\"kordon\", error=\"invalid_token\"", "The access token is invalid or expired."),
         false => ("Bearer realm=\"kordon\"", "An access token is required."),
@@ -60,7 +60,7 @@ fn unauthorized(presented: bool) -> Response {
     response
 }
 
-fn failure(err: Error) -> Response {
+pub(crate) fn failure(err: Error) -> Response {
     tracing::error!(error = %err, "provider API request failed");
     answer(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::ServerError, SERVER_ERROR)
 }

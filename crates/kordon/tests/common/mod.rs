@@ -4,6 +4,7 @@
 
 pub mod binary;
 pub mod oauth;
+pub mod oidc;
 
 use kordon::app::Application;
 use kordon::config::Config;
@@ -310,7 +311,7 @@ impl TestApp {
         assert_eq!(status, 200, "POST /oauth/token: {answer}");
         assert_eq!(answer["token_type"], "Bearer", "{answer}");
         let token = answer["access_token"].as_str().expect("access_token").to_owned();
-        (token, c.client_id.to_string(), c.client_secret)
+        (token, c.client_id.to_string(), c.client_secret.expect("a confidential client has a secret"))
     }
 
     /// Runs one statement straight on the database, behind kordon's back (as another program

@@ -35,14 +35,14 @@ pub async fn form(app: &TestApp, path: &str, pairs: &[(&str, &str)], basic: Opti
 pub async fn client(app: &TestApp, grants: &[&str], owner: Option<&str>) -> (i64, String) {
     let grants = grants.iter().map(|g| g.to_string()).collect();
     let c = app.core.admin_create_client("app", None, grants, owner).await.expect("client");
-    (c.client_id, c.client_secret)
+    (c.client_id, c.client_secret.expect("a confidential client has a secret"))
 }
 
 /// A client the operator allowed to introspect (`client create --introspect`), with this owner.
 pub async fn introspector(app: &TestApp, owner: Option<&str>) -> (String, String) {
     let options = kordon_core::services::ClientOptions { introspect: true, ..Default::default() };
     let c = app.core.admin_create_client_with("rs", None, vec![], owner, options).await.expect("client");
-    (c.client_id.to_string(), c.client_secret)
+    (c.client_id.to_string(), c.client_secret.expect("a confidential client has a secret"))
 }
 
 pub fn claims(jwt: &str) -> (Value, Value) {

@@ -1,0 +1,52 @@
+//! What the OpenID Connect login keeps: browser sign-ins (SSO), authorization codes, consents,
+//! and the operator's changes to a client's registration.
+
+/// A browser's sign-in at kordon, found by the digest of its cookie.
+#[derive(Debug, Clone)]
+pub struct LoginSession {
+    pub digest: String,
+    pub user_id: i64,
+    /// When the user last proved who they are (OIDC `auth_time`), Unix seconds.
+    pub auth_time: i64,
+    /// How: `pwd`, or `tel` for a FlashCall PIN (RFC 8176 names).
+    pub amr: String,
+    pub expires_at: i64,
+}
+
+/// An authorization code as stored (by digest): what it was issued for.
+#[derive(Debug, Clone)]
+pub struct AuthorizationCode {
+    pub digest: String,
+    pub client_id: i64,
+    pub user_id: i64,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub nonce: Option<String>,
+    /// The S256 PKCE challenge, when the authorization request had one.
+    pub code_challenge: Option<String>,
+    pub auth_time: i64,
+    pub amr: String,
+    pub login_session: String,
+    pub expires_at: i64,
+}
+
+/// What redeeming a code came to.
+#[derive(Debug)]
+pub enum Redemption {
+    /// This call spent it; the session was written.
+    Redeemed,
+    /// It had been spent before: the family it was exchanged for is revoked now.
+    Reused,
+    /// No such code.
+    Unknown,
+}
+
+/// The operator's change to a client (`kordon admin client update`); `None` leaves a field.
+#[derive(Debug, Clone, Default)]
+pub struct ClientPatch {
+    pub name: Option<String>,
+    pub grants: Option<Vec<String>>,
+    pub redirect_uris: Option<Vec<String>>,
+    pub post_logout_redirect_uris: Option<Vec<String>>,
+    pub trusted: Option<bool>,
+}

@@ -1,0 +1,264 @@
+//! The token side of OpenID Connect: the authorization code grant (RFC 6749 §4.1.3 with RFC 7636
+//! PKCE), the ID token (OIDC Core §2, §3.1.3.6), UserInfo (§5.3) and RP-initiated logout (OIDC
+//! RP-Initiated Logout 1.0).
+
+use super::oauth::{OAuthError, TokenRequest};
+use super::oidc_authorize::{pkce_shaped, s256};
+use super::sessions::TOKEN_LEN;
+use super::{Core, IssuedToken, Origin};
+use crate::durations::after;
+use crate::oidc_types::Redemption;
+use crate::secrets::{digest, equal, random_token};
+use crate::types::{Client, User};
+use jsonwebtoken::{Algorithm, Header};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+type OAuthResult<T> = Result<T, OAuthError>;
+
+/// The claims of an ID token (OIDC Core §2), with the user's claims of the granted scopes.
+#[derive(Debug, Serialize, Deserialize)]
+struct IdClaims {
+    iss: String,
+    sub: String,
+    aud: String,
+    exp: i64,
+    iat: i64,
+    auth_time: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nonce: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at_hash: Option<String>,
+    #[serde(default)]
+    amr: Vec<String>,
+    azp: String,
+    #[serde(flatten)]
+    user: Map<String, Value>,
+}
+
+/// Where RP-initiated logout sends the browser.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoggedOut {
+    /// To the client's registered post-logout redirect URI (with `state`).
+    Redirect(String),
+    /// Nowhere given (or nowhere valid): kordon's own "signed out" page.
+    Page,
+}
+
+fn invalid_grant(message: &str) -> OAuthError {
+    OAuthError::InvalidGrant(message.to_owned())
+}
+
+/// The user's claims a set of scopes releases (OIDC Core §5.4).
+pub fn user_claims(user: &User, scope: &str) -> Map<String, Value> {
+    let mut claims = Map::new();
+    let has = |s: &str| scope.split_whitespace().any(|g| g == s);
+    if has("email") {
+        claims.insert("email".into(), json!(user.email));
+        // kordon does not prove email addresses (registration proves the phone).
+        claims.insert("email_verified".into(), json!(false));
+    }
+    if let Some(phone) = user.phone.as_ref().filter(|_| has("phone")) {
+        claims.insert("phone_number".into(), json!(format!("+{phone}")));
+        // Registration proves the phone with a FlashCall; an operator vouches for one set by hand.
+        claims.insert("phone_number_verified".into(), json!(true));
+    }
+    if has("profile") {
+        let parts = [&user.first_name, &user.middle_name, &user.last_name];
+        let name: Vec<&str> = parts.iter().filter_map(|p| p.as_deref()).filter(|p| !p.is_empty()).collect();
+        if !name.is_empty() {
+            claims.insert("name".into(), json!(name.join(" ")));
+        }
+        for (claim, value) in
+            [("given_name", &user.first_name), ("middle_name", &user.middle_name), ("family_name", &user.last_name)]
+        {
+            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                claims.insert(claim.into(), json!(v));
+            }
+        }
+    }
+    claims
+}
+
+/// `at_hash`: the left half of SHA-256 of the access token, base64url (OIDC Core §3.1.3.6).
+fn at_hash(access_token: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(access_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&hash[..16])
+}
+
+impl Core {
+    /// `grant_type=authorization_code`: the code, spent once, for the client and redirect URI it
+    /// was issued to, with the PKCE verifier of its challenge. A second use revokes what the
+    /// first one issued (RFC 6749 §4.1.2).
+    pub(crate) async fn code_grant(
+        &self,
+        client: &Client,
+        req: &TokenRequest,
+        origin: &Origin,
+    ) -> OAuthResult<IssuedToken> {
+        let required = |v: &Option<String>, name: &str| {
+            v.clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| OAuthError::InvalidRequest(format!("The {name} parameter is required.")))
+        };
+        let code = required(&req.code, "code")?;
+        let redirect_uri = required(&req.redirect_uri, "redirect_uri")?;
+        let invalid = || invalid_grant("The authorization code is invalid.");
+        let key = digest(&code);
+        let Some(stored) = self.store.code(&key).await? else {
+            // Spent before (or never issued): a spent one revokes what it was exchanged for.
+            return match self.store.redeem_code(&key, &self.unused_session(client), self.now()).await? {
+                Redemption::Reused => {
+                    tracing::warn!(
+                        client_id = client.id,
+                        "an authorization code was presented again: its tokens are revoked"
+                    );
+                    self.forget_sessions();
+                    Err(invalid())
+                }
+                _ => Err(invalid()),
+            };
+        };
+        if stored.client_id != client.id || stored.expires_at <= self.now() {
+            return Err(invalid());
+        }
+        if stored.redirect_uri != redirect_uri {
+            return Err(invalid_grant("The redirect_uri is not the one of the authorization request."));
+        }
+        match (&stored.code_challenge, req.code_verifier.as_deref().filter(|v| !v.is_empty())) {
+            (Some(challenge), Some(verifier)) if pkce_shaped(verifier) && equal(&s256(verifier), challenge) => {}
+            (Some(_), None) => return Err(invalid_grant("The code_verifier parameter is required.")),
+            (Some(_), Some(_)) => return Err(invalid_grant("The code_verifier does not match the code_challenge.")),
+            (None, Some(_)) => return Err(invalid_grant("The authorization request had no code_challenge.")),
+            (None, None) => {}
+        }
+        let user = self.user_by_id(stored.user_id).await?.ok_or_else(invalid)?;
+        let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
+        let ((session, jti), refresh) =
+            self.oauth_session(user.id, client, random_token(TOKEN_LEN), tokens, &stored.scope, origin);
+        match self.store.redeem_code(&key, &session, self.now()).await? {
+            Redemption::Redeemed => {}
+            Redemption::Reused => {
+                self.forget_sessions();
+                return Err(invalid());
+            }
+            Redemption::Unknown => return Err(invalid()),
+        }
+        crate::metrics::token_issued("authorization_code");
+        let access_token =
+            self.sign_access_token(user.id, client, &jti, session.access_expires, &stored.scope, None).await?;
+        let scopes = stored.scope.split_whitespace().collect::<Vec<_>>();
+        let refreshable = scopes.contains(&"offline_access") || client.allows("refresh_token");
+        let id_token = match scopes.contains(&"openid") {
+            true => Some(self.sign_id_token(&user, client, &stored, &access_token).await?),
+            false => None,
+        };
+        Ok(IssuedToken {
+            access_token,
+            expires_in: self.access_ttl(client),
+            refresh_token: refreshable.then_some(refresh),
+            id_token,
+            scope: Some(stored.scope),
+        })
+    }
+
+    /// A session that is never written: `redeem_code` needs one to spend a code, and a code
+    /// already spent writes none.
+    fn unused_session(&self, client: &Client) -> crate::types::NewSession {
+        let origin = Origin::default();
+        let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
+        self.oauth_session(0, client, random_token(TOKEN_LEN), tokens, "", &origin).0.0
+    }
+
+    async fn sign_id_token(
+        &self,
+        user: &User,
+        client: &Client,
+        code: &crate::oidc_types::AuthorizationCode,
+        access_token: &str,
+    ) -> crate::Result<String> {
+        let key = self.signing_key().await?;
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some(key.kid.clone());
+        let now = self.now();
+        let claims = IdClaims {
+            iss: self.issuer().to_owned(),
+            sub: user.id.to_string(),
+            aud: client.id.to_string(),
+            exp: after(now, self.access_ttl(client)),
+            iat: now,
+            auth_time: code.auth_time,
+            nonce: code.nonce.clone(),
+            at_hash: Some(at_hash(access_token)),
+            amr: vec![code.amr.clone()],
+            azp: client.id.to_string(),
+            user: user_claims(user, &code.scope),
+        };
+        crate::jws::sign_rs256(&header, &claims, &key.signer)
+    }
+
+    /// UserInfo (OIDC Core §5.3): `sub` and the claims of the scopes the access token carries.
+    /// Only a token of the code flow with `openid` has any; others are `Unauthenticated`.
+    pub async fn userinfo(&self, bearer: Option<&str>) -> crate::Result<Map<String, Value>> {
+        let principal = self.oauth_authenticate(bearer).await?;
+        if !principal.scope.split_whitespace().any(|s| s == "openid") {
+            return Err(crate::Error::refused(403, "The access token was not issued with the openid scope."));
+        }
+        let mut claims = user_claims(&principal.user, &principal.scope);
+        claims.insert("sub".into(), json!(principal.user.id.to_string()));
+        Ok(claims)
+    }
+
+    /// RP-initiated logout: ends the browser's sign-in, and sends it to `post_logout_redirect_uri`
+    /// only when that is registered for the client the `id_token_hint` (one of kordon's ID
+    /// tokens, expired or not) or `client_id` names.
+    pub async fn end_session(
+        &self,
+        cookie: Option<&str>,
+        id_token_hint: Option<&str>,
+        client_id: Option<&str>,
+        post_logout_redirect_uri: Option<&str>,
+        state: Option<&str>,
+    ) -> crate::Result<LoggedOut> {
+        self.browser_sign_out(cookie).await?;
+        let hinted = match id_token_hint.filter(|t| !t.is_empty()) {
+            Some(hint) => match self.id_token_audience(hint).await {
+                Some(aud) => Some(aud),
+                None => return Ok(LoggedOut::Page),
+            },
+            None => None,
+        };
+        let named = client_id.and_then(|c| c.trim().parse::<i64>().ok());
+        let client_id = match (hinted, named) {
+            (Some(a), Some(b)) if a != b => return Ok(LoggedOut::Page),
+            (Some(id), _) | (None, Some(id)) => id,
+            (None, None) => return Ok(LoggedOut::Page),
+        };
+        let Some(uri) = post_logout_redirect_uri.filter(|u| !u.is_empty()) else { return Ok(LoggedOut::Page) };
+        let Some(client) = self.client_by_id(client_id).await? else { return Ok(LoggedOut::Page) };
+        if !client.post_logout_redirect_uris.iter().any(|r| r == uri) {
+            return Ok(LoggedOut::Page);
+        }
+        let params: Vec<(&str, &str)> = state.filter(|s| !s.is_empty()).map(|s| ("state", s)).into_iter().collect();
+        Ok(LoggedOut::Redirect(super::oidc_authorize::with_query(uri, &params)))
+    }
+
+    /// The client an ID token of this issuer was issued to (its signature checked, its expiry
+    /// not: a hint may be old).
+    async fn id_token_audience(&self, token: &str) -> Option<i64> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.alg != Algorithm::RS256 {
+            return None;
+        }
+        let key = self.verifying_key(header.kid.as_deref()?).await.ok()??;
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.set_issuer(&[self.issuer()]);
+        validation.set_required_spec_claims(&["iss", "sub", "aud"]);
+        let data = jsonwebtoken::decode::<IdClaims>(token, &key.decoding, &validation).ok()?;
+        data.claims.aud.parse().ok()
+    }
+}

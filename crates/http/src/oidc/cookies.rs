@@ -1,0 +1,91 @@
+//! The login pages' two cookies: `kordon_session` names the browser's sign-in (its value is a
+//! random secret; the store keeps its digest), and `kordon_csrf` is the double-submit token every
+//! form repeats in a hidden field. Both are HttpOnly, SameSite=Lax, scoped to `/oauth`, and
+//! Secure when kordon's public URL is https.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use kordon_core::secrets::{equal, random_token};
+
+pub(super) const SESSION: &str = "kordon_session";
+pub(super) const CSRF: &str = "kordon_csrf";
+
+/// The value of the cookie `name` in the request, if any (the first one wins).
+pub(super) fn read<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim_matches('"'))
+        .filter(|v| !v.is_empty())
+}
+
+/// A `Set-Cookie` value; `max_age` zero deletes the cookie.
+pub(super) fn set(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let text = format!("{name}={value}; Path=/oauth; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("kordon_invalid=; Max-Age=0"))
+}
+
+/// The CSRF token of this browser: the one its cookie holds, or a new one to set.
+pub(super) struct Csrf {
+    pub token: String,
+    pub fresh: bool,
+}
+
+impl Csrf {
+    pub fn of(headers: &HeaderMap) -> Self {
+        match read(headers, CSRF).filter(|t| t.len() == CSRF_LEN && t.bytes().all(|b| b.is_ascii_alphanumeric())) {
+            Some(token) => Self { token: token.to_owned(), fresh: false },
+            None => Self { token: random_token(CSRF_LEN), fresh: true },
+        }
+    }
+
+    /// Whether a form's hidden `csrf` field repeats the cookie (a fresh token matches nothing:
+    /// the cookie was missing).
+    pub fn matches(&self, field: Option<&str>) -> bool {
+        !self.fresh && field.is_some_and(|f| equal(f, &self.token))
+    }
+}
+
+const CSRF_LEN: usize = 32;
+
+#[cfg(test)]
+mod tests {
+    use super::{Csrf, read, set};
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    #[test]
+    fn cookies_are_found_by_name_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::COOKIE, HeaderValue::from_static("a=1; kordon_session=xyz"));
+        headers.append(header::COOKIE, HeaderValue::from_static("kordon_csrf=\"q\""));
+        assert_eq!(read(&headers, "kordon_session"), Some("xyz"));
+        assert_eq!(read(&headers, "kordon_csrf"), Some("q"));
+        assert_eq!(read(&headers, "kordon"), None);
+    }
+
+    #[test]
+    fn a_session_cookie_is_http_only_lax_and_secure_on_https() {
+        let c = set("kordon_session", "v", 60, true);
+        assert_eq!(
+            c.to_str().expect("text"),
+            "kordon_session=v; Path=/oauth; Max-Age=60; HttpOnly; SameSite=Lax; Secure"
+        );
+        assert!(!set("kordon_session", "v", 60, false).to_str().expect("text").contains("Secure"));
+    }
+
+    #[test]
+    fn a_form_without_the_cookie_or_with_another_token_is_refused() {
+        let none = Csrf::of(&HeaderMap::new());
+        assert!(none.fresh && !none.matches(Some(&none.token.clone())));
+        let mut headers = HeaderMap::new();
+        let token = "a".repeat(32);
+        headers.insert(header::COOKIE, HeaderValue::from_str(&format!("kordon_csrf={token}")).expect("header"));
+        let csrf = Csrf::of(&headers);
+        assert!(csrf.matches(Some(&token)));
+        assert!(!csrf.matches(Some("b")) && !csrf.matches(None));
+    }
+}

@@ -1,0 +1,489 @@
+//! OpenID Connect in the browser: the authorization endpoint and kordon's own login pages
+//! (email + password, or phone + FlashCall), consent, the single sign-on cookie, UserInfo and
+//! RP-initiated logout. The logic lives in the core (`oidc_authorize`, `oidc_signin`,
+//! `oidc_tokens`); this module reads forms and cookies and renders pages.
+//!
+//! The authorization request travels between the pages as its original query string (the
+//! hidden `request` field) and is validated again on every step, so nothing a form carries is
+//! trusted beyond what the first GET would have accepted.
+
+mod cookies;
+mod pages;
+mod userinfo;
+
+use crate::AppState;
+use crate::origin::RequestOrigin;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use cookies::Csrf;
+use kordon_core::services::{AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep};
+use kordon_core::{Core, Error, Origin, oidc_types::LoginSession};
+use pages::{ConsentPage, FlashCallPage, LoginPage, MessagePage, Texts, page};
+use std::collections::HashMap;
+
+pub(crate) use userinfo::openapi;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/oauth/authorize", get(authorize))
+        .route("/oauth/authorize/password", post(password))
+        .route("/oauth/authorize/flashcall", post(flashcall))
+        .route("/oauth/authorize/pin", post(pin))
+        .route("/oauth/authorize/consent", post(consent))
+        .route("/oauth/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
+        .route("/oauth/logout", get(userinfo::logout).post(userinfo::logout_form))
+        .route("/oauth/assets/kordon.css", get(stylesheet))
+}
+
+/// An authorization request longer than this is refused (browsers and proxies cut URLs near 8 KiB).
+const REQUEST_LIMIT: usize = 8 * 1024;
+
+/// One browser request: its language, origin, cookies and whether cookies must be Secure.
+struct Browser<'a> {
+    core: &'a Core,
+    t: &'static Texts,
+    origin: Origin,
+    csrf: Csrf,
+    session_cookie: Option<String>,
+    secure: bool,
+}
+
+/// A form body's fields (the first value of each name).
+struct Form(HashMap<String, String>);
+
+impl Form {
+    fn parse(body: &[u8]) -> Self {
+        let mut fields = HashMap::new();
+        for (k, v) in form_urlencoded::parse(body) {
+            fields.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        }
+        Self(fields)
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+}
+
+/// The parameters of an authorization request's query string. A repeated parameter is refused
+/// (RFC 6749 §3.1): which of two redirect URIs would be the one meant?
+fn authorize_params(raw: &str) -> Result<AuthorizeParams, &'static str> {
+    if raw.len() > REQUEST_LIMIT {
+        return Err("The authorization request is longer than 8 KiB.");
+    }
+    let mut p = AuthorizeParams::default();
+    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+        let slot = match k.as_ref() {
+            "response_type" => &mut p.response_type,
+            "client_id" => &mut p.client_id,
+            "redirect_uri" => &mut p.redirect_uri,
+            "scope" => &mut p.scope,
+            "state" => &mut p.state,
+            "nonce" => &mut p.nonce,
+            "code_challenge" => &mut p.code_challenge,
+            "code_challenge_method" => &mut p.code_challenge_method,
+            "prompt" => &mut p.prompt,
+            "max_age" => &mut p.max_age,
+            "login_hint" => &mut p.login_hint,
+            _ => continue,
+        };
+        if slot.is_some() {
+            return Err("A parameter of the authorization request is repeated.");
+        }
+        *slot = Some(v.into_owned());
+    }
+    Ok(p)
+}
+
+/// `+7 999 123-45-67` for a Russian number, `+<digits>` for others.
+fn shown_phone(digits: &str) -> String {
+    match (digits.len(), digits.strip_prefix('7')) {
+        (11, Some(rest)) => format!("+7 {} {}-{}-{}", &rest[..3], &rest[3..6], &rest[6..8], &rest[8..]),
+        _ => format!("+{digits}"),
+    }
+}
+
+impl<'a> Browser<'a> {
+    fn new(state: &'a AppState, origin: Origin, headers: &HeaderMap) -> Self {
+        let secure = state.web.public_url.as_deref().is_some_and(|u| u.trim().starts_with("https://"));
+        Self {
+            core: &state.core,
+            t: pages::texts(origin.locale.as_deref()),
+            origin,
+            csrf: Csrf::of(headers),
+            session_cookie: cookies::read(headers, cookies::SESSION).map(str::to_owned),
+            secure,
+        }
+    }
+
+    /// A rendered page; sets the CSRF cookie when this browser had none.
+    fn page(&self, status: StatusCode, template: &impl askama::Template, form_target: Option<&str>) -> Response {
+        let mut response = page(status, template, form_target);
+        if self.csrf.fresh {
+            let cookie = cookies::set(cookies::CSRF, &self.csrf.token, self.core.settings.oauth.login_ttl, self.secure);
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        response
+    }
+
+    fn message(&self, status: StatusCode, heading: &str, message: &str, detail: Option<&str>) -> Response {
+        let problem = status.is_client_error() || status.is_server_error();
+        self.page(status, &MessagePage { t: self.t, heading, message, detail, problem }, None)
+    }
+
+    /// A page for a failure no form can fix: blocked, busy, or kordon's own.
+    fn failure(&self, err: Error) -> Response {
+        let t = self.t;
+        match err {
+            Error::Blocked { retry_after } => {
+                let minutes = retry_after.div_ceil(60).max(1);
+                let text = format!("{} {minutes} {}", t.blocked, t.minutes);
+                let mut r = self.message(StatusCode::TOO_MANY_REQUESTS, t.blocked_title, &text, None);
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                r
+            }
+            Error::Busy => self.message(StatusCode::SERVICE_UNAVAILABLE, t.problem, t.busy, None),
+            other => {
+                tracing::error!(error = %other, "a login page step failed");
+                self.message(StatusCode::INTERNAL_SERVER_ERROR, t.problem, t.failed, None)
+            }
+        }
+    }
+
+    /// The request of a query string, validated; an error is already the answer (a page, or a
+    /// redirect back to the client).
+    async fn request(&self, raw: &str) -> Result<AuthorizationRequest, Response> {
+        let params = authorize_params(raw).map_err(|m| self.bad_request(m))?;
+        match self.core.authorization_request(&params).await {
+            Ok(request) => Ok(request),
+            Err(err) => Err(self.refuse(err)),
+        }
+    }
+
+    fn bad_request(&self, detail: &str) -> Response {
+        self.message(StatusCode::BAD_REQUEST, self.t.bad_request, self.t.go_back, Some(detail))
+    }
+
+    /// An authorization error: a page when there is no trusted redirect URI, else the redirect.
+    fn refuse(&self, err: AuthorizeError) -> Response {
+        match (&err, err.location(self.core.issuer())) {
+            (_, Some(location)) => self.redirect(&location, None),
+            (AuthorizeError::Page(detail), None) => self.bad_request(detail),
+            (AuthorizeError::Redirect { .. }, None) => self.bad_request("The request cannot be answered."),
+        }
+    }
+
+    /// `303 See Other` (a GET after a form's POST, and a plain redirect after a GET).
+    fn redirect(&self, location: &str, session: Option<HeaderValue>) -> Response {
+        let Ok(value) = HeaderValue::from_str(location) else {
+            return self.bad_request("The redirect URI cannot be sent as a header.");
+        };
+        let mut response = StatusCode::SEE_OTHER.into_response();
+        pages::secure(response.headers_mut(), None);
+        response.headers_mut().insert(header::LOCATION, value);
+        if let Some(cookie) = session {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        response
+    }
+
+    /// The form's CSRF token and authorization request, checked.
+    async fn form_request<'f>(&self, form: &'f Form) -> Result<(AuthorizationRequest, &'f str), Response> {
+        if !self.csrf.matches(form.get("csrf")) {
+            let t = self.t;
+            return Err(self.message(StatusCode::FORBIDDEN, t.bad_request, t.bad_form, None));
+        }
+        let raw = form.get("request").unwrap_or_default();
+        Ok((self.request(raw).await?, raw))
+    }
+
+    /// What comes after the request is valid (and, from a form, after the user signed in).
+    async fn next(
+        &self,
+        request: &AuthorizationRequest,
+        raw: &str,
+        session: Option<LoginSession>,
+        fresh: bool,
+        set_session: Option<HeaderValue>,
+    ) -> Response {
+        let step = self.core.authorize(request, session.as_ref(), fresh).await;
+        self.show(step, request, raw, session.as_ref(), set_session).await
+    }
+
+    async fn show(
+        &self,
+        step: Result<AuthorizeStep, AuthorizeError>,
+        request: &AuthorizationRequest,
+        raw: &str,
+        session: Option<&LoginSession>,
+        set_session: Option<HeaderValue>,
+    ) -> Response {
+        let mut response = match (step, session) {
+            (Err(err), _) => self.refuse(err),
+            (Ok(AuthorizeStep::Redirect(location)), _) => self.redirect(&location, None),
+            (Ok(AuthorizeStep::Consent), Some(session)) => self.consent_page(request, raw, session).await,
+            (Ok(_), _) => self.login_page(request, raw, StatusCode::OK, None, None),
+        };
+        if let Some(cookie) = set_session {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        response
+    }
+
+    fn login_page(
+        &self,
+        request: &AuthorizationRequest,
+        raw: &str,
+        status: StatusCode,
+        filled: Option<(&str, &str, bool)>,
+        error: Option<&str>,
+    ) -> Response {
+        let hint = request.login_hint.as_deref().unwrap_or_default();
+        let (email, phone, phone_first) = filled.unwrap_or(match hint.contains('@') {
+            true => (hint, "", false),
+            false => ("", hint, !hint.is_empty()),
+        });
+        let login = LoginPage {
+            t: self.t,
+            app: &request.client.name,
+            csrf: &self.csrf.token,
+            request: raw,
+            email,
+            phone,
+            phone_first,
+            error: error.map(str::to_owned),
+        };
+        self.page(status, &login, None)
+    }
+
+    async fn consent_page(&self, request: &AuthorizationRequest, raw: &str, session: &LoginSession) -> Response {
+        let user = match self.core.browser_user(session).await {
+            Ok(Some(user)) => user,
+            Ok(None) => return self.login_page(request, raw, StatusCode::OK, None, None),
+            Err(err) => return self.failure(err),
+        };
+        let consent = ConsentPage {
+            t: self.t,
+            app: &request.client.name,
+            scopes: request.scopes.iter().map(|s| self.t.scope(s)).collect(),
+            user: &user.email,
+            csrf: &self.csrf.token,
+            request: raw,
+        };
+        self.page(StatusCode::OK, &consent, Some(&request.redirect_uri))
+    }
+
+    /// The browser's sign-in cookie after a successful login.
+    fn session_cookie(&self, value: &str) -> HeaderValue {
+        cookies::set(cookies::SESSION, value, self.core.settings.oauth.login_ttl, self.secure)
+    }
+
+    /// The live sign-in the cookie names.
+    async fn signed_in(&self) -> Result<Option<LoginSession>, Response> {
+        self.core.browser_session(self.session_cookie.as_deref()).await.map_err(|e| self.failure(e))
+    }
+}
+
+type Body = Result<Bytes, axum::extract::rejection::BytesRejection>;
+
+/// `GET /oauth/authorize`: validates the request, then shows the login page, the consent page,
+/// or sends the browser back with a code.
+async fn authorize(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let b = Browser::new(&state, origin, &headers);
+    let raw = uri.query().unwrap_or_default();
+    let request = match b.request(raw).await {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let session = match b.signed_in().await {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    b.next(&request, raw, session, false, None).await
+}
+
+/// The form of a POST, or the page that says it could not be read.
+fn form_of(b: &Browser<'_>, body: Body) -> Result<Form, Box<Response>> {
+    match body {
+        Ok(bytes) => Ok(Form::parse(&bytes)),
+        Err(_) => Err(Box::new(b.message(StatusCode::BAD_REQUEST, b.t.bad_request, b.t.bad_form, None))),
+    }
+}
+
+/// `POST /oauth/authorize/password`: email and password.
+async fn password(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let b = Browser::new(&state, origin, &headers);
+    let form = match form_of(&b, body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let (request, raw) = match b.form_request(&form).await {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let email = form.get("email");
+    match state.core.browser_sign_in_password(email, form.get("password"), &b.origin).await {
+        Ok(signed) => {
+            let cookie = b.session_cookie(&signed.cookie);
+            b.next(&request, raw, Some(signed.session), true, Some(cookie)).await
+        }
+        Err(Error::Credential { .. } | Error::Validation { .. }) => {
+            let filled = Some((email.unwrap_or_default(), "", false));
+            b.login_page(&request, raw, StatusCode::UNAUTHORIZED, filled, Some(b.t.wrong_password))
+        }
+        Err(err) => b.failure(err),
+    }
+}
+
+/// `POST /oauth/authorize/flashcall`: kordon calls the phone; the page asks for the digits.
+async fn flashcall(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let b = Browser::new(&state, origin, &headers);
+    let form = match form_of(&b, body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let (request, raw) = match b.form_request(&form).await {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let typed = form.get("phone").unwrap_or_default();
+    let again = |status, text: &str| b.login_page(&request, raw, status, Some(("", typed, true)), Some(text));
+    match state.core.flashcall(Some(typed), b.origin.ip.as_deref()).await {
+        Ok((phone, token)) => {
+            let step = FlashCallPage {
+                t: b.t,
+                csrf: &b.csrf.token,
+                request: raw,
+                phone: phone.as_str(),
+                phone_shown: &shown_phone(phone.as_str()),
+                token: &token,
+                error: None,
+            };
+            b.page(StatusCode::OK, &step, None)
+        }
+        Err(Error::Validation { .. }) => again(StatusCode::BAD_REQUEST, b.t.bad_phone),
+        Err(Error::RateLimited { .. }) => again(StatusCode::TOO_MANY_REQUESTS, b.t.call_limited),
+        Err(Error::Delivery(reason)) => {
+            tracing::warn!(%reason, "a login page's FlashCall could not be placed");
+            again(StatusCode::BAD_GATEWAY, b.t.call_failed)
+        }
+        Err(err) => b.failure(err),
+    }
+}
+
+/// `POST /oauth/authorize/pin`: the last digits of the calling number.
+async fn pin(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let b = Browser::new(&state, origin, &headers);
+    let form = match form_of(&b, body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let (request, raw) = match b.form_request(&form).await {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let (phone, token) = (form.get("phone").unwrap_or_default(), form.get("token").unwrap_or_default());
+    match state.core.browser_sign_in_pin(Some(phone), form.get("pin"), Some(token), &b.origin).await {
+        Ok(signed) => {
+            let cookie = b.session_cookie(&signed.cookie);
+            b.next(&request, raw, Some(signed.session), true, Some(cookie)).await
+        }
+        Err(Error::Credential { .. } | Error::Validation { .. }) => {
+            let step = FlashCallPage {
+                t: b.t,
+                csrf: &b.csrf.token,
+                request: raw,
+                phone,
+                phone_shown: &shown_phone(phone),
+                token,
+                error: Some(b.t.wrong_pin.to_owned()),
+            };
+            b.page(StatusCode::UNAUTHORIZED, &step, None)
+        }
+        Err(err) => b.failure(err),
+    }
+}
+
+/// `POST /oauth/authorize/consent`: Allow or Deny.
+async fn consent(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let b = Browser::new(&state, origin, &headers);
+    let form = match form_of(&b, body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let (request, raw) = match b.form_request(&form).await {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let allow = match form.get("decision") {
+        Some("allow") => true,
+        Some("deny") => false,
+        _ => return b.message(StatusCode::BAD_REQUEST, b.t.bad_request, b.t.bad_form, None),
+    };
+    let session = match b.signed_in().await {
+        Ok(Some(session)) => session,
+        // Signed out in between (another tab, or the session ended): sign in again.
+        Ok(None) => return b.login_page(&request, raw, StatusCode::OK, None, None),
+        Err(response) => return response,
+    };
+    let step = state.core.consent_answer(&request, &session, allow).await;
+    b.show(step, &request, raw, Some(&session), None).await
+}
+
+/// The login pages' stylesheet, built into the binary.
+async fn stylesheet() -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=86400"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    (headers, include_str!("kordon.css")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{authorize_params, shown_phone};
+
+    #[test]
+    fn a_repeated_parameter_is_refused() {
+        assert!(authorize_params("client_id=1&redirect_uri=a&redirect_uri=b").is_err());
+        let p = authorize_params("client_id=1&redirect_uri=https%3A%2F%2Fa%2Fcb&extra=x").expect("params");
+        assert_eq!(p.redirect_uri.as_deref(), Some("https://a/cb"));
+        assert!(authorize_params(&"a".repeat(9000)).is_err());
+    }
+
+    #[test]
+    fn phones_are_shown_grouped() {
+        assert_eq!(shown_phone("79991234567"), "+7 999 123-45-67");
+        assert_eq!(shown_phone("380501234567"), "+380501234567");
+    }
+}

@@ -1,0 +1,284 @@
+//! kordon's login pages (templates in `templates/oidc/`, escaped by askama), their texts in
+//! Russian and English, and the headers every page carries: no caching, no framing, and a
+//! Content-Security-Policy that lets a page load only kordon's stylesheet and post only to
+//! kordon (and to the client's redirect URI, which the post may be redirected to).
+
+use askama::Template;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+/// The words of the pages, in one language.
+pub(super) struct Texts {
+    pub lang: &'static str,
+    pub footer: &'static str,
+    pub sign_in: &'static str,
+    pub to_continue: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub sign_in_button: &'static str,
+    pub or: &'static str,
+    pub phone: &'static str,
+    pub call_hint: &'static str,
+    pub call_button: &'static str,
+    pub flashcall_title: &'static str,
+    pub calling: &'static str,
+    pub enter_digits: &'static str,
+    pub digits: &'static str,
+    pub other_way: &'static str,
+    pub consent_title: &'static str,
+    pub wants: &'static str,
+    pub signed_in_as: &'static str,
+    pub allow: &'static str,
+    pub deny: &'static str,
+    pub go_back: &'static str,
+    pub bad_request: &'static str,
+    pub bad_form: &'static str,
+    pub blocked: &'static str,
+    pub busy: &'static str,
+    pub signed_out: &'static str,
+    pub signed_out_text: &'static str,
+    pub wrong_password: &'static str,
+    pub wrong_pin: &'static str,
+    pub blocked_title: &'static str,
+    pub minutes: &'static str,
+    pub bad_phone: &'static str,
+    pub call_limited: &'static str,
+    pub call_failed: &'static str,
+    pub problem: &'static str,
+    pub failed: &'static str,
+    pub scope_openid: &'static str,
+    pub scope_email: &'static str,
+    pub scope_phone: &'static str,
+    pub scope_profile: &'static str,
+    pub scope_offline_access: &'static str,
+}
+
+pub(super) const EN: Texts = Texts {
+    lang: "en",
+    footer: "kordon · identity and access for telephony",
+    sign_in: "Sign in",
+    to_continue: "to continue to",
+    email: "Email",
+    password: "Password",
+    sign_in_button: "Sign in",
+    or: "or",
+    phone: "Phone",
+    call_hint: "We call this number; its last 4 digits are your code. No need to answer.",
+    call_button: "Sign in with a call",
+    flashcall_title: "Enter the code",
+    calling: "We are calling",
+    enter_digits: "Enter the last 4 digits of the number that calls you.",
+    digits: "Last 4 digits",
+    other_way: "Sign in another way",
+    consent_title: "Allow access?",
+    wants: "asks to:",
+    signed_in_as: "Signed in as",
+    allow: "Allow",
+    deny: "Deny",
+    go_back: "Go back to the application and start again.",
+    bad_request: "This sign-in request cannot be used",
+    bad_form: "The form has expired or did not come from this page. Go back to the application and try again.",
+    blocked: "Too many failed attempts came from your network. Try again in",
+    busy: "kordon is busy right now. Try again in a moment.",
+    signed_out: "Signed out",
+    signed_out_text: "You are signed out of kordon. You can close this page.",
+    wrong_password: "The email or password is not right.",
+    wrong_pin: "The code is not right or has expired.",
+    blocked_title: "Sign-in is paused",
+    minutes: "min.",
+    bad_phone: "This number cannot be called. Check it and try again.",
+    call_limited: "Too many calls to this number or from your network. Try again later.",
+    call_failed: "The call could not be placed. Try again in a moment.",
+    problem: "Something went wrong",
+    failed: "kordon could not finish this step. Try again in a moment.",
+    scope_openid: "Know who you are",
+    scope_email: "See your email address",
+    scope_phone: "See your phone number",
+    scope_profile: "See your name",
+    scope_offline_access: "Stay signed in when you are away",
+};
+
+pub(super) const RU: Texts = Texts {
+    lang: "ru",
+    footer: "kordon · вход и доступ для телефонии",
+    sign_in: "Вход",
+    to_continue: "чтобы продолжить в",
+    email: "Эл. почта",
+    password: "Пароль",
+    sign_in_button: "Войти",
+    or: "или",
+    phone: "Телефон",
+    call_hint: "Мы позвоним на этот номер: последние 4 цифры звонящего номера — ваш код. Отвечать не нужно.",
+    call_button: "Войти по звонку",
+    flashcall_title: "Введите код",
+    calling: "Звоним на номер",
+    enter_digits: "Введите последние 4 цифры номера, с которого поступил звонок.",
+    digits: "Последние 4 цифры",
+    other_way: "Войти другим способом",
+    consent_title: "Разрешить доступ?",
+    wants: "просит:",
+    signed_in_as: "Вы вошли как",
+    allow: "Разрешить",
+    deny: "Отклонить",
+    go_back: "Вернитесь в приложение и начните заново.",
+    bad_request: "Этот запрос на вход нельзя использовать",
+    bad_form: "Форма устарела или отправлена не с этой страницы. Вернитесь в приложение и попробуйте снова.",
+    blocked: "С вашей сети было слишком много неудачных попыток. Повторите через",
+    busy: "kordon сейчас занят. Повторите попытку чуть позже.",
+    signed_out: "Вы вышли",
+    signed_out_text: "Вы вышли из kordon. Эту страницу можно закрыть.",
+    wrong_password: "Неверная эл. почта или пароль.",
+    wrong_pin: "Код неверен или устарел.",
+    blocked_title: "Вход приостановлен",
+    minutes: "мин.",
+    bad_phone: "На этот номер нельзя позвонить. Проверьте его и попробуйте снова.",
+    call_limited: "Слишком много звонков на этот номер или из вашей сети. Попробуйте позже.",
+    call_failed: "Не удалось позвонить. Попробуйте ещё раз чуть позже.",
+    problem: "Что-то пошло не так",
+    failed: "kordon не смог выполнить этот шаг. Попробуйте ещё раз чуть позже.",
+    scope_openid: "Узнать, кто вы",
+    scope_email: "Видеть ваш адрес эл. почты",
+    scope_phone: "Видеть ваш номер телефона",
+    scope_profile: "Видеть ваше имя",
+    scope_offline_access: "Оставаться на связи, когда вас нет",
+};
+
+/// The language of a request: English when the browser prefers it, else Russian.
+pub(super) fn texts(locale: Option<&str>) -> &'static Texts {
+    match locale {
+        Some("en") => &EN,
+        _ => &RU,
+    }
+}
+
+impl Texts {
+    /// What a scope lets the application do, in words.
+    pub fn scope(&self, scope: &str) -> &'static str {
+        match scope {
+            "openid" => self.scope_openid,
+            "email" => self.scope_email,
+            "phone" => self.scope_phone,
+            "profile" => self.scope_profile,
+            _ => self.scope_offline_access,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "oidc/login.html")]
+pub(super) struct LoginPage<'a> {
+    pub t: &'a Texts,
+    pub app: &'a str,
+    pub csrf: &'a str,
+    pub request: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub phone_first: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "oidc/flashcall.html")]
+pub(super) struct FlashCallPage<'a> {
+    pub t: &'a Texts,
+    pub csrf: &'a str,
+    pub request: &'a str,
+    pub phone: &'a str,
+    pub phone_shown: &'a str,
+    pub token: &'a str,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "oidc/consent.html")]
+pub(super) struct ConsentPage<'a> {
+    pub t: &'a Texts,
+    pub app: &'a str,
+    pub scopes: Vec<&'a str>,
+    pub user: &'a str,
+    pub csrf: &'a str,
+    pub request: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "oidc/message.html")]
+pub(super) struct MessagePage<'a> {
+    pub t: &'a Texts,
+    pub heading: &'a str,
+    pub message: &'a str,
+    /// A technical detail under the message (in English, as the core words it).
+    pub detail: Option<&'a str>,
+    pub problem: bool,
+}
+
+/// A rendered page with kordon's page headers; `form_target` is where a form on it may post
+/// beyond kordon itself (the origin of the client's redirect URI).
+pub(super) fn page(status: StatusCode, template: &impl Template, form_target: Option<&str>) -> Response {
+    let body = match template.render() {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(error = %err, "a login page could not be rendered");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "kordon could not render this page").into_response();
+        }
+    };
+    let mut response = (status, Html(body)).into_response();
+    secure(response.headers_mut(), form_target);
+    response
+}
+
+/// The headers of every login page and redirect.
+pub(super) fn secure(headers: &mut HeaderMap, form_target: Option<&str>) {
+    let target = form_target.map(source).unwrap_or_default();
+    let csp = format!(
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'{target}; \
+         frame-ancestors 'none'; base-uri 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+}
+
+/// A CSP source for a redirect URI: its origin (`https://app.example.com:8443`), or its scheme
+/// for a private-use one (`com.example.app:`).
+fn source(uri: &str) -> String {
+    match url::Url::parse(uri) {
+        Ok(url) if url.has_host() => format!(" {}", url.origin().ascii_serialization()),
+        Ok(url) => format!(" {}:", url.scheme()),
+        Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EN, LoginPage, source};
+    use askama::Template;
+
+    #[test]
+    fn a_form_may_post_to_the_redirect_origin_only() {
+        assert_eq!(source("https://app.example.com:8443/cb?x=1"), " https://app.example.com:8443");
+        assert_eq!(source("http://127.0.0.1:5173/cb"), " http://127.0.0.1:5173");
+        assert_eq!(source("com.example.app:/cb"), " com.example.app:");
+    }
+
+    #[test]
+    fn what_a_page_shows_is_escaped() {
+        let page = LoginPage {
+            t: &EN,
+            app: "<script>alert(1)</script>",
+            csrf: "c\"srf",
+            request: "client_id=1&state=<x>",
+            email: "",
+            phone: "",
+            phone_first: false,
+            error: None,
+        };
+        let html = page.render().expect("render");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&#60;script&#62;"), "{html}");
+        assert!(!html.contains("c\"srf"), "{html}");
+    }
+}

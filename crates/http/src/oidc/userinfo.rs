@@ -1,0 +1,168 @@
+//! UserInfo (OpenID Connect Core §5.3) and RP-initiated logout (OpenID Connect RP-Initiated
+//! Logout 1.0), with their part of the OpenAPI document.
+
+use super::{Browser, Form, cookies, form_of};
+use crate::AppState;
+use crate::docs::openapi::tag;
+use crate::oauth::error::{ErrorCode, answer};
+use crate::origin::RequestOrigin;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use kordon_core::Error;
+use kordon_core::services::LoggedOut;
+
+/// The user the access token was issued for
+///
+/// OpenID Connect UserInfo: `sub` and the claims of the scopes the user granted (`email`,
+/// `phone`, `profile`). Only an access token of the authorization code flow with the `openid`
+/// scope has any; another valid token is answered 403 `insufficient_scope`. `POST` answers the same.
+#[utoipa::path(get, path = "/oauth/userinfo", tag = tag::OIDC, operation_id = "oidcUserInfo",
+    security(("oauthBearer" = [])),
+    responses(
+        (status = 200, description = "The user's claims.", body = UserInfo),
+        (status = 401, response = crate::provider::openapi::BearerInvalid),
+        (status = 403, description = "The token was not issued with the openid scope.", body = crate::oauth::error::ErrorBody),
+        (status = 500, response = crate::oauth::openapi::OAuthServerError),
+        (status = 503, response = crate::oauth::openapi::OAuthUnavailable),
+    ))]
+pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let bearer = crate::edge::bearer_token(&headers);
+    match state.core.userinfo(bearer).await {
+        Ok(claims) => ([(header::CACHE_CONTROL, "no-store")], Json(claims)).into_response(),
+        Err(Error::Unauthenticated) => crate::provider::unauthorized(bearer.is_some()),
+        Err(Error::Refused { status: 403, message }) => {
+            let mut r = answer(StatusCode::FORBIDDEN, ErrorCode::InsufficientScope, &message);
+            let challenge = "Bearer realm=\"kordon\", error=\"insufficient_scope\", scope=\"openid\"";
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            r
+        }
+        Err(Error::Busy) => {
+            answer(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TemporarilyUnavailable, "Server busy, try again.")
+        }
+        Err(err) => crate::provider::failure(err),
+    }
+}
+
+/// The claims UserInfo answers (those of the granted scopes only).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Documentation only: the answer is the core's claim map.
+pub(crate) struct UserInfo {
+    /// The user's id at kordon, as a string.
+    sub: String,
+    /// Scope `email`.
+    email: Option<String>,
+    /// Scope `email`: always false (kordon does not prove email addresses).
+    email_verified: Option<bool>,
+    /// Scope `phone`: E.164 with `+`.
+    phone_number: Option<String>,
+    /// Scope `phone`: true (registration proves the phone with a FlashCall).
+    phone_number_verified: Option<bool>,
+    /// Scope `profile`: first, middle and last name.
+    name: Option<String>,
+    given_name: Option<String>,
+    middle_name: Option<String>,
+    family_name: Option<String>,
+}
+
+/// Sign out of kordon (RP-initiated logout)
+///
+/// Ends the browser's sign-in (its `kordon_session` cookie) and sends the browser to
+/// `post_logout_redirect_uri` (with `state`) when that URI is registered for the client the
+/// `id_token_hint` or `client_id` names; otherwise kordon shows a "signed out" page.
+/// `POST` takes the same parameters as a form.
+#[utoipa::path(get, path = "/oauth/logout", tag = tag::OIDC, operation_id = "oidcLogout", security(()),
+    params(
+        ("id_token_hint" = Option<String>, Query, description = "An ID token kordon issued to the client (expired or not)."),
+        ("post_logout_redirect_uri" = Option<String>, Query, description = "Registered with `--post-logout-redirect-uri`."),
+        ("client_id" = Option<String>, Query, description = "The client, when no ID token is at hand."),
+        ("state" = Option<String>, Query, description = "Passed back to the post-logout redirect URI."),
+    ),
+    responses(
+        (status = 200, description = "Signed out: kordon's page.", content_type = "text/html"),
+        (status = 303, description = "Signed out: to the client's post-logout redirect URI."),
+    ))]
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let form = Form::parse(uri.query().unwrap_or_default().as_bytes());
+    end_session(&state, origin, &headers, &form).await
+}
+
+/// `POST /oauth/logout`: the same as a form.
+pub(super) async fn logout_form(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    body: super::Body,
+) -> Response {
+    let b = Browser::new(&state, origin.clone(), &headers);
+    match form_of(&b, body) {
+        Ok(form) => end_session(&state, origin, &headers, &form).await,
+        Err(response) => *response,
+    }
+}
+
+async fn end_session(state: &AppState, origin: kordon_core::Origin, headers: &HeaderMap, form: &Form) -> Response {
+    let b = Browser::new(state, origin, headers);
+    let ended = state
+        .core
+        .end_session(
+            b.session_cookie.as_deref(),
+            form.get("id_token_hint"),
+            form.get("client_id"),
+            form.get("post_logout_redirect_uri"),
+            form.get("state"),
+        )
+        .await;
+    let clear = cookies::set(cookies::SESSION, "", 0, b.secure);
+    let mut response = match ended {
+        Ok(LoggedOut::Redirect(location)) => b.redirect(&location, None),
+        Ok(LoggedOut::Page) => b.message(StatusCode::OK, b.t.signed_out, b.t.signed_out_text, None),
+        Err(err) => b.failure(err),
+    };
+    response.headers_mut().append(header::SET_COOKIE, clear);
+    response
+}
+
+// The authorization endpoint as the document shows it (its handler, `super::authorize`, answers HTML).
+
+/// Start a sign-in (OpenID Connect authorization code flow with PKCE)
+///
+/// `response_type=code` only. An unknown `client_id` or a `redirect_uri` not registered for it,
+/// exactly, is answered with kordon's error page (400) and never redirected to; every other error
+/// goes back to the redirect URI as `error`, `error_description`, `state` and `iss`. Otherwise
+/// the browser sees kordon's login page, then the consent page (for clients not marked trusted),
+/// then returns to the redirect URI with `code`, `state` and `iss` (RFC 9207).
+#[utoipa::path(get, path = "/oauth/authorize", tag = tag::OIDC, operation_id = "oidcAuthorize", security(()),
+    params(
+        ("response_type" = String, Query, description = "`code`."),
+        ("client_id" = String, Query, description = "The client's id."),
+        ("redirect_uri" = String, Query, description = "One of the client's registered redirect URIs, exactly."),
+        ("scope" = Option<String>, Query, description = "Space-separated: `openid`, `email`, `phone`, `profile`, `offline_access`."),
+        ("state" = Option<String>, Query, description = "Returned unchanged (up to 2048 characters)."),
+        ("nonce" = Option<String>, Query, description = "Copied into the ID token."),
+        ("code_challenge" = Option<String>, Query, description = "PKCE (RFC 7636): required for public clients."),
+        ("code_challenge_method" = Option<String>, Query, description = "`S256` (`plain` is refused)."),
+        ("prompt" = Option<String>, Query, description = "`none`, `login`, `consent`."),
+        ("max_age" = Option<String>, Query, description = "Seconds since the last sign-in beyond which the user signs in again."),
+        ("login_hint" = Option<String>, Query, description = "An email or phone to fill in."),
+    ),
+    responses(
+        (status = 200, description = "The login or consent page.", content_type = "text/html"),
+        (status = 303, description = "Back to the redirect URI with `code` (or `error`), `state` and `iss`."),
+        (status = 400, description = "kordon's error page: no trusted redirect URI to answer to.", content_type = "text/html"),
+    ))]
+#[allow(dead_code)] // Documentation only: `super::authorize` serves the path.
+fn authorize_doc() {}
+
+/// This part of the OpenAPI document.
+pub(crate) mod openapi {
+    #[derive(utoipa::OpenApi)]
+    #[openapi(paths(super::authorize_doc, super::userinfo, super::logout), components(schemas(super::UserInfo)))]
+    pub(crate) struct Api;
+}
