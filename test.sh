@@ -22,7 +22,8 @@ say "tools the tests need"
 # PostgreSQL's client; promtool and a real Prometheus for the metrics tests; the SMTP tests'
 # real SMTP server (aiosmtpd); PyJWT, an independent JWT check; curl with HTTP/2 for the flood
 # test; schemathesis, the OpenAPI fuzzer (pinned: a fixed seed means the same cases only with the
-# same version); Chromium and playwright-core for the explorer.
+# same version); Chromium and playwright-core for the explorer and the login pages, and
+# openid-client, the certified relying party of the OpenID Connect test.
 command -v psql >/dev/null || apt_install postgresql-client
 { command -v promtool && command -v prometheus; } >/dev/null || apt_install prometheus
 curl --version 2>/dev/null | grep -q nghttp2 || apt_install curl
@@ -42,6 +43,7 @@ command -v node >/dev/null || apt_install nodejs npm
 node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null \
   || fail "the explorer test needs Node >= 20 (node: $(node --version 2>&1))"
 npm ci --prefix crates/kordon/tests/explorer --no-audit --no-fund --loglevel=error
+npm ci --prefix crates/kordon/tests/oidc-rp --no-audit --no-fund --loglevel=error
 
 answers() { psql "$1" -qtAc 'SELECT 1' >/dev/null 2>&1; }
 

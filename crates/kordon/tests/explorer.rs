@@ -11,8 +11,8 @@ use common::{Backend, TestApp};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Every route the router serves, as `/openapi.json` must document it (method, path).
 const DOCUMENTED: &[(&str, &str)] = &[
@@ -43,6 +43,10 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("post", "/oauth/revoke"),
     ("get", "/.well-known/openid-configuration"),
     ("get", "/.well-known/jwks.json"),
+    // OpenID Connect (issue 9); UserInfo and logout answer POST too, as their GET says
+    ("get", "/oauth/authorize"),
+    ("get", "/oauth/userinfo"),
+    ("get", "/oauth/logout"),
     // the provider API (seed 003)
     ("get", "/api/ver1.0/user/"),
     // biometrics (seed 002)
@@ -90,8 +94,16 @@ const ALIASES: &[(&str, &str, &str)] = &[
     ("delete", "/api/faceTokens/{id}/", "/api/faceTokens/{id}"),
 ];
 
-/// Served but not API: the explorer's own files.
-const UNDOCUMENTED: &[&str] = &["/docs/{*file}"];
+/// Served but not API: the explorer's own files, and the login pages' own form targets and
+/// stylesheet (reached only from kordon's pages; `/oauth/authorize` documents the flow).
+const UNDOCUMENTED: &[&str] = &[
+    "/docs/{*file}",
+    "/oauth/authorize/password",
+    "/oauth/authorize/flashcall",
+    "/oauth/authorize/pin",
+    "/oauth/authorize/consent",
+    "/oauth/assets/kordon.css",
+];
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -341,7 +353,18 @@ async fn openapi_documents_every_route() {
         let body = resolve(&doc, &token[media]["schema"]);
         assert_eq!(
             properties(body),
-            set(&["grant_type", "client_id", "client_secret", "username", "password", "refresh_token", "scope"]),
+            set(&[
+                "grant_type",
+                "client_id",
+                "client_secret",
+                "username",
+                "password",
+                "refresh_token",
+                "scope",
+                "code",
+                "redirect_uri",
+                "code_verifier",
+            ]),
             "{media}"
         );
         let grants: BTreeSet<String> = body["properties"]["grant_type"]["enum"]
@@ -350,7 +373,11 @@ async fn openapi_documents_every_route() {
             .iter()
             .filter_map(|g| g.as_str().map(str::to_owned))
             .collect();
-        assert_eq!(grants, set(&["password", "client_credentials", "refresh_token"]), "{media}");
+        assert_eq!(
+            grants,
+            set(&["password", "client_credentials", "refresh_token", "authorization_code"]),
+            "{media}"
+        );
     }
     assert_eq!(
         schema(&doc, "TokenRequest")["properties"]["client_id"]["type"],
@@ -358,7 +385,7 @@ async fn openapi_documents_every_route() {
     );
     assert_eq!(
         properties(response_schema(&doc, "post", "/oauth/token", "200")),
-        set(&["token_type", "expires_in", "access_token", "refresh_token"])
+        set(&["token_type", "expires_in", "access_token", "refresh_token", "id_token", "scope"])
     );
     let oauth_error = schema(&doc, "OAuthError");
     assert_eq!(properties(oauth_error), set(&["error", "error_description"]));
@@ -372,6 +399,12 @@ async fn openapi_documents_every_route() {
         assert_eq!(response_schema(&doc, "post", path, "400"), oauth_error, "{path} 400");
     }
     assert!(properties(response_schema(&doc, "post", "/oauth/introspect", "200")).contains("active"));
+
+    // OpenID Connect: UserInfo's claims and challenges; the authorization endpoint's HTML answers.
+    assert!(properties(response_schema(&doc, "get", "/oauth/userinfo", "200")).contains("sub"));
+    assert_eq!(response_schema(&doc, "get", "/oauth/userinfo", "403"), oauth_error);
+    assert!(response(&doc, "get", "/oauth/authorize", "400")["content"]["text/html"].is_object());
+    assert!(response(&doc, "get", "/oauth/authorize", "303").is_object());
 
     // The provider API: the user and the RFC 6750 challenge.
     assert_eq!(
@@ -413,59 +446,10 @@ async fn openapi_documents_every_route() {
     }
 }
 
-/// The browser, or a failure saying how to get it.
-fn chromium() -> PathBuf {
-    let path = PathBuf::from(std::env::var("KORDON_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
-    assert!(
-        path.is_file(),
-        "Chromium is missing at {}: install Debian's (`apt-get update && apt-get install -y chromium`, as .ci/run \
-         does) or point KORDON_CHROMIUM at one. The explorer test needs a real browser; it does not skip.",
-        path.display()
-    );
-    path
-}
-
-/// The Node driver's folder, with playwright-core installed, or a failure saying how to install it.
-fn driver() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/explorer");
-    let node = Command::new("node").arg("--version").output();
-    assert!(
-        node.as_ref().is_ok_and(|o| o.status.success()),
-        "Node is missing (`node --version` failed: {node:?}); the explorer test drives Chromium with it (Node ≥ 20)"
-    );
-    assert!(
-        dir.join("node_modules/playwright-core/package.json").is_file(),
-        "playwright-core is not installed: run `npm ci --prefix crates/kordon/tests/explorer` (as .ci/run does)"
-    );
-    dir
-}
-
-/// Runs the driver to completion (or kills it after `limit`): exit success and the stdout file.
-fn run_driver(mut cmd: Command, stdout: &Path, limit: Duration) -> bool {
-    let out = std::fs::File::create(stdout).expect("stdout file");
-    let mut child = cmd
-        .stdout(Stdio::from(out))
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start the explorer driver: {e}"));
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait for the driver") {
-            return status.success();
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the explorer driver did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn explorer_gets_a_token_and_calls_the_provider_api_in_headless_chromium() {
-    let browser = chromium();
-    let dir = driver();
+    let browser = common::node::chromium();
+    let dir = common::node::driver("explorer", "playwright-core");
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
 
     // An application of the owner, as `kordon admin client create` makes it.
@@ -489,17 +473,7 @@ async fn explorer_gets_a_token_and_calls_the_provider_api_in_headless_chromium()
         .env("KORDON_EMAIL", email)
         .env("KORDON_CHROMIUM", &browser)
         .env("KORDON_SCREENSHOTS", &shots);
-    let report_file = stdout.clone();
-    let ok = tokio::task::spawn_blocking(move || run_driver(cmd, &report_file, Duration::from_secs(240)))
-        .await
-        .expect("driver thread");
-
-    let text = std::fs::read_to_string(&stdout).unwrap_or_default();
-    let report: Value = text
-        .lines()
-        .rev()
-        .find_map(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| panic!("the driver printed no report (exit ok: {ok}): {text}"));
+    let (report, ok) = common::node::run(cmd, stdout, Duration::from_secs(240)).await;
     eprintln!("explorer steps: {}", report["steps"]);
     eprintln!("explorer screenshots in {}", shots.display());
     assert!(ok && report["ok"] == true, "the explorer run failed: {}\nreport: {report}", report["error"]);

@@ -88,6 +88,8 @@ async fn bad_requests_go_back_to_the_client(app: TestApp) {
         (with(&id, &[("response_type", "token")], &[]), "unsupported_response_type"),
         (with(&id, &[], &["response_type"]), "invalid_request"),
         (with(&id, &[("scope", "openid admin")], &[]), "invalid_scope"),
+        (with(&id, &[("scope", "")], &[]), "invalid_scope"),
+        (with(&id, &[], &["scope"]), "invalid_scope"),
         (with(&id, &[("prompt", "none login")], &[]), "invalid_request"),
         (with(&id, &[("max_age", "-1")], &[]), "invalid_request"),
         (with(&id, &[("prompt", "none")], &[]), "login_required"),
@@ -300,3 +302,49 @@ async fn userinfo_needs_an_openid_token(app: TestApp) {
     assert_eq!(body["error"], "insufficient_scope");
 }
 both!(userinfo_needs_an_openid_token);
+
+/// An access token of the code flow for `jon@mail.ru` with these scopes (the client is trusted).
+async fn token(app: &TestApp, browser: &mut Browser, client: &common::oidc::CodeClient, scope: &str) -> String {
+    let id = client.id.to_string();
+    let page = browser.authorize(&request(&id, scope)).await;
+    let page = if page.status == 200 { browser.sign_in(&page, "jon@mail.ru", PASSWORD).await } else { page };
+    let code = page.param("code").expect("code");
+    let pairs = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", VERIFIER),
+    ];
+    let r = form(app, "/oauth/token", &pairs, Some((&id, client.secret.as_deref().expect("secret")))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.body["access_token"].as_str().expect("access").to_owned()
+}
+
+async fn a_code_flow_token_holds_only_what_was_consented(app: TestApp) {
+    app.register("jon@mail.ru", "79990002233").await;
+    let client = code_client(&app, "Panel", false, true).await;
+    let mut browser = Browser::new(&app);
+    let get = |path: &'static str, token: String| {
+        let app = &app;
+        async move {
+            let resp = app.http.get(format!("{}{path}", app.base)).bearer_auth(token).send().await.expect("get");
+            let status = resp.status().as_u16();
+            let challenge = resp.headers().get("www-authenticate").map(|v| v.to_str().expect("text").to_owned());
+            (status, challenge, resp.json::<serde_json::Value>().await.expect("json"))
+        }
+    };
+    // "Know who you are, see your email": not the provider profile, not biometric records.
+    let narrow = token(&app, &mut browser, &client, "openid email").await;
+    let (status, challenge, body) = get("/api/ver1.0/user/", narrow.clone()).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("insufficient_scope")), "{body}");
+    assert!(challenge.expect("challenge").contains("scope=\"profile email phone\""));
+    let (status, _, body) = get("/api/users", narrow.clone()).await;
+    assert_eq!((status, body), (401, serde_json::json!({ "message": "Unauthenticated." })));
+    assert_eq!(get("/oauth/userinfo", narrow).await.0, 200);
+    // The profile, email and phone scopes cover exactly what the provider API answers.
+    let wide = token(&app, &mut browser, &client, "openid profile email phone").await;
+    let (status, _, body) = get("/api/ver1.0/user/", wide.clone()).await;
+    assert_eq!((status, body["email"].as_str()), (200, Some("jon@mail.ru")), "{body}");
+    assert_eq!(get("/api/users", wide).await.0, 401, "still no biometric records");
+}
+both!(a_code_flow_token_holds_only_what_was_consented);

@@ -67,7 +67,15 @@ impl Core {
     /// its owner) or a personal API token.
     pub async fn provider_user(&self, bearer: Option<&str>) -> Result<User> {
         if bearer.is_some_and(|t| t.contains('.')) {
-            return Ok(self.oauth_authenticate(bearer).await?.user);
+            let principal = self.oauth_authenticate(bearer).await?;
+            if principal.delegated() && !super::oauth_principal::PROVIDER_SCOPES.iter().all(|s| principal.has_scope(s))
+            {
+                return Err(Error::refused(
+                    403,
+                    "The access token was not granted the profile, email and phone scopes.",
+                ));
+            }
+            return Ok(principal.user);
         }
         Ok(self.authenticate_as(bearer, NO_SESSION, true).await?.user)
     }

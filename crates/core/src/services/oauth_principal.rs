@@ -25,6 +25,22 @@ pub struct OAuthPrincipal {
     pub scope: String,
 }
 
+impl OAuthPrincipal {
+    /// A token of the authorization code flow: it carries the scopes the user consented to
+    /// (never none), and only what those scopes name accepts it. Password and client_credentials
+    /// tokens carry no scope and stay the dialects' full bearers.
+    pub fn delegated(&self) -> bool {
+        !self.scope.is_empty()
+    }
+
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scope.split_whitespace().any(|s| s == scope)
+    }
+}
+
+/// What the provider API's answer holds, and so what a delegated token needs to read it.
+pub const PROVIDER_SCOPES: [&str; 3] = ["profile", "email", "phone"];
+
 impl Core {
     /// Checks an OAuth access token (JWT). Any failure is `Error::Unauthenticated`.
     pub async fn oauth_authenticate(&self, bearer: Option<&str>) -> Result<OAuthPrincipal> {

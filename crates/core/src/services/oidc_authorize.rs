@@ -178,6 +178,13 @@ impl Core {
             Some(_) => return Err(request.fail("unsupported_response_type", "Only response_type=code is supported.")),
         }
         let scope = p.scope.as_deref().unwrap_or_default();
+        if scope.trim().is_empty() {
+            // A code-flow token holds what its scopes name; one with none would name nothing.
+            return Err(request.fail(
+                "invalid_scope",
+                "The scope parameter is required (openid, email, phone, profile, offline_access).",
+            ));
+        }
         for s in scope.split_whitespace() {
             if !SCOPES.contains(&s) {
                 return Err(request.fail("invalid_scope", format!("The scope {s:?} is not known.")));

@@ -38,7 +38,12 @@ where
         let token = crate::edge::bearer_token(&parts.headers)
             .filter(|token| !token.is_empty())
             .ok_or(ApiError::Core(Error::Unauthenticated))?;
-        Ok(Self(state.core.oauth_authenticate(Some(token)).await?))
+        let principal = state.core.oauth_authenticate(Some(token)).await?;
+        // A code-flow token holds only what the user consented to, and no scope names these records.
+        if principal.delegated() {
+            return Err(ApiError::Core(Error::Unauthenticated));
+        }
+        Ok(Self(principal))
     }
 }
 

@@ -165,7 +165,7 @@ impl<'a> Browser<'a> {
     }
 
     fn bad_request(&self, detail: &str) -> Response {
-        self.message(StatusCode::BAD_REQUEST, self.t.bad_request, self.t.go_back, Some(detail))
+        self.message(StatusCode::BAD_REQUEST, self.t.bad_request, self.t.bad_request_text, Some(detail))
     }
 
     /// An authorization error: a page when there is no trusted redirect URI, else the redirect.

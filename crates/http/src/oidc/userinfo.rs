@@ -8,7 +8,7 @@ use crate::oauth::error::{ErrorCode, answer};
 use crate::origin::RequestOrigin;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use kordon_core::Error;
 use kordon_core::services::LoggedOut;
@@ -32,12 +32,7 @@ pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) 
     match state.core.userinfo(bearer).await {
         Ok(claims) => ([(header::CACHE_CONTROL, "no-store")], Json(claims)).into_response(),
         Err(Error::Unauthenticated) => crate::provider::unauthorized(bearer.is_some()),
-        Err(Error::Refused { status: 403, message }) => {
-            let mut r = answer(StatusCode::FORBIDDEN, ErrorCode::InsufficientScope, &message);
-            let challenge = "Bearer realm=\"kordon\", error=\"insufficient_scope\", scope=\"openid\"";
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
-            r
-        }
+        Err(Error::Refused { status: 403, message }) => crate::provider::insufficient_scope(&message, "openid"),
         Err(Error::Busy) => {
             answer(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TemporarilyUnavailable, "Server busy, try again.")
         }

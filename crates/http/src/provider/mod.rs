@@ -32,6 +32,8 @@ pub(crate) fn routes() -> Router<AppState> {
     responses(
         (status = 200, description = "The user and their account.", body = ProviderUser),
         (status = 401, response = BearerInvalid),
+        (status = 403, description = "A token of the authorization code flow without the `profile`, `email` and `phone` scopes \
+            (`insufficient_scope`).", body = crate::oauth::error::ErrorBody),
         (status = 500, response = OAuthServerError),
         (status = 503, response = OAuthUnavailable),
     ))]
@@ -40,6 +42,7 @@ async fn user(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let user = match state.core.provider_user(bearer).await {
         Ok(user) => user,
         Err(Error::Unauthenticated) => return unauthorized(bearer.is_some()),
+        Err(Error::Refused { status: 403, message }) => return insufficient_scope(&message, "profile email phone"),
         Err(err) => return failure(err),
     };
     let domain = match state.core.account_domain_name(user.account_id).await {
@@ -57,6 +60,16 @@ pub(crate) fn unauthorized(presented: bool) -> Response {
     };
     let mut response = answer(StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, description);
     response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    response
+}
+
+/// RFC 6750 §3.1: a valid token without the scopes this resource needs.
+pub(crate) fn insufficient_scope(message: &str, scope: &'static str) -> Response {
+    let mut response = answer(StatusCode::FORBIDDEN, ErrorCode::InsufficientScope, message);
+    let challenge = format!("Bearer realm=\"kordon\", error=\"insufficient_scope\", scope=\"{scope}\"");
+    if let Ok(value) = HeaderValue::from_str(&challenge) {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+    }
     response
 }
 

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod binary;
+pub mod node;
 pub mod oauth;
 pub mod oidc;
 
