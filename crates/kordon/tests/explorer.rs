@@ -373,11 +373,7 @@ async fn openapi_documents_every_route() {
             .iter()
             .filter_map(|g| g.as_str().map(str::to_owned))
             .collect();
-        assert_eq!(
-            grants,
-            set(&["password", "client_credentials", "refresh_token", "authorization_code"]),
-            "{media}"
-        );
+        assert_eq!(grants, set(&["password", "client_credentials", "refresh_token", "authorization_code"]), "{media}");
     }
     assert_eq!(
         schema(&doc, "TokenRequest")["properties"]["client_id"]["type"],

@@ -56,6 +56,11 @@ async fn password_sign_in_consent_and_tokens(app: TestApp) {
     assert!(login.body.contains(r#"type="password" name="password" autocomplete="current-password""#));
     assert!(login.header("content-security-policy").contains("frame-ancestors 'none'"), "{:?}", login.headers);
     assert!(!login.header("content-security-policy").contains("unsafe-inline"));
+    assert!(
+        login.header("content-security-policy").contains("form-action 'self' https://app.example;"),
+        "the form's answer may be the redirect to the client: {:?}",
+        login.headers
+    );
     assert_eq!(login.header("x-frame-options"), "DENY");
     assert_eq!(login.header("cache-control"), "no-store");
     let csrf_cookie = login.header("set-cookie");

@@ -109,6 +109,7 @@ async fn relying_party_signs_in_through_the_login_pages(app: TestApp) {
     assert_eq!(a["refreshedUserinfo"], a["userinfo"]);
     assert_eq!(a["sso"], user_id.as_str(), "the trusted client signed the same user in without a page");
     assert_eq!(a["afterLogout"]["error"], "login_required", "{}", a["afterLogout"]);
+    assert_eq!(a["signedInAgain"], user_id.as_str(), "the login form answered straight to the trusted client");
 
     let b = &report["flashcall"];
     assert_eq!(b["verified"]["amr"], json!(["tel"]));

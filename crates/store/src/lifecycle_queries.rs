@@ -75,6 +75,10 @@ macro_rules! lifecycle_impl {
                 let mut steps: Vec<&'static str> = vec![
                     "DELETE FROM sessions WHERE user_id = $1
                         OR client_id IN (SELECT id FROM clients WHERE owner_user_id = $1)",
+                    // What other users granted the user's applications (the user's own rows go
+                    // with the user: ON DELETE CASCADE).
+                    "DELETE FROM consents WHERE client_id IN (SELECT id FROM clients WHERE owner_user_id = $1)",
+                    "DELETE FROM authorization_codes WHERE client_id IN (SELECT id FROM clients WHERE owner_user_id = $1)",
                     "DELETE FROM clients WHERE owner_user_id = $1",
                     "DELETE FROM api_tokens WHERE user_id = $1",
                     "DELETE FROM password_resets WHERE user_id = $1",

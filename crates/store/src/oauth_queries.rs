@@ -144,6 +144,11 @@ macro_rules! oauth_impl {
                 if done.rows_affected() == 0 {
                     return Ok(false);
                 }
+                // Consents and codes name the client by id only: a client made later under the same
+                // id (`client create --id`) inherits nothing.
+                for sql in ["DELETE FROM consents WHERE client_id = $1", "DELETE FROM authorization_codes WHERE client_id = $1"] {
+                    sqlx::query::<$db>(sql).bind(id).execute(&mut *tx).await.map_err(translate)?;
+                }
                 sqlx::query::<$db>("UPDATE sessions SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL")
                     .bind(now)
                     .bind(id)

@@ -287,7 +287,7 @@ macro_rules! store_impl {
                 // (statement, cut-off): each row type is kept a while past its death, so that
                 // e.g. a spent refresh token is still recognised (and its family revoked) until
                 // it would have expired anyway.
-                let purges: [(&'static str, i64); 10] = [
+                let purges: [(&'static str, i64); 12] = [
                     ("DELETE FROM sessions WHERE refresh_expires < $1", now - DAY),
                     ("DELETE FROM verifications WHERE expires_at < $1", now - DAY),
                     ("DELETE FROM password_resets WHERE expires_at < $1", now - DAY),
@@ -301,6 +301,10 @@ macro_rules! store_impl {
                     ),
                     ("DELETE FROM signing_keys WHERE not_after IS NOT NULL AND not_after < $1", now - DAY),
                     ("DELETE FROM revoked_jtis WHERE expires_at < $1", now),
+                    // A spent code is kept a day past its 60 s, so a late second use still
+                    // revokes what the first one issued.
+                    ("DELETE FROM authorization_codes WHERE expires_at < $1", now - DAY),
+                    ("DELETE FROM login_sessions WHERE expires_at < $1", now - DAY),
                     // Failures stay while their host is blocked ($1 + a day is now): a tenant's right
                     // to lift a block rests on which logins they attacked.
                     (

@@ -257,7 +257,9 @@ impl<'a> Browser<'a> {
             phone_first,
             error: error.map(str::to_owned),
         };
-        self.page(status, &login, None)
+        // The form's answer may be the redirect to the client: Chrome holds that redirect to
+        // form-action too.
+        self.page(status, &login, Some(&request.redirect_uri))
     }
 
     async fn consent_page(&self, request: &AuthorizationRequest, raw: &str, session: &LoginSession) -> Response {
@@ -378,7 +380,7 @@ async fn flashcall(
                 token: &token,
                 error: None,
             };
-            b.page(StatusCode::OK, &step, None)
+            b.page(StatusCode::OK, &step, Some(&request.redirect_uri))
         }
         Err(Error::Validation { .. }) => again(StatusCode::BAD_REQUEST, b.t.bad_phone),
         Err(Error::RateLimited { .. }) => again(StatusCode::TOO_MANY_REQUESTS, b.t.call_limited),
@@ -422,7 +424,7 @@ async fn pin(
                 token,
                 error: Some(b.t.wrong_pin.to_owned()),
             };
-            b.page(StatusCode::UNAUTHORIZED, &step, None)
+            b.page(StatusCode::UNAUTHORIZED, &step, Some(&request.redirect_uri))
         }
         Err(err) => b.failure(err),
     }

@@ -169,6 +169,18 @@ async function passwordFlow() {
   await atCallback(page);
   const silentAnswer = new URL(page.url());
   step(`after logout, prompt=none answers ${silentAnswer.searchParams.get('error')}`);
+
+  // Signing in again for the trusted client: the login form's answer is the redirect to the
+  // client itself (no consent page), which the page's form-action must allow.
+  const again = await authorization(sso, 'openid email');
+  await page.goto(again.url.href);
+  await page.locator('input[name=email]').waitFor({ timeout: TIMEOUT });
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.click('form[action$="/password"] button[type=submit]');
+  await atCallback(page);
+  const againTokens = await client.authorizationCodeGrant(sso, new URL(page.url()), again.checks);
+  step('signed in again through the form straight back to a trusted client');
   await ctx.close();
   return {
     claims,
@@ -179,6 +191,7 @@ async function passwordFlow() {
     sso: ssoTokens.claims().sub,
     postLogout: bye.href,
     afterLogout: Object.fromEntries(silentAnswer.searchParams),
+    signedInAgain: againTokens.claims().sub,
   };
 }
 
