@@ -30,17 +30,6 @@ pub struct AuthorizationCode {
     pub expires_at: i64,
 }
 
-/// What redeeming a code came to.
-#[derive(Debug)]
-pub enum Redemption {
-    /// This call spent it; the session was written.
-    Redeemed,
-    /// It had been spent before: the family it was exchanged for is revoked now.
-    Reused,
-    /// No such code.
-    Unknown,
-}
-
 /// The operator's change to a client (`kordon admin client update`); `None` leaves a field.
 #[derive(Debug, Clone, Default)]
 pub struct ClientPatch {

@@ -284,16 +284,15 @@ pub trait OidcStore: Send + Sync + 'static {
     /// Ends a sign-in; false when it was not live.
     async fn end_login_session(&self, digest: &str, now: i64) -> StoreResult<bool>;
     async fn create_code(&self, code: &crate::oidc_types::AuthorizationCode) -> StoreResult<()>;
-    /// An unspent code by its digest (expired ones too: the caller checks).
+    /// An unspent code by its digest whose sign-in is still live (expired codes too: the caller
+    /// checks).
     async fn code(&self, digest: &str) -> StoreResult<Option<crate::oidc_types::AuthorizationCode>>;
-    /// Spends the code and writes `session` (its first tokens) in one transaction; a code spent
-    /// before revokes the family it was exchanged for instead.
-    async fn redeem_code(
-        &self,
-        digest: &str,
-        session: &NewSession,
-        now: i64,
-    ) -> StoreResult<crate::oidc_types::Redemption>;
+    /// Spends the code and writes `session` (its first tokens) in one transaction; false (and
+    /// nothing written) when another exchange spent it first.
+    async fn redeem_code(&self, digest: &str, session: &NewSession, now: i64) -> StoreResult<bool>;
+    /// The token family a spent code was exchanged for (read only: an unknown code takes no
+    /// write lock).
+    async fn spent_code_family(&self, digest: &str) -> StoreResult<Option<String>>;
     /// The scopes `user_id` allowed `client_id`, if any.
     async fn consent(&self, user_id: i64, client_id: i64) -> StoreResult<Option<String>>;
     async fn grant_consent(&self, user_id: i64, client_id: i64, scope: &str, now: i64) -> StoreResult<()>;

@@ -247,8 +247,17 @@ async fn logout_ends_the_single_sign_on(app: TestApp) {
     let login = browser.authorize(&request(&id, "openid")).await;
     let back = browser.sign_in(&login, "cat@mail.ru", PASSWORD).await;
     let kept = browser.cookies.get("kordon_session").expect("session").clone();
-    let out = browser.get("/oauth/logout").await;
-    assert_eq!(out.status, 200, "no hint: kordon's page");
+    // Without an ID token no client vouches for the request: the user is asked, and a link from
+    // anywhere ends nothing.
+    let ask = browser.get("/oauth/logout?state=s-1").await;
+    assert_eq!(ask.status, 200, "{}", ask.body);
+    assert!(ask.body.contains("Sign out of kordon?") && ask.body.contains(r#"value="s-1""#), "{}", ask.body);
+    assert!(browser.cookies.contains_key("kordon_session"));
+    assert_eq!(browser.authorize(&params).await.status, 303, "still signed in");
+    let forged = browser.post("/oauth/logout", &[("state", "s-1")]).await;
+    assert!(forged.body.contains("Sign out of kordon?"), "a POST without the page's token asks again");
+    let out = browser.post("/oauth/logout", &[("csrf", &ask.field("csrf")), ("state", "s-1")]).await;
+    assert_eq!(out.status, 200, "no registered place to go: kordon's page");
     assert!(out.body.contains("You are signed out"), "{}", out.body);
     browser.cookies.insert("kordon_session".into(), kept);
     let none = browser.authorize(&params).await;

@@ -348,3 +348,101 @@ async fn a_code_flow_token_holds_only_what_was_consented(app: TestApp) {
     assert_eq!(get("/api/users", wide).await.0, 401, "still no biometric records");
 }
 both!(a_code_flow_token_holds_only_what_was_consented);
+
+async fn an_old_sign_in_cannot_skip_prompt_login_through_the_consent_form(app: TestApp) {
+    app.register("kim@mail.ru", "79990003344").await;
+    let client = code_client(&app, "Desk", false, false).await;
+    let id = client.id.to_string();
+    let mut browser = Browser::new(&app);
+    let login = browser.authorize(&request(&id, "openid")).await;
+    let consent = browser.sign_in(&login, "kim@mail.ru", PASSWORD).await;
+    assert_eq!(browser.decide(&consent, "allow").await.status, 303);
+    // Hours later a client asks for a fresh sign-in; whoever sits at the browser posts the
+    // consent form (its token is on the login page) instead of signing in.
+    app.clock.advance(3 * 3600);
+    let mut params = request(&id, "openid");
+    params.push(("prompt", "login"));
+    let login = browser.authorize(&params).await;
+    assert!(login.body.contains("current-password"), "{}", login.body);
+    let skipped = browser.decide(&login, "allow").await;
+    assert_eq!(skipped.status, 200, "no code: {:?}", skipped.location());
+    assert!(skipped.body.contains("current-password"), "the login page again: {}", skipped.body);
+    params.retain(|(k, _)| *k != "prompt");
+    params.push(("max_age", "60"));
+    let login = browser.authorize(&params).await;
+    assert!(browser.decide(&login, "allow").await.body.contains("current-password"), "max_age holds too");
+    // Signing in (then Allow) is what gets the code.
+    let consent = browser.sign_in(&login, "kim@mail.ru", PASSWORD).await;
+    assert_eq!(consent.status, 303, "consent remembered, sign-in fresh: {}", consent.body);
+}
+both!(an_old_sign_in_cannot_skip_prompt_login_through_the_consent_form);
+
+async fn a_code_dies_with_its_sign_in(app: TestApp) {
+    app.register("lea@mail.ru", "79990004455").await;
+    let client = code_client(&app, "Panel", false, true).await;
+    let id = client.id.to_string();
+    let mut browser = Browser::new(&app);
+    let code = code_for(&mut browser, &id, "lea@mail.ru", CHALLENGE).await;
+    let ask = browser.get("/oauth/logout").await;
+    let out = browser.post("/oauth/logout", &[("csrf", &ask.field("csrf"))]).await;
+    assert!(out.body.contains("You are signed out"), "{}", out.body);
+    let pairs = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", VERIFIER),
+    ];
+    let r = form(&app, "/oauth/token", &pairs, Some((&id, client.secret.as_deref().expect("secret")))).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_grant")), "{}", r.body);
+}
+both!(a_code_dies_with_its_sign_in);
+
+async fn public_clients_post_requests_and_refresh_grants(app: TestApp) {
+    app.register("max@mail.ru", "79990005566").await;
+    let public = code_client(&app, "Mobile", true, true).await;
+    let id = public.id.to_string();
+    let mut browser = Browser::new(&app);
+    // The authorization request as a form (OpenID Connect Core §3.1.2.1).
+    let body = common::oidc::form_urlencoded(&request(&id, "openid offline_access"));
+    let login = browser.post_raw("/oauth/authorize", &body).await;
+    assert_eq!(login.status, 200, "{}", login.body);
+    let back = browser.sign_in(&login, "max@mail.ru", PASSWORD).await;
+    let code = back.param("code").expect("code");
+    let pairs = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", VERIFIER),
+        ("client_id", id.as_str()),
+    ];
+    let t = form(&app, "/oauth/token", &pairs, None).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    let access = t.body["access_token"].as_str().expect("access").to_owned();
+    // A public client revokes its own tokens by client_id alone (RFC 7009 §2.1).
+    let r = form(&app, "/oauth/revoke", &[("token", &access), ("client_id", &id)], None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let info = app.http.get(format!("{}/oauth/userinfo", app.base)).bearer_auth(&access).send().await.expect("get");
+    assert_eq!(info.status().as_u16(), 401, "revoked");
+
+    // offline_access gives a refresh token only to a client that may use one.
+    let options = kordon_core::services::ClientOptions {
+        redirect_uris: vec![CALLBACK.into()],
+        trusted: true,
+        ..Default::default()
+    };
+    let grants = vec!["authorization_code".to_string()];
+    let plain = app.core.admin_create_client_with("no-refresh", None, grants, None, options).await.expect("client");
+    let plain_id = plain.client_id.to_string();
+    let code = code_for(&mut browser, &plain_id, "max@mail.ru", CHALLENGE).await;
+    let pairs = [
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", VERIFIER),
+    ];
+    let t =
+        form(&app, "/oauth/token", &pairs, Some((&plain_id, plain.client_secret.as_deref().expect("secret")))).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    assert!(t.body.get("refresh_token").is_none(), "{}", t.body);
+}
+both!(public_clients_post_requests_and_refresh_grants);

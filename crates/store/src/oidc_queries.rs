@@ -86,7 +86,9 @@ macro_rules! oidc_impl {
                 let row = sqlx::query_as::<$db, CodeRow>(
                     "SELECT digest, client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, amr,
                             login_session, expires_at
-                     FROM authorization_codes WHERE digest = $1 AND spent_at IS NULL",
+                     FROM authorization_codes c WHERE digest = $1 AND spent_at IS NULL
+                       AND EXISTS (SELECT 1 FROM login_sessions l
+                                   WHERE l.digest = c.login_session AND l.revoked_at IS NULL)",
                 )
                 .bind(digest)
                 .fetch_optional(&self.pool)
@@ -111,13 +113,7 @@ macro_rules! oidc_impl {
                 ))
             }
 
-            async fn redeem_code(
-                &self,
-                digest: &str,
-                session: &NewSession,
-                now: i64,
-            ) -> StoreResult<kordon_core::oidc_types::Redemption> {
-                use kordon_core::oidc_types::Redemption;
+            async fn redeem_code(&self, digest: &str, session: &NewSession, now: i64) -> StoreResult<bool> {
                 let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
                 let spent = sqlx::query::<$db>(
                     "UPDATE authorization_codes SET spent_at = $1, family_id = $2 WHERE digest = $3 AND spent_at IS NULL",
@@ -128,35 +124,23 @@ macro_rules! oidc_impl {
                 .execute(&mut *tx)
                 .await
                 .map_err(translate)?;
-                if spent.rows_affected() == 1 {
-                    insert_session(&mut *tx, session).await?;
-                    tx.commit().await.map_err(translate)?;
-                    return Ok(Redemption::Redeemed);
+                if spent.rows_affected() != 1 {
+                    return Ok(false); // dropped: rolled back
                 }
-                let family = sqlx::query_scalar::<$db, Option<String>>(
-                    "SELECT family_id FROM authorization_codes WHERE digest = $1",
+                insert_session(&mut *tx, session).await?;
+                tx.commit().await.map_err(translate)?;
+                Ok(true)
+            }
+
+            async fn spent_code_family(&self, digest: &str) -> StoreResult<Option<String>> {
+                sqlx::query_scalar::<$db, String>(
+                    "SELECT family_id FROM authorization_codes
+                     WHERE digest = $1 AND spent_at IS NOT NULL AND family_id IS NOT NULL",
                 )
                 .bind(digest)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&self.pool)
                 .await
-                .map_err(translate)?;
-                let Some(family) = family else { return Ok(Redemption::Unknown) };
-                if let Some(family) = family {
-                    sqlx::query::<$db>(
-                        "UPDATE sessions SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL",
-                    )
-                    .bind(now)
-                    .bind(&family)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(translate)?;
-                    sqlx::query::<$db>("UPDATE cache_epoch SET sessions = sessions + 1 WHERE id = 1")
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(translate)?;
-                }
-                tx.commit().await.map_err(translate)?;
-                Ok(Redemption::Reused)
+                .map_err(translate)
             }
 
             async fn consent(&self, user_id: i64, client_id: i64) -> StoreResult<Option<String>> {

@@ -36,7 +36,7 @@ pub use oidc_authorize::{
     AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, CODE_TTL, Prompt, SCOPES, with_query,
 };
 pub use oidc_signin::{AMR_FLASHCALL, AMR_PASSWORD, SignedIn};
-pub use oidc_tokens::{LoggedOut, user_claims};
+pub use oidc_tokens::{LoggedOut, LogoutPlan, user_claims};
 pub use pbx::{PbxAdmin, PbxSession};
 pub use reset_mail::ResetMailQueue;
 pub use sessions::{Principal, PrincipalKind, TokenPair};

@@ -115,8 +115,10 @@ impl Claims {
 }
 
 impl Core {
+    /// `iss` of every token, the discovery document and RFC 9207's `iss` parameter: one spelling
+    /// (no trailing slash), however the operator wrote it.
     pub fn issuer(&self) -> &str {
-        &self.settings.oauth.issuer
+        self.settings.oauth.issuer.trim_end_matches('/')
     }
 
     /// Authenticates a client by its secret (a SHA-256 digest compared in constant time); every
@@ -168,13 +170,7 @@ impl Core {
         if !matches!(grant, "password" | "client_credentials" | "refresh_token" | "authorization_code") {
             return Err(OAuthError::UnsupportedGrantType);
         }
-        let client = match self.public_client(&req.client).await? {
-            Some(public) => {
-                self.refuse_if_blocked(origin.ip.as_deref()).await?;
-                public
-            }
-            None => self.authenticate_client_from(&req.client, origin).await?,
-        };
+        let client = self.client_of(&req.client, origin).await?;
         if !client.allows(grant) {
             return Err(OAuthError::UnauthorizedClient(format!("The client may not use the {grant} grant.")));
         }
@@ -201,6 +197,18 @@ impl Core {
     /// A public client identifies itself by `client_id` alone (no secret, no Basic header): it
     /// has none to prove, PKCE binds its codes instead. Any other shape is `None` here, and a
     /// secret presented for a public client fails as a wrong one would.
+    /// The client of a token-endpoint request: a public one by its id (through the Defender's
+    /// block), any other by its secret.
+    async fn client_of(&self, creds: &ClientCredentials, origin: &Origin) -> OAuthResult<Client> {
+        match self.public_client(creds).await? {
+            Some(public) => {
+                self.refuse_if_blocked(origin.ip.as_deref()).await?;
+                Ok(public)
+            }
+            None => self.authenticate_client_from(creds, origin).await,
+        }
+    }
+
     async fn public_client(&self, creds: &ClientCredentials) -> OAuthResult<Option<Client>> {
         if creds.secret.as_deref().is_some_and(|s| !s.is_empty()) {
             return Ok(None);
@@ -363,13 +371,24 @@ impl Core {
         if header.alg != Algorithm::RS256 || !matches!(typ.as_str(), "at+jwt" | "application/at+jwt") {
             return None;
         }
-        let key = self.verifying_key(header.kid.as_deref()?).await.ok()??;
+        self.signed_claims(token, header.kid.as_deref(), &["exp", "iss", "sub", "aud"]).await
+    }
+
+    /// The claims of an RS256 JWT (its header already checked) signed by the key `kid` of this
+    /// issuer, with `required` present; its times are not checked here.
+    pub(crate) async fn signed_claims<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        kid: Option<&str>,
+        required: &[&str],
+    ) -> Option<T> {
+        let key = self.verifying_key(kid?).await.ok()??;
         let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
         validation.validate_exp = false;
         validation.validate_aud = false;
         validation.set_issuer(&[self.issuer()]);
-        validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
-        Some(jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation).ok()?.claims)
+        validation.set_required_spec_claims(required);
+        Some(jsonwebtoken::decode::<T>(token, &key.decoding, &validation).ok()?.claims)
     }
 
     /// `POST /oauth/introspect` (RFC 7662): what the token is, or `{"active": false}`. Only a
@@ -450,7 +469,8 @@ impl Core {
         token: Option<&str>,
         origin: &Origin,
     ) -> OAuthResult<()> {
-        let client = self.authenticate_client_from(creds, origin).await?;
+        // A public client may revoke its own tokens too (RFC 7009 §2.1).
+        let client = self.client_of(creds, origin).await?;
         let token = required(token, "token")?;
         let key = match self.verify_access_token(token, true).await {
             // A row-less token is listed as revoked until it expires (another client's is ignored).

@@ -19,6 +19,11 @@ pub const SCOPES: [&str; 5] = ["openid", "email", "phone", "profile", "offline_a
 /// An authorization code's lifetime, seconds.
 pub const CODE_TTL: i64 = 60;
 
+/// How long after a sign-in it still counts as the current request's own (for `prompt=login` and
+/// `max_age`) when the consent form is answered: the login form leads to the consent page, but
+/// the consent form can be posted from any page of the flow, with an old sign-in too.
+pub const SIGN_IN_FRESH: i64 = 600;
+
 /// The grant a client needs for the authorization endpoint.
 pub const GRANT_CODE: &str = "authorization_code";
 
@@ -314,7 +319,8 @@ impl Core {
         };
         stored.await.map_err(|_| request.fail("server_error", "kordon cannot store the consent now."))?;
         let prompt = Prompt { consent: false, ..request.prompt };
-        self.authorize(&AuthorizationRequest { prompt, ..request.clone() }, Some(session), true).await
+        let fresh = self.now() - session.auth_time <= SIGN_IN_FRESH;
+        self.authorize(&AuthorizationRequest { prompt, ..request.clone() }, Some(session), fresh).await
     }
 
     /// A single-use code for this request and sign-in, stored by digest; lives [`CODE_TTL`].

@@ -7,7 +7,6 @@ use super::oidc_authorize::{pkce_shaped, s256};
 use super::sessions::TOKEN_LEN;
 use super::{Core, IssuedToken, Origin};
 use crate::durations::after;
-use crate::oidc_types::Redemption;
 use crate::secrets::{digest, equal, random_token};
 use crate::types::{Client, User};
 use jsonwebtoken::{Algorithm, Header};
@@ -34,6 +33,15 @@ struct IdClaims {
     azp: String,
     #[serde(flatten)]
     user: Map<String, Value>,
+}
+
+/// What an RP-initiated logout request comes to.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LogoutPlan {
+    /// A valid `id_token_hint` named the client: sign out without asking.
+    pub hinted: bool,
+    /// Where the browser goes once signed out.
+    pub then: LoggedOut,
 }
 
 /// Where RP-initiated logout sends the browser.
@@ -107,20 +115,7 @@ impl Core {
         let redirect_uri = required(&req.redirect_uri, "redirect_uri")?;
         let invalid = || invalid_grant("The authorization code is invalid.");
         let key = digest(&code);
-        let Some(stored) = self.store.code(&key).await? else {
-            // Spent before (or never issued): a spent one revokes what it was exchanged for.
-            return match self.store.redeem_code(&key, &self.unused_session(client), self.now()).await? {
-                Redemption::Reused => {
-                    tracing::warn!(
-                        client_id = client.id,
-                        "an authorization code was presented again: its tokens are revoked"
-                    );
-                    self.forget_sessions();
-                    Err(invalid())
-                }
-                _ => Err(invalid()),
-            };
-        };
+        let Some(stored) = self.store.code(&key).await? else { return Err(self.spent_code(&key).await?) };
         if stored.client_id != client.id || stored.expires_at <= self.now() {
             return Err(invalid());
         }
@@ -138,19 +133,15 @@ impl Core {
         let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
         let ((session, jti), refresh) =
             self.oauth_session(user.id, client, random_token(TOKEN_LEN), tokens, &stored.scope, origin);
-        match self.store.redeem_code(&key, &session, self.now()).await? {
-            Redemption::Redeemed => {}
-            Redemption::Reused => {
-                self.forget_sessions();
-                return Err(invalid());
-            }
-            Redemption::Unknown => return Err(invalid()),
+        if !self.store.redeem_code(&key, &session, self.now()).await? {
+            return Err(self.spent_code(&key).await?); // another exchange won the race
         }
         crate::metrics::token_issued("authorization_code");
         let access_token =
             self.sign_access_token(user.id, client, &jti, session.access_expires, &stored.scope, None).await?;
         let scopes = stored.scope.split_whitespace().collect::<Vec<_>>();
-        let refreshable = scopes.contains(&"offline_access") || client.allows("refresh_token");
+        // Only a client holding the refresh grant can ever use a refresh token.
+        let refreshable = client.allows("refresh_token");
         let id_token = match scopes.contains(&"openid") {
             true => Some(self.sign_id_token(&user, client, &stored, &access_token).await?),
             false => None,
@@ -164,12 +155,15 @@ impl Core {
         })
     }
 
-    /// A session that is never written: `redeem_code` needs one to spend a code, and a code
-    /// already spent writes none.
-    fn unused_session(&self, client: &Client) -> crate::types::NewSession {
-        let origin = Origin::default();
-        let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
-        self.oauth_session(0, client, random_token(TOKEN_LEN), tokens, "", &origin).0.0
+    /// A code that is not (or no longer) redeemable. One spent before revokes what it was
+    /// exchanged for (RFC 6749 §4.1.2): someone holds a copy. One never issued writes nothing.
+    async fn spent_code(&self, key: &str) -> OAuthResult<OAuthError> {
+        if let Some(family) = self.store.spent_code_family(key).await? {
+            tracing::warn!("an authorization code was presented again: its tokens are revoked");
+            self.store.revoke_family(&family, self.now()).await?;
+            self.forget().await;
+        }
+        Ok(invalid_grant("The authorization code is invalid."))
     }
 
     async fn sign_id_token(
@@ -211,25 +205,36 @@ impl Core {
         Ok(claims)
     }
 
-    /// RP-initiated logout: ends the browser's sign-in, and sends it to `post_logout_redirect_uri`
-    /// only when that is registered for the client the `id_token_hint` (one of kordon's ID
-    /// tokens, expired or not) or `client_id` names.
-    pub async fn end_session(
+    /// RP-initiated logout, before anything ends: whether a valid `id_token_hint` (one of kordon's
+    /// ID tokens, expired or not) shows a client asked for it — without one the user is asked
+    /// first (RP-Initiated Logout §2), so a link from anywhere cannot sign anyone out — and where
+    /// the browser goes after: `post_logout_redirect_uri` only when it is registered for the
+    /// client the hint or `client_id` names.
+    pub async fn logout_plan(
         &self,
-        cookie: Option<&str>,
         id_token_hint: Option<&str>,
         client_id: Option<&str>,
         post_logout_redirect_uri: Option<&str>,
         state: Option<&str>,
-    ) -> crate::Result<LoggedOut> {
-        self.browser_sign_out(cookie).await?;
+    ) -> crate::Result<LogoutPlan> {
         let hinted = match id_token_hint.filter(|t| !t.is_empty()) {
             Some(hint) => match self.id_token_audience(hint).await {
                 Some(aud) => Some(aud),
-                None => return Ok(LoggedOut::Page),
+                None => return Ok(LogoutPlan { hinted: false, then: LoggedOut::Page }),
             },
             None => None,
         };
+        let then = self.after_logout(hinted, client_id, post_logout_redirect_uri, state).await?;
+        Ok(LogoutPlan { hinted: hinted.is_some(), then })
+    }
+
+    async fn after_logout(
+        &self,
+        hinted: Option<i64>,
+        client_id: Option<&str>,
+        post_logout_redirect_uri: Option<&str>,
+        state: Option<&str>,
+    ) -> crate::Result<LoggedOut> {
         let named = client_id.and_then(|c| c.trim().parse::<i64>().ok());
         let client_id = match (hinted, named) {
             (Some(a), Some(b)) if a != b => return Ok(LoggedOut::Page),
@@ -252,13 +257,7 @@ impl Core {
         if header.alg != Algorithm::RS256 {
             return None;
         }
-        let key = self.verifying_key(header.kid.as_deref()?).await.ok()??;
-        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
-        validation.validate_exp = false;
-        validation.validate_aud = false;
-        validation.set_issuer(&[self.issuer()]);
-        validation.set_required_spec_claims(&["iss", "sub", "aud"]);
-        let data = jsonwebtoken::decode::<IdClaims>(token, &key.decoding, &validation).ok()?;
-        data.claims.aud.parse().ok()
+        let claims: IdClaims = self.signed_claims(token, header.kid.as_deref(), &["iss", "sub", "aud"]).await?;
+        claims.aud.parse().ok()
     }
 }

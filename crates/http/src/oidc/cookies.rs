@@ -1,7 +1,9 @@
 //! The login pages' two cookies: `kordon_session` names the browser's sign-in (its value is a
 //! random secret; the store keeps its digest), and `kordon_csrf` is the double-submit token every
-//! form repeats in a hidden field. Both are HttpOnly, SameSite=Lax, scoped to `/oauth`, and
-//! Secure when kordon's public URL is https.
+//! form repeats in a hidden field. Both are HttpOnly and SameSite=Lax. Over https (a
+//! `server.public_url` of https) they are `Secure` and carry the `__Host-` prefix with `Path=/`,
+//! so no sibling subdomain can plant or shadow them (cookie tossing); over plain http they are
+//! scoped to `/oauth`.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use kordon_core::secrets::{equal, random_token};
@@ -9,8 +11,17 @@ use kordon_core::secrets::{equal, random_token};
 pub(super) const SESSION: &str = "kordon_session";
 pub(super) const CSRF: &str = "kordon_csrf";
 
-/// The value of the cookie `name` in the request, if any (the first one wins).
-pub(super) fn read<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The cookie's name as sent: `__Host-` prefixed over https.
+fn name(base: &str, secure: bool) -> String {
+    match secure {
+        true => format!("__Host-{base}"),
+        false => base.to_owned(),
+    }
+}
+
+/// The value of the cookie `base` in the request, if any (the first one wins).
+pub(super) fn read<'a>(headers: &'a HeaderMap, base: &str, secure: bool) -> Option<&'a str> {
+    let name = name(base, secure);
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -23,9 +34,12 @@ pub(super) fn read<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// A `Set-Cookie` value; `max_age` zero deletes the cookie.
-pub(super) fn set(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let text = format!("{name}={value}; Path=/oauth; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+pub(super) fn set(base: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let (name, scope) = match secure {
+        true => (name(base, true), "Path=/; Secure"),
+        false => (name(base, false), "Path=/oauth"),
+    };
+    let text = format!("{name}={value}; {scope}; Max-Age={max_age}; HttpOnly; SameSite=Lax");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("kordon_invalid=; Max-Age=0"))
 }
 
@@ -36,8 +50,9 @@ pub(super) struct Csrf {
 }
 
 impl Csrf {
-    pub fn of(headers: &HeaderMap) -> Self {
-        match read(headers, CSRF).filter(|t| t.len() == CSRF_LEN && t.bytes().all(|b| b.is_ascii_alphanumeric())) {
+    pub fn of(headers: &HeaderMap, secure: bool) -> Self {
+        let cookie = read(headers, CSRF, secure);
+        match cookie.filter(|t| t.len() == CSRF_LEN && t.bytes().all(|b| b.is_ascii_alphanumeric())) {
             Some(token) => Self { token: token.to_owned(), fresh: false },
             None => Self { token: random_token(CSRF_LEN), fresh: true },
         }
@@ -61,30 +76,33 @@ mod tests {
     fn cookies_are_found_by_name_among_others() {
         let mut headers = HeaderMap::new();
         headers.append(header::COOKIE, HeaderValue::from_static("a=1; kordon_session=xyz"));
-        headers.append(header::COOKIE, HeaderValue::from_static("kordon_csrf=\"q\""));
-        assert_eq!(read(&headers, "kordon_session"), Some("xyz"));
-        assert_eq!(read(&headers, "kordon_csrf"), Some("q"));
-        assert_eq!(read(&headers, "kordon"), None);
+        headers.append(header::COOKIE, HeaderValue::from_static("kordon_csrf=\"q\"; __Host-kordon_session=h"));
+        assert_eq!(read(&headers, "kordon_session", false), Some("xyz"));
+        assert_eq!(read(&headers, "kordon_csrf", false), Some("q"));
+        assert_eq!(read(&headers, "kordon_session", true), Some("h"), "over https only the __Host- cookie counts");
+        assert_eq!(read(&headers, "kordon_csrf", true), None);
+        assert_eq!(read(&headers, "kordon", false), None);
     }
 
     #[test]
-    fn a_session_cookie_is_http_only_lax_and_secure_on_https() {
+    fn a_session_cookie_is_http_only_lax_and_host_only_on_https() {
         let c = set("kordon_session", "v", 60, true);
         assert_eq!(
             c.to_str().expect("text"),
-            "kordon_session=v; Path=/oauth; Max-Age=60; HttpOnly; SameSite=Lax; Secure"
+            "__Host-kordon_session=v; Path=/; Secure; Max-Age=60; HttpOnly; SameSite=Lax"
         );
-        assert!(!set("kordon_session", "v", 60, false).to_str().expect("text").contains("Secure"));
+        let c = set("kordon_session", "v", 60, false);
+        assert_eq!(c.to_str().expect("text"), "kordon_session=v; Path=/oauth; Max-Age=60; HttpOnly; SameSite=Lax");
     }
 
     #[test]
     fn a_form_without_the_cookie_or_with_another_token_is_refused() {
-        let none = Csrf::of(&HeaderMap::new());
+        let none = Csrf::of(&HeaderMap::new(), false);
         assert!(none.fresh && !none.matches(Some(&none.token.clone())));
         let mut headers = HeaderMap::new();
         let token = "a".repeat(32);
         headers.insert(header::COOKIE, HeaderValue::from_str(&format!("kordon_csrf={token}")).expect("header"));
-        let csrf = Csrf::of(&headers);
+        let csrf = Csrf::of(&headers, false);
         assert!(csrf.matches(Some(&token)));
         assert!(!csrf.matches(Some("b")) && !csrf.matches(None));
     }

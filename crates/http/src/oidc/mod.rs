@@ -29,7 +29,7 @@ pub(crate) use userinfo::openapi;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/oauth/authorize", get(authorize))
+        .route("/oauth/authorize", get(authorize).post(authorize_form))
         .route("/oauth/authorize/password", post(password))
         .route("/oauth/authorize/flashcall", post(flashcall))
         .route("/oauth/authorize/pin", post(pin))
@@ -99,11 +99,15 @@ fn authorize_params(raw: &str) -> Result<AuthorizeParams, &'static str> {
     Ok(p)
 }
 
-/// `+7 999 123-45-67` for a Russian number, `+<digits>` for others.
+/// `+7 999 123-45-67` for a Russian number, `+<digits>` for others (anything else as it came:
+/// the wrong-PIN page echoes the form's field).
 fn shown_phone(digits: &str) -> String {
     match (digits.len(), digits.strip_prefix('7')) {
-        (11, Some(rest)) => format!("+7 {} {}-{}-{}", &rest[..3], &rest[3..6], &rest[6..8], &rest[8..]),
-        _ => format!("+{digits}"),
+        (11, Some(rest)) if digits.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("+7 {} {}-{}-{}", &rest[..3], &rest[3..6], &rest[6..8], &rest[8..])
+        }
+        _ if digits.bytes().all(|b| b.is_ascii_digit()) => format!("+{digits}"),
+        _ => digits.to_owned(),
     }
 }
 
@@ -114,8 +118,8 @@ impl<'a> Browser<'a> {
             core: &state.core,
             t: pages::texts(origin.locale.as_deref()),
             origin,
-            csrf: Csrf::of(headers),
-            session_cookie: cookies::read(headers, cookies::SESSION).map(str::to_owned),
+            csrf: Csrf::of(headers, secure),
+            session_cookie: cookies::read(headers, cookies::SESSION, secure).map(str::to_owned),
             secure,
         }
     }
@@ -301,7 +305,24 @@ async fn authorize(
     uri: Uri,
 ) -> Response {
     let b = Browser::new(&state, origin, &headers);
-    let raw = uri.query().unwrap_or_default();
+    start(&b, uri.query().unwrap_or_default()).await
+}
+
+/// `POST /oauth/authorize`: the same request as a form (OpenID Connect Core §3.1.2.1).
+async fn authorize_form(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let b = Browser::new(&state, origin, &headers);
+    match body.ok().as_deref().map(std::str::from_utf8) {
+        Some(Ok(raw)) => start(&b, raw).await,
+        _ => b.bad_request("The authorization request is not a UTF-8 form."),
+    }
+}
+
+async fn start(b: &Browser<'_>, raw: &str) -> Response {
     let request = match b.request(raw).await {
         Ok(request) => request,
         Err(response) => return response,
@@ -311,6 +332,34 @@ async fn authorize(
         Err(response) => return response,
     };
     b.next(&request, raw, session, false, None).await
+}
+
+/// A login page's form: its fields and its authorization request, checked (CSRF token, then the
+/// request as the first GET would have).
+struct Posted {
+    form: Form,
+    request: AuthorizationRequest,
+    raw: String,
+}
+
+/// The browser of a form's POST, and the form, or the page that refuses it.
+async fn posted<'a>(
+    state: &'a AppState,
+    origin: Origin,
+    headers: &HeaderMap,
+    body: Body,
+) -> (Browser<'a>, Result<Posted, Box<Response>>) {
+    let b = Browser::new(state, origin, headers);
+    let form = match form_of(&b, body) {
+        Ok(form) => form,
+        Err(response) => return (b, Err(response)),
+    };
+    let checked = match b.form_request(&form).await {
+        Ok((request, raw)) => Ok((request, raw.to_owned())),
+        Err(response) => Err(Box::new(response)),
+    };
+    let posted = checked.map(|(request, raw)| Posted { form, request, raw });
+    (b, posted)
 }
 
 /// The form of a POST, or the page that says it could not be read.
@@ -328,15 +377,12 @@ async fn password(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let b = Browser::new(&state, origin, &headers);
-    let form = match form_of(&b, body) {
-        Ok(form) => form,
+    let (b, posted) = posted(&state, origin, &headers, body).await;
+    let Posted { form, request, raw } = match posted {
+        Ok(posted) => posted,
         Err(response) => return *response,
     };
-    let (request, raw) = match b.form_request(&form).await {
-        Ok(checked) => checked,
-        Err(response) => return response,
-    };
+    let raw = raw.as_str();
     let email = form.get("email");
     match state.core.browser_sign_in_password(email, form.get("password"), &b.origin).await {
         Ok(signed) => {
@@ -358,15 +404,12 @@ async fn flashcall(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let b = Browser::new(&state, origin, &headers);
-    let form = match form_of(&b, body) {
-        Ok(form) => form,
+    let (b, posted) = posted(&state, origin, &headers, body).await;
+    let Posted { form, request, raw } = match posted {
+        Ok(posted) => posted,
         Err(response) => return *response,
     };
-    let (request, raw) = match b.form_request(&form).await {
-        Ok(checked) => checked,
-        Err(response) => return response,
-    };
+    let raw = raw.as_str();
     let typed = form.get("phone").unwrap_or_default();
     let again = |status, text: &str| b.login_page(&request, raw, status, Some(("", typed, true)), Some(text));
     match state.core.flashcall(Some(typed), b.origin.ip.as_deref()).await {
@@ -399,15 +442,12 @@ async fn pin(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let b = Browser::new(&state, origin, &headers);
-    let form = match form_of(&b, body) {
-        Ok(form) => form,
+    let (b, posted) = posted(&state, origin, &headers, body).await;
+    let Posted { form, request, raw } = match posted {
+        Ok(posted) => posted,
         Err(response) => return *response,
     };
-    let (request, raw) = match b.form_request(&form).await {
-        Ok(checked) => checked,
-        Err(response) => return response,
-    };
+    let raw = raw.as_str();
     let (phone, token) = (form.get("phone").unwrap_or_default(), form.get("token").unwrap_or_default());
     match state.core.browser_sign_in_pin(Some(phone), form.get("pin"), Some(token), &b.origin).await {
         Ok(signed) => {
@@ -437,15 +477,12 @@ async fn consent(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let b = Browser::new(&state, origin, &headers);
-    let form = match form_of(&b, body) {
-        Ok(form) => form,
+    let (b, posted) = posted(&state, origin, &headers, body).await;
+    let Posted { form, request, raw } = match posted {
+        Ok(posted) => posted,
         Err(response) => return *response,
     };
-    let (request, raw) = match b.form_request(&form).await {
-        Ok(checked) => checked,
-        Err(response) => return response,
-    };
+    let raw = raw.as_str();
     let allow = match form.get("decision") {
         Some("allow") => true,
         Some("deny") => false,
@@ -487,5 +524,6 @@ mod tests {
     fn phones_are_shown_grouped() {
         assert_eq!(shown_phone("79991234567"), "+7 999 123-45-67");
         assert_eq!(shown_phone("380501234567"), "+380501234567");
+        assert_eq!(shown_phone("7ééééé"), "7ééééé", "no slicing inside a character");
     }
 }

@@ -37,6 +37,9 @@ pub(super) struct Texts {
     pub blocked: &'static str,
     pub busy: &'static str,
     pub signed_out: &'static str,
+    pub sign_out_title: &'static str,
+    pub sign_out_text: &'static str,
+    pub sign_out_button: &'static str,
     pub signed_out_text: &'static str,
     pub wrong_password: &'static str,
     pub wrong_pin: &'static str,
@@ -83,6 +86,9 @@ pub(super) const EN: Texts = Texts {
     blocked: "Too many failed attempts came from your network. Try again in",
     busy: "kordon is busy right now. Try again in a moment.",
     signed_out: "Signed out",
+    sign_out_title: "Sign out of kordon?",
+    sign_out_text: "You will be signed out of every application you signed in to through kordon in this browser.",
+    sign_out_button: "Sign out",
     signed_out_text: "You are signed out of kordon. You can close this page.",
     wrong_password: "The email or password is not right.",
     wrong_pin: "The code is not right or has expired.",
@@ -96,7 +102,7 @@ pub(super) const EN: Texts = Texts {
     scope_openid: "Know who you are",
     scope_email: "See your email address",
     scope_phone: "See your phone number",
-    scope_profile: "See your name",
+    scope_profile: "See your name and your role in your account",
     scope_offline_access: "Stay signed in when you are away",
 };
 
@@ -129,6 +135,9 @@ pub(super) const RU: Texts = Texts {
     blocked: "С вашей сети было слишком много неудачных попыток. Повторите через",
     busy: "kordon сейчас занят. Повторите попытку чуть позже.",
     signed_out: "Вы вышли",
+    sign_out_title: "Выйти из kordon?",
+    sign_out_text: "Вы выйдете из всех приложений, в которые вошли через kordon в этом браузере.",
+    sign_out_button: "Выйти",
     signed_out_text: "Вы вышли из kordon. Эту страницу можно закрыть.",
     wrong_password: "Неверная эл. почта или пароль.",
     wrong_pin: "Код неверен или устарел.",
@@ -142,7 +151,7 @@ pub(super) const RU: Texts = Texts {
     scope_openid: "Узнать, кто вы",
     scope_email: "Видеть ваш адрес эл. почты",
     scope_phone: "Видеть ваш номер телефона",
-    scope_profile: "Видеть ваше имя",
+    scope_profile: "Видеть ваше имя и вашу роль в аккаунте",
     scope_offline_access: "Оставаться на связи, когда вас нет",
 };
 
@@ -201,6 +210,15 @@ pub(super) struct ConsentPage<'a> {
     pub user: &'a str,
     pub csrf: &'a str,
     pub request: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "oidc/logout.html")]
+pub(super) struct LogoutPage<'a> {
+    pub t: &'a Texts,
+    pub csrf: &'a str,
+    /// The logout request's parameters, carried to the confirmation's POST.
+    pub fields: Vec<(&'a str, &'a str)>,
 }
 
 #[derive(Template)]

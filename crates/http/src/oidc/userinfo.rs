@@ -1,6 +1,7 @@
 //! UserInfo (OpenID Connect Core §5.3) and RP-initiated logout (OpenID Connect RP-Initiated
 //! Logout 1.0), with their part of the OpenAPI document.
 
+use super::pages::LogoutPage;
 use super::{Browser, Form, cookies, form_of};
 use crate::AppState;
 use crate::docs::openapi::tag;
@@ -65,8 +66,9 @@ pub(crate) struct UserInfo {
 ///
 /// Ends the browser's sign-in (its `kordon_session` cookie) and sends the browser to
 /// `post_logout_redirect_uri` (with `state`) when that URI is registered for the client the
-/// `id_token_hint` or `client_id` names; otherwise kordon shows a "signed out" page.
-/// `POST` takes the same parameters as a form.
+/// `id_token_hint` or `client_id` names; otherwise kordon shows a "signed out" page. Without a
+/// valid `id_token_hint` the user is asked first (a page with a Sign out button). `POST` takes the
+/// same parameters as a form.
 #[utoipa::path(get, path = "/oauth/logout", tag = tag::OIDC, operation_id = "oidcLogout", security(()),
     params(
         ("id_token_hint" = Option<String>, Query, description = "An ID token kordon issued to the client (expired or not)."),
@@ -75,7 +77,7 @@ pub(crate) struct UserInfo {
         ("state" = Option<String>, Query, description = "Passed back to the post-logout redirect URI."),
     ),
     responses(
-        (status = 200, description = "Signed out: kordon's page.", content_type = "text/html"),
+        (status = 200, description = "Signed out (kordon's page), or the question whether to sign out.", content_type = "text/html"),
         (status = 303, description = "Signed out: to the client's post-logout redirect URI."),
     ))]
 pub(super) async fn logout(
@@ -84,43 +86,53 @@ pub(super) async fn logout(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
+    let b = Browser::new(&state, origin, &headers);
     let form = Form::parse(uri.query().unwrap_or_default().as_bytes());
-    end_session(&state, origin, &headers, &form).await
+    end_session(&b, &form, false).await
 }
 
-/// `POST /oauth/logout`: the same as a form.
+/// `POST /oauth/logout`: the same as a form, and the answer of the confirmation page.
 pub(super) async fn logout_form(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
     headers: HeaderMap,
     body: super::Body,
 ) -> Response {
-    let b = Browser::new(&state, origin.clone(), &headers);
+    let b = Browser::new(&state, origin, &headers);
     match form_of(&b, body) {
-        Ok(form) => end_session(&state, origin, &headers, &form).await,
+        Ok(form) => end_session(&b, &form, true).await,
         Err(response) => *response,
     }
 }
 
-async fn end_session(state: &AppState, origin: kordon_core::Origin, headers: &HeaderMap, form: &Form) -> Response {
-    let b = Browser::new(state, origin, headers);
-    let ended = state
-        .core
-        .end_session(
-            b.session_cookie.as_deref(),
-            form.get("id_token_hint"),
-            form.get("client_id"),
-            form.get("post_logout_redirect_uri"),
-            form.get("state"),
-        )
-        .await;
-    let clear = cookies::set(cookies::SESSION, "", 0, b.secure);
-    let mut response = match ended {
-        Ok(LoggedOut::Redirect(location)) => b.redirect(&location, None),
-        Ok(LoggedOut::Page) => b.message(StatusCode::OK, b.t.signed_out, b.t.signed_out_text, None),
-        Err(err) => b.failure(err),
+/// The parameters of a logout request the confirmation page carries on.
+const LOGOUT_FIELDS: [&str; 4] = ["id_token_hint", "client_id", "post_logout_redirect_uri", "state"];
+
+async fn end_session(b: &Browser<'_>, form: &Form, posted: bool) -> Response {
+    let [hint, client_id, uri, state] = LOGOUT_FIELDS.map(|name| form.get(name));
+    let plan = match b.core.logout_plan(hint, client_id, uri, state).await {
+        Ok(plan) => plan,
+        Err(err) => return b.failure(err),
     };
-    response.headers_mut().append(header::SET_COOKIE, clear);
+    let target = match &plan.then {
+        LoggedOut::Redirect(location) => Some(location.as_str()),
+        LoggedOut::Page => None,
+    };
+    // A client that shows its ID token asked for this; otherwise the user says so on kordon's own
+    // page (its form carries the CSRF token), so no link from elsewhere signs anyone out.
+    let confirmed = plan.hinted || (posted && b.csrf.matches(form.get("csrf")));
+    if !confirmed && b.session_cookie.is_some() {
+        let fields = LOGOUT_FIELDS.iter().filter_map(|name| form.get(name).map(|value| (*name, value))).collect();
+        return b.page(StatusCode::OK, &LogoutPage { t: b.t, csrf: &b.csrf.token, fields }, target);
+    }
+    if let Err(err) = b.core.browser_sign_out(b.session_cookie.as_deref()).await {
+        return b.failure(err);
+    }
+    let mut response = match target {
+        Some(location) => b.redirect(location, None),
+        None => b.message(StatusCode::OK, b.t.signed_out, b.t.signed_out_text, None),
+    };
+    response.headers_mut().append(header::SET_COOKIE, cookies::set(cookies::SESSION, "", 0, b.secure));
     response
 }
 

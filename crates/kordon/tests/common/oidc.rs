@@ -140,6 +140,16 @@ impl Browser {
         self.send(req).await
     }
 
+    /// A form POST of an already encoded body.
+    pub async fn post_raw(&mut self, path: &str, body: &str) -> Page {
+        let req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned());
+        self.send(req).await
+    }
+
     /// `GET /oauth/authorize` with these parameters.
     pub async fn authorize(&mut self, params: &[(&str, &str)]) -> Page {
         let query: String = form_urlencoded(params);
