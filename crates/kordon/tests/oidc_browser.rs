@@ -117,6 +117,7 @@ async fn relying_party_signs_in_through_the_login_pages(app: TestApp) {
     assert_eq!(b["verified"]["aud"], mobile.client_id.to_string());
     assert_eq!(b["userinfo"]["sub"], user_id.as_str());
     assert_eq!(b["refresh"], true);
+    assert_eq!(b["signedOut"], "Вы вышли");
 
     let errors = &report["errors"];
     for (page, heading) in
@@ -132,7 +133,18 @@ async fn relying_party_signs_in_through_the_login_pages(app: TestApp) {
     }
     let shots_taken: Vec<&str> =
         report["screenshots"].as_array().expect("screenshots").iter().filter_map(Value::as_str).collect();
-    for name in ["login-en", "consent-en", "login-ru", "flashcall-ru", "consent-ru", "error-en", "error-ru"] {
+    let names = [
+        "login-en",
+        "consent-en",
+        "login-ru",
+        "flashcall-ru",
+        "consent-ru",
+        "logout-ru",
+        "signed-out-ru",
+        "error-en",
+        "error-ru",
+    ];
+    for name in names {
         assert!(shots_taken.iter().any(|s| s.ends_with(&format!("{name}.png"))), "{name}: {shots_taken:?}");
     }
 }

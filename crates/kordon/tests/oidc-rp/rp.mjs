@@ -229,8 +229,18 @@ async function flashCallFlow() {
   const payload = await verified(config, tokens.id_token, publicId);
   const userinfo = await client.fetchUserInfo(config, tokens.access_token, payload.sub);
   step(`public client signed in by FlashCall: amr ${JSON.stringify(payload.amr)}`);
+
+  // Signing out without an ID token: kordon asks first, then says so.
+  await page.goto(`${base}/oauth/logout`);
+  await page.locator('form[action="/oauth/logout"] button[type=submit]').waitFor({ timeout: TIMEOUT });
+  await shot(page, 'logout-ru');
+  await page.click('form[action="/oauth/logout"] button[type=submit]');
+  await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+  await shot(page, 'signed-out-ru');
+  const signedOut = await page.locator('h1').innerText();
+  step(`signed out after confirming: ${signedOut}`);
   await ctx.close();
-  return { verified: payload, userinfo, refresh: Boolean(tokens.refresh_token) };
+  return { verified: payload, userinfo, refresh: Boolean(tokens.refresh_token), signedOut };
 }
 
 async function errorPages() {
