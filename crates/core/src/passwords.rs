@@ -22,6 +22,23 @@ use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
 use tokio::sync::{OnceCell, oneshot};
 
+/// Hashing is throughput work; bearer checks and every other request are latency work. On Linux
+/// the nice value is per thread, so the workers run at `passwords.worker_nice` (10): under a
+/// login flood the scheduler runs a waiting request's thread first and gives the hashes what is
+/// left (a queue that still fills answers 503, as before), while on an otherwise idle machine the
+/// workers hash at full speed — nice only weighs threads that compete. Failing to lower it
+/// changes nothing else.
+fn lower_priority(nice: i32) {
+    #[cfg(target_os = "linux")]
+    if nice > 0
+        && let Err(err) = rustix::process::setpriority_process(None, nice.min(19))
+    {
+        tracing::warn!(error = %err, "the password workers keep the default priority");
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
+}
+
 /// Salt length of new hashes, bytes.
 const SALT_LEN: usize = 16;
 /// Output length of new hashes, bytes.
@@ -57,11 +74,15 @@ impl Passwords {
         let queue = Arc::new(Mutex::new(queue));
         let depth = Arc::new(AtomicUsize::new(0));
         let keep = params.block_count();
+        let nice = settings.worker_nice;
         for n in 0..workers {
             let (queue, depth) = (queue.clone(), depth.clone());
             std::thread::Builder::new()
                 .name(format!("kordon-argon2-{n}"))
-                .spawn(move || worker(&queue, &depth, keep))
+                .spawn(move || {
+                    lower_priority(nice);
+                    worker(&queue, &depth, keep)
+                })
                 .map_err(Error::internal)?;
         }
         Ok(Self { inner: Arc::new(Inner { params, jobs, depth, workers, dummy: OnceCell::new() }) })
@@ -220,6 +241,40 @@ fn verify_with(memory: &mut Vec<Block>, password: &[u8], phc: &str) -> bool {
 mod tests {
     use super::*;
     use argon2::PasswordHasher as _;
+
+    /// (thread name, nice) of every thread of this process, from /proc.
+    #[cfg(target_os = "linux")]
+    fn threads() -> Vec<(String, i64)> {
+        let tasks = std::fs::read_dir("/proc/self/task").expect("/proc/self/task");
+        tasks
+            .filter_map(|t| {
+                let path = t.ok()?.path();
+                let name = std::fs::read_to_string(path.join("comm")).ok()?.trim().to_owned();
+                let stat = std::fs::read_to_string(path.join("stat")).ok()?;
+                // Fields after the parenthesised name: state is field 3, nice field 19.
+                let rest = stat.rsplit_once(") ")?.1;
+                Some((name, rest.split(' ').nth(16)?.parse().ok()?))
+            })
+            .collect()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn workers_hash_at_a_lower_priority_than_requests() {
+        let settings = PasswordSettings { workers: 2, worker_nice: 7, ..PasswordSettings::default() };
+        let _p = Passwords::new(&settings).expect("params");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let niced = loop {
+            let niced = threads().iter().filter(|(name, nice)| name.starts_with("kordon-argon2") && *nice == 7).count();
+            if niced >= 2 || std::time::Instant::now() > deadline {
+                break niced;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        assert_eq!(niced, 2, "{:?}", threads());
+        let me = threads().into_iter().find(|(name, _)| name.starts_with("workers_hash")).map(|(_, nice)| nice);
+        assert_eq!(me.unwrap_or(0), 0, "only the workers are lowered, not the thread that made them");
+    }
 
     #[tokio::test]
     async fn hashes_verify_and_unknown_users_never_match() {

@@ -163,11 +163,13 @@ pub struct PasswordSettings {
     pub workers: usize,
     /// Hash requests allowed to wait for a worker; past this the server answers 503.
     pub queue: usize,
+    /// The workers' nice value on Linux (0..=19; 0 leaves it): hashing yields to requests.
+    pub worker_nice: i32,
 }
 
 impl Default for PasswordSettings {
     fn default() -> Self {
-        Self { memory_kib: 19456, iterations: 2, parallelism: 1, workers: 0, queue: 64 }
+        Self { memory_kib: 19456, iterations: 2, parallelism: 1, workers: 0, queue: 64, worker_nice: 10 }
     }
 }
 
