@@ -3,8 +3,13 @@
 # Sets BIN, DATA, STORE (the store flags), LABEL (sqlite|postgres), PASSWORD, and after
 # start_server: SERVER (its pid) and B (its base URL).
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
-cargo build --release -q -p kordon
-BIN=target/release/kordon
+# BENCH_BIN runs another build instead (an A/B against an older commit's binary).
+if [ -n "${BENCH_BIN:-}" ]; then
+  BIN=$BENCH_BIN
+else
+  cargo build --release -q -p kordon
+  BIN=target/release/kordon
+fi
 DATA=$(mktemp -d)
 STORE=(--data-dir "$DATA")
 LABEL=sqlite

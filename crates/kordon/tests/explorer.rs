@@ -43,10 +43,13 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("post", "/oauth/revoke"),
     ("get", "/.well-known/openid-configuration"),
     ("get", "/.well-known/jwks.json"),
-    // OpenID Connect (issue 9); UserInfo and logout answer POST too, as their GET says
+    // OpenID Connect (issue 9)
     ("get", "/oauth/authorize"),
+    ("post", "/oauth/authorize"),
     ("get", "/oauth/userinfo"),
+    ("post", "/oauth/userinfo"),
     ("get", "/oauth/logout"),
+    ("post", "/oauth/logout"),
     // the provider API (seed 003)
     ("get", "/api/ver1.0/user/"),
     // biometrics (seed 002)

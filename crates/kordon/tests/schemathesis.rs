@@ -172,6 +172,32 @@ async fn biometrics(app: TestApp) {
 }
 both!(biometrics, super::fuzzed);
 
+async fn openid_connect(app: TestApp) {
+    // A code-flow access token with every claim scope, got through the login page.
+    app.register("oidc-fuzz@mail.ru", "79990006677").await;
+    let client = common::oidc::code_client(&app, "fuzz", false, true).await;
+    let id = client.id.to_string();
+    let mut browser = common::oidc::Browser::new(&app);
+    let login = browser.authorize(&common::oidc::request(&id, "openid email phone profile")).await;
+    let back = browser.sign_in(&login, "oidc-fuzz@mail.ru", PASSWORD).await;
+    let code = back.param("code").expect("code");
+    let pairs = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", common::oidc::CALLBACK),
+        ("code_verifier", common::oidc::VERIFIER),
+    ];
+    let secret = client.secret.as_deref().expect("secret");
+    let t = common::oauth::form(&app, "/oauth/token", &pairs, Some((&id, secret))).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    let token = t.body["access_token"].as_str().expect("access token");
+    fuzz(&app, "OpenID Connect", &header("Authorization", &format!("Bearer {token}"))).await;
+    // UserInfo still answers: the fuzzer's requests revoked nothing.
+    let info = app.http.get(format!("{}/oauth/userinfo", app.base)).bearer_auth(token).send().await.expect("get");
+    assert_eq!(info.status().as_u16(), 200);
+}
+both!(openid_connect, super::fuzzed);
+
 async fn health_and_explorer(app: TestApp) {
     fuzz(&app, "Health", &[]).await;
     fuzz(&app, "Explorer", &[]).await;

@@ -8,6 +8,7 @@
 //! trusted beyond what the first GET would have accepted.
 
 mod cookies;
+pub(crate) mod openapi;
 mod pages;
 mod userinfo;
 
@@ -24,8 +25,6 @@ use kordon_core::services::{AuthorizationRequest, AuthorizeError, AuthorizeParam
 use kordon_core::{Core, Error, Origin, oidc_types::LoginSession};
 use pages::{ConsentPage, FlashCallPage, LoginPage, MessagePage, Texts, page};
 use std::collections::HashMap;
-
-pub(crate) use userinfo::openapi;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -364,9 +363,11 @@ async fn posted<'a>(
 
 /// The form of a POST, or the page that says it could not be read.
 fn form_of(b: &Browser<'_>, body: Body) -> Result<Form, Box<Response>> {
+    // A form is `name=value` pairs; a body with anything else (a bare word, JSON) is not one.
+    let pairs = |bytes: &[u8]| bytes.split(|c| *c == b'&').all(|pair| pair.is_empty() || pair.contains(&b'='));
     match body {
-        Ok(bytes) => Ok(Form::parse(&bytes)),
-        Err(_) => Err(Box::new(b.message(StatusCode::BAD_REQUEST, b.t.bad_request, b.t.bad_form, None))),
+        Ok(bytes) if pairs(&bytes) => Ok(Form::parse(&bytes)),
+        _ => Err(Box::new(b.message(StatusCode::BAD_REQUEST, b.t.bad_request, b.t.bad_form, None))),
     }
 }
 

@@ -1,5 +1,5 @@
 //! UserInfo (OpenID Connect Core §5.3) and RP-initiated logout (OpenID Connect RP-Initiated
-//! Logout 1.0), with their part of the OpenAPI document.
+//! Logout 1.0).
 
 use super::pages::LogoutPage;
 use super::{Browser, Form, cookies, form_of};
@@ -22,7 +22,7 @@ use kordon_core::services::LoggedOut;
 #[utoipa::path(get, path = "/oauth/userinfo", tag = tag::OIDC, operation_id = "oidcUserInfo",
     security(("oauthBearer" = [])),
     responses(
-        (status = 200, description = "The user's claims.", body = UserInfo),
+        (status = 200, description = "The user's claims.", body = super::openapi::UserInfo),
         (status = 401, response = crate::provider::openapi::BearerInvalid),
         (status = 403, description = "The token was not issued with the openid scope.", body = crate::oauth::error::ErrorBody),
         (status = 500, response = crate::oauth::openapi::OAuthServerError),
@@ -39,27 +39,6 @@ pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) 
         }
         Err(err) => crate::provider::failure(err),
     }
-}
-
-/// The claims UserInfo answers (those of the granted scopes only).
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)] // Documentation only: the answer is the core's claim map.
-pub(crate) struct UserInfo {
-    /// The user's id at kordon, as a string.
-    sub: String,
-    /// Scope `email`.
-    email: Option<String>,
-    /// Scope `email`: always false (kordon does not prove email addresses).
-    email_verified: Option<bool>,
-    /// Scope `phone`: E.164 with `+`.
-    phone_number: Option<String>,
-    /// Scope `phone`: true (registration proves the phone with a FlashCall).
-    phone_number_verified: Option<bool>,
-    /// Scope `profile`: first, middle and last name.
-    name: Option<String>,
-    given_name: Option<String>,
-    middle_name: Option<String>,
-    family_name: Option<String>,
 }
 
 /// Sign out of kordon (RP-initiated logout)
@@ -134,42 +113,4 @@ async fn end_session(b: &Browser<'_>, form: &Form, posted: bool) -> Response {
     };
     response.headers_mut().append(header::SET_COOKIE, cookies::set(cookies::SESSION, "", 0, b.secure));
     response
-}
-
-// The authorization endpoint as the document shows it (its handler, `super::authorize`, answers HTML).
-
-/// Start a sign-in (OpenID Connect authorization code flow with PKCE)
-///
-/// `response_type=code` only. An unknown `client_id` or a `redirect_uri` not registered for it,
-/// exactly, is answered with kordon's error page (400) and never redirected to; every other error
-/// goes back to the redirect URI as `error`, `error_description`, `state` and `iss`. Otherwise
-/// the browser sees kordon's login page, then the consent page (for clients not marked trusted),
-/// then returns to the redirect URI with `code`, `state` and `iss` (RFC 9207).
-#[utoipa::path(get, path = "/oauth/authorize", tag = tag::OIDC, operation_id = "oidcAuthorize", security(()),
-    params(
-        ("response_type" = String, Query, description = "`code`."),
-        ("client_id" = String, Query, description = "The client's id."),
-        ("redirect_uri" = String, Query, description = "One of the client's registered redirect URIs, exactly."),
-        ("scope" = Option<String>, Query, description = "Space-separated: `openid`, `email`, `phone`, `profile`, `offline_access`."),
-        ("state" = Option<String>, Query, description = "Returned unchanged (up to 2048 characters)."),
-        ("nonce" = Option<String>, Query, description = "Copied into the ID token."),
-        ("code_challenge" = Option<String>, Query, description = "PKCE (RFC 7636): required for public clients."),
-        ("code_challenge_method" = Option<String>, Query, description = "`S256` (`plain` is refused)."),
-        ("prompt" = Option<String>, Query, description = "`none`, `login`, `consent`."),
-        ("max_age" = Option<String>, Query, description = "Seconds since the last sign-in beyond which the user signs in again."),
-        ("login_hint" = Option<String>, Query, description = "An email or phone to fill in."),
-    ),
-    responses(
-        (status = 200, description = "The login or consent page.", content_type = "text/html"),
-        (status = 303, description = "Back to the redirect URI with `code` (or `error`), `state` and `iss`."),
-        (status = 400, description = "kordon's error page: no trusted redirect URI to answer to.", content_type = "text/html"),
-    ))]
-#[allow(dead_code)] // Documentation only: `super::authorize` serves the path.
-fn authorize_doc() {}
-
-/// This part of the OpenAPI document.
-pub(crate) mod openapi {
-    #[derive(utoipa::OpenApi)]
-    #[openapi(paths(super::authorize_doc, super::userinfo, super::logout), components(schemas(super::UserInfo)))]
-    pub(crate) struct Api;
 }

@@ -1,0 +1,148 @@
+//! This part of the OpenAPI document: the authorization endpoint (GET and POST), UserInfo (the
+//! handlers in `userinfo.rs` carry their GET), logout, and the shapes they take and answer. The
+//! login pages' own form targets are not API and are not listed.
+
+use crate::docs::openapi::tag;
+use utoipa::ToSchema;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        authorize_doc,
+        authorize_form_doc,
+        super::userinfo::userinfo,
+        userinfo_post_doc,
+        super::userinfo::logout,
+        logout_form_doc,
+    ),
+    components(schemas(UserInfo, AuthorizeForm, LogoutForm))
+)]
+pub(crate) struct Api;
+
+/// The claims UserInfo answers (those of the granted scopes only).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Documentation only: the answer is the core's claim map.
+pub(crate) struct UserInfo {
+    /// The user's id at kordon, as a string.
+    sub: String,
+    /// Scope `email`.
+    email: Option<String>,
+    /// Scope `email`: always false (kordon does not prove email addresses).
+    email_verified: Option<bool>,
+    /// Scope `phone`: E.164 with `+`.
+    phone_number: Option<String>,
+    /// Scope `phone`: true (registration proves the phone with a FlashCall).
+    phone_number_verified: Option<bool>,
+    /// Scope `profile`: first, middle and last name.
+    name: Option<String>,
+    given_name: Option<String>,
+    middle_name: Option<String>,
+    family_name: Option<String>,
+}
+
+/// An authorization request as a form (the same parameters as the GET's query).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Documentation only: the handler reads the raw form.
+pub(crate) struct AuthorizeForm {
+    /// `code`.
+    response_type: String,
+    /// The client's id.
+    client_id: String,
+    /// One of the client's registered redirect URIs, exactly.
+    redirect_uri: String,
+    /// Space-separated: `openid`, `email`, `phone`, `profile`, `offline_access`.
+    scope: Option<String>,
+    state: Option<String>,
+    nonce: Option<String>,
+    code_challenge: Option<String>,
+    /// `S256`.
+    code_challenge_method: Option<String>,
+    /// `none`, `login`, `consent`.
+    prompt: Option<String>,
+    max_age: Option<String>,
+    login_hint: Option<String>,
+}
+
+/// A logout request as a form (the same parameters as the GET's query), or the answer of
+/// kordon's "Sign out?" page (which adds its CSRF token).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Documentation only: the handler reads the raw form.
+pub(crate) struct LogoutForm {
+    id_token_hint: Option<String>,
+    post_logout_redirect_uri: Option<String>,
+    client_id: Option<String>,
+    state: Option<String>,
+    /// The confirmation page's token.
+    csrf: Option<String>,
+}
+
+/// Start a sign-in (OpenID Connect authorization code flow with PKCE)
+///
+/// `response_type=code` only. An unknown `client_id` or a `redirect_uri` not registered for it,
+/// exactly, is answered with kordon's error page (400) and never redirected to; every other error
+/// goes back to the redirect URI as `error`, `error_description`, `state` and `iss`. Otherwise
+/// the browser sees kordon's login page, then the consent page (for clients not marked trusted),
+/// then returns to the redirect URI with `code`, `state` and `iss` (RFC 9207).
+#[utoipa::path(get, path = "/oauth/authorize", tag = tag::OIDC, operation_id = "oidcAuthorize", security(()),
+    params(
+        ("response_type" = String, Query, description = "`code`."),
+        ("client_id" = String, Query, description = "The client's id."),
+        ("redirect_uri" = String, Query, description = "One of the client's registered redirect URIs, exactly."),
+        ("scope" = Option<String>, Query, description = "Space-separated: `openid`, `email`, `phone`, `profile`, `offline_access`."),
+        ("state" = Option<String>, Query, description = "Returned unchanged (up to 2048 characters)."),
+        ("nonce" = Option<String>, Query, description = "Copied into the ID token."),
+        ("code_challenge" = Option<String>, Query, description = "PKCE (RFC 7636): required for public clients."),
+        ("code_challenge_method" = Option<String>, Query, description = "`S256` (`plain` is refused)."),
+        ("prompt" = Option<String>, Query, description = "`none`, `login`, `consent`."),
+        ("max_age" = Option<String>, Query, description = "Seconds since the last sign-in beyond which the user signs in again."),
+        ("login_hint" = Option<String>, Query, description = "An email or phone to fill in."),
+    ),
+    responses(
+        (status = 200, description = "The login or consent page.", content_type = "text/html"),
+        (status = 303, description = "Back to the redirect URI with `code` (or `error`), `state` and `iss`."),
+        (status = 400, description = "kordon's error page: no trusted redirect URI to answer to.", content_type = "text/html"),
+    ))]
+#[allow(dead_code)] // Documentation only: `super::authorize` serves the path.
+fn authorize_doc() {}
+
+/// Start a sign-in, the request as a form
+///
+/// OpenID Connect Core §3.1.2.1: the same parameters and answers as `GET /oauth/authorize`.
+#[utoipa::path(post, path = "/oauth/authorize", tag = tag::OIDC, operation_id = "oidcAuthorizeForm", security(()),
+    request_body(content = AuthorizeForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "The login or consent page.", content_type = "text/html"),
+        (status = 303, description = "Back to the redirect URI with `code` (or `error`), `state` and `iss`."),
+        (status = 400, description = "kordon's error page: no trusted redirect URI to answer to.", content_type = "text/html"),
+    ))]
+#[allow(dead_code)] // Documentation only: `super::authorize_form` serves the path.
+fn authorize_form_doc() {}
+
+/// The user the access token was issued for, by POST
+///
+/// The same as `GET /oauth/userinfo` (OpenID Connect Core §5.3.1).
+#[utoipa::path(post, path = "/oauth/userinfo", tag = tag::OIDC, operation_id = "oidcUserInfoPost",
+    security(("oauthBearer" = [])),
+    responses(
+        (status = 200, description = "The user's claims.", body = UserInfo),
+        (status = 401, response = crate::provider::openapi::BearerInvalid),
+        (status = 403, description = "The token was not issued with the openid scope.", body = crate::oauth::error::ErrorBody),
+        (status = 500, response = crate::oauth::openapi::OAuthServerError),
+        (status = 503, response = crate::oauth::openapi::OAuthUnavailable),
+    ))]
+#[allow(dead_code)] // Documentation only: `super::userinfo::userinfo` serves the path.
+fn userinfo_post_doc() {}
+
+/// Sign out of kordon, by POST
+///
+/// The same parameters as `GET /oauth/logout`, as a form; kordon's "Sign out?" page posts here
+/// with its CSRF token.
+#[utoipa::path(post, path = "/oauth/logout", tag = tag::OIDC, operation_id = "oidcLogoutForm", security(()),
+    request_body(content = Option<LogoutForm>, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Signed out (kordon's page), or the question whether to sign out.", content_type = "text/html"),
+        (status = 303, description = "Signed out: to the client's post-logout redirect URI."),
+        (status = 400, description = "The form could not be read.", content_type = "text/html"),
+    ))]
+#[allow(dead_code)] // Documentation only: `super::userinfo::logout_form` serves the path.
+fn logout_form_doc() {}
