@@ -7,29 +7,10 @@ mod common;
 
 use base64::Engine as _;
 use common::oauth::{claims, form};
-use common::oidc::{Browser, CALLBACK, CodeClient, VERIFIER, code_client, request};
+use common::oidc::{Browser, CALLBACK, VERIFIER, code_client, exchange, request};
 use common::{PASSWORD, TestApp};
 use serde_json::Value;
 use sha2::Digest as _;
-
-/// The code grant at the token endpoint (secret in Basic for a confidential client, `client_id`
-/// in the body for a public one).
-pub async fn exchange(app: &TestApp, client: &CodeClient, code: &str, verifier: &str) -> common::oauth::Reply {
-    let id = client.id.to_string();
-    let mut pairs = vec![
-        ("grant_type", "authorization_code"),
-        ("code", code),
-        ("redirect_uri", CALLBACK),
-        ("code_verifier", verifier),
-    ];
-    match &client.secret {
-        Some(secret) => form(app, "/oauth/token", &pairs, Some((&id, secret))).await,
-        None => {
-            pairs.push(("client_id", &id));
-            form(app, "/oauth/token", &pairs, None).await
-        }
-    }
-}
 
 async fn userinfo(app: &TestApp, token: &str) -> (u16, Value) {
     let resp = app.http.get(format!("{}/oauth/userinfo", app.base)).bearer_auth(token).send().await.expect("userinfo");

@@ -6,7 +6,7 @@
 mod common;
 
 use common::oauth::form;
-use common::oidc::{Browser, CALLBACK, CHALLENGE, VERIFIER, challenge_of, code_client, request};
+use common::oidc::{Browser, CALLBACK, CHALLENGE, VERIFIER, challenge_of, code_client, exchange, request};
 use common::{PASSWORD, TestApp};
 
 /// An authorization error sent back to the client: (error, state, iss).
@@ -309,13 +309,7 @@ async fn token(app: &TestApp, browser: &mut Browser, client: &common::oidc::Code
     let page = browser.authorize(&request(&id, scope)).await;
     let page = if page.status == 200 { browser.sign_in(&page, "jon@mail.ru", PASSWORD).await } else { page };
     let code = page.param("code").expect("code");
-    let pairs = [
-        ("grant_type", "authorization_code"),
-        ("code", &code),
-        ("redirect_uri", CALLBACK),
-        ("code_verifier", VERIFIER),
-    ];
-    let r = form(app, "/oauth/token", &pairs, Some((&id, client.secret.as_deref().expect("secret")))).await;
+    let r = exchange(app, client, &code, VERIFIER).await;
     assert_eq!(r.status, 200, "{}", r.body);
     r.body["access_token"].as_str().expect("access").to_owned()
 }
@@ -386,13 +380,7 @@ async fn a_code_dies_with_its_sign_in(app: TestApp) {
     let ask = browser.get("/oauth/logout").await;
     let out = browser.post("/oauth/logout", &[("csrf", &ask.field("csrf"))]).await;
     assert!(out.body.contains("You are signed out"), "{}", out.body);
-    let pairs = [
-        ("grant_type", "authorization_code"),
-        ("code", &code),
-        ("redirect_uri", CALLBACK),
-        ("code_verifier", VERIFIER),
-    ];
-    let r = form(&app, "/oauth/token", &pairs, Some((&id, client.secret.as_deref().expect("secret")))).await;
+    let r = exchange(&app, &client, &code, VERIFIER).await;
     assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_grant")), "{}", r.body);
 }
 both!(a_code_dies_with_its_sign_in);
@@ -408,14 +396,7 @@ async fn public_clients_post_requests_and_refresh_grants(app: TestApp) {
     assert_eq!(login.status, 200, "{}", login.body);
     let back = browser.sign_in(&login, "max@mail.ru", PASSWORD).await;
     let code = back.param("code").expect("code");
-    let pairs = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", CALLBACK),
-        ("code_verifier", VERIFIER),
-        ("client_id", id.as_str()),
-    ];
-    let t = form(&app, "/oauth/token", &pairs, None).await;
+    let t = exchange(&app, &public, &code, VERIFIER).await;
     assert_eq!(t.status, 200, "{}", t.body);
     let access = t.body["access_token"].as_str().expect("access").to_owned();
     // A public client revokes its own tokens by client_id alone (RFC 7009 §2.1).
@@ -432,16 +413,9 @@ async fn public_clients_post_requests_and_refresh_grants(app: TestApp) {
     };
     let grants = vec!["authorization_code".to_string()];
     let plain = app.core.admin_create_client_with("no-refresh", None, grants, None, options).await.expect("client");
-    let plain_id = plain.client_id.to_string();
-    let code = code_for(&mut browser, &plain_id, "max@mail.ru", CHALLENGE).await;
-    let pairs = [
-        ("grant_type", "authorization_code"),
-        ("code", &code),
-        ("redirect_uri", CALLBACK),
-        ("code_verifier", VERIFIER),
-    ];
-    let t =
-        form(&app, "/oauth/token", &pairs, Some((&plain_id, plain.client_secret.as_deref().expect("secret")))).await;
+    let plain = common::oidc::CodeClient { id: plain.client_id, secret: plain.client_secret };
+    let code = code_for(&mut browser, &plain.id.to_string(), "max@mail.ru", CHALLENGE).await;
+    let t = exchange(&app, &plain, &code, VERIFIER).await;
     assert_eq!(t.status, 200, "{}", t.body);
     assert!(t.body.get("refresh_token").is_none(), "{}", t.body);
 }

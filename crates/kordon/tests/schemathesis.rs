@@ -181,14 +181,7 @@ async fn openid_connect(app: TestApp) {
     let login = browser.authorize(&common::oidc::request(&id, "openid email phone profile")).await;
     let back = browser.sign_in(&login, "oidc-fuzz@mail.ru", PASSWORD).await;
     let code = back.param("code").expect("code");
-    let pairs = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", common::oidc::CALLBACK),
-        ("code_verifier", common::oidc::VERIFIER),
-    ];
-    let secret = client.secret.as_deref().expect("secret");
-    let t = common::oauth::form(&app, "/oauth/token", &pairs, Some((&id, secret))).await;
+    let t = common::oidc::exchange(&app, &client, &code, common::oidc::VERIFIER).await;
     assert_eq!(t.status, 200, "{}", t.body);
     let token = t.body["access_token"].as_str().expect("access token");
     fuzz(&app, "OpenID Connect", &header("Authorization", &format!("Bearer {token}"))).await;

@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::origin::RequestOrigin;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -42,8 +42,8 @@ pub(crate) fn routes() -> Router<AppState> {
 const REQUEST_LIMIT: usize = 8 * 1024;
 
 /// One browser request: its language, origin, cookies and whether cookies must be Secure.
-struct Browser<'a> {
-    core: &'a Core,
+struct Browser {
+    core: Core,
     t: &'static Texts,
     origin: Origin,
     csrf: Csrf,
@@ -110,11 +110,11 @@ fn shown_phone(digits: &str) -> String {
     }
 }
 
-impl<'a> Browser<'a> {
-    fn new(state: &'a AppState, origin: Origin, headers: &HeaderMap) -> Self {
+impl Browser {
+    fn new(state: &AppState, origin: Origin, headers: &HeaderMap) -> Self {
         let secure = state.web.public_url.as_deref().is_some_and(|u| u.trim().starts_with("https://"));
         Self {
-            core: &state.core,
+            core: state.core.clone(),
             t: pages::texts(origin.locale.as_deref()),
             origin,
             csrf: Csrf::of(headers, secure),
@@ -321,7 +321,7 @@ async fn authorize_form(
     }
 }
 
-async fn start(b: &Browser<'_>, raw: &str) -> Response {
+async fn start(b: &Browser, raw: &str) -> Response {
     let request = match b.request(raw).await {
         Ok(request) => request,
         Err(response) => return response,
@@ -333,36 +333,33 @@ async fn start(b: &Browser<'_>, raw: &str) -> Response {
     b.next(&request, raw, session, false, None).await
 }
 
-/// A login page's form: its fields and its authorization request, checked (CSRF token, then the
-/// request as the first GET would have).
-struct Posted {
+/// A login page's POST, read and checked (the CSRF token, then the authorization request as the
+/// first GET would have checked it): the browser, the form's fields and the request. Whatever
+/// fails is already the page that answers it.
+struct LoginPost {
+    b: Browser,
     form: Form,
     request: AuthorizationRequest,
     raw: String,
 }
 
-/// The browser of a form's POST, and the form, or the page that refuses it.
-async fn posted<'a>(
-    state: &'a AppState,
-    origin: Origin,
-    headers: &HeaderMap,
-    body: Body,
-) -> (Browser<'a>, Result<Posted, Box<Response>>) {
-    let b = Browser::new(state, origin, headers);
-    let form = match form_of(&b, body) {
-        Ok(form) => form,
-        Err(response) => return (b, Err(response)),
-    };
-    let checked = match b.form_request(&form).await {
-        Ok((request, raw)) => Ok((request, raw.to_owned())),
-        Err(response) => Err(Box::new(response)),
-    };
-    let posted = checked.map(|(request, raw)| Posted { form, request, raw });
-    (b, posted)
+impl FromRequest<AppState> for LoginPost {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(RequestOrigin(origin)) = RequestOrigin::from_request_parts(&mut parts, state).await;
+        let b = Browser::new(state, origin, &parts.headers);
+        let body = Bytes::from_request(Request::from_parts(parts, body), state).await;
+        let form = form_of(&b, body).map_err(|response| *response)?;
+        let (request, raw) = b.form_request(&form).await?;
+        let raw = raw.to_owned();
+        Ok(Self { b, form, request, raw })
+    }
 }
 
 /// The form of a POST, or the page that says it could not be read.
-fn form_of(b: &Browser<'_>, body: Body) -> Result<Form, Box<Response>> {
+fn form_of(b: &Browser, body: Body) -> Result<Form, Box<Response>> {
     // A form is `name=value` pairs; a body with anything else (a bare word, JSON) is not one.
     let pairs = |bytes: &[u8]| bytes.split(|c| *c == b'&').all(|pair| pair.is_empty() || pair.contains(&b'='));
     match body {
@@ -372,20 +369,11 @@ fn form_of(b: &Browser<'_>, body: Body) -> Result<Form, Box<Response>> {
 }
 
 /// `POST /oauth/authorize/password`: email and password.
-async fn password(
-    State(state): State<AppState>,
-    RequestOrigin(origin): RequestOrigin,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let (b, posted) = posted(&state, origin, &headers, body).await;
-    let Posted { form, request, raw } = match posted {
-        Ok(posted) => posted,
-        Err(response) => return *response,
-    };
+async fn password(post: LoginPost) -> Response {
+    let LoginPost { b, form, request, raw } = post;
     let raw = raw.as_str();
     let email = form.get("email");
-    match state.core.browser_sign_in_password(email, form.get("password"), &b.origin).await {
+    match b.core.browser_sign_in_password(email, form.get("password"), &b.origin).await {
         Ok(signed) => {
             let cookie = b.session_cookie(&signed.cookie);
             b.next(&request, raw, Some(signed.session), true, Some(cookie)).await
@@ -399,21 +387,12 @@ async fn password(
 }
 
 /// `POST /oauth/authorize/flashcall`: kordon calls the phone; the page asks for the digits.
-async fn flashcall(
-    State(state): State<AppState>,
-    RequestOrigin(origin): RequestOrigin,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let (b, posted) = posted(&state, origin, &headers, body).await;
-    let Posted { form, request, raw } = match posted {
-        Ok(posted) => posted,
-        Err(response) => return *response,
-    };
+async fn flashcall(post: LoginPost) -> Response {
+    let LoginPost { b, form, request, raw } = post;
     let raw = raw.as_str();
     let typed = form.get("phone").unwrap_or_default();
     let again = |status, text: &str| b.login_page(&request, raw, status, Some(("", typed, true)), Some(text));
-    match state.core.flashcall(Some(typed), b.origin.ip.as_deref()).await {
+    match b.core.flashcall(Some(typed), b.origin.ip.as_deref()).await {
         Ok((phone, token)) => {
             let step = FlashCallPage {
                 t: b.t,
@@ -437,20 +416,11 @@ async fn flashcall(
 }
 
 /// `POST /oauth/authorize/pin`: the last digits of the calling number.
-async fn pin(
-    State(state): State<AppState>,
-    RequestOrigin(origin): RequestOrigin,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let (b, posted) = posted(&state, origin, &headers, body).await;
-    let Posted { form, request, raw } = match posted {
-        Ok(posted) => posted,
-        Err(response) => return *response,
-    };
+async fn pin(post: LoginPost) -> Response {
+    let LoginPost { b, form, request, raw } = post;
     let raw = raw.as_str();
     let (phone, token) = (form.get("phone").unwrap_or_default(), form.get("token").unwrap_or_default());
-    match state.core.browser_sign_in_pin(Some(phone), form.get("pin"), Some(token), &b.origin).await {
+    match b.core.browser_sign_in_pin(Some(phone), form.get("pin"), Some(token), &b.origin).await {
         Ok(signed) => {
             let cookie = b.session_cookie(&signed.cookie);
             b.next(&request, raw, Some(signed.session), true, Some(cookie)).await
@@ -472,17 +442,8 @@ async fn pin(
 }
 
 /// `POST /oauth/authorize/consent`: Allow or Deny.
-async fn consent(
-    State(state): State<AppState>,
-    RequestOrigin(origin): RequestOrigin,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let (b, posted) = posted(&state, origin, &headers, body).await;
-    let Posted { form, request, raw } = match posted {
-        Ok(posted) => posted,
-        Err(response) => return *response,
-    };
+async fn consent(post: LoginPost) -> Response {
+    let LoginPost { b, form, request, raw } = post;
     let raw = raw.as_str();
     let allow = match form.get("decision") {
         Some("allow") => true,
@@ -495,7 +456,7 @@ async fn consent(
         Ok(None) => return b.login_page(&request, raw, StatusCode::OK, None, None),
         Err(response) => return response,
     };
-    let step = state.core.consent_answer(&request, &session, allow).await;
+    let step = b.core.consent_answer(&request, &session, allow).await;
     b.show(step, &request, raw, Some(&session), None).await
 }
 

@@ -87,7 +87,7 @@ pub(super) async fn logout_form(
 /// The parameters of a logout request the confirmation page carries on.
 const LOGOUT_FIELDS: [&str; 4] = ["id_token_hint", "client_id", "post_logout_redirect_uri", "state"];
 
-async fn end_session(b: &Browser<'_>, form: &Form, posted: bool) -> Response {
+async fn end_session(b: &Browser, form: &Form, posted: bool) -> Response {
     let [hint, client_id, uri, state] = LOGOUT_FIELDS.map(|name| form.get(name));
     let plan = match b.core.logout_plan(hint, client_id, uri, state).await {
         Ok(plan) => plan,

@@ -38,6 +38,25 @@ pub async fn code_client(app: &TestApp, name: &str, public: bool, trusted: bool)
     CodeClient { id: c.client_id, secret: c.client_secret }
 }
 
+/// The code grant at the token endpoint (secret in Basic for a confidential client, `client_id`
+/// in the body for a public one).
+pub async fn exchange(app: &TestApp, client: &CodeClient, code: &str, verifier: &str) -> super::oauth::Reply {
+    let id = client.id.to_string();
+    let mut pairs = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", verifier),
+    ];
+    match &client.secret {
+        Some(secret) => super::oauth::form(app, "/oauth/token", &pairs, Some((&id, secret))).await,
+        None => {
+            pairs.push(("client_id", &id));
+            super::oauth::form(app, "/oauth/token", &pairs, None).await
+        }
+    }
+}
+
 /// What a page answered.
 #[derive(Debug)]
 pub struct Page {
