@@ -194,9 +194,6 @@ impl Core {
         }
     }
 
-    /// A public client identifies itself by `client_id` alone (no secret, no Basic header): it
-    /// has none to prove, PKCE binds its codes instead. Any other shape is `None` here, and a
-    /// secret presented for a public client fails as a wrong one would.
     /// The client of a token-endpoint request: a public one by its id (through the Defender's
     /// block), any other by its secret.
     async fn client_of(&self, creds: &ClientCredentials, origin: &Origin) -> OAuthResult<Client> {
@@ -209,6 +206,9 @@ impl Core {
         }
     }
 
+    /// A public client identifies itself by `client_id` alone (no secret, no Basic header): it
+    /// has none to prove, PKCE binds its codes instead. Any other shape is `None` here, and a
+    /// secret presented for a public client fails as a wrong one would.
     async fn public_client(&self, creds: &ClientCredentials) -> OAuthResult<Option<Client>> {
         if creds.secret.as_deref().is_some_and(|s| !s.is_empty()) {
             return Ok(None);
@@ -493,7 +493,7 @@ impl Core {
 
     /// `GET /.well-known/openid-configuration`.
     pub fn discovery(&self) -> serde_json::Value {
-        let iss = self.issuer().trim_end_matches('/');
+        let iss = self.issuer();
         serde_json::json!({
             "issuer": iss,
             "authorization_endpoint": format!("{iss}/oauth/authorize"),
@@ -528,7 +528,7 @@ impl Core {
     }
 }
 
-fn required<'a>(value: Option<&'a str>, name: &str) -> OAuthResult<&'a str> {
+pub(super) fn required<'a>(value: Option<&'a str>, name: &str) -> OAuthResult<&'a str> {
     value
         .filter(|v| !v.is_empty())
         .ok_or_else(|| OAuthError::InvalidRequest(format!("The {name} parameter is required.")))

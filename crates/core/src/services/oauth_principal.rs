@@ -34,8 +34,13 @@ impl OAuthPrincipal {
     }
 
     pub fn has_scope(&self, scope: &str) -> bool {
-        self.scope.split_whitespace().any(|s| s == scope)
+        scope_has(&self.scope, scope)
     }
+}
+
+/// Whether a space-separated scope list names `scope` (RFC 6749 §3.3).
+pub(crate) fn scope_has(list: &str, scope: &str) -> bool {
+    list.split_whitespace().any(|s| s == scope)
 }
 
 /// What the provider API's answer holds, and so what a delegated token needs to read it.

@@ -7,6 +7,7 @@
 //! §4.1.2.1).
 
 use super::Core;
+use super::oauth_principal::scope_has;
 use crate::error::Result;
 use crate::oidc_types::{AuthorizationCode, LoginSession};
 use crate::secrets::{digest, random_token};
@@ -293,7 +294,7 @@ impl Core {
             return Ok(false);
         }
         let granted = self.store.consent(user_id, request.client.id).await?.unwrap_or_default();
-        Ok(request.scopes.iter().all(|s| granted.split_whitespace().any(|g| g == s)))
+        Ok(request.scopes.iter().all(|s| scope_has(&granted, s)))
     }
 
     /// The user's answer on the consent page: Allow remembers the scopes (with those granted

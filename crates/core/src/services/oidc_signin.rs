@@ -13,6 +13,11 @@ use crate::types::{Email, Phone, User};
 pub const AMR_PASSWORD: &str = "pwd";
 pub const AMR_FLASHCALL: &str = "tel";
 
+/// The store's key of a sign-in cookie (its digest); none for an empty or oversized value.
+fn cookie_key(cookie: Option<&str>) -> Option<String> {
+    cookie.filter(|c| !c.is_empty() && c.len() <= 128).map(digest)
+}
+
 /// A new sign-in: the cookie value to set (shown once) and the session it names.
 #[derive(Debug)]
 pub struct SignedIn {
@@ -23,8 +28,8 @@ pub struct SignedIn {
 impl Core {
     /// The live sign-in a cookie names, if any.
     pub async fn browser_session(&self, cookie: Option<&str>) -> Result<Option<LoginSession>> {
-        let Some(cookie) = cookie.filter(|c| !c.is_empty() && c.len() <= 128) else { return Ok(None) };
-        Ok(self.store.login_session(&digest(cookie), self.now()).await?)
+        let Some(key) = cookie_key(cookie) else { return Ok(None) };
+        Ok(self.store.login_session(&key, self.now()).await?)
     }
 
     /// The user a live sign-in belongs to (for the consent page's "signed in as").
@@ -77,7 +82,7 @@ impl Core {
 
     /// Ends the sign-in a cookie names (RP-initiated logout); false when there was none.
     pub async fn browser_sign_out(&self, cookie: Option<&str>) -> Result<bool> {
-        let Some(cookie) = cookie.filter(|c| !c.is_empty() && c.len() <= 128) else { return Ok(false) };
-        Ok(self.store.end_login_session(&digest(cookie), self.now()).await?)
+        let Some(key) = cookie_key(cookie) else { return Ok(false) };
+        Ok(self.store.end_login_session(&key, self.now()).await?)
     }
 }

@@ -2,7 +2,8 @@
 //! PKCE), the ID token (OIDC Core §2, §3.1.3.6), UserInfo (§5.3) and RP-initiated logout (OIDC
 //! RP-Initiated Logout 1.0).
 
-use super::oauth::{OAuthError, TokenRequest};
+use super::oauth::{OAuthError, TokenRequest, required};
+use super::oauth_principal::scope_has;
 use super::oidc_authorize::{pkce_shaped, s256};
 use super::sessions::TOKEN_LEN;
 use super::{Core, IssuedToken, Origin};
@@ -60,7 +61,7 @@ fn invalid_grant(message: &str) -> OAuthError {
 /// The user's claims a set of scopes releases (OIDC Core §5.4).
 pub fn user_claims(user: &User, scope: &str) -> Map<String, Value> {
     let mut claims = Map::new();
-    let has = |s: &str| scope.split_whitespace().any(|g| g == s);
+    let has = |s: &str| scope_has(scope, s);
     if has("email") {
         claims.insert("email".into(), json!(user.email));
         // kordon does not prove email addresses (registration proves the phone).
@@ -106,15 +107,10 @@ impl Core {
         req: &TokenRequest,
         origin: &Origin,
     ) -> OAuthResult<IssuedToken> {
-        let required = |v: &Option<String>, name: &str| {
-            v.clone()
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| OAuthError::InvalidRequest(format!("The {name} parameter is required.")))
-        };
-        let code = required(&req.code, "code")?;
-        let redirect_uri = required(&req.redirect_uri, "redirect_uri")?;
+        let code = required(req.code.as_deref(), "code")?;
+        let redirect_uri = required(req.redirect_uri.as_deref(), "redirect_uri")?;
         let invalid = || invalid_grant("The authorization code is invalid.");
-        let key = digest(&code);
+        let key = digest(code);
         let Some(stored) = self.store.code(&key).await? else { return Err(self.spent_code(&key).await?) };
         if stored.client_id != client.id || stored.expires_at <= self.now() {
             return Err(invalid());
@@ -139,10 +135,9 @@ impl Core {
         crate::metrics::token_issued("authorization_code");
         let access_token =
             self.sign_access_token(user.id, client, &jti, session.access_expires, &stored.scope, None).await?;
-        let scopes = stored.scope.split_whitespace().collect::<Vec<_>>();
         // Only a client holding the refresh grant can ever use a refresh token.
         let refreshable = client.allows("refresh_token");
-        let id_token = match scopes.contains(&"openid") {
+        let id_token = match scope_has(&stored.scope, "openid") {
             true => Some(self.sign_id_token(&user, client, &stored, &access_token).await?),
             false => None,
         };
@@ -197,7 +192,7 @@ impl Core {
     /// Only a token of the code flow with `openid` has any; others are `Unauthenticated`.
     pub async fn userinfo(&self, bearer: Option<&str>) -> crate::Result<Map<String, Value>> {
         let principal = self.oauth_authenticate(bearer).await?;
-        if !principal.scope.split_whitespace().any(|s| s == "openid") {
+        if !principal.has_scope("openid") {
             return Err(crate::Error::refused(403, "The access token was not issued with the openid scope."));
         }
         let mut claims = user_claims(&principal.user, &principal.scope);

@@ -174,23 +174,20 @@ impl Browser {
     /// An authorization error: a page when there is no trusted redirect URI, else the redirect.
     fn refuse(&self, err: AuthorizeError) -> Response {
         match (&err, err.location(self.core.issuer())) {
-            (_, Some(location)) => self.redirect(&location, None),
+            (_, Some(location)) => self.redirect(&location),
             (AuthorizeError::Page(detail), None) => self.bad_request(detail),
             (AuthorizeError::Redirect { .. }, None) => self.bad_request("The request cannot be answered."),
         }
     }
 
     /// `303 See Other` (a GET after a form's POST, and a plain redirect after a GET).
-    fn redirect(&self, location: &str, session: Option<HeaderValue>) -> Response {
+    fn redirect(&self, location: &str) -> Response {
         let Ok(value) = HeaderValue::from_str(location) else {
             return self.bad_request("The redirect URI cannot be sent as a header.");
         };
         let mut response = StatusCode::SEE_OTHER.into_response();
         pages::secure(response.headers_mut(), None);
         response.headers_mut().insert(header::LOCATION, value);
-        if let Some(cookie) = session {
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-        }
         response
     }
 
@@ -227,7 +224,7 @@ impl Browser {
     ) -> Response {
         let mut response = match (step, session) {
             (Err(err), _) => self.refuse(err),
-            (Ok(AuthorizeStep::Redirect(location)), _) => self.redirect(&location, None),
+            (Ok(AuthorizeStep::Redirect(location)), _) => self.redirect(&location),
             (Ok(AuthorizeStep::Consent), Some(session)) => self.consent_page(request, raw, session).await,
             (Ok(_), _) => self.login_page(request, raw, StatusCode::OK, None, None),
         };

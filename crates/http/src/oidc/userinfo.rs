@@ -108,7 +108,7 @@ async fn end_session(b: &Browser, form: &Form, posted: bool) -> Response {
         return b.failure(err);
     }
     let mut response = match target {
-        Some(location) => b.redirect(location, None),
+        Some(location) => b.redirect(location),
         None => b.message(StatusCode::OK, b.t.signed_out, b.t.signed_out_text, None),
     };
     response.headers_mut().append(header::SET_COOKIE, cookies::set(cookies::SESSION, "", 0, b.secure));
