@@ -6,12 +6,12 @@
 # Knobs: DUR (10s a scenario), PEERS (1; 0 skips them), PG (postgres://postgres@127.0.0.1:5432/test),
 #   RP (the peers' working copy, ~/.cache/kordon-peers: set up there from ../shared/peers, as
 #   their README says; nothing of theirs is copied into this repository).
-# Results: bench/results/<date>-compare.md (and run.sh's per-store files beside it).
+# Results: bench/results/<date>-<time>-compare.md (and run.sh's per-store files beside it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}; PEERS=${PEERS:-1}; PG=${PG:-postgres://postgres@127.0.0.1:5432/test}
 RP=${RP:-$HOME/.cache/kordon-peers}; SHARED=${SHARED:-$(cd .. && pwd)/shared/peers}
-DAY=$(date -u +%Y-%m-%d); OUT=bench/results/$DAY-compare.md
+export STAMP=${STAMP:-$(date -u +%Y-%m-%d-%H%M)}; OUT=bench/results/$STAMP-compare.md
 mkdir -p bench/results
 python3 -c 'import argon2' 2>/dev/null || python3 -m pip install --quiet argon2-cffi
 rsa() { openssl speed -seconds 5 -multi "$(nproc)" rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $6}'; }
@@ -25,7 +25,7 @@ RSA1=$(rsa); ARGON=$(python3 bench/argon2_rate.py 5)
 DUR=$DUR bash bench/run.sh >/dev/null 2>&1
 BENCH_DATABASE_URL=$PG DUR=$DUR bash bench/run.sh >/dev/null 2>&1
 RSA2=$(rsa)
-S=bench/results/$DAY-sqlite.txt; P=bench/results/$DAY-postgres.txt
+S=bench/results/$STAMP-sqlite.txt; P=bench/results/$STAMP-postgres.txt
 
 declare -A PEER
 if [ "$PEERS" = 1 ]; then

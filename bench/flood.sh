@@ -4,7 +4,7 @@
 #   bench/flood.sh                     # SQLite in a temp dir
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bench/flood.sh
 # Knobs: CANCELLED (480 logins), SOURCES (60 addresses 127.0.7.x), WRK_DUR (60s), WRK_CONNS (64), PORT (18081).
-# Results: bench/results/<date>-flood-<store>.txt.
+# Results: bench/results/<date>-<time>-flood-<store>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CANCELLED=${CANCELLED:-480}; SOURCES=${SOURCES:-60}; WRK_DUR=${WRK_DUR:-60s}; WRK_CONNS=${WRK_CONNS:-64}
@@ -14,7 +14,7 @@ source bench/lib.sh
 start_server "$PORT"
 
 mkdir -p bench/results
-OUT="bench/results/$(date -u +%Y-%m-%d)-flood-$LABEL.txt"
+OUT="bench/results/$STAMP-flood-$LABEL.txt"
 echo "# kordon $(git rev-parse --short HEAD) · $LABEL · $(nproc) cores · $(date -u +%FT%TZ)" >"$OUT"
 rss() { awk '/^VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$SERVER/status"; }
 peak() { awk '/^VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$SERVER/status"; }

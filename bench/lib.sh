@@ -2,6 +2,9 @@
 # dir, or a fresh schema in BENCH_DATABASE_URL), a bench user, cleanup on exit, and start_server.
 # Sets BIN, DATA, STORE (the store flags), LABEL (sqlite|postgres), PASSWORD, and after
 # start_server: SERVER (its pid) and B (its base URL).
+# STAMP names this run's result files (bench/results/<STAMP>-…): minutes, so a second run of the
+# day never overwrites the first; compare.sh passes its own down to run.sh.
+STAMP=${STAMP:-$(date -u +%Y-%m-%d-%H%M)}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
 # BENCH_BIN runs another build instead (an A/B against an older commit's binary).
 if [ -n "${BENCH_BIN:-}" ]; then

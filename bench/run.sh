@@ -4,7 +4,7 @@
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bench/run.sh
 # Knobs: DUR (10s), CONNS (32), THREADS (2), PORT (18080), SCENARIOS (bearer_flood: bearer checks on
 # 4 connections while 64 flood logins; million: authuser again after 1,000,000 sessions are added).
-# Results: bench/results/<date>-<store>.txt (wrk output per scenario and a summary table).
+# Results: bench/results/<date>-<time>-<store>.txt (wrk output per scenario and a summary table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}
@@ -56,7 +56,7 @@ PY
 }
 
 mkdir -p bench/results
-OUT="bench/results/$(date -u +%Y-%m-%d)-$LABEL.txt"
+OUT="bench/results/$STAMP-$LABEL.txt"
 {
   echo "# kordon $(git rev-parse --short HEAD) · $LABEL · $(nproc) cores · wrk -t$THREADS -c$CONNS -d$DUR · $(date -u +%FT%TZ)"
 } >"$OUT"

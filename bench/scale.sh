@@ -4,7 +4,7 @@
 # Loopback only, bounded by wrk -d.
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bench/scale.sh
 # Knobs: DUR (10s), CONNS (32 in all), SCENARIOS ("healthz authuser provider_jwt cc").
-# Results: bench/results/<date>-scale.txt.
+# Results: bench/results/<date>-<time>-scale.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BENCH_DATABASE_URL:?set BENCH_DATABASE_URL to a PostgreSQL database}"
@@ -19,7 +19,7 @@ PIDS=()
 xacts() { psql "$BENCH_DATABASE_URL" -tAc "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"; }
 stop_all() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; PIDS=(); }
 trap 'stop_all; cleanup' EXIT
-OUT="bench/results/$(date -u +%Y-%m-%d)-scale.txt"
+OUT="bench/results/$STAMP-scale.txt"
 echo "# kordon $(git rev-parse --short HEAD) · postgres · $(nproc) cores · $CONNS connections in all · $DUR · $(date -u +%FT%TZ)" | tee "$OUT"
 for n in 1 2 3; do
   stop_all
