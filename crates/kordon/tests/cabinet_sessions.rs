@@ -238,6 +238,46 @@ async fn concurrent_refreshes_rotate_once(app: TestApp) {
 }
 both!(concurrent_refreshes_rotate_once);
 
+/// Twenty sessions refresh at the same moment (on SQLite their rotations share commits): each
+/// rotates once into its own successor, and every old access token is dead and every new one
+/// live, with one of them presented twice on the way.
+async fn many_sessions_refresh_at_once(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    let mut sessions = Vec::new();
+    for _ in 0..20 {
+        let (s, b) = app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await;
+        assert_eq!(s, 200, "{b}");
+        sessions.push(b);
+    }
+    let app = std::sync::Arc::new(app);
+    let mut tokens: Vec<String> =
+        sessions.iter().map(|b| b["refresh_token"].as_str().expect("refresh").to_string()).collect();
+    tokens.push(tokens[0].clone()); // a second tab of the first session
+    let tasks: Vec<_> = tokens
+        .into_iter()
+        .map(|token| {
+            let app = app.clone();
+            tokio::spawn(async move { app.post("/api/v1/refresh", json!({ "token": token })).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.expect("join"));
+    }
+    assert!(answers.iter().all(|(s, _)| *s == 200), "{answers:?}");
+    assert_eq!(answers[0].1["refresh_token"], answers[20].1["refresh_token"], "the second tab gets the same pair");
+    let distinct: std::collections::HashSet<_> =
+        answers[..20].iter().map(|(_, b)| b["refresh_token"].clone()).collect();
+    assert_eq!(distinct.len(), 20, "each session has its own successor");
+    for (old, (_, new)) in sessions.iter().zip(&answers) {
+        assert_eq!(app.get_auth("/api/v1/authuser", old["token"].as_str().expect("t")).await.0, 401);
+        assert_eq!(app.get_auth("/api/v1/authuser", new["token"].as_str().expect("t")).await.0, 200);
+    }
+    let live = "SELECT COUNT(*) FROM sessions WHERE rotated_at IS NULL AND revoked_at IS NULL";
+    assert_eq!(app.scalar(live).await, 21, "the twenty successors and the registration's session");
+}
+both!(many_sessions_refresh_at_once);
+
 async fn without_a_grace_window_exactly_one_refresh_wins(app: TestApp) {
     let reg = app.register("user@mail.ru", "79993332210").await;
     let token = reg["refresh_token"].as_str().expect("refresh").to_string();

@@ -12,6 +12,7 @@ mod queries;
 mod rotation;
 mod rows;
 pub mod sqlite;
+mod sqlite_rotations;
 mod token_queries;
 
 use kordon_core::ports::{Store, StoreError};

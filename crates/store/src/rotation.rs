@@ -1,7 +1,8 @@
 //! The happy path of a refresh rotation — spend the presented refresh token, write its successor,
 //! move the sessions' cache epoch — in as few round trips as each database allows, all in one
 //! atomic unit: one statement on PostgreSQL (data-modifying CTEs), one statement on SQLite too (an
-//! insert from the spent row, whose trigger of migration 0013 does the rest). The slow path (the token
+//! insert from the spent row, whose trigger of migration 0013 does the rest; `sqlite_rotations`
+//! commits such statements in groups). The slow path (the token
 //! was not live: a retry within the grace window, reuse, or nothing) stays in `token_queries`.
 
 use crate::errors::translate;
@@ -70,12 +71,23 @@ fn epoch_slot(refresh_digest: &str) -> i32 {
     refresh_digest.get(..2).and_then(|hex| i32::from_str_radix(hex, 16).ok()).unwrap_or(0)
 }
 
+/// SQLite has no data-modifying CTE, so the successor is inserted from the spent row
+/// (`parent_id`, with the spent row's salt passing through `rotation_salt`) and the trigger of
+/// migration 0013 marks the parent rotated, moves the salt onto it and moves the epoch. A write
+/// statement takes the write lock before it reads, so only the first of concurrent presenters
+/// finds the row live. `sqlite_rotations` runs it, grouped into one commit.
+pub(crate) const SQLITE_SPEND: &str =
+    "INSERT INTO sessions (family_id, user_id, client_id, access_digest, access_expires,
+                          refresh_digest, refresh_expires, created_at, ip, user_agent, kind,
+                          family_expires, parent_id, rotation_salt, scope)
+    SELECT family_id, user_id, $3, $7, MIN($8, fe), $9, MIN($10, fe), $1, $11, $12, $4, fe, id, $5, scope
+    FROM (SELECT id, family_id, user_id, scope, COALESCE(family_expires, $6) AS fe FROM sessions
+          WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
+            AND revoked_at IS NULL AND refresh_expires > $1)
+    RETURNING user_id, access_expires, refresh_expires, scope";
+
 impl SqliteStore {
-    /// One statement: SQLite has no data-modifying CTE, so the successor is inserted from the spent
-    /// row (`parent_id`, with the spent row's salt passing through `rotation_salt`) and the trigger
-    /// of migration 0013 marks the parent rotated, moves the salt onto it and moves the epoch. A
-    /// write statement takes the write lock before it reads, so only the first of concurrent
-    /// presenters finds the row live.
+    /// One statement ([`SQLITE_SPEND`]), committed with whatever other rotations are waiting.
     pub(crate) async fn spend_refresh(
         &self,
         refresh_digest: &str,
@@ -84,30 +96,6 @@ impl SqliteStore {
         salt: &str,
         now: i64,
     ) -> StoreResult<Spent> {
-        sqlx::query_as::<sqlx::Sqlite, (i64, i64, i64, String)>(
-            "INSERT INTO sessions (family_id, user_id, client_id, access_digest, access_expires,
-                                   refresh_digest, refresh_expires, created_at, ip, user_agent, kind,
-                                   family_expires, parent_id, rotation_salt, scope)
-             SELECT family_id, user_id, $3, $7, MIN($8, fe), $9, MIN($10, fe), $1, $11, $12, $4, fe, id, $5, scope
-             FROM (SELECT id, family_id, user_id, scope, COALESCE(family_expires, $6) AS fe FROM sessions
-                   WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
-                     AND revoked_at IS NULL AND refresh_expires > $1)
-             RETURNING user_id, access_expires, refresh_expires, scope",
-        )
-        .bind(now)
-        .bind(refresh_digest)
-        .bind(client_id)
-        .bind(successor.kind)
-        .bind(salt)
-        .bind(successor.family_expires)
-        .bind(&successor.access_digest)
-        .bind(successor.access_expires)
-        .bind(&successor.refresh_digest)
-        .bind(successor.refresh_expires)
-        .bind(&successor.ip)
-        .bind(&successor.user_agent)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(translate)
+        self.rotations.spend(refresh_digest, client_id, successor, salt, now).await
     }
 }

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 pub struct SqliteStore {
     pub(crate) pool: sqlx::SqlitePool,
+    /// Refresh rotations go through one writer connection that commits them in groups.
+    pub(crate) rotations: crate::sqlite_rotations::Rotations,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -37,9 +39,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(translate)?;
+        let pool =
+            SqlitePoolOptions::new().max_connections(8).connect_with(options.clone()).await.map_err(translate)?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Other(e.to_string()))?;
-        Ok(Self { pool })
+        let rotations = crate::sqlite_rotations::Rotations::start(&options).await?;
+        Ok(Self { pool, rotations })
     }
 }
 

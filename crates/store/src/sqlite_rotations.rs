@@ -1,0 +1,123 @@
+//! SQLite's refresh rotations through one writer connection that commits them in groups: the
+//! requests queue in process, the writer takes every rotation waiting, runs them in one
+//! transaction and answers each after the commit. SQLite has one writer at a time anyway; this
+//! spends one commit (its WAL append) on a group instead of one each, keeps the writer's page
+//! cache warm (other pool connections' commits invalidate theirs) and never sleeps in SQLite's
+//! busy handler waiting for another connection of this process.
+
+use crate::errors::translate;
+use crate::rotation::{SQLITE_SPEND, Spent};
+use kordon_core::ports::{StoreError, StoreResult};
+use kordon_core::types::NewSession;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{Connection, Sqlite};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most rotations one transaction commits; the rest wait for the next.
+const GROUP: usize = 64;
+/// Rotations queued beyond the one being committed; a full queue makes callers wait.
+const QUEUE: usize = 1024;
+
+/// One rotation's arguments and where its answer goes.
+struct Job {
+    refresh_digest: String,
+    client_id: i64,
+    successor: NewSession,
+    salt: String,
+    now: i64,
+    answer: oneshot::Sender<StoreResult<Spent>>,
+}
+
+/// The handle the store keeps: dropping it (the store's last clone) ends the writer.
+pub(crate) struct Rotations {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Rotations {
+    /// Opens the writer's own connection and starts it.
+    pub(crate) async fn start(options: &SqliteConnectOptions) -> StoreResult<Self> {
+        let conn = SqliteConnection::connect_with(options).await.map_err(translate)?;
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        tokio::spawn(write(conn, queue));
+        Ok(Self { jobs })
+    }
+
+    /// Spends `refresh_digest` for `successor` (see `rotation`), answered once it is committed.
+    pub(crate) async fn spend(
+        &self,
+        refresh_digest: &str,
+        client_id: i64,
+        successor: &NewSession,
+        salt: &str,
+        now: i64,
+    ) -> StoreResult<Spent> {
+        let (answer, answered) = oneshot::channel();
+        let job = Job {
+            refresh_digest: refresh_digest.to_owned(),
+            client_id,
+            successor: successor.clone(),
+            salt: salt.to_owned(),
+            now,
+            answer,
+        };
+        let gone = || StoreError::Other("the SQLite rotation writer has stopped".into());
+        self.jobs.send(job).await.map_err(|_| gone())?;
+        answered.await.map_err(|_| gone())?
+    }
+}
+
+/// The writer: waits for a rotation, takes whatever else is queued, commits them together.
+async fn write(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>) {
+    let mut group = Vec::with_capacity(GROUP);
+    while queue.recv_many(&mut group, GROUP).await > 0 {
+        let answers = match spend_together(&mut conn, &group).await {
+            Ok(answers) => answers,
+            // Nothing of the group stands (rolled back): each runs alone, so one bad rotation
+            // fails only its own request.
+            Err(_) => {
+                let mut alone = Vec::with_capacity(group.len());
+                for job in &group {
+                    alone.push(spend_one(&mut conn, job).await);
+                }
+                alone
+            }
+        };
+        for (job, answer) in group.drain(..).zip(answers) {
+            let _ = job.answer.send(answer); // the caller may have gone (a cancelled request)
+        }
+    }
+}
+
+/// The group in one transaction; any error rolls all of it back.
+async fn spend_together(conn: &mut SqliteConnection, group: &[Job]) -> StoreResult<Vec<StoreResult<Spent>>> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(translate)?;
+    let mut answers = Vec::with_capacity(group.len());
+    for job in group {
+        answers.push(Ok(statement(job).fetch_optional(&mut *tx).await.map_err(translate)?));
+    }
+    tx.commit().await.map_err(translate)?;
+    Ok(answers)
+}
+
+async fn spend_one(conn: &mut SqliteConnection, job: &Job) -> StoreResult<Spent> {
+    statement(job).fetch_optional(conn).await.map_err(translate)
+}
+
+type Statement<'q> = sqlx::query::QueryAs<'q, Sqlite, (i64, i64, i64, String), <Sqlite as sqlx::Database>::Arguments>;
+
+fn statement(job: &Job) -> Statement<'_> {
+    let s = &job.successor;
+    sqlx::query_as::<Sqlite, (i64, i64, i64, String)>(SQLITE_SPEND)
+        .bind(job.now)
+        .bind(&job.refresh_digest)
+        .bind(job.client_id)
+        .bind(s.kind)
+        .bind(&job.salt)
+        .bind(s.family_expires)
+        .bind(&s.access_digest)
+        .bind(s.access_expires)
+        .bind(&s.refresh_digest)
+        .bind(s.refresh_expires)
+        .bind(&s.ip)
+        .bind(&s.user_agent)
+}
