@@ -74,7 +74,8 @@ async fn write(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>) {
             Ok(answers) => answers,
             // Nothing of the group stands (rolled back): each runs alone, so one bad rotation
             // fails only its own request.
-            Err(_) => {
+            Err(error) => {
+                tracing::warn!(rotations = group.len(), %error, "a group of rotations failed; each runs alone");
                 let mut alone = Vec::with_capacity(group.len());
                 for job in &group {
                     alone.push(spend_one(&mut conn, job).await);
