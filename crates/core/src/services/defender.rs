@@ -23,6 +23,8 @@ use tokio::sync::Notify;
 const IN_FLIGHT_LEASE: i64 = 120;
 /// How long a check waits for its turn before it is answered busy.
 const ADMISSION_WAIT: Duration = Duration::from_secs(10);
+/// The longest pause between a waiting check's admission attempts in the store.
+const LONGEST_POLL: Duration = Duration::from_millis(250);
 
 impl Core {
     /// Runs `check` (a credential check for `account`, from `host`) under the Defender.
@@ -125,16 +127,22 @@ impl Core {
                 Attempt::Full if tokio::time::Instant::now() >= deadline => return Err(Error::Busy),
                 Attempt::Full => {
                     // A slot freed on this instance wakes one waiter at once; slots freed by other
-                    // instances are found by polling, backing off with jitter.
-                    let jitter = Duration::from_millis(rand::random_range(0..=pause.as_millis() as u64 / 2));
-                    let wake = self.waiters.get(&gate.key());
+                    // instances are found by polling, backing off with jitter. While this
+                    // instance holds slots of the gate, one of its own releases is the likely
+                    // wake-up: polling at once would only ask the store again for nothing (a
+                    // flood at one login made more polls than logins).
+                    let (wake, held_here) = self.waiters.get(&gate.key());
+                    let poll = match held_here {
+                        true => LONGEST_POLL,
+                        false => pause + Duration::from_millis(rand::random_range(0..=pause.as_millis() as u64 / 2)),
+                    };
                     tokio::select! {
                         () = wake.notified() => {}
-                        () = tokio::time::sleep(pause + jitter) => {}
+                        () = tokio::time::sleep(poll) => {}
                     }
                     drop(wake);
                     self.waiters.forget(&gate.key());
-                    pause = (pause * 2).min(Duration::from_millis(250));
+                    pause = (pause * 2).min(LONGEST_POLL);
                 }
             }
         }
@@ -157,6 +165,7 @@ impl Core {
         };
         Ok(match admission {
             Admission::Admitted { failures } => {
+                self.waiters.hold(&gate.key());
                 Attempt::Admitted(Slot { core: self.clone(), gate: Some(gate) }, failures)
             }
             Admission::Full => Attempt::Full,
@@ -262,27 +271,51 @@ impl Gate {
     }
 }
 
-/// This instance's waiters for a gate, by key: a release wakes one of them.
+/// This instance's waiters for a gate, by key (a release wakes one of them), and how many of the
+/// gate's slots this instance holds (each is released here, so each will wake a waiter here).
 #[derive(Default)]
-pub(crate) struct Waiters(std::sync::Mutex<HashMap<String, Arc<Notify>>>);
+pub(crate) struct Waiters(std::sync::Mutex<HashMap<String, GateWaiters>>);
+
+#[derive(Default)]
+struct GateWaiters {
+    notify: Arc<Notify>,
+    held: usize,
+}
 
 impl Waiters {
-    fn get(&self, key: &str) -> Arc<Notify> {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(key.to_owned()).or_default().clone()
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, GateWaiters>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// What to wait on, and whether this instance holds a slot of the gate.
+    fn get(&self, key: &str) -> (Arc<Notify>, bool) {
+        let mut map = self.lock();
+        let gate = map.entry(key.to_owned()).or_default();
+        (gate.notify.clone(), gate.held > 0)
+    }
+
+    /// This instance was admitted a slot of the gate.
+    fn hold(&self, key: &str) {
+        self.lock().entry(key.to_owned()).or_default().held += 1;
+    }
+
+    /// This instance released a slot of the gate: one waiter tries again.
     fn wake(&self, key: &str) {
-        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(notify) = map.get(key) {
-            notify.notify_one();
+        let mut map = self.lock();
+        if let Some(gate) = map.get_mut(key) {
+            gate.held = gate.held.saturating_sub(1);
+            gate.notify.notify_one();
         }
+        Self::drop_unused(&mut map, key);
     }
 
-    /// Drops the key's entry once nobody waits on it.
+    /// Drops the key's entry once nobody waits on it and no slot of it is held here.
     fn forget(&self, key: &str) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if map.get(key).is_some_and(|n| Arc::strong_count(n) == 1) {
+        Self::drop_unused(&mut self.lock(), key);
+    }
+
+    fn drop_unused(map: &mut HashMap<String, GateWaiters>, key: &str) {
+        if map.get(key).is_some_and(|g| g.held == 0 && Arc::strong_count(&g.notify) == 1) {
             map.remove(key);
         }
     }
