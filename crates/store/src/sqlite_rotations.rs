@@ -122,3 +122,103 @@ fn statement(job: &Job) -> Statement<'_> {
         .bind(&s.ip)
         .bind(&s.user_agent)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sqlite::SqliteStore;
+    use kordon_core::ports::TokenStore;
+    use kordon_core::types::{NewSession, Rotation};
+
+    const NOW: i64 = 1_800_000_000;
+
+    /// A fresh store in a folder of its own, with one user.
+    async fn store(name: &str) -> (SqliteStore, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("kordon-rotations-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = SqliteStore::open_file(&dir.join("kordon.db")).await.expect("store");
+        for sql in [
+            "INSERT INTO accounts (id, created_at) VALUES (1, 0)",
+            "INSERT INTO users (id, account_id, email, email_key, role, password_hash, password_changed_at, created_at)
+             VALUES (1, 1, 'u@example.com', 'u@example.com', 'user', 'x', 0, 0)",
+        ] {
+            sqlx::query(sql).execute(&store.pool).await.expect("seed");
+        }
+        (store, dir)
+    }
+
+    fn session(n: &str) -> NewSession {
+        NewSession {
+            kind: "cabinet",
+            user_id: 1,
+            client_id: 10553,
+            family_id: format!("family-{n}"),
+            access_digest: format!("access-{n}"),
+            access_expires: NOW + 3600,
+            refresh_digest: format!("refresh-{n}"),
+            refresh_expires: NOW + 86400,
+            family_expires: NOW + 86400,
+            created_at: NOW,
+            ip: None,
+            user_agent: None,
+            scope: String::new(),
+        }
+    }
+
+    async fn rotate(store: &SqliteStore, spent: &str, successor: &str) -> Rotation {
+        let next = session(successor);
+        store
+            .rotate_session(&format!("refresh-{spent}"), 10553, &next, "salt", Some(NOW - 10), NOW)
+            .await
+            .expect("rotate")
+    }
+
+    /// Three rotations queued at once form one group (a current-thread runtime polls all three
+    /// before the writer runs): a token presented twice rotates once and the second
+    /// presentation is a retry, answered after the group's commit.
+    #[tokio::test]
+    async fn a_group_keeps_one_winner_a_token() {
+        let (store, dir) = store("winner").await;
+        for n in ["a", "b"] {
+            store.create_session(&session(n)).await.expect("session");
+        }
+        let (a, again, b) =
+            tokio::join!(rotate(&store, "a", "a2"), rotate(&store, "a", "a3"), rotate(&store, "b", "b2"));
+        assert!(matches!(a, Rotation::Rotated { user_id: 1, .. }), "{a:?}");
+        assert!(matches!(again, Rotation::Retry { .. }), "{again:?}");
+        assert!(matches!(b, Rotation::Rotated { user_id: 1, .. }), "{b:?}");
+        let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE rotated_at IS NULL")
+            .fetch_one(&store.pool)
+            .await
+            .expect("count");
+        assert_eq!(live, 2, "a2 and b2; a3 was never written");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// A group with one rotation that cannot be written (its successor's access digest is taken)
+    /// is rolled back and its rotations run alone: only that one fails.
+    #[tokio::test]
+    async fn a_failed_group_fails_only_its_bad_rotation() {
+        let (store, dir) = store("failed").await;
+        for n in ["a", "b", "c"] {
+            store.create_session(&session(n)).await.expect("session");
+        }
+        let mut clash = session("b2");
+        clash.access_digest = "access-c".into(); // c's access digest: a unique violation
+        let (a, b, c) = tokio::join!(
+            rotate(&store, "a", "a2"),
+            store.rotate_session("refresh-b", 10553, &clash, "salt", Some(NOW - 10), NOW),
+            rotate(&store, "c", "c2"),
+        );
+        assert!(matches!(a, Rotation::Rotated { .. }), "{a:?}");
+        assert!(b.is_err(), "{b:?}");
+        assert!(matches!(c, Rotation::Rotated { .. }), "{c:?}");
+        let b_live: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sessions WHERE refresh_digest = 'refresh-b' AND rotated_at IS NULL",
+        )
+        .fetch_one(&store.pool)
+        .await
+        .expect("count");
+        assert_eq!(b_live, 1, "the failed rotation left b unspent");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
