@@ -7,7 +7,6 @@
 
 use crate::errors::translate;
 use crate::postgres::PgStore;
-use crate::sqlite::SqliteStore;
 use kordon_core::ports::StoreResult;
 use kordon_core::types::NewSession;
 
@@ -75,7 +74,8 @@ fn epoch_slot(refresh_digest: &str) -> i32 {
 /// (`parent_id`, with the spent row's salt passing through `rotation_salt`) and the trigger of
 /// migration 0013 marks the parent rotated, moves the salt onto it and moves the epoch. A write
 /// statement takes the write lock before it reads, so only the first of concurrent presenters
-/// finds the row live. `sqlite_rotations` runs it, grouped into one commit.
+/// finds the row live. `sqlite_rotations` runs it (`SqliteStore::spend_refresh`), grouped into one
+/// commit.
 pub(crate) const SQLITE_SPEND: &str =
     "INSERT INTO sessions (family_id, user_id, client_id, access_digest, access_expires,
                           refresh_digest, refresh_expires, created_at, ip, user_agent, kind,
@@ -85,17 +85,3 @@ pub(crate) const SQLITE_SPEND: &str =
           WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
             AND revoked_at IS NULL AND refresh_expires > $1)
     RETURNING user_id, access_expires, refresh_expires, scope";
-
-impl SqliteStore {
-    /// One statement ([`SQLITE_SPEND`]), committed with whatever other rotations are waiting.
-    pub(crate) async fn spend_refresh(
-        &self,
-        refresh_digest: &str,
-        client_id: i64,
-        successor: &NewSession,
-        salt: &str,
-        now: i64,
-    ) -> StoreResult<Spent> {
-        self.rotations.spend(refresh_digest, client_id, successor, salt, now).await
-    }
-}

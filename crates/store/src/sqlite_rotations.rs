@@ -7,6 +7,7 @@
 
 use crate::errors::translate;
 use crate::rotation::{SQLITE_SPEND, Spent};
+use crate::sqlite::SqliteStore;
 use kordon_core::ports::{StoreError, StoreResult};
 use kordon_core::types::NewSession;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
@@ -28,7 +29,7 @@ struct Job {
     answer: oneshot::Sender<StoreResult<Spent>>,
 }
 
-/// The handle the store keeps: dropping it (the store's last clone) ends the writer.
+/// The handle the store keeps: dropping it (with the store) ends the writer.
 pub(crate) struct Rotations {
     jobs: mpsc::Sender<Job>,
 }
@@ -41,9 +42,12 @@ impl Rotations {
         tokio::spawn(write(conn, queue));
         Ok(Self { jobs })
     }
+}
 
-    /// Spends `refresh_digest` for `successor` (see `rotation`), answered once it is committed.
-    pub(crate) async fn spend(
+impl SqliteStore {
+    /// Spends `refresh_digest` for `successor` ([`SQLITE_SPEND`]) through the rotation writer,
+    /// answered once its group is committed.
+    pub(crate) async fn spend_refresh(
         &self,
         refresh_digest: &str,
         client_id: i64,
@@ -61,7 +65,7 @@ impl Rotations {
             answer,
         };
         let gone = || StoreError::Other("the SQLite rotation writer has stopped".into());
-        self.jobs.send(job).await.map_err(|_| gone())?;
+        self.rotations.jobs.send(job).await.map_err(|_| gone())?;
         answered.await.map_err(|_| gone())?
     }
 }
@@ -70,8 +74,8 @@ impl Rotations {
 async fn write(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>) {
     let mut group = Vec::with_capacity(GROUP);
     while queue.recv_many(&mut group, GROUP).await > 0 {
-        let answers = match spend_together(&mut conn, &group).await {
-            Ok(answers) => answers,
+        let answers: Vec<StoreResult<Spent>> = match spend_together(&mut conn, &group).await {
+            Ok(spent) => spent.into_iter().map(Ok).collect(),
             // Nothing of the group stands (rolled back): each runs alone, so one bad rotation
             // fails only its own request.
             Err(error) => {
@@ -90,14 +94,14 @@ async fn write(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>) {
 }
 
 /// The group in one transaction; any error rolls all of it back.
-async fn spend_together(conn: &mut SqliteConnection, group: &[Job]) -> StoreResult<Vec<StoreResult<Spent>>> {
+async fn spend_together(conn: &mut SqliteConnection, group: &[Job]) -> StoreResult<Vec<Spent>> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(translate)?;
-    let mut answers = Vec::with_capacity(group.len());
+    let mut spent = Vec::with_capacity(group.len());
     for job in group {
-        answers.push(Ok(statement(job).fetch_optional(&mut *tx).await.map_err(translate)?));
+        spent.push(statement(job).fetch_optional(&mut *tx).await.map_err(translate)?);
     }
     tx.commit().await.map_err(translate)?;
-    Ok(answers)
+    Ok(spent)
 }
 
 async fn spend_one(conn: &mut SqliteConnection, job: &Job) -> StoreResult<Spent> {
