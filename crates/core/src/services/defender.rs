@@ -12,11 +12,8 @@
 use super::Core;
 use crate::error::{Error, Result};
 use crate::types::{Admission, Block, Outcome};
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// A check in flight counts at most this long (seconds): the count of an instance that died
 /// mid-check lapses.
@@ -117,7 +114,10 @@ impl Core {
     /// cancelled request stops waiting at once.
     async fn admit_counting(&self, gate: Gate) -> Result<(Slot, i64)> {
         let deadline = tokio::time::Instant::now() + ADMISSION_WAIT;
+        let key = gate.key();
         let mut pause = Duration::from_millis(5);
+        // Held from this check's first wait on while it polls for the gate (see `Waiters`).
+        let mut turn = None;
         loop {
             let (core, attempt_gate) = (self.clone(), gate.clone());
             let attempt = tokio::spawn(async move { core.try_admit(attempt_gate).await });
@@ -126,23 +126,31 @@ impl Core {
                 Attempt::Refused(err) => return Err(err),
                 Attempt::Full if tokio::time::Instant::now() >= deadline => return Err(Error::Busy),
                 Attempt::Full => {
-                    // A slot freed on this instance wakes one waiter at once; slots freed by other
-                    // instances are found by polling, backing off with jitter. While this
-                    // instance holds slots of the gate, one of its own releases is the likely
-                    // wake-up: polling at once would only ask the store again for nothing (a
-                    // flood at one login made more polls than logins).
-                    let (wake, held_here) = self.waiters.get(&gate.key());
-                    let poll = match held_here {
-                        true => LONGEST_POLL,
-                        false => pause + Duration::from_millis(rand::random_range(0..=pause.as_millis() as u64 / 2)),
+                    // A slot freed on this instance wakes one waiter at once. Slots freed
+                    // elsewhere are found by one waiter polling, backing off with jitter (at the
+                    // longest pause while this instance holds slots: one of its own releases is
+                    // the likely wake-up); the other waiters wait for a wake-up or the deadline.
+                    if turn.is_none() {
+                        turn = self.waiters.poll_turn(&key);
+                    }
+                    let wait = self.waiters.wait(&key);
+                    let until = match (&turn, wait.held_here) {
+                        (None, _) => deadline,
+                        (Some(_), true) => tokio::time::Instant::now() + LONGEST_POLL,
+                        (Some(_), false) => {
+                            let jitter = Duration::from_millis(rand::random_range(0..=pause.as_millis() as u64 / 2));
+                            tokio::time::Instant::now() + pause + jitter
+                        }
                     };
                     tokio::select! {
-                        () = wake.notified() => {}
-                        () = tokio::time::sleep(poll) => {}
+                        () = wait.notify.notified() => {}
+                        () = tokio::time::sleep_until(until.min(deadline)) => {}
                     }
-                    drop(wake);
-                    self.waiters.forget(&gate.key());
-                    pause = (pause * 2).min(LONGEST_POLL);
+                    drop(wait);
+                    self.waiters.forget(&key);
+                    if turn.is_some() {
+                        pause = (pause * 2).min(LONGEST_POLL);
+                    }
                 }
             }
         }
@@ -267,56 +275,6 @@ impl Gate {
         match self {
             Gate::Host(host) => format!("host:{host}"),
             Gate::Account(account) => format!("login:{account}"),
-        }
-    }
-}
-
-/// This instance's waiters for a gate, by key (a release wakes one of them), and how many of the
-/// gate's slots this instance holds (each is released here, so each will wake a waiter here).
-#[derive(Default)]
-pub(crate) struct Waiters(std::sync::Mutex<HashMap<String, GateWaiters>>);
-
-#[derive(Default)]
-struct GateWaiters {
-    notify: Arc<Notify>,
-    held: usize,
-}
-
-impl Waiters {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, GateWaiters>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// What to wait on, and whether this instance holds a slot of the gate.
-    fn get(&self, key: &str) -> (Arc<Notify>, bool) {
-        let mut map = self.lock();
-        let gate = map.entry(key.to_owned()).or_default();
-        (gate.notify.clone(), gate.held > 0)
-    }
-
-    /// This instance was admitted a slot of the gate.
-    fn hold(&self, key: &str) {
-        self.lock().entry(key.to_owned()).or_default().held += 1;
-    }
-
-    /// This instance released a slot of the gate: one waiter tries again.
-    fn wake(&self, key: &str) {
-        let mut map = self.lock();
-        if let Some(gate) = map.get_mut(key) {
-            gate.held = gate.held.saturating_sub(1);
-            gate.notify.notify_one();
-        }
-        Self::drop_unused(&mut map, key);
-    }
-
-    /// Drops the key's entry once nobody waits on it and no slot of it is held here.
-    fn forget(&self, key: &str) {
-        Self::drop_unused(&mut self.lock(), key);
-    }
-
-    fn drop_unused(map: &mut HashMap<String, GateWaiters>, key: &str) {
-        if map.get(key).is_some_and(|g| g.held == 0 && Arc::strong_count(&g.notify) == 1) {
-            map.remove(key);
         }
     }
 }

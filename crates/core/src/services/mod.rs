@@ -7,6 +7,7 @@ mod applications;
 mod cached;
 mod clients;
 mod defender;
+mod defender_waiters;
 mod domains;
 mod flashcall;
 mod keys;
@@ -65,7 +66,7 @@ pub struct Core {
     /// The key that derives refresh successors (see `sessions`), loaded on first use.
     successor_key: Arc<tokio::sync::OnceCell<String>>,
     /// Requests waiting for the Defender's admission on this instance.
-    waiters: Arc<defender::Waiters>,
+    waiters: Arc<defender_waiters::Waiters>,
     /// Reset mails waiting to be sent (see `reset_mail`).
     reset_mail: Arc<ResetMailQueue>,
     /// What bearer checks read, cached and kept coherent (see [`crate::cache`]).
