@@ -10,6 +10,7 @@
 //! released when the check ends, or from `Drop` when the request is cancelled.
 
 use super::Core;
+use super::defender_waiters::QUIET_WAIT;
 use crate::error::{Error, Result};
 use crate::types::{Admission, Block, Outcome};
 use std::future::Future;
@@ -115,40 +116,38 @@ impl Core {
     async fn admit_counting(&self, gate: Gate) -> Result<(Slot, i64)> {
         let deadline = tokio::time::Instant::now() + ADMISSION_WAIT;
         let key = gate.key();
+        // Counted from before the first attempt: a release here while it runs is not missed.
+        let mut waiting = self.waiters.wait(&key);
         let mut pause = Duration::from_millis(5);
-        // Held from this check's first wait on while it polls for the gate (see `Waiters`).
-        let mut turn = None;
         loop {
             let (core, attempt_gate) = (self.clone(), gate.clone());
             let attempt = tokio::spawn(async move { core.try_admit(attempt_gate).await });
             match attempt.await.map_err(Error::internal)?? {
                 Attempt::Admitted(slot, failures) => return Ok((slot, failures)),
-                Attempt::Refused(err) => return Err(err),
+                Attempt::Refused(err) => {
+                    self.waiters.refused(&key);
+                    return Err(err);
+                }
                 Attempt::Full if tokio::time::Instant::now() >= deadline => return Err(Error::Busy),
                 Attempt::Full => {
                     // A slot freed on this instance wakes one waiter at once. Slots freed
                     // elsewhere are found by one waiter polling, backing off with jitter (at the
                     // longest pause while this instance holds slots: one of its own releases is
-                    // the likely wake-up); the other waiters wait for a wake-up or the deadline.
-                    if turn.is_none() {
-                        turn = self.waiters.poll_turn(&key);
-                    }
-                    let wait = self.waiters.wait(&key);
-                    let until = match (&turn, wait.held_here) {
-                        (None, _) => deadline,
-                        (Some(_), true) => tokio::time::Instant::now() + LONGEST_POLL,
-                        (Some(_), false) => {
-                            let jitter = Duration::from_millis(rand::random_range(0..=pause.as_millis() as u64 / 2));
-                            tokio::time::Instant::now() + pause + jitter
+                    // the likely wake-up); the others wait for a wake-up (see `Waiters`).
+                    let now = tokio::time::Instant::now();
+                    let polls = waiting.poll();
+                    let until = match (polls, waiting.held_here()) {
+                        (false, _) => now + QUIET_WAIT,
+                        (true, true) => now + LONGEST_POLL,
+                        (true, false) => {
+                            now + pause + Duration::from_millis(rand::random_range(0..=pause.as_millis() as u64 / 2))
                         }
                     };
                     tokio::select! {
-                        () = wait.notify.notified() => {}
+                        () = waiting.notify.notified() => {}
                         () = tokio::time::sleep_until(until.min(deadline)) => {}
                     }
-                    drop(wait);
-                    self.waiters.forget(&key);
-                    if turn.is_some() {
+                    if polls {
                         pause = (pause * 2).min(LONGEST_POLL);
                     }
                 }
