@@ -2,6 +2,7 @@
 
 use crate::errors::translate;
 use kordon_core::ports::{StoreError, StoreResult};
+use sqlx::Connection as _;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
@@ -11,6 +12,12 @@ pub struct PgStore {
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A pooled connection idle for less than this is handed out without a ping. sqlx pings every
+/// connection it hands out by default: a second round trip to PostgreSQL for every statement
+/// (HikariCP skips the check within 500 ms of a connection's last use for the same reason). A
+/// connection that died since (PostgreSQL restarted) fails its statement once and is dropped.
+const PING_WHEN_IDLE: Duration = Duration::from_secs(1);
 
 impl PgStore {
     /// Every transaction of the store writes: PostgreSQL's default is right.
@@ -26,6 +33,15 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_WHEN_IDLE {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await
             .map_err(translate)?;

@@ -39,8 +39,14 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool =
-            SqlitePoolOptions::new().max_connections(8).connect_with(options.clone()).await.map_err(translate)?;
+        // No ping before each use (sqlx's default): a round trip to the connection's worker thread
+        // that an in-process database never fails.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await
+            .map_err(translate)?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Other(e.to_string()))?;
         let rotations = crate::sqlite_rotations::Rotations::start(&options).await?;
         Ok(Self { pool, rotations })

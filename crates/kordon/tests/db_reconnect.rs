@@ -1,0 +1,53 @@
+//! PostgreSQL drops kordon's connections (a restart, a failover, an operator's
+//! `pg_terminate_backend`): the pool finds them dead and opens new ones. Connections are pinged
+//! only after a second idle (not before every statement), so a request in the first second after
+//! the drop may fail once; after that, every request is answered as before.
+
+mod common;
+
+use common::{Backend, TestApp};
+use serde_json::json;
+use std::time::Duration;
+
+/// Four password logins at once (so the pool holds several connections), each answered 200.
+async fn four_logins_at_once(app: &TestApp, when: &str) {
+    let login = || app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": common::PASSWORD }));
+    let (a, b, c, d) = tokio::join!(login(), login(), login(), login());
+    for (status, body) in [a, b, c, d] {
+        assert_eq!(status, 200, "a login {when}: {body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_postgres_connections_are_replaced() {
+    let name = format!("kordon-reconnect-{}", kordon_core::secrets::random_token(8).to_lowercase());
+    let adjust = |c: &mut kordon::config::Config| c.server.database_url.push_str(&format!("&application_name={name}"));
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, adjust).await else { return };
+    let reg = app.register("user@mail.ru", "79991112233").await;
+    let mut refresh = reg["refresh_token"].as_str().expect("refresh_token").to_owned();
+    // Several connections in the pool, each used just now.
+    four_logins_at_once(&app, "before the drop").await;
+
+    let dropped = app
+        .scalar(&format!(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE application_name = '{name}' AND pid <> pg_backend_pid()"
+        ))
+        .await;
+    assert!(dropped >= 1, "kordon's connections carry the application name: {dropped} dropped");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    // Every kind of statement again, on connections that were all dropped: none fails.
+    four_logins_at_once(&app, "after the drop").await;
+    for _ in 0..3 {
+        let (status, body) = app.post("/api/v1/refresh", json!({ "token": refresh })).await;
+        assert_eq!(status, 200, "a rotation after the drop: {body}");
+        refresh = body["refresh_token"].as_str().expect("refresh_token").to_owned();
+    }
+    let live = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '{name}' AND pid <> pg_backend_pid()"
+        ))
+        .await;
+    assert!(live >= 1, "the pool opened new connections");
+}
