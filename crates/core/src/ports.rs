@@ -13,6 +13,10 @@ pub enum StoreError {
     /// A referenced row does not exist.
     #[error("not found")]
     NotFound,
+    /// The database cannot be reached now (a dropped connection, a restart, an exhausted pool):
+    /// answered 503 with `Retry-After`, as a full hashing queue is, and logged.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error("database: {0}")]
     Other(String),
 }
@@ -23,6 +27,10 @@ impl From<StoreError> for crate::Error {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => crate::Error::NotFound,
+            StoreError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "the database is unavailable: answered 503");
+                crate::Error::Busy
+            }
             other => crate::Error::internal(other),
         }
     }
