@@ -14,7 +14,8 @@ pub enum StoreError {
     #[error("not found")]
     NotFound,
     /// The database cannot be reached now (a dropped connection, a restart, an exhausted pool):
-    /// answered 503 with `Retry-After`, as a full hashing queue is, and logged.
+    /// logged, and answered 503 as a full hashing queue is (with `Retry-After` where the dialect's
+    /// busy answer carries one: the cabinet and biometrics APIs).
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("database: {0}")]

@@ -40,6 +40,7 @@ async fn dropped_postgres_connections_are_replaced() {
     // At once, on connections used just now (not pinged): a login that meets a dead one is
     // answered 503 with Retry-After, never 500, and the pool drops it.
     let mut unavailable = 0;
+    let first_login_at = std::time::Instant::now();
     for _ in 0..4 {
         let resp = app
             .http
@@ -58,9 +59,11 @@ async fn dropped_postgres_connections_are_replaced() {
             assert!(retry_after.is_some(), "503 without Retry-After: {body}");
         }
     }
-    // Connections idle for a second are pinged and replaced unseen: only a drop within that second
-    // must show (on a machine slow enough to take longer here, only "never 500" is asserted).
-    if last_used.elapsed() < Duration::from_millis(800) {
+    // At least one login must have met a dead connection, when that was certain: connections idle
+    // for a second are pinged and replaced unseen, and the cache-epoch watcher (a statement every
+    // 250 ms) may use up one dead connection first. On a machine slow enough to miss those bounds,
+    // only "never 500" is asserted.
+    if dropped >= 2 && first_login_at.duration_since(last_used) < Duration::from_millis(800) {
         assert!(unavailable >= 1, "the logins just after the drop met no dead connection: the test proves nothing");
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;

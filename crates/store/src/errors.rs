@@ -13,16 +13,19 @@ pub(crate) fn translate(err: sqlx::Error) -> StoreError {
             StoreError::Conflict(field)
         }
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-        // PostgreSQL's connection exceptions (class 08) and shutdowns (57P01 an operator's
-        // `pg_terminate_backend` or a fast shutdown, 57P02 a crash, 57P03 still starting).
-        sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P0")) => {
+        // PostgreSQL's connection exceptions (class 08), shutdowns (57P01 an operator's
+        // `pg_terminate_backend` or a fast shutdown, 57P02 a crash, 57P03 still starting) and
+        // 53300 (too many connections). SQLite's codes are numbers and never match.
+        sqlx::Error::Database(db)
+            if db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P0") || c == "53300") =>
+        {
             StoreError::Unavailable(db.to_string())
         }
-        err @ (sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed) => StoreError::Unavailable(err.to_string()),
+        // Not `WorkerCrashed`: a SQLite connection whose worker died stays dead (the rotation
+        // writer's is never reopened), so "retry shortly" would be a lie; it stays a 500.
+        err @ (sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) => {
+            StoreError::Unavailable(err.to_string())
+        }
         other => StoreError::Other(other.to_string()),
     }
 }
