@@ -36,8 +36,9 @@ struct GateWaiters {
     polling: bool,
 }
 
-/// A check waiting for a gate, from its first refusal for a full gate until it leaves (admitted,
-/// refused, past its deadline, failed or cancelled). Leaving while nobody polls wakes another
+/// A check waiting for a gate, from before its first admission attempt (so a release here while
+/// that attempt runs still finds it) until it leaves (admitted, refused, past its deadline, failed
+/// or cancelled). Leaving while nobody polls wakes another
 /// waiter, which takes the poller's role if its next attempt finds the gate full; the last to
 /// leave removes the gate's entry.
 pub(crate) struct Waiting<'a> {
