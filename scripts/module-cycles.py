@@ -5,7 +5,7 @@ A module is a file (`lib.rs`, `main.rs`, `foo.rs`, `foo/mod.rs`); an inline `mod
 as part of its file. A module depends on another when its text names it: a `use` or a path
 starting `crate::`, `super::` or `self::`, resolved to the deepest module that exists, and through
 one `pub use` re-export to the module that defines the item. A file pulled in with `include!`
-belongs to the module that includes it. Dependencies between a module and its own ancestors or
+belongs to the module that includes it; `#[path = …] mod x;` is followed. Dependencies between a module and its own ancestors or
 descendants are the tree's normal shape (a parent re-exports its children, a child uses its
 parent's types) and are not counted; any other cycle is reported, with the modules on it.
 
@@ -16,7 +16,10 @@ import re
 import sys
 from pathlib import Path
 
-MOD_DECL = re.compile(r"^\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?mod\s+([a-z_][a-z0-9_]*)\s*;", re.M)
+MOD_DECL = re.compile(
+    r"^\s*((?:#\[[^\]]*\]\s*)*)(?:pub(?:\([^)]*\))?\s+)?mod\s+([a-z_][a-z0-9_]*)\s*;", re.M
+)
+PATH_ATTR = re.compile(r"#\[path\s*=\s*\"([^\"]+)\"\]")
 NEVER = re.compile(r"#\[cfg\(any\(\)\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+([a-z_][a-z0-9_]*)\s*;")
 INCLUDE = re.compile(r"include!\(\s*(?:concat!\(\s*env!\(\"CARGO_MANIFEST_DIR\"\)\s*,\s*)?\"([^\"]+\.rs)\"")
 PATH = re.compile(r"\b(crate|super|self)((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
@@ -44,10 +47,13 @@ def load_crate(src):
         modules[path] = (file, text)
         never = set(NEVER.findall(text))
         here = file.parent if file.name in ("lib.rs", "main.rs", "mod.rs") else file.parent / file.stem
-        for name in MOD_DECL.findall(text):
+        for attrs, name in MOD_DECL.findall(text):
             if name in never:
                 continue
-            for child in (here / f"{name}.rs", here / name / "mod.rs"):
+            at = PATH_ATTR.search(attrs)
+            # `#[path]` is relative to the declaring file's folder.
+            candidates = [file.parent / at.group(1)] if at else [here / f"{name}.rs", here / name / "mod.rs"]
+            for child in candidates:
                 if child.exists():
                     visit(path + (name,), child)
                     break
