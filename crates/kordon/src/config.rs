@@ -294,4 +294,46 @@ mod tests {
         let unknown = Config::unknown_variables(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         assert_eq!(unknown, vec!["KORDON_SERVER__LISTNE".to_string(), "KORDON_NOPE".to_string()]);
     }
+
+    /// Every key of `Config` as `section.key` (secrets included, though they are never serialized).
+    fn config_keys() -> BTreeSet<String> {
+        let mut keys = BTreeSet::new();
+        collect_keys("KORDON", &serde_json::to_value(Config::default()).expect("Config serializes"), &mut keys);
+        keys.extend(SECRET_KEYS.iter().map(|k| k.to_string()));
+        keys.iter().map(|k| k.trim_start_matches("KORDON_").replace("__", ".").to_ascii_lowercase()).collect()
+    }
+
+    /// The keys docs/configuration.md documents: the first cell of each table row, `` `a.b` ``,
+    /// with the row's environment variable in the second cell.
+    fn documented_keys(doc: &str) -> Vec<(String, String)> {
+        doc.lines()
+            .filter_map(|line| {
+                let mut cells = line.strip_prefix('|')?.split('|').map(str::trim);
+                let key = cells.next()?.strip_prefix('`')?.strip_suffix('`')?;
+                let env = cells.next()?.trim_matches('`');
+                key.contains('.').then(|| (key.to_owned(), env.to_owned()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_configuration_reference_names_every_key_and_no_other() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/configuration.md");
+        let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let documented = documented_keys(&doc);
+        let keys = config_keys();
+        let named: BTreeSet<String> = documented.iter().map(|(k, _)| k.clone()).collect();
+        let missing: Vec<&String> = keys.difference(&named).collect();
+        let unknown: Vec<&String> = named.difference(&keys).collect();
+        let wrong_env: Vec<String> = documented
+            .iter()
+            .filter(|(key, env)| *env != format!("KORDON_{}", key.replace('.', "__").to_ascii_uppercase()))
+            .map(|(key, env)| format!("{key}: {env}"))
+            .collect();
+        assert!(
+            missing.is_empty() && unknown.is_empty() && wrong_env.is_empty(),
+            "docs/configuration.md is out of step with Config:\n  keys it does not document: {missing:?}\n  \
+             keys it names that Config lacks: {unknown:?}\n  wrong environment variables: {wrong_env:?}"
+        );
+    }
 }
