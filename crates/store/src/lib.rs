@@ -1,6 +1,7 @@
 //! kordon's store: the core's `Store` port on embedded SQLite (the default) and on PostgreSQL
 //! (scale-out). One SQL text serves both ([`queries`]); each backend owns its pool and migrations.
 
+mod backend;
 mod biometrics_queries;
 mod defender_queries;
 mod errors;
@@ -9,10 +10,8 @@ mod oauth_queries;
 mod oidc_queries;
 pub mod postgres;
 mod queries;
-mod rotation;
 mod rows;
 pub mod sqlite;
-mod sqlite_rotations;
 mod token_queries;
 
 use kordon_core::ports::{Store, StoreError};

@@ -1,7 +1,12 @@
-//! The PostgreSQL store (scale-out): every kordon instance on one database shares all state.
+//! The PostgreSQL store (scale-out): every kordon instance on one database shares all state; its
+//! pool, its migrations and its one-statement refresh rotation ([`rotation`]).
 
+mod rotation;
+
+use crate::backend::{Backend, Spent};
 use crate::errors::translate;
 use kordon_core::ports::{StoreError, StoreResult};
+use kordon_core::types::NewSession;
 use sqlx::Connection as _;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
@@ -20,9 +25,6 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 const PING_WHEN_IDLE: Duration = Duration::from_secs(1);
 
 impl PgStore {
-    /// Every transaction of the store writes: PostgreSQL's default is right.
-    const BEGIN: &'static str = "BEGIN";
-
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url).map_err(translate)?;
         Self::connect_with(options).await
@@ -48,6 +50,22 @@ impl PgStore {
         // Several instances may start at once; the migrator takes an advisory lock.
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Other(e.to_string()))?;
         Ok(Self { pool })
+    }
+}
+
+impl Backend for PgStore {
+    /// Every transaction of the store writes: PostgreSQL's default is right.
+    const BEGIN: &'static str = "BEGIN";
+
+    async fn spend_refresh(
+        &self,
+        refresh_digest: &str,
+        client_id: i64,
+        successor: &NewSession,
+        salt: &str,
+        now: i64,
+    ) -> StoreResult<Spent> {
+        rotation::spend(&self.pool, refresh_digest, client_id, successor, salt, now).await
     }
 }
 

@@ -1,7 +1,12 @@
-//! The embedded SQLite store (the zero-configuration default): WAL, a busy timeout, foreign keys.
+//! The embedded SQLite store (the zero-configuration default): WAL, a busy timeout, foreign keys;
+//! its pool, its migrations and its refresh rotations ([`rotations`]).
 
+mod rotations;
+
+use crate::backend::{Backend, Spent};
 use crate::errors::translate;
 use kordon_core::ports::{StoreError, StoreResult};
+use kordon_core::types::NewSession;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
@@ -10,15 +15,12 @@ use std::time::Duration;
 pub struct SqliteStore {
     pub(crate) pool: sqlx::SqlitePool,
     /// Refresh rotations go through one writer connection that commits them in groups.
-    pub(crate) rotations: crate::sqlite_rotations::Rotations,
+    rotations: rotations::Rotations,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 impl SqliteStore {
-    /// Every transaction of the store writes: take SQLite's write lock at once, so two writers never deadlock upgrading a read lock.
-    const BEGIN: &'static str = "BEGIN IMMEDIATE";
-
     /// Opens (creating it and its folder if needed) the database file and migrates it.
     pub async fn open_file(path: &Path) -> StoreResult<Self> {
         if let Some(dir) = path.parent() {
@@ -48,8 +50,26 @@ impl SqliteStore {
             .await
             .map_err(translate)?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Other(e.to_string()))?;
-        let rotations = crate::sqlite_rotations::Rotations::start(&options).await?;
+        let rotations = rotations::Rotations::start(&options).await?;
         Ok(Self { pool, rotations })
+    }
+}
+
+impl Backend for SqliteStore {
+    /// Every transaction of the store writes: take SQLite's write lock at once, so two writers
+    /// never deadlock upgrading a read lock.
+    const BEGIN: &'static str = "BEGIN IMMEDIATE";
+
+    /// One statement per rotation, committed in groups by the rotation writer.
+    async fn spend_refresh(
+        &self,
+        refresh_digest: &str,
+        client_id: i64,
+        successor: &NewSession,
+        salt: &str,
+        now: i64,
+    ) -> StoreResult<Spent> {
+        self.rotations.spend(refresh_digest, client_id, successor, salt, now).await
     }
 }
 
