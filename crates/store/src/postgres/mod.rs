@@ -2,6 +2,9 @@
 //! pool, its migrations and its one-statement refresh rotation ([`rotation`]).
 
 mod rotation;
+#[expect(clippy::duplicate_mod, reason = "one SQL text, compiled once for each database")]
+#[path = "../sql/mod.rs"]
+mod sql;
 
 use crate::backend::{Backend, Spent};
 use crate::errors::translate;
@@ -12,8 +15,12 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// The names the shared SQL (`sql/`) is written against.
+type Db = sqlx::Postgres;
+type SqlStore = PgStore;
+
 pub struct PgStore {
-    pub(crate) pool: sqlx::PgPool,
+    pool: sqlx::PgPool,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -68,11 +75,3 @@ impl Backend for PgStore {
         rotation::spend(&self.pool, refresh_digest, client_id, successor, salt, now).await
     }
 }
-
-crate::queries::store_impl!(PgStore, sqlx::Postgres);
-crate::token_queries::token_impl!(PgStore, sqlx::Postgres);
-crate::defender_queries::defender_impl!(PgStore, sqlx::Postgres);
-crate::oauth_queries::oauth_impl!(PgStore, sqlx::Postgres);
-crate::oidc_queries::oidc_impl!(PgStore, sqlx::Postgres);
-crate::lifecycle_queries::lifecycle_impl!(PgStore, sqlx::Postgres);
-crate::biometrics_queries::biometrics_impl!(PgStore, sqlx::Postgres);

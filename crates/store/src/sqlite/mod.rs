@@ -2,6 +2,9 @@
 //! its pool, its migrations and its refresh rotations ([`rotations`]).
 
 mod rotations;
+#[expect(clippy::duplicate_mod, reason = "one SQL text, compiled once for each database")]
+#[path = "../sql/mod.rs"]
+mod sql;
 
 use crate::backend::{Backend, Spent};
 use crate::errors::translate;
@@ -12,8 +15,12 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+/// The names the shared SQL (`sql/`) is written against.
+type Db = sqlx::Sqlite;
+type SqlStore = SqliteStore;
+
 pub struct SqliteStore {
-    pub(crate) pool: sqlx::SqlitePool,
+    pool: sqlx::SqlitePool,
     /// Refresh rotations go through one writer connection that commits them in groups.
     rotations: rotations::Rotations,
 }
@@ -72,11 +79,3 @@ impl Backend for SqliteStore {
         self.rotations.spend(refresh_digest, client_id, successor, salt, now).await
     }
 }
-
-crate::queries::store_impl!(SqliteStore, sqlx::Sqlite);
-crate::token_queries::token_impl!(SqliteStore, sqlx::Sqlite);
-crate::defender_queries::defender_impl!(SqliteStore, sqlx::Sqlite);
-crate::oauth_queries::oauth_impl!(SqliteStore, sqlx::Sqlite);
-crate::oidc_queries::oidc_impl!(SqliteStore, sqlx::Sqlite);
-crate::lifecycle_queries::lifecycle_impl!(SqliteStore, sqlx::Sqlite);
-crate::biometrics_queries::biometrics_impl!(SqliteStore, sqlx::Sqlite);
