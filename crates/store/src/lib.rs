@@ -1,19 +1,13 @@
 //! kordon's store: the core's `Store` port on embedded SQLite (the default) and on PostgreSQL
-//! (scale-out). One SQL text serves both ([`queries`]); each backend owns its pool and migrations.
+//! (scale-out). One SQL text serves both (`sql/`, compiled by each backend as its own `sql`
+//! module); each backend ([`sqlite`], [`postgres`]) owns its pool, migrations and refresh
+//! rotation, and implements the private `backend::Backend` trait for what differs.
 
-mod biometrics_queries;
-mod defender_queries;
+mod backend;
 mod errors;
-mod lifecycle_queries;
-mod oauth_queries;
-mod oidc_queries;
 pub mod postgres;
-mod queries;
-mod rotation;
 mod rows;
 pub mod sqlite;
-mod sqlite_rotations;
-mod token_queries;
 
 use kordon_core::ports::{Store, StoreError};
 use std::path::Path;

@@ -1,24 +1,33 @@
-//! The embedded SQLite store (the zero-configuration default): WAL, a busy timeout, foreign keys.
+//! The embedded SQLite store (the zero-configuration default): WAL, a busy timeout, foreign keys;
+//! its pool, its migrations and its refresh rotations ([`rotations`]).
 
+mod rotations;
+#[expect(clippy::duplicate_mod, reason = "one SQL text, compiled once for each database")]
+#[path = "../sql/mod.rs"]
+mod sql;
+
+use crate::backend::{Backend, Spent};
 use crate::errors::translate;
 use kordon_core::ports::{StoreError, StoreResult};
+use kordon_core::types::NewSession;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+/// The names the shared SQL (`sql/`) is written against.
+type Db = sqlx::Sqlite;
+type SqlStore = SqliteStore;
+
 pub struct SqliteStore {
-    pub(crate) pool: sqlx::SqlitePool,
+    pool: sqlx::SqlitePool,
     /// Refresh rotations go through one writer connection that commits them in groups.
-    pub(crate) rotations: crate::sqlite_rotations::Rotations,
+    rotations: rotations::Rotations,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 impl SqliteStore {
-    /// Every transaction of the store writes: take SQLite's write lock at once, so two writers never deadlock upgrading a read lock.
-    const BEGIN: &'static str = "BEGIN IMMEDIATE";
-
     /// Opens (creating it and its folder if needed) the database file and migrates it.
     pub async fn open_file(path: &Path) -> StoreResult<Self> {
         if let Some(dir) = path.parent() {
@@ -48,15 +57,25 @@ impl SqliteStore {
             .await
             .map_err(translate)?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Other(e.to_string()))?;
-        let rotations = crate::sqlite_rotations::Rotations::start(&options).await?;
+        let rotations = rotations::Rotations::start(&options).await?;
         Ok(Self { pool, rotations })
     }
 }
 
-crate::queries::store_impl!(SqliteStore, sqlx::Sqlite);
-crate::token_queries::token_impl!(SqliteStore, sqlx::Sqlite);
-crate::defender_queries::defender_impl!(SqliteStore, sqlx::Sqlite);
-crate::oauth_queries::oauth_impl!(SqliteStore, sqlx::Sqlite);
-crate::oidc_queries::oidc_impl!(SqliteStore, sqlx::Sqlite);
-crate::lifecycle_queries::lifecycle_impl!(SqliteStore, sqlx::Sqlite);
-crate::biometrics_queries::biometrics_impl!(SqliteStore, sqlx::Sqlite);
+impl Backend for SqliteStore {
+    /// Every transaction of the store writes: take SQLite's write lock at once, so two writers
+    /// never deadlock upgrading a read lock.
+    const BEGIN: &'static str = "BEGIN IMMEDIATE";
+
+    /// One statement per rotation, committed in groups by the rotation writer.
+    async fn spend_refresh(
+        &self,
+        refresh_digest: &str,
+        client_id: i64,
+        successor: &NewSession,
+        salt: &str,
+        now: i64,
+    ) -> StoreResult<Spent> {
+        self.rotations.spend(refresh_digest, client_id, successor, salt, now).await
+    }
+}

@@ -1,18 +1,31 @@
-//! SQLite's refresh rotations through one writer connection that commits them in groups: the
-//! requests queue in process, the writer takes every rotation waiting, runs them in one
-//! transaction and answers each after the commit. SQLite has one writer at a time anyway; this
-//! spends one commit (its WAL append) on a group instead of one each, keeps the writer's page
-//! cache warm (other pool connections' commits invalidate theirs) and never sleeps in SQLite's
-//! busy handler waiting for another connection of this process.
+//! SQLite's refresh rotations: one statement per rotation ([`SPEND`]), run by one writer
+//! connection that commits them in groups. The requests queue in process, the writer takes every
+//! rotation waiting, runs them in one transaction and answers each after the commit. SQLite has
+//! one writer at a time anyway; this spends one commit (its WAL append) on a group instead of one
+//! each, keeps the writer's page cache warm (other pool connections' commits invalidate theirs)
+//! and never sleeps in SQLite's busy handler waiting for another connection of this process.
 
+use crate::backend::Spent;
 use crate::errors::translate;
-use crate::rotation::{SQLITE_SPEND, Spent};
-use crate::sqlite::SqliteStore;
 use kordon_core::ports::{StoreError, StoreResult};
 use kordon_core::types::NewSession;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{Connection, Sqlite};
 use tokio::sync::{mpsc, oneshot};
+
+/// SQLite has no data-modifying CTE, so the successor is inserted from the spent row
+/// (`parent_id`, with the spent row's salt passing through `rotation_salt`) and the trigger of
+/// migration 0013 marks the parent rotated, moves the salt onto it and moves the epoch. A write
+/// statement takes the write lock before it reads, so only the first of concurrent presenters
+/// finds the row live. The writer runs it ([`Rotations::spend`]), grouped into one commit.
+const SPEND: &str = "INSERT INTO sessions (family_id, user_id, client_id, access_digest, access_expires,
+                          refresh_digest, refresh_expires, created_at, ip, user_agent, kind,
+                          family_expires, parent_id, rotation_salt, scope)
+    SELECT family_id, user_id, $3, $7, MIN($8, fe), $9, MIN($10, fe), $1, $11, $12, $4, fe, id, $5, scope
+    FROM (SELECT id, family_id, user_id, scope, COALESCE(family_expires, $6) AS fe FROM sessions
+          WHERE refresh_digest = $2 AND client_id = $3 AND kind = $4 AND rotated_at IS NULL
+            AND revoked_at IS NULL AND refresh_expires > $1)
+    RETURNING user_id, access_expires, refresh_expires, scope";
 
 /// The most rotations one transaction commits; the rest wait for the next.
 const GROUP: usize = 64;
@@ -30,24 +43,22 @@ struct Job {
 }
 
 /// The handle the store keeps: dropping it (with the store) ends the writer.
-pub(crate) struct Rotations {
+pub(super) struct Rotations {
     jobs: mpsc::Sender<Job>,
 }
 
 impl Rotations {
     /// Opens the writer's own connection and starts it.
-    pub(crate) async fn start(options: &SqliteConnectOptions) -> StoreResult<Self> {
+    pub(super) async fn start(options: &SqliteConnectOptions) -> StoreResult<Self> {
         let conn = SqliteConnection::connect_with(options).await.map_err(translate)?;
         let (jobs, queue) = mpsc::channel(QUEUE);
         tokio::spawn(write(conn, queue));
         Ok(Self { jobs })
     }
-}
 
-impl SqliteStore {
-    /// Spends `refresh_digest` for `successor` ([`SQLITE_SPEND`]) through the rotation writer,
-    /// answered once its group is committed.
-    pub(crate) async fn spend_refresh(
+    /// Spends `refresh_digest` for `successor` ([`SPEND`]) through the writer, answered once its
+    /// group is committed.
+    pub(super) async fn spend(
         &self,
         refresh_digest: &str,
         client_id: i64,
@@ -65,7 +76,7 @@ impl SqliteStore {
             answer,
         };
         let gone = || StoreError::Other("the SQLite rotation writer has stopped".into());
-        self.rotations.jobs.send(job).await.map_err(|_| gone())?;
+        self.jobs.send(job).await.map_err(|_| gone())?;
         answered.await.map_err(|_| gone())?
     }
 }
@@ -112,7 +123,7 @@ type Statement<'q> = sqlx::query::QueryAs<'q, Sqlite, (i64, i64, i64, String), <
 
 fn statement(job: &Job) -> Statement<'_> {
     let s = &job.successor;
-    sqlx::query_as::<Sqlite, (i64, i64, i64, String)>(SQLITE_SPEND)
+    sqlx::query_as::<Sqlite, (i64, i64, i64, String)>(SPEND)
         .bind(job.now)
         .bind(&job.refresh_digest)
         .bind(job.client_id)

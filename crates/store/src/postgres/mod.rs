@@ -1,14 +1,26 @@
-//! The PostgreSQL store (scale-out): every kordon instance on one database shares all state.
+//! The PostgreSQL store (scale-out): every kordon instance on one database shares all state; its
+//! pool, its migrations and its one-statement refresh rotation ([`rotation`]).
 
+mod rotation;
+#[expect(clippy::duplicate_mod, reason = "one SQL text, compiled once for each database")]
+#[path = "../sql/mod.rs"]
+mod sql;
+
+use crate::backend::{Backend, Spent};
 use crate::errors::translate;
 use kordon_core::ports::{StoreError, StoreResult};
+use kordon_core::types::NewSession;
 use sqlx::Connection as _;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// The names the shared SQL (`sql/`) is written against.
+type Db = sqlx::Postgres;
+type SqlStore = PgStore;
+
 pub struct PgStore {
-    pub(crate) pool: sqlx::PgPool,
+    pool: sqlx::PgPool,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -20,9 +32,6 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 const PING_WHEN_IDLE: Duration = Duration::from_secs(1);
 
 impl PgStore {
-    /// Every transaction of the store writes: PostgreSQL's default is right.
-    const BEGIN: &'static str = "BEGIN";
-
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url).map_err(translate)?;
         Self::connect_with(options).await
@@ -51,10 +60,18 @@ impl PgStore {
     }
 }
 
-crate::queries::store_impl!(PgStore, sqlx::Postgres);
-crate::token_queries::token_impl!(PgStore, sqlx::Postgres);
-crate::defender_queries::defender_impl!(PgStore, sqlx::Postgres);
-crate::oauth_queries::oauth_impl!(PgStore, sqlx::Postgres);
-crate::oidc_queries::oidc_impl!(PgStore, sqlx::Postgres);
-crate::lifecycle_queries::lifecycle_impl!(PgStore, sqlx::Postgres);
-crate::biometrics_queries::biometrics_impl!(PgStore, sqlx::Postgres);
+impl Backend for PgStore {
+    /// Every transaction of the store writes: PostgreSQL's default is right.
+    const BEGIN: &'static str = "BEGIN";
+
+    async fn spend_refresh(
+        &self,
+        refresh_digest: &str,
+        client_id: i64,
+        successor: &NewSession,
+        salt: &str,
+        now: i64,
+    ) -> StoreResult<Spent> {
+        rotation::spend(&self.pool, refresh_digest, client_id, successor, salt, now).await
+    }
+}

@@ -1,0 +1,355 @@
+//! The SQL of the Defender's state, one text for both databases (see `sql`): counters are
+//! single upserts, a block is set by exactly one of concurrent callers, each with its audit line.
+
+use super::{Db, SqlStore};
+use crate::backend::Backend;
+use crate::errors::translate;
+use kordon_core::ports::StoreResult;
+use kordon_core::types::{Admission, AuditEntry, Block, Outcome};
+
+#[async_trait::async_trait]
+impl kordon_core::ports::DefenderStore for SqlStore {
+    async fn host_blocked_until(&self, host: &str, now: i64) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar::<Db, i64>("SELECT blocked_until FROM defender_hosts WHERE host = $1 AND blocked_until > $2")
+            .bind(host)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(translate)
+    }
+
+    async fn admit_host(&self, host: &str, limit: i64, window: i64, lease: i64, now: i64) -> StoreResult<Admission> {
+        // Failures of a lapsed window and checks in flight of a lapsed lease count as none.
+        // The lease runs from when the count last left zero, so a count that a dead
+        // instance left behind lapses even while the host keeps sending.
+        let admitted = sqlx::query_scalar::<Db, i64>(
+            "INSERT INTO defender_hosts (host, failures, window_start, in_flight, in_flight_at)
+             VALUES ($1, 0, $2, 1, $2)
+             ON CONFLICT (host) DO UPDATE SET
+                 failures = CASE WHEN defender_hosts.window_start <= $3 THEN 0
+                                 ELSE defender_hosts.failures END,
+                 window_start = CASE WHEN defender_hosts.window_start <= $3 THEN $2
+                                     ELSE defender_hosts.window_start END,
+                 in_flight = CASE WHEN defender_hosts.in_flight_at <= $5 THEN 1
+                                  ELSE defender_hosts.in_flight + 1 END,
+                 in_flight_at = CASE WHEN defender_hosts.in_flight_at <= $5 OR defender_hosts.in_flight = 0 THEN $2
+                                     ELSE defender_hosts.in_flight_at END
+             WHERE defender_hosts.blocked_until <= $2
+               AND (CASE WHEN defender_hosts.window_start <= $3 THEN 0 ELSE defender_hosts.failures END)
+                 + (CASE WHEN defender_hosts.in_flight_at <= $5 THEN 0 ELSE defender_hosts.in_flight END) < $4
+             RETURNING failures",
+        )
+        .bind(host)
+        .bind(now)
+        .bind(now.saturating_sub(window))
+        .bind(limit)
+        .bind(now.saturating_sub(lease))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(translate)?;
+        if let Some(failures) = admitted {
+            return Ok(Admission::Admitted { failures });
+        }
+        Ok(match self.host_blocked_until(host, now).await? {
+            Some(until) => Admission::Refused { until },
+            None => Admission::Full,
+        })
+    }
+
+    async fn release_host(&self, host: &str, failed: bool) -> StoreResult<i64> {
+        let failures = sqlx::query_scalar::<Db, i64>(
+            "UPDATE defender_hosts SET in_flight = CASE WHEN in_flight > 0 THEN in_flight - 1 ELSE 0 END,
+                 failures = failures + $2
+             WHERE host = $1 RETURNING failures",
+        )
+        .bind(host)
+        .bind(i64::from(failed))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(failures.unwrap_or(0))
+    }
+
+    async fn host_failure(&self, host: &str, window: i64, now: i64) -> StoreResult<i64> {
+        sqlx::query_scalar::<Db, i64>(
+            "INSERT INTO defender_hosts (host, failures, window_start) VALUES ($1, 1, $2)
+             ON CONFLICT (host) DO UPDATE SET
+                 failures = CASE WHEN defender_hosts.window_start <= $3 THEN 1
+                                 ELSE defender_hosts.failures + 1 END,
+                 window_start = CASE WHEN defender_hosts.window_start <= $3 THEN $2
+                                     ELSE defender_hosts.window_start END
+             RETURNING failures",
+        )
+        .bind(host)
+        .bind(now)
+        .bind(now.saturating_sub(window))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(translate)
+    }
+
+    async fn block_host(
+        &self,
+        host: &str,
+        base: i64,
+        max: i64,
+        reason: &str,
+        account: Option<&str>,
+        now: i64,
+    ) -> StoreResult<Option<i64>> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        // Claim the block first (a write, so SQLite takes its lock before anything is read);
+        // only one of concurrent callers gets a row back.
+        let offences = sqlx::query_scalar::<Db, i64>(
+            "INSERT INTO defender_hosts (host, failures, window_start, blocked_until, offences, reason, last_account,
+                                         blocked_at)
+             VALUES ($1, 0, 0, $2, 1, $3, $4, $5)
+             ON CONFLICT (host) DO UPDATE SET blocked_until = $2, offences = defender_hosts.offences + 1,
+                 reason = $3, last_account = $4, window_start = 0, blocked_at = $5
+             WHERE defender_hosts.blocked_until <= $5
+             RETURNING offences",
+        )
+        .bind(host)
+        .bind(now + base)
+        .bind(reason)
+        .bind(account)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(translate)?;
+        let until = match offences {
+            // Repeat offenders wait longer: the base doubled per earlier offence, capped.
+            Some(offences) if offences > 1 => {
+                let until = now + base.saturating_mul(1_i64 << (offences - 1).clamp(0, 20)).min(max).max(1);
+                sqlx::query::<Db>("UPDATE defender_hosts SET blocked_until = $1 WHERE host = $2")
+                    .bind(until)
+                    .bind(host)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(translate)?;
+                Some(until)
+            }
+            Some(_) => Some(now + base),
+            None => None,
+        };
+        if until.is_some() {
+            audit(&mut *tx, now, "block", Some(host), account, "defender", Some(reason)).await?;
+        }
+        tx.commit().await.map_err(translate)?;
+        Ok(until)
+    }
+
+    async fn unblock_host(&self, host: &str, actor: &str, now: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        let account = sqlx::query_scalar::<Db, Option<String>>(
+            "UPDATE defender_hosts SET blocked_until = 0, failures = 0, window_start = 0
+             WHERE host = $1 AND blocked_until > $2
+             RETURNING last_account",
+        )
+        .bind(host)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(translate)?;
+        let Some(account) = account else {
+            return Ok(false);
+        };
+        audit(&mut *tx, now, "unblock", Some(host), account.as_deref(), actor, None).await?;
+        tx.commit().await.map_err(translate)?;
+        Ok(true)
+    }
+
+    async fn blocks(&self, now: i64) -> StoreResult<Vec<Block>> {
+        let rows = sqlx::query_as::<Db, (String, Option<String>, i64, i64, Option<String>, i64)>(
+            "SELECT host, reason, failures, blocked_until, last_account, blocked_at FROM defender_hosts
+             WHERE blocked_until > $1 ORDER BY blocked_until, host",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(rows
+            .into_iter()
+            .map(|(ip, reason, failures, blocked_until, account, blocked_at)| Block {
+                ip,
+                reason: reason.unwrap_or_default(),
+                failures,
+                blocked_until,
+                blocked_at,
+                account,
+            })
+            .collect())
+    }
+
+    async fn record_failure(&self, host: &str, account: &str, now: i64) -> StoreResult<()> {
+        sqlx::query::<Db>("INSERT INTO defender_failures (host, account, at) VALUES ($1, $2, $3)")
+            .bind(host)
+            .bind(account)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(translate)?;
+        Ok(())
+    }
+
+    async fn attacked_accounts(&self, host: &str, since: i64, until: i64) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar::<Db, String>(
+            "SELECT DISTINCT account FROM defender_failures WHERE host = $1 AND at >= $2 AND at <= $3",
+        )
+        .bind(host)
+        .bind(since)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(translate)
+    }
+
+    async fn admit_account(
+        &self,
+        account: &str,
+        limit: i64,
+        max_failures: i64,
+        window: i64,
+        lease: i64,
+        now: i64,
+    ) -> StoreResult<Admission> {
+        // Below `limit` failures plus checks in flight, checks run side by side; at or past
+        // it one at a time; past `max_failures` none until the window lapses.
+        let admitted = sqlx::query_scalar::<Db, i64>(
+            "INSERT INTO defender_accounts (account, failures, window_start, in_flight, in_flight_at)
+             VALUES ($1, 0, $2, 1, $2)
+             ON CONFLICT (account) DO UPDATE SET
+                 failures = CASE WHEN defender_accounts.window_start <= $3 THEN 0
+                                 ELSE defender_accounts.failures END,
+                 window_start = CASE WHEN defender_accounts.window_start <= $3 THEN $2
+                                     ELSE defender_accounts.window_start END,
+                 in_flight = CASE WHEN defender_accounts.in_flight_at <= $5 THEN 1
+                                  ELSE defender_accounts.in_flight + 1 END,
+                 in_flight_at = CASE WHEN defender_accounts.in_flight_at <= $5 OR defender_accounts.in_flight = 0 THEN $2
+                                     ELSE defender_accounts.in_flight_at END
+             WHERE (CASE WHEN defender_accounts.window_start <= $3 THEN 0 ELSE defender_accounts.failures END) < $6
+               AND ((CASE WHEN defender_accounts.window_start <= $3 THEN 0 ELSE defender_accounts.failures END)
+                    + (CASE WHEN defender_accounts.in_flight_at <= $5 THEN 0 ELSE defender_accounts.in_flight END) < $4
+                    OR (CASE WHEN defender_accounts.in_flight_at <= $5 THEN 0 ELSE defender_accounts.in_flight END) = 0)
+             RETURNING failures",
+        )
+        .bind(account)
+        .bind(now)
+        .bind(now.saturating_sub(window))
+        .bind(limit)
+        .bind(now.saturating_sub(lease))
+        .bind(max_failures)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(translate)?;
+        if let Some(failures) = admitted {
+            return Ok(Admission::Admitted { failures });
+        }
+        let row = sqlx::query_as::<Db, (i64, i64)>(
+            "SELECT failures, window_start FROM defender_accounts WHERE account = $1 AND window_start > $2",
+        )
+        .bind(account)
+        .bind(now.saturating_sub(window))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(match row {
+            Some((failures, start)) if failures >= max_failures => {
+                Admission::Refused { until: start.saturating_add(window) }
+            }
+            _ => Admission::Full,
+        })
+    }
+
+    async fn release_account(&self, account: &str, outcome: Outcome) -> StoreResult<()> {
+        // A passed check clears the login's failures (its owner is back).
+        sqlx::query::<Db>(
+            "UPDATE defender_accounts SET in_flight = CASE WHEN in_flight > 0 THEN in_flight - 1 ELSE 0 END,
+                 failures = CASE WHEN $2 < 0 THEN 0 ELSE failures + $2 END
+             WHERE account = $1",
+        )
+        .bind(account)
+        .bind(match outcome {
+            Outcome::Failed => 1_i64,
+            Outcome::Undecided => 0,
+            Outcome::Passed => -1,
+        })
+        .execute(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(())
+    }
+
+    async fn forgive_account(&self, account: &str, actor: &str, now: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        let done = sqlx::query::<Db>("UPDATE defender_accounts SET failures = 0 WHERE account = $1 AND failures > 0")
+            .bind(account)
+            .execute(&mut *tx)
+            .await
+            .map_err(translate)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit(&mut *tx, now, "forgive", None, Some(account), actor, None).await?;
+        tx.commit().await.map_err(translate)?;
+        Ok(true)
+    }
+
+    async fn clear_account_failures(&self, account: &str) -> StoreResult<()> {
+        sqlx::query::<Db>("UPDATE defender_accounts SET failures = 0 WHERE account = $1")
+            .bind(account)
+            .execute(&self.pool)
+            .await
+            .map_err(translate)?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query_as::<Db, (i64, i64, String, Option<String>, Option<String>, String, Option<String>)>(
+            "SELECT id, at, event, host, account, actor, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, at, event, host, account, actor, detail)| AuditEntry {
+                id,
+                at: kordon_core::clock::format_rfc3339(at),
+                event,
+                host,
+                account,
+                actor,
+                detail,
+            })
+            .collect())
+    }
+}
+
+pub(super) async fn audit<'e, E>(
+    executor: E,
+    at: i64,
+    event: &str,
+    host: Option<&str>,
+    account: Option<&str>,
+    actor: &str,
+    detail: Option<&str>,
+) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    sqlx::query::<Db>(
+        "INSERT INTO audit_log (at, event, host, account, actor, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(at)
+    .bind(event)
+    .bind(host)
+    .bind(account)
+    .bind(actor)
+    .bind(detail)
+    .execute(executor)
+    .await
+    .map_err(translate)?;
+    Ok(())
+}
