@@ -17,6 +17,8 @@ pub use accounts::login::RegisterInput;
 pub use admin::domains::DomainPatch;
 pub use admin::lifecycle::UserSessions;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
+pub use oauth::discovery::Discovery;
+pub use oauth::introspection::{IntrospectedType, Introspection};
 pub use oauth::principal::OAuthPrincipal;
 pub use oauth::scopes::SCOPES;
 pub use oauth::{ClientCredentials, IssuedToken, OAuthError, TokenRequest};

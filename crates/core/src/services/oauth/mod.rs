@@ -6,6 +6,8 @@
 //! generation instead (see `principal`).
 
 pub(crate) mod applications;
+pub(crate) mod discovery;
+pub(crate) mod introspection;
 pub(crate) mod keys;
 pub(crate) mod principal;
 pub(crate) mod scopes;
@@ -16,7 +18,7 @@ use crate::error::Error;
 use crate::secrets::{digest, random_token};
 use crate::services::sessions::TOKEN_LEN;
 use crate::services::{Core, Origin};
-use crate::types::{Client, Email, NewSession, Rotation, TokenInfo, User};
+use crate::types::{Client, Email, NewSession, Rotation, User};
 use jsonwebtoken::{Algorithm, Header};
 
 /// Session kinds of OAuth tokens.
@@ -364,76 +366,6 @@ impl Core {
         Some(jsonwebtoken::decode::<T>(token, &key.decoding, &validation).ok()?.claims)
     }
 
-    /// `POST /oauth/introspect` (RFC 7662): what the token is, or `{"active": false}`. Only a
-    /// client the operator allowed to introspect may ask (others: 403); one with an owner (a
-    /// tenant's application) sees only tokens of its owner's account, every other token is inactive.
-    pub async fn oauth_introspect(
-        &self,
-        creds: &ClientCredentials,
-        token: Option<&str>,
-        origin: &Origin,
-    ) -> OAuthResult<serde_json::Value> {
-        let client = self.authenticate_client_from(creds, origin).await?;
-        if !client.introspect {
-            return Err(OAuthError::Forbidden("The client may not introspect tokens.".into()));
-        }
-        let token = required(token, "token")?;
-        let inactive = serde_json::json!({ "active": false });
-        let claims = self.verify_access_token(token, false).await;
-        if claims.is_none() && token.contains('.') {
-            return Ok(inactive);
-        }
-        let (info, user) = match &claims {
-            Some(claims) if claims.is_app_token() => match self.live_app_token(claims).await? {
-                Some((owner, client_id)) => {
-                    let info = TokenInfo {
-                        user_id: owner.id,
-                        client_id,
-                        kind: KIND_OAUTH_APP.into(),
-                        refresh: false,
-                        expires: claims.exp,
-                        issued: claims.iat,
-                    };
-                    (info, Some(owner))
-                }
-                None => return Ok(inactive),
-            },
-            _ => {
-                let key = claims.as_ref().map_or_else(|| digest(token), |claims| digest(&claims.jti));
-                let Some(info) = self.store.token_info(&key, self.now()).await? else { return Ok(inactive) };
-                // Only OAuth's own tokens are described; cabinet and PBX sessions are not for
-                // resource servers.
-                if info.kind != KIND_OAUTH && info.kind != KIND_OAUTH_APP {
-                    return Ok(inactive);
-                }
-                let user = self.store.user(info.user_id).await?;
-                (info, user)
-            }
-        };
-        if let Some(owner) = client.owner_user_id {
-            let own_account = self.store.user(owner).await?.map(|o| o.account_id);
-            if own_account.is_none() || own_account != user.as_ref().map(|u| u.account_id) {
-                return Ok(inactive);
-            }
-        }
-        let mut answer = serde_json::json!({
-            "active": true,
-            "client_id": info.client_id.to_string(),
-            "token_type": if info.refresh { "refresh_token" } else { "access_token" },
-            "exp": info.expires,
-            "iat": info.issued,
-            "sub": info.user_id.to_string(),
-            "username": user.map(|u| u.email),
-            "iss": self.issuer(),
-        });
-        if let Some(claims) = claims {
-            answer["scope"] = claims.scope.into();
-            answer["aud"] = claims.aud.into();
-            answer["jti"] = claims.jti.into();
-        }
-        Ok(answer)
-    }
-
     /// `POST /oauth/revoke` (RFC 7009): ends the session of an access or refresh token issued to
     /// this client. Unknown tokens, and other clients' tokens, are answered the same (no oracle).
     pub async fn oauth_revoke(
@@ -462,42 +394,6 @@ impl Core {
             self.forget().await;
         }
         Ok(())
-    }
-
-    /// `GET /.well-known/openid-configuration`.
-    pub fn discovery(&self) -> serde_json::Value {
-        let iss = self.issuer();
-        serde_json::json!({
-            "issuer": iss,
-            "authorization_endpoint": format!("{iss}/oauth/authorize"),
-            "token_endpoint": format!("{iss}/oauth/token"),
-            "userinfo_endpoint": format!("{iss}/oauth/userinfo"),
-            "jwks_uri": format!("{iss}/.well-known/jwks.json"),
-            "end_session_endpoint": format!("{iss}/oauth/logout"),
-            "introspection_endpoint": format!("{iss}/oauth/introspect"),
-            "revocation_endpoint": format!("{iss}/oauth/revoke"),
-            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials", "password"],
-            "response_types_supported": ["code"],
-            "response_modes_supported": ["query"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-            "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "scopes_supported": scopes::SCOPES,
-            "claims_supported": [
-                "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "amr", "azp", "email",
-                "email_verified", "phone_number", "phone_number_verified", "name", "given_name", "middle_name",
-                "family_name",
-            ],
-            "prompt_values_supported": ["none", "login", "consent"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "access_token_signing_alg_values_supported": ["RS256"],
-            "authorization_response_iss_parameter_supported": true,
-            "claims_parameter_supported": false,
-            "request_parameter_supported": false,
-            "request_uri_parameter_supported": false,
-        })
     }
 }
 
