@@ -13,7 +13,7 @@ impl Core {
     fn require_lk_admin(principal: &Principal) -> Result<()> {
         match principal.user.role {
             Role::LkAdmin => Ok(()),
-            Role::LkUser => Err(Error::refused(403, "This action is unauthorized.")),
+            Role::LkUser => Err(Error::forbidden("This action is unauthorized.")),
         }
     }
 
@@ -33,10 +33,7 @@ impl Core {
         // Per account, as `GET /applications` lists them: that answer stays bounded too.
         let cap = self.settings.limits.applications_per_account;
         if self.store.applications(principal.user.account_id).await?.len() as i64 >= cap {
-            return Err(Error::refused(
-                400,
-                format!("An account may have at most {cap} applications: delete one first."),
-            ));
+            return Err(Error::refused(format!("An account may have at most {cap} applications: delete one first.")));
         }
         let mut grants = vec!["client_credentials".to_owned()];
         if !redirect_uris.is_empty() {
@@ -71,8 +68,7 @@ impl Core {
             if principal.delegated()
                 && !crate::services::oauth::scopes::PROVIDER_SCOPES.iter().all(|s| principal.has_scope(s))
             {
-                return Err(Error::refused(
-                    403,
+                return Err(Error::insufficient_scope(
                     "The access token was not granted the profile, email and phone scopes.",
                 ));
             }

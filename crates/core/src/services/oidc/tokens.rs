@@ -193,7 +193,7 @@ impl Core {
     pub async fn userinfo(&self, bearer: Option<&str>) -> crate::Result<Map<String, Value>> {
         let principal = self.oauth_authenticate(bearer).await?;
         if !principal.has_scope("openid") {
-            return Err(crate::Error::refused(403, "The access token was not issued with the openid scope."));
+            return Err(crate::Error::insufficient_scope("The access token was not issued with the openid scope."));
         }
         let mut claims = user_claims(&principal.user, &principal.scope);
         claims.insert("sub".into(), json!(principal.user.id.to_string()));

@@ -66,7 +66,7 @@ impl Core {
     pub async fn pbx_administrator(&self, principal: &Principal) -> Result<PbxAdmin> {
         let (_, role) = self.domain_and_role(&principal.user).await?;
         if role.role_type != 1 {
-            return Err(Error::refused(403, "Permission denied."));
+            return Err(Error::forbidden("Permission denied."));
         }
         Ok(PbxAdmin { account_id: principal.user.account_id, actor: principal.user.email.clone() })
     }

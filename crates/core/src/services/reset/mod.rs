@@ -38,7 +38,7 @@ impl Core {
             };
         }
         let Some(user) = self.store.user_by_email(&email.key()).await? else {
-            return Err(Error::refused(500, "User not found."));
+            return Err(Error::UnknownEmail);
         };
         if let Err(err) = self.reset_delivery().send_reset(&user, &url, &locale, 0).await {
             tracing::error!(error = %err, "reset mail could not be sent");

@@ -36,7 +36,7 @@ impl Core {
         let cap = self.settings.limits.api_tokens_per_user;
         let (_, held) = self.store.list_api_tokens(principal.user.id, 0, 0).await?;
         if held >= cap {
-            return Err(Error::refused(400, format!("You may have at most {cap} API tokens: delete one first.")));
+            return Err(Error::refused(format!("You may have at most {cap} API tokens: delete one first.")));
         }
         let token = random_token(crate::services::sessions::TOKEN_LEN);
         self.store.create_api_token(principal.user.id, &digest(&token), &token[..PREFIX_LEN], self.now()).await?;
