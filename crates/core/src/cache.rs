@@ -23,8 +23,8 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::claims::Claims;
 use crate::ports::StoreResult;
-use crate::services::oauth::Claims;
 use crate::types::{ApiTokenAuth, Client, SessionAuth, User};
 
 /// How often a serving instance reads the cache epoch: the bound on how stale another

@@ -7,9 +7,21 @@ pub enum Error {
     /// Bad input for one field (Laravel-style validation).
     #[error("{field}: {message}")]
     Validation { field: &'static str, message: String },
-    /// A refusal with a plain message and a status (e.g. "Password not right.", 400).
-    #[error("{message}")]
-    Refused { status: u16, message: String },
+    /// A well-formed request refused as it stands, with a plain message (e.g. a cap reached:
+    /// "You may have at most 10 API tokens: delete one first."). Dialects answer 400.
+    #[error("{0}")]
+    Refused(String),
+    /// The caller's role may not take this action ("Permission denied."). Dialects answer 403.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The bearer token was not granted the scope this resource needs (RFC 6750 §3.1). Bearer
+    /// dialects answer 403 `insufficient_scope`, the others a plain 403.
+    #[error("{0}")]
+    InsufficientScope(String),
+    /// `restore-token` named an address no user has, and the operator chose to say so
+    /// (`reset.reveal_unknown_email`). The cabinet answers as the seed does: 500 "User not found.".
+    #[error("User not found.")]
+    UnknownEmail,
     /// A presented secret did not match (password, PIN, reset token). The Defender counts these;
     /// `field` names the input for dialects with field-level errors.
     #[error("bad credential")]
@@ -44,8 +56,14 @@ impl Error {
     pub fn required(field: &'static str) -> Self {
         Self::validation(field, format!("The {field} field is required."))
     }
-    pub fn refused(status: u16, message: impl Into<String>) -> Self {
-        Self::Refused { status, message: message.into() }
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::Refused(message.into())
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden(message.into())
+    }
+    pub fn insufficient_scope(message: impl Into<String>) -> Self {
+        Self::InsufficientScope(message.into())
     }
     /// The wrong-password answer of every login ("Password not right.", the seed's wording).
     pub fn bad_password() -> Self {

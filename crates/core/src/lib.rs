@@ -1,8 +1,8 @@
 //! kordon's core: domain types, the services every dialect shares, and the ports adapters implement.
 //! Nothing here speaks HTTP or SQL.
 
-pub mod biometrics;
 pub mod cache;
+pub(crate) mod claims;
 pub mod clock;
 pub mod durations;
 pub mod error;
@@ -20,5 +20,7 @@ pub mod types;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
+/// The biometrics services and records, at the path the adapters have always used.
+pub use services::biometrics;
 pub use services::{Core, Origin, Principal, TokenPair};
 pub use settings::Settings;

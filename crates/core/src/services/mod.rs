@@ -1,45 +1,35 @@
-//! The services every dialect shares. `Core` holds the ports and the settings; each file adds
-//! the methods of one concern (sessions, login, registration, FlashCall, resets, API tokens, admin).
+//! The services every dialect shares. `Core` holds the ports and the settings; each folder adds
+//! the methods of one concern: `sessions` (token pairs, bearer checks, API tokens), `accounts`
+//! (login, registration, FlashCall), `reset` (password reset by mail), `defender`, `pbx`,
+//! `oauth`, `oidc`, `biometrics` and `admin` (the operators' commands).
 
-mod admin;
-mod api_tokens;
-mod applications;
-mod cached;
-mod clients;
-mod defender;
-mod defender_waiters;
-mod domains;
-mod flashcall;
-mod keys;
-mod lifecycle;
-mod login;
-mod mail_texts;
-mod manager;
+pub(crate) mod accounts;
+pub(crate) mod admin;
+pub mod biometrics;
+pub(crate) mod defender;
 pub(crate) mod oauth;
-mod oauth_principal;
-mod oidc_authorize;
-mod oidc_signin;
-mod oidc_tokens;
-mod pbx;
-mod pbx_defender;
-mod reset;
-mod reset_mail;
-mod sessions;
+pub(crate) mod oidc;
+pub(crate) mod pbx;
+pub(crate) mod reset;
+pub(crate) mod sessions;
 
+pub use accounts::login::RegisterInput;
+pub use admin::domains::DomainPatch;
+pub use admin::lifecycle::UserSessions;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
-pub use api_tokens::{PER_PAGE, TokenPage};
-pub use domains::DomainPatch;
-pub use lifecycle::UserSessions;
-pub use login::RegisterInput;
+pub use oauth::discovery::Discovery;
+pub use oauth::introspection::{IntrospectedType, Introspection};
+pub use oauth::principal::OAuthPrincipal;
+pub use oauth::scopes::SCOPES;
 pub use oauth::{ClientCredentials, IssuedToken, OAuthError, TokenRequest};
-pub use oauth_principal::OAuthPrincipal;
-pub use oidc_authorize::{
-    AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, CODE_TTL, Prompt, SCOPES, with_query,
+pub use oidc::authorize::{
+    AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, CODE_TTL, Prompt, with_query,
 };
-pub use oidc_signin::{AMR_FLASHCALL, AMR_PASSWORD, SignedIn};
-pub use oidc_tokens::{LoggedOut, LogoutPlan, user_claims};
+pub use oidc::signin::{AMR_FLASHCALL, AMR_PASSWORD, SignedIn};
+pub use oidc::tokens::{LoggedOut, LogoutPlan, user_claims};
 pub use pbx::{PbxAdmin, PbxSession};
-pub use reset_mail::ResetMailQueue;
+pub use reset::mail_queue::ResetMailQueue;
+pub use sessions::api_tokens::{PER_PAGE, TokenPage};
 pub use sessions::{Principal, PrincipalKind, TokenPair};
 
 use crate::clock::Clock;
@@ -62,12 +52,12 @@ pub struct Core {
     /// Hosts the Defender never counts (parsed `defender.allowlist`).
     pub allowlist: Arc<Cidrs>,
     /// JWT signing keys, loaded from the store on first use.
-    keys: Arc<keys::KeyRing>,
+    keys: Arc<oauth::keys::KeyRing>,
     /// The key that derives refresh successors (see `sessions`), loaded on first use.
     successor_key: Arc<tokio::sync::OnceCell<String>>,
     /// Requests waiting for the Defender's admission on this instance.
-    waiters: Arc<defender_waiters::Waiters>,
-    /// Reset mails waiting to be sent (see `reset_mail`).
+    waiters: Arc<defender::waiters::Waiters>,
+    /// Reset mails waiting to be sent (see `reset::mail_queue`).
     reset_mail: Arc<ResetMailQueue>,
     /// What bearer checks read, cached and kept coherent (see [`crate::cache`]).
     pub cache: Arc<crate::cache::Cache>,

@@ -102,9 +102,9 @@ impl IntoResponse for ApiError {
                     message(StatusCode::UNAUTHORIZED, "Unauthenticated.")
                 }
                 Error::NotFound => message(StatusCode::NOT_FOUND, "Not Found."),
-                Error::Refused { status, message: text } => {
-                    message(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &text)
-                }
+                Error::Refused(text) => message(StatusCode::BAD_REQUEST, &text),
+                Error::Forbidden(text) | Error::InsufficientScope(text) => message(StatusCode::FORBIDDEN, &text),
+                err @ Error::UnknownEmail => message(StatusCode::INTERNAL_SERVER_ERROR, &err.to_string()),
                 Error::Blocked { retry_after } => {
                     with_retry_after(message(StatusCode::TOO_MANY_REQUESTS, "Too Many Attempts."), retry_after)
                 }

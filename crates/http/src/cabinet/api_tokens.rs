@@ -180,7 +180,7 @@ pub(super) async fn delete(
 ) -> Result<Json<Success>, CabinetError> {
     // An id that is not a number (or not even UTF-8) names nothing: 404, in the cabinet's shape.
     let id: i64 =
-        token_id.ok().and_then(|Path(id)| id.parse().ok()).ok_or(CabinetError(kordon_core::Error::NotFound))?;
+        token_id.ok().and_then(|Path(id)| id.parse().ok()).ok_or(CabinetError::Core(kordon_core::Error::NotFound))?;
     state.core.delete_api_token(&auth.principal, id).await?;
     Ok(Json(SUCCESS))
 }

@@ -10,18 +10,23 @@ use utoipa::ToSchema;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 
+/// A cabinet failure: a core error, or a plain answer the cabinet edge gives on its own (a status
+/// and a message, e.g. a `Client` header it cannot read).
 #[derive(Debug)]
-pub struct CabinetError(pub Error);
+pub enum CabinetError {
+    Core(Error),
+    Plain(StatusCode, String),
+}
 
 impl From<Error> for CabinetError {
     fn from(err: Error) -> Self {
-        Self(err)
+        Self::Core(err)
     }
 }
 
 impl CabinetError {
     pub(crate) fn plain(status: StatusCode, message: &str) -> Self {
-        Self(Error::refused(status.as_u16(), message))
+        Self::Plain(status, message.to_owned())
     }
 }
 
@@ -62,7 +67,11 @@ fn code_400() -> impl Into<RefOr<Schema>> {
 
 impl IntoResponse for CabinetError {
     fn into_response(self) -> Response {
-        match self.0 {
+        let err = match self {
+            Self::Core(err) => err,
+            Self::Plain(status, message) => return plain(status, &message),
+        };
+        match err {
             Error::Validation { field, message } | Error::Credential { field: Some(field), message } => {
                 let body = ValidationError { message: FieldMessage { message: &message, field }, code: 400 };
                 answer(StatusCode::BAD_REQUEST, ErrorBody::Validation(body))
@@ -72,9 +81,9 @@ impl IntoResponse for CabinetError {
                 plain(StatusCode::TOO_MANY_REQUESTS, "Too many failed attempts: this host is blocked."),
                 retry_after,
             ),
-            Error::Refused { status, message } => {
-                plain(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &message)
-            }
+            Error::Refused(message) => plain(StatusCode::BAD_REQUEST, &message),
+            Error::Forbidden(message) | Error::InsufficientScope(message) => plain(StatusCode::FORBIDDEN, &message),
+            err @ Error::UnknownEmail => plain(StatusCode::INTERNAL_SERVER_ERROR, &err.to_string()),
             Error::Unauthenticated => plain(StatusCode::UNAUTHORIZED, "Unauthenticated."),
             Error::NotFound => plain(StatusCode::NOT_FOUND, "Not Found."),
             Error::RateLimited { retry_after, message } => {

@@ -46,11 +46,11 @@ where
             (field != "body" && value.as_str().is_some_and(|s| s.contains('\0'))).then_some(field)
         }) {
             // No field the cabinet reads has a use for NUL, and PostgreSQL's text cannot hold one.
-            return Err(CabinetError(Error::validation(field, format!("The {field} format is invalid."))));
+            return Err(CabinetError::Core(Error::validation(field, format!("The {field} format is invalid."))));
         }
         serde_path_to_error::deserialize(value).map(Body).map_err(|err| {
             let field = field_name(&err.path().to_string());
-            CabinetError(Error::validation(field, format!("The {field} must be a string.")))
+            CabinetError::Core(Error::validation(field, format!("The {field} must be a string.")))
         })
     }
 }
@@ -124,7 +124,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let token = crate::edge::bearer_token(&parts.headers).ok_or(CabinetError(Error::Unauthenticated))?;
+        let token = crate::edge::bearer_token(&parts.headers).ok_or(CabinetError::Core(Error::Unauthenticated))?;
         let principal = state.core.authenticate(Some(token)).await?;
         Ok(Self { token: token.to_owned(), principal })
     }

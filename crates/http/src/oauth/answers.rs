@@ -1,7 +1,8 @@
 //! What the OAuth endpoints answer: the token, introspection (RFC 7662), the authorization server
-//! metadata (RFC 8414) and the key set (RFC 7517). The core hands the last three over as JSON;
-//! they are read into these types with unknown members refused, so a member the core adds fails
-//! the tests until it is typed (and documented) here.
+//! metadata (RFC 8414) and the key set (RFC 7517). Introspection and the metadata are the core's
+//! typed answers, serialized as they stand; the types here mirror them for the OpenAPI document
+//! with unknown members refused, so a member the core adds fails the tests until it is documented
+//! here. The key set is read from the core's JSON into its type at run time.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -217,6 +218,35 @@ mod tests {
         let typed_gone: Introspection = typed("t", gone.clone()).expect("active");
         assert_eq!(serde_json::to_value(&typed_gone).expect("json"), gone);
         assert!(typed::<Introspection>("t", json!({ "active": true, "extra": 1 })).is_err());
+    }
+
+    /// The core's answer reads into this mirror and serializes to the very same bytes.
+    fn mirrors<T: DeserializeOwned + Serialize>(core: &impl Serialize) {
+        let wire = serde_json::to_string(core).expect("json");
+        let mirror: T = serde_json::from_str(&wire).expect("the mirror reads every member");
+        assert_eq!(serde_json::to_string(&mirror).expect("json"), wire);
+    }
+
+    #[test]
+    fn the_core_introspection_fits_its_mirror() {
+        use kordon_core::services::{IntrospectedType, Introspection as Core};
+        mirrors::<Introspection>(&Core::inactive());
+        let full = Core {
+            active: true,
+            scope: Some("openid".into()),
+            client_id: Some("7".into()),
+            username: Some(Some("a@b.c".into())),
+            token_type: Some(IntrospectedType::AccessToken),
+            exp: Some(2),
+            iat: Some(1),
+            sub: Some("3".into()),
+            aud: Some("7".into()),
+            iss: Some("http://x".into()),
+            jti: Some("j".into()),
+        };
+        mirrors::<Introspection>(&full);
+        let gone = Core { username: Some(None), token_type: Some(IntrospectedType::RefreshToken), ..full };
+        mirrors::<Introspection>(&gone);
     }
 
     #[test]

@@ -145,7 +145,6 @@ async fn introspect(
     let request = TokenOperation::read(&Params::read(&headers, body)?)?;
     let client = params::client(&headers, request.client_id, request.client_secret)?;
     let answer = state.core.oauth_introspect(&client, request.token.as_deref(), &origin).await?;
-    let answer: Introspection = typed("the introspection answer", answer).map_err(OAuthError::Core)?;
     Ok(Json(answer).into_response())
 }
 
@@ -189,9 +188,7 @@ async fn revoke(
         (status = 500, response = OAuthServerError),
     ))]
 async fn discovery(State(state): State<AppState>) -> Result<Response, OAuthResponse> {
-    let metadata: OpenIdConfiguration =
-        typed("the discovery document", state.core.discovery()).map_err(OAuthError::Core)?;
-    Ok(Json(metadata).into_response())
+    Ok(Json(state.core.discovery()).into_response())
 }
 
 /// The public keys access tokens are signed with

@@ -1,7 +1,7 @@
 //! OpenID Connect in the browser: the authorization endpoint and kordon's own login pages
 //! (email + password, or phone + FlashCall), consent, the single sign-on cookie, UserInfo and
-//! RP-initiated logout. The logic lives in the core (`oidc_authorize`, `oidc_signin`,
-//! `oidc_tokens`); this module reads forms and cookies and renders pages.
+//! RP-initiated logout. The logic lives in the core (`services::oidc`: `authorize`, `signin`,
+//! `tokens`); this module reads forms and cookies and renders pages.
 //!
 //! The authorization request travels between the pages as its original query string (the
 //! hidden `request` field) and is validated again on every step, so nothing a form carries is

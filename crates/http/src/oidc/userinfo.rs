@@ -33,7 +33,7 @@ pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) 
     match state.core.userinfo(bearer).await {
         Ok(claims) => ([(header::CACHE_CONTROL, "no-store")], Json(claims)).into_response(),
         Err(Error::Unauthenticated) => crate::provider::unauthorized(bearer.is_some()),
-        Err(Error::Refused { status: 403, message }) => crate::provider::insufficient_scope(&message, "openid"),
+        Err(Error::InsufficientScope(message)) => crate::provider::insufficient_scope(&message, "openid"),
         Err(Error::Busy) => {
             answer(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TemporarilyUnavailable, "Server busy, try again.")
         }

@@ -113,9 +113,9 @@ impl From<Error> for Failure {
                 format!("This host is blocked by the Defender after too many failed logins; retry in {retry_after} s."),
             ),
             Error::NotFound => Self::new(StatusCode::NOT_FOUND, "Not found."),
-            Error::Refused { status, message } => {
-                Self::new(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), message)
-            }
+            Error::Refused(message) => Self::new(StatusCode::BAD_REQUEST, message),
+            Error::Forbidden(message) | Error::InsufficientScope(message) => Self::new(StatusCode::FORBIDDEN, message),
+            err @ Error::UnknownEmail => Self::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()),
             Error::RateLimited { message, .. } => Self::new(StatusCode::TOO_MANY_REQUESTS, message),
             Error::Busy => Self::new(StatusCode::SERVICE_UNAVAILABLE, "Server busy, try again."),
             Error::Delivery(message) => Self::new(StatusCode::BAD_GATEWAY, message),
@@ -192,7 +192,7 @@ impl<'s> ToResponse<'s> for Failure {
                 "permission",
                 example(
                     "403 role may not",
-                    failed("list", "1", "Defender", Error::refused(403, "Permission denied.").into()),
+                    failed("list", "1", "Defender", Error::forbidden("Permission denied.").into()),
                 ),
             ),
             ("unknown", example("404 unknown action", failed("drop", "1", "User", unknown("User", "drop")))),

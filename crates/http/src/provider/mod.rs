@@ -42,7 +42,7 @@ async fn user(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let user = match state.core.provider_user(bearer).await {
         Ok(user) => user,
         Err(Error::Unauthenticated) => return unauthorized(bearer.is_some()),
-        Err(Error::Refused { status: 403, message }) => return insufficient_scope(&message, "profile email phone"),
+        Err(Error::InsufficientScope(message)) => return insufficient_scope(&message, "profile email phone"),
         Err(err) => return failure(err),
     };
     let domain = match state.core.account_domain_name(user.account_id).await {

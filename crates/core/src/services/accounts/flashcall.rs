@@ -1,0 +1,153 @@
+//! FlashCall phone verification: a 4-digit PIN delivered as the caller's number, valid a few
+//! minutes, single use, dead after a few wrong tries, and behind the toll-fraud guard
+//! (country allowlist, per-phone cool-down, per-phone, per-IP and global hourly caps).
+
+use crate::error::{Error, Result};
+use crate::ports::FlashCall;
+use crate::secrets::{digest, equal, random_digits, random_token};
+use crate::services::Core;
+use crate::types::{NewVerification, Phone};
+
+/// PINs from the public flashcall endpoint: good for registration and login by phone.
+pub(crate) const PURPOSE_AUTH: &str = "auth";
+/// PINs sent to a signed-in user's own phone (confirmations).
+pub(crate) const PURPOSE_CONFIRM: &str = "confirm";
+const PIN_LEN: usize = 4;
+
+pub(crate) fn invalid_pin() -> Error {
+    Error::bad_secret("pin", "The pin is invalid.")
+}
+
+fn pin_digest(token_digest: &str, pin: &str) -> String {
+    digest(&format!("{token_digest}:{pin}"))
+}
+
+impl Core {
+    /// Calls `phone` with a PIN for registering or logging in; answers the verification token.
+    pub async fn flashcall(&self, phone: Option<&str>, ip: Option<&str>) -> Result<(Phone, String)> {
+        let phone = Phone::parse("phone", phone.unwrap_or_default())?;
+        let token = self.place_call(&phone, PURPOSE_AUTH, None, ip).await?;
+        Ok((phone, token))
+    }
+
+    /// Calls the signed-in user's own phone.
+    pub async fn flashcall_self(
+        &self,
+        principal: &crate::services::Principal,
+        ip: Option<&str>,
+    ) -> Result<(Phone, String)> {
+        let raw = principal.user.phone.as_deref().unwrap_or_default();
+        let phone = Phone::parse("phone", raw)?;
+        let token = self.place_call(&phone, PURPOSE_CONFIRM, Some(principal.user.id), ip).await?;
+        Ok((phone, token))
+    }
+
+    async fn place_call(&self, phone: &Phone, purpose: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<String> {
+        let placed = self.try_call(phone, purpose, user_id, ip).await;
+        crate::metrics::flashcall(match &placed {
+            Ok(_) => "placed",
+            Err(Error::Delivery(_)) => "failed",
+            Err(_) => "refused",
+        });
+        placed
+    }
+
+    async fn try_call(&self, phone: &Phone, purpose: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<String> {
+        let limits = &self.settings.flashcall;
+        if !limits.country_prefixes.iter().any(|p| phone.as_str().starts_with(p.as_str())) {
+            return Err(Error::validation("phone", "Calls to this country are not allowed."));
+        }
+        // A blocked host calls nobody, and the caller's own cap comes before the phone's: a
+        // request refused for its host spends nothing of the victim phone's allowance.
+        self.refuse_if_blocked(ip).await?;
+        let now = self.now();
+        let hour = now - now.rem_euclid(3600);
+        let retry = (hour + 3600 - now).max(1);
+        let host = ip.and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
+        self.hourly_cap(format!("flashcall:ip-hour:{host}"), hour, limits.per_ip_hourly, retry).await?;
+        let cooldown_key = format!("flashcall:phone:{}", phone.as_str());
+        if !self.store.take_cooldown(&cooldown_key, limits.phone_cooldown, now).await? {
+            return Err(too_many(limits.phone_cooldown));
+        }
+        let caps = [
+            (format!("flashcall:phone-hour:{}", phone.as_str()), limits.per_phone_hourly),
+            ("flashcall:global-hour".to_string(), limits.global_hourly),
+        ];
+        for (key, limit) in caps {
+            if let Err(err) = self.hourly_cap(key, hour, limit, retry).await {
+                self.store.release_cooldown(&cooldown_key).await?;
+                return Err(err);
+            }
+        }
+        let token = random_token(crate::services::sessions::TOKEN_LEN);
+        let pin = random_digits(PIN_LEN);
+        let token_digest = digest(&token);
+        let id = self
+            .store
+            .create_verification(&NewVerification {
+                phone: phone.as_str().to_owned(),
+                purpose: purpose.to_owned(),
+                user_id,
+                pin_digest: pin_digest(&token_digest, &pin),
+                token_digest,
+                ip: ip.map(str::to_owned),
+                expires_at: crate::durations::after(now, limits.pin_ttl),
+                created_at: now,
+            })
+            .await?;
+        let call = FlashCall { phone: phone.as_str().to_owned(), pin, token: token.clone(), created_at: now };
+        if let Err(err) = self.caller.call(&call).await {
+            tracing::error!(error = %err, "FlashCall delivery failed");
+            // Leave nothing behind: no PIN that was never called, no cool-down for a call not made.
+            self.store.delete_verification(id).await?;
+            self.store.release_cooldown(&cooldown_key).await?;
+            return Err(Error::Delivery("The call could not be placed.".into()));
+        }
+        Ok(token)
+    }
+
+    /// Counts one hit on an hourly cap; 429 when it is spent.
+    async fn hourly_cap(&self, key: String, hour: i64, limit: i64, retry: i64) -> Result<()> {
+        if self.store.count_hit(&key, hour, limit).await? {
+            return Ok(());
+        }
+        tracing::warn!(key = key.split(':').nth(1).unwrap_or_default(), "FlashCall cap reached");
+        Err(too_many(retry))
+    }
+
+    /// Checks a PIN for `phone`: counts the try, and spends the verification when it matches.
+    pub(crate) async fn verify_pin(&self, phone: &Phone, purpose: &str, pin: &str, token: Option<&str>) -> Result<()> {
+        let id = self.check_pin(phone, purpose, pin, token).await?;
+        self.spend_pin(id).await
+    }
+
+    /// Checks a PIN without spending it (the try is counted): the verification's id.
+    pub(crate) async fn check_pin(&self, phone: &Phone, purpose: &str, pin: &str, token: Option<&str>) -> Result<i64> {
+        let now = self.now();
+        let token_digest = token.filter(|t| !t.is_empty()).map(digest);
+        let verification = self
+            .store
+            .open_verification(phone.as_str(), purpose, token_digest.as_deref(), now)
+            .await?
+            .ok_or_else(invalid_pin)?;
+        if !self.store.try_verification(verification.id, self.settings.flashcall.max_attempts).await? {
+            return Err(invalid_pin());
+        }
+        if !equal(&pin_digest(&verification.token_digest, pin.trim()), &verification.pin_digest) {
+            return Err(invalid_pin());
+        }
+        Ok(verification.id)
+    }
+
+    /// Spends a checked verification; a concurrent request that spent it first wins.
+    pub(crate) async fn spend_pin(&self, id: i64) -> Result<()> {
+        match self.store.spend_verification(id, self.now()).await? {
+            true => Ok(()),
+            false => Err(invalid_pin()),
+        }
+    }
+}
+
+fn too_many(retry_after: i64) -> Error {
+    Error::RateLimited { retry_after: retry_after.max(1) as u64, message: "Too Many Attempts.".into() }
+}

@@ -1,0 +1,191 @@
+//! Logging in (email + password, phone + PIN), registering with a FlashCall PIN,
+//! and changing a known password.
+
+use crate::error::{Error, Result};
+use crate::ports::StoreError;
+use crate::services::{Core, Origin, Principal, TokenPair};
+use crate::types::{AccountChoice, Email, NewPassword, NewUser, PbxRole, Phone, Role, User};
+
+/// What `POST /register` carries, still unvalidated.
+#[derive(Debug, Default)]
+pub struct RegisterInput<'a> {
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub password: Option<&'a str>,
+    pub password_confirmation: Option<&'a str>,
+    pub pin: Option<&'a str>,
+    /// The flashcall answer's token, if the client sends it back.
+    pub token: Option<&'a str>,
+    pub promocode: Option<&'a str>,
+}
+
+fn present<'a>(field: &'static str, value: Option<&'a str>) -> Result<&'a str> {
+    value.filter(|v| !v.is_empty()).ok_or_else(|| Error::required(field))
+}
+
+impl Core {
+    /// Email and password. An unknown email takes as long and answers the same as a wrong password.
+    pub async fn login_password(
+        &self,
+        client_id: i64,
+        email: Option<&str>,
+        password: Option<&str>,
+        origin: &Origin,
+    ) -> Result<(User, TokenPair)> {
+        let email = Email::parse("email", email.unwrap_or_default())?;
+        let password = present("password", password)?;
+        let user = self.check_password(&email, password, origin).await?;
+        let pair = self.issue_session(user.id, client_id, origin).await?;
+        Ok((user, pair))
+    }
+
+    /// The user with this email and password, checked under the Defender (every dialect's
+    /// password login goes through here).
+    pub(crate) async fn check_password(&self, email: &Email, password: &str, origin: &Origin) -> Result<User> {
+        let account = format!("email:{}", email.key());
+        self.defended(origin.ip.as_deref(), Some(&account), async {
+            let user = self.store.user_by_email(&email.key()).await?;
+            let hash = user.as_ref().map(|u| u.password_hash.as_str());
+            if !self.passwords.verify(password, hash).await? {
+                return Err(Error::bad_password());
+            }
+            user.ok_or_else(Error::bad_password)
+        })
+        .await
+    }
+
+    /// Phone and FlashCall PIN. An unknown phone fails exactly like a wrong PIN.
+    pub async fn login_pin(
+        &self,
+        client_id: i64,
+        phone: Option<&str>,
+        pin: Option<&str>,
+        token: Option<&str>,
+        origin: &Origin,
+    ) -> Result<(User, TokenPair)> {
+        let phone = Phone::parse("phone", phone.unwrap_or_default())?;
+        let pin = present("pin", pin)?;
+        let user = self.check_pin_login(&phone, pin, token, origin).await?;
+        let pair = self.issue_session(user.id, client_id, origin).await?;
+        Ok((user, pair))
+    }
+
+    /// The user whose phone this PIN (of a sign-in call) proves, checked under the Defender
+    /// (the cabinet's PIN login and the login page's FlashCall go through here).
+    pub(crate) async fn check_pin_login(
+        &self,
+        phone: &Phone,
+        pin: &str,
+        token: Option<&str>,
+        origin: &Origin,
+    ) -> Result<User> {
+        let account = format!("phone:{}", phone.as_str());
+        let user = self
+            .defended(origin.ip.as_deref(), Some(&account), async {
+                self.verify_pin(phone, crate::services::accounts::flashcall::PURPOSE_AUTH, pin, token).await?;
+                self.store
+                    .user_by_phone(phone.as_str())
+                    .await?
+                    .ok_or_else(crate::services::accounts::flashcall::invalid_pin)
+            })
+            .await?;
+        // The owner proved the phone: a password lockout earned by guessers ends here too.
+        self.forgive_password_failures(&user).await?;
+        Ok(user)
+    }
+
+    /// Forgets the failed password checks against `user`'s login (after the owner proved
+    /// themselves another way: a PIN login or a password reset).
+    pub(crate) async fn forgive_password_failures(&self, user: &User) -> Result<()> {
+        Ok(self.store.clear_account_failures(&format!("email:{}", user.email.to_lowercase())).await?)
+    }
+
+    /// Opens a new account whose first user is its `lk_admin`, once the phone's PIN checks out.
+    pub async fn register(
+        &self,
+        client_id: i64,
+        input: RegisterInput<'_>,
+        origin: &Origin,
+    ) -> Result<(User, TokenPair)> {
+        let email = Email::parse("email", input.email.unwrap_or_default())?;
+        let phone = Phone::parse("phone", input.phone.unwrap_or_default())?;
+        let password = NewPassword::parse(input.password, input.password_confirmation)?;
+        let pin = present("pin", input.pin)?;
+        // The PIN first (under the Defender): without one, nobody learns whether an email or a
+        // phone is taken. It is spent only once everything else has passed.
+        let account = format!("phone:{}", phone.as_str());
+        let verification = self
+            .defended(origin.ip.as_deref(), Some(&account), async {
+                self.check_pin(&phone, crate::services::accounts::flashcall::PURPOSE_AUTH, pin, input.token).await
+            })
+            .await?;
+        if self.store.user_by_email(&email.key()).await?.is_some() {
+            return Err(taken("email"));
+        }
+        if self.store.user_by_phone(phone.as_str()).await?.is_some() {
+            return Err(taken("phone"));
+        }
+        let hash = self.passwords.hash(password.expose()).await?;
+        self.spend_pin(verification).await?;
+        let new_user = NewUser {
+            email,
+            phone: Some(phone),
+            password_hash: hash,
+            role: Role::LkAdmin,
+            role_id: PbxRole::ADMINISTRATOR,
+            account: AccountChoice::New {
+                promocode: input.promocode.map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned),
+            },
+            created_at: self.now(),
+        };
+        let (user_id, _) = self.store.create_user(&new_user).await.map_err(conflict)?;
+        let user = self.store.user(user_id).await?.ok_or_else(|| Error::internal("new user vanished"))?;
+        let pair = self.issue_session(user.id, client_id, origin).await?;
+        Ok((user, pair))
+    }
+
+    /// Changes the caller's password (the current one must match): every session of the user
+    /// ends and a new pair is answered.
+    pub async fn update_password(
+        &self,
+        principal: &Principal,
+        client_id: i64,
+        current: Option<&str>,
+        password: Option<&str>,
+        confirmation: Option<&str>,
+        origin: &Origin,
+    ) -> Result<TokenPair> {
+        // The seed names the field "token" in this one message; kept for wire compatibility.
+        let current = current
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| Error::validation("token", "The current_password field is required."))?;
+        let password = NewPassword::parse(password, confirmation)?;
+        let account = format!("email:{}", principal.user.email.to_lowercase());
+        self.defended(origin.ip.as_deref(), Some(&account), async {
+            match self.passwords.verify(current, Some(&principal.user.password_hash)).await? {
+                true => Ok(()),
+                false => Err(Error::bad_password()),
+            }
+        })
+        .await?;
+        let hash = self.passwords.hash(password.expose()).await?;
+        let family = crate::secrets::random_token(crate::services::sessions::TOKEN_LEN);
+        let (pair, session) = self.new_session(principal.user.id, client_id, family, origin);
+        self.store.set_password(principal.user.id, &hash, Some(&session), self.now()).await?;
+        // Every other session of the user ended with the old password.
+        self.forget().await;
+        Ok(pair)
+    }
+}
+
+pub(crate) fn taken(field: &'static str) -> Error {
+    Error::validation(field, format!("The {field} has already been taken."))
+}
+
+/// A unique rule broken by a concurrent request is the same answer as the early check.
+pub(crate) fn conflict(err: StoreError) -> Error {
+    match err {
+        StoreError::Conflict(field @ ("email" | "phone")) => taken(field),
+        other => other.into(),
+    }
+}

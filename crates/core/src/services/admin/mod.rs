@@ -1,0 +1,224 @@
+//! Operator commands (the `kordon admin` CLI): clients, users, managers.
+
+pub(crate) mod domains;
+pub(crate) mod lifecycle;
+
+use crate::error::{Error, Result};
+use crate::ports::StoreError;
+use crate::secrets::random_token;
+use crate::services::Core;
+use crate::types::{AccountChoice, Email, NewClient, NewUser, Phone, Role, User};
+
+/// Client secrets carry ≈190 bits of randomness, so a SHA-256 digest keeps them as safe as a slow
+/// hash would, without letting anyone queue argon2 work by presenting made-up client ids.
+const CLIENT_SECRET_LEN: usize = 32;
+
+#[derive(Debug, serde::Serialize)]
+pub struct CreatedClient {
+    pub client_id: i64,
+    /// Shown once; a public client has none.
+    pub client_secret: Option<String>,
+}
+
+/// What only an operator may set on a client, and its registration for the code flow.
+#[derive(Debug, Default, Clone)]
+pub struct ClientOptions {
+    /// This client's access-token lifetime, seconds (none: `oauth.access_ttl`).
+    pub access_ttl: Option<i64>,
+    /// May introspect tokens (RFC 7662).
+    pub introspect: bool,
+    /// Where the authorization endpoint may return (see [`crate::redirect_uris`]).
+    pub redirect_uris: Vec<String>,
+    /// Where RP-initiated logout may return.
+    pub post_logout_redirect_uris: Vec<String>,
+    /// No secret (a browser or mobile app); PKCE is its proof.
+    pub public: bool,
+    /// First-party: no consent page.
+    pub trusted: bool,
+}
+
+/// Grants a public client may not have: they need a secret it does not hold.
+const SECRET_GRANTS: [&str; 2] = ["client_credentials", "password"];
+
+#[derive(Debug)]
+pub struct NewUserCommand<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub phone: Option<&'a str>,
+    pub role: Role,
+    /// The PBX role ([`crate::types::PbxRole`] ids).
+    pub role_id: i64,
+    /// Join this PBX domain's account (created on first use); none: a new account.
+    pub domain: Option<&'a str>,
+}
+
+impl Core {
+    pub async fn admin_create_client(
+        &self,
+        name: &str,
+        id: Option<i64>,
+        grants: Vec<String>,
+        owner_email: Option<&str>,
+    ) -> Result<CreatedClient> {
+        self.admin_create_client_with(name, id, grants, owner_email, ClientOptions::default()).await
+    }
+
+    /// As [`Core::admin_create_client`], with the client's own access-token lifetime (seconds).
+    pub async fn admin_create_client_with_ttl(
+        &self,
+        name: &str,
+        id: Option<i64>,
+        grants: Vec<String>,
+        owner_email: Option<&str>,
+        access_ttl: Option<i64>,
+    ) -> Result<CreatedClient> {
+        let options = ClientOptions { access_ttl, ..ClientOptions::default() };
+        self.admin_create_client_with(name, id, grants, owner_email, options).await
+    }
+
+    /// As [`Core::admin_create_client`], with the operator's options.
+    pub async fn admin_create_client_with(
+        &self,
+        name: &str,
+        id: Option<i64>,
+        grants: Vec<String>,
+        owner_email: Option<&str>,
+        options: ClientOptions,
+    ) -> Result<CreatedClient> {
+        let ClientOptions { access_ttl, introspect, redirect_uris, post_logout_redirect_uris, public, trusted } =
+            options;
+        if access_ttl.is_some_and(|t| !(60..=10 * 365 * 86400).contains(&t)) {
+            return Err(Error::validation("access_ttl", "The access_ttl must be between 60 seconds and 10 years."));
+        }
+        if name.trim().is_empty() {
+            return Err(Error::required("name"));
+        }
+        let redirect_uris = crate::redirect_uris::check("redirect_uris", &redirect_uris)?;
+        let post_logout_redirect_uris =
+            crate::redirect_uris::check("post_logout_redirect_uris", &post_logout_redirect_uris)?;
+        check_code_flow(&grants, &redirect_uris, public)?;
+        let owner_user_id = match owner_email {
+            Some(email) => Some(self.admin_user(email).await?.id),
+            None => None,
+        };
+        // A public client gets no secret; its empty hash matches no presented one.
+        let secret = (!public).then(|| random_token(CLIENT_SECRET_LEN));
+        let client = NewClient {
+            id,
+            name: name.trim().to_owned(),
+            secret_hash: secret.as_deref().map(crate::secrets::digest).unwrap_or_default(),
+            grants,
+            owner_user_id,
+            access_ttl,
+            introspect,
+            redirect_uris,
+            post_logout_redirect_uris,
+            public,
+            trusted,
+            created_at: self.now(),
+        };
+        let client_id = self.store.create_client(&client).await.map_err(|e| match e {
+            StoreError::Conflict(_) => Error::validation("id", "The id has already been taken."),
+            other => other.into(),
+        })?;
+        Ok(CreatedClient { client_id, client_secret: secret })
+    }
+
+    /// Creates a user with a password the operator chose (the policy still applies).
+    pub async fn admin_create_user(&self, cmd: NewUserCommand<'_>) -> Result<(i64, i64)> {
+        let email = Email::parse("email", cmd.email)?;
+        let phone = cmd.phone.map(|p| Phone::parse("phone", p)).transpose()?;
+        let password = crate::types::NewPassword::parse(Some(cmd.password), Some(cmd.password))?;
+        let user = NewUser {
+            email,
+            phone,
+            password_hash: self.passwords.hash(password.expose()).await?,
+            role: cmd.role,
+            role_id: cmd.role_id,
+            account: match cmd.domain.map(str::trim) {
+                Some("") => return Err(Error::required("domain")),
+                Some(domain) => AccountChoice::Domain(domain.to_lowercase()),
+                None => AccountChoice::New { promocode: None },
+            },
+            created_at: self.now(),
+        };
+        self.store.create_user(&user).await.map_err(crate::services::accounts::login::conflict)
+    }
+
+    pub async fn admin_user(&self, email: &str) -> Result<User> {
+        let email = Email::parse("email", email)?;
+        self.store.user_by_email(&email.key()).await?.ok_or(Error::NotFound)
+    }
+
+    pub async fn admin_create_manager(&self, name: &str, email: &str, phone: &str) -> Result<i64> {
+        if name.trim().is_empty() {
+            return Err(Error::required("name"));
+        }
+        let email = Email::parse("email", email)?;
+        if phone.trim().is_empty() {
+            return Err(Error::required("phone"));
+        }
+        Ok(self.store.create_manager(name.trim(), email.as_str(), phone.trim()).await?)
+    }
+
+    /// Deletes long-dead rows (run periodically by the server).
+    pub async fn purge_expired(&self) -> Result<u64> {
+        Ok(self.store.purge_expired(self.now()).await?)
+    }
+
+    pub async fn admin_set_manager(&self, account_id: i64, manager_id: i64) -> Result<()> {
+        Ok(self.store.set_account_manager(account_id, manager_id).await?)
+    }
+}
+
+/// A client of the authorization code flow needs somewhere to return to, and a public one may
+/// hold only grants that need no secret.
+fn check_code_flow(grants: &[String], redirect_uris: &[String], public: bool) -> Result<()> {
+    if grants.iter().any(|g| g == "authorization_code") && redirect_uris.is_empty() {
+        return Err(Error::validation(
+            "redirect_uris",
+            "A client with the authorization_code grant needs at least one redirect URI.",
+        ));
+    }
+    if let Some(grant) = grants.iter().find(|g| public && SECRET_GRANTS.contains(&g.as_str())) {
+        return Err(Error::validation(
+            "grants",
+            format!("A public client cannot use the {grant} grant: it holds no secret."),
+        ));
+    }
+    Ok(())
+}
+
+impl Core {
+    /// Changes a client's name, grants, redirect URIs or trust (`kordon admin client update`);
+    /// every instance drops the client it cached. Whether it is public does not change: that
+    /// would need a secret issued or withdrawn.
+    pub async fn admin_update_client(
+        &self,
+        id: i64,
+        patch: crate::oidc_types::ClientPatch,
+    ) -> Result<crate::types::Client> {
+        let current = self.store.client(id).await?.ok_or(Error::NotFound)?;
+        let mut patch = patch;
+        if let Some(name) = &patch.name {
+            if name.trim().is_empty() {
+                return Err(Error::required("name"));
+            }
+            patch.name = Some(name.trim().to_owned());
+        }
+        if let Some(uris) = &patch.redirect_uris {
+            patch.redirect_uris = Some(crate::redirect_uris::check("redirect_uris", uris)?);
+        }
+        if let Some(uris) = &patch.post_logout_redirect_uris {
+            patch.post_logout_redirect_uris = Some(crate::redirect_uris::check("post_logout_redirect_uris", uris)?);
+        }
+        let grants = patch.grants.as_ref().unwrap_or(&current.grants);
+        let redirect_uris = patch.redirect_uris.as_ref().unwrap_or(&current.redirect_uris);
+        check_code_flow(grants, redirect_uris, current.public)?;
+        if !self.store.update_client(id, &patch).await? {
+            return Err(Error::NotFound);
+        }
+        self.forget().await;
+        self.store.client(id).await?.ok_or(Error::NotFound)
+    }
+}

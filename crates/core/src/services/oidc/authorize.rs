@@ -1,0 +1,362 @@
+//! The authorization endpoint's logic (OpenID Connect Core §3.1.2, RFC 6749 §4.1, RFC 7636):
+//! validating an authorization request, deciding what the browser sees next (the login page, the
+//! consent page, or the client's redirect URI with a code), and issuing the code.
+//!
+//! An unknown client or a redirect URI that is not registered, exactly, is shown an error page by
+//! kordon and never redirected to; every later error goes back to the redirect URI (RFC 6749
+//! §4.1.2.1).
+
+use crate::error::Result;
+use crate::oidc_types::{AuthorizationCode, LoginSession};
+use crate::secrets::{digest, random_token};
+use crate::services::Core;
+use crate::services::oauth::scopes::{SCOPES, scope_has};
+use crate::types::Client;
+
+/// An authorization code's lifetime, seconds.
+pub const CODE_TTL: i64 = 60;
+
+/// How long after a sign-in it still counts as the current request's own (for `prompt=login` and
+/// `max_age`) when the consent form is answered: the login form leads to the consent page, but
+/// the consent form can be posted from any page of the flow, with an old sign-in too.
+pub const SIGN_IN_FRESH: i64 = 600;
+
+/// The grant a client needs for the authorization endpoint.
+pub const GRANT_CODE: &str = "authorization_code";
+
+/// The parameters of an authorization request, as the browser sent them.
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+pub struct AuthorizeParams {
+    pub response_type: Option<String>,
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub scope: Option<String>,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub prompt: Option<String>,
+    pub max_age: Option<String>,
+    pub login_hint: Option<String>,
+}
+
+/// A valid authorization request.
+#[derive(Debug, Clone)]
+pub struct AuthorizationRequest {
+    pub client: Client,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub prompt: Prompt,
+    pub max_age: Option<i64>,
+    pub login_hint: Option<String>,
+}
+
+/// `prompt` (OIDC Core §3.1.2.1): `none` may not be combined with the others.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prompt {
+    pub none: bool,
+    pub login: bool,
+    pub consent: bool,
+}
+
+/// Why an authorization request failed, and where the browser learns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorizeError {
+    /// Shown by kordon (no trusted place to send the browser): a message for the page.
+    Page(&'static str),
+    /// Sent back to the client's redirect URI (RFC 6749 §4.1.2.1).
+    Redirect { redirect_uri: String, state: Option<String>, error: &'static str, description: String },
+}
+
+/// What the browser sees next.
+#[derive(Debug)]
+pub enum AuthorizeStep {
+    /// The login page (no sign-in, or the request wants a fresh one).
+    Login,
+    /// The consent page: the client and the scopes it asks for.
+    Consent,
+    /// Back to the client: the redirect URI with these query parameters.
+    Redirect(String),
+}
+
+impl AuthorizationRequest {
+    fn fail(&self, error: &'static str, description: impl Into<String>) -> AuthorizeError {
+        AuthorizeError::Redirect {
+            redirect_uri: self.redirect_uri.clone(),
+            state: self.state.clone(),
+            error,
+            description: description.into(),
+        }
+    }
+
+    /// Whether the request asks for OpenID Connect (an ID token).
+    pub fn is_openid(&self) -> bool {
+        self.scopes.iter().any(|s| s == "openid")
+    }
+}
+
+/// A PKCE challenge or verifier: 43 to 128 characters of `[A-Za-z0-9-._~]` (RFC 7636 §4.1).
+pub(crate) fn pkce_shaped(value: &str) -> bool {
+    (43..=128).contains(&value.len())
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+/// The S256 challenge of a verifier: BASE64URL(SHA-256(verifier)) without padding.
+pub(crate) fn s256(verifier: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
+}
+
+/// Query parameters appended to a redirect URI that may already have a query of its own.
+pub fn with_query(uri: &str, params: &[(&str, &str)]) -> String {
+    let mut url = match url::Url::parse(uri) {
+        Ok(url) => url,
+        Err(_) => return uri.to_owned(),
+    };
+    {
+        let mut query = url.query_pairs_mut();
+        for (k, v) in params {
+            query.append_pair(k, v);
+        }
+    }
+    url.to_string()
+}
+
+impl AuthorizeError {
+    /// The redirect URI with `error`, `error_description`, `state` and `iss` (RFC 9207).
+    pub fn location(&self, issuer: &str) -> Option<String> {
+        match self {
+            Self::Page(_) => None,
+            Self::Redirect { redirect_uri, state, error, description } => {
+                let mut params = vec![("error", *error), ("error_description", description.as_str())];
+                if let Some(state) = state {
+                    params.push(("state", state.as_str()));
+                }
+                params.push(("iss", issuer));
+                Some(with_query(redirect_uri, &params))
+            }
+        }
+    }
+}
+
+impl Core {
+    /// Validates an authorization request (nothing is written).
+    pub async fn authorization_request(
+        &self,
+        p: &AuthorizeParams,
+    ) -> std::result::Result<AuthorizationRequest, AuthorizeError> {
+        let bad = AuthorizeError::Page;
+        let client_id = p.client_id.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let client_id = client_id.ok_or(bad("The request names no application (client_id)."))?;
+        let client_id: i64 = client_id.parse().map_err(|_| bad("The application (client_id) is not known."))?;
+        let client = self.client_by_id(client_id).await.map_err(|_| bad("kordon cannot read its applications now."))?;
+        let client = client.filter(|c| c.allows(GRANT_CODE)).ok_or(bad("The application (client_id) is not known."))?;
+        let redirect_uri = p.redirect_uri.as_deref().ok_or(bad("The request names no redirect_uri."))?;
+        if !client.redirect_uris.iter().any(|r| r == redirect_uri) {
+            return Err(bad("The redirect_uri is not registered for this application."));
+        }
+        let mut request = AuthorizationRequest {
+            redirect_uri: redirect_uri.to_owned(),
+            state: p.state.clone().filter(|s| !s.is_empty()),
+            client,
+            scopes: Vec::new(),
+            nonce: None,
+            code_challenge: None,
+            prompt: Prompt::default(),
+            max_age: None,
+            login_hint: p.login_hint.clone().filter(|h| !h.is_empty() && h.len() <= 255),
+        };
+        if request.state.as_ref().is_some_and(|s| s.len() > 2048) {
+            request.state = None;
+            return Err(request.fail("invalid_request", "The state is longer than 2048 characters."));
+        }
+        match p.response_type.as_deref() {
+            Some("code") => {}
+            None | Some("") => return Err(request.fail("invalid_request", "The response_type parameter is required.")),
+            Some(_) => return Err(request.fail("unsupported_response_type", "Only response_type=code is supported.")),
+        }
+        let scope = p.scope.as_deref().unwrap_or_default();
+        if scope.trim().is_empty() {
+            // A code-flow token holds what its scopes name; one with none would name nothing.
+            return Err(request.fail(
+                "invalid_scope",
+                "The scope parameter is required (openid, email, phone, profile, offline_access).",
+            ));
+        }
+        for s in scope.split_whitespace() {
+            if !SCOPES.contains(&s) {
+                return Err(request.fail("invalid_scope", format!("The scope {s:?} is not known.")));
+            }
+            if !request.scopes.iter().any(|k| k == s) {
+                request.scopes.push(s.to_owned());
+            }
+        }
+        request.nonce = p.nonce.clone().filter(|n| !n.is_empty());
+        if request.nonce.as_ref().is_some_and(|n| n.len() > 255) {
+            return Err(request.fail("invalid_request", "The nonce is longer than 255 characters."));
+        }
+        let challenge = p.code_challenge.as_deref().filter(|c| !c.is_empty());
+        match (challenge, p.code_challenge_method.as_deref().filter(|m| !m.is_empty())) {
+            (None, None) if request.client.public => {
+                return Err(request.fail("invalid_request", "A public client must send a PKCE code_challenge (S256)."));
+            }
+            (None, None) => {}
+            (None, Some(_)) => return Err(request.fail("invalid_request", "The code_challenge parameter is required.")),
+            (Some(_), None) | (Some(_), Some("plain")) => {
+                return Err(
+                    request.fail("invalid_request", "code_challenge_method must be S256 (plain is not accepted).")
+                );
+            }
+            (Some(c), Some("S256")) if pkce_shaped(c) => request.code_challenge = Some(c.to_owned()),
+            (Some(_), Some("S256")) => {
+                return Err(request.fail("invalid_request", "The code_challenge is not 43 to 128 URL-safe characters."));
+            }
+            (Some(_), Some(_)) => {
+                return Err(
+                    request.fail("invalid_request", "code_challenge_method must be S256 (plain is not accepted).")
+                );
+            }
+        }
+        for value in p.prompt.as_deref().unwrap_or_default().split_whitespace() {
+            match value {
+                "none" => request.prompt.none = true,
+                "login" => request.prompt.login = true,
+                "consent" => request.prompt.consent = true,
+                "select_account" => {}
+                _ => return Err(request.fail("invalid_request", format!("The prompt {value:?} is not supported."))),
+            }
+        }
+        if request.prompt.none && (request.prompt.login || request.prompt.consent) {
+            return Err(request.fail("invalid_request", "prompt=none cannot be combined with other values."));
+        }
+        if let Some(max_age) = p.max_age.as_deref().filter(|m| !m.is_empty()) {
+            match max_age.parse::<i64>() {
+                Ok(age) if age >= 0 => request.max_age = Some(age),
+                _ => return Err(request.fail("invalid_request", "max_age must be a number of seconds.")),
+            }
+        }
+        Ok(request)
+    }
+
+    /// What the browser sees next for a valid request: `signed_in` is its sign-in at kordon, if
+    /// any; `fresh` when the user proved themselves in this very step (the login form), so
+    /// `prompt=login` and `max_age` are met.
+    pub async fn authorize(
+        &self,
+        request: &AuthorizationRequest,
+        signed_in: Option<&LoginSession>,
+        fresh: bool,
+    ) -> std::result::Result<AuthorizeStep, AuthorizeError> {
+        let now = self.now();
+        let too_old = |s: &LoginSession| request.max_age.is_some_and(|age| now - s.auth_time > age);
+        let session = match signed_in {
+            Some(s) if fresh || !(request.prompt.login || too_old(s)) => s,
+            _ if request.prompt.none => return Err(request.fail("login_required", "The user is not signed in.")),
+            _ => return Ok(AuthorizeStep::Login),
+        };
+        let consented = self
+            .has_consent(request, session.user_id)
+            .await
+            .map_err(|_| request.fail("server_error", "kordon cannot read the consent now."))?;
+        if !consented {
+            if request.prompt.none {
+                return Err(request.fail("consent_required", "The user has not allowed this application."));
+            }
+            return Ok(AuthorizeStep::Consent);
+        }
+        let code = self
+            .issue_code(request, session)
+            .await
+            .map_err(|_| request.fail("server_error", "kordon cannot issue a code now."))?;
+        let mut params = vec![("code", code.as_str())];
+        if let Some(state) = &request.state {
+            params.push(("state", state.as_str()));
+        }
+        params.push(("iss", self.issuer()));
+        Ok(AuthorizeStep::Redirect(with_query(&request.redirect_uri, &params)))
+    }
+
+    /// Whether the user need not be asked: a trusted client, or a remembered grant of every
+    /// scope asked for (and no `prompt=consent`).
+    async fn has_consent(&self, request: &AuthorizationRequest, user_id: i64) -> Result<bool> {
+        if request.client.trusted {
+            return Ok(true);
+        }
+        if request.prompt.consent {
+            return Ok(false);
+        }
+        let granted = self.store.consent(user_id, request.client.id).await?.unwrap_or_default();
+        Ok(request.scopes.iter().all(|s| scope_has(&granted, s)))
+    }
+
+    /// The user's answer on the consent page: Allow remembers the scopes (with those granted
+    /// before) and continues with a code; Deny sends `access_denied` back.
+    pub async fn consent_answer(
+        &self,
+        request: &AuthorizationRequest,
+        session: &LoginSession,
+        allow: bool,
+    ) -> std::result::Result<AuthorizeStep, AuthorizeError> {
+        if !allow {
+            return Err(request.fail("access_denied", "The user denied the request."));
+        }
+        let stored = async {
+            let before = self.store.consent(session.user_id, request.client.id).await?.unwrap_or_default();
+            let mut scopes: Vec<&str> = before.split_whitespace().collect();
+            for s in &request.scopes {
+                if !scopes.contains(&s.as_str()) {
+                    scopes.push(s);
+                }
+            }
+            self.store.grant_consent(session.user_id, request.client.id, &scopes.join(" "), self.now()).await
+        };
+        stored.await.map_err(|_| request.fail("server_error", "kordon cannot store the consent now."))?;
+        let prompt = Prompt { consent: false, ..request.prompt };
+        let fresh = self.now() - session.auth_time <= SIGN_IN_FRESH;
+        self.authorize(&AuthorizationRequest { prompt, ..request.clone() }, Some(session), fresh).await
+    }
+
+    /// A single-use code for this request and sign-in, stored by digest; lives [`CODE_TTL`].
+    async fn issue_code(&self, request: &AuthorizationRequest, session: &LoginSession) -> Result<String> {
+        let code = random_token(43);
+        let stored = AuthorizationCode {
+            digest: digest(&code),
+            client_id: request.client.id,
+            user_id: session.user_id,
+            redirect_uri: request.redirect_uri.clone(),
+            scope: request.scopes.join(" "),
+            nonce: request.nonce.clone(),
+            code_challenge: request.code_challenge.clone(),
+            auth_time: session.auth_time,
+            amr: session.amr.clone(),
+            login_session: session.digest.clone(),
+            expires_at: self.now() + CODE_TTL,
+        };
+        self.store.create_code(&stored).await?;
+        Ok(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pkce_shaped, s256, with_query};
+
+    #[test]
+    fn s256_matches_rfc_7636_appendix_b() {
+        assert_eq!(s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert!(pkce_shaped("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
+        assert!(!pkce_shaped("short"));
+        assert!(!pkce_shaped(&"a".repeat(129)));
+        assert!(!pkce_shaped(&format!("{}+", "a".repeat(43))));
+    }
+
+    #[test]
+    fn redirect_parameters_join_an_existing_query() {
+        assert_eq!(with_query("https://a.example/cb?x=1", &[("code", "c d")]), "https://a.example/cb?x=1&code=c+d");
+        assert_eq!(with_query("com.example.app:/cb", &[("code", "c")]), "com.example.app:/cb?code=c");
+    }
+}

@@ -1,0 +1,88 @@
+//! The browser's sign-in at kordon (single sign-on for the authorization endpoint): by email and
+//! password, or by phone and FlashCall PIN, through the same Defender and toll-fraud caps as the
+//! cabinet API. The cookie holds a random value; the store keeps only its digest, and logout, a
+//! password change or a disabled user ends the row.
+
+use crate::error::{Error, Result};
+use crate::oidc_types::LoginSession;
+use crate::secrets::{digest, random_token};
+use crate::services::{Core, Origin};
+use crate::types::{Email, Phone, User};
+
+/// `amr` values (RFC 8176): a password, or a confirmation by telephone call (FlashCall).
+pub const AMR_PASSWORD: &str = "pwd";
+pub const AMR_FLASHCALL: &str = "tel";
+
+/// The store's key of a sign-in cookie (its digest); none for an empty or oversized value.
+fn cookie_key(cookie: Option<&str>) -> Option<String> {
+    cookie.filter(|c| !c.is_empty() && c.len() <= 128).map(digest)
+}
+
+/// A new sign-in: the cookie value to set (shown once) and the session it names.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub cookie: String,
+    pub session: LoginSession,
+}
+
+impl Core {
+    /// The live sign-in a cookie names, if any.
+    pub async fn browser_session(&self, cookie: Option<&str>) -> Result<Option<LoginSession>> {
+        let Some(key) = cookie_key(cookie) else { return Ok(None) };
+        Ok(self.store.login_session(&key, self.now()).await?)
+    }
+
+    /// The user a live sign-in belongs to (for the consent page's "signed in as").
+    pub async fn browser_user(&self, session: &LoginSession) -> Result<Option<User>> {
+        self.user_by_id(session.user_id).await
+    }
+
+    /// Email and password on the login page.
+    pub async fn browser_sign_in_password(
+        &self,
+        email: Option<&str>,
+        password: Option<&str>,
+        origin: &Origin,
+    ) -> Result<SignedIn> {
+        let email = Email::parse("email", email.unwrap_or_default())?;
+        let password = password.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("password"))?;
+        let user = self.check_password(&email, password, origin).await?;
+        self.open_browser_session(&user, AMR_PASSWORD).await
+    }
+
+    /// Phone and the last digits of the FlashCall's number on the login page (`token` names the
+    /// call the page placed).
+    pub async fn browser_sign_in_pin(
+        &self,
+        phone: Option<&str>,
+        pin: Option<&str>,
+        token: Option<&str>,
+        origin: &Origin,
+    ) -> Result<SignedIn> {
+        let phone = Phone::parse("phone", phone.unwrap_or_default())?;
+        let pin = pin.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("pin"))?;
+        let user = self.check_pin_login(&phone, pin, token, origin).await?;
+        self.open_browser_session(&user, AMR_FLASHCALL).await
+    }
+
+    async fn open_browser_session(&self, user: &User, amr: &str) -> Result<SignedIn> {
+        let cookie = random_token(43);
+        let now = self.now();
+        let session = LoginSession {
+            digest: digest(&cookie),
+            user_id: user.id,
+            auth_time: now,
+            amr: amr.to_owned(),
+            expires_at: now + self.settings.oauth.login_ttl,
+        };
+        self.store.create_login_session(&session).await?;
+        crate::metrics::token_issued("browser");
+        Ok(SignedIn { cookie, session })
+    }
+
+    /// Ends the sign-in a cookie names (RP-initiated logout); false when there was none.
+    pub async fn browser_sign_out(&self, cookie: Option<&str>) -> Result<bool> {
+        let Some(key) = cookie_key(cookie) else { return Ok(false) };
+        Ok(self.store.end_login_session(&key, self.now()).await?)
+    }
+}

@@ -1,0 +1,174 @@
+//! Password reset by mail: `restore-token` mails a single-use link, `change-password` redeems it.
+
+pub(crate) mod mail_queue;
+mod mail_texts;
+
+use crate::error::{Error, Result};
+use crate::secrets::digest;
+use crate::services::{Core, Origin};
+use crate::settings::ResetTargets;
+use crate::types::{Email, NewPassword};
+use mail_queue::{ResetDelivery, ResetJob};
+
+impl Core {
+    /// Mails a reset link `{url}?token=…` to the user with this email. The mail is queued and
+    /// sent off the request path, so a known and an unknown address are answered alike and in the
+    /// same time. With the seed-compatible `reveal_unknown_email` it is sent inline instead, and an
+    /// unknown address (500) or a failed delivery (502) is answered as the seed does.
+    pub async fn restore_token(
+        &self,
+        client_id: i64,
+        email: Option<&str>,
+        url: Option<&str>,
+        origin: &Origin,
+    ) -> Result<()> {
+        let email = Email::parse("email", email.unwrap_or_default())?;
+        self.refuse_if_blocked(origin.ip.as_deref()).await?;
+        let url = self.reset_url(client_id, url)?;
+        self.limit_resets(&email, origin).await?;
+        let locale = origin.locale.clone().unwrap_or_else(|| self.settings.reset.default_locale.clone());
+        if !self.settings.reset.reveal_unknown_email {
+            let job = ResetJob { email_key: email.key(), url, locale };
+            return match self.reset_mail.push(job, || self.reset_delivery()) {
+                true => Ok(()),
+                false => {
+                    tracing::error!("the reset mail queue is full; restore-token refused");
+                    Err(Error::Busy)
+                }
+            };
+        }
+        let Some(user) = self.store.user_by_email(&email.key()).await? else {
+            return Err(Error::UnknownEmail);
+        };
+        if let Err(err) = self.reset_delivery().send_reset(&user, &url, &locale, 0).await {
+            tracing::error!(error = %err, "reset mail could not be sent");
+            return Err(Error::Delivery("The mail could not be sent.".into()));
+        }
+        Ok(())
+    }
+
+    fn reset_delivery(&self) -> ResetDelivery {
+        ResetDelivery {
+            store: self.store.clone(),
+            mailer: self.mailer.clone(),
+            clock: self.clock.clone(),
+            settings: self.settings.clone(),
+        }
+    }
+
+    /// Waits until every queued reset mail has been sent or given up.
+    pub async fn reset_mail_settled(&self) {
+        self.reset_mail.settled().await;
+    }
+
+    /// The mail-bombing guard: so many resets per address and per client host each clock hour,
+    /// counted alike for known and unknown addresses.
+    async fn limit_resets(&self, email: &Email, origin: &Origin) -> Result<()> {
+        let now = self.now();
+        let hour = now - now.rem_euclid(3600);
+        let settings = &self.settings.reset;
+        let host = origin.ip.as_deref().and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
+        // The caller's own cap first: a host refused for its own requests spends nothing of the
+        // victim address's allowance.
+        let caps = [
+            (format!("reset:ip:{host}"), settings.per_ip_hourly),
+            (format!("reset:email:{}", email.key()), settings.per_email_hourly),
+        ];
+        for (key, limit) in caps {
+            if !self.store.count_hit(&key, hour, limit).await? {
+                let retry_after = (hour + 3600 - now).max(1) as u64;
+                return Err(Error::RateLimited { retry_after, message: "Too Many Attempts.".into() });
+            }
+        }
+        Ok(())
+    }
+
+    fn reset_url(&self, client_id: i64, url: Option<&str>) -> Result<String> {
+        let raw = url.map(str::trim).filter(|u| !u.is_empty()).ok_or_else(|| Error::required("url"))?;
+        let invalid = || Error::validation("url", "The url format is invalid.");
+        // The URL parser drops tabs and line breaks and encodes spaces: refuse them outright, so
+        // nothing a caller writes can reach the mail's text beside the checked link.
+        if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(invalid());
+        }
+        let parsed = url::Url::parse(raw).map_err(|_| invalid())?;
+        if !matches!(parsed.scheme(), "http" | "https")
+            || parsed.host_str().is_none()
+            || parsed.fragment().is_some()
+            || !parsed.username().is_empty()
+            || parsed.password().is_some()
+        {
+            return Err(invalid());
+        }
+        let allowed = match self.settings.reset.targets(client_id, &self.settings.public_url) {
+            ResetTargets::Any => true,
+            ResetTargets::Under(prefixes) => prefixes.iter().any(|p| within(&parsed, p)),
+        };
+        if !allowed {
+            return Err(Error::validation("url", "The selected url is invalid."));
+        }
+        // The link is built from the parsed URL, never from the caller's text.
+        Ok(parsed.to_string())
+    }
+
+    /// Sets a new password with a reset token: the token is spent and every session ends.
+    pub async fn change_password(
+        &self,
+        token: Option<&str>,
+        password: Option<&str>,
+        confirmation: Option<&str>,
+        origin: &Origin,
+    ) -> Result<()> {
+        let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::required("token"))?;
+        let password = NewPassword::parse(password, confirmation)?;
+        let user_id = self
+            .defended(origin.ip.as_deref(), None, async {
+                let hash = self.passwords.hash(password.expose()).await?;
+                match self.store.redeem_reset(&digest(token), &hash, self.now()).await? {
+                    Some(user_id) => Ok(user_id),
+                    None => Err(Error::bad_secret("token", "The token is invalid.")),
+                }
+            })
+            .await?;
+        // Every session of the user ended with the old password.
+        self.forget().await;
+        // A new password ends a lockout its old one drew.
+        if let Some(user) = self.store.user(user_id).await? {
+            self.forgive_password_failures(&user).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Is `url` on the allowed prefix's origin (scheme, host and port alike) and under its path?
+/// Plain string prefixes would let `https://lk.example` admit `https://lk.example.evil.com`.
+/// Paths match whole segments: `/reset` admits `/reset` and `/reset/new`, not `/reset-other`.
+fn within(url: &url::Url, prefix: &str) -> bool {
+    let Ok(allowed) = url::Url::parse(prefix) else { return false };
+    let (path, under) = (url.path(), allowed.path());
+    let in_path = path == under
+        || match under.ends_with('/') {
+            true => path.starts_with(under),
+            false => path.strip_prefix(under).is_some_and(|rest| rest.starts_with('/')),
+        };
+    url.origin() == allowed.origin() && in_path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within;
+
+    #[test]
+    fn prefixes_match_origin_and_path_not_text() {
+        let url = |u: &str| url::Url::parse(u).expect("url");
+        assert!(within(&url("https://lk.example/reset?x=1"), "https://lk.example"));
+        assert!(within(&url("https://lk.example/reset/new"), "https://lk.example/reset"));
+        assert!(!within(&url("https://lk.example.evil.com/reset"), "https://lk.example"));
+        assert!(!within(&url("http://lk.example/reset"), "https://lk.example"));
+        assert!(!within(&url("https://lk.example:8443/reset"), "https://lk.example"));
+        assert!(!within(&url("https://lk.example/other"), "https://lk.example/reset"));
+        assert!(!within(&url("https://lk.example/reset-other"), "https://lk.example/reset"));
+        assert!(within(&url("https://lk.example/reset"), "https://lk.example/reset"));
+        assert!(within(&url("https://lk.example/reset/x"), "https://lk.example/reset/"));
+    }
+}
