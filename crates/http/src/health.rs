@@ -2,7 +2,7 @@
 //! database answers too.
 
 use crate::AppState;
-use crate::docs::openapi::tag;
+use crate::openapi_names::tag;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;

@@ -1,6 +1,7 @@
 //! kordon's HTTP edge: one module per API dialect over the shared core, and the layers every
 //! request passes (request log, body limit, panic guard, JSON 404/405).
 
+mod bearer;
 pub mod biometrics;
 pub mod cabinet;
 pub mod docs;
@@ -10,9 +11,12 @@ mod health;
 pub mod metrics;
 pub mod oauth;
 mod oidc;
+pub mod openapi;
+mod openapi_names;
 pub mod origin;
 pub mod pbx;
 pub mod provider;
+mod rfc6749;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

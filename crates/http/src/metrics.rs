@@ -26,7 +26,7 @@ pub(crate) struct Api;
 /// result, tokens issued, the Defender, the password queue, FlashCalls, mail, the database pool and
 /// build info. 404 when `metrics.enabled` is false or `metrics.listen` moves it to a listener of
 /// its own.
-#[utoipa::path(get, path = "/metrics", tag = crate::docs::openapi::tag::HEALTH, operation_id = "metrics",
+#[utoipa::path(get, path = "/metrics", tag = crate::openapi_names::tag::HEALTH, operation_id = "metrics",
     security(()),
     responses(
         (status = 200, description = "The exposition.", content_type = "text/plain; version=0.0.4", body = String),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{PASSWORD, TestApp};
+use common::{Backend, PASSWORD, TestApp};
 use kordon_core::services::DomainPatch;
 use serde_json::{Value, json};
 
@@ -139,3 +139,69 @@ async fn the_profile_names_the_domain_and_refuses_bad_bearers(app: TestApp) {
     assert_eq!(resp.status().as_u16(), 200, "without the trailing slash too");
 }
 both!(the_profile_names_the_domain_and_refuses_bad_bearers);
+
+/// A TCP relay in front of PostgreSQL that the test can cut, as a failover or a network fault
+/// would: every relayed connection is closed, and later ones are closed as soon as they open.
+struct Relay {
+    address: String,
+    cut: tokio::sync::watch::Sender<bool>,
+}
+
+impl Relay {
+    async fn to(target: String) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address").to_string();
+        let (cut, is_cut) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let (target, mut is_cut) = (target.clone(), is_cut.clone());
+                tokio::spawn(async move {
+                    if *is_cut.borrow() {
+                        return;
+                    }
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else { return };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = is_cut.wait_for(|cut| *cut) => {}
+                    }
+                });
+            }
+        });
+        Self { address, cut }
+    }
+}
+
+/// RFC 6750 and the document: while the store cannot be reached the provider API answers 503
+/// `temporarily_unavailable` with `Retry-After`, never 500 (it answered 500 before). PostgreSQL
+/// only: kordon reaches it through a relay the test cuts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_store_is_answered_503_with_retry_after() {
+    let Ok(url) = std::env::var("KORDON_TEST_DATABASE_URL") else { return };
+    let url = reqwest::Url::parse(&url).expect("KORDON_TEST_DATABASE_URL is a URL");
+    let target = format!("{}:{}", url.host_str().unwrap_or("localhost"), url.port().unwrap_or(5432));
+    let relay = Relay::to(target).await;
+    let through_relay = |c: &mut kordon::config::Config| {
+        let mut url = reqwest::Url::parse(&c.server.database_url).expect("url");
+        let (host, port) = relay.address.split_once(':').expect("host:port");
+        url.set_host(Some(host)).expect("host");
+        url.set_port(port.parse().ok()).expect("port");
+        c.server.database_url = url.to_string();
+    };
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, through_relay).await else { return };
+    app.register("owner@mail.ru", "79993332210").await;
+    let owner = Some("owner@mail.ru");
+    let c = app.core.admin_create_client("crm", None, vec!["client_credentials".into()], owner).await.expect("client");
+    let token = app_token(&app, &json!(c.client_id), &json!(c.client_secret)).await;
+
+    relay.cut.send_replace(true);
+    // A token never checked before: its revocation is read from the store, which is gone.
+    let resp = app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(&token).send().await.expect("r");
+    let status = resp.status().as_u16();
+    let retry_after = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(
+        (status, body),
+        (503, json!({ "error": "temporarily_unavailable", "error_description": "Server busy, try again." }))
+    );
+    assert_eq!(retry_after.as_deref(), Some("1"));
+}

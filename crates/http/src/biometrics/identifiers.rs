@@ -3,8 +3,8 @@
 //! them.
 
 use super::error::ApiError;
+use super::extract::{Caller, JsonObject, RecordId};
 use super::kinds::Kind;
-use super::request::{Caller, JsonObject, RecordId};
 use super::views::{IdentifierView, Order};
 use crate::AppState;
 use axum::Json;

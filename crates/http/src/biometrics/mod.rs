@@ -11,14 +11,13 @@
 
 mod bodies;
 mod error;
+mod extract;
 mod face_tokens;
 mod identifiers;
 mod kinds;
 pub(crate) mod openapi;
 mod persons;
 mod phrases;
-mod request;
-mod responses;
 mod views;
 
 use crate::AppState;

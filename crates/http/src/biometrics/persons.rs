@@ -2,11 +2,11 @@
 
 use super::bodies::PersonBody;
 use super::error::ApiError;
-use super::request::{Caller, JsonObject, Page, RecordId};
-use super::responses::{Always, WithBody, WithId};
+use super::extract::{Caller, JsonObject, Page, RecordId};
+use super::openapi::{Always, WithBody, WithId};
 use super::views::{PersonSaved, PersonShown, PersonView};
 use crate::AppState;
-use crate::docs::openapi::tag;
+use crate::openapi_names::tag;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};

@@ -2,13 +2,13 @@
 
 use super::bodies::PhraseBody;
 use super::error::ApiError;
+use super::extract::{Caller, JsonObject, RecordId};
 use super::identifiers;
 use super::kinds::Phrases;
-use super::request::{Caller, JsonObject, RecordId};
-use super::responses::{Always, WithBody, WithId};
+use super::openapi::{Always, WithBody, WithId};
 use super::views::PhraseView;
 use crate::AppState;
-use crate::docs::openapi::tag;
+use crate::openapi_names::tag;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

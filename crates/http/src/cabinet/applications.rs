@@ -4,10 +4,10 @@
 use super::error::CabinetError;
 use super::extract::{Bearer, Body, CabinetClient};
 use super::openapi::PREFIX;
-use super::responses::{Always, CabinetForbidden, CabinetNotFound, SignedIn, WithBody};
+use super::openapi::{Always, CabinetForbidden, CabinetNotFound, SignedIn, WithBody};
 use super::views::{SUCCESS, Success, always_true};
 use crate::AppState;
-use crate::docs::openapi::tag;
+use crate::openapi_names::tag;
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};

@@ -3,10 +3,10 @@
 use super::error::CabinetError;
 use super::extract::{Bearer, CabinetClient};
 use super::openapi::PREFIX;
-use super::responses::{Always, CabinetNotFound, SignedIn};
+use super::openapi::{Always, CabinetNotFound, SignedIn};
 use super::views::always_true;
 use crate::AppState;
-use crate::docs::openapi::tag;
+use crate::openapi_names::tag;
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;

@@ -9,7 +9,6 @@ mod flashcall;
 mod manager;
 pub(crate) mod openapi;
 mod password_reset;
-mod responses;
 mod sessions;
 mod views;
 

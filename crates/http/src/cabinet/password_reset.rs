@@ -3,11 +3,11 @@
 use super::error::CabinetError;
 use super::extract::{Body, CabinetClient};
 use super::openapi::PREFIX;
-use super::responses::{Always, CabinetBadGateway, CabinetTooMany, WithBody};
+use super::openapi::{Always, CabinetBadGateway, CabinetTooMany, WithBody};
 use super::views::{SUCCESS, Success};
 use crate::AppState;
-use crate::docs::openapi::tag;
 use crate::edge::PlainError;
+use crate::openapi_names::tag;
 use crate::origin::RequestOrigin;
 use axum::Json;
 use axum::extract::State;

@@ -3,10 +3,10 @@
 use super::error::CabinetError;
 use super::extract::{Bearer, Body, CabinetClient, lenient_text, phone_schema, pin_schema};
 use super::openapi::PREFIX;
-use super::responses::{Always, CabinetTooMany, SignedIn, WithBody};
+use super::openapi::{Always, CabinetTooMany, SignedIn, WithBody};
 use super::views::{SUCCESS, SessionView, Success, TokensView, UserView};
 use crate::AppState;
-use crate::docs::openapi::tag;
+use crate::openapi_names::tag;
 use crate::origin::RequestOrigin;
 use axum::Json;
 use axum::extract::State;

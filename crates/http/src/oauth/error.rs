@@ -1,47 +1,11 @@
-//! OAuth error answers (RFC 6749 §5.2): `{"error","error_description"}`; `invalid_client` is 401
-//! with `WWW-Authenticate`. The provider API answers its RFC 6750 challenges in the same shape.
+//! The OAuth endpoints' error answers: a core `OAuthError` as RFC 6749 §5.2 answers it, in the
+//! shape of [`crate::rfc6749`]; `invalid_client` is 401 with `WWW-Authenticate`.
 
-use axum::Json;
+use crate::rfc6749::{BUSY, ErrorCode, SERVER_ERROR, answer};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kordon_core::Error;
 use kordon_core::services::OAuthError;
-use serde::Serialize;
-use utoipa::ToSchema;
-
-/// The error codes kordon answers: RFC 6749 §5.2, RFC 6750 §3.1 (`invalid_token`) and §4.1.2.1
-/// (`temporarily_unavailable`, `server_error`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum ErrorCode {
-    InvalidRequest,
-    InvalidClient,
-    InvalidGrant,
-    UnauthorizedClient,
-    UnsupportedGrantType,
-    InvalidToken,
-    InsufficientScope,
-    TemporarilyUnavailable,
-    ServerError,
-}
-
-/// RFC 6749 §5.2 error: what went wrong as a code, and in words.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = OAuthError, example = json!({"error": "invalid_client", "error_description": "Client authentication failed."}))]
-pub(crate) struct ErrorBody {
-    #[schema(inline)]
-    pub error: ErrorCode,
-    /// For people; not meant to be parsed.
-    pub error_description: String,
-}
-
-/// The server-failure description every OAuth and provider 500 carries.
-pub(crate) const SERVER_ERROR: &str = "The server could not answer the request.";
-
-/// `status` with an [`ErrorBody`].
-pub(crate) fn answer(status: StatusCode, error: ErrorCode, description: &str) -> Response {
-    (status, Json(ErrorBody { error, error_description: description.to_owned() })).into_response()
-}
 
 /// A core OAuth error, answered as RFC 6749 §5.2 says.
 pub(crate) struct OAuthResponse(pub OAuthError);
@@ -88,7 +52,7 @@ impl IntoResponse for OAuthResponse {
                 retry_after,
             ),
             OAuthError::Core(Error::Busy) => {
-                answer(StatusCode::SERVICE_UNAVAILABLE, Code::TemporarilyUnavailable, "Server busy, try again.")
+                answer(StatusCode::SERVICE_UNAVAILABLE, Code::TemporarilyUnavailable, BUSY)
             }
             OAuthError::Core(Error::Validation { message, .. }) => {
                 answer(StatusCode::BAD_REQUEST, Code::InvalidRequest, &message)

@@ -2,16 +2,16 @@
 //! RFC requires), `/oauth/introspect` (RFC 7662), `/oauth/revoke` (RFC 7009), the discovery
 //! document and the JWKS.
 
-mod answers;
-pub(crate) mod error;
+mod bodies;
+mod error;
+mod extract;
 pub(crate) mod openapi;
-mod params;
-mod requests;
+mod views;
 
 use crate::AppState;
-use crate::docs::openapi::tag;
+use crate::openapi_names::tag;
 use crate::origin::RequestOrigin;
-use answers::{Introspection, Jwks, OpenIdConfiguration, TokenResponse, TokenType, typed};
+use crate::rfc6749::{OAuthServerError, OAuthUnavailable};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -19,14 +19,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use bodies::{TokenForm, TokenOperation, TokenOperationForm, TokenRequest};
 use error::OAuthResponse;
+use extract::Params;
 use kordon_core::services::OAuthError;
-use openapi::{
-    OAuthBadRequest, OAuthForbidden, OAuthInvalidClient, OAuthServerError, OAuthTooManyRequests, OAuthUnavailable,
-    Revoked,
-};
-use params::Params;
-use requests::{TokenForm, TokenOperation, TokenOperationForm, TokenRequest};
+use openapi::{OAuthBadRequest, OAuthForbidden, OAuthInvalidClient, OAuthTooManyRequests, Revoked};
+use views::{Introspection, Jwks, OpenIdConfiguration, TokenResponse, TokenType, typed};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -96,7 +94,7 @@ async fn token(
     } = TokenRequest::read(&Params::read(&headers, body)?)?;
     let request = kordon_core::services::TokenRequest {
         grant_type,
-        client: params::client(&headers, client_id, client_secret)?,
+        client: extract::client(&headers, client_id, client_secret)?,
         username,
         password,
         refresh_token,
@@ -143,7 +141,7 @@ async fn introspect(
     body: Body,
 ) -> Result<Response, OAuthResponse> {
     let request = TokenOperation::read(&Params::read(&headers, body)?)?;
-    let client = params::client(&headers, request.client_id, request.client_secret)?;
+    let client = extract::client(&headers, request.client_id, request.client_secret)?;
     let answer = state.core.oauth_introspect(&client, request.token.as_deref(), &origin).await?;
     Ok(Json(answer).into_response())
 }
@@ -173,7 +171,7 @@ async fn revoke(
     body: Body,
 ) -> Result<Response, OAuthResponse> {
     let request = TokenOperation::read(&Params::read(&headers, body)?)?;
-    let client = params::client(&headers, request.client_id, request.client_secret)?;
+    let client = extract::client(&headers, request.client_id, request.client_secret)?;
     state.core.oauth_revoke(&client, request.token.as_deref(), &origin).await?;
     Ok(Json(Revoked {}).into_response())
 }

@@ -1,10 +1,10 @@
-//! This dialect's part of the OpenAPI document: its operations, the schemas they name, and the
-//! error answers they share (also the provider API's, which answers in the same shape).
+//! This dialect's part of the OpenAPI document: its operations, the schemas they name, and its
+//! error answers (the 500 and 503 it shares with others are in [`crate::rfc6749`]).
 
-use super::answers::{Introspection, Jwk, Jwks, OpenIdConfiguration, TokenResponse};
-use super::error::ErrorBody;
-use super::requests::{TokenForm, TokenOperation, TokenOperationForm, TokenRequest};
+use super::bodies::{TokenForm, TokenOperation, TokenOperationForm, TokenRequest};
+use super::views::{Introspection, Jwk, Jwks, OpenIdConfiguration, TokenResponse};
 use crate::edge::PlainError;
+use crate::rfc6749::ErrorBody;
 use serde::Serialize;
 use utoipa::{ToResponse, ToSchema};
 
@@ -24,17 +24,9 @@ use utoipa::{ToResponse, ToSchema};
             OpenIdConfiguration,
             Jwks,
             Jwk,
-            ErrorBody,
             PlainError,
         ),
-        responses(
-            OAuthBadRequest,
-            OAuthInvalidClient,
-            OAuthForbidden,
-            OAuthTooManyRequests,
-            OAuthUnavailable,
-            OAuthServerError,
-        ),
+        responses(OAuthBadRequest, OAuthInvalidClient, OAuthForbidden, OAuthTooManyRequests,),
     )
 )]
 pub(crate) struct Api;
@@ -43,17 +35,6 @@ pub(crate) struct Api;
 #[derive(Serialize, ToSchema)]
 #[schema(max_properties = 0)]
 pub(crate) struct Revoked {}
-
-/// A failure the dialect answers itself (`OAuthError`), or one the shared edge answers for every
-/// route in the cabinet's plain shape (`CabinetPlainError`): a request past its deadline (503), a
-/// handler that panicked (500).
-#[derive(ToSchema)]
-#[serde(untagged)]
-#[allow(dead_code)] // Documents the two shapes; each is serialized by its own type.
-pub(crate) enum Failure<'a> {
-    OAuth(ErrorBody),
-    Edge(PlainError<'a>),
-}
 
 /// `invalid_request`, `invalid_grant`, `unauthorized_client` or `unsupported_grant_type`.
 #[derive(ToResponse)]
@@ -90,68 +71,3 @@ pub(crate) struct OAuthForbidden(ErrorBody);
     example = json!({"error": "temporarily_unavailable", "error_description": "Too many failed attempts: this host is blocked."}),
 )]
 pub(crate) struct OAuthTooManyRequests(ErrorBody);
-
-/// The password-hashing queue is full (`temporarily_unavailable`), or the request ran past its
-/// deadline (the edge's `{"message","code":503}`, with `Retry-After`).
-#[derive(ToResponse)]
-#[allow(dead_code)] // A response component: its field names the body's schema.
-#[response(
-    headers(("Retry-After" = u64, description = "Seconds to wait (with the edge's answer).")),
-    examples(
-        ("busy" = (value = json!({"error": "temporarily_unavailable", "error_description": "Server busy, try again."}))),
-        ("deadline" = (value = json!({"message": "Server busy, try again.", "code": 503}))),
-    ),
-)]
-pub(crate) struct OAuthUnavailable<'a>(#[to_schema] Failure<'a>);
-
-/// `server_error`; details only in the server log. A panicking handler is answered by the edge
-/// (`{"message":"Server Error","code":500}`).
-#[derive(ToResponse)]
-#[allow(dead_code)] // A response component: its field names the body's schema.
-#[response(examples(
-    ("server_error" = (value = json!({"error": "server_error", "error_description": "The server could not answer the request."}))),
-    ("panic" = (value = json!({"message": "Server Error", "code": 500}))),
-))]
-pub(crate) struct OAuthServerError<'a>(#[to_schema] Failure<'a>);
-
-#[cfg(test)]
-mod tests {
-    use crate::docs::openapi::scheme;
-    use serde_json::Value;
-    use std::collections::BTreeSet;
-
-    fn document() -> Value {
-        serde_json::to_value(crate::docs::document()).expect("the document is JSON")
-    }
-
-    fn properties(doc: &Value, schema: &str) -> BTreeSet<String> {
-        let props = doc["components"]["schemas"][schema]["properties"].as_object();
-        props.unwrap_or_else(|| panic!("{schema} has properties")).keys().cloned().collect()
-    }
-
-    #[test]
-    fn the_form_spellings_name_the_same_parameters() {
-        let doc = document();
-        assert_eq!(properties(&doc, "TokenRequest"), properties(&doc, "TokenForm"));
-        assert_eq!(properties(&doc, "TokenOperation"), properties(&doc, "TokenOperationForm"));
-    }
-
-    /// `security(...)` takes literal names: they must be the schemes the root declares.
-    #[test]
-    fn security_names_declared_schemes() {
-        let doc = document();
-        let declared = [scheme::CLIENT_BASIC, scheme::OAUTH_BEARER, scheme::OAUTH2];
-        let paths = ["/oauth/token", "/oauth/introspect", "/oauth/revoke", "/api/ver1.0/user/"];
-        for path in paths {
-            let operations = doc["paths"][path].as_object().expect("documented");
-            for (method, operation) in operations {
-                for requirement in operation["security"].as_array().expect("security") {
-                    for name in requirement.as_object().expect("requirement").keys() {
-                        assert!(declared.contains(&name.as_str()), "{method} {path}: {name}");
-                        assert!(doc["components"]["securitySchemes"][name].is_object(), "{name}");
-                    }
-                }
-            }
-        }
-    }
-}

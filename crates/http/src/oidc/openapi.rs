@@ -2,7 +2,9 @@
 //! handlers in `userinfo.rs` carry their GET), logout, and the shapes they take and answer. The
 //! login pages' own form targets are not API and are not listed.
 
-use crate::docs::openapi::tag;
+use crate::bearer::{BearerInvalid, BearerUnavailable};
+use crate::openapi_names::tag;
+use crate::rfc6749::{ErrorBody, OAuthServerError};
 use utoipa::ToSchema;
 
 #[derive(utoipa::OpenApi)]
@@ -125,10 +127,10 @@ fn authorize_form_doc() {}
     security(("oauthBearer" = [])),
     responses(
         (status = 200, description = "The user's claims.", body = UserInfo),
-        (status = 401, response = crate::provider::openapi::BearerInvalid),
-        (status = 403, description = "The token was not issued with the openid scope.", body = crate::oauth::error::ErrorBody),
-        (status = 500, response = crate::oauth::openapi::OAuthServerError),
-        (status = 503, response = crate::oauth::openapi::OAuthUnavailable),
+        (status = 401, response = BearerInvalid),
+        (status = 403, description = "The token was not issued with the openid scope.", body = ErrorBody),
+        (status = 500, response = OAuthServerError),
+        (status = 503, response = BearerUnavailable),
     ))]
 #[allow(dead_code)] // Documentation only: `super::userinfo::userinfo` serves the path.
 fn userinfo_post_doc() {}

@@ -4,14 +4,14 @@
 use super::pages::LogoutPage;
 use super::{Browser, Form, cookies, form_of};
 use crate::AppState;
-use crate::docs::openapi::tag;
-use crate::oauth::error::{ErrorCode, answer};
+use crate::bearer::{self, BearerInvalid, BearerUnavailable};
+use crate::openapi_names::tag;
 use crate::origin::RequestOrigin;
+use crate::rfc6749::{ErrorBody, OAuthServerError};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use kordon_core::Error;
 use kordon_core::services::LoggedOut;
 
 /// The user the access token was issued for
@@ -23,21 +23,16 @@ use kordon_core::services::LoggedOut;
     security(("oauthBearer" = [])),
     responses(
         (status = 200, description = "The user's claims.", body = super::openapi::UserInfo),
-        (status = 401, response = crate::provider::openapi::BearerInvalid),
-        (status = 403, description = "The token was not issued with the openid scope.", body = crate::oauth::error::ErrorBody),
-        (status = 500, response = crate::oauth::openapi::OAuthServerError),
-        (status = 503, response = crate::oauth::openapi::OAuthUnavailable),
+        (status = 401, response = BearerInvalid),
+        (status = 403, description = "The token was not issued with the openid scope.", body = ErrorBody),
+        (status = 500, response = OAuthServerError),
+        (status = 503, response = BearerUnavailable),
     ))]
 pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let bearer = crate::edge::bearer_token(&headers);
-    match state.core.userinfo(bearer).await {
+    let token = crate::edge::bearer_token(&headers);
+    match state.core.userinfo(token).await {
         Ok(claims) => ([(header::CACHE_CONTROL, "no-store")], Json(claims)).into_response(),
-        Err(Error::Unauthenticated) => crate::provider::unauthorized(bearer.is_some()),
-        Err(Error::InsufficientScope(message)) => crate::provider::insufficient_scope(&message, "openid"),
-        Err(Error::Busy) => {
-            answer(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TemporarilyUnavailable, "Server busy, try again.")
-        }
-        Err(err) => crate::provider::failure(err),
+        Err(err) => bearer::refusal(err, token.is_some(), "openid"),
     }
 }
 

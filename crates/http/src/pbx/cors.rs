@@ -1,7 +1,7 @@
 //! The seed's CORS policy: its headers on every answer of the dialect (errors included), the
 //! `OPTIONS` preflight, and the same headers as the document describes them.
 
-use crate::docs::openapi::tag;
+use crate::openapi_names::tag;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use utoipa::ToResponse;

@@ -1,8 +1,8 @@
 //! `Defender` actions for a PBX administrator: `list` the blocks of the domain (a page at a time:
 //! `params.page`, and `next_page` in the body when more follow) and `unblock` one.
 
-use super::envelope::Envelope;
-use super::reply::{Body, Outcome, Success};
+use super::bodies::Envelope;
+use super::views::{Body, Outcome, Success};
 use crate::AppState;
 use kordon_core::types::Block;
 use serde::Serialize;

@@ -1,24 +1,26 @@
 //! The PBX JSON action API (seed 001): `POST /api/` with an `{"action","obj","action_id","params"}`
 //! envelope, answered in the same envelope with `code`, `notifies` and `body`, CORS as in the seed.
 
+mod bodies;
 mod cors;
 mod defender;
-mod envelope;
+mod error;
 pub(crate) mod openapi;
-mod params;
-mod reply;
 mod user;
+mod views;
 
 use crate::AppState;
-use crate::docs::openapi::tag;
+use crate::openapi_names::tag;
 use crate::origin::RequestOrigin;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use envelope::Envelope;
-use reply::{Failure, Reply, ServerFailure};
+use bodies::Envelope;
+use error::Failure;
+use openapi::{Done, ServerFailure};
+use views::Reply;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -55,7 +57,7 @@ pub(crate) fn routes() -> Router<AppState> {
             "action": "unblock", "obj": "Defender", "action_id": "126", "params": { "ip": "203.0.113.7" } }))),
     )),
     responses(
-        (status = 200, response = reply::Done),
+        (status = 200, response = Done),
         (status = 400, response = Failure),
         (status = 401, response = Failure),
         (status = 403, response = Failure),
@@ -87,7 +89,7 @@ async fn action(
         ("User", "logout") => user::logout(&state, bearer).await,
         ("Defender", "list") => defender::list(&state, bearer, &envelope).await,
         ("Defender", "unblock") => defender::unblock(&state, bearer, &envelope).await,
-        (obj, action) => Err(reply::unknown(obj, action)),
+        (obj, action) => Err(error::unknown(obj, action)),
     };
     envelope.reply(result)
 }

@@ -1,7 +1,7 @@
 //! `User` actions: `auth` (the seed's body, field for field) and `logout`.
 
-use super::envelope::Envelope;
-use super::reply::{Body, Empty, Outcome};
+use super::bodies::Envelope;
+use super::views::{Body, Empty, Outcome};
 use crate::AppState;
 use kordon_core::Origin;
 use kordon_core::services::PbxSession;

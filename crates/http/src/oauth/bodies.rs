@@ -2,7 +2,7 @@
 //! from a JSON object or a form ([`Params`]), and their form spellings for the explorer.
 
 use super::error::OAuthResponse;
-use super::params::Params;
+use super::extract::Params;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
 

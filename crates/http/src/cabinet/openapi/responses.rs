@@ -2,7 +2,7 @@
 //! operations share ([`Always`], [`WithBody`], [`SignedIn`]). The response types only name the
 //! schema of their body; they are never built.
 
-use super::error::ErrorBody;
+use super::super::error::ErrorBody;
 use crate::edge::PlainError;
 use std::collections::BTreeMap;
 use utoipa::openapi::{Ref, RefOr, Response};

@@ -1,9 +1,13 @@
-//! The action API's request envelope `{"action","obj","action_id","params"}`, and how it is read:
-//! what could not be read is answered 400 in the envelope, echoing what was.
+//! The action API's request body, the envelope `{"action","obj","action_id","params"}` (its
+//! `params` typed in [`params`]), and how it is read: what could not be read is answered 400 in
+//! the envelope, echoing what was.
 
-use super::params::Params;
-use super::reply::{Failure, Outcome, Reply};
+mod params;
+
+use super::error::Failure;
+use super::views::{Outcome, Reply};
 use axum::http::StatusCode;
+pub(super) use params::Params;
 use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
@@ -123,7 +127,7 @@ mod tests {
     fn the_answer_keeps_the_seed_order() {
         let reply = Envelope::parse(br#"{"obj":"User","action":"logout","action_id":"1"}"#).ok().expect("envelope");
         let text =
-            serde_json::to_string(&reply.reply(Ok(super::super::reply::Body::Empty(super::super::reply::Empty {}))))
+            serde_json::to_string(&reply.reply(Ok(super::super::views::Body::Empty(super::super::views::Empty {}))))
                 .expect("json");
         assert_eq!(text, r#"{"action":"logout","action_id":"1","obj":"User","code":200,"notifies":[],"body":{}}"#);
     }

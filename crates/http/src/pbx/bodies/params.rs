@@ -9,7 +9,7 @@ use utoipa::openapi::schema::{KnownFormat, Object, ObjectBuilder, SchemaFormat, 
 /// the same as absent.
 #[derive(Debug, Default, ToSchema)]
 #[schema(as = PbxParams)]
-pub(super) struct Params {
+pub(crate) struct Params {
     #[schema(schema_with = login_schema)]
     pub login: Option<String>,
     #[schema(schema_with = password_schema)]

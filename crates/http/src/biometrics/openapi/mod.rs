@@ -1,13 +1,17 @@
-//! This dialect's part of the OpenAPI document: its operations and the schemas they name.
+//! This dialect's part of the OpenAPI document: its operations, the schemas they name, and its
+//! error answers as reusable components ([`responses`]).
+
+mod responses;
+
+pub(crate) use responses::{
+    Always, BioBusy, LaravelBadRequest, LaravelNotFound, LaravelServerError, LaravelTooLarge, LaravelUnauthenticated,
+    LaravelUnprocessable, WithBody, WithId,
+};
 
 use super::error::{MessageSchema, ValidationSchema};
-use super::responses::{
-    BioBusy, LaravelBadRequest, LaravelNotFound, LaravelServerError, LaravelTooLarge, LaravelUnauthenticated,
-    LaravelUnprocessable,
-};
 use super::{face_tokens, persons, phrases};
-use crate::docs::openapi::scheme;
 use crate::edge::PlainError;
+use crate::openapi_names::scheme;
 use utoipa::Modify;
 use utoipa::openapi::security::SecurityRequirement;
 

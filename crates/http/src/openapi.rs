@@ -1,38 +1,20 @@
 //! The OpenAPI 3.1 document at `/openapi.json`, generated from the handlers' `#[utoipa::path]`
 //! attributes and their request and answer types: each dialect contributes its own part
-//! (`<dialect>::openapi::Api`), merged here under kordon's info, tags and security schemes.
+//! (`<dialect>::openapi::Api`), merged here under kordon's info, tags and security schemes. Like
+//! [`crate::router`], this module imports every dialect and none imports it; the explorer
+//! ([`crate::docs`]) serves what it renders.
 
+use crate::openapi_names::{scheme, tag};
 use std::sync::LazyLock;
 use utoipa::openapi::security::{ClientCredentials, Scopes};
 use utoipa::openapi::security::{Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-/// The tags operations are grouped by, in the order the explorer shows them.
-pub mod tag {
-    pub const OAUTH: &str = "OAuth 2";
-    pub const OIDC: &str = "OpenID Connect";
-    pub const PROVIDER: &str = "Provider API v1.0";
-    pub const CABINET: &str = "Cabinet API v1";
-    pub const PBX: &str = "PBX action API";
-    pub const BIOMETRICS: &str = "Biometrics";
-    pub const HEALTH: &str = "Health";
-    pub const EXPLORER: &str = "Explorer";
-}
-
-/// The names operations' `security` requirements use.
-pub mod scheme {
-    pub const OAUTH_BEARER: &str = "oauthBearer";
-    pub const OAUTH2: &str = "oauth2";
-    pub const CABINET_BEARER: &str = "cabinetBearer";
-    pub const PBX_BEARER: &str = "pbxBearer";
-    pub const CLIENT_BASIC: &str = "clientBasic";
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "kordon",
-        description = include_str!("description.md"),
+        description = include_str!("openapi_description.md"),
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     servers((url = "/", description = "The server this explorer is served from")),
@@ -60,9 +42,11 @@ pub fn document() -> utoipa::openapi::OpenApi {
         crate::cabinet::openapi::Api::openapi(),
         crate::pbx::openapi::Api::openapi(),
         crate::biometrics::openapi::Api::openapi(),
+        crate::rfc6749::Components::openapi(),
+        crate::bearer::Components::openapi(),
         crate::health::Api::openapi(),
         crate::metrics::Api::openapi(),
-        super::Api::openapi(),
+        crate::docs::Api::openapi(),
     ];
     for part in parts {
         doc.merge(part);
@@ -134,5 +118,55 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::document as whole;
+    use crate::openapi_names::scheme;
+    use serde_json::Value;
+    use std::collections::BTreeSet;
+
+    fn document() -> Value {
+        serde_json::to_value(whole()).expect("the document is JSON")
+    }
+
+    #[test]
+    fn the_document_is_openapi_3_1_json() {
+        let doc: Value = serde_json::from_str(&super::OPENAPI_JSON).expect("openapi.json is JSON");
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1.")), "{}", doc["openapi"]);
+        assert_eq!(doc["servers"][0]["url"], "/");
+    }
+
+    fn properties(doc: &Value, schema: &str) -> BTreeSet<String> {
+        let props = doc["components"]["schemas"][schema]["properties"].as_object();
+        props.unwrap_or_else(|| panic!("{schema} has properties")).keys().cloned().collect()
+    }
+
+    #[test]
+    fn the_form_spellings_name_the_same_parameters() {
+        let doc = document();
+        assert_eq!(properties(&doc, "TokenRequest"), properties(&doc, "TokenForm"));
+        assert_eq!(properties(&doc, "TokenOperation"), properties(&doc, "TokenOperationForm"));
+    }
+
+    /// `security(...)` takes literal names: they must be the schemes the root declares.
+    #[test]
+    fn security_names_declared_schemes() {
+        let doc = document();
+        let declared = [scheme::CLIENT_BASIC, scheme::OAUTH_BEARER, scheme::OAUTH2];
+        let paths = ["/oauth/token", "/oauth/introspect", "/oauth/revoke", "/api/ver1.0/user/"];
+        for path in paths {
+            let operations = doc["paths"][path].as_object().expect("documented");
+            for (method, operation) in operations {
+                for requirement in operation["security"].as_array().expect("security") {
+                    for name in requirement.as_object().expect("requirement").keys() {
+                        assert!(declared.contains(&name.as_str()), "{method} {path}: {name}");
+                        assert!(doc["components"]["securitySchemes"][name].is_object(), "{name}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! The dialect's error answers as reusable response components, and the groups of them each kind
 //! of operation can give. Types for the document only, never built: the handlers answer
-//! [`super::error`], and a component's field only names its body's schema.
+//! [`super::super::error`], and a component's field only names its body's schema.
 #![allow(dead_code)]
 
-use super::error::{MessageSchema, ValidationSchema};
+use super::super::error::{MessageSchema, ValidationSchema};
 use crate::edge::PlainError;
 use utoipa::{IntoResponses, ToResponse};
 

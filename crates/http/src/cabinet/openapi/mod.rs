@@ -1,9 +1,13 @@
-//! This dialect's part of the OpenAPI document: its operations and the schemas they name.
+//! This dialect's part of the OpenAPI document: its operations, the schemas they name, and its
+//! error answers as reusable components ([`responses`]).
 
-use super::responses::{
-    CabinetBadGateway, CabinetBadRequest, CabinetBusy, CabinetForbidden, CabinetNotFound, CabinetServerError,
-    CabinetTooLarge, CabinetTooMany, CabinetUnauthenticated,
+mod responses;
+
+pub(crate) use responses::{
+    Always, CabinetBadGateway, CabinetBadRequest, CabinetBusy, CabinetForbidden, CabinetNotFound, CabinetServerError,
+    CabinetTooLarge, CabinetTooMany, CabinetUnauthenticated, SignedIn, WithBody,
 };
+
 use super::{api_tokens, applications, flashcall, manager, password_reset, sessions};
 
 /// Where the cabinet's routes are nested (`lib.rs` nests [`super::routes`] here).
