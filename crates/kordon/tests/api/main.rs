@@ -25,6 +25,7 @@ mod oauth;
 mod oauth_revocation;
 mod oidc;
 mod oidc_errors;
+mod error_shapes;
 mod provider;
 mod token_kinds;
 
