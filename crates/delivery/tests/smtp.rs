@@ -1,87 +1,7 @@
 //! The SMTP mailer against a real SMTP server (aiosmtpd, started from `smtp_sink.py`) on loopback.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use kordon_delivery::{Mail, Mailer, SmtpMailer, SmtpSecurity, SmtpSettings};
-use serde_json::Value;
-
-const SINK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
-
-/// Kills the SMTP sink when the test ends, passed or failed.
-struct Sink {
-    child: Child,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn require_aiosmtpd() {
-    let status =
-        Command::new("python3").args(["-c", "import aiosmtpd"]).stdout(Stdio::null()).stderr(Stdio::null()).status();
-    match status {
-        Ok(status) if status.success() => {}
-        Ok(_) => panic!("the SMTP tests need the aiosmtpd Python package: run `pip install aiosmtpd` (for python3)"),
-        Err(err) => panic!(
-            "the SMTP tests need python3 with the aiosmtpd package ({err}): install python3, then `pip install aiosmtpd`"
-        ),
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
-
-fn start_sink() -> Sink {
-    require_aiosmtpd();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let port = free_port();
-    let child = Command::new("python3")
-        .arg(SINK)
-        .arg(port.to_string())
-        .arg(dir.path())
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("spawn python3 smtp_sink.py");
-    let mut sink = Sink { child, dir, port };
-
-    // Wait, bounded, until the sink accepts connections.
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-            return sink;
-        }
-        if let Some(status) = sink.child.try_wait().expect("try_wait") {
-            panic!("smtp_sink.py exited before listening: {status}");
-        }
-        assert!(Instant::now() < deadline, "smtp_sink.py did not listen on {addr} within 20 s");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// The messages the sink has written so far.
-fn received(dir: &Path) -> Vec<Value> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("read_dir")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|path| serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json"))
-        .collect()
-}
+use kordon_testkit::{SmtpSink, free_port};
 
 fn plain_settings(port: u16) -> SmtpSettings {
     SmtpSettings {
@@ -96,7 +16,7 @@ fn plain_settings(port: u16) -> SmtpSettings {
 
 #[tokio::test]
 async fn mail_reaches_a_real_smtp_server() {
-    let sink = start_sink();
+    let sink = SmtpSink::start();
     let mailer = SmtpMailer::new(&plain_settings(sink.port)).expect("mailer");
     let subject = "Восстановление пароля — kordon";
     let text = "Здравствуйте!\n\nЧтобы задать новый пароль, откройте ссылку:\nhttps://id.example/reset?token=abc123\n\nIf this was not you, ignore this mail.";
@@ -104,7 +24,7 @@ async fn mail_reaches_a_real_smtp_server() {
     mailer.send(&mail).await.expect("sent");
 
     // lettre waits for the server's 250 after DATA, and the sink writes before answering.
-    let messages = received(sink.dir.path());
+    let messages = sink.received();
     assert_eq!(messages.len(), 1, "{messages:?}");
     let message = &messages[0];
     assert_eq!(message["rcpt_tos"], serde_json::json!(["anna@example.com"]));

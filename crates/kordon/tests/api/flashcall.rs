@@ -1,0 +1,154 @@
+//! FlashCall and its toll-fraud guard: the seed's answers, the PIN's life (expiry, single use,
+//! three tries), the per-phone cool-down, the hourly caps and the country allowlist.
+
+use crate::helpers::{PASSWORD, TestApp};
+use serde_json::json;
+
+async fn flashcall_answers_the_seed_body_and_writes_the_outbox(app: TestApp) {
+    let (s, b) = app.post("/api/v1/flashcall", json!({ "phone": "79993332210" })).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["phone"], "79993332210");
+    assert_eq!(b["success"], true);
+    assert_eq!(b.as_object().map(|o| o.len()), Some(3));
+    let lines = app.outbox_lines("flashcalls.jsonl");
+    assert_eq!(lines.len(), 1);
+    let line = &lines[0];
+    let mut keys: Vec<_> = line.as_object().expect("object").keys().cloned().collect();
+    keys.sort();
+    assert_eq!(keys, ["created_at", "phone", "pin", "token"]);
+    assert_eq!(line["token"], b["token"]);
+    let pin = line["pin"].as_str().expect("pin");
+    assert!(pin.len() == 4 && pin.chars().all(|c| c.is_ascii_digit()));
+    // Phones arrive in any Russian form and as JSON numbers.
+    app.clock.advance(61);
+    let (s, b) = app.post("/api/v1/flashcall", json!({ "phone": 89993332210u64 })).await;
+    assert_eq!((s, &b["phone"]), (200, &json!("79993332210")));
+}
+both!(flashcall_answers_the_seed_body_and_writes_the_outbox);
+
+async fn one_call_per_phone_per_minute(app: TestApp) {
+    app.flashcall("79993332210").await;
+    let (s, b) = app.post("/api/v1/flashcall", json!({ "phone": "+7 999 333-22-10" })).await;
+    assert_eq!((s, b), (429, json!({ "message": "Too Many Attempts.", "code": 429 })));
+    let resp = app
+        .http
+        .post(format!("{}/api/v1/flashcall", app.base))
+        .header("Client", "10553")
+        .json(&json!({ "phone": "79993332210" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
+    // Another phone is not held back; the same phone is again after a minute.
+    app.flashcall("79993332211").await;
+    app.clock.advance(60);
+    app.flashcall("79993332210").await;
+}
+both!(one_call_per_phone_per_minute);
+
+async fn hourly_caps_and_country_allowlist(app: TestApp) {
+    // Defaults: 5 calls per phone per hour.
+    for _ in 0..5 {
+        app.flashcall("79993332210").await;
+        app.clock.advance(61);
+    }
+    let (s, _) = app.post("/api/v1/flashcall", json!({ "phone": "79993332210" })).await;
+    assert_eq!(s, 429);
+    let (s, b) = app.post("/api/v1/flashcall", json!({ "phone": "+44 20 7946 0000" })).await;
+    assert_eq!(
+        (s, b),
+        (400, json!({"message":{"message":"Calls to this country are not allowed.","field":"phone"},"code":400}))
+    );
+    let (s, b) = app.post("/api/v1/flashcall", json!({})).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The phone field is required.","field":"phone"},"code":400})));
+}
+both!(hourly_caps_and_country_allowlist);
+
+async fn per_ip_and_global_caps(backend: crate::helpers::Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.flashcall.per_ip_hourly = 3).await else { return };
+    for i in 0..3 {
+        app.flashcall(&format!("7999000000{i}")).await;
+    }
+    let (s, _) = app.post("/api/v1/flashcall", json!({ "phone": "79990000009" })).await;
+    assert_eq!(s, 429, "the fourth call from one address in an hour");
+    let Some(app) = TestApp::spawn_with(backend, |c| c.flashcall.global_hourly = 2).await else { return };
+    app.flashcall("79990000001").await;
+    app.flashcall("79990000002").await;
+    let (s, _) = app.post("/api/v1/flashcall", json!({ "phone": "79990000003" })).await;
+    assert_eq!(s, 429, "the global ceiling");
+    // The window is the clock hour: the next hour opens again.
+    app.clock.advance(3600);
+    app.flashcall("79990000003").await;
+}
+
+#[tokio::test]
+async fn per_ip_and_global_caps_sqlite() {
+    per_ip_and_global_caps(crate::helpers::Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn per_ip_and_global_caps_postgres() {
+    per_ip_and_global_caps(crate::helpers::Backend::Postgres).await;
+}
+
+async fn a_pin_dies_after_three_wrong_tries(app: TestApp) {
+    let (_, pin) = app.flashcall("79993332210").await;
+    let wrong = if pin == "0000" { "1111" } else { "0000" };
+    let body = |p: &str| {
+        json!({ "email": "user@mail.ru", "phone": "79993332210", "password": PASSWORD,
+                "password_confirmation": PASSWORD, "pin": p })
+    };
+    for _ in 0..3 {
+        let (s, _) = app.post("/api/v1/register", body(wrong)).await;
+        assert_eq!(s, 400);
+    }
+    let (s, b) = app.post("/api/v1/register", body(&pin)).await;
+    assert_eq!((s, b), (400, json!({"message":{"message":"The pin is invalid.","field":"pin"},"code":400})));
+}
+both!(a_pin_dies_after_three_wrong_tries);
+
+async fn a_pin_expires_after_five_minutes(app: TestApp) {
+    let (token, pin) = app.flashcall("79993332210").await;
+    app.clock.advance(301);
+    let (s, _) = app
+        .post(
+            "/api/v1/register",
+            json!({ "email": "user@mail.ru", "phone": "79993332210", "password": PASSWORD,
+                    "password_confirmation": PASSWORD, "pin": pin, "token": token }),
+        )
+        .await;
+    assert_eq!(s, 400);
+}
+both!(a_pin_expires_after_five_minutes);
+
+async fn a_pin_is_bound_to_its_phone_and_token(app: TestApp) {
+    let (token, pin) = app.flashcall("79993332210").await;
+    let body = |phone: &str, token: &str| {
+        json!({ "email": "user@mail.ru", "phone": phone, "password": PASSWORD,
+                "password_confirmation": PASSWORD, "pin": pin, "token": token })
+    };
+    let (s, _) = app.post("/api/v1/register", body("79993332211", &token)).await;
+    assert_eq!(s, 400, "another phone");
+    let (s, _) = app.post("/api/v1/register", body("79993332210", "some-other-token")).await;
+    assert_eq!(s, 400, "another verification's token");
+    let (s, b) = app.post("/api/v1/register", body("79993332210", &token)).await;
+    assert_eq!(s, 200, "{b}");
+}
+both!(a_pin_is_bound_to_its_phone_and_token);
+
+async fn flashcall_to_the_signed_in_user(app: TestApp) {
+    let token = app.signed_in("user@mail.ru", "79993332210").await;
+    app.clock.advance(61);
+    let (s, b) = app.post_auth("/api/v1/authuser/flashcall", json!({}), &token).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["phone"], "79993332210");
+    assert_eq!(b["success"], true);
+    let last = app.outbox_lines("flashcalls.jsonl").pop().expect("line");
+    assert_eq!(last["token"], b["token"]);
+    let (s, _) = app.call("POST", "/api/v1/authuser/flashcall", None, None).await;
+    assert_eq!(s, 401);
+    // Its PIN confirms; it does not log anyone in by phone.
+    let (s, _) = app.post("/api/v1/login", json!({ "phone": "79993332210", "pin": last["pin"] })).await;
+    assert_eq!(s, 400);
+}
+both!(flashcall_to_the_signed_in_user);

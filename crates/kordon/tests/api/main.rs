@@ -1,0 +1,48 @@
+//! kordon's integration tests: one binary (one link of the whole server) with a module per area.
+//! Every HTTP test boots the real `Application` and runs on SQLite and PostgreSQL (`both!`); the
+//! helpers they share live once, in `helpers/`.
+
+#[macro_use]
+mod helpers;
+
+// The cabinet REST API (v1).
+mod api_tokens;
+mod cabinet_sessions;
+mod domains;
+mod flashcall;
+mod password_reset;
+mod providers;
+
+// The PBX JSON action API and the Defender.
+mod caps;
+mod defender;
+mod defender_traffic;
+mod pbx;
+
+// OAuth 2, OpenID Connect, biometrics and the provider API.
+mod biometrics;
+mod oauth;
+mod oauth_revocation;
+mod oidc;
+mod oidc_errors;
+mod error_shapes;
+mod provider;
+mod token_kinds;
+
+// The server as a whole: HTTP limits and edges, the cache across instances, durations, metrics.
+mod cache_coherence;
+mod db_reconnect;
+mod durations;
+mod edge;
+mod http_limits;
+mod metrics;
+
+// The `kordon` binary: its CLI, `serve`, kill -9.
+mod cli;
+mod durability;
+mod operations;
+
+// External tools: headless Chromium (explorer, relying party) and the OpenAPI fuzzer.
+mod explorer;
+mod oidc_browser;
+mod schemathesis;
