@@ -96,17 +96,40 @@ def absolute(mod, anchor, rest):
     return mod[:-1] + rest  # super
 
 
+def expand(group):
+    """The paths of a use tree's braces: `a::{B, c::{D}}, e` -> a::B, a::c::D, e."""
+    out, depth, start = [], 0, 0
+    parts = []
+    for i, ch in enumerate(group + ","):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(group[start:i].strip())
+            start = i + 1
+    for part in filter(None, parts):
+        if "{" in part:
+            head, inner = part.split("{", 1)
+            prefix = tuple(p for p in head.split("::") if p)
+            out += [prefix + sub for sub in expand(inner.rsplit("}", 1)[0])]
+        else:
+            name = part.split(" as ")[0].strip()
+            out.append(tuple(p for p in name.split("::") if p))
+    return [p for p in out if p and p != ("self",)]
+
+
 def dependencies(modules):
     exported = reexports(modules)
     deps = {m: set() for m in modules}
     for mod, (_, text) in modules.items():
         paths = []
-        for anchor, rest in PATH.findall(text):
-            paths.append((anchor, tuple(rest.strip(":").split("::"))))
         for anchor, rest, group in USE_GROUP.findall(text):
             base = tuple(p for p in rest.split("::") if p)
-            for item in re.findall(r"[A-Za-z_][A-Za-z0-9_:]*", group):
-                paths.append((anchor, base + tuple(item.split("::"))))
+            for item in expand(group):
+                paths.append((anchor, base + item))
+        for anchor, rest in PATH.findall(USE_GROUP.sub("", text)):
+            paths.append((anchor, tuple(rest.strip(":").split("::"))))
         for anchor, rest in paths:
             # `super::super::x`: each leading super climbs one more level.
             level = mod

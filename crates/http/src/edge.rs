@@ -5,9 +5,11 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, Request};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::net::SocketAddr;
 use std::time::Instant;
+
+pub(crate) use crate::plain_error::{PlainError, plain_error};
 
 /// The token of an `Authorization: Bearer …` header (the scheme is case-insensitive, RFC 6750).
 pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
@@ -28,22 +30,6 @@ pub(crate) fn page_param(query: Option<&str>) -> i64 {
         .and_then(|p| p.trim().parse::<i64>().ok())
         .unwrap_or(1)
         .max(1)
-}
-
-/// The cabinet's plain error shape `{"message":…,"code":…}`, the default for routes no dialect
-/// owns (unknown routes and methods, oversized bodies, a panic).
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[schema(as = CabinetPlainError)]
-pub(crate) struct PlainError<'a> {
-    /// What went wrong, for people.
-    pub message: &'a str,
-    /// The HTTP status, repeated.
-    pub code: u16,
-}
-
-/// Answers [`PlainError`] with `status`.
-pub(crate) fn plain_error(status: StatusCode, message: &str) -> Response {
-    (status, axum::Json(PlainError { message, code: status.as_u16() })).into_response()
 }
 
 pub(crate) async fn not_found() -> Response {

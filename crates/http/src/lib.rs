@@ -15,6 +15,7 @@ pub mod openapi;
 mod openapi_names;
 pub mod origin;
 pub mod pbx;
+mod plain_error;
 pub mod provider;
 mod rfc6749;
 
@@ -71,7 +72,7 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth::routes())
         .merge(oidc::routes())
         .merge(provider::routes())
-        .merge(docs::routes())
+        .merge(docs::routes(openapi::OPENAPI_JSON.as_str()))
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

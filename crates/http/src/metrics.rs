@@ -30,11 +30,11 @@ pub(crate) struct Api;
     security(()),
     responses(
         (status = 200, description = "The exposition.", content_type = "text/plain; version=0.0.4", body = String),
-        (status = 404, description = "Not served here.", body = crate::edge::PlainError),
+        (status = 404, description = "Not served here.", body = crate::plain_error::PlainError),
     ))]
 async fn scrape(State(state): State<AppState>) -> Response {
     let Some(handle) = state.web.metrics.as_ref() else {
-        return crate::edge::plain_error(StatusCode::NOT_FOUND, "Not Found.");
+        return crate::plain_error::plain_error(StatusCode::NOT_FOUND, "Not Found.");
     };
     let core = &state.core;
     let blocked = match core.defender_blocks().await {

@@ -74,7 +74,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Openapi => {
-            println!("{}", kordon_http::docs::OPENAPI_JSON.as_str());
+            println!("{}", kordon_http::openapi::OPENAPI_JSON.as_str());
             Ok(())
         }
         Command::Admin { store, command } => {

@@ -5,7 +5,8 @@
 use super::error::ApiError;
 use super::extract::{Caller, JsonObject, RecordId};
 use super::kinds::Kind;
-use super::views::{IdentifierView, Order};
+use super::kinds::Order;
+use super::views::IdentifierView;
 use crate::AppState;
 use axum::Json;
 use axum::extract::State;

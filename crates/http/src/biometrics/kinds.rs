@@ -2,7 +2,6 @@
 //! tokens, told apart by these markers.
 
 use super::bodies::{FaceTokenBody, PhraseBody};
-use super::views::Order;
 use kordon_core::biometrics::{IdentifierInput, IdentifierKind};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -48,4 +47,13 @@ impl Kind for FaceTokens {
         json!({ "face_token": "new_test_face_token", "user_id": 3,
                 "updated_at": "2018-03-29 09:46:06", "created_at": "2018-03-29 09:46:06", "id": 2 })
     }
+}
+
+/// The key order of an identifier's JSON.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Order {
+    /// `{id, user_id, <value>, created_at, updated_at}`.
+    Stored,
+    /// `{<value>, user_id, updated_at, created_at, id}`.
+    Saved,
 }

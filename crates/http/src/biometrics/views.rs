@@ -2,7 +2,7 @@
 //! reads `id` first; a record just created (or a person or phrase just updated) reads as Laravel
 //! echoes a saved model, the given fields first and `id` last.
 
-use super::kinds::{FaceTokens, Kind, Phrases};
+use super::kinds::{FaceTokens, Kind, Order, Phrases};
 use kordon_core::biometrics::{Identifier, Person, PersonDetail};
 use kordon_core::clock::format_datetime;
 use serde::Serialize;
@@ -134,15 +134,6 @@ impl ToSchema for PersonSaved {
     fn name() -> Cow<'static, str> {
         PersonView::name()
     }
-}
-
-/// The key order of an identifier's JSON.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Order {
-    /// `{id, user_id, <value>, created_at, updated_at}`.
-    Stored,
-    /// `{<value>, user_id, updated_at, created_at, id}`.
-    Saved,
 }
 
 /// A phrase or a face token (`K`); the value's key is `phrase` or `face_token`.

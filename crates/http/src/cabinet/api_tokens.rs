@@ -1,8 +1,8 @@
 //! Personal API tokens: a Laravel-paginated list, create, delete.
 
+use super::PREFIX;
 use super::error::CabinetError;
 use super::extract::{Bearer, CabinetClient};
-use super::openapi::PREFIX;
 use super::openapi::{Always, CabinetNotFound, SignedIn};
 use super::views::{SUCCESS, Success, always_true};
 use crate::AppState;

@@ -1,9 +1,9 @@
 //! Applications for the provider API: a signed-in lk_admin registers, lists and deletes its
 //! account's applications (OAuth clients with client_credentials); the secret is shown once.
 
+use super::PREFIX;
 use super::error::CabinetError;
 use super::extract::{Bearer, Body, CabinetClient};
-use super::openapi::PREFIX;
 use super::openapi::{Always, CabinetForbidden, CabinetNotFound, SignedIn, WithBody};
 use super::views::{SUCCESS, Success, always_true};
 use crate::AppState;

@@ -1,8 +1,8 @@
 //! FlashCall: a call whose caller number carries the PIN, to any phone or to the user's own.
 
+use super::PREFIX;
 use super::error::CabinetError;
 use super::extract::{Bearer, Body, CabinetClient, lenient_text, phone_schema};
-use super::openapi::PREFIX;
 use super::openapi::{Always, CabinetBadGateway, CabinetTooMany, SignedIn, WithBody};
 use super::views::always_true;
 use crate::AppState;

@@ -1,8 +1,8 @@
 //! `GET /manager`: the contact assigned to the caller's contract.
 
+use super::PREFIX;
 use super::error::CabinetError;
 use super::extract::{Bearer, CabinetClient};
-use super::openapi::PREFIX;
 use super::openapi::{Always, CabinetNotFound, SignedIn};
 use super::views::always_true;
 use crate::AppState;

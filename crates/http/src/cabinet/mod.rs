@@ -14,6 +14,9 @@ mod views;
 
 pub use error::CabinetError;
 
+/// Where the cabinet's routes are nested (`lib.rs` nests [`routes`] here).
+pub(crate) const PREFIX: &str = "/api/v1";
+
 use crate::AppState;
 use axum::Router;
 use axum::routing::{delete, get, post};

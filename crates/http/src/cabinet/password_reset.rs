@@ -1,8 +1,8 @@
 //! Password reset: a mailed single-use link (`restore-token`), redeemed by `change-password`.
 
+use super::PREFIX;
 use super::error::CabinetError;
 use super::extract::{Body, CabinetClient};
-use super::openapi::PREFIX;
 use super::openapi::{Always, CabinetBadGateway, CabinetTooMany, WithBody};
 use super::views::{SUCCESS, Success};
 use crate::AppState;

@@ -1,8 +1,8 @@
 //! Register, login, the current user, password update, refresh and logout.
 
+use super::PREFIX;
 use super::error::CabinetError;
 use super::extract::{Bearer, Body, CabinetClient, lenient_text, phone_schema, pin_schema};
-use super::openapi::PREFIX;
 use super::openapi::{Always, CabinetTooMany, SignedIn, WithBody};
 use super::views::{SUCCESS, SessionView, Success, TokensView, UserView};
 use crate::AppState;

@@ -13,8 +13,6 @@ use axum::routing::get;
 use std::sync::{Arc, LazyLock};
 use utoipa_swagger_ui::{Config, oauth};
 
-pub use crate::openapi::OPENAPI_JSON;
-
 /// The explorer's page: Swagger UI's own `index.html` with kordon's title.
 const INDEX_HTML: &str = include_str!("index.html");
 
@@ -41,10 +39,11 @@ static CONFIG: LazyLock<Arc<Config<'static>>> = LazyLock::new(|| {
     Arc::new(config)
 });
 
-/// The explorer's routes: `/openapi.json`, `/docs` and everything under `/docs/`.
-pub fn routes() -> Router<AppState> {
+/// The explorer's routes: `/openapi.json` (serving `document`, assembled by the caller so that
+/// the explorer imports no dialect), `/docs` and everything under `/docs/`.
+pub fn routes(document: &'static str) -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(openapi_json))
+        .route("/openapi.json", get(move || openapi_json(document)))
         .route("/docs", get(docs))
         .route(DOCS, get(index))
         .route("/docs/{*file}", get(asset))
@@ -58,8 +57,8 @@ pub(crate) struct Api;
 /// This document (OpenAPI 3.1)
 #[utoipa::path(get, path = "/openapi.json", tag = tag::EXPLORER, operation_id = "openapi", security(()),
     responses((status = 200, description = "The document.", body = Object)))]
-async fn openapi_json() -> Response {
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], OPENAPI_JSON.as_str()).into_response()
+async fn openapi_json(document: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], document).into_response()
 }
 
 /// The interactive API explorer (redirects to `/docs/`)

@@ -17,30 +17,9 @@ use utoipa::ToSchema;
         super::userinfo::logout,
         logout_form_doc,
     ),
-    components(schemas(UserInfo, AuthorizeForm, LogoutForm))
+    components(schemas(super::userinfo::UserInfo, AuthorizeForm, LogoutForm))
 )]
 pub(crate) struct Api;
-
-/// The claims UserInfo answers (those of the granted scopes only).
-#[derive(ToSchema)]
-#[allow(dead_code)] // Documentation only: the answer is the core's claim map.
-pub(crate) struct UserInfo {
-    /// The user's id at kordon, as a string.
-    sub: String,
-    /// Scope `email`.
-    email: Option<String>,
-    /// Scope `email`: always false (kordon does not prove email addresses).
-    email_verified: Option<bool>,
-    /// Scope `phone`: E.164 with `+`.
-    phone_number: Option<String>,
-    /// Scope `phone`: true (registration proves the phone with a FlashCall).
-    phone_number_verified: Option<bool>,
-    /// Scope `profile`: first, middle and last name.
-    name: Option<String>,
-    given_name: Option<String>,
-    middle_name: Option<String>,
-    family_name: Option<String>,
-}
 
 /// An authorization request as a form (the same parameters as the GET's query).
 #[derive(ToSchema)]
@@ -126,7 +105,7 @@ fn authorize_form_doc() {}
 #[utoipa::path(post, path = "/oauth/userinfo", tag = tag::OIDC, operation_id = "oidcUserInfoPost",
     security(("oauthBearer" = [])),
     responses(
-        (status = 200, description = "The user's claims.", body = UserInfo),
+        (status = 200, description = "The user's claims.", body = super::userinfo::UserInfo),
         (status = 401, response = BearerInvalid),
         (status = 403, description = "The token was not issued with the openid scope.", body = ErrorBody),
         (status = 500, response = OAuthServerError),

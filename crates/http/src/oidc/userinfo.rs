@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use kordon_core::services::LoggedOut;
+use utoipa::ToSchema;
 
 /// The user the access token was issued for
 ///
@@ -22,7 +23,7 @@ use kordon_core::services::LoggedOut;
 #[utoipa::path(get, path = "/oauth/userinfo", tag = tag::OIDC, operation_id = "oidcUserInfo",
     security(("oauthBearer" = [])),
     responses(
-        (status = 200, description = "The user's claims.", body = super::openapi::UserInfo),
+        (status = 200, description = "The user's claims.", body = UserInfo),
         (status = 401, response = BearerInvalid),
         (status = 403, description = "The token was not issued with the openid scope.", body = ErrorBody),
         (status = 500, response = OAuthServerError),
@@ -108,4 +109,25 @@ async fn end_session(b: &Browser, form: &Form, posted: bool) -> Response {
     };
     response.headers_mut().append(header::SET_COOKIE, cookies::set(cookies::SESSION, "", 0, b.secure));
     response
+}
+
+/// The claims UserInfo answers (those of the granted scopes only).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Documentation only: the answer is the core's claim map.
+pub(crate) struct UserInfo {
+    /// The user's id at kordon, as a string.
+    sub: String,
+    /// Scope `email`.
+    email: Option<String>,
+    /// Scope `email`: always false (kordon does not prove email addresses).
+    email_verified: Option<bool>,
+    /// Scope `phone`: E.164 with `+`.
+    phone_number: Option<String>,
+    /// Scope `phone`: true (registration proves the phone with a FlashCall).
+    phone_number_verified: Option<bool>,
+    /// Scope `profile`: first, middle and last name.
+    name: Option<String>,
+    given_name: Option<String>,
+    middle_name: Option<String>,
+    family_name: Option<String>,
 }

@@ -3,9 +3,9 @@
 
 use super::bodies::{Envelope, Params};
 use super::cors;
-use super::defender::{BlockPage, PbxBlock};
 use super::error::{Failure, unknown};
-use super::user::AuthBody;
+use super::views::auth::AuthBody;
+use super::views::blocks::{BlockPage, PbxBlock};
 use super::views::{Body, Empty, Notify, Reply, Success};
 use crate::edge::PlainError;
 use axum::http::StatusCode;

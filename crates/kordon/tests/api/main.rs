@@ -21,11 +21,11 @@ mod pbx;
 
 // OAuth 2, OpenID Connect, biometrics and the provider API.
 mod biometrics;
+mod error_shapes;
 mod oauth;
 mod oauth_revocation;
 mod oidc;
 mod oidc_errors;
-mod error_shapes;
 mod provider;
 mod token_kinds;
 

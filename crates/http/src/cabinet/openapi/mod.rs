@@ -10,9 +10,6 @@ pub(crate) use responses::{
 
 use super::{api_tokens, applications, flashcall, manager, password_reset, sessions};
 
-/// Where the cabinet's routes are nested (`lib.rs` nests [`super::routes`] here).
-pub(crate) const PREFIX: &str = "/api/v1";
-
 /// The dialect's operations and components, merged into `/openapi.json`.
 #[derive(utoipa::OpenApi)]
 #[openapi(

@@ -1,11 +1,14 @@
 //! The answer envelope: `action`, `action_id` and `obj` echoed, `code` (= the HTTP status),
 //! `notifies` and `body`, for failures ([`super::error`]) too.
 
-use super::defender::BlockPage;
+pub(super) mod auth;
+pub(super) mod blocks;
+
 use super::error::Failure;
-use super::user::AuthBody;
+use auth::AuthBody;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use blocks::BlockPage;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
