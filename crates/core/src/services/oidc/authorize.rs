@@ -113,6 +113,11 @@ pub(crate) fn s256(verifier: &str) -> String {
 
 /// Query parameters appended to a redirect URI that may already have a query of its own.
 pub fn with_query(uri: &str, params: &[(&str, &str)]) -> String {
+    // Nothing to add: the registered URI as it is, not with an empty `?` (a post-logout redirect
+    // without `state`).
+    if params.is_empty() {
+        return uri.to_owned();
+    }
     let mut url = match url::Url::parse(uri) {
         Ok(url) => url,
         Err(_) => return uri.to_owned(),
@@ -344,6 +349,13 @@ impl Core {
 #[cfg(test)]
 mod tests {
     use super::{pkce_shaped, s256, with_query};
+
+    #[test]
+    fn nothing_to_add_leaves_the_uri_as_registered() {
+        assert_eq!(with_query("https://app.example/bye", &[]), "https://app.example/bye");
+        assert_eq!(with_query("https://app.example/bye?x=1", &[]), "https://app.example/bye?x=1");
+        assert_eq!(with_query("https://app.example/bye", &[("state", "s")]), "https://app.example/bye?state=s");
+    }
 
     #[test]
     fn s256_matches_rfc_7636_appendix_b() {
