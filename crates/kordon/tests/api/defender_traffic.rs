@@ -22,6 +22,7 @@ fn count(codes: &[u16], code: u16) -> usize {
 }
 
 async fn fifty_right_logins_from_one_host_all_pass(app: TestApp) {
+    let _alone = crate::helpers::alone().await;
     app.register("office@mail.ru", "79993332210").await;
     let app = Arc::new(app);
     let tasks = (0..50)
@@ -43,6 +44,7 @@ async fn fifty_right_logins_from_one_host_all_pass(app: TestApp) {
 both!(fifty_right_logins_from_one_host_all_pass);
 
 async fn a_wrong_burst_over_two_instances_checks_at_most_the_threshold(app: TestApp) {
+    let _alone = crate::helpers::alone().await;
     app.register("user@mail.ru", "79993332210").await;
     let other = Arc::new(app.sibling().await);
     let app = Arc::new(app);
@@ -65,6 +67,7 @@ async fn a_wrong_burst_over_two_instances_checks_at_most_the_threshold(app: Test
 both!(a_wrong_burst_over_two_instances_checks_at_most_the_threshold);
 
 async fn parallel_guesses_against_one_login_buy_nothing(app: TestApp) {
+    let _alone = crate::helpers::alone().await;
     app.register("victim@mail.ru", "79993332210").await;
     let app = Arc::new(app);
     // Thirty hosts guess at once: one guess each, so no host comes near its own threshold.

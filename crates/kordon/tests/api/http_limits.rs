@@ -150,6 +150,7 @@ async fn a_request_past_its_deadline_is_answered_503(app: TestApp) {
 both!(a_request_past_its_deadline_is_answered_503, super::short_deadline);
 
 async fn cancelled_http2_logins_leak_nothing(app: TestApp) {
+    let _alone = crate::helpers::alone().await;
     app.register("user@mail.ru", "79993332210").await;
     let url = format!("{}/api/v1/login", app.base);
     let body = json!({ "email": "user@mail.ru", "password": PASSWORD }).to_string();

@@ -43,6 +43,7 @@ async fn fuzz_variant(app: &TestApp, doc: &Value, tag: &str, extra: &[String]) {
 }
 
 async fn fuzz_at(app: &TestApp, location: &str, tag: &str, extra: &[String]) {
+    let _hog = crate::helpers::beside_others().await;
     let mut args: Vec<String> = [
         "run",
         location,

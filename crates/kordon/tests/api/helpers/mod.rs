@@ -7,6 +7,23 @@ pub mod node;
 pub mod oauth;
 pub mod oidc;
 
+/// One process runs every integration test, two at a time. A few tests count how a burst of
+/// logins is admitted within the Defender's admission wait (10 s); beside a headless browser or
+/// the fuzzer (each a CPU hog on two cores) a burst of argon2 hashes can outlast it and answer 503
+/// instead. Those tests take the lane [`alone`]; the hogs take it [`beside_others`], so they
+/// still run beside each other and beside every other test.
+static LANE: std::sync::LazyLock<tokio::sync::RwLock<()>> = std::sync::LazyLock::new(Default::default);
+
+/// Waits until no CPU hog runs, and keeps them out while the guard lives.
+pub async fn alone() -> tokio::sync::RwLockWriteGuard<'static, ()> {
+    LANE.write().await
+}
+
+/// A CPU hog's share of the lane: any number run together, none beside a test [`alone`].
+pub async fn beside_others() -> tokio::sync::RwLockReadGuard<'static, ()> {
+    LANE.read().await
+}
+
 use kordon::app::Application;
 use kordon::config::Config;
 use kordon_core::ManualClock;

@@ -38,6 +38,7 @@ pub fn driver(folder: &str, package: &str) -> PathBuf {
 /// Runs the driver to completion (or kills it after `limit`) and answers its report (the last
 /// JSON line of its stdout) and whether it exited successfully.
 pub async fn run(mut cmd: Command, stdout: PathBuf, limit: Duration) -> (Value, bool) {
+    let _hog = super::beside_others().await;
     let file = stdout.clone();
     let ok = tokio::task::spawn_blocking(move || {
         let out = std::fs::File::create(&file).expect("stdout file");
