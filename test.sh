@@ -23,7 +23,8 @@ say "tools the tests need"
 # real SMTP server (aiosmtpd); PyJWT, an independent JWT check; curl with HTTP/2 for the flood
 # test; schemathesis, the OpenAPI fuzzer (pinned: a fixed seed means the same cases only with the
 # same version); Chromium and playwright-core for the explorer and the login pages, and
-# openid-client, the certified relying party of the OpenID Connect test.
+# openid-client, the certified relying party of the OpenID Connect test; Apache httpd with
+# mod_auth_openidc, another relying party.
 command -v psql >/dev/null || apt_install postgresql-client
 { command -v promtool && command -v prometheus; } >/dev/null || apt_install prometheus
 curl --version 2>/dev/null | grep -q nghttp2 || apt_install curl
@@ -37,6 +38,11 @@ python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('schemathesi
 KORDON_SCHEMATHESIS=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/schemathesis
 [ -x "$KORDON_SCHEMATHESIS" ] || fail "schemathesis could not be installed"
 export KORDON_SCHEMATHESIS
+# Apache httpd with mod_auth_openidc: a relying party no one here wrote (tests/api/apache_rp.rs).
+{ command -v apache2 && [ -f /usr/lib/apache2/modules/mod_auth_openidc.so ]; } >/dev/null \
+  || apt_install apache2 libapache2-mod-auth-openidc
+{ command -v apache2 && [ -f /usr/lib/apache2/modules/mod_auth_openidc.so ]; } >/dev/null \
+  || fail "apache2 with mod_auth_openidc could not be installed"
 command -v "${KORDON_CHROMIUM:-chromium}" >/dev/null || apt_install chromium
 command -v "${KORDON_CHROMIUM:-chromium}" >/dev/null || fail "chromium could not be installed"
 command -v node >/dev/null || apt_install nodejs npm

@@ -42,7 +42,9 @@ mod cli;
 mod durability;
 mod operations;
 
-// External tools: headless Chromium (explorer, relying party) and the OpenAPI fuzzer.
+// External tools: headless Chromium (explorer, relying party), Apache's mod_auth_openidc and the
+// OpenAPI fuzzer.
+mod apache_rp;
 mod explorer;
 mod oidc_browser;
 mod schemathesis;

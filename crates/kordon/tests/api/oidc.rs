@@ -159,14 +159,7 @@ async fn flashcall_sign_in_for_a_trusted_public_client(app: TestApp) {
     assert_eq!(step.status, 200, "{}", step.body);
     assert!(step.body.contains("+7 999 222-33-44") && step.body.contains("Введите код"), "{}", step.body);
     let token = step.field("token");
-    let pin = app
-        .outbox_lines("flashcalls.jsonl")
-        .into_iter()
-        .find(|l| l["token"] == token.as_str())
-        .expect("the call is in the outbox")["pin"]
-        .as_str()
-        .expect("pin")
-        .to_owned();
+    let pin = app.pin_of(&token);
     let wrong = if pin == "0000" { "1111" } else { "0000" };
     let fields = |pin: &str| {
         [

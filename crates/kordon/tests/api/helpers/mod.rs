@@ -264,13 +264,19 @@ impl TestApp {
         let (status, body) = self.post("/api/v1/flashcall", json!({ "phone": phone })).await;
         assert_eq!(status, 200, "flashcall: {body}");
         let token = body["token"].as_str().expect("token").to_string();
+        let pin = self.pin_of(&token);
+        (token, pin)
+    }
+
+    /// The PIN of the FlashCall whose verification token is `token`, read from the outbox.
+    pub fn pin_of(&self, token: &str) -> String {
         let line = self
             .outbox_lines("flashcalls.jsonl")
             .into_iter()
             .rev()
-            .find(|l| l["token"] == token.as_str())
+            .find(|l| l["token"] == token)
             .expect("the call is in the outbox");
-        (token, line["pin"].as_str().expect("pin").to_string())
+        line["pin"].as_str().expect("pin").to_string()
     }
 
     /// Registers a user through the API; answers the whole register body.

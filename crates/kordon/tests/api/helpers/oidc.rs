@@ -187,6 +187,28 @@ impl Browser {
         self.send(req).await
     }
 
+    /// `GET` of an absolute URL (another server's page too), as a browser navigates: it accepts
+    /// HTML.
+    pub async fn visit(&mut self, url: &str) -> Page {
+        let req = self.http.get(url).header("Accept", "text/html,application/xhtml+xml");
+        self.send(req).await
+    }
+
+    /// Follows `page`'s redirects (at most ten) from `url`, as a browser does; answers the last
+    /// page and its URL.
+    pub async fn follow(&mut self, url: &str, mut page: Page) -> (String, Page) {
+        let mut url = reqwest::Url::parse(url).expect("absolute url");
+        for _ in 0..10 {
+            if !(300..400).contains(&page.status) {
+                break;
+            }
+            let location = page.headers.get("location").expect("a redirect has a Location");
+            url = url.join(location.to_str().expect("location")).expect("location resolves");
+            page = self.visit(url.as_str()).await;
+        }
+        (url.to_string(), page)
+    }
+
     /// `GET /oauth/authorize` with these parameters.
     pub async fn authorize(&mut self, params: &[(&str, &str)]) -> Page {
         let query: String = form_urlencoded(params);
