@@ -138,17 +138,22 @@ impl Browser {
         self.page(status, &MessagePage { t: self.t, heading, message, detail, problem }, None)
     }
 
-    /// A page for a failure no form can fix: blocked, busy, or kordon's own.
+    /// 429 with `Retry-After` and a page that says how many minutes to wait.
+    fn wait(&self, text: &str, retry_after: u64) -> Response {
+        let minutes = retry_after.div_ceil(60).max(1);
+        let text = format!("{text} {minutes} {}", self.t.minutes);
+        let mut r = self.message(StatusCode::TOO_MANY_REQUESTS, self.t.blocked_title, &text, None);
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        r
+    }
+
+    /// A page for a failure no form can fix: blocked, past a cap, busy, or kordon's own.
     fn failure(&self, err: Error) -> Response {
         let t = self.t;
         match err {
-            Error::Blocked { retry_after } => {
-                let minutes = retry_after.div_ceil(60).max(1);
-                let text = format!("{} {minutes} {}", t.blocked, t.minutes);
-                let mut r = self.message(StatusCode::TOO_MANY_REQUESTS, t.blocked_title, &text, None);
-                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-                r
-            }
+            // Refusals, not failures (the Defender logged them): the person is told how long to wait.
+            Error::Blocked { retry_after } => self.wait(t.blocked, retry_after),
+            Error::RateLimited { retry_after, .. } => self.wait(t.limited, retry_after),
             Error::Busy => self.message(StatusCode::SERVICE_UNAVAILABLE, t.problem, t.busy, None),
             other => {
                 tracing::error!(error = %other, "a login page step failed");

@@ -7,7 +7,7 @@ use crate::helpers::oauth::form;
 use crate::helpers::oidc::{
     Browser, CALLBACK, CHALLENGE, VERIFIER, challenge_of, code_client, code_flow_token, exchange, request,
 };
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{PASSWORD, TestApp, login_body};
 
 /// An authorization error sent back to the client: (error, state, iss).
 fn sent_back(page: &crate::helpers::oidc::Page) -> (String, Option<String>, Option<String>) {
@@ -409,3 +409,28 @@ async fn public_clients_post_requests_and_refresh_grants(app: TestApp) {
     assert!(t.body.get("refresh_token").is_none(), "{}", t.body);
 }
 both!(public_clients_post_requests_and_refresh_grants);
+
+/// Issue 19, defect 3: a login past its daily cap of failures is a refusal, not a failure of
+/// kordon's: the login page answers 429 with `Retry-After` and says to wait (it answered 500).
+async fn a_login_past_its_daily_cap_is_told_to_wait(app: TestApp) {
+    app.register("capped@mail.ru", "79993332210").await;
+    for i in 0..3 {
+        let (s, _) =
+            app.post_from(&format!("127.0.3.{}", i + 1), "/api/v1/login", login_body("capped@mail.ru", "guess")).await;
+        assert_eq!(s, 400);
+    }
+    let client = code_client(&app, "Panel", false, true).await;
+    let id = client.id.to_string();
+    for (language, says) in
+        [("en-US,en;q=0.8", "Too many failed sign-ins"), ("ru-RU,ru;q=0.9", "Слишком много неудачных")]
+    {
+        let mut browser = Browser::speaking(&app, language);
+        let login = browser.authorize(&request(&id, "openid")).await;
+        let page = browser.sign_in(&login, "capped@mail.ru", PASSWORD).await;
+        assert_eq!(page.status, 429, "{}", page.body);
+        let wait: u64 = page.header("retry-after").parse().expect("Retry-After in seconds");
+        assert!(wait > 0 && wait <= 86_400, "{wait}");
+        assert!(page.body.contains(says), "{}", page.body);
+    }
+}
+both!(a_login_past_its_daily_cap_is_told_to_wait, |c: &mut kordon::config::Config| c.defender.account_max_failures = 3);
