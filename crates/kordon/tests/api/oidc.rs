@@ -182,7 +182,7 @@ async fn flashcall_sign_in_for_a_trusted_public_client(app: TestApp) {
     // A public client proves itself with PKCE alone: client_id in the body, no secret.
     let t = exchange(&app, &client, &code, VERIFIER).await;
     assert_eq!(t.status, 200, "{}", t.body);
-    assert!(t.body["refresh_token"].is_string(), "the client holds the refresh grant");
+    assert!(t.body.get("refresh_token").is_none(), "no offline_access asked for, no refresh token: {}", t.body);
     let (_, id_token) = claims(t.body["id_token"].as_str().expect("id_token"));
     assert_eq!(id_token["amr"], serde_json::json!(["tel"]));
     assert_eq!(id_token["phone_number"], "+79992223344");
@@ -264,6 +264,31 @@ async fn a_password_change_ends_browser_sign_ins(app: TestApp) {
     assert_eq!(none.param("error").as_deref(), Some("login_required"), "{:?}", none.location());
 }
 both!(a_password_change_ends_browser_sign_ins);
+
+/// Issue 19, defect 7: a refresh token outlives the user's presence, so the code flow issues one
+/// only when `offline_access` was asked for and granted (OpenID Connect Core §11) — holding the
+/// refresh grant is not enough (it was).
+async fn a_refresh_token_needs_offline_access(app: TestApp) {
+    app.register("oda@mail.ru", "79994445500").await;
+    let client = code_client(&app, "Desk", false, false).await;
+    let id = client.id.to_string();
+    let mut browser = Browser::new(&app);
+    let login = browser.authorize(&request(&id, "openid email")).await;
+    let consent = browser.sign_in(&login, "oda@mail.ru", PASSWORD).await;
+    let back = browser.decide(&consent, "allow").await;
+    let t = exchange(&app, &client, &back.param("code").expect("code"), VERIFIER).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    assert!(t.body.get("refresh_token").is_none(), "the refresh grant alone gives none: {}", t.body);
+    assert_eq!(t.body["scope"], "openid email");
+    // Asked for and allowed on the consent page: a refresh token.
+    let consent = browser.authorize(&request(&id, "openid email offline_access")).await;
+    assert!(consent.body.contains("Stay signed in when you are away"), "{}", consent.body);
+    let back = browser.decide(&consent, "allow").await;
+    let t = exchange(&app, &client, &back.param("code").expect("code"), VERIFIER).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    assert!(t.body["refresh_token"].is_string(), "{}", t.body);
+}
+both!(a_refresh_token_needs_offline_access);
 
 async fn discovery_names_every_endpoint(app: TestApp) {
     let d: Value = app

@@ -109,7 +109,7 @@ async fn relying_party_signs_in_through_the_login_pages(app: TestApp) {
     assert_eq!(b["verified"]["phone_number"], format!("+{PHONE}"));
     assert_eq!(b["verified"]["aud"], mobile.client_id.to_string());
     assert_eq!(b["userinfo"]["sub"], user_id.as_str());
-    assert_eq!(b["refresh"], true);
+    assert_eq!(b["refresh"], false, "no offline_access asked for: no refresh token (OIDC Core §11)");
     assert_eq!(b["signedOut"], "Вы вышли");
 
     let errors = &report["errors"];

@@ -135,8 +135,10 @@ impl Core {
         crate::metrics::token_issued("authorization_code");
         let access_token =
             self.sign_access_token(user.id, client, &jti, session.access_expires, &stored.scope, None).await?;
-        // Only a client holding the refresh grant can ever use a refresh token.
-        let refreshable = client.allows("refresh_token");
+        // A refresh token outlives the user's presence: only for `offline_access`, asked for and
+        // granted (OIDC Core §11), and only to a client holding the refresh grant (it could
+        // never use one otherwise).
+        let refreshable = client.allows("refresh_token") && scope_has(&stored.scope, "offline_access");
         let id_token = match scope_has(&stored.scope, "openid") {
             true => Some(self.sign_id_token(&user, client, &stored, &access_token).await?),
             false => None,
