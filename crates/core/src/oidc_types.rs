@@ -11,6 +11,9 @@ pub struct LoginSession {
     /// How: `pwd`, or `tel` for a FlashCall PIN (RFC 8176 names).
     pub amr: String,
     pub expires_at: i64,
+    /// The digest of the authorization request this sign-in was made for, until a code issued
+    /// for that request spends it: the sign-in is fresh for that request only, and once.
+    pub flow: Option<String>,
 }
 
 /// An authorization code as stored (by digest): what it was issued for.

@@ -288,6 +288,9 @@ pub trait OidcStore: Send + Sync + 'static {
     async fn login_session(&self, digest: &str, now: i64) -> StoreResult<Option<crate::oidc_types::LoginSession>>;
     /// Ends a sign-in; false when it was not live.
     async fn end_login_session(&self, digest: &str, now: i64) -> StoreResult<bool>;
+    /// Spends a sign-in's freshness for the request `flow` names; false when it was not (or no
+    /// longer) that request's.
+    async fn spend_login_flow(&self, digest: &str, flow: &str) -> StoreResult<bool>;
     async fn create_code(&self, code: &crate::oidc_types::AuthorizationCode) -> StoreResult<()>;
     /// An unspent code by its digest whose sign-in is still live (expired codes too: the caller
     /// checks).

@@ -212,10 +212,9 @@ impl Browser {
         request: &AuthorizationRequest,
         raw: &str,
         session: Option<LoginSession>,
-        fresh: bool,
         set_session: Option<HeaderValue>,
     ) -> Response {
-        let step = self.core.authorize(request, session.as_ref(), fresh).await;
+        let step = self.core.authorize(request, session.as_ref()).await;
         self.show(step, request, raw, session.as_ref(), set_session).await
     }
 
@@ -332,7 +331,7 @@ async fn start(b: &Browser, raw: &str) -> Response {
         Ok(session) => session,
         Err(response) => return response,
     };
-    b.next(&request, raw, session, false, None).await
+    b.next(&request, raw, session, None).await
 }
 
 /// A login page's POST, read and checked (the CSRF token, then the authorization request as the
@@ -375,10 +374,10 @@ async fn password(post: LoginPost) -> Response {
     let LoginPost { b, form, request, raw } = post;
     let raw = raw.as_str();
     let email = form.get("email");
-    match b.core.browser_sign_in_password(email, form.get("password"), &b.origin).await {
+    match b.core.browser_sign_in_password(email, form.get("password"), &b.origin, &request.flow).await {
         Ok(signed) => {
             let cookie = b.session_cookie(&signed.cookie);
-            b.next(&request, raw, Some(signed.session), true, Some(cookie)).await
+            b.next(&request, raw, Some(signed.session), Some(cookie)).await
         }
         Err(Error::Credential { .. } | Error::Validation { .. }) => {
             let filled = Some((email.unwrap_or_default(), "", false));
@@ -422,10 +421,10 @@ async fn pin(post: LoginPost) -> Response {
     let LoginPost { b, form, request, raw } = post;
     let raw = raw.as_str();
     let (phone, token) = (form.get("phone").unwrap_or_default(), form.get("token").unwrap_or_default());
-    match b.core.browser_sign_in_pin(Some(phone), form.get("pin"), Some(token), &b.origin).await {
+    match b.core.browser_sign_in_pin(Some(phone), form.get("pin"), Some(token), &b.origin, &request.flow).await {
         Ok(signed) => {
             let cookie = b.session_cookie(&signed.cookie);
-            b.next(&request, raw, Some(signed.session), true, Some(cookie)).await
+            b.next(&request, raw, Some(signed.session), Some(cookie)).await
         }
         Err(Error::Credential { .. } | Error::Validation { .. }) => {
             let step = FlashCallPage {

@@ -360,6 +360,50 @@ async fn an_old_sign_in_cannot_skip_prompt_login_through_the_consent_form(app: T
 }
 both!(an_old_sign_in_cannot_skip_prompt_login_through_the_consent_form);
 
+/// Issue 19, defect 4: the consent form cannot stand in for the fresh sign-in a request demands.
+/// It counted any sign-in younger than 10 minutes as fresh; now only one made on this request's
+/// own login page is, and only once.
+async fn a_recent_sign_in_cannot_skip_prompt_login_through_the_consent_form(app: TestApp) {
+    app.register("kit@mail.ru", "79990003345").await;
+    let client = code_client(&app, "Desk", false, false).await;
+    let id = client.id.to_string();
+    let mut browser = Browser::new(&app);
+    let login = browser.authorize(&request(&id, "openid")).await;
+    let consent = browser.sign_in(&login, "kit@mail.ru", PASSWORD).await;
+    assert_eq!(browser.decide(&consent, "allow").await.status, 303);
+    // Five minutes later the client asks for a fresh sign-in; the consent form is posted instead.
+    app.clock.advance(300);
+    let mut params = request(&id, "openid");
+    params.push(("prompt", "login"));
+    let login = browser.authorize(&params).await;
+    assert!(login.body.contains("current-password"), "{}", login.body);
+    let skipped = browser.decide(&login, "allow").await;
+    assert_eq!(skipped.status, 200, "no code for a sign-in made before the request: {:?}", skipped.location());
+    assert!(skipped.body.contains("current-password"), "the login page again: {}", skipped.body);
+    let mut params = request(&id, "openid");
+    params.push(("max_age", "60"));
+    let login = browser.authorize(&params).await;
+    let skipped = browser.decide(&login, "allow").await;
+    assert_eq!(skipped.status, 200, "max_age=60 and a 300 s old sign-in: {:?}", skipped.location());
+    assert!(skipped.body.contains("current-password"), "{}", skipped.body);
+    // A sign-in on this request's page meets it, however long the consent page stays open …
+    params.push(("prompt", "consent"));
+    let login = browser.authorize(&params).await;
+    let consent = browser.sign_in(&login, "kit@mail.ru", PASSWORD).await;
+    assert!(consent.body.contains("Allow access?"), "{}", consent.body);
+    app.clock.advance(120);
+    let back = browser.decide(&consent, "allow").await;
+    assert_eq!(back.status, 303, "{}", back.body);
+    let t = exchange(&app, &client, &back.param("code").expect("code"), VERIFIER).await;
+    let (_, id_token) = crate::helpers::oauth::claims(t.body["id_token"].as_str().expect("id_token"));
+    assert_eq!(id_token["auth_time"], kordon_core::Clock::now(&app.clock) - 120, "the sign-in of this request");
+    // … once: the same form posted again is not a fresh sign-in any more.
+    let again = browser.decide(&consent, "allow").await;
+    assert_eq!(again.status, 200, "{:?}", again.location());
+    assert!(again.body.contains("current-password"), "{}", again.body);
+}
+both!(a_recent_sign_in_cannot_skip_prompt_login_through_the_consent_form);
+
 async fn a_code_dies_with_its_sign_in(app: TestApp) {
     app.register("lea@mail.ru", "79990004455").await;
     let client = code_client(&app, "Panel", false, true).await;

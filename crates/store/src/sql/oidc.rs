@@ -15,13 +15,15 @@ type CodeRow = (String, i64, i64, String, String, Option<String>, Option<String>
 impl kordon_core::ports::OidcStore for SqlStore {
     async fn create_login_session(&self, s: &kordon_core::oidc_types::LoginSession) -> StoreResult<()> {
         sqlx::query::<Db>(
-            "INSERT INTO login_sessions (digest, user_id, auth_time, amr, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO login_sessions (digest, user_id, auth_time, amr, expires_at, flow)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&s.digest)
         .bind(s.user_id)
         .bind(s.auth_time)
         .bind(&s.amr)
         .bind(s.expires_at)
+        .bind(&s.flow)
         .execute(&self.pool)
         .await
         .map_err(translate)?;
@@ -33,8 +35,8 @@ impl kordon_core::ports::OidcStore for SqlStore {
         digest: &str,
         now: i64,
     ) -> StoreResult<Option<kordon_core::oidc_types::LoginSession>> {
-        let row = sqlx::query_as::<Db, (String, i64, i64, String, i64)>(
-            "SELECT l.digest, l.user_id, l.auth_time, l.amr, l.expires_at FROM login_sessions l
+        let row = sqlx::query_as::<Db, (String, i64, i64, String, i64, Option<String>)>(
+            "SELECT l.digest, l.user_id, l.auth_time, l.amr, l.expires_at, l.flow FROM login_sessions l
              JOIN users u ON u.id = l.user_id
              WHERE l.digest = $1 AND l.revoked_at IS NULL AND l.expires_at > $2 AND u.disabled_at IS NULL",
         )
@@ -43,12 +45,13 @@ impl kordon_core::ports::OidcStore for SqlStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(translate)?;
-        Ok(row.map(|(digest, user_id, auth_time, amr, expires_at)| kordon_core::oidc_types::LoginSession {
+        Ok(row.map(|(digest, user_id, auth_time, amr, expires_at, flow)| kordon_core::oidc_types::LoginSession {
             digest,
             user_id,
             auth_time,
             amr,
             expires_at,
+            flow,
         }))
     }
 
@@ -60,6 +63,16 @@ impl kordon_core::ports::OidcStore for SqlStore {
                 .execute(&self.pool)
                 .await
                 .map_err(translate)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn spend_login_flow(&self, digest: &str, flow: &str) -> StoreResult<bool> {
+        let done = sqlx::query::<Db>("UPDATE login_sessions SET flow = NULL WHERE digest = $1 AND flow = $2")
+            .bind(digest)
+            .bind(flow)
+            .execute(&self.pool)
+            .await
+            .map_err(translate)?;
         Ok(done.rows_affected() > 0)
     }
 

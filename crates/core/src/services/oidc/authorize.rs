@@ -16,11 +16,6 @@ use crate::types::Client;
 /// An authorization code's lifetime, seconds.
 pub const CODE_TTL: i64 = 60;
 
-/// How long after a sign-in it still counts as the current request's own (for `prompt=login` and
-/// `max_age`) when the consent form is answered: the login form leads to the consent page, but
-/// the consent form can be posted from any page of the flow, with an old sign-in too.
-pub const SIGN_IN_FRESH: i64 = 600;
-
 /// The grant a client needs for the authorization endpoint.
 pub const GRANT_CODE: &str = "authorization_code";
 
@@ -52,6 +47,9 @@ pub struct AuthorizationRequest {
     pub prompt: Prompt,
     pub max_age: Option<i64>,
     pub login_hint: Option<String>,
+    /// The digest of the request's parameters: a sign-in made on its login page is fresh for it
+    /// alone (`prompt=login`, `max_age`).
+    pub flow: String,
 }
 
 /// `prompt` (OIDC Core §3.1.2.1): `none` may not be combined with the others.
@@ -174,6 +172,7 @@ impl Core {
             prompt: Prompt::default(),
             max_age: None,
             login_hint: p.login_hint.clone().filter(|h| !h.is_empty() && h.len() <= 255),
+            flow: digest(&serde_json::to_string(p).unwrap_or_default()),
         };
         if request.state.as_ref().is_some_and(|s| s.len() > 2048) {
             request.state = None;
@@ -248,18 +247,20 @@ impl Core {
     }
 
     /// What the browser sees next for a valid request: `signed_in` is its sign-in at kordon, if
-    /// any; `fresh` when the user proved themselves in this very step (the login form), so
-    /// `prompt=login` and `max_age` are met.
+    /// any. A request that demands a fresh sign-in (`prompt=login`, or a `max_age` the sign-in is
+    /// older than) is met only by a sign-in made on this request's own login page, and only once:
+    /// the consent form can be posted from any page of the flow, with an older sign-in too.
     pub async fn authorize(
         &self,
         request: &AuthorizationRequest,
         signed_in: Option<&LoginSession>,
-        fresh: bool,
     ) -> std::result::Result<AuthorizeStep, AuthorizeError> {
         let now = self.now();
-        let too_old = |s: &LoginSession| request.max_age.is_some_and(|age| now - s.auth_time > age);
+        let demands_fresh =
+            |s: &LoginSession| request.prompt.login || request.max_age.is_some_and(|age| now - s.auth_time > age);
+        let made_here = |s: &LoginSession| s.flow.as_deref() == Some(request.flow.as_str());
         let session = match signed_in {
-            Some(s) if fresh || !(request.prompt.login || too_old(s)) => s,
+            Some(s) if made_here(s) || !demands_fresh(s) => s,
             _ if request.prompt.none => return Err(request.fail("login_required", "The user is not signed in.")),
             _ => return Ok(AuthorizeStep::Login),
         };
@@ -272,6 +273,18 @@ impl Core {
                 return Err(request.fail("consent_required", "The user has not allowed this application."));
             }
             return Ok(AuthorizeStep::Consent);
+        }
+        if made_here(session) {
+            // The sign-in's freshness is this request's, once: another tab (or a replay of the
+            // same request) spends nothing more.
+            let spent = self
+                .store
+                .spend_login_flow(&session.digest, &request.flow)
+                .await
+                .map_err(|_| request.fail("server_error", "kordon cannot read the sign-in now."))?;
+            if !spent && demands_fresh(session) {
+                return Ok(AuthorizeStep::Login);
+            }
         }
         let code = self
             .issue_code(request, session)
@@ -321,8 +334,7 @@ impl Core {
         };
         stored.await.map_err(|_| request.fail("server_error", "kordon cannot store the consent now."))?;
         let prompt = Prompt { consent: false, ..request.prompt };
-        let fresh = self.now() - session.auth_time <= SIGN_IN_FRESH;
-        self.authorize(&AuthorizationRequest { prompt, ..request.clone() }, Some(session), fresh).await
+        self.authorize(&AuthorizationRequest { prompt, ..request.clone() }, Some(session)).await
     }
 
     /// A single-use code for this request and sign-in, stored by digest; lives [`CODE_TTL`].

@@ -37,35 +37,38 @@ impl Core {
         self.user_by_id(session.user_id).await
     }
 
-    /// Email and password on the login page.
+    /// Email and password on the login page of the authorization request `flow` names.
     pub async fn browser_sign_in_password(
         &self,
         email: Option<&str>,
         password: Option<&str>,
         origin: &Origin,
+        flow: &str,
     ) -> Result<SignedIn> {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let password = password.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("password"))?;
         let user = self.check_password(&email, password, origin).await?;
-        self.open_browser_session(&user, AMR_PASSWORD).await
+        self.open_browser_session(&user, AMR_PASSWORD, flow).await
     }
 
     /// Phone and the last digits of the FlashCall's number on the login page (`token` names the
-    /// call the page placed).
+    /// call the page placed; `flow` the authorization request).
     pub async fn browser_sign_in_pin(
         &self,
         phone: Option<&str>,
         pin: Option<&str>,
         token: Option<&str>,
         origin: &Origin,
+        flow: &str,
     ) -> Result<SignedIn> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
         let pin = pin.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("pin"))?;
         let user = self.check_pin_login(&phone, pin, token, origin).await?;
-        self.open_browser_session(&user, AMR_FLASHCALL).await
+        self.open_browser_session(&user, AMR_FLASHCALL, flow).await
     }
 
-    async fn open_browser_session(&self, user: &User, amr: &str) -> Result<SignedIn> {
+    /// A new sign-in, fresh for the request `flow` names (see `authorize`).
+    async fn open_browser_session(&self, user: &User, amr: &str, flow: &str) -> Result<SignedIn> {
         let cookie = random_token(43);
         let now = self.now();
         let session = LoginSession {
@@ -74,6 +77,7 @@ impl Core {
             auth_time: now,
             amr: amr.to_owned(),
             expires_at: now + self.settings.oauth.login_ttl,
+            flow: Some(flow.to_owned()),
         };
         self.store.create_login_session(&session).await?;
         crate::metrics::token_issued("browser");
