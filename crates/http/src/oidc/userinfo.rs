@@ -41,12 +41,12 @@ pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) 
 ///
 /// Ends the browser's sign-in (its `kordon_session` cookie) and sends the browser to
 /// `post_logout_redirect_uri` (with `state`) when that URI is registered for the client the
-/// `id_token_hint` or `client_id` names; otherwise kordon shows a "signed out" page. Without a
-/// valid `id_token_hint` the user is asked first (a page with a Sign out button). `POST` takes the
-/// same parameters as a form.
+/// `id_token_hint` or `client_id` names; otherwise kordon shows a "signed out" page. Unless the
+/// `id_token_hint` is the signed-in user's (and of the client `client_id` names), the user is
+/// asked first (a page with a Sign out button). `POST` takes the same parameters as a form.
 #[utoipa::path(get, path = "/oauth/logout", tag = tag::OIDC, operation_id = "oidcLogout", security(()),
     params(
-        ("id_token_hint" = Option<String>, Query, description = "An ID token kordon issued to the client (expired or not)."),
+        ("id_token_hint" = Option<String>, Query, description = "An ID token kordon issued to the client for the signed-in user (expired: only one of this sign-in)."),
         ("post_logout_redirect_uri" = Option<String>, Query, description = "Registered with `--post-logout-redirect-uri`."),
         ("client_id" = Option<String>, Query, description = "The client, when no ID token is at hand."),
         ("state" = Option<String>, Query, description = "Passed back to the post-logout redirect URI."),
@@ -85,7 +85,11 @@ const LOGOUT_FIELDS: [&str; 4] = ["id_token_hint", "client_id", "post_logout_red
 
 async fn end_session(b: &Browser, form: &Form, posted: bool) -> Response {
     let [hint, client_id, uri, state] = LOGOUT_FIELDS.map(|name| form.get(name));
-    let plan = match b.core.logout_plan(hint, client_id, uri, state).await {
+    let session = match b.signed_in().await {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    let plan = match b.core.logout_plan(session.as_ref(), hint, client_id, uri, state).await {
         Ok(plan) => plan,
         Err(err) => return b.failure(err),
     };
@@ -93,10 +97,11 @@ async fn end_session(b: &Browser, form: &Form, posted: bool) -> Response {
         LoggedOut::Redirect(location) => Some(location.as_str()),
         LoggedOut::Page => None,
     };
-    // A client that shows its ID token asked for this; otherwise the user says so on kordon's own
-    // page (its form carries the CSRF token), so no link from elsewhere signs anyone out.
+    // A client that shows the signed-in user's ID token asked for this; otherwise the user says
+    // so on kordon's own page (its form carries the CSRF token), so no link from elsewhere signs
+    // anyone out. Without a live sign-in there is nothing to ask about.
     let confirmed = plan.hinted || (posted && b.csrf.matches(form.get("csrf")));
-    if !confirmed && b.session_cookie.is_some() {
+    if !confirmed && session.is_some() {
         let fields = LOGOUT_FIELDS.iter().filter_map(|name| form.get(name).map(|value| (*name, value))).collect();
         return b.page(StatusCode::OK, &LogoutPage { t: b.t, csrf: &b.csrf.token, fields }, target);
     }

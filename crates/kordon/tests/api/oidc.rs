@@ -246,6 +246,63 @@ async fn logout_ends_the_single_sign_on(app: TestApp) {
 }
 both!(logout_ends_the_single_sign_on);
 
+/// Signs `email` in on a fresh page of `client` (trusted: no consent) and answers its ID token.
+async fn id_token_of(
+    app: &TestApp,
+    browser: &mut Browser,
+    client: &crate::helpers::oidc::CodeClient,
+    email: &str,
+) -> String {
+    let mut params =
+        request(&client.id.to_string(), "openid").into_iter().map(|(k, v)| (k, v.to_owned())).collect::<Vec<_>>();
+    params.push(("prompt", "login".into()));
+    let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let login = browser.authorize(&pairs).await;
+    let back = browser.sign_in(&login, email, PASSWORD).await;
+    assert_eq!(back.status, 303, "{}", back.body);
+    let t = exchange(app, client, &back.param("code").expect("code"), VERIFIER).await;
+    t.body["id_token"].as_str().expect("id_token").to_owned()
+}
+
+/// Issue 19, defect 5: an `id_token_hint` skips the logout question only when it is the signed-in
+/// user's (and of the client `client_id` names); an expired one only from this very sign-in. Any
+/// valid ID token skipped it: the attacker's own, another client's, or one long expired.
+async fn logout_asks_unless_the_hint_is_the_signed_in_users(app: TestApp) {
+    app.register("uma@mail.ru", "79993334400").await;
+    app.register("mal@mail.ru", "79993334401").await;
+    let client = code_client(&app, "Panel", false, true).await;
+    let other = code_client(&app, "Desk", false, true).await;
+    let mut victim = Browser::new(&app);
+    let mut attacker = Browser::new(&app);
+    let old = id_token_of(&app, &mut victim, &client, "uma@mail.ru").await;
+    let foreign = id_token_of(&app, &mut attacker, &client, "mal@mail.ru").await;
+    let logout = |hint: &str, client_id: Option<&str>| {
+        let mut params = vec![("id_token_hint", hint), ("post_logout_redirect_uri", "https://app.example/bye")];
+        params.extend(client_id.map(|c| ("client_id", c)));
+        format!("/oauth/logout?{}", crate::helpers::oidc::form_urlencoded(&params))
+    };
+    let asks = |page: &crate::helpers::oidc::Page| page.status == 200 && page.body.contains("Sign out of kordon?");
+    // The attacker's own valid ID token, in a link the victim follows: the victim is asked.
+    let page = victim.get(&logout(&foreign, None)).await;
+    assert!(asks(&page), "another user's hint: {} {}", page.status, page.body);
+    // Two hours on, a new sign-in: the old (expired) ID token is from another sign-in.
+    app.clock.advance(2 * 3600);
+    let fresh = id_token_of(&app, &mut victim, &client, "uma@mail.ru").await;
+    let page = victim.get(&logout(&old, None)).await;
+    assert!(asks(&page), "an expired hint of an earlier sign-in: {} {}", page.status, page.body);
+    // The victim's own current ID token, but named with another client: asked.
+    let page = victim.get(&logout(&fresh, Some(&other.id.to_string()))).await;
+    assert!(asks(&page), "a hint of another client than client_id: {} {}", page.status, page.body);
+    assert!(victim.cookies.contains_key("kordon_session"), "nothing ended yet");
+    // Expired, but from this sign-in (RP-Initiated Logout §2 lets it count): no question.
+    app.clock.advance(2 * 3600);
+    let page = victim.get(&logout(&fresh, Some(&client.id.to_string()))).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(page.location().expect("location").as_str(), "https://app.example/bye");
+    assert!(!victim.cookies.contains_key("kordon_session"));
+}
+both!(logout_asks_unless_the_hint_is_the_signed_in_users);
+
 async fn a_password_change_ends_browser_sign_ins(app: TestApp) {
     let cabinet = app.signed_in("dan@mail.ru", "79994445566").await;
     let client = code_client(&app, "Panel", false, true).await;

@@ -39,7 +39,8 @@ struct IdClaims {
 /// What an RP-initiated logout request comes to.
 #[derive(Debug, PartialEq, Eq)]
 pub struct LogoutPlan {
-    /// A valid `id_token_hint` named the client: sign out without asking.
+    /// A valid `id_token_hint` of the signed-in user, from this sign-in or not yet expired (and of
+    /// the client `client_id` names, if any): sign out without asking.
     pub hinted: bool,
     /// Where the browser goes once signed out.
     pub then: LoggedOut,
@@ -202,27 +203,42 @@ impl Core {
         Ok(claims)
     }
 
-    /// RP-initiated logout, before anything ends: whether a valid `id_token_hint` (one of kordon's
-    /// ID tokens, expired or not) shows a client asked for it — without one the user is asked
-    /// first (RP-Initiated Logout §2), so a link from anywhere cannot sign anyone out — and where
-    /// the browser goes after: `post_logout_redirect_uri` only when it is registered for the
-    /// client the hint or `client_id` names.
+    /// RP-initiated logout, before anything ends: whether the `id_token_hint` shows that a client
+    /// of the signed-in user asked for it — one of kordon's ID tokens whose `sub` is that user's,
+    /// issued to the client `client_id` names (if it names one), and either unexpired or issued
+    /// during this very sign-in (RP-Initiated Logout §2 lets an expired one count while its
+    /// session lives). Anything else, an attacker's own valid ID token included, and the user is
+    /// asked first, so a link from anywhere cannot sign anyone out. Then where the browser goes:
+    /// `post_logout_redirect_uri` only when it is registered for the client the hint or
+    /// `client_id` names.
     pub async fn logout_plan(
         &self,
+        signed_in: Option<&crate::oidc_types::LoginSession>,
         id_token_hint: Option<&str>,
         client_id: Option<&str>,
         post_logout_redirect_uri: Option<&str>,
         state: Option<&str>,
     ) -> crate::Result<LogoutPlan> {
-        let hinted = match id_token_hint.filter(|t| !t.is_empty()) {
-            Some(hint) => match self.id_token_audience(hint).await {
-                Some(aud) => Some(aud),
+        let hint = match id_token_hint.filter(|t| !t.is_empty()) {
+            Some(hint) => match self.id_token_hint(hint).await {
+                Some(claims) => Some(claims),
                 None => return Ok(LogoutPlan { hinted: false, then: LoggedOut::Page }),
             },
             None => None,
         };
-        let then = self.after_logout(hinted, client_id, post_logout_redirect_uri, state).await?;
-        Ok(LogoutPlan { hinted: hinted.is_some(), then })
+        let named = client_id.and_then(|c| c.trim().parse::<i64>().ok());
+        let now = self.now();
+        let hinted = match (&hint, signed_in) {
+            (Some((aud, claims)), Some(session)) => {
+                claims.sub == session.user_id.to_string()
+                    && named.is_none_or(|named| named == *aud)
+                    && (claims.exp > now || claims.auth_time >= session.auth_time)
+            }
+            _ => false,
+        };
+        let audience = hint.map(|(aud, _)| aud);
+        let then = self.after_logout(audience, client_id, post_logout_redirect_uri, state).await?;
+        Ok(LogoutPlan { hinted, then })
     }
 
     async fn after_logout(
@@ -247,14 +263,14 @@ impl Core {
         Ok(LoggedOut::Redirect(crate::services::oidc::authorize::with_query(uri, &params)))
     }
 
-    /// The client an ID token of this issuer was issued to (its signature checked, its expiry
-    /// not: a hint may be old).
-    async fn id_token_audience(&self, token: &str) -> Option<i64> {
+    /// An ID token of this issuer and the client it was issued to (its signature checked, its
+    /// expiry not: a hint may be old).
+    async fn id_token_hint(&self, token: &str) -> Option<(i64, IdClaims)> {
         let header = jsonwebtoken::decode_header(token).ok()?;
         if header.alg != Algorithm::RS256 {
             return None;
         }
         let claims: IdClaims = self.signed_claims(token, header.kid.as_deref(), &["iss", "sub", "aud"]).await?;
-        claims.aud.parse().ok()
+        Some((claims.aud.parse().ok()?, claims))
     }
 }
