@@ -8,6 +8,7 @@ pub mod docs;
 mod edge;
 mod guard;
 mod health;
+mod https;
 pub mod metrics;
 pub mod oauth;
 mod oidc;
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(edge::panic_response))
         .layer(axum::middleware::from_fn_with_state(request_timeout, guard::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), https::layer))
         .layer(axum::middleware::from_fn(edge::log_request))
         .with_state(state)
 }

@@ -1,9 +1,9 @@
 //! The login pages' two cookies: `kordon_session` names the browser's sign-in (its value is a
 //! random secret; the store keeps its digest), and `kordon_csrf` is the double-submit token every
-//! form repeats in a hidden field. Both are HttpOnly and SameSite=Lax. Over https (a
-//! `server.public_url` of https) they are `Secure` and carry the `__Host-` prefix with `Path=/`,
-//! so no sibling subdomain can plant or shadow them (cookie tossing); over plain http they are
-//! scoped to `/oauth`.
+//! form repeats in a hidden field. Both are HttpOnly and SameSite=Lax. Over https (a public URL
+//! or issuer of https, or a trusted proxy's word: `crate::https`) they are `Secure` and carry the
+//! `__Host-` prefix with `Path=/`, so no sibling subdomain can plant or shadow them (cookie
+//! tossing); over plain http they are scoped to `/oauth`.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use kordon_core::secrets::{equal, random_token};

@@ -13,6 +13,7 @@ mod pages;
 mod userinfo;
 
 use crate::AppState;
+use crate::https::Https;
 use crate::origin::RequestOrigin;
 use axum::Router;
 use axum::body::Bytes;
@@ -111,8 +112,9 @@ fn shown_phone(digits: &str) -> String {
 }
 
 impl Browser {
-    fn new(state: &AppState, origin: Origin, headers: &HeaderMap) -> Self {
-        let secure = state.web.public_url.as_deref().is_some_and(|u| u.trim().starts_with("https://"));
+    /// `https`: the request came over https (see `crate::https`), so the cookies are `Secure`
+    /// and `__Host-`.
+    fn new(state: &AppState, origin: Origin, headers: &HeaderMap, Https(secure): Https) -> Self {
         Self {
             core: state.core.clone(),
             t: pages::texts(origin.locale.as_deref()),
@@ -301,10 +303,11 @@ type Body = Result<Bytes, axum::extract::rejection::BytesRejection>;
 async fn authorize(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
+    https: Https,
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let b = Browser::new(&state, origin, &headers);
+    let b = Browser::new(&state, origin, &headers, https);
     start(&b, uri.query().unwrap_or_default()).await
 }
 
@@ -312,10 +315,11 @@ async fn authorize(
 async fn authorize_form(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
+    https: Https,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let b = Browser::new(&state, origin, &headers);
+    let b = Browser::new(&state, origin, &headers, https);
     match body.ok().as_deref().map(std::str::from_utf8) {
         Some(Ok(raw)) => start(&b, raw).await,
         _ => b.bad_request("The authorization request is not a UTF-8 form."),
@@ -350,7 +354,8 @@ impl FromRequest<AppState> for LoginPost {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
         let Ok(RequestOrigin(origin)) = RequestOrigin::from_request_parts(&mut parts, state).await;
-        let b = Browser::new(state, origin, &parts.headers);
+        let Ok(https) = Https::from_request_parts(&mut parts, state).await;
+        let b = Browser::new(state, origin, &parts.headers, https);
         let body = Bytes::from_request(Request::from_parts(parts, body), state).await;
         let form = form_of(&b, body).map_err(|response| *response)?;
         let (request, raw) = b.form_request(&form).await?;

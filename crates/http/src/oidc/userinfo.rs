@@ -5,6 +5,7 @@ use super::pages::LogoutPage;
 use super::{Browser, Form, cookies, form_of};
 use crate::AppState;
 use crate::bearer::{self, BearerInvalid, BearerUnavailable};
+use crate::https::Https;
 use crate::openapi_names::tag;
 use crate::origin::RequestOrigin;
 use crate::rfc6749::{ErrorBody, OAuthServerError};
@@ -58,10 +59,11 @@ pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) 
 pub(super) async fn logout(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
+    https: Https,
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let b = Browser::new(&state, origin, &headers);
+    let b = Browser::new(&state, origin, &headers, https);
     let form = Form::parse(uri.query().unwrap_or_default().as_bytes());
     end_session(&b, &form, false).await
 }
@@ -70,10 +72,11 @@ pub(super) async fn logout(
 pub(super) async fn logout_form(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
+    https: Https,
     headers: HeaderMap,
     body: super::Body,
 ) -> Response {
-    let b = Browser::new(&state, origin, &headers);
+    let b = Browser::new(&state, origin, &headers, https);
     match form_of(&b, body) {
         Ok(form) => end_session(&b, &form, true).await,
         Err(response) => *response,

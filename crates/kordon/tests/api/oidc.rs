@@ -377,3 +377,65 @@ async fn discovery_names_every_endpoint(app: TestApp) {
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
 }
 both!(discovery_names_every_endpoint);
+
+/// Issue 19, defect 6: behind a TLS proxy that sets only the issuer, the login pages' cookies are
+/// `Secure` and `__Host-`, and every answer carries HSTS. Only an https `server.public_url` did it.
+async fn cookies_are_secure_when_the_issuer_is_https(app: TestApp) {
+    app.register("tls@mail.ru", "79993334402").await;
+    let client = code_client(&app, "Panel", false, true).await;
+    let mut browser = Browser::new(&app);
+    let login = browser.authorize(&request(&client.id.to_string(), "openid")).await;
+    assert_eq!(login.status, 200, "{}", login.body);
+    let csrf = login.header("set-cookie");
+    assert!(csrf.starts_with("__Host-kordon_csrf=") && csrf.contains("; Path=/; Secure;"), "{csrf}");
+    assert_eq!(login.header("strict-transport-security"), "max-age=31536000");
+    let back = browser.sign_in(&login, "tls@mail.ru", PASSWORD).await;
+    assert_eq!(back.status, 303, "the __Host- CSRF cookie came back: {}", back.body);
+    let session = back.header("set-cookie");
+    assert!(session.starts_with("__Host-kordon_session=") && session.contains("Secure"), "{session}");
+    assert_eq!(back.header("strict-transport-security"), "max-age=31536000");
+    // Every answer, not only the pages.
+    let health = app.http.get(format!("{}/.well-known/openid-configuration", app.base)).send().await.expect("get");
+    assert_eq!(health.headers()["strict-transport-security"], "max-age=31536000");
+}
+both!(cookies_are_secure_when_the_issuer_is_https, |c: &mut kordon::config::Config| {
+    c.oauth.issuer = "https://auth.example".into()
+});
+
+/// Issue 19, defect 6: a trusted proxy's `X-Forwarded-Proto: https` makes the cookies `Secure`
+/// and sends HSTS; the same header from anyone else changes nothing.
+async fn a_trusted_proxy_says_https(app: TestApp) {
+    let client = code_client(&app, "Panel", false, true).await;
+    let query = crate::helpers::oidc::form_urlencoded(&request(&client.id.to_string(), "openid"));
+    let url = format!("{}/oauth/authorize?{query}", app.base);
+    for (source, proto, secure) in
+        [("127.0.0.1", Some("https"), true), ("127.0.0.1", None, false), ("127.0.0.2", Some("https"), false)]
+    {
+        let ip: std::net::IpAddr = source.parse().expect("ip");
+        let http = reqwest::Client::builder().local_address(ip).build().expect("client");
+        let mut req = http.get(&url);
+        if let Some(proto) = proto {
+            req = req.header("x-forwarded-proto", proto);
+        }
+        let page = req.send().await.expect("get");
+        assert_eq!(page.status().as_u16(), 200);
+        let cookie = page.headers()["set-cookie"].to_str().expect("cookie").to_owned();
+        let hsts = page.headers().get("strict-transport-security").map(|v| v.to_str().expect("text").to_owned());
+        match secure {
+            true => {
+                assert!(cookie.starts_with("__Host-kordon_csrf=") && cookie.contains("Secure"), "{cookie}");
+                assert_eq!(hsts.as_deref(), Some("max-age=31536000"));
+            }
+            false => {
+                assert!(
+                    cookie.starts_with("kordon_csrf=") && !cookie.contains("Secure"),
+                    "{source} {proto:?}: {cookie}"
+                );
+                assert_eq!(hsts, None, "{source} {proto:?}");
+            }
+        }
+    }
+}
+both!(a_trusted_proxy_says_https, |c: &mut kordon::config::Config| {
+    c.defender.trusted_proxies = vec!["127.0.0.1/32".into()]
+});
