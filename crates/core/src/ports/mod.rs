@@ -291,7 +291,9 @@ pub trait OidcStore: Send + Sync + 'static {
     /// Spends a sign-in's freshness for the request `flow` names; false when it was not (or no
     /// longer) that request's.
     async fn spend_login_flow(&self, digest: &str, flow: &str) -> StoreResult<bool>;
-    async fn create_code(&self, code: &crate::oidc_types::AuthorizationCode) -> StoreResult<()>;
+    /// Stores a code, first deleting its sign-in's unspent codes for the client that are expired
+    /// at `now` or beyond the newest `keep - 1`, so that at most `keep` are ever live.
+    async fn create_code(&self, code: &crate::oidc_types::AuthorizationCode, now: i64, keep: i64) -> StoreResult<()>;
     /// An unspent code by its digest whose sign-in is still live (expired codes too: the caller
     /// checks).
     async fn code(&self, digest: &str) -> StoreResult<Option<crate::oidc_types::AuthorizationCode>>;

@@ -223,6 +223,39 @@ async fn the_code_grant_refuses(app: TestApp) {
 }
 both!(the_code_grant_refuses);
 
+/// Issue 19, defect 8: a signed-in browser looping `prompt=none` wrote one code row per request.
+/// Now a sign-in holds at most 5 unspent codes per client (the oldest go), and the janitor
+/// deletes unspent codes once expired (spent ones stay a day, for reuse detection).
+async fn codes_per_sign_in_are_capped_and_purged(app: TestApp) {
+    app.register("loop@mail.ru", "79996667700").await;
+    let client = code_client(&app, "Panel", false, true).await;
+    let id = client.id.to_string();
+    let mut browser = Browser::new(&app);
+    let first = code_for(&mut browser, &id, "loop@mail.ru", CHALLENGE).await;
+    assert_eq!(exchange(&app, &client, &first, VERIFIER).await.status, 200);
+    let mut params = request(&id, "openid");
+    params.push(("prompt", "none"));
+    let mut codes = Vec::new();
+    for _ in 0..30 {
+        let page = browser.authorize(&params).await;
+        codes.push(page.param("code").expect("a code each time"));
+    }
+    let unspent = "SELECT COUNT(*) FROM authorization_codes WHERE spent_at IS NULL";
+    assert_eq!(app.scalar(unspent).await, 5, "at most 5 unspent codes per sign-in and client");
+    let r = exchange(&app, &client, &codes[0], VERIFIER).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_grant")), "the oldest went: {}", r.body);
+    let r = exchange(&app, &client, codes.last().expect("code"), VERIFIER).await;
+    assert_eq!(r.status, 200, "the newest is good: {}", r.body);
+    // Once expired, the janitor takes the unspent ones; the spent ones stay for reuse detection.
+    app.clock.advance(61);
+    app.core.purge_expired().await.expect("purge");
+    assert_eq!(app.scalar(unspent).await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM authorization_codes WHERE spent_at IS NOT NULL").await, 2);
+    let r = exchange(&app, &client, &first, VERIFIER).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_grant")), "{}", r.body);
+}
+both!(codes_per_sign_in_are_capped_and_purged);
+
 async fn forms_need_their_csrf_token(app: TestApp) {
     app.register("gus@mail.ru", "79997778899").await;
     let client = code_client(&app, "Panel", false, true).await;

@@ -293,9 +293,12 @@ impl Store for SqlStore {
             ),
             ("DELETE FROM signing_keys WHERE not_after IS NOT NULL AND not_after < $1", now - DAY),
             ("DELETE FROM revoked_jtis WHERE expires_at < $1", now),
-            // A spent code is kept a day past its 60 s, so a late second use still
-            // revokes what the first one issued.
-            ("DELETE FROM authorization_codes WHERE expires_at < $1", now - DAY),
+            // An unspent code goes once expired; a spent one is kept a day past its 60 s, so
+            // a late second use still revokes what the first one issued.
+            (
+                "DELETE FROM authorization_codes WHERE expires_at < $1 AND (spent_at IS NULL OR expires_at < $1 - 86400)",
+                now,
+            ),
             ("DELETE FROM login_sessions WHERE expires_at < $1", now - DAY),
             // Failures stay while their host is blocked ($1 + a day is now): a tenant's right
             // to lift a block rests on which logins they attacked.

@@ -76,7 +76,28 @@ impl kordon_core::ports::OidcStore for SqlStore {
         Ok(done.rows_affected() > 0)
     }
 
-    async fn create_code(&self, c: &kordon_core::oidc_types::AuthorizationCode) -> StoreResult<()> {
+    async fn create_code(
+        &self,
+        c: &kordon_core::oidc_types::AuthorizationCode,
+        now: i64,
+        keep: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        sqlx::query::<Db>(
+            "DELETE FROM authorization_codes
+             WHERE login_session = $1 AND client_id = $2 AND spent_at IS NULL
+               AND (expires_at <= $3 OR digest NOT IN (
+                   SELECT digest FROM authorization_codes
+                   WHERE login_session = $1 AND client_id = $2 AND spent_at IS NULL AND expires_at > $3
+                   ORDER BY expires_at DESC, digest DESC LIMIT $4))",
+        )
+        .bind(&c.login_session)
+        .bind(c.client_id)
+        .bind(now)
+        .bind((keep - 1).max(0))
+        .execute(&mut *tx)
+        .await
+        .map_err(translate)?;
         sqlx::query::<Db>(
             "INSERT INTO authorization_codes (digest, client_id, user_id, redirect_uri, scope, nonce,
                                               code_challenge, auth_time, amr, login_session, expires_at)
@@ -93,9 +114,10 @@ impl kordon_core::ports::OidcStore for SqlStore {
         .bind(&c.amr)
         .bind(&c.login_session)
         .bind(c.expires_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(translate)?;
+        tx.commit().await.map_err(translate)?;
         Ok(())
     }
 

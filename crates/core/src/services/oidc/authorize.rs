@@ -16,6 +16,10 @@ use crate::types::Client;
 /// An authorization code's lifetime, seconds.
 pub const CODE_TTL: i64 = 60;
 
+/// The unspent codes one sign-in may hold for one client; a new one deletes the oldest beyond
+/// (a browser looping `prompt=none` wrote a row per request).
+pub const CODES_PER_SIGN_IN: i64 = 5;
+
 /// The grant a client needs for the authorization endpoint.
 pub const GRANT_CODE: &str = "authorization_code";
 
@@ -353,7 +357,7 @@ impl Core {
             login_session: session.digest.clone(),
             expires_at: self.now() + CODE_TTL,
         };
-        self.store.create_code(&stored).await?;
+        self.store.create_code(&stored, self.now(), CODES_PER_SIGN_IN).await?;
         Ok(code)
     }
 }
