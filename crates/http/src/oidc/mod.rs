@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cookies::Csrf;
-use kordon_core::services::{AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep};
+use kordon_core::services::{AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, Publisher};
 use kordon_core::{Core, Error, Origin, oidc_types::LoginSession};
 use pages::{ConsentPage, FlashCallPage, LoginPage, MessagePage, Texts, page};
 use std::collections::HashMap;
@@ -183,6 +183,9 @@ impl Browser {
         match (&err, err.location(self.core.issuer())) {
             (_, Some(location)) => self.redirect(&location),
             (AuthorizeError::Page(detail), None) => self.bad_request(detail),
+            (AuthorizeError::Shown { error, description }, None) => {
+                self.bad_request(&format!("{error}: {description}"))
+            }
             (AuthorizeError::Redirect { .. }, None) => self.bad_request("The request cannot be answered."),
         }
     }
@@ -274,6 +277,10 @@ impl Browser {
             Ok(None) => return self.login_page(request, raw, StatusCode::OK, None, None),
             Err(err) => return self.failure(err),
         };
+        let publisher = match self.core.client_publisher(&request.client).await {
+            Ok(publisher) => publisher,
+            Err(err) => return self.failure(err),
+        };
         let consent = ConsentPage {
             t: self.t,
             app: &request.client.name,
@@ -281,6 +288,9 @@ impl Browser {
             user: &user.email,
             csrf: &self.csrf.token,
             request: raw,
+            partner: publisher != Publisher::Platform,
+            publisher: self.t.publisher(&publisher),
+            destination: pages::destination(&request.redirect_uri),
         };
         self.page(StatusCode::OK, &consent, Some(&request.redirect_uri))
     }

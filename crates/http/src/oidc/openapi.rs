@@ -60,8 +60,10 @@ pub(crate) struct LogoutForm {
 /// Start a sign-in (OpenID Connect authorization code flow with PKCE)
 ///
 /// `response_type=code` only. An unknown `client_id` or a `redirect_uri` not registered for it,
-/// exactly, is answered with kordon's error page (400) and never redirected to; every other error
-/// goes back to the redirect URI as `error`, `error_description`, `state` and `iss`. Otherwise
+/// exactly, is answered with kordon's error page (400) and never redirected to; so is every error
+/// of a partner's (non-trusted) application until the user answers its consent page. A trusted
+/// client's other errors go back to the redirect URI as `error`, `error_description`, `state`
+/// and `iss`. Otherwise
 /// the browser sees kordon's login page, then the consent page (for clients not marked trusted),
 /// then returns to the redirect URI with `code`, `state` and `iss` (RFC 9207).
 #[utoipa::path(get, path = "/oauth/authorize", tag = tag::OIDC, operation_id = "oidcAuthorize", security(()),

@@ -6,6 +6,7 @@
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use kordon_core::services::Publisher;
 
 /// The words of the pages, in one language.
 pub(super) struct Texts {
@@ -30,6 +31,13 @@ pub(super) struct Texts {
     pub signed_in_as: &'static str,
     pub allow: &'static str,
     pub deny: &'static str,
+    /// The consent page's warning on a customer's application.
+    pub not_ours: &'static str,
+    pub registered_by: &'static str,
+    pub platform: &'static str,
+    pub account: &'static str,
+    pub unknown_account: &'static str,
+    pub answer_goes_to: &'static str,
     pub go_back: &'static str,
     pub bad_request: &'static str,
     pub bad_request_text: &'static str,
@@ -81,6 +89,12 @@ pub(super) const EN: Texts = Texts {
     signed_in_as: "Signed in as",
     allow: "Allow",
     deny: "Deny",
+    not_ours: "This application is not kordon's own: a customer of the platform registered it. Allow only if you trust them.",
+    registered_by: "Registered by",
+    platform: "kordon's operator",
+    account: "account",
+    unknown_account: "an account that no longer exists",
+    answer_goes_to: "Either answer takes you to",
     go_back: "Go back to the application and start again.",
     bad_request: "This sign-in request cannot be used",
     bad_request_text: "The application sent a request to sign in that kordon cannot accept.",
@@ -131,6 +145,12 @@ pub(super) const RU: Texts = Texts {
     signed_in_as: "Вы вошли как",
     allow: "Разрешить",
     deny: "Отклонить",
+    not_ours: "Это приложение не принадлежит kordon: его зарегистрировал клиент платформы. Разрешайте, только если доверяете ему.",
+    registered_by: "Зарегистрировал",
+    platform: "оператор kordon",
+    account: "аккаунт",
+    unknown_account: "аккаунт, которого больше нет",
+    answer_goes_to: "После ответа вы перейдёте на",
     go_back: "Вернитесь в приложение и начните заново.",
     bad_request: "Этот запрос на вход нельзя использовать",
     bad_request_text: "Приложение прислало запрос на вход, который kordon не может принять.",
@@ -168,6 +188,18 @@ pub(super) fn texts(locale: Option<&str>) -> &'static Texts {
 }
 
 impl Texts {
+    /// Who registered an application, in words: `account 42 (pbx.example) · ann@example.com`.
+    pub fn publisher(&self, publisher: &Publisher) -> String {
+        match publisher {
+            Publisher::Platform => self.platform.to_owned(),
+            Publisher::Unknown => self.unknown_account.to_owned(),
+            Publisher::Account { account_id, domain, contact } => match domain {
+                Some(domain) => format!("{} {account_id} ({domain}) · {contact}", self.account),
+                None => format!("{} {account_id} · {contact}", self.account),
+            },
+        }
+    }
+
     /// What a scope lets the application do, in words.
     pub fn scope(&self, scope: &str) -> &'static str {
         match scope {
@@ -214,6 +246,12 @@ pub(super) struct ConsentPage<'a> {
     pub user: &'a str,
     pub csrf: &'a str,
     pub request: &'a str,
+    /// Not the platform's own: the page says so.
+    pub partner: bool,
+    /// Who registered the application ([`Texts::publisher`]).
+    pub publisher: String,
+    /// Where either answer sends the browser ([`destination`]).
+    pub destination: String,
 }
 
 #[derive(Template)]
@@ -267,6 +305,19 @@ pub(super) fn secure(headers: &mut HeaderMap, form_target: Option<&str>) {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
 }
 
+/// Where a redirect URI sends the browser, as a person reads it: its host (and a port other than
+/// the scheme's), or its scheme for a private-use one (`com.example.app:`).
+pub(super) fn destination(uri: &str) -> String {
+    match url::Url::parse(uri) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => format!("{}:", url.scheme()),
+        },
+        Err(_) => uri.to_owned(),
+    }
+}
+
 /// A CSP source for a redirect URI: its origin (`https://app.example.com:8443`), or its scheme
 /// for a private-use one (`com.example.app:`).
 fn source(uri: &str) -> String {
@@ -281,6 +332,14 @@ fn source(uri: &str) -> String {
 mod tests {
     use super::{EN, LoginPage, source};
     use askama::Template;
+
+    #[test]
+    fn the_consent_page_names_where_the_answer_goes() {
+        use super::destination;
+        assert_eq!(destination("https://app.example.com/cb?x=1"), "app.example.com");
+        assert_eq!(destination("https://app.example.com:8443/cb"), "app.example.com:8443");
+        assert_eq!(destination("com.example.app:/cb"), "com.example.app:");
+    }
 
     #[test]
     fn a_form_may_post_to_the_redirect_origin_only() {

@@ -56,6 +56,10 @@ async fn password_sign_in_consent_and_tokens(app: TestApp) {
     for words in ["Allow access?", "See your email address", "See your phone number", "ann@mail.ru"] {
         assert!(consent.body.contains(words), "{words}: {}", consent.body);
     }
+    // Made by the operator (no owner): the platform's own, so no warning; the answer's way named.
+    assert!(consent.body.contains(r#"<dd class="publisher">kordon&#39;s operator</dd>"#), "{}", consent.body);
+    assert!(!consent.body.contains("is not kordon"), "{}", consent.body);
+    assert!(consent.body.contains(r#"<dd class="destination">app.example</dd>"#), "{}", consent.body);
     assert!(consent.body.contains(r#"value="allow""#) && consent.body.contains(r#"value="deny""#));
     assert!(
         consent.header("content-security-policy").contains("form-action 'self' https://app.example"),

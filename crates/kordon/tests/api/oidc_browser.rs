@@ -37,7 +37,17 @@ async fn relying_party_signs_in_through_the_login_pages(app: TestApp) {
     app.core.admin_create_user(user).await.expect("user");
 
     let port = free_port();
-    let register = |name: &'static str, public: bool, trusted: bool| {
+    // The partner's application belongs to a customer's account: its consent page says so.
+    let partner_admin = NewUserCommand {
+        email: "crm@partner.example",
+        password: PASSWORD,
+        phone: None,
+        role: Role::LkAdmin,
+        role_id: PbxRole::ADMINISTRATOR,
+        domain: Some("partner.example"),
+    };
+    app.core.admin_create_user(partner_admin).await.expect("partner");
+    let register = |name: &'static str, public: bool, trusted: bool, owner: Option<&'static str>| {
         let app = &app;
         async move {
             let options = ClientOptions {
@@ -48,12 +58,12 @@ async fn relying_party_signs_in_through_the_login_pages(app: TestApp) {
                 ..Default::default()
             };
             let grants = vec!["authorization_code".to_string(), "refresh_token".to_string()];
-            app.core.admin_create_client_with(name, None, grants, None, options).await.expect("client")
+            app.core.admin_create_client_with(name, None, grants, owner, options).await.expect("client")
         }
     };
-    let partner = register("Partner CRM", false, false).await;
-    let grafana = register("Grafana", false, true).await;
-    let mobile = register("Mobile app", true, false).await;
+    let partner = register("Partner CRM", false, false, Some("crm@partner.example")).await;
+    let grafana = register("Grafana", false, true, None).await;
+    let mobile = register("Mobile app", true, false, None).await;
 
     let store = match app.backend {
         Backend::Sqlite => "sqlite",

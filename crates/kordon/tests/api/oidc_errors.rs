@@ -75,26 +75,31 @@ fn with(id: &str, change: &[(&'static str, &'static str)], drop: &[&str]) -> Vec
     params
 }
 
+/// The bad requests of a trusted client (the platform's own): sent back to its redirect URI. A
+/// partner's are kordon's page (`a_partner_applications_errors_stay_on_kordons_page`).
+fn bad_cases(id: &str, public_id: &str) -> Vec<(Vec<(&'static str, String)>, &'static str)> {
+    vec![
+        (with(id, &[("code_challenge_method", "plain")], &[]), "invalid_request"),
+        (with(id, &[], &["code_challenge_method"]), "invalid_request"),
+        (with(id, &[("code_challenge", "short")], &[]), "invalid_request"),
+        (with(public_id, &[], &["code_challenge", "code_challenge_method"]), "invalid_request"),
+        (with(id, &[("response_type", "token")], &[]), "unsupported_response_type"),
+        (with(id, &[], &["response_type"]), "invalid_request"),
+        (with(id, &[("scope", "openid admin")], &[]), "invalid_scope"),
+        (with(id, &[("scope", "")], &[]), "invalid_scope"),
+        (with(id, &[], &["scope"]), "invalid_scope"),
+        (with(id, &[("prompt", "none login")], &[]), "invalid_request"),
+        (with(id, &[("max_age", "-1")], &[]), "invalid_request"),
+        (with(id, &[("prompt", "none")], &[]), "login_required"),
+    ]
+}
+
 async fn bad_requests_go_back_to_the_client(app: TestApp) {
-    let confidential = code_client(&app, "Desk", false, false).await;
-    let public = code_client(&app, "Mobile", true, false).await;
+    let confidential = code_client(&app, "Panel", false, true).await;
+    let public = code_client(&app, "Mobile", true, true).await;
     let (id, public_id) = (confidential.id.to_string(), public.id.to_string());
     let mut browser = Browser::new(&app);
-    let cases = [
-        (with(&id, &[("code_challenge_method", "plain")], &[]), "invalid_request"),
-        (with(&id, &[], &["code_challenge_method"]), "invalid_request"),
-        (with(&id, &[("code_challenge", "short")], &[]), "invalid_request"),
-        (with(&public_id, &[], &["code_challenge", "code_challenge_method"]), "invalid_request"),
-        (with(&id, &[("response_type", "token")], &[]), "unsupported_response_type"),
-        (with(&id, &[], &["response_type"]), "invalid_request"),
-        (with(&id, &[("scope", "openid admin")], &[]), "invalid_scope"),
-        (with(&id, &[("scope", "")], &[]), "invalid_scope"),
-        (with(&id, &[], &["scope"]), "invalid_scope"),
-        (with(&id, &[("prompt", "none login")], &[]), "invalid_request"),
-        (with(&id, &[("max_age", "-1")], &[]), "invalid_request"),
-        (with(&id, &[("prompt", "none")], &[]), "login_required"),
-    ];
-    for (params, error) in cases {
+    for (params, error) in bad_cases(&id, &public_id) {
         let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let page = browser.authorize(&pairs).await;
         let (got, state, iss) = sent_back(&page);
@@ -114,16 +119,82 @@ async fn bad_requests_go_back_to_the_client(app: TestApp) {
         .await;
     assert_eq!(page.status, 200, "{}", page.body);
 
-    // Deny on the consent page: access_denied, and nothing remembered.
+    // Deny on a partner's consent page, which named where the answer goes: access_denied goes
+    // back, and nothing is remembered.
+    let partner = code_client(&app, "Desk", false, false).await.id.to_string();
     app.register("eve@mail.ru", "79995556677").await;
-    let login = browser.authorize(&request(&id, "openid email")).await;
+    let login = browser.authorize(&request(&partner, "openid email")).await;
     let consent = browser.sign_in(&login, "eve@mail.ru", PASSWORD).await;
+    assert!(consent.body.contains("Either answer takes you to"), "{}", consent.body);
     let denied = browser.decide(&consent, "deny").await;
     assert_eq!(sent_back(&denied).0, "access_denied");
+    let mut none = request(&partner, "openid email");
+    none.push(("prompt", "none"));
+    let page = browser.authorize(&none).await;
+    assert_eq!(page.status, 400, "a partner's consent_required is kordon's page: {:?}", page.location());
+    assert!(page.body.contains("consent_required"), "a denial is not remembered: {}", page.body);
+}
+
+/// Issue 19, defect 2: a partner's application (registered by any cabinet administrator, with
+/// any https redirect URI) made `/oauth/authorize` an open redirector: every error found before
+/// the user acted — a bad parameter, `prompt=none` — sent the browser to the registrant's URI at
+/// once (RFC 9700 §4.11.2). Now they are kordon's page, and the consent page says whose the
+/// application is and where the answer goes.
+async fn a_partner_applications_errors_stay_on_kordons_page(app: TestApp) {
+    let registrant = app.signed_in("crm@partner.example", "79995556601").await;
+    let body = serde_json::json!({ "name": "Partner CRM", "redirect_uris": [CALLBACK] });
+    let (status, created) = app.post_auth("/api/v1/applications", body, &registrant).await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["application_id"].as_i64().expect("id").to_string();
+    let secret = created["application_secret"].as_str().expect("secret").to_owned();
+    let account = app.core.admin_user("crm@partner.example").await.expect("user").account_id;
+    let mut browser = Browser::new(&app);
+    // Every case but the public client's PKCE (this one is confidential: PKCE is optional).
+    let pkce = |params: &[(&str, String)]| params.iter().any(|(k, _)| k.starts_with("code_challenge"));
+    for (params, error) in bad_cases(&id, &id).into_iter().filter(|(params, _)| pkce(params)) {
+        let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = browser.authorize(&pairs).await;
+        assert_eq!(page.status, 400, "{pairs:?}: {:?}", page.location());
+        assert!(page.headers.get("location").is_none(), "{pairs:?} must not be redirected");
+        assert!(page.body.contains("This sign-in request cannot be used"), "{pairs:?}: {}", page.body);
+        assert!(page.body.contains(error), "{pairs:?} names {error}: {}", page.body);
+    }
+
+    // The consent page: the owner's account, where the answer goes, and not the platform's own.
+    app.register("ivy@mail.ru", "79995556602").await;
+    let login = browser.authorize(&request(&id, "openid email")).await;
+    let consent = browser.sign_in(&login, "ivy@mail.ru", PASSWORD).await;
+    assert_eq!(consent.status, 200, "{}", consent.body);
+    for words in [
+        "This application is not kordon&#39;s own: a customer of the platform registered it.",
+        &format!("account {account} · crm@partner.example"),
+        "Either answer takes you to",
+        r#"<dd class="destination">app.example</dd>"#,
+    ] {
+        assert!(consent.body.contains(words), "{words}: {}", consent.body);
+    }
+    // Signed in, not yet allowed: prompt=none is kordon's page too.
     let mut none = request(&id, "openid email");
     none.push(("prompt", "none"));
-    assert_eq!(sent_back(&browser.authorize(&none).await).0, "consent_required", "a denial is not remembered");
+    let page = browser.authorize(&none).await;
+    assert_eq!((page.status, page.location()), (400, None), "{}", page.body);
+    assert!(page.body.contains("consent_required"), "{}", page.body);
+    // Allowed: the redirect URI gets its code, and prompt=none its code too.
+    let back = browser.decide(&consent, "allow").await;
+    assert_eq!(back.status, 303, "{}", back.body);
+    let client = crate::helpers::oidc::CodeClient { id: id.parse().expect("id"), secret: Some(secret) };
+    assert_eq!(exchange(&app, &client, &back.param("code").expect("code"), VERIFIER).await.status, 200);
+    assert!(browser.authorize(&none).await.param("code").is_some(), "a silent sign-in with consent");
+    // In Russian too.
+    let mut russian = Browser::speaking(&app, "ru-RU");
+    let page = russian
+        .authorize(
+            &with(&id, &[("scope", "openid admin")], &[]).iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+        )
+        .await;
+    assert!(page.body.contains("Этот запрос на вход нельзя использовать") && page.body.contains("invalid_scope"));
 }
+both!(a_partner_applications_errors_stay_on_kordons_page);
 both!(bad_requests_go_back_to_the_client);
 
 /// Signs `email` in through the login page and answers the code (the client is trusted).

@@ -3,8 +3,10 @@
 //! consent page, or the client's redirect URI with a code), and issuing the code.
 //!
 //! An unknown client or a redirect URI that is not registered, exactly, is shown an error page by
-//! kordon and never redirected to; every later error goes back to the redirect URI (RFC 6749
-//! §4.1.2.1).
+//! kordon and never redirected to. Later errors go back to the redirect URI (RFC 6749 §4.1.2.1)
+//! only for a trusted (the platform's own) client: a partner's redirect URI is whatever its
+//! registrant typed, so kordon sends the browser there only with a code, or when the user answered
+//! its consent page, which names where the answer goes (RFC 9700 §4.11.2).
 
 use crate::error::Result;
 use crate::oidc_types::{AuthorizationCode, LoginSession};
@@ -69,6 +71,9 @@ pub struct Prompt {
 pub enum AuthorizeError {
     /// Shown by kordon (no trusted place to send the browser): a message for the page.
     Page(&'static str),
+    /// An error of a partner application's request, shown by kordon rather than redirected to a
+    /// URI kordon does not vouch for (RFC 9700 §4.11.2): `error` as RFC 6749 names it.
+    Shown { error: &'static str, description: String },
     /// Sent back to the client's redirect URI (RFC 6749 §4.1.2.1).
     Redirect { redirect_uri: String, state: Option<String>, error: &'static str, description: String },
 }
@@ -85,7 +90,21 @@ pub enum AuthorizeStep {
 }
 
 impl AuthorizationRequest {
+    /// An error found before the user answered a consent page: back to a trusted client's
+    /// redirect URI, kordon's own page for a partner's. Automatic redirects to a URI that anyone
+    /// who registers may choose make kordon an open redirector (RFC 9700 §4.11.2); this holds for
+    /// `prompt=none` too (its third example), so a partner's silent sign-in that cannot be
+    /// answered with a code ends on kordon's page.
     fn fail(&self, error: &'static str, description: impl Into<String>) -> AuthorizeError {
+        match self.client.trusted {
+            true => self.answered(error, description),
+            false => AuthorizeError::Shown { error, description: description.into() },
+        }
+    }
+
+    /// An error sent back to the redirect URI whatever the client: the user's own answer on a
+    /// consent page that named where it goes.
+    fn answered(&self, error: &'static str, description: impl Into<String>) -> AuthorizeError {
         AuthorizeError::Redirect {
             redirect_uri: self.redirect_uri.clone(),
             state: self.state.clone(),
@@ -137,7 +156,7 @@ impl AuthorizeError {
     /// The redirect URI with `error`, `error_description`, `state` and `iss` (RFC 9207).
     pub fn location(&self, issuer: &str) -> Option<String> {
         match self {
-            Self::Page(_) => None,
+            Self::Page(_) | Self::Shown { .. } => None,
             Self::Redirect { redirect_uri, state, error, description } => {
                 let mut params = vec![("error", *error), ("error_description", description.as_str())];
                 if let Some(state) = state {
@@ -324,7 +343,7 @@ impl Core {
         allow: bool,
     ) -> std::result::Result<AuthorizeStep, AuthorizeError> {
         if !allow {
-            return Err(request.fail("access_denied", "The user denied the request."));
+            return Err(request.answered("access_denied", "The user denied the request."));
         }
         let stored = async {
             let before = self.store.consent(session.user_id, request.client.id).await?.unwrap_or_default();
