@@ -310,6 +310,8 @@ async fn codes_per_sign_in_are_capped_and_purged(app: TestApp) {
     for _ in 0..30 {
         let page = browser.authorize(&params).await;
         codes.push(page.param("code").expect("a code each time"));
+        // A second apart, so that "the oldest" is one (codes of one second are equals).
+        app.clock.advance(1);
     }
     let unspent = "SELECT COUNT(*) FROM authorization_codes WHERE spent_at IS NULL";
     assert_eq!(app.scalar(unspent).await, 5, "at most 5 unspent codes per sign-in and client");

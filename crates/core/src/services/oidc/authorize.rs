@@ -18,8 +18,9 @@ use crate::types::Client;
 /// An authorization code's lifetime, seconds.
 pub const CODE_TTL: i64 = 60;
 
-/// The unspent codes one sign-in may hold for one client; a new one deletes the oldest beyond
-/// (a browser looping `prompt=none` wrote a row per request).
+/// The unspent codes one sign-in may hold for one client; a new one deletes the oldest beyond (by
+/// expiry second; among codes of one second, any) — a browser looping `prompt=none` wrote a row
+/// per request.
 pub const CODES_PER_SIGN_IN: i64 = 5;
 
 /// The grant a client needs for the authorization endpoint.
