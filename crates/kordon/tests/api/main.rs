@@ -25,6 +25,7 @@ mod error_shapes;
 mod oauth;
 mod oauth_revocation;
 mod oidc;
+mod oidc_cert;
 mod oidc_errors;
 mod provider;
 mod token_kinds;
