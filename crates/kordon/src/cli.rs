@@ -92,7 +92,7 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: KeysCommand,
     },
-    /// The audit log (blocks and unblocks)
+    /// The audit log (Defender blocks, operators' changes)
     Audit {
         #[command(subcommand)]
         command: AuditCommand,

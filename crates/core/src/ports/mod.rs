@@ -56,7 +56,8 @@ pub trait Store:
     async fn client(&self, id: i64) -> StoreResult<Option<Client>>;
     /// The client and its secret hash (client authentication).
     async fn client_secret_hash(&self, id: i64) -> StoreResult<Option<String>>;
-    async fn create_client(&self, client: &NewClient) -> StoreResult<i64>;
+    /// Creates a client, with `audit`'s line (subject `client:<id>`) in the same transaction.
+    async fn create_client(&self, client: &NewClient, audit: Option<&AuditLine>) -> StoreResult<i64>;
     async fn set_client_secret(&self, id: i64, secret_hash: &str) -> StoreResult<()>;
 
     // --- accounts and users
@@ -264,7 +265,13 @@ pub trait OAuthStore: Send + Sync + 'static {
     /// The longest per-client access-token lifetime, if any client has one.
     async fn longest_client_ttl(&self) -> StoreResult<Option<i64>>;
     /// Adds a key; keys still current get `not_after = retire_others_at` (published until then).
-    async fn add_signing_key(&self, key: &StoredKey, retire_others_at: Option<i64>) -> StoreResult<()>;
+    /// With `audit`, its line (subject `key:<kid>`) is written in the same transaction.
+    async fn add_signing_key(
+        &self,
+        key: &StoredKey,
+        retire_others_at: Option<i64>,
+        audit: Option<&AuditLine>,
+    ) -> StoreResult<()>;
     /// Revokes the session family of a token (access digest or refresh digest) issued to `client_id`.
     async fn revoke_token(&self, digest: &str, client_id: i64, now: i64) -> StoreResult<bool>;
     /// Lists a row-less token's `jti` as revoked until `expires_at`; false when it already was.
@@ -301,8 +308,14 @@ pub trait OidcStore: Send + Sync + 'static {
     /// The scopes `user_id` allowed `client_id`, if any.
     async fn consent(&self, user_id: i64, client_id: i64) -> StoreResult<Option<String>>;
     async fn grant_consent(&self, user_id: i64, client_id: i64, scope: &str, now: i64) -> StoreResult<()>;
-    /// Changes a client's registration; false when there is no such client.
-    async fn update_client(&self, id: i64, patch: &crate::oidc_types::ClientPatch) -> StoreResult<bool>;
+    /// Changes a client's registration, with `audit`'s line (subject `client:<id>`) in the same
+    /// transaction; false (and nothing written) when there is no such client.
+    async fn update_client(
+        &self,
+        id: i64,
+        patch: &crate::oidc_types::ClientPatch,
+        audit: Option<&AuditLine>,
+    ) -> StoreResult<bool>;
 }
 
 /// An email to send.

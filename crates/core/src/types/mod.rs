@@ -420,6 +420,18 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
+/// An operator's change as the audit log records it, written by the store in the same
+/// transaction as the change; the store names the subject (`client:<id>`, `key:<kid>`). `detail`
+/// never holds a secret.
+#[derive(Debug, Clone)]
+pub struct AuditLine {
+    /// Unix seconds.
+    pub at: i64,
+    pub event: &'static str,
+    pub actor: String,
+    pub detail: String,
+}
+
 /// A JWT signing key as stored (the private key as PKCS#8 PEM).
 #[derive(Clone)]
 pub struct StoredKey {

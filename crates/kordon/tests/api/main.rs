@@ -41,6 +41,7 @@ mod metrics;
 mod cli;
 mod durability;
 mod operations;
+mod operator_audit;
 
 // External tools: headless Chromium (explorer, relying party), Apache's mod_auth_openidc and the
 // OpenAPI fuzzer.

@@ -430,7 +430,7 @@ async fn secrets_hashed_by_earlier_builds_still_work_once_and_become_digests(app
         trusted: false,
         created_at: 0,
     };
-    app.core.store.create_client(&legacy).await.expect("client");
+    app.core.store.create_client(&legacy, None).await.expect("client");
     let ask = |secret: &str| {
         token_json(&app, json!({ "grant_type": "client_credentials", "client_id": 777, "client_secret": secret }))
     };

@@ -35,7 +35,12 @@ impl kordon_core::ports::OAuthStore for SqlStore {
             .map_err(translate)
     }
 
-    async fn add_signing_key(&self, key: &StoredKey, retire_others_at: Option<i64>) -> StoreResult<()> {
+    async fn add_signing_key(
+        &self,
+        key: &StoredKey,
+        retire_others_at: Option<i64>,
+        audit: Option<&kordon_core::types::AuditLine>,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         if let Some(at) = retire_others_at {
             sqlx::query::<Db>("UPDATE signing_keys SET not_after = $1 WHERE not_after IS NULL")
@@ -56,6 +61,10 @@ impl kordon_core::ports::OAuthStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(translate)?;
+        if let Some(a) = audit {
+            let subject = format!("key:{}", key.kid);
+            super::defender::audit(&mut *tx, a.at, a.event, None, Some(&subject), &a.actor, Some(&a.detail)).await?;
+        }
         tx.commit().await.map_err(translate)
     }
 

@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::secrets::random_token;
 use crate::services::Core;
+use crate::services::admin::operator_audit;
 use crate::types::StoredKey;
 use base64::Engine as _;
 use jsonwebtoken::jwk::{Jwk, JwkSet, KeyAlgorithm, PublicKeyUse};
@@ -89,7 +90,12 @@ impl Core {
         let key = generate(now).await?;
         let kid = key.kid.clone();
         let retire_at = crate::durations::after(now, longest_ttl.max(self.settings.oauth.access_ttl));
-        self.store.add_signing_key(&key, Some(retire_at)).await?;
+        let detail = serde_json::json!({
+            "kid": kid,
+            "others_published_until": crate::clock::format_rfc3339(retire_at),
+        });
+        let audit = operator_audit(now, "keys.rotate", &detail);
+        self.store.add_signing_key(&key, Some(retire_at), Some(&audit)).await?;
         self.loaded_keys(true).await?;
         self.forget().await;
         Ok(kid)
@@ -112,7 +118,7 @@ impl Core {
         if stored.is_empty() {
             // First start: make the first key. Two instances racing here both add one; both are
             // published and the newest signs, so nothing breaks.
-            self.store.add_signing_key(&generate(now).await?, None).await?;
+            self.store.add_signing_key(&generate(now).await?, None, None).await?;
             stored = self.store.signing_keys().await?;
         }
         let keys = stored.iter().map(load).collect::<Result<Vec<_>>>()?.into_iter().map(Arc::new).collect::<Vec<_>>();
