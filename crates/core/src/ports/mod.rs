@@ -272,6 +272,13 @@ pub trait OAuthStore: Send + Sync + 'static {
         retire_others_at: Option<i64>,
         audit: Option<&AuditLine>,
     ) -> StoreResult<()>;
+    /// Replaces stored private keys, each `(kid, row it had, row it gets)`, in one transaction with
+    /// `audit`'s line (subject `keys`); a row that changed meanwhile is left. The rows replaced.
+    async fn reseal_signing_keys(
+        &self,
+        rows: &[(String, String, String)],
+        audit: Option<&AuditLine>,
+    ) -> StoreResult<u64>;
     /// Revokes the session family of a token (access digest or refresh digest) issued to `client_id`.
     async fn revoke_token(&self, digest: &str, client_id: i64, now: i64) -> StoreResult<bool>;
     /// Lists a row-less token's `jti` as revoked until `expires_at`; false when it already was.

@@ -432,12 +432,15 @@ pub struct AuditLine {
     pub detail: String,
 }
 
-/// A JWT signing key as stored (the private key as PKCS#8 PEM).
+/// A JWT signing key as stored.
 #[derive(Clone)]
 pub struct StoredKey {
     pub kid: String,
     pub algorithm: String,
-    pub private_pem: String,
+    /// The PKCS#8 PEM sealed under the key-encryption key (`kordon-sealed-v1:…`, see
+    /// `services::oauth::key_seal`); a row from before sealing holds the PEM itself until the
+    /// next start seals it. The column is still named `private_pem`.
+    pub private_key: String,
     pub created_at: i64,
     /// Published until then; none: the current key.
     pub not_after: Option<i64>,

@@ -27,6 +27,7 @@ mod oauth_revocation;
 mod oidc;
 mod oidc_errors;
 mod provider;
+mod signing_key_encryption;
 mod token_kinds;
 
 // The server as a whole: HTTP limits and edges, the cache across instances, durations, metrics.
