@@ -72,6 +72,10 @@ pub trait Store:
     async fn set_password(&self, user_id: i64, hash: &str, successor: Option<&NewSession>, now: i64)
     -> StoreResult<()>;
 
+    /// Replaces the password hash `old` with `new` (the same password, stronger parameters),
+    /// touching nothing else; false when the hash is no longer `old`.
+    async fn upgrade_password_hash(&self, user_id: i64, old: &str, new: &str) -> StoreResult<bool>;
+
     // --- PBX domains and roles
     async fn domain(&self, account_id: i64) -> StoreResult<Option<Domain>>;
     async fn domain_by_name(&self, name: &str) -> StoreResult<Option<Domain>>;

@@ -222,6 +222,17 @@ impl Store for SqlStore {
         tx.commit().await.map_err(translate)
     }
 
+    async fn upgrade_password_hash(&self, user_id: i64, old: &str, new: &str) -> StoreResult<bool> {
+        let done = sqlx::query::<Db>("UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2")
+            .bind(user_id)
+            .bind(old)
+            .bind(new)
+            .execute(&self.pool)
+            .await
+            .map_err(translate)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn domain(&self, account_id: i64) -> StoreResult<Option<Domain>> {
         let row =
             sqlx::query_as::<Db, DomainRow>(concat!("SELECT ", domain_columns!(), " FROM accounts WHERE id = $1"))
