@@ -1,6 +1,7 @@
 //! Validated input types (parsed once at the edge) and the records the store hands back.
 
 pub mod biometrics;
+pub mod common_passwords;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -63,8 +64,6 @@ impl Phone {
 #[derive(Clone)]
 pub struct NewPassword(String);
 
-const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
-
 impl NewPassword {
     pub const MIN: usize = 8;
     pub const MAX: usize = 128;
@@ -92,7 +91,7 @@ impl NewPassword {
             return Err(Error::validation("password", "The password confirmation does not match."));
         }
         let lower = password.to_lowercase();
-        if COMMON_PASSWORDS.lines().any(|common| common == lower) {
+        if common_passwords::is_common(&lower) {
             return Err(Error::validation(
                 "password",
                 "The given password is too common. Please choose a different password.",
