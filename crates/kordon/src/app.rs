@@ -38,7 +38,29 @@ pub async fn open_core(config: &Config, clock: Arc<dyn Clock>) -> Result<Core, S
             Arc::new(WebhookCaller::new(&config.call.webhook).map_err(|e| format!("flashcall webhook: {e}"))?)
         }
     };
-    Core::new(store, mailer, caller, clock, config.core_settings()).map_err(|e| e.to_string())
+    let sealer = crate::key_encryption::sealer(config)?;
+    Ok(Core::new(store, mailer, caller, clock, config.core_settings())
+        .map_err(|e| e.to_string())?
+        .with_key_sealer(sealer))
+}
+
+/// Seals signing keys written before encryption at rest and checks every stored key opens
+/// under the configured key-encryption key: a server that could not sign refuses to start.
+async fn prepare_signing_keys(core: &Core) -> Result<(), String> {
+    let at_rest = core.prepare_signing_keys().await.map_err(|e| match e {
+        kordon_core::Error::Internal(why) => format!("signing keys: {why}"),
+        other => format!("signing keys: {other}"),
+    })?;
+    if at_rest.sealed > 0 {
+        tracing::info!(rows = at_rest.sealed, fingerprint = %at_rest.fingerprint, "sealed signing keys stored in plain text");
+    }
+    if at_rest.under_previous > 0 {
+        tracing::warn!(
+            rows = at_rest.under_previous,
+            "signing keys are still sealed under signing_keys.previous_encryption_key: run `kordon admin keys rewrap`"
+        );
+    }
+    Ok(())
 }
 
 impl Application {
@@ -62,6 +84,7 @@ impl Application {
             };
         }
         let core = open_core(&config, clock).await?;
+        prepare_signing_keys(&core).await?;
         let web = WebSettings {
             public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()),
             trusted_proxies: Cidrs::parse(&config.defender.trusted_proxies)

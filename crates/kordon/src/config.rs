@@ -28,6 +28,22 @@ pub struct Config {
     pub limits: LimitSettings,
     pub pbx: PbxConfig,
     pub metrics: MetricsConfig,
+    pub signing_keys: SigningKeysConfig,
+}
+
+/// Where the key-encryption key of the JWT signing keys comes from (see `key_encryption`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SigningKeysConfig {
+    /// The key-encryption key, 32 bytes in base64; none: the key file. A secret: never serialized.
+    #[serde(skip_serializing)]
+    pub encryption_key: Option<secrecy::SecretString>,
+    /// The key-encryption key being rotated out: it still opens rows, never seals one.
+    #[serde(skip_serializing)]
+    pub previous_encryption_key: Option<secrecy::SecretString>,
+    /// The key file used when `encryption_key` is not set; empty: `DATA_DIR/signing-keys.key`.
+    /// Made (mode 0600) with a fresh key when it does not exist.
+    pub encryption_key_file: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -197,7 +213,12 @@ pub struct CallConfig {
 /// `KORDON_PASSWORD` is `admin user create`'s password (kept out of the process list).
 const OTHER_VARIABLES: &[&str] = &["KORDON_CONFIG", "KORDON_TEST_DATABASE_URL", "KORDON_PASSWORD"];
 /// Secret keys are never serialized, so the key walk below cannot see them.
-const SECRET_KEYS: &[&str] = &["KORDON_MAIL__SMTP__PASSWORD", "KORDON_CALL__WEBHOOK__SECRET"];
+const SECRET_KEYS: &[&str] = &[
+    "KORDON_MAIL__SMTP__PASSWORD",
+    "KORDON_CALL__WEBHOOK__SECRET",
+    "KORDON_SIGNING_KEYS__ENCRYPTION_KEY",
+    "KORDON_SIGNING_KEYS__PREVIOUS_ENCRYPTION_KEY",
+];
 
 impl Config {
     /// Layers defaults, the TOML file, the environment and `overrides` (flag values, dotted keys).

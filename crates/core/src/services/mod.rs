@@ -19,6 +19,8 @@ pub use admin::lifecycle::UserSessions;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
 pub use oauth::discovery::Discovery;
 pub use oauth::introspection::{IntrospectedType, Introspection};
+pub use oauth::key_seal::{KeyEncryptionKey, KeySealer};
+pub use oauth::keys::KeysAtRest;
 pub use oauth::principal::OAuthPrincipal;
 pub use oauth::scopes::SCOPES;
 pub use oauth::{ClientCredentials, IssuedToken, OAuthError, TokenRequest};

@@ -46,12 +46,24 @@ impl Core {
         self.defended(origin.ip.as_deref(), Some(&account), async {
             let user = self.store.user_by_email(&email.key()).await?;
             let hash = user.as_ref().map(|u| u.password_hash.as_str());
-            if !self.passwords.verify(password, hash).await? {
-                return Err(Error::bad_password());
+            let checked = self.passwords.verify_upgrading(password, hash).await?;
+            let user = user.filter(|_| checked.matched).ok_or_else(Error::bad_password)?;
+            if let Some(upgraded) = checked.upgraded {
+                self.upgrade_password_hash(&user, &upgraded).await;
             }
-            user.ok_or_else(Error::bad_password)
+            Ok(user)
         })
         .await
+    }
+
+    /// Replaces a hash made with weaker parameters by `upgraded` (of the same password), unless
+    /// the password changed meanwhile. The sign-in succeeds either way: a failure is only logged.
+    async fn upgrade_password_hash(&self, user: &User, upgraded: &str) {
+        match self.store.upgrade_password_hash(user.id, &user.password_hash, upgraded).await {
+            Ok(true) => tracing::info!(user_id = user.id, "password hash upgraded to the current argon2 parameters"),
+            Ok(false) => {}
+            Err(err) => tracing::warn!(user_id = user.id, error = %err, "password hash upgrade failed"),
+        }
     }
 
     /// Phone and FlashCall PIN. An unknown phone fails exactly like a wrong PIN.

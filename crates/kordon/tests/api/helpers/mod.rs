@@ -331,6 +331,26 @@ impl TestApp {
         }
     }
 
+    /// One text the store answers to `sql`, read straight from the database.
+    pub async fn text(&self, sql: &str) -> String {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.config.server.data_dir.join("kordon.db");
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite");
+                let text: String = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("query");
+                pool.close().await;
+                text
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.config.server.database_url).await.expect("postgres");
+                let text: String = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("query");
+                pool.close().await;
+                text
+            }
+        }
+    }
+
     /// An OAuth access token of `email` (the test password) from the password grant, through a new
     /// client allowed that grant: (access token, client id, client secret).
     pub async fn oauth_password_token(&self, email: &str) -> (String, String, String) {
