@@ -8,6 +8,7 @@ use kordon_core::settings::{
     TokenSettings,
 };
 use kordon_delivery::{SmtpSettings, WebhookSettings};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -35,16 +36,23 @@ pub struct Config {
 pub struct MetricsConfig {
     /// Serve Prometheus metrics at `/metrics`.
     pub enabled: bool,
-    /// Where: empty for the main listener, or an address of its own (`127.0.0.1:9464`) so that
-    /// `/metrics` is not on the public port.
+    /// Where: a listener of its own (`127.0.0.1:9464` by default), or `main` for the main
+    /// listener. The main listener or a non-loopback address needs `token`.
     pub listen: String,
+    /// The bearer token Prometheus must send (`authorization` in its scrape config); required
+    /// when `/metrics` is reachable from outside the host. Never serialized.
+    #[serde(skip_serializing)]
+    pub token: Option<SecretString>,
 }
 
 impl Default for MetricsConfig {
     fn default() -> Self {
-        Self { enabled: true, listen: String::new() }
+        Self { enabled: true, listen: DEFAULT_METRICS_LISTEN.into(), token: None }
     }
 }
+
+/// `metrics.listen`'s default: a listener of its own, on loopback only.
+pub const DEFAULT_METRICS_LISTEN: &str = "127.0.0.1:9464";
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -197,7 +205,7 @@ pub struct CallConfig {
 /// `KORDON_PASSWORD` is `admin user create`'s password (kept out of the process list).
 const OTHER_VARIABLES: &[&str] = &["KORDON_CONFIG", "KORDON_TEST_DATABASE_URL", "KORDON_PASSWORD"];
 /// Secret keys are never serialized, so the key walk below cannot see them.
-const SECRET_KEYS: &[&str] = &["KORDON_MAIL__SMTP__PASSWORD", "KORDON_CALL__WEBHOOK__SECRET"];
+const SECRET_KEYS: &[&str] = &["KORDON_MAIL__SMTP__PASSWORD", "KORDON_CALL__WEBHOOK__SECRET", "KORDON_METRICS__TOKEN"];
 
 impl Config {
     /// Layers defaults, the TOML file, the environment and `overrides` (flag values, dotted keys).

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod metrics_listener;
 pub mod password_input;
 pub mod serve;
 pub mod telemetry;
