@@ -1,7 +1,7 @@
 //! Prometheus metrics: the series a flow through the dialects leaves, checked by `promtool`
-//! (Debian's `prometheus` package) and scraped by a real Prometheus, read back through its query
-//! API (which also evaluates every query of the Grafana dashboard in `deploy/`); route labels are
-//! templates, never raw paths. `/metrics` is on a loopback listener of its own by default (served
+//! (Debian's `prometheus` package) and scraped by a real Prometheus (sending `metrics.token` from
+//! a credentials file), read back through its query API (which also evaluates every query of the
+//! Grafana dashboard in `deploy/`); route labels are templates, never raw paths. `/metrics` is on a loopback listener of its own by default (served
 //! by the hardened loop), public only with a bearer token; a fresh server lists every counter at
 //! 0; a scrape reads nothing from the store; and nothing on it tells a registered address's
 //! password reset from an unknown one's.
@@ -341,12 +341,19 @@ async fn a_reset_moves_the_same_series_for_a_registered_and_an_unknown_address(a
 both_in_own_process!(a_reset_moves_the_same_series_for_a_registered_and_an_unknown_address, super::reset_page);
 
 async fn a_real_prometheus_reads_kordon(app: TestApp) {
+    // The metrics listener with a token, which Prometheus reads from a file (as operating.md says).
     let target = own(&app).trim_start_matches("http://").to_string();
     let dir = tempfile::tempdir().expect("tempdir");
+    let token = dir.path().join("kordon-metrics-token");
+    std::fs::write(&token, TOKEN).expect("token file");
     let config = dir.path().join("prometheus.yml");
     std::fs::write(
         &config,
-        format!("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: kordon\n    static_configs:\n      - targets: ['{target}']\n"),
+        format!(
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: kordon\n    authorization: \
+             {{ credentials_file: {} }}\n    static_configs:\n      - targets: ['{target}']\n",
+            token.display()
+        ),
     )
     .expect("config");
     let port = free_port();
@@ -403,7 +410,8 @@ async fn a_real_prometheus_reads_kordon(app: TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_prometheus_reads_kordon_sqlite() {
-    if let Some(app) = TestApp::spawn(crate::helpers::Backend::Sqlite).await {
+    let with_token = |c: &mut kordon::config::Config| c.metrics.token = Some(TOKEN.to_owned().into());
+    if let Some(app) = TestApp::spawn_with(crate::helpers::Backend::Sqlite, with_token).await {
         a_real_prometheus_reads_kordon(app).await;
     }
 }
