@@ -8,6 +8,7 @@ use kordon_core::settings::{
     TokenSettings,
 };
 use kordon_delivery::{SmtpSettings, WebhookSettings};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -51,16 +52,23 @@ pub struct SigningKeysConfig {
 pub struct MetricsConfig {
     /// Serve Prometheus metrics at `/metrics`.
     pub enabled: bool,
-    /// Where: empty for the main listener, or an address of its own (`127.0.0.1:9464`) so that
-    /// `/metrics` is not on the public port.
+    /// Where: a listener of its own (`127.0.0.1:9464` by default), or `main` for the main
+    /// listener. The main listener or a non-loopback address needs `token`.
     pub listen: String,
+    /// The bearer token Prometheus must send (`authorization` in its scrape config); required
+    /// when `/metrics` is reachable from outside the host. Never serialized.
+    #[serde(skip_serializing)]
+    pub token: Option<SecretString>,
 }
 
 impl Default for MetricsConfig {
     fn default() -> Self {
-        Self { enabled: true, listen: String::new() }
+        Self { enabled: true, listen: DEFAULT_METRICS_LISTEN.into(), token: None }
     }
 }
+
+/// `metrics.listen`'s default: a listener of its own, on loopback only.
+pub const DEFAULT_METRICS_LISTEN: &str = "127.0.0.1:9464";
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -218,6 +226,7 @@ const SECRET_KEYS: &[&str] = &[
     "KORDON_CALL__WEBHOOK__SECRET",
     "KORDON_SIGNING_KEYS__ENCRYPTION_KEY",
     "KORDON_SIGNING_KEYS__PREVIOUS_ENCRYPTION_KEY",
+    "KORDON_METRICS__TOKEN",
 ];
 
 impl Config {

@@ -219,6 +219,8 @@ pub trait DefenderStore: Send + Sync + 'static {
     /// Lifts a block and writes the audit line; false when the host was not blocked.
     async fn unblock_host(&self, host: &str, actor: &str, now: i64) -> StoreResult<bool>;
     async fn blocks(&self, now: i64) -> StoreResult<Vec<Block>>;
+    /// How many hosts are blocked at `now`.
+    async fn count_blocks(&self, now: i64) -> StoreResult<i64>;
     /// Records which login a failed check from `host` attacked ("" when no login was named).
     async fn record_failure(&self, host: &str, account: &str, now: i64) -> StoreResult<()>;
     /// The logins attacked from `host` between `since` and `until`.

@@ -61,6 +61,8 @@ pub struct Core {
     waiters: Arc<defender::waiters::Waiters>,
     /// Reset mails waiting to be sent (see `reset::mail_queue`).
     reset_mail: Arc<ResetMailQueue>,
+    /// The hosts blocked now, for `/metrics` (see `defender::blocked`).
+    blocked_hosts: Arc<defender::blocked::BlockedHosts>,
     /// What bearer checks read, cached and kept coherent (see [`crate::cache`]).
     pub cache: Arc<crate::cache::Cache>,
     /// Set once this process has bumped the cache epoch (an admin command then waits a poll).
@@ -101,6 +103,7 @@ impl Core {
             successor_key,
             waiters: Arc::default(),
             reset_mail: Arc::default(),
+            blocked_hosts: Arc::default(),
             cache: Arc::default(),
             epoch_bumped: Arc::default(),
         })
