@@ -1,8 +1,9 @@
 //! FlashCall and its toll-fraud guard: the seed's answers, the PIN's life (expiry, single use,
-//! three tries), the per-phone cool-down, the hourly caps and the country allowlist.
+//! three tries, one purpose), the per-phone cool-down, the hourly caps and the country allowlist.
 
+use crate::helpers::oidc::{Browser, code_client, request};
 use crate::helpers::{PASSWORD, TestApp};
-use serde_json::json;
+use serde_json::{Value, json};
 
 async fn flashcall_answers_the_seed_body_and_writes_the_outbox(app: TestApp) {
     let (s, b) = app.post("/api/v1/flashcall", json!({ "phone": "79993332210" })).await;
@@ -152,3 +153,64 @@ async fn flashcall_to_the_signed_in_user(app: TestApp) {
     assert_eq!(s, 400);
 }
 both!(flashcall_to_the_signed_in_user);
+
+/// Registers `phone` with a second call, after a first one whose PIN stays unused: answers that
+/// first call's (token, PIN), a registration PIN still live (unspent, inside its five minutes)
+/// while the phone now has an account.
+async fn registered_with_a_spare_pin(app: &TestApp, phone: &str) -> (String, String) {
+    let spare = app.flashcall(phone).await;
+    app.clock.advance(61);
+    let (token, pin) = app.flashcall(phone).await;
+    let (s, b) = app
+        .post(
+            "/api/v1/register",
+            json!({ "email": "user@mail.ru", "phone": phone, "password": PASSWORD,
+                    "password_confirmation": PASSWORD, "pin": pin, "token": token }),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    spare
+}
+
+fn invalid_pin() -> Value {
+    json!({"message":{"message":"The pin is invalid.","field":"pin"},"code":400})
+}
+
+/// A PIN called to register with does not sign in by phone, even once the phone has an account;
+/// a PIN called for that account does.
+async fn a_registration_pin_does_not_log_in_to_the_cabinet(app: TestApp) {
+    let (token, pin) = registered_with_a_spare_pin(&app, "79993332210").await;
+    let (s, b) = app.post("/api/v1/login", json!({ "phone": "79993332210", "pin": pin, "token": token })).await;
+    assert_eq!((s, b), (400, invalid_pin()), "the registration PIN, named by its token");
+    let (s, b) = app.post("/api/v1/login", json!({ "phone": "79993332210", "pin": pin })).await;
+    assert_eq!((s, b), (400, invalid_pin()), "the registration PIN, without its token");
+    app.clock.advance(61);
+    let (token, pin) = app.flashcall("79993332210").await;
+    let (s, b) = app.post("/api/v1/login", json!({ "phone": "79993332210", "pin": pin, "token": token })).await;
+    assert_eq!(s, 200, "a PIN called for the account signs in: {b}");
+}
+both!(a_registration_pin_does_not_log_in_to_the_cabinet);
+
+/// The login page's PIN step refuses a registration PIN as the cabinet does.
+async fn a_registration_pin_does_not_sign_in_on_the_login_page(app: TestApp) {
+    let (token, pin) = registered_with_a_spare_pin(&app, "79993332210").await;
+    let client = code_client(&app, "Panel", false, true).await;
+    let mut browser = Browser::new(&app);
+    let login = browser.authorize(&request(&client.id.to_string(), "openid")).await;
+    assert_eq!(login.status, 200, "{}", login.body);
+    let (csrf, req) = (login.field("csrf"), login.field("request"));
+    let step = |token: &str, pin: &str| {
+        [("csrf", csrf.clone()), ("request", req.clone()), ("phone", "79993332210".into()), ("token", token.into()),
+         ("pin", pin.into())]
+    };
+    let fields = step(&token, &pin);
+    let refused = browser.post("/oauth/authorize/pin", &fields.each_ref().map(|(k, v)| (*k, v.as_str()))).await;
+    assert_eq!(refused.status, 401, "the registration PIN signs nobody in: {}", refused.body);
+    assert!(browser.cookies.keys().all(|k| !k.contains("session")), "no sign-in cookie: {:?}", browser.cookies);
+    app.clock.advance(61);
+    let (token, pin) = app.flashcall("79993332210").await;
+    let fields = step(&token, &pin);
+    let signed = browser.post("/oauth/authorize/pin", &fields.each_ref().map(|(k, v)| (*k, v.as_str()))).await;
+    assert_eq!(signed.status, 303, "a PIN called for the account signs in: {}", signed.body);
+}
+both!(a_registration_pin_does_not_sign_in_on_the_login_page);

@@ -8,8 +8,10 @@ use crate::secrets::{digest, equal, random_digits, random_token};
 use crate::services::Core;
 use crate::types::{NewVerification, Phone};
 
-/// PINs from the public flashcall endpoint: good for registration and login by phone.
-pub(crate) const PURPOSE_AUTH: &str = "auth";
+/// PINs from the public flashcall endpoint to a phone no user has: good only for registering.
+pub(crate) const PURPOSE_REGISTER: &str = "register";
+/// PINs from the public flashcall endpoint to a user's phone: good only for logging in.
+pub(crate) const PURPOSE_LOGIN: &str = "login";
 /// PINs sent to a signed-in user's own phone (confirmations).
 pub(crate) const PURPOSE_CONFIRM: &str = "confirm";
 const PIN_LEN: usize = 4;
@@ -24,10 +26,23 @@ fn pin_digest(token_digest: &str, pin: &str) -> String {
 
 impl Core {
     /// Calls `phone` with a PIN for registering or logging in; answers the verification token.
+    /// The phone's state now decides which (see [`Core::public_pin_purpose`]); the answer is the
+    /// same either way, so it tells nobody whether the phone has an account.
     pub async fn flashcall(&self, phone: Option<&str>, ip: Option<&str>) -> Result<(Phone, String)> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
-        let token = self.place_call(&phone, PURPOSE_AUTH, None, ip).await?;
+        let (purpose, user_id) = self.public_pin_purpose(&phone).await?;
+        let token = self.place_call(&phone, purpose, user_id, ip).await?;
         Ok((phone, token))
+    }
+
+    /// What a PIN of the public flashcall endpoint is for: logging in as the user who has this
+    /// phone, or, when nobody has it, registering it. A PIN is good for its one purpose only, so
+    /// a registration PIN left unused never signs in, even once the phone has an account.
+    pub(crate) async fn public_pin_purpose(&self, phone: &Phone) -> Result<(&'static str, Option<i64>)> {
+        Ok(match self.store.user_by_phone(phone.as_str()).await? {
+            Some(user) => (PURPOSE_LOGIN, Some(user.id)),
+            None => (PURPOSE_REGISTER, None),
+        })
     }
 
     /// Calls the signed-in user's own phone.

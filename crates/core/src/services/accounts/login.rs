@@ -94,7 +94,7 @@ impl Core {
         let account = format!("phone:{}", phone.as_str());
         let user = self
             .defended(origin.ip.as_deref(), Some(&account), async {
-                self.verify_pin(phone, crate::services::accounts::flashcall::PURPOSE_AUTH, pin, token).await?;
+                self.verify_pin(phone, crate::services::accounts::flashcall::PURPOSE_LOGIN, pin, token).await?;
                 self.store
                     .user_by_phone(phone.as_str())
                     .await?
@@ -124,11 +124,14 @@ impl Core {
         let password = NewPassword::parse(input.password, input.password_confirmation)?;
         let pin = present("pin", input.pin)?;
         // The PIN first (under the Defender): without one, nobody learns whether an email or a
-        // phone is taken. It is spent only once everything else has passed.
+        // phone is taken. It is spent only once everything else has passed. A phone that has an
+        // account was called with a login PIN: that PIN proves the phone, and the answer is then
+        // that the phone is taken (it never registers, nor signs in here).
         let account = format!("phone:{}", phone.as_str());
+        let (purpose, _) = self.public_pin_purpose(&phone).await?;
         let verification = self
             .defended(origin.ip.as_deref(), Some(&account), async {
-                self.check_pin(&phone, crate::services::accounts::flashcall::PURPOSE_AUTH, pin, input.token).await
+                self.check_pin(&phone, purpose, pin, input.token).await
             })
             .await?;
         if self.store.user_by_email(&email.key()).await?.is_some() {
