@@ -1,6 +1,7 @@
 //! The core's settings: token lifetimes, FlashCall limits, reset and password rules.
 //! Defaults here are the documented defaults; the binary layers TOML and env over them.
 
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -57,6 +58,15 @@ pub struct FlashcallLimits {
     pub global_hourly: i64,
     /// Country prefixes (digits) a call may go to.
     pub country_prefixes: Vec<String>,
+    /// The HMAC key of stored PIN digests (at least 32 characters); empty in the configuration:
+    /// the binary reads or makes `<data_dir>/pin.key`. Never serialized.
+    #[serde(skip_serializing)]
+    pub pin_key: SecretString,
+}
+
+impl FlashcallLimits {
+    /// The shortest PIN key accepted (`flashcall.pin_key`, or the key file).
+    pub const PIN_KEY_MIN_LEN: usize = 32;
 }
 
 impl Default for FlashcallLimits {
@@ -69,6 +79,7 @@ impl Default for FlashcallLimits {
             per_ip_hourly: 20,
             global_hourly: 1000,
             country_prefixes: vec!["7".into()],
+            pin_key: SecretString::default(),
         }
     }
 }

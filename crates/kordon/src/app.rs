@@ -39,10 +39,11 @@ pub async fn open_core(config: &Config, clock: Arc<dyn Clock>) -> Result<Core, S
             Arc::new(WebhookCaller::new(&config.call.webhook).map_err(|e| format!("flashcall webhook: {e}"))?)
         }
     };
+    let mut settings = config.core_settings();
+    let shared = config.server.database_url.trim().starts_with("postgres");
+    settings.flashcall.pin_key = crate::pin_key::resolve(&config.flashcall.pin_key, &config.server.data_dir, shared)?;
     let sealer = crate::key_encryption::sealer(config)?;
-    Ok(Core::new(store, mailer, caller, clock, config.core_settings())
-        .map_err(|e| e.to_string())?
-        .with_key_sealer(sealer))
+    Ok(Core::new(store, mailer, caller, clock, settings).map_err(|e| e.to_string())?.with_key_sealer(sealer))
 }
 
 /// Seals signing keys written before encryption at rest and checks every stored key opens

@@ -8,5 +8,6 @@ pub mod config;
 pub mod key_encryption;
 pub mod metrics_listener;
 pub mod password_input;
+pub mod pin_key;
 pub mod serve;
 pub mod telemetry;

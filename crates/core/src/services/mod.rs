@@ -86,6 +86,13 @@ impl Core {
         if !(1..=86_400).contains(&settings.defender.account_window) {
             return Err(crate::Error::internal("defender.account_window must be between 1 and 86400 seconds"));
         }
+        {
+            use secrecy::ExposeSecret as _;
+            let min = crate::settings::FlashcallLimits::PIN_KEY_MIN_LEN;
+            if settings.flashcall.pin_key.expose_secret().trim().len() < min {
+                return Err(crate::Error::internal(format!("flashcall.pin_key must be at least {min} characters")));
+            }
+        }
         let passwords = Passwords::new(&settings.passwords)?;
         let allowlist = Arc::new(Cidrs::parse(&settings.defender.allowlist)?);
         Cidrs::parse(&settings.defender.trusted_proxies)?;

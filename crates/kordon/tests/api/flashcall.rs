@@ -200,8 +200,13 @@ async fn a_registration_pin_does_not_sign_in_on_the_login_page(app: TestApp) {
     assert_eq!(login.status, 200, "{}", login.body);
     let (csrf, req) = (login.field("csrf"), login.field("request"));
     let step = |token: &str, pin: &str| {
-        [("csrf", csrf.clone()), ("request", req.clone()), ("phone", "79993332210".into()), ("token", token.into()),
-         ("pin", pin.into())]
+        [
+            ("csrf", csrf.clone()),
+            ("request", req.clone()),
+            ("phone", "79993332210".into()),
+            ("token", token.into()),
+            ("pin", pin.into()),
+        ]
     };
     let fields = step(&token, &pin);
     let refused = browser.post("/oauth/authorize/pin", &fields.each_ref().map(|(k, v)| (*k, v.as_str()))).await;
@@ -214,3 +219,84 @@ async fn a_registration_pin_does_not_sign_in_on_the_login_page(app: TestApp) {
     assert_eq!(signed.status, 303, "a PIN called for the account signs in: {}", signed.body);
 }
 both!(a_registration_pin_does_not_sign_in_on_the_login_page);
+
+/// Every unkeyed digest a database dump might be tried against: SHA-256 (hex) of the PIN alone
+/// and of the PIN joined to what the row and the request hold.
+fn unkeyed_digests(pin: &str, token: &str, token_digest: &str, phone: &str) -> Vec<String> {
+    use sha2::Digest as _;
+    let sha = |s: String| format!("{:x}", sha2::Sha256::digest(s.as_bytes()));
+    let mut all = vec![sha(pin.to_owned())];
+    for other in [token, token_digest, phone] {
+        for sep in ["", ":"] {
+            all.push(sha(format!("{other}{sep}{pin}")));
+            all.push(sha(format!("{pin}{sep}{other}")));
+        }
+    }
+    all
+}
+
+/// A database dump does not give a PIN away: its stored digest is no unkeyed digest of any of
+/// the 10^4 PINs; it is keyed by a secret that lives outside the database (by default a key file
+/// made in the data folder), so a server with another key, on the very same database, cannot
+/// verify it; the server that holds the key still does.
+async fn a_stored_pin_is_keyed_by_a_secret_outside_the_database(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    app.clock.advance(61);
+    let (token, pin) = app.flashcall("79993332210").await;
+    let token_digest = &app.text("SELECT token_digest FROM verifications ORDER BY id DESC LIMIT 1").await;
+    let pin_digest = &app.text("SELECT pin_digest FROM verifications ORDER BY id DESC LIMIT 1").await;
+    for n in 0..10_000 {
+        let guess = format!("{n:04}");
+        let hit = unkeyed_digests(&guess, &token, token_digest, "79993332210").contains(pin_digest);
+        assert!(!hit, "the stored digest gives the PIN away in 10^4 tries (guess {guess}, PIN {pin})");
+    }
+    // The key file: made at the first start, readable by kordon's user alone.
+    let key_file = app.config.server.data_dir.join("pin.key");
+    let meta = std::fs::metadata(&key_file).unwrap_or_else(|e| panic!("{}: {e}", key_file.display()));
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{}", key_file.display());
+    // Another server on the same database, with another data folder (so another key).
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let url = app.database_url();
+    let other = app
+        .sibling_with(|c| {
+            c.server.data_dir = elsewhere.path().to_path_buf();
+            c.server.database_url = url;
+        })
+        .await;
+    let body = json!({ "phone": "79993332210", "pin": pin, "token": token });
+    let (s, b) = app.cabinet_at(&other.base, "/api/v1/login", body.clone(), &[]).await;
+    assert_eq!((s, b), (400, invalid_pin()), "a server without the key cannot check the PIN");
+    let (s, b) = app.post("/api/v1/login", body).await;
+    assert_eq!(s, 200, "the server with the key can: {b}");
+}
+both!(a_stored_pin_is_keyed_by_a_secret_outside_the_database);
+
+const SHARED_PIN_KEY: &str = "a-pin-key-every-instance-is-given-0123456789";
+
+fn shared_pin_key(config: &mut kordon::config::Config) {
+    config.flashcall.pin_key = SHARED_PIN_KEY.into();
+}
+
+/// Instances on one database given the same `flashcall.pin_key` check each other's PINs, and a
+/// configured key makes no key file.
+async fn instances_given_one_pin_key_check_each_others_pins(app: TestApp) {
+    app.register("user@mail.ru", "79993332210").await;
+    app.clock.advance(61);
+    let (token, pin) = app.flashcall("79993332210").await;
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let url = app.database_url();
+    let other = app
+        .sibling_with(|c| {
+            c.server.data_dir = elsewhere.path().to_path_buf();
+            c.server.database_url = url;
+        })
+        .await;
+    let body = json!({ "phone": "79993332210", "pin": pin, "token": token });
+    let (s, b) = app.cabinet_at(&other.base, "/api/v1/login", body, &[]).await;
+    assert_eq!(s, 200, "{b}");
+    for dir in [app.config.server.data_dir.as_path(), elsewhere.path()] {
+        assert!(!dir.join("pin.key").exists(), "{}", dir.display());
+    }
+}
+both!(instances_given_one_pin_key_check_each_others_pins, super::shared_pin_key);

@@ -210,7 +210,14 @@ impl TestApp {
 
     /// A second server on the same database and clock (another instance of a scale-out).
     pub async fn sibling(&self) -> Sibling {
-        let app = Application::build_with_clock(&self.config, Arc::new(self.clock.clone())).await.expect("sibling");
+        self.sibling_with(|_| {}).await
+    }
+
+    /// As [`TestApp::sibling`], with the configuration changed by `adjust`.
+    pub async fn sibling_with(&self, adjust: impl FnOnce(&mut Config)) -> Sibling {
+        let mut config = self.config.clone();
+        adjust(&mut config);
+        let app = Application::build_with_clock(&config, Arc::new(self.clock.clone())).await.expect("sibling");
         let base = format!("http://{}", app.address());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
@@ -410,6 +417,15 @@ impl TestApp {
                 pool.close().await;
                 text
             }
+        }
+    }
+
+    /// The database URL of this app's store, spelled out (SQLite's file too), so that another
+    /// server with another data folder opens the same database.
+    pub fn database_url(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite://{}", self.config.server.data_dir.join("kordon.db").display()),
+            Backend::Postgres => self.config.server.database_url.clone(),
         }
     }
 
