@@ -300,3 +300,83 @@ async fn instances_given_one_pin_key_check_each_others_pins(app: TestApp) {
     }
 }
 both!(instances_given_one_pin_key_check_each_others_pins, super::shared_pin_key);
+
+fn number_not_allowed() -> Value {
+    json!({"message":{"message":"Calls to this number are not allowed.","field":"phone"},"code":400})
+}
+
+/// Premium-rate ranges inside an allowed country are never called by default: Russia's 8-809
+/// (and the other 8-80x service codes), in any written form. Nothing is placed.
+async fn premium_rate_ranges_are_refused_by_default(app: TestApp) {
+    for phone in ["+7 809 505-12-34", "8 (809) 333-44-55", "78095051234", "+7 803 100-20-30"] {
+        let (s, b) = app.post("/api/v1/flashcall", json!({ "phone": phone })).await;
+        assert_eq!((s, b), (400, number_not_allowed()), "{phone}");
+    }
+    assert!(app.outbox_lines("flashcalls.jsonl").is_empty(), "no call was placed");
+    app.flashcall("79993332210").await;
+}
+both!(premium_rate_ranges_are_refused_by_default);
+
+fn no_denylist(config: &mut kordon::config::Config) {
+    config.flashcall.denied_prefixes = Vec::new();
+}
+
+/// An operator who empties `flashcall.denied_prefixes` may call those ranges again.
+async fn an_emptied_denylist_calls_premium_ranges(app: TestApp) {
+    let (s, b) = app.post("/api/v1/flashcall", json!({ "phone": "+7 809 505-12-34" })).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["phone"], "78095051234");
+}
+both!(an_emptied_denylist_calls_premium_ranges, super::no_denylist);
+
+fn the_world_allowed(config: &mut kordon::config::Config) {
+    config.flashcall.country_prefixes = vec!["7".into(), "44".into(), "979".into(), "881".into()];
+}
+
+/// A wider country allowlist still does not reach the international premium and satellite codes.
+async fn a_wide_allowlist_still_refuses_international_premium(app: TestApp) {
+    for phone in ["+979 1234 5678", "+881 6 3123 4567"] {
+        let (s, b) = app.post("/api/v1/flashcall", json!({ "phone": phone })).await;
+        assert_eq!((s, b), (400, number_not_allowed()), "{phone}");
+    }
+    app.flashcall("+44 20 7946 0000").await;
+}
+both!(a_wide_allowlist_still_refuses_international_premium, super::the_world_allowed);
+
+/// Toll fraud pumps calls into a range it owns, one call per number: each number prefix (the
+/// first 7 digits) gets 50 calls a UTC day by default, then the cabinet's cap refusal with
+/// `Retry-After` until midnight; another prefix still passes, a janitor run does not reset the
+/// count, and the next day opens again.
+async fn each_number_prefix_has_a_daily_cap(app: TestApp) {
+    // Start a minute into a UTC day, so that the day does not roll over mid-test.
+    use kordon_core::Clock as _;
+    app.clock.advance(86_400 - app.clock.now().rem_euclid(86_400) + 60);
+    // 50 numbers of one range, from three addresses (each under its hourly cap of 20).
+    for n in 0..50 {
+        let source = format!("127.0.7.{}", 1 + n / 20);
+        let (s, b) = app.post_from(&source, "/api/v1/flashcall", json!({ "phone": format!("7999123{n:04}") })).await;
+        assert_eq!(s, 200, "call {n}: {b}");
+    }
+    let refused = app
+        .http
+        .post(format!("{}/api/v1/flashcall", app.base))
+        .header("Client", crate::helpers::CLIENT)
+        .json(&json!({ "phone": "79991239999" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status().as_u16(), 429);
+    let retry = refused.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    assert_eq!(retry.as_deref(), Some("86340"), "until the UTC day ends");
+    let body: Value = refused.json().await.expect("json");
+    assert_eq!(body, json!({ "message": "Too Many Attempts.", "code": 429 }));
+    app.flashcall("79991240000").await;
+    // The janitor keeps a day's counters for the day.
+    app.clock.advance(3 * 3600);
+    app.core.purge_expired().await.expect("purge");
+    let (s, _) = app.post("/api/v1/flashcall", json!({ "phone": "79991239998" })).await;
+    assert_eq!(s, 429, "still capped after a janitor run");
+    app.clock.advance(86_400);
+    app.flashcall("79991239998").await;
+}
+both!(each_number_prefix_has_a_daily_cap);

@@ -298,7 +298,8 @@ impl Store for SqlStore {
             ("DELETE FROM sessions WHERE refresh_expires < $1", now - DAY),
             ("DELETE FROM verifications WHERE expires_at < $1", now - DAY),
             ("DELETE FROM password_resets WHERE expires_at < $1", now - DAY),
-            ("DELETE FROM rate_counters WHERE window_start < $1", now - 2 * 3600),
+            // The longest window is a day (FlashCall's per-prefix cap): a counter outlives it.
+            ("DELETE FROM rate_counters WHERE window_start < $1", now - DAY),
             ("DELETE FROM cooldowns WHERE taken_at < $1", now - DAY),
             ("DELETE FROM defender_accounts WHERE window_start < $1", now - DAY),
             // Repeat offenders are remembered for a week after their last block.

@@ -1,6 +1,7 @@
 //! FlashCall phone verification: a 4-digit PIN delivered as the caller's number, valid a few
 //! minutes, single use, dead after a few wrong tries, and behind the toll-fraud guard
-//! (country allowlist, per-phone cool-down, per-phone, per-IP and global hourly caps).
+//! (country allowlist, premium-range denylist, per-phone cool-down, per-phone, per-IP and
+//! global hourly caps, per-prefix daily caps).
 
 use crate::error::{Error, Result};
 use crate::ports::FlashCall;
@@ -76,8 +77,12 @@ impl Core {
 
     async fn try_call(&self, phone: &Phone, purpose: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<String> {
         let limits = &self.settings.flashcall;
-        if !limits.country_prefixes.iter().any(|p| phone.as_str().starts_with(p.as_str())) {
+        let number = phone.as_str();
+        if !limits.country_prefixes.iter().any(|p| number.starts_with(p.as_str())) {
             return Err(Error::validation("phone", "Calls to this country are not allowed."));
+        }
+        if limits.denied_prefixes.iter().any(|p| !p.is_empty() && number.starts_with(p.as_str())) {
+            return Err(Error::validation("phone", "Calls to this number are not allowed."));
         }
         // A blocked host calls nobody, and the caller's own cap comes before the phone's: a
         // request refused for its host spends nothing of the victim phone's allowance.
@@ -86,17 +91,20 @@ impl Core {
         let hour = now - now.rem_euclid(3600);
         let retry = (hour + 3600 - now).max(1);
         let host = ip.and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
-        self.hourly_cap(format!("flashcall:ip-hour:{host}"), hour, limits.per_ip_hourly, retry).await?;
+        self.capped(format!("flashcall:ip-hour:{host}"), hour, limits.per_ip_hourly, retry).await?;
         let cooldown_key = format!("flashcall:phone:{}", phone.as_str());
         if !self.store.take_cooldown(&cooldown_key, limits.phone_cooldown, now).await? {
             return Err(too_many(limits.phone_cooldown));
         }
+        let day = now - now.rem_euclid(86_400);
+        let prefix: String = number.chars().take(limits.prefix_digits.max(1)).collect();
         let caps = [
-            (format!("flashcall:phone-hour:{}", phone.as_str()), limits.per_phone_hourly),
-            ("flashcall:global-hour".to_string(), limits.global_hourly),
+            (format!("flashcall:phone-hour:{number}"), hour, limits.per_phone_hourly, retry),
+            (format!("flashcall:prefix-day:{prefix}"), day, limits.per_prefix_daily, (day + 86_400 - now).max(1)),
+            ("flashcall:global-hour".to_string(), hour, limits.global_hourly, retry),
         ];
-        for (key, limit) in caps {
-            if let Err(err) = self.hourly_cap(key, hour, limit, retry).await {
+        for (key, window, limit, retry) in caps {
+            if let Err(err) = self.capped(key, window, limit, retry).await {
                 self.store.release_cooldown(&cooldown_key).await?;
                 return Err(err);
             }
@@ -128,9 +136,9 @@ impl Core {
         Ok(token)
     }
 
-    /// Counts one hit on an hourly cap; 429 when it is spent.
-    async fn hourly_cap(&self, key: String, hour: i64, limit: i64, retry: i64) -> Result<()> {
-        if self.store.count_hit(&key, hour, limit).await? {
+    /// Counts one hit on a cap in the window starting at `window`; 429 when it is spent.
+    async fn capped(&self, key: String, window: i64, limit: i64, retry: i64) -> Result<()> {
+        if self.store.count_hit(&key, window, limit).await? {
             return Ok(());
         }
         tracing::warn!(key = key.split(':').nth(1).unwrap_or_default(), "FlashCall cap reached");
