@@ -1,6 +1,7 @@
 //! FlashCall and its toll-fraud guard: the seed's answers, the PIN's life (expiry, single use,
 //! three tries, one purpose), the per-phone cool-down, the hourly caps and the country allowlist.
 
+use crate::helpers::binary::{Store, serve};
 use crate::helpers::oidc::{Browser, code_client, request};
 use crate::helpers::{PASSWORD, TestApp};
 use serde_json::{Value, json};
@@ -380,3 +381,73 @@ async fn each_number_prefix_has_a_daily_cap(app: TestApp) {
     app.flashcall("79991239998").await;
 }
 both!(each_number_prefix_has_a_daily_cap);
+
+/// The real binary's JSON log of the FlashCall refusals: each is one line at INFO or WARN naming
+/// its reason (and at most the number's prefix), none is an ERROR, and no PIN is anywhere.
+async fn refusals_are_logged_without_the_pin(store: &Store) {
+    let env = [("KORDON_LOG__FORMAT", "json"), ("KORDON_FLASHCALL__PER_PREFIX_DAILY", "2")];
+    let served = serve(store, &env).await;
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: Value| {
+        let req = http.post(format!("{}{path}", served.base)).header("Client", crate::helpers::CLIENT).json(&body);
+        async move { req.send().await.expect("request").status().as_u16() }
+    };
+    let pin_of = |phone: &str| -> String {
+        let lines = std::fs::read_to_string(store.dir.path().join("outbox").join("flashcalls.jsonl")).expect("outbox");
+        let line: Value = lines
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).expect("line"))
+            .rfind(|l| l["phone"] == phone)
+            .expect("the call");
+        line["pin"].as_str().expect("pin").to_owned()
+    };
+    assert_eq!(post("/api/v1/flashcall", json!({ "phone": "+44 20 7946 0000" })).await, 400);
+    assert_eq!(post("/api/v1/flashcall", json!({ "phone": "+7 809 505-12-34" })).await, 400);
+    // A registration PIN: refused by the login, then wrong three times, then spent of its tries.
+    assert_eq!(post("/api/v1/flashcall", json!({ "phone": "79995550001" })).await, 200);
+    let pin = pin_of("79995550001");
+    assert_eq!(post("/api/v1/login", json!({ "phone": "79995550001", "pin": pin })).await, 400);
+    let wrong = if pin == "0000" { "1111" } else { "0000" };
+    let register = |pin: &str| {
+        json!({ "email": "log@example.com", "phone": "79995550001", "password": crate::helpers::PASSWORD,
+                "password_confirmation": crate::helpers::PASSWORD, "pin": pin })
+    };
+    for _ in 0..3 {
+        assert_eq!(post("/api/v1/register", register(wrong)).await, 400);
+    }
+    assert_eq!(post("/api/v1/register", register(&pin)).await, 400);
+    assert_eq!(post("/api/v1/flashcall", json!({ "phone": "79995550001" })).await, 429, "the cool-down");
+    let mut pins = vec![pin];
+    for phone in ["79996660001", "79996660002"] {
+        assert_eq!(post("/api/v1/flashcall", json!({ "phone": phone })).await, 200);
+        pins.push(pin_of(phone));
+    }
+    assert_eq!(post("/api/v1/flashcall", json!({ "phone": "79996660003" })).await, 429, "the prefix's daily cap");
+
+    let log = served.stderr();
+    let lines: Vec<Value> = log.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let expected = [
+        ("a FlashCall was refused", "country", "INFO"),
+        ("a FlashCall was refused", "denied_prefix", "WARN"),
+        ("a FlashCall PIN was refused", "no_open_verification", "INFO"),
+        ("a FlashCall PIN was refused", "wrong_pin", "INFO"),
+        ("a FlashCall PIN was refused", "no_tries_left", "INFO"),
+        ("a FlashCall was refused", "cooldown", "INFO"),
+        ("a FlashCall was refused", "cap", "WARN"),
+    ];
+    for (message, reason, level) in expected {
+        let found = lines.iter().find(|l| l["message"] == message && l["reason"] == reason);
+        let found = found.unwrap_or_else(|| panic!("no {reason:?} line ({message}) in the log:\n{log}"));
+        assert_eq!(found["level"], level, "{found}");
+    }
+    let capped = lines.iter().find(|l| l["reason"] == "cap").expect("cap line");
+    assert_eq!((&capped["cap"], &capped["prefix"]), (&json!("prefix-day"), &json!("7999666")), "{capped}");
+    assert!(lines.iter().all(|l| l["level"] != "ERROR"), "a refusal is no error:\n{log}");
+    for pin in &pins {
+        assert!(!crate::operations::contains_secret(&log, pin), "a PIN ({pin}) is in the log:\n{log}");
+    }
+    for number in ["442079460000", "78095051234", "79995550001", "79996660003"] {
+        assert!(!log.contains(number), "a whole number ({number}) is in the log:\n{log}");
+    }
+}
+on_both_stores!(refusals_are_logged_without_the_pin);

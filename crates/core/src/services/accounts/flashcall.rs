@@ -78,33 +78,41 @@ impl Core {
     async fn try_call(&self, phone: &Phone, purpose: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<String> {
         let limits = &self.settings.flashcall;
         let number = phone.as_str();
+        // Refusals are logged with the number's prefix (its range), never the whole number.
+        let prefix: String = number.chars().take(limits.prefix_digits.max(1)).collect();
         if !limits.country_prefixes.iter().any(|p| number.starts_with(p.as_str())) {
+            tracing::info!(reason = "country", prefix, "a FlashCall was refused");
             return Err(Error::validation("phone", "Calls to this country are not allowed."));
         }
-        if limits.denied_prefixes.iter().any(|p| !p.is_empty() && number.starts_with(p.as_str())) {
+        if let Some(denied) = limits.denied_prefixes.iter().find(|p| !p.is_empty() && number.starts_with(p.as_str())) {
+            tracing::warn!(reason = "denied_prefix", prefix, denied, "a FlashCall was refused");
             return Err(Error::validation("phone", "Calls to this number are not allowed."));
         }
         // A blocked host calls nobody, and the caller's own cap comes before the phone's: a
         // request refused for its host spends nothing of the victim phone's allowance.
-        self.refuse_if_blocked(ip).await?;
+        if let Err(err) = self.refuse_if_blocked(ip).await {
+            // The block itself was logged (warn) when the Defender made it.
+            tracing::info!(reason = "blocked_host", prefix, "a FlashCall was refused");
+            return Err(err);
+        }
         let now = self.now();
         let hour = now - now.rem_euclid(3600);
         let retry = (hour + 3600 - now).max(1);
         let host = ip.and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
-        self.capped(format!("flashcall:ip-hour:{host}"), hour, limits.per_ip_hourly, retry).await?;
+        self.capped(format!("flashcall:ip-hour:{host}"), hour, limits.per_ip_hourly, retry, &prefix).await?;
         let cooldown_key = format!("flashcall:phone:{}", phone.as_str());
         if !self.store.take_cooldown(&cooldown_key, limits.phone_cooldown, now).await? {
+            tracing::info!(reason = "cooldown", prefix, "a FlashCall was refused");
             return Err(too_many(limits.phone_cooldown));
         }
         let day = now - now.rem_euclid(86_400);
-        let prefix: String = number.chars().take(limits.prefix_digits.max(1)).collect();
         let caps = [
             (format!("flashcall:phone-hour:{number}"), hour, limits.per_phone_hourly, retry),
             (format!("flashcall:prefix-day:{prefix}"), day, limits.per_prefix_daily, (day + 86_400 - now).max(1)),
             ("flashcall:global-hour".to_string(), hour, limits.global_hourly, retry),
         ];
         for (key, window, limit, retry) in caps {
-            if let Err(err) = self.capped(key, window, limit, retry).await {
+            if let Err(err) = self.capped(key, window, limit, retry, &prefix).await {
                 self.store.release_cooldown(&cooldown_key).await?;
                 return Err(err);
             }
@@ -136,12 +144,14 @@ impl Core {
         Ok(token)
     }
 
-    /// Counts one hit on a cap in the window starting at `window`; 429 when it is spent.
-    async fn capped(&self, key: String, window: i64, limit: i64, retry: i64) -> Result<()> {
+    /// Counts one hit on a cap in the window starting at `window`; 429 when it is spent (logged
+    /// with the cap's kind and the number's `prefix`).
+    async fn capped(&self, key: String, window: i64, limit: i64, retry: i64, prefix: &str) -> Result<()> {
         if self.store.count_hit(&key, window, limit).await? {
             return Ok(());
         }
-        tracing::warn!(key = key.split(':').nth(1).unwrap_or_default(), "FlashCall cap reached");
+        let cap = key.split(':').nth(1).unwrap_or_default();
+        tracing::warn!(reason = "cap", cap, limit, prefix, "a FlashCall was refused");
         Err(too_many(retry))
     }
 
@@ -155,26 +165,33 @@ impl Core {
     pub(crate) async fn check_pin(&self, phone: &Phone, purpose: &str, pin: &str, token: Option<&str>) -> Result<i64> {
         let now = self.now();
         let token_digest = token.filter(|t| !t.is_empty()).map(digest);
-        let verification = self
-            .store
-            .open_verification(phone.as_str(), purpose, token_digest.as_deref(), now)
-            .await?
-            .ok_or_else(invalid_pin)?;
-        if !self.store.try_verification(verification.id, self.settings.flashcall.max_attempts).await? {
+        // Refusals are logged (info: the Defender counts and warns about repeated ones), never
+        // with the PIN.
+        let Some(v) = self.store.open_verification(phone.as_str(), purpose, token_digest.as_deref(), now).await? else {
+            // None of this phone and purpose is open (or not the named one): expired, spent,
+            // never placed, or placed for another purpose.
+            tracing::info!(reason = "no_open_verification", purpose, "a FlashCall PIN was refused");
+            return Err(invalid_pin());
+        };
+        if !self.store.try_verification(v.id, self.settings.flashcall.max_attempts).await? {
+            tracing::info!(reason = "no_tries_left", purpose, verification = v.id, "a FlashCall PIN was refused");
             return Err(invalid_pin());
         }
-        let v = &verification;
         if !equal(&self.pin_digest(&v.purpose, &v.phone, &v.token_digest, pin.trim()), &v.pin_digest) {
+            tracing::info!(reason = "wrong_pin", purpose, verification = v.id, "a FlashCall PIN was refused");
             return Err(invalid_pin());
         }
-        Ok(verification.id)
+        Ok(v.id)
     }
 
     /// Spends a checked verification; a concurrent request that spent it first wins.
     pub(crate) async fn spend_pin(&self, id: i64) -> Result<()> {
         match self.store.spend_verification(id, self.now()).await? {
             true => Ok(()),
-            false => Err(invalid_pin()),
+            false => {
+                tracing::info!(reason = "spent_meanwhile", verification = id, "a FlashCall PIN was refused");
+                Err(invalid_pin())
+            }
         }
     }
 }

@@ -95,10 +95,11 @@ impl Core {
         let user = self
             .defended(origin.ip.as_deref(), Some(&account), async {
                 self.verify_pin(phone, crate::services::accounts::flashcall::PURPOSE_LOGIN, pin, token).await?;
-                self.store
-                    .user_by_phone(phone.as_str())
-                    .await?
-                    .ok_or_else(crate::services::accounts::flashcall::invalid_pin)
+                self.store.user_by_phone(phone.as_str()).await?.ok_or_else(|| {
+                    // The account the login PIN was called for is gone (deleted meanwhile).
+                    tracing::info!(reason = "no_user", "a FlashCall PIN was refused");
+                    crate::services::accounts::flashcall::invalid_pin()
+                })
             })
             .await?;
         // The owner proved the phone: a password lockout earned by guessers ends here too.
