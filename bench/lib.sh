@@ -33,10 +33,11 @@ PASSWORD='bench-Passw0rd-long'
 printf '%s\n' "$PASSWORD" | "$BIN" admin user create --email bench@example.com --password-stdin --phone 79990000000 \
   "${STORE[@]}" >/dev/null
 
-# start_server PORT [VAR=value ...]: serves the store on 127.0.0.1:PORT, waits until it is ready.
+# start_server PORT [VAR=value ...]: serves the store on 127.0.0.1:PORT (its /metrics on a free
+# loopback port, so several instances can run), waits until it is ready.
 start_server() {
   local port=$1; shift
-  env "$@" RUST_LOG=warn "$BIN" serve --listen "127.0.0.1:$port" "${STORE[@]}" >"$DATA/serve.log" 2>&1 &
+  env KORDON_METRICS__LISTEN=127.0.0.1:0 "$@" RUST_LOG=warn "$BIN" serve --listen "127.0.0.1:$port" "${STORE[@]}" >"$DATA/serve.log" 2>&1 &
   SERVER=$!
   B="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do curl -fs "$B/readyz" >/dev/null && break; sleep 0.1; done

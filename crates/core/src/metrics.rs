@@ -1,6 +1,7 @@
 //! What kordon counts, in one place: the names and label values of its Prometheus series,
-//! recorded through the `metrics` facade (the binary installs the exporter), and the dialect a
-//! request is served in, which the HTTP edge sets for the core to label its counts with.
+//! recorded through the `metrics` facade (the binary installs the exporter), every label value
+//! known at start registered at 0 ([`register`]), and the dialect a request is served in, which
+//! the HTTP edge sets for the core to label its counts with.
 
 use metrics::{Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge};
 
@@ -14,14 +15,32 @@ pub fn dialect() -> &'static str {
     DIALECT.try_with(|d| *d).unwrap_or("none")
 }
 
+/// The credential checks each dialect makes: (dialect, method).
+const LOGINS: &[(&str, &str)] = &[
+    ("cabinet", "password"),
+    ("cabinet", "pin"),
+    ("cabinet", "reset_token"),
+    ("pbx", "password"),
+    ("oauth", "password"),
+    ("oauth", "pin"),
+];
+/// How a credential check ends.
+const LOGIN_RESULTS: &[&str] = &["success", "wrong_credential", "refused", "busy", "error"];
+/// The tokens kordon hands out.
+const TOKEN_KINDS: &[&str] =
+    &["cabinet", "pbx", "oauth", "oauth-app", "refresh", "api_token", "authorization_code", "browser"];
+const FLASHCALL_RESULTS: &[&str] = &["placed", "refused", "failed"];
+const RESET_RESULTS: &[&str] = &["accepted", "busy"];
+
 /// A credential check's end: `method` is `password`, `pin` or `reset_token`; `result` is
 /// `success`, `wrong_credential`, `refused` (blocked or capped), `busy` or `error`.
 pub fn login(method: &'static str, result: &'static str) {
     counter!("kordon_logins_total", "dialect" => dialect(), "method" => method, "result" => result).increment(1);
 }
 
-/// A token handed out: `cabinet`, `pbx`, `oauth`, `oauth_app`, `refresh` or `api_token`.
+/// A token handed out: one of [`TOKEN_KINDS`].
 pub fn token_issued(kind: &'static str) {
+    debug_assert!(TOKEN_KINDS.contains(&kind), "token kind {kind} is not registered in TOKEN_KINDS");
     counter!("kordon_tokens_issued_total", "kind" => kind).increment(1);
 }
 
@@ -37,15 +56,20 @@ pub fn defender_block() {
 
 /// A FlashCall asked for: `placed`, `refused` (a cap or the country list) or `failed` (delivery).
 pub fn flashcall(result: &'static str) {
+    debug_assert!(FLASHCALL_RESULTS.contains(&result), "flashcall result {result} is not registered");
     counter!("kordon_flashcalls_total", "result" => result).increment(1);
 }
 
-/// A mail: `sent`, `retried` or `failed` (given up).
-pub fn mail(result: &'static str) {
-    counter!("kordon_mail_total", "result" => result).increment(1);
+/// A password-reset request that passed its checks and caps, counted before anyone looks the
+/// address up: `accepted` (queued for mailing) or `busy` (the queue was full). Whether a mail
+/// went out is never counted: only a registered address gets one, so any count of sent or failed
+/// mail would tell a scrape whether the address has an account (see docs/security.md).
+pub fn reset_request(result: &'static str) {
+    debug_assert!(RESET_RESULTS.contains(&result), "reset result {result} is not registered");
+    counter!("kordon_reset_requests_total", "result" => result).increment(1);
 }
 
-/// The gauges read at scrape time.
+/// The gauges, set from memory just before a scrape renders (no store query).
 pub fn gauges(queue_depth: usize, blocked_hosts: usize, (open, idle): (u32, u32)) {
     gauge!("kordon_password_queue_depth").set(queue_depth as f64);
     gauge!("kordon_defender_blocked_hosts").set(blocked_hosts as f64);
@@ -69,9 +93,39 @@ pub fn describe() {
     describe_gauge!("kordon_defender_blocked_hosts", "Hosts blocked by the Defender now.");
     describe_gauge!("kordon_password_queue_depth", "Password hashes waiting for a worker.");
     describe_counter!("kordon_flashcalls_total", "FlashCalls asked for, by result.");
-    describe_counter!("kordon_mail_total", "Mails, by result.");
+    describe_counter!(
+        "kordon_reset_requests_total",
+        "Password-reset requests taken for mailing (accepted) or refused for a full queue (busy), \
+         counted alike for registered and unknown addresses."
+    );
     describe_gauge!("kordon_db_pool_connections", "Database pool connections, by state.");
     describe_gauge!("kordon_build_info", "The running kordon's version.");
+}
+
+/// Registers every counter with every label value known at start at 0, and the gauges, so a
+/// fresh server's exposition lists them all (alerts and `rate()` need a series before its first
+/// event). `kordon_http_requests_total` and the latency histogram are the exception: their
+/// labels (route, status) are known only when a request is answered.
+pub fn register() {
+    for (dialect, method) in LOGINS {
+        for result in LOGIN_RESULTS {
+            counter!("kordon_logins_total", "dialect" => *dialect, "method" => *method, "result" => *result)
+                .increment(0);
+        }
+    }
+    for kind in TOKEN_KINDS {
+        counter!("kordon_tokens_issued_total", "kind" => *kind).increment(0);
+    }
+    counter!("kordon_refresh_reuse_total").increment(0);
+    counter!("kordon_defender_blocks_total").increment(0);
+    for result in FLASHCALL_RESULTS {
+        counter!("kordon_flashcalls_total", "result" => *result).increment(0);
+    }
+    for result in RESET_RESULTS {
+        counter!("kordon_reset_requests_total", "result" => *result).increment(0);
+    }
+    gauges(0, 0, (0, 0));
+    build_info();
 }
 
 /// `kordon_build_info{version} 1`.

@@ -120,6 +120,31 @@ impl Passwords {
         Ok(matched && known)
     }
 
+    /// As [`Passwords::verify`] for a sign-in: when the password matches a hash made with
+    /// weaker parameters than today's (or another argon2 variant or version), the same worker job
+    /// also hashes it anew, so the caller can store the stronger hash.
+    pub async fn verify_upgrading(&self, password: &str, hash: Option<&str>) -> Result<Verified> {
+        let Some(hash) = hash else {
+            self.verify(password, None).await?;
+            return Ok(Verified { matched: false, upgraded: None });
+        };
+        if password.chars().count() > crate::types::NewPassword::MAX {
+            return Ok(Verified { matched: false, upgraded: None });
+        }
+        let (password, hash, params) = (password.to_owned(), hash.to_owned(), self.inner.params.clone());
+        self.run(move |memory| {
+            if !verify_with(memory, password.as_bytes(), &hash) {
+                return Ok(Verified { matched: false, upgraded: None });
+            }
+            let upgraded = match weaker_than(&hash, &params) {
+                true => Some(hash_with(memory, &params, password.as_bytes())?),
+                false => None,
+            };
+            Ok(Verified { matched: true, upgraded })
+        })
+        .await
+    }
+
     async fn dummy_hash(&self) -> Result<&str> {
         let hash =
             self.inner.dummy.get_or_try_init(|| async { self.hash(&crate::secrets::random_token(24)).await }).await?;
@@ -154,6 +179,25 @@ impl Passwords {
         }
         answer.await.map_err(|_| Error::internal("a password worker dropped a job"))?
     }
+}
+
+/// What a sign-in's check found.
+#[derive(Debug)]
+pub struct Verified {
+    pub matched: bool,
+    /// A hash of the same password with today's parameters, when the stored one was weaker.
+    pub upgraded: Option<String>,
+}
+
+/// Was `phc` made with less than `params` (any of memory, iterations, parallelism), or by
+/// another argon2 variant or version than argon2id v19? Then a sign-in replaces it.
+fn weaker_than(phc: &str, params: &Params) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else { return false };
+    if hash.algorithm != argon2::ARGON2ID_IDENT || hash.version.is_some_and(|v| v != u32::from(Version::V0x13)) {
+        return true;
+    }
+    let Ok(old) = Params::try_from(&hash) else { return false };
+    old.m_cost() < params.m_cost() || old.t_cost() < params.t_cost() || old.p_cost() < params.p_cost()
 }
 
 /// A worker's life: take the next job, run it on this worker's memory; ends when the
@@ -296,6 +340,31 @@ mod tests {
         let ours = p.hash("a new hash").await.expect("hash");
         let parsed = PasswordHash::new(&ours).expect("phc");
         assert!(argon2::PasswordVerifier::verify_password(&Argon2::default(), b"a new hash", &parsed).is_ok());
+    }
+
+    #[tokio::test]
+    async fn weaker_hashes_come_back_upgraded_and_current_ones_do_not() {
+        let p = Passwords::new(&PasswordSettings::default()).expect("params");
+        let weak_params = Params::new(8192, 1, 1, None).expect("params");
+        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, weak_params)
+            .hash_password(b"an older hash")
+            .expect("hash")
+            .to_string();
+        let checked = p.verify_upgrading("an older hash", Some(&weak)).await.expect("verify");
+        let upgraded = checked.upgraded.expect("upgraded");
+        assert!(checked.matched && upgraded.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{upgraded}");
+        assert!(p.verify("an older hash", Some(&upgraded)).await.expect("verify"));
+        let wrong = p.verify_upgrading("not the password", Some(&weak)).await.expect("verify");
+        assert!(!wrong.matched && wrong.upgraded.is_none(), "a wrong password upgrades nothing");
+        let current = p.verify_upgrading("an older hash", Some(&upgraded)).await.expect("verify");
+        assert!(current.matched && current.upgraded.is_none(), "a current hash stays");
+        let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x13, Params::default())
+            .hash_password(b"an older hash")
+            .expect("hash")
+            .to_string();
+        assert!(p.verify_upgrading("an older hash", Some(&argon2i)).await.expect("verify").upgraded.is_some());
+        let none = p.verify_upgrading("an older hash", None).await.expect("verify");
+        assert!(!none.matched && none.upgraded.is_none());
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
 //! The core's settings: token lifetimes, FlashCall limits, reset and password rules.
 //! Defaults here are the documented defaults; the binary layers TOML and env over them.
 
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -57,6 +58,30 @@ pub struct FlashcallLimits {
     pub global_hourly: i64,
     /// Country prefixes (digits) a call may go to.
     pub country_prefixes: Vec<String>,
+    /// Number prefixes (digits, with the country code) never called, whatever the allowlist
+    /// says: premium-rate and other ranges where a call earns its owner money (toll fraud).
+    pub denied_prefixes: Vec<String>,
+    /// Calls per number prefix (the first `prefix_digits` digits) per UTC day: toll fraud pumps
+    /// calls into the ranges it owns, which no per-phone cap sees.
+    pub per_prefix_daily: i64,
+    /// How many leading digits (country code included) make the prefix of `per_prefix_daily`.
+    pub prefix_digits: usize,
+    /// The HMAC key of stored PIN digests (at least 32 characters); empty in the configuration:
+    /// the binary reads or makes `<data_dir>/pin.key`. Never serialized.
+    #[serde(skip_serializing)]
+    pub pin_key: SecretString,
+}
+
+/// The default `flashcall.denied_prefixes` (sources in docs/security.md):
+/// Russia's (+7) non-geographic service codes 800–809, among them 809, premium rate (no personal
+/// phone is numbered there); and the ITU's non-geographic codes of costly international
+/// services: Inmarsat (870), satellite (881), international networks (882, 883) and the
+/// International Premium Rate Service (979).
+pub const DENIED_PREFIXES: &[&str] = &["780", "870", "881", "882", "883", "979"];
+
+impl FlashcallLimits {
+    /// The shortest PIN key accepted (`flashcall.pin_key`, or the key file).
+    pub const PIN_KEY_MIN_LEN: usize = 32;
 }
 
 impl Default for FlashcallLimits {
@@ -69,6 +94,10 @@ impl Default for FlashcallLimits {
             per_ip_hourly: 20,
             global_hourly: 1000,
             country_prefixes: vec!["7".into()],
+            denied_prefixes: DENIED_PREFIXES.iter().map(|p| p.to_string()).collect(),
+            per_prefix_daily: 50,
+            prefix_digits: 7,
+            pin_key: SecretString::default(),
         }
     }
 }

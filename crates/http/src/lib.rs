@@ -55,18 +55,17 @@ pub struct WebSettings {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     /// Serve `/metrics` on the main listener (false when it has a listener of its own).
     pub metrics_on_main: bool,
+    /// The SHA-256 digest of `metrics.token`: `/metrics` then answers only requests that carry
+    /// the token as `Authorization: Bearer`.
+    pub metrics_token: Option<String>,
 }
 
 /// The whole router: every dialect, health checks, and the shared layers.
 pub fn router(state: AppState) -> Router {
     let request_timeout = state.web.request_timeout;
-    let metrics = match state.web.metrics_on_main && state.web.metrics.is_some() {
-        true => metrics::routes(),
-        false => Router::new(),
-    };
     Router::new()
         .merge(health::routes())
-        .merge(metrics)
+        .merge(metrics::routes())
         .nest("/api/v1", cabinet::routes())
         .merge(pbx::routes())
         .merge(biometrics::routes())
@@ -84,7 +83,15 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// `/metrics` alone, for a listener of its own (`metrics.listen`).
+/// `/metrics` alone, for a listener of its own (`metrics.listen`), with the main router's guards
+/// (deadline, panic answer, body limit) but not its request log or counts.
 pub fn metrics_router(state: AppState) -> Router {
-    metrics::routes().fallback(edge::not_found).with_state(state)
+    let request_timeout = state.web.request_timeout;
+    metrics::own_routes()
+        .fallback(edge::not_found)
+        .method_not_allowed_fallback(edge::method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(edge::panic_response))
+        .layer(axum::middleware::from_fn_with_state(request_timeout, guard::guard))
+        .with_state(state)
 }

@@ -165,6 +165,10 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
             let kid = core.rotate_keys(longest).await.map_err(fail)?;
             Ok(json!({ "kid": kid }))
         }
+        AdminCommand::Keys { command: KeysCommand::Rewrap } => {
+            let at_rest = core.rewrap_signing_keys().await.map_err(fail)?;
+            Ok(json!({ "rewrapped": at_rest.sealed, "fingerprint": at_rest.fingerprint }))
+        }
         AdminCommand::Keys { command: KeysCommand::List } => {
             serde_json::to_value(core.jwks().await.map_err(fail)?).map_err(|e| e.to_string())
         }
@@ -220,6 +224,7 @@ fn describe(err: &kordon_core::Error) -> String {
     match err {
         kordon_core::Error::Validation { message, .. } => message.clone(),
         kordon_core::Error::NotFound => "not found".into(),
+        kordon_core::Error::Internal(why) => why.clone(),
         other => other.to_string(),
     }
 }

@@ -2,6 +2,7 @@
 //! and `port()` tells which one), so tests boot exactly what `kordon serve` runs.
 
 use crate::config::{CallProvider, Config, MailProvider};
+use crate::metrics_listener::Placement;
 use kordon_core::net::Cidrs;
 use kordon_core::ports::{Caller, Mailer};
 use kordon_core::{Clock, Core, SystemClock};
@@ -38,7 +39,30 @@ pub async fn open_core(config: &Config, clock: Arc<dyn Clock>) -> Result<Core, S
             Arc::new(WebhookCaller::new(&config.call.webhook).map_err(|e| format!("flashcall webhook: {e}"))?)
         }
     };
-    Core::new(store, mailer, caller, clock, config.core_settings()).map_err(|e| e.to_string())
+    let mut settings = config.core_settings();
+    let shared = config.server.database_url.trim().starts_with("postgres");
+    settings.flashcall.pin_key = crate::pin_key::resolve(&config.flashcall.pin_key, &config.server.data_dir, shared)?;
+    let sealer = crate::key_encryption::sealer(config)?;
+    Ok(Core::new(store, mailer, caller, clock, settings).map_err(|e| e.to_string())?.with_key_sealer(sealer))
+}
+
+/// Seals signing keys written before encryption at rest and checks every stored key opens
+/// under the configured key-encryption key: a server that could not sign refuses to start.
+async fn prepare_signing_keys(core: &Core) -> Result<(), String> {
+    let at_rest = core.prepare_signing_keys().await.map_err(|e| match e {
+        kordon_core::Error::Internal(why) => format!("signing keys: {why}"),
+        other => format!("signing keys: {other}"),
+    })?;
+    if at_rest.sealed > 0 {
+        tracing::info!(rows = at_rest.sealed, fingerprint = %at_rest.fingerprint, "sealed signing keys stored in plain text");
+    }
+    if at_rest.under_previous > 0 {
+        tracing::warn!(
+            rows = at_rest.under_previous,
+            "signing keys are still sealed under signing_keys.previous_encryption_key: run `kordon admin keys rewrap`"
+        );
+    }
+    Ok(())
 }
 
 impl Application {
@@ -61,7 +85,9 @@ impl Application {
                 public => public.trim_end_matches('/').to_owned(),
             };
         }
+        let (placement, metrics_token) = crate::metrics_listener::open(&config.metrics).await?;
         let core = open_core(&config, clock).await?;
+        prepare_signing_keys(&core).await?;
         let web = WebSettings {
             public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()),
             trusted_proxies: Cidrs::parse(&config.defender.trusted_proxies)
@@ -76,7 +102,8 @@ impl Application {
             )?,
             pbx_software: config.pbx.software.clone(),
             metrics: config.metrics.enabled.then(crate::telemetry::prometheus),
-            metrics_on_main: config.metrics.listen.trim().is_empty(),
+            metrics_on_main: matches!(placement, Placement::Main),
+            metrics_token,
             request_timeout: std::time::Duration::from_secs(config.server.request_timeout.max(1)),
             started_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -85,13 +112,9 @@ impl Application {
         };
         let state = AppState { core: core.clone(), web: Arc::new(web) };
         let router = kordon_http::router(state.clone());
-        let metrics = match (config.metrics.enabled, config.metrics.listen.trim()) {
-            (true, listen) if !listen.is_empty() => {
-                let listener =
-                    TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen} (metrics): {e}"))?;
-                Some((listener, kordon_http::metrics_router(state)))
-            }
-            _ => None,
+        let metrics = match placement {
+            Placement::Own(listener) => Some((listener, kordon_http::metrics_router(state))),
+            Placement::Off | Placement::Main => None,
         };
         let mut limits = config.server.limits();
         // Behind a proxy every client shares its address: proxies and allowlisted hosts are not
@@ -133,15 +156,32 @@ impl Application {
             let core = self.core.clone();
             tokio::spawn(async move { core.watch_cache_epoch().await })
         };
-        let metrics =
-            self.metrics.map(|(listener, router)| tokio::spawn(async move { axum::serve(listener, router).await }));
+        // `/metrics` on its own listener is served by the same hardened loop, and stops with it.
+        let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+        let metrics = self.metrics.map(|(listener, router)| {
+            let limits = self.limits.clone();
+            tokio::spawn(crate::serve::serve(listener, router, limits, async move {
+                let _ = metrics_stopped.await;
+            }))
+        });
+        // The exporter's upkeep and the in-memory count of blocked hosts, while metrics are on.
         let upkeep = self.exporter.map(|exporter| tokio::spawn(crate::telemetry::upkeep(exporter)));
+        let blocked = upkeep.is_some().then(|| {
+            let core = self.core.clone();
+            tokio::spawn(async move { core.watch_blocked_hosts().await })
+        });
         let drain = self.limits.shutdown_timeout;
         let served = crate::serve::serve(self.listener, self.router, self.limits, shutdown).await;
         janitor.abort();
         coherence.abort();
-        for task in [metrics.map(|t| t.abort_handle()), upkeep.map(|t| t.abort_handle())].into_iter().flatten() {
+        for task in [upkeep.map(|t| t.abort_handle()), blocked.map(|t| t.abort_handle())].into_iter().flatten() {
             task.abort();
+        }
+        let _ = stop_metrics.send(());
+        if let Some(metrics) = metrics
+            && let Ok(Err(err)) = metrics.await
+        {
+            tracing::warn!(error = %err, "the metrics listener failed");
         }
         // Reset mails already promised to callers go out before the process ends (bounded).
         if tokio::time::timeout(drain, self.core.reset_mail_settled()).await.is_err() {

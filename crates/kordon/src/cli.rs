@@ -92,7 +92,7 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: KeysCommand,
     },
-    /// The audit log (blocks and unblocks)
+    /// The audit log (Defender blocks, operators' changes)
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
@@ -229,6 +229,9 @@ pub enum KeysCommand {
     Rotate,
     /// The published keys (the JWKS)
     List,
+    /// Seal every stored signing key under the current key-encryption key (after rotating
+    /// `signing_keys.encryption_key`, with the old one as `signing_keys.previous_encryption_key`)
+    Rewrap,
 }
 
 #[derive(Debug, Subcommand)]

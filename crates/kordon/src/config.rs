@@ -8,6 +8,7 @@ use kordon_core::settings::{
     TokenSettings,
 };
 use kordon_delivery::{SmtpSettings, WebhookSettings};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,22 @@ pub struct Config {
     pub limits: LimitSettings,
     pub pbx: PbxConfig,
     pub metrics: MetricsConfig,
+    pub signing_keys: SigningKeysConfig,
+}
+
+/// Where the key-encryption key of the JWT signing keys comes from (see `key_encryption`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SigningKeysConfig {
+    /// The key-encryption key, 32 bytes in base64; none: the key file. A secret: never serialized.
+    #[serde(skip_serializing)]
+    pub encryption_key: Option<secrecy::SecretString>,
+    /// The key-encryption key being rotated out: it still opens rows, never seals one.
+    #[serde(skip_serializing)]
+    pub previous_encryption_key: Option<secrecy::SecretString>,
+    /// The key file used when `encryption_key` is not set; empty: `DATA_DIR/signing-keys.key`.
+    /// Made (mode 0600) with a fresh key when it does not exist.
+    pub encryption_key_file: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -35,16 +52,23 @@ pub struct Config {
 pub struct MetricsConfig {
     /// Serve Prometheus metrics at `/metrics`.
     pub enabled: bool,
-    /// Where: empty for the main listener, or an address of its own (`127.0.0.1:9464`) so that
-    /// `/metrics` is not on the public port.
+    /// Where: a listener of its own (`127.0.0.1:9464` by default), or `main` for the main
+    /// listener. The main listener or a non-loopback address needs `token`.
     pub listen: String,
+    /// The bearer token Prometheus must send (`authorization` in its scrape config); required
+    /// when `/metrics` is reachable from outside the host. Never serialized.
+    #[serde(skip_serializing)]
+    pub token: Option<SecretString>,
 }
 
 impl Default for MetricsConfig {
     fn default() -> Self {
-        Self { enabled: true, listen: String::new() }
+        Self { enabled: true, listen: DEFAULT_METRICS_LISTEN.into(), token: None }
     }
 }
+
+/// `metrics.listen`'s default: a listener of its own, on loopback only.
+pub const DEFAULT_METRICS_LISTEN: &str = "127.0.0.1:9464";
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -197,7 +221,14 @@ pub struct CallConfig {
 /// `KORDON_PASSWORD` is `admin user create`'s password (kept out of the process list).
 const OTHER_VARIABLES: &[&str] = &["KORDON_CONFIG", "KORDON_TEST_DATABASE_URL", "KORDON_PASSWORD"];
 /// Secret keys are never serialized, so the key walk below cannot see them.
-const SECRET_KEYS: &[&str] = &["KORDON_MAIL__SMTP__PASSWORD", "KORDON_CALL__WEBHOOK__SECRET"];
+const SECRET_KEYS: &[&str] = &[
+    "KORDON_MAIL__SMTP__PASSWORD",
+    "KORDON_CALL__WEBHOOK__SECRET",
+    "KORDON_SIGNING_KEYS__ENCRYPTION_KEY",
+    "KORDON_SIGNING_KEYS__PREVIOUS_ENCRYPTION_KEY",
+    "KORDON_METRICS__TOKEN",
+    "KORDON_FLASHCALL__PIN_KEY",
+];
 
 impl Config {
     /// Layers defaults, the TOML file, the environment and `overrides` (flag values, dotted keys).

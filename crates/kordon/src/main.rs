@@ -62,6 +62,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             init_logs(&config);
             let app = kordon::app::Application::build(&config).await?;
             tracing::info!(address = %app.address(), "kordon is listening");
+            if let Some(metrics) = app.metrics_address() {
+                tracing::info!(address = %metrics, "/metrics is served on its own listener");
+            }
             app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())
         }
         Command::Migrate { store } => {

@@ -21,7 +21,7 @@ pub fn prometheus() -> PrometheusHandle {
                 tracing::warn!("a metrics recorder was already installed; /metrics may be empty");
             }
             kordon_core::metrics::describe();
-            kordon_core::metrics::build_info();
+            kordon_core::metrics::register();
             handle
         })
         .clone()

@@ -56,7 +56,8 @@ pub trait Store:
     async fn client(&self, id: i64) -> StoreResult<Option<Client>>;
     /// The client and its secret hash (client authentication).
     async fn client_secret_hash(&self, id: i64) -> StoreResult<Option<String>>;
-    async fn create_client(&self, client: &NewClient) -> StoreResult<i64>;
+    /// Creates a client, with `audit`'s line (subject `client:<id>`) in the same transaction.
+    async fn create_client(&self, client: &NewClient, audit: Option<&AuditLine>) -> StoreResult<i64>;
     async fn set_client_secret(&self, id: i64, secret_hash: &str) -> StoreResult<()>;
 
     // --- accounts and users
@@ -70,6 +71,10 @@ pub trait Store:
     /// and records `successor` (the caller's new session, if any), in one transaction.
     async fn set_password(&self, user_id: i64, hash: &str, successor: Option<&NewSession>, now: i64)
     -> StoreResult<()>;
+
+    /// Replaces the password hash `old` with `new` (the same password, stronger parameters),
+    /// touching nothing else; false when the hash is no longer `old`.
+    async fn upgrade_password_hash(&self, user_id: i64, old: &str, new: &str) -> StoreResult<bool>;
 
     // --- PBX domains and roles
     async fn domain(&self, account_id: i64) -> StoreResult<Option<Domain>>;
@@ -214,6 +219,8 @@ pub trait DefenderStore: Send + Sync + 'static {
     /// Lifts a block and writes the audit line; false when the host was not blocked.
     async fn unblock_host(&self, host: &str, actor: &str, now: i64) -> StoreResult<bool>;
     async fn blocks(&self, now: i64) -> StoreResult<Vec<Block>>;
+    /// How many hosts are blocked at `now`.
+    async fn count_blocks(&self, now: i64) -> StoreResult<i64>;
     /// Records which login a failed check from `host` attacked ("" when no login was named).
     async fn record_failure(&self, host: &str, account: &str, now: i64) -> StoreResult<()>;
     /// The logins attacked from `host` between `since` and `until`.
@@ -264,7 +271,20 @@ pub trait OAuthStore: Send + Sync + 'static {
     /// The longest per-client access-token lifetime, if any client has one.
     async fn longest_client_ttl(&self) -> StoreResult<Option<i64>>;
     /// Adds a key; keys still current get `not_after = retire_others_at` (published until then).
-    async fn add_signing_key(&self, key: &StoredKey, retire_others_at: Option<i64>) -> StoreResult<()>;
+    /// With `audit`, its line (subject `key:<kid>`) is written in the same transaction.
+    async fn add_signing_key(
+        &self,
+        key: &StoredKey,
+        retire_others_at: Option<i64>,
+        audit: Option<&AuditLine>,
+    ) -> StoreResult<()>;
+    /// Replaces stored private keys, each `(kid, row it had, row it gets)`, in one transaction with
+    /// `audit`'s line (subject `keys`); a row that changed meanwhile is left. The rows replaced.
+    async fn reseal_signing_keys(
+        &self,
+        rows: &[(String, String, String)],
+        audit: Option<&AuditLine>,
+    ) -> StoreResult<u64>;
     /// Revokes the session family of a token (access digest or refresh digest) issued to `client_id`.
     async fn revoke_token(&self, digest: &str, client_id: i64, now: i64) -> StoreResult<bool>;
     /// Lists a row-less token's `jti` as revoked until `expires_at`; false when it already was.
@@ -306,8 +326,14 @@ pub trait OidcStore: Send + Sync + 'static {
     /// The scopes `user_id` allowed `client_id`, if any.
     async fn consent(&self, user_id: i64, client_id: i64) -> StoreResult<Option<String>>;
     async fn grant_consent(&self, user_id: i64, client_id: i64, scope: &str, now: i64) -> StoreResult<()>;
-    /// Changes a client's registration; false when there is no such client.
-    async fn update_client(&self, id: i64, patch: &crate::oidc_types::ClientPatch) -> StoreResult<bool>;
+    /// Changes a client's registration, with `audit`'s line (subject `client:<id>`) in the same
+    /// transaction; false (and nothing written) when there is no such client.
+    async fn update_client(
+        &self,
+        id: i64,
+        patch: &crate::oidc_types::ClientPatch,
+        audit: Option<&AuditLine>,
+    ) -> StoreResult<bool>;
 }
 
 /// An email to send.

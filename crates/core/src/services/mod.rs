@@ -19,6 +19,8 @@ pub use admin::lifecycle::UserSessions;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
 pub use oauth::discovery::Discovery;
 pub use oauth::introspection::{IntrospectedType, Introspection};
+pub use oauth::key_seal::{KeyEncryptionKey, KeySealer};
+pub use oauth::keys::KeysAtRest;
 pub use oauth::principal::OAuthPrincipal;
 pub use oauth::scopes::SCOPES;
 pub use oauth::{ClientCredentials, IssuedToken, OAuthError, TokenRequest};
@@ -60,6 +62,8 @@ pub struct Core {
     waiters: Arc<defender::waiters::Waiters>,
     /// Reset mails waiting to be sent (see `reset::mail_queue`).
     reset_mail: Arc<ResetMailQueue>,
+    /// The hosts blocked now, for `/metrics` (see `defender::blocked`).
+    blocked_hosts: Arc<defender::blocked::BlockedHosts>,
     /// What bearer checks read, cached and kept coherent (see [`crate::cache`]).
     pub cache: Arc<crate::cache::Cache>,
     /// Set once this process has bumped the cache epoch (an admin command then waits a poll).
@@ -83,6 +87,13 @@ impl Core {
         if !(1..=86_400).contains(&settings.defender.account_window) {
             return Err(crate::Error::internal("defender.account_window must be between 1 and 86400 seconds"));
         }
+        {
+            use secrecy::ExposeSecret as _;
+            let min = crate::settings::FlashcallLimits::PIN_KEY_MIN_LEN;
+            if settings.flashcall.pin_key.expose_secret().trim().len() < min {
+                return Err(crate::Error::internal(format!("flashcall.pin_key must be at least {min} characters")));
+            }
+        }
         let passwords = Passwords::new(&settings.passwords)?;
         let allowlist = Arc::new(Cidrs::parse(&settings.defender.allowlist)?);
         Cidrs::parse(&settings.defender.trusted_proxies)?;
@@ -100,6 +111,7 @@ impl Core {
             successor_key,
             waiters: Arc::default(),
             reset_mail: Arc::default(),
+            blocked_hosts: Arc::default(),
             cache: Arc::default(),
             epoch_bumped: Arc::default(),
         })

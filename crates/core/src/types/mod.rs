@@ -1,6 +1,7 @@
 //! Validated input types (parsed once at the edge) and the records the store hands back.
 
 pub mod biometrics;
+pub mod common_passwords;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -63,8 +64,6 @@ impl Phone {
 #[derive(Clone)]
 pub struct NewPassword(String);
 
-const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
-
 impl NewPassword {
     pub const MIN: usize = 8;
     pub const MAX: usize = 128;
@@ -92,7 +91,7 @@ impl NewPassword {
             return Err(Error::validation("password", "The password confirmation does not match."));
         }
         let lower = password.to_lowercase();
-        if COMMON_PASSWORDS.lines().any(|common| common == lower) {
+        if common_passwords::is_common(&lower) {
             return Err(Error::validation(
                 "password",
                 "The given password is too common. Please choose a different password.",
@@ -420,12 +419,27 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
-/// A JWT signing key as stored (the private key as PKCS#8 PEM).
+/// An operator's change as the audit log records it, written by the store in the same
+/// transaction as the change; the store names the subject (`client:<id>`, `key:<kid>`). `detail`
+/// never holds a secret.
+#[derive(Debug, Clone)]
+pub struct AuditLine {
+    /// Unix seconds.
+    pub at: i64,
+    pub event: &'static str,
+    pub actor: String,
+    pub detail: String,
+}
+
+/// A JWT signing key as stored.
 #[derive(Clone)]
 pub struct StoredKey {
     pub kid: String,
     pub algorithm: String,
-    pub private_pem: String,
+    /// The PKCS#8 PEM sealed under the key-encryption key (`kordon-sealed-v1:…`, see
+    /// `services::oauth::key_seal`); a row from before sealing holds the PEM itself until the
+    /// next start seals it. The column is still named `private_pem`.
+    pub private_key: String,
     pub created_at: i64,
     /// Published until then; none: the current key.
     pub not_after: Option<i64>,

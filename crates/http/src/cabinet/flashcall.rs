@@ -38,8 +38,9 @@ pub(super) struct Called {
 /// FlashCall a phone
 ///
 /// Calls the phone from a number whose last 4 digits are the PIN (valid 5 minutes, single use, 3
-/// tries). Toll-fraud guard: the country-prefix allowlist (else 400 on `phone`), one call per phone
-/// per minute, hourly caps per phone, per client host and overall (429).
+/// tries). Toll-fraud guard: the country-prefix allowlist and the premium-range denylist (else 400
+/// on `phone`), one call per phone per minute, hourly caps per phone, per client host and overall,
+/// a daily cap per number prefix (429).
 #[utoipa::path(post, path = "/flashcall", context_path = PREFIX, tag = tag::CABINET,
     operation_id = "cabinetFlashcall", security(()), params(CabinetClient),
     request_body = FlashcallBody,

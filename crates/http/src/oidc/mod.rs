@@ -34,7 +34,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/oauth/authorize/flashcall", post(flashcall))
         .route("/oauth/authorize/pin", post(pin))
         .route("/oauth/authorize/consent", post(consent))
-        .route("/oauth/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
+        .route("/oauth/userinfo", get(userinfo::userinfo).post(userinfo::userinfo_post))
         .route("/oauth/logout", get(userinfo::logout).post(userinfo::logout_form))
         .route("/oauth/assets/kordon.css", get(stylesheet))
 }
@@ -89,6 +89,9 @@ fn authorize_params(raw: &str) -> Result<AuthorizeParams, &'static str> {
             "prompt" => &mut p.prompt,
             "max_age" => &mut p.max_age,
             "login_hint" => &mut p.login_hint,
+            "request" => &mut p.request,
+            "request_uri" => &mut p.request_uri,
+            "ui_locales" => &mut p.ui_locales,
             _ => continue,
         };
         if slot.is_some() {
@@ -140,10 +143,14 @@ impl Browser {
         self.page(status, &MessagePage { t: self.t, heading, message, detail, problem }, None)
     }
 
-    /// 429 with `Retry-After` and a page that says how many minutes to wait.
+    /// 429 with `Retry-After` and a page that says how long to wait: minutes, or whole hours from
+    /// two hours on (a daily cap reads "24 h", not "1440 min.").
     fn wait(&self, text: &str, retry_after: u64) -> Response {
         let minutes = retry_after.div_ceil(60).max(1);
-        let text = format!("{text} {minutes} {}", self.t.minutes);
+        let text = match minutes {
+            0..120 => format!("{text} {minutes} {}", self.t.minutes),
+            _ => format!("{text} {} {}", minutes.div_ceil(60), self.t.hours),
+        };
         let mut r = self.message(StatusCode::TOO_MANY_REQUESTS, self.t.blocked_title, &text, None);
         r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         r
@@ -171,6 +178,14 @@ impl Browser {
         match self.core.authorization_request(&params).await {
             Ok(request) => Ok(request),
             Err(err) => Err(self.refuse(err)),
+        }
+    }
+
+    /// The pages speak the request's `ui_locales` when kordon has one of its languages, else the
+    /// browser's `Accept-Language`.
+    fn speak(&mut self, request: &AuthorizationRequest) {
+        if let Some(locale) = request.ui_locale {
+            self.t = pages::texts(Some(locale));
         }
     }
 
@@ -317,8 +332,8 @@ async fn authorize(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let b = Browser::new(&state, origin, &headers, https);
-    start(&b, uri.query().unwrap_or_default()).await
+    let mut b = Browser::new(&state, origin, &headers, https);
+    start(&mut b, uri.query().unwrap_or_default()).await
 }
 
 /// `POST /oauth/authorize`: the same request as a form (OpenID Connect Core §3.1.2.1).
@@ -329,18 +344,19 @@ async fn authorize_form(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let b = Browser::new(&state, origin, &headers, https);
+    let mut b = Browser::new(&state, origin, &headers, https);
     match body.ok().as_deref().map(std::str::from_utf8) {
-        Some(Ok(raw)) => start(&b, raw).await,
+        Some(Ok(raw)) => start(&mut b, raw).await,
         _ => b.bad_request("The authorization request is not a UTF-8 form."),
     }
 }
 
-async fn start(b: &Browser, raw: &str) -> Response {
+async fn start(b: &mut Browser, raw: &str) -> Response {
     let request = match b.request(raw).await {
         Ok(request) => request,
         Err(response) => return response,
     };
+    b.speak(&request);
     let session = match b.signed_in().await {
         Ok(session) => session,
         Err(response) => return response,
@@ -365,10 +381,11 @@ impl FromRequest<AppState> for LoginPost {
         let (mut parts, body) = req.into_parts();
         let Ok(RequestOrigin(origin)) = RequestOrigin::from_request_parts(&mut parts, state).await;
         let Ok(https) = Https::from_request_parts(&mut parts, state).await;
-        let b = Browser::new(state, origin, &parts.headers, https);
+        let mut b = Browser::new(state, origin, &parts.headers, https);
         let body = Bytes::from_request(Request::from_parts(parts, body), state).await;
         let form = form_of(&b, body).map_err(|response| *response)?;
         let (request, raw) = b.form_request(&form).await?;
+        b.speak(&request);
         let raw = raw.to_owned();
         Ok(Self { b, form, request, raw })
     }

@@ -55,6 +55,7 @@ pub(super) struct Texts {
     /// A login past its daily cap of failed checks, before "N min.".
     pub limited: &'static str,
     pub minutes: &'static str,
+    pub hours: &'static str,
     pub bad_phone: &'static str,
     pub call_limited: &'static str,
     pub call_failed: &'static str,
@@ -111,6 +112,7 @@ pub(super) const EN: Texts = Texts {
     blocked_title: "Sign-in is paused",
     limited: "Too many failed sign-ins for this account. Try again in",
     minutes: "min.",
+    hours: "hours.",
     bad_phone: "This number cannot be called. Check it and try again.",
     call_limited: "Too many calls to this number or from your network. Try again later.",
     call_failed: "The call could not be placed. Try again in a moment.",
@@ -167,6 +169,7 @@ pub(super) const RU: Texts = Texts {
     blocked_title: "Вход приостановлен",
     limited: "Слишком много неудачных попыток входа в эту учётную запись. Повторите через",
     minutes: "мин.",
+    hours: "ч.",
     bad_phone: "На этот номер нельзя позвонить. Проверьте его и попробуйте снова.",
     call_limited: "Слишком много звонков на этот номер или из вашей сети. Попробуйте позже.",
     call_failed: "Не удалось позвонить. Попробуйте ещё раз чуть позже.",

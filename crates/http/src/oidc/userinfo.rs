@@ -8,7 +8,7 @@ use crate::bearer::{self, BearerInvalid, BearerUnavailable};
 use crate::https::Https;
 use crate::openapi_names::tag;
 use crate::origin::RequestOrigin;
-use crate::rfc6749::{ErrorBody, OAuthServerError};
+use crate::rfc6749::{ErrorBody, ErrorCode, OAuthServerError, answer};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
@@ -31,7 +31,34 @@ use utoipa::ToSchema;
         (status = 503, response = BearerUnavailable),
     ))]
 pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let token = crate::edge::bearer_token(&headers);
+    claims_of(&state, crate::edge::bearer_token(&headers)).await
+}
+
+/// `POST /oauth/userinfo`: the token in the header, or as `access_token` in a form body (RFC 6750
+/// §2.2, which OpenID Connect Core §5.3.1 lets UserInfo take). Both at once is `invalid_request`
+/// (RFC 6750 §3.1: one method per request).
+pub(super) async fn userinfo_post(State(state): State<AppState>, headers: HeaderMap, body: super::Body) -> Response {
+    let in_header = crate::edge::bearer_token(&headers);
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case(FORM));
+    let body = body.unwrap_or_default();
+    let in_body = match form {
+        true => Form::parse(&body).get("access_token").map(str::to_owned),
+        false => None,
+    };
+    match (in_header, in_body.as_deref()) {
+        (Some(_), Some(_)) => answer(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, TWO_METHODS),
+        (Some(token), None) | (None, Some(token)) => claims_of(&state, Some(token)).await,
+        (None, None) => claims_of(&state, None).await,
+    }
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const TWO_METHODS: &str = "The access token was sent both in the header and in the body.";
+
+async fn claims_of(state: &AppState, token: Option<&str>) -> Response {
     match state.core.userinfo(token).await {
         Ok(claims) => ([(header::CACHE_CONTROL, "no-store")], Json(claims)).into_response(),
         Err(err) => bearer::refusal(err, token.is_some(), "openid"),

@@ -115,3 +115,43 @@ async fn the_manager_of_the_account(app: TestApp) {
     assert_eq!(app.call("GET", "/api/v1/manager", None, None).await.0, 401);
 }
 both!(the_manager_of_the_account);
+
+/// A personal API token is a bearer for the `Authorization` header only: in the query string
+/// (`?token=`, `?access_token=`, `?api_token=`) it authenticates nothing, on the cabinet nor on the
+/// provider API, and each answers its documented 401.
+async fn a_token_in_the_query_string_is_refused(app: TestApp) {
+    let session = app.signed_in("user@mail.ru", "79993332210").await;
+    let (_, b) = app.post_auth("/api/v1/tokens", json!({}), &session).await;
+    let api = b["token"].as_str().expect("token").to_string();
+    // The control: the same token in the header is accepted by both.
+    assert_eq!(app.get_auth("/api/v1/authuser", &api).await.0, 200);
+    assert_eq!(app.get_auth("/api/ver1.0/user/", &api).await.0, 200);
+    for name in ["token", "access_token", "api_token"] {
+        let resp = app
+            .http
+            .get(format!("{}/api/v1/authuser?{name}={api}", app.base))
+            .header("Accept", "application/json")
+            .header("Client", crate::helpers::CLIENT)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!((status, body), (401, json!({ "message": "Unauthenticated.", "code": 401 })), "cabinet ?{name}=");
+
+        let resp = app.http.get(format!("{}/api/ver1.0/user/?{name}={api}", app.base)).send().await.expect("request");
+        let status = resp.status().as_u16();
+        let challenge = resp.headers().get("www-authenticate").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(
+            (status, challenge.as_deref(), body),
+            (
+                401,
+                Some("Bearer realm=\"kordon\""),
+                json!({ "error": "invalid_token", "error_description": "An access token is required." })
+            ),
+            "provider ?{name}="
+        );
+    }
+}
+both!(a_token_in_the_query_string_is_refused);

@@ -1,7 +1,8 @@
 //! The HTTP server under abuse: a refused body leaves the connection closed cleanly, half-sent
 //! request heads and idle connections are cut, a request past its deadline is answered 503, and
 //! a flood of cancelled HTTP/2 logins leaks nothing (the hashing queue drains, the Defender's
-//! counts come back, the server keeps answering).
+//! counts come back, the server keeps answering). `/metrics`' own listener is held to the same
+//! limits.
 
 use crate::helpers::{PASSWORD, TestApp};
 use kordon::config::Config;
@@ -114,6 +115,47 @@ async fn slow_heads_and_idle_connections_are_cut(app: TestApp) {
     assert_eq!(app.http.get(format!("{}/healthz", app.base)).send().await.expect("healthz").status(), 200);
 }
 both!(slow_heads_and_idle_connections_are_cut, super::short_timeouts);
+
+/// Short timeouts, and `/metrics` on a loopback listener of its own.
+fn short_timeouts_and_a_metrics_listener(c: &mut Config) {
+    short_timeouts(c);
+    c.metrics.listen = "127.0.0.1:0".into();
+}
+
+/// Issue 19, defect 9: `/metrics`' own listener is served by the same loop as the main one:
+/// half-sent heads, silent and idle connections are cut (under `axum::serve` they stayed open).
+async fn the_metrics_listener_cuts_slow_and_idle_connections(app: TestApp) {
+    let metrics: std::net::SocketAddr =
+        app.metrics_base.as_deref().expect("a metrics listener").trim_start_matches("http://").parse().expect("addr");
+    let connect = |source: String| async move {
+        let socket = TcpSocket::new_v4().expect("socket");
+        socket.bind(format!("{source}:0").parse().expect("source")).expect("bind");
+        socket.connect(metrics).await.expect("connect")
+    };
+    // 20 connections from 20 addresses send half a request head and stop.
+    let mut slow = Vec::new();
+    for i in 0..20 {
+        let mut stream = connect(format!("127.0.7.{}", i + 1)).await;
+        stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: kordon\r\n").await.expect("half a head");
+        slow.push(stream);
+    }
+    for (i, stream) in slow.iter_mut().enumerate() {
+        assert!(closed_within(stream, Duration::from_secs(6)).await, "slow connection {i} is still open");
+    }
+    // A connection that never sends a byte, and one gone quiet after a scrape, are closed too.
+    let mut silent = connect("127.0.7.100".into()).await;
+    assert!(closed_within(&mut silent, Duration::from_secs(6)).await, "a silent connection is closed");
+    let mut stream = connect("127.0.7.101".into()).await;
+    stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: kordon\r\n\r\n").await.expect("request");
+    let mut buf = [0u8; 1024];
+    let n = stream.read(&mut buf).await.expect("answer");
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    assert!(closed_within(&mut stream, Duration::from_secs(6)).await, "an idle connection is closed");
+    // And the listener still serves.
+    let resp = app.http.get(format!("http://{metrics}/metrics")).send().await.expect("scrape");
+    assert_eq!(resp.status().as_u16(), 200);
+}
+both!(the_metrics_listener_cuts_slow_and_idle_connections, super::short_timeouts_and_a_metrics_listener);
 
 /// A one-second deadline, and logins slowed past it once they fail.
 fn short_deadline(c: &mut Config) {

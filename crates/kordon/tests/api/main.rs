@@ -10,6 +10,7 @@ mod api_tokens;
 mod cabinet_sessions;
 mod domains;
 mod flashcall;
+mod password_hashes;
 mod password_reset;
 mod providers;
 
@@ -25,8 +26,10 @@ mod error_shapes;
 mod oauth;
 mod oauth_revocation;
 mod oidc;
+mod oidc_cert;
 mod oidc_errors;
 mod provider;
+mod signing_key_encryption;
 mod token_kinds;
 
 // The server as a whole: HTTP limits and edges, the cache across instances, durations, metrics.
@@ -41,6 +44,7 @@ mod metrics;
 mod cli;
 mod durability;
 mod operations;
+mod operator_audit;
 
 // External tools: headless Chromium (explorer, relying party), Apache's mod_auth_openidc and the
 // OpenAPI fuzzer.

@@ -277,7 +277,7 @@ both!(discovery_names_the_endpoints);
 /// Signs `claims` with kordon's own current key (read from the store), or with `key`.
 async fn forge(app: &TestApp, header: jsonwebtoken::Header, claims: &Value) -> String {
     let keys = app.core.store.signing_keys().await.expect("keys");
-    let pem = &keys.last().expect("a key").private_pem;
+    let pem = app.core.open_signing_key(keys.last().expect("a key")).expect("the key opens");
     let key = jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes()).expect("pem");
     jsonwebtoken::encode(&header, claims, &key).expect("sign")
 }
@@ -430,7 +430,7 @@ async fn secrets_hashed_by_earlier_builds_still_work_once_and_become_digests(app
         trusted: false,
         created_at: 0,
     };
-    app.core.store.create_client(&legacy).await.expect("client");
+    app.core.store.create_client(&legacy, None).await.expect("client");
     let ask = |secret: &str| {
         token_json(&app, json!({ "grant_type": "client_credentials", "client_id": 777, "client_secret": secret }))
     };

@@ -581,6 +581,12 @@ async fn a_login_past_its_daily_cap_is_told_to_wait(app: TestApp) {
         let wait: u64 = page.header("retry-after").parse().expect("Retry-After in seconds");
         assert!(wait > 0 && wait <= 86_400, "{wait}");
         assert!(page.body.contains(says), "{}", page.body);
+        let hours = wait.div_ceil(3600);
+        assert!(
+            page.body.contains(&format!(" {hours} hours.")) || page.body.contains(&format!(" {hours} ч.")),
+            "whole hours: {}",
+            page.body
+        );
     }
 }
 both!(a_login_past_its_daily_cap_is_told_to_wait, |c: &mut kordon::config::Config| c.defender.account_max_failures = 3);

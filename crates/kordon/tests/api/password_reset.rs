@@ -240,3 +240,69 @@ async fn allow_any_url_restores_the_seed(app: TestApp) {
     assert_eq!((s, b), (400, json!({"message":{"message":"The url format is invalid.","field":"url"},"code":400})));
 }
 both!(allow_any_url_restores_the_seed, super::any_url);
+
+/// `Host` and `X-Forwarded-Host` never reach a reset link, even from a trusted proxy: the mail
+/// (through a real SMTP server) links under the configured public URL only, and a link that
+/// would need a host from the request (a relative `url`, or the forged host itself) is refused.
+async fn request_hosts_never_reach_the_link(app: TestApp) {
+    use kordon::config::MailProvider;
+    use kordon_delivery::{SmtpSecurity, SmtpSettings};
+    let sink = kordon_testkit::SmtpSink::start();
+    let backend = app.backend;
+    drop(app);
+    let port = sink.port;
+    let app = TestApp::spawn_with(backend, move |config| {
+        config.server.public_url = "https://lk.plusofon.ru/".into();
+        config.defender.trusted_proxies = vec!["127.0.0.1/32".into()];
+        config.mail.provider = MailProvider::Smtp;
+        config.mail.smtp = SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            security: SmtpSecurity::None,
+            from: "kordon <noreply@kordon.test>".into(),
+            timeout_secs: 5,
+            ..SmtpSettings::default()
+        };
+        config.reset.mail_backoff_ms = 10;
+    })
+    .await
+    .expect("both! booted this backend once");
+    app.register("user@mail.ru", "79993332210").await;
+    let ask = |url: &'static str| {
+        app.http
+            .post(format!("{}/api/v1/restore-token", app.base))
+            .header("Accept", "application/json")
+            .header("Client", crate::helpers::CLIENT)
+            .header("Host", "evil.example")
+            .header("X-Forwarded-Host", "evil.example")
+            .header("X-Forwarded-Proto", "https")
+            .header("Forwarded", "for=203.0.113.9;host=evil.example;proto=https")
+            .json(&json!({ "email": "user@mail.ru", "url": url }))
+            .send()
+    };
+    let answer = |resp: reqwest::Response| async move {
+        let status = resp.status().as_u16();
+        (status, resp.json::<Value>().await.expect("json"))
+    };
+    let refused = |why: &str| json!({"message":{"message": why, "field":"url"},"code":400});
+    for url in ["/password-restore", "//evil.example/password-restore"] {
+        let (s, b) = answer(ask(url).await.expect("request")).await;
+        assert_eq!((s, b), (400, refused("The url format is invalid.")), "{url}");
+    }
+    let (s, b) = answer(ask("https://evil.example/password-restore").await.expect("request")).await;
+    assert_eq!((s, b), (400, refused("The selected url is invalid.")));
+    let (s, b) = answer(ask(URL).await.expect("request")).await;
+    assert_eq!((s, b), (200, json!({ "success": true })));
+
+    app.core.reset_mail_settled().await;
+    let mails = sink.received();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let body = mails[0]["body"].as_str().expect("body");
+    let token = reset_token(&json!({ "text": body }));
+    assert!(body.contains(&format!("{URL}?token={token}")), "the link is under the public URL: {body}");
+    let data = mails[0]["data"].as_str().expect("the whole message");
+    assert!(!data.contains("evil.example"), "no request host anywhere in the mail: {data}");
+    let links: Vec<&str> = body.split_whitespace().filter(|w| w.contains("://")).collect();
+    assert!(links.iter().all(|l| l.starts_with("https://lk.plusofon.ru/")), "{links:?}");
+}
+both!(request_hosts_never_reach_the_link);

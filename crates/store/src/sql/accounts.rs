@@ -43,7 +43,7 @@ impl Store for SqlStore {
             .map_err(translate)
     }
 
-    async fn create_client(&self, c: &NewClient) -> StoreResult<i64> {
+    async fn create_client(&self, c: &NewClient, audit: Option<&kordon_core::types::AuditLine>) -> StoreResult<i64> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         let id = match c.id {
             // Taken from the counter, so no id is ever handed out twice.
@@ -86,6 +86,10 @@ impl Store for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(translate)?;
+        if let Some(a) = audit {
+            let subject = format!("client:{id}");
+            super::defender::audit(&mut *tx, a.at, a.event, None, Some(&subject), &a.actor, Some(&a.detail)).await?;
+        }
         tx.commit().await.map_err(translate)?;
         Ok(id)
     }
@@ -218,6 +222,17 @@ impl Store for SqlStore {
         tx.commit().await.map_err(translate)
     }
 
+    async fn upgrade_password_hash(&self, user_id: i64, old: &str, new: &str) -> StoreResult<bool> {
+        let done = sqlx::query::<Db>("UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2")
+            .bind(user_id)
+            .bind(old)
+            .bind(new)
+            .execute(&self.pool)
+            .await
+            .map_err(translate)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn domain(&self, account_id: i64) -> StoreResult<Option<Domain>> {
         let row =
             sqlx::query_as::<Db, DomainRow>(concat!("SELECT ", domain_columns!(), " FROM accounts WHERE id = $1"))
@@ -283,7 +298,8 @@ impl Store for SqlStore {
             ("DELETE FROM sessions WHERE refresh_expires < $1", now - DAY),
             ("DELETE FROM verifications WHERE expires_at < $1", now - DAY),
             ("DELETE FROM password_resets WHERE expires_at < $1", now - DAY),
-            ("DELETE FROM rate_counters WHERE window_start < $1", now - 2 * 3600),
+            // The longest window is a day (FlashCall's per-prefix cap): a counter outlives it.
+            ("DELETE FROM rate_counters WHERE window_start < $1", now - DAY),
             ("DELETE FROM cooldowns WHERE taken_at < $1", now - DAY),
             ("DELETE FROM defender_accounts WHERE window_start < $1", now - DAY),
             // Repeat offenders are remembered for a week after their last block.

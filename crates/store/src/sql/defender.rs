@@ -181,6 +181,14 @@ impl kordon_core::ports::DefenderStore for SqlStore {
             .collect())
     }
 
+    async fn count_blocks(&self, now: i64) -> StoreResult<i64> {
+        sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM defender_hosts WHERE blocked_until > $1")
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(translate)
+    }
+
     async fn record_failure(&self, host: &str, account: &str, now: i64) -> StoreResult<()> {
         sqlx::query::<Db>("INSERT INTO defender_failures (host, account, at) VALUES ($1, $2, $3)")
             .bind(host)

@@ -18,10 +18,10 @@ impl kordon_core::ports::OAuthStore for SqlStore {
         .map_err(translate)?;
         Ok(rows
             .into_iter()
-            .map(|(kid, algorithm, private_pem, created_at, not_after)| StoredKey {
+            .map(|(kid, algorithm, private_key, created_at, not_after)| StoredKey {
                 kid,
                 algorithm,
-                private_pem,
+                private_key,
                 created_at,
                 not_after,
             })
@@ -35,7 +35,12 @@ impl kordon_core::ports::OAuthStore for SqlStore {
             .map_err(translate)
     }
 
-    async fn add_signing_key(&self, key: &StoredKey, retire_others_at: Option<i64>) -> StoreResult<()> {
+    async fn add_signing_key(
+        &self,
+        key: &StoredKey,
+        retire_others_at: Option<i64>,
+        audit: Option<&kordon_core::types::AuditLine>,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         if let Some(at) = retire_others_at {
             sqlx::query::<Db>("UPDATE signing_keys SET not_after = $1 WHERE not_after IS NULL")
@@ -50,13 +55,41 @@ impl kordon_core::ports::OAuthStore for SqlStore {
         )
         .bind(&key.kid)
         .bind(&key.algorithm)
-        .bind(&key.private_pem)
+        .bind(&key.private_key)
         .bind(key.created_at)
         .bind(key.not_after)
         .execute(&mut *tx)
         .await
         .map_err(translate)?;
+        if let Some(a) = audit {
+            let subject = format!("key:{}", key.kid);
+            super::defender::audit(&mut *tx, a.at, a.event, None, Some(&subject), &a.actor, Some(&a.detail)).await?;
+        }
         tx.commit().await.map_err(translate)
+    }
+
+    async fn reseal_signing_keys(
+        &self,
+        rows: &[(String, String, String)],
+        audit: Option<&kordon_core::types::AuditLine>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        let mut done = 0;
+        for (kid, from, to) in rows {
+            done += sqlx::query::<Db>("UPDATE signing_keys SET private_pem = $3 WHERE kid = $1 AND private_pem = $2")
+                .bind(kid)
+                .bind(from)
+                .bind(to)
+                .execute(&mut *tx)
+                .await
+                .map_err(translate)?
+                .rows_affected();
+        }
+        if let Some(a) = audit {
+            super::defender::audit(&mut *tx, a.at, a.event, None, Some("keys"), &a.actor, Some(&a.detail)).await?;
+        }
+        tx.commit().await.map_err(translate)?;
+        Ok(done)
     }
 
     async fn revoke_token(&self, digest: &str, client_id: i64, now: i64) -> StoreResult<bool> {

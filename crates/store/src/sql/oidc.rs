@@ -218,7 +218,13 @@ impl kordon_core::ports::OidcStore for SqlStore {
         Ok(())
     }
 
-    async fn update_client(&self, id: i64, p: &kordon_core::oidc_types::ClientPatch) -> StoreResult<bool> {
+    async fn update_client(
+        &self,
+        id: i64,
+        p: &kordon_core::oidc_types::ClientPatch,
+        audit: Option<&kordon_core::types::AuditLine>,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         let done = sqlx::query::<Db>(
             "UPDATE clients SET name = COALESCE($2, name), grants = COALESCE($3, grants),
                     redirect_uris = COALESCE($4, redirect_uris),
@@ -232,9 +238,17 @@ impl kordon_core::ports::OidcStore for SqlStore {
         .bind(p.redirect_uris.as_ref().map(|u| u.join(" ")))
         .bind(p.post_logout_redirect_uris.as_ref().map(|u| u.join(" ")))
         .bind(p.trusted)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(translate)?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        if let Some(a) = audit {
+            let subject = format!("client:{id}");
+            super::defender::audit(&mut *tx, a.at, a.event, None, Some(&subject), &a.actor, Some(&a.detail)).await?;
+        }
+        tx.commit().await.map_err(translate)?;
+        Ok(true)
     }
 }

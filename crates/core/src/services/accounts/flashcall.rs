@@ -1,15 +1,19 @@
 //! FlashCall phone verification: a 4-digit PIN delivered as the caller's number, valid a few
 //! minutes, single use, dead after a few wrong tries, and behind the toll-fraud guard
-//! (country allowlist, per-phone cool-down, per-phone, per-IP and global hourly caps).
+//! (country allowlist, premium-range denylist, per-phone cool-down, per-phone, per-IP and
+//! global hourly caps, per-prefix daily caps).
 
 use crate::error::{Error, Result};
 use crate::ports::FlashCall;
-use crate::secrets::{digest, equal, random_digits, random_token};
+use crate::secrets::{digest, equal, keyed_digest, random_digits, random_token};
 use crate::services::Core;
 use crate::types::{NewVerification, Phone};
+use secrecy::ExposeSecret as _;
 
-/// PINs from the public flashcall endpoint: good for registration and login by phone.
-pub(crate) const PURPOSE_AUTH: &str = "auth";
+/// PINs from the public flashcall endpoint to a phone no user has: good only for registering.
+pub(crate) const PURPOSE_REGISTER: &str = "register";
+/// PINs from the public flashcall endpoint to a user's phone: good only for logging in.
+pub(crate) const PURPOSE_LOGIN: &str = "login";
 /// PINs sent to a signed-in user's own phone (confirmations).
 pub(crate) const PURPOSE_CONFIRM: &str = "confirm";
 const PIN_LEN: usize = 4;
@@ -18,16 +22,35 @@ pub(crate) fn invalid_pin() -> Error {
     Error::bad_secret("pin", "The pin is invalid.")
 }
 
-fn pin_digest(token_digest: &str, pin: &str) -> String {
-    digest(&format!("{token_digest}:{pin}"))
+impl Core {
+    /// What is stored of a PIN: HMAC-SHA256 under the server's PIN key of the verification's
+    /// purpose, phone and token digest and the PIN. A database dump alone cannot test the 10^4
+    /// PINs against it, and a row whose purpose or phone was altered no longer matches.
+    fn pin_digest(&self, purpose: &str, phone: &str, token_digest: &str, pin: &str) -> String {
+        let key = self.settings.flashcall.pin_key.expose_secret().trim().as_bytes();
+        keyed_digest(key, &["kordon flashcall pin", purpose, phone, token_digest, pin])
+    }
 }
 
 impl Core {
     /// Calls `phone` with a PIN for registering or logging in; answers the verification token.
+    /// The phone's state now decides which (see [`Core::public_pin_purpose`]); the answer is the
+    /// same either way, so it tells nobody whether the phone has an account.
     pub async fn flashcall(&self, phone: Option<&str>, ip: Option<&str>) -> Result<(Phone, String)> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
-        let token = self.place_call(&phone, PURPOSE_AUTH, None, ip).await?;
+        let (purpose, user_id) = self.public_pin_purpose(&phone).await?;
+        let token = self.place_call(&phone, purpose, user_id, ip).await?;
         Ok((phone, token))
+    }
+
+    /// What a PIN of the public flashcall endpoint is for: logging in as the user who has this
+    /// phone, or, when nobody has it, registering it. A PIN is good for its one purpose only, so
+    /// a registration PIN left unused never signs in, even once the phone has an account.
+    pub(crate) async fn public_pin_purpose(&self, phone: &Phone) -> Result<(&'static str, Option<i64>)> {
+        Ok(match self.store.user_by_phone(phone.as_str()).await? {
+            Some(user) => (PURPOSE_LOGIN, Some(user.id)),
+            None => (PURPOSE_REGISTER, None),
+        })
     }
 
     /// Calls the signed-in user's own phone.
@@ -54,27 +77,42 @@ impl Core {
 
     async fn try_call(&self, phone: &Phone, purpose: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<String> {
         let limits = &self.settings.flashcall;
-        if !limits.country_prefixes.iter().any(|p| phone.as_str().starts_with(p.as_str())) {
+        let number = phone.as_str();
+        // Refusals are logged with the number's prefix (its range), never the whole number.
+        let prefix: String = number.chars().take(limits.prefix_digits.max(1)).collect();
+        if !limits.country_prefixes.iter().any(|p| number.starts_with(p.as_str())) {
+            tracing::info!(reason = "country", prefix, "a FlashCall was refused");
             return Err(Error::validation("phone", "Calls to this country are not allowed."));
+        }
+        if let Some(denied) = limits.denied_prefixes.iter().find(|p| !p.is_empty() && number.starts_with(p.as_str())) {
+            tracing::warn!(reason = "denied_prefix", prefix, denied, "a FlashCall was refused");
+            return Err(Error::validation("phone", "Calls to this number are not allowed."));
         }
         // A blocked host calls nobody, and the caller's own cap comes before the phone's: a
         // request refused for its host spends nothing of the victim phone's allowance.
-        self.refuse_if_blocked(ip).await?;
+        if let Err(err) = self.refuse_if_blocked(ip).await {
+            // The block itself was logged (warn) when the Defender made it.
+            tracing::info!(reason = "blocked_host", prefix, "a FlashCall was refused");
+            return Err(err);
+        }
         let now = self.now();
         let hour = now - now.rem_euclid(3600);
         let retry = (hour + 3600 - now).max(1);
         let host = ip.and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
-        self.hourly_cap(format!("flashcall:ip-hour:{host}"), hour, limits.per_ip_hourly, retry).await?;
+        self.capped(format!("flashcall:ip-hour:{host}"), hour, limits.per_ip_hourly, retry, &prefix).await?;
         let cooldown_key = format!("flashcall:phone:{}", phone.as_str());
         if !self.store.take_cooldown(&cooldown_key, limits.phone_cooldown, now).await? {
+            tracing::info!(reason = "cooldown", prefix, "a FlashCall was refused");
             return Err(too_many(limits.phone_cooldown));
         }
+        let day = now - now.rem_euclid(86_400);
         let caps = [
-            (format!("flashcall:phone-hour:{}", phone.as_str()), limits.per_phone_hourly),
-            ("flashcall:global-hour".to_string(), limits.global_hourly),
+            (format!("flashcall:phone-hour:{number}"), hour, limits.per_phone_hourly, retry),
+            (format!("flashcall:prefix-day:{prefix}"), day, limits.per_prefix_daily, (day + 86_400 - now).max(1)),
+            ("flashcall:global-hour".to_string(), hour, limits.global_hourly, retry),
         ];
-        for (key, limit) in caps {
-            if let Err(err) = self.hourly_cap(key, hour, limit, retry).await {
+        for (key, window, limit, retry) in caps {
+            if let Err(err) = self.capped(key, window, limit, retry, &prefix).await {
                 self.store.release_cooldown(&cooldown_key).await?;
                 return Err(err);
             }
@@ -88,7 +126,7 @@ impl Core {
                 phone: phone.as_str().to_owned(),
                 purpose: purpose.to_owned(),
                 user_id,
-                pin_digest: pin_digest(&token_digest, &pin),
+                pin_digest: self.pin_digest(purpose, phone.as_str(), &token_digest, &pin),
                 token_digest,
                 ip: ip.map(str::to_owned),
                 expires_at: crate::durations::after(now, limits.pin_ttl),
@@ -106,12 +144,14 @@ impl Core {
         Ok(token)
     }
 
-    /// Counts one hit on an hourly cap; 429 when it is spent.
-    async fn hourly_cap(&self, key: String, hour: i64, limit: i64, retry: i64) -> Result<()> {
-        if self.store.count_hit(&key, hour, limit).await? {
+    /// Counts one hit on a cap in the window starting at `window`; 429 when it is spent (logged
+    /// with the cap's kind and the number's `prefix`).
+    async fn capped(&self, key: String, window: i64, limit: i64, retry: i64, prefix: &str) -> Result<()> {
+        if self.store.count_hit(&key, window, limit).await? {
             return Ok(());
         }
-        tracing::warn!(key = key.split(':').nth(1).unwrap_or_default(), "FlashCall cap reached");
+        let cap = key.split(':').nth(1).unwrap_or_default();
+        tracing::warn!(reason = "cap", cap, limit, prefix, "a FlashCall was refused");
         Err(too_many(retry))
     }
 
@@ -125,25 +165,33 @@ impl Core {
     pub(crate) async fn check_pin(&self, phone: &Phone, purpose: &str, pin: &str, token: Option<&str>) -> Result<i64> {
         let now = self.now();
         let token_digest = token.filter(|t| !t.is_empty()).map(digest);
-        let verification = self
-            .store
-            .open_verification(phone.as_str(), purpose, token_digest.as_deref(), now)
-            .await?
-            .ok_or_else(invalid_pin)?;
-        if !self.store.try_verification(verification.id, self.settings.flashcall.max_attempts).await? {
+        // Refusals are logged (info: the Defender counts and warns about repeated ones), never
+        // with the PIN.
+        let Some(v) = self.store.open_verification(phone.as_str(), purpose, token_digest.as_deref(), now).await? else {
+            // None of this phone and purpose is open (or not the named one): expired, spent,
+            // never placed, or placed for another purpose.
+            tracing::info!(reason = "no_open_verification", purpose, "a FlashCall PIN was refused");
+            return Err(invalid_pin());
+        };
+        if !self.store.try_verification(v.id, self.settings.flashcall.max_attempts).await? {
+            tracing::info!(reason = "no_tries_left", purpose, verification = v.id, "a FlashCall PIN was refused");
             return Err(invalid_pin());
         }
-        if !equal(&pin_digest(&verification.token_digest, pin.trim()), &verification.pin_digest) {
+        if !equal(&self.pin_digest(&v.purpose, &v.phone, &v.token_digest, pin.trim()), &v.pin_digest) {
+            tracing::info!(reason = "wrong_pin", purpose, verification = v.id, "a FlashCall PIN was refused");
             return Err(invalid_pin());
         }
-        Ok(verification.id)
+        Ok(v.id)
     }
 
     /// Spends a checked verification; a concurrent request that spent it first wins.
     pub(crate) async fn spend_pin(&self, id: i64) -> Result<()> {
         match self.store.spend_verification(id, self.now()).await? {
             true => Ok(()),
-            false => Err(invalid_pin()),
+            false => {
+                tracing::info!(reason = "spent_meanwhile", verification = id, "a FlashCall PIN was refused");
+                Err(invalid_pin())
+            }
         }
     }
 }

@@ -46,12 +46,24 @@ impl Core {
         self.defended(origin.ip.as_deref(), Some(&account), async {
             let user = self.store.user_by_email(&email.key()).await?;
             let hash = user.as_ref().map(|u| u.password_hash.as_str());
-            if !self.passwords.verify(password, hash).await? {
-                return Err(Error::bad_password());
+            let checked = self.passwords.verify_upgrading(password, hash).await?;
+            let user = user.filter(|_| checked.matched).ok_or_else(Error::bad_password)?;
+            if let Some(upgraded) = checked.upgraded {
+                self.upgrade_password_hash(&user, &upgraded).await;
             }
-            user.ok_or_else(Error::bad_password)
+            Ok(user)
         })
         .await
+    }
+
+    /// Replaces a hash made with weaker parameters by `upgraded` (of the same password), unless
+    /// the password changed meanwhile. The sign-in succeeds either way: a failure is only logged.
+    async fn upgrade_password_hash(&self, user: &User, upgraded: &str) {
+        match self.store.upgrade_password_hash(user.id, &user.password_hash, upgraded).await {
+            Ok(true) => tracing::info!(user_id = user.id, "password hash upgraded to the current argon2 parameters"),
+            Ok(false) => {}
+            Err(err) => tracing::warn!(user_id = user.id, error = %err, "password hash upgrade failed"),
+        }
     }
 
     /// Phone and FlashCall PIN. An unknown phone fails exactly like a wrong PIN.
@@ -82,11 +94,12 @@ impl Core {
         let account = format!("phone:{}", phone.as_str());
         let user = self
             .defended(origin.ip.as_deref(), Some(&account), async {
-                self.verify_pin(phone, crate::services::accounts::flashcall::PURPOSE_AUTH, pin, token).await?;
-                self.store
-                    .user_by_phone(phone.as_str())
-                    .await?
-                    .ok_or_else(crate::services::accounts::flashcall::invalid_pin)
+                self.verify_pin(phone, crate::services::accounts::flashcall::PURPOSE_LOGIN, pin, token).await?;
+                self.store.user_by_phone(phone.as_str()).await?.ok_or_else(|| {
+                    // The account the login PIN was called for is gone (deleted meanwhile).
+                    tracing::info!(reason = "no_user", "a FlashCall PIN was refused");
+                    crate::services::accounts::flashcall::invalid_pin()
+                })
             })
             .await?;
         // The owner proved the phone: a password lockout earned by guessers ends here too.
@@ -112,11 +125,14 @@ impl Core {
         let password = NewPassword::parse(input.password, input.password_confirmation)?;
         let pin = present("pin", input.pin)?;
         // The PIN first (under the Defender): without one, nobody learns whether an email or a
-        // phone is taken. It is spent only once everything else has passed.
+        // phone is taken. It is spent only once everything else has passed. A phone that has an
+        // account was called with a login PIN: that PIN proves the phone, and the answer is then
+        // that the phone is taken (it never registers, nor signs in here).
         let account = format!("phone:{}", phone.as_str());
+        let (purpose, _) = self.public_pin_purpose(&phone).await?;
         let verification = self
             .defended(origin.ip.as_deref(), Some(&account), async {
-                self.check_pin(&phone, crate::services::accounts::flashcall::PURPOSE_AUTH, pin, input.token).await
+                self.check_pin(&phone, purpose, pin, input.token).await
             })
             .await?;
         if self.store.user_by_email(&email.key()).await?.is_some() {

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::ports::StoreError;
 use crate::secrets::random_token;
 use crate::services::Core;
-use crate::types::{AccountChoice, Email, NewClient, NewUser, Phone, Role, User};
+use crate::types::{AccountChoice, AuditLine, Email, NewClient, NewUser, Phone, Role, User};
 
 /// Client secrets carry ≈190 bits of randomness, so a SHA-256 digest keeps them as safe as a slow
 /// hash would, without letting anyone queue argon2 work by presenting made-up client ids.
@@ -117,7 +117,20 @@ impl Core {
             trusted,
             created_at: self.now(),
         };
-        let client_id = self.store.create_client(&client).await.map_err(|e| match e {
+        // What the operator registered, for the audit log (never the secret).
+        let detail = serde_json::json!({
+            "name": client.name,
+            "grants": client.grants,
+            "owner_user_id": client.owner_user_id,
+            "access_ttl": client.access_ttl,
+            "introspect": client.introspect,
+            "redirect_uris": client.redirect_uris,
+            "post_logout_redirect_uris": client.post_logout_redirect_uris,
+            "public": client.public,
+            "trusted": client.trusted,
+        });
+        let audit = operator_audit(self.now(), "client.create", &detail);
+        let client_id = self.store.create_client(&client, Some(&audit)).await.map_err(|e| match e {
             StoreError::Conflict(_) => Error::validation("id", "The id has already been taken."),
             other => other.into(),
         })?;
@@ -171,6 +184,34 @@ impl Core {
     }
 }
 
+/// Who the audit log names for the operator's commands: `kordon admin` runs them on the
+/// operator's behalf (the same actor the user lifecycle commands pass).
+pub(crate) const OPERATOR: &str = "cli";
+
+/// The audit line of an operator's command; `detail` is JSON and never holds a secret.
+pub(crate) fn operator_audit(at: i64, event: &'static str, detail: &serde_json::Value) -> AuditLine {
+    AuditLine { at, event, actor: OPERATOR.to_owned(), detail: detail.to_string() }
+}
+
+/// What `patch` changes in `current`, field by field: `{"trusted": {"from": false, "to": true}, …}`
+/// (a field given with its old value is no change and is left out).
+fn client_changes(current: &crate::types::Client, patch: &crate::oidc_types::ClientPatch) -> serde_json::Value {
+    let mut changes = serde_json::Map::new();
+    let mut note = |field: &str, from: serde_json::Value, to: Option<serde_json::Value>| {
+        if let Some(to) = to.filter(|to| *to != from) {
+            changes.insert(field.to_owned(), serde_json::json!({ "from": from, "to": to }));
+        }
+    };
+    use serde_json::json;
+    note("name", json!(current.name), patch.name.as_ref().map(|v| json!(v)));
+    note("grants", json!(current.grants), patch.grants.as_ref().map(|v| json!(v)));
+    note("redirect_uris", json!(current.redirect_uris), patch.redirect_uris.as_ref().map(|v| json!(v)));
+    let post_logout = patch.post_logout_redirect_uris.as_ref().map(|v| json!(v));
+    note("post_logout_redirect_uris", json!(current.post_logout_redirect_uris), post_logout);
+    note("trusted", json!(current.trusted), patch.trusted.map(|v| json!(v)));
+    serde_json::Value::Object(changes)
+}
+
 /// A client of the authorization code flow needs somewhere to return to, and a public one may
 /// hold only grants that need no secret.
 fn check_code_flow(grants: &[String], redirect_uris: &[String], public: bool) -> Result<()> {
@@ -215,7 +256,8 @@ impl Core {
         let grants = patch.grants.as_ref().unwrap_or(&current.grants);
         let redirect_uris = patch.redirect_uris.as_ref().unwrap_or(&current.redirect_uris);
         check_code_flow(grants, redirect_uris, current.public)?;
-        if !self.store.update_client(id, &patch).await? {
+        let audit = operator_audit(self.now(), "client.update", &client_changes(&current, &patch));
+        if !self.store.update_client(id, &patch, Some(&audit)).await? {
             return Err(Error::NotFound);
         }
         self.forget().await;

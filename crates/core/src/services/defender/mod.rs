@@ -9,6 +9,7 @@
 //! `account_max_failures` (`pin_max_failures` for a phone's PINs) in a day. Admissions are
 //! released when the check ends, or from `Drop` when the request is cancelled.
 
+pub(crate) mod blocked;
 pub(crate) mod waiters;
 
 use crate::error::{Error, Result};
@@ -211,6 +212,7 @@ impl Core {
         if let Some(until) = self.store.block_host(host, s.block, s.max_block, &reason, account, now).await? {
             tracing::warn!(host, blocked_until = until, "the Defender blocked a host");
             crate::metrics::defender_block();
+            self.blocked_hosts.blocked();
         }
         Ok(())
     }
@@ -246,6 +248,7 @@ impl Core {
         match self.store.unblock_host(ip, actor, self.now()).await? {
             true => {
                 tracing::info!(host = ip, actor, "a Defender block was lifted");
+                self.blocked_hosts.unblocked();
                 Ok(())
             }
             false => Err(Error::NotFound),

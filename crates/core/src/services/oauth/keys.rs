@@ -1,10 +1,13 @@
-//! JWT signing keys (RS256): generated at first start and kept in the database, so every
-//! instance signs with the same key and publishes the same JWKS. A rotation adds a key and keeps
-//! publishing the old ones until the last token they signed has expired.
+//! JWT signing keys (RS256): generated at first start and kept in the database, sealed under the
+//! key-encryption key (see [`super::key_seal`]), so every instance signs with the same key and
+//! publishes the same JWKS. A rotation adds a key and keeps publishing the old ones until the last
+//! token they signed has expired.
 
+use super::key_seal::{KeySealer, Sealing};
 use crate::error::{Error, Result};
 use crate::secrets::random_token;
 use crate::services::Core;
+use crate::services::admin::operator_audit;
 use crate::types::StoredKey;
 use base64::Engine as _;
 use jsonwebtoken::jwk::{Jwk, JwkSet, KeyAlgorithm, PublicKeyUse};
@@ -21,6 +24,19 @@ const UNKNOWN_KID_RELOAD: std::time::Duration = std::time::Duration::from_secs(5
 pub struct KeyRing {
     loaded: RwLock<Option<Loaded>>,
     last_unknown_kid_reload: std::sync::Mutex<Option<std::time::Instant>>,
+    /// Seals private keys for the store and opens them; none: keys cannot be used at all.
+    sealer: Option<KeySealer>,
+}
+
+/// What [`Core::prepare_signing_keys`] found and did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeysAtRest {
+    /// The current key-encryption key's fingerprint.
+    pub fingerprint: String,
+    /// Rows (re)sealed under it now.
+    pub sealed: u64,
+    /// Rows still sealed under the previous key-encryption key (`keys rewrap` moves them).
+    pub under_previous: u64,
 }
 
 struct Loaded {
@@ -39,6 +55,66 @@ pub(crate) struct LoadedKey {
 }
 
 impl Core {
+    /// The core with the key-encryption keys its signing keys are sealed under (without them no
+    /// key can be loaded, made or used).
+    pub fn with_key_sealer(mut self, sealer: KeySealer) -> Self {
+        self.keys = Arc::new(KeyRing { sealer: Some(sealer), ..KeyRing::default() });
+        self
+    }
+
+    fn sealer(&self) -> Result<&KeySealer> {
+        self.keys.sealer.as_ref().ok_or_else(|| Error::internal("no key-encryption key is configured"))
+    }
+
+    /// Run at start: seals rows written before sealing and checks that every row opens (a fresh
+    /// store gets its first key on first use). An error names the key-encryption key a row needs.
+    pub async fn prepare_signing_keys(&self) -> Result<KeysAtRest> {
+        self.seal_stored_keys(false).await
+    }
+
+    /// `kordon admin keys rewrap`: moves every row to the current key-encryption key (from the
+    /// previous one, or from plain PEM), in one transaction with its audit line.
+    pub async fn rewrap_signing_keys(&self) -> Result<KeysAtRest> {
+        self.seal_stored_keys(true).await
+    }
+
+    async fn seal_stored_keys(&self, rewrap: bool) -> Result<KeysAtRest> {
+        let sealer = self.sealer()?;
+        let mut changes = Vec::new();
+        let mut under_previous = 0;
+        let stored = self.store.signing_keys().await?;
+        let any = !stored.is_empty();
+        for key in stored {
+            let (pem, sealing) = sealer.open(&key.kid, &key.private_key)?;
+            let reseal = match sealing {
+                Sealing::Current => false,
+                Sealing::Plain => true,
+                Sealing::Previous => rewrap,
+            };
+            if reseal {
+                changes.push((key.kid.clone(), key.private_key.clone(), sealer.seal(&key.kid, &pem)?));
+            } else if sealing == Sealing::Previous {
+                under_previous += 1;
+            }
+        }
+        let detail = serde_json::json!({ "fingerprint": sealer.fingerprint(), "rows": changes.len() });
+        let audit = rewrap.then(|| operator_audit(self.now(), "keys.rewrap", &detail));
+        let sealed = match changes.is_empty() && audit.is_none() {
+            true => 0,
+            false => self.store.reseal_signing_keys(&changes, audit.as_ref()).await?,
+        };
+        if any {
+            // Loads the keys as signing will, so a row that does not open fails here, not later.
+            self.loaded_keys(true).await?;
+        }
+        Ok(KeysAtRest { fingerprint: sealer.fingerprint().to_owned(), sealed, under_previous })
+    }
+
+    /// The PEM of a stored key (for tools and tests that sign as kordon does).
+    pub fn open_signing_key(&self, key: &StoredKey) -> Result<String> {
+        Ok(self.sealer()?.open(&key.kid, &key.private_key)?.0)
+    }
+
     /// The key to sign with: the newest current one (the store lists current keys last).
     pub(crate) async fn signing_key(&self) -> Result<Arc<LoadedKey>> {
         let keys = self.loaded_keys(false).await?;
@@ -86,10 +162,15 @@ impl Core {
     /// signed has expired (the longest access-token lifetime of any client).
     pub async fn rotate_keys(&self, longest_ttl: i64) -> Result<String> {
         let now = self.now();
-        let key = generate(now).await?;
+        let key = generate(now, self.sealer()?).await?;
         let kid = key.kid.clone();
         let retire_at = crate::durations::after(now, longest_ttl.max(self.settings.oauth.access_ttl));
-        self.store.add_signing_key(&key, Some(retire_at)).await?;
+        let detail = serde_json::json!({
+            "kid": kid,
+            "others_published_until": crate::clock::format_rfc3339(retire_at),
+        });
+        let audit = operator_audit(now, "keys.rotate", &detail);
+        self.store.add_signing_key(&key, Some(retire_at), Some(&audit)).await?;
         self.loaded_keys(true).await?;
         self.forget().await;
         Ok(kid)
@@ -112,17 +193,24 @@ impl Core {
         if stored.is_empty() {
             // First start: make the first key. Two instances racing here both add one; both are
             // published and the newest signs, so nothing breaks.
-            self.store.add_signing_key(&generate(now).await?, None).await?;
+            self.store.add_signing_key(&generate(now, self.sealer()?).await?, None, None).await?;
             stored = self.store.signing_keys().await?;
         }
-        let keys = stored.iter().map(load).collect::<Result<Vec<_>>>()?.into_iter().map(Arc::new).collect::<Vec<_>>();
+        let sealer = self.sealer()?;
+        let keys = stored
+            .iter()
+            .map(|key| load(key, sealer))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .map(Arc::new)
+            .collect::<Vec<_>>();
         *loaded = Some(Loaded { keys: keys.clone(), at: now });
         Ok(keys)
     }
 }
 
-/// A fresh RSA-2048 key (generated off the async runtime: it takes a while).
-async fn generate(now: i64) -> Result<StoredKey> {
+/// A fresh RSA-2048 key (generated off the async runtime: it takes a while), sealed.
+async fn generate(now: i64, sealer: &KeySealer) -> Result<StoredKey> {
     let der = tokio::task::spawn_blocking(|| {
         use aws_lc_rs::encoding::AsDer;
         let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
@@ -135,20 +223,17 @@ async fn generate(now: i64) -> Result<StoredKey> {
     let body = base64::engine::general_purpose::STANDARD.encode(der);
     let lines: Vec<&str> = body.as_bytes().chunks(64).filter_map(|c| std::str::from_utf8(c).ok()).collect();
     let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", lines.join("\n"));
-    Ok(StoredKey {
-        kid: random_token(16),
-        algorithm: "RS256".into(),
-        private_pem: pem,
-        created_at: now,
-        not_after: None,
-    })
+    let kid = random_token(16);
+    let private_key = sealer.seal(&kid, &pem)?;
+    Ok(StoredKey { kid, algorithm: "RS256".into(), private_key, created_at: now, not_after: None })
 }
 
-fn load(key: &StoredKey) -> Result<LoadedKey> {
+fn load(key: &StoredKey, sealer: &KeySealer) -> Result<LoadedKey> {
     if key.algorithm != "RS256" {
         return Err(Error::internal(format!("unsupported key algorithm {}", key.algorithm)));
     }
-    let encoding = EncodingKey::from_rsa_pem(key.private_pem.as_bytes()).map_err(Error::internal)?;
+    let (pem, _) = sealer.open(&key.kid, &key.private_key)?;
+    let encoding = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(Error::internal)?;
     let mut jwk = Jwk::from_encoding_key(&encoding, Algorithm::RS256).map_err(Error::internal)?;
     jwk.common.key_id = Some(key.kid.clone());
     jwk.common.public_key_use = Some(PublicKeyUse::Signature);

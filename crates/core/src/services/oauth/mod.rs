@@ -8,6 +8,7 @@
 pub(crate) mod applications;
 pub(crate) mod discovery;
 pub(crate) mod introspection;
+pub(crate) mod key_seal;
 pub(crate) mod keys;
 pub(crate) mod principal;
 pub(crate) mod scopes;

@@ -40,6 +40,11 @@ pub struct AuthorizeParams {
     pub prompt: Option<String>,
     pub max_age: Option<String>,
     pub login_hint: Option<String>,
+    /// Request objects (OpenID Connect Core §6) are not supported: either one is refused.
+    pub request: Option<String>,
+    pub request_uri: Option<String>,
+    /// The languages the user prefers for the pages, in order (OpenID Connect Core §3.1.2.1).
+    pub ui_locales: Option<String>,
 }
 
 /// A valid authorization request.
@@ -57,6 +62,8 @@ pub struct AuthorizationRequest {
     /// The digest of the request's parameters: a sign-in made on its login page is fresh for it
     /// alone (`prompt=login`, `max_age`).
     pub flow: String,
+    /// The first of `ui_locales` that kordon's pages speak (`ru` or `en`).
+    pub ui_locale: Option<&'static str>,
 }
 
 /// `prompt` (OIDC Core §3.1.2.1): `none` may not be combined with the others.
@@ -124,6 +131,16 @@ impl AuthorizationRequest {
 pub(crate) fn pkce_shaped(value: &str) -> bool {
     (43..=128).contains(&value.len())
         && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+/// The first language of a `ui_locales` list (BCP 47 tags, space-separated) that the pages
+/// speak: `ru-RU` counts as `ru`.
+fn page_locale(list: &str) -> Option<&'static str> {
+    list.split_whitespace().find_map(|tag| match tag.split('-').next()?.to_ascii_lowercase().as_str() {
+        "ru" => Some("ru"),
+        "en" => Some("en"),
+        _ => None,
+    })
 }
 
 /// The S256 challenge of a verifier: BASE64URL(SHA-256(verifier)) without padding.
@@ -197,10 +214,20 @@ impl Core {
             max_age: None,
             login_hint: p.login_hint.clone().filter(|h| !h.is_empty() && h.len() <= 255),
             flow: digest(&serde_json::to_string(p).unwrap_or_default()),
+            ui_locale: p.ui_locales.as_deref().and_then(page_locale),
         };
         if request.state.as_ref().is_some_and(|s| s.len() > 2048) {
             request.state = None;
             return Err(request.fail("invalid_request", "The state is longer than 2048 characters."));
+        }
+        // OpenID Connect Core §6: a server without request objects says so (discovery says
+        // `request_parameter_supported: false`, `request_uri_parameter_supported: false`) rather
+        // than ignore parameters the client may have moved into the object.
+        if p.request.is_some() {
+            return Err(request.fail("request_not_supported", "Request objects (request) are not supported."));
+        }
+        if p.request_uri.is_some() {
+            return Err(request.fail("request_uri_not_supported", "Request objects by reference are not supported."));
         }
         match p.response_type.as_deref() {
             Some("code") => {}
@@ -384,7 +411,15 @@ impl Core {
 
 #[cfg(test)]
 mod tests {
-    use super::{pkce_shaped, s256, with_query};
+    use super::{page_locale, pkce_shaped, s256, with_query};
+
+    #[test]
+    fn ui_locales_pick_the_first_language_the_pages_speak() {
+        assert_eq!(page_locale("de-DE en-GB ru"), Some("en"));
+        assert_eq!(page_locale("RU-ru"), Some("ru"));
+        assert_eq!(page_locale("fr de"), None);
+        assert_eq!(page_locale(""), None);
+    }
 
     #[test]
     fn nothing_to_add_leaves_the_uri_as_registered() {

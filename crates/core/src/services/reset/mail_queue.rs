@@ -150,22 +150,16 @@ impl ResetDelivery {
         let mut pause = Duration::from_millis(self.settings.reset.mail_backoff_ms);
         let mut attempt = 0;
         loop {
+            // No metric here: only a registered address gets this far (see `metrics::reset_request`).
             match self.mailer.send(mail).await {
-                Ok(()) => {
-                    crate::metrics::mail("sent");
-                    return Ok(());
-                }
+                Ok(()) => return Ok(()),
                 Err(err) if attempt < retries => {
-                    crate::metrics::mail("retried");
                     attempt += 1;
                     tracing::warn!(user_id, attempt, error = %err, "reset mail failed; retrying");
                     tokio::time::sleep(pause).await;
                     pause = pause.saturating_mul(2);
                 }
-                Err(err) => {
-                    crate::metrics::mail("failed");
-                    return Err(err);
-                }
+                Err(err) => return Err(err),
             }
         }
     }

@@ -27,16 +27,23 @@ impl Core {
         let url = self.reset_url(client_id, url)?;
         self.limit_resets(&email, origin).await?;
         let locale = origin.locale.clone().unwrap_or_else(|| self.settings.reset.default_locale.clone());
+        // Counted here, before anyone looks the address up, and never by what the mail did: a
+        // scrape must not tell a registered address from an unknown one.
         if !self.settings.reset.reveal_unknown_email {
             let job = ResetJob { email_key: email.key(), url, locale };
             return match self.reset_mail.push(job, || self.reset_delivery()) {
-                true => Ok(()),
+                true => {
+                    crate::metrics::reset_request("accepted");
+                    Ok(())
+                }
                 false => {
+                    crate::metrics::reset_request("busy");
                     tracing::error!("the reset mail queue is full; restore-token refused");
                     Err(Error::Busy)
                 }
             };
         }
+        crate::metrics::reset_request("accepted");
         let Some(user) = self.store.user_by_email(&email.key()).await? else {
             return Err(Error::UnknownEmail);
         };

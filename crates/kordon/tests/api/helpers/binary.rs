@@ -204,6 +204,8 @@ pub struct Served {
     pub child: Child,
     stderr: PathBuf,
     pub base: String,
+    /// `/metrics`' own listener.
+    pub metrics_base: String,
 }
 
 impl Drop for Served {
@@ -219,10 +221,11 @@ impl Served {
     }
 }
 
-/// Starts `kordon serve --listen 127.0.0.1:<free port> <store options>` with extra environment,
-/// and waits (at most 10 s) until `/healthz` answers.
+/// Starts `kordon serve --listen 127.0.0.1:<free port> <store options>` with `/metrics` on
+/// another free port and extra environment, and waits (at most 10 s) until `/healthz` answers.
 pub async fn serve(store: &Store, env: &[(&str, &str)]) -> Served {
     let port = free_port();
+    let metrics = format!("127.0.0.1:{}", free_port());
     let stderr = store.dir.path().join(format!("serve-{port}.stderr"));
     let mut command = Command::new(BIN);
     clean(&mut command)
@@ -230,12 +233,14 @@ pub async fn serve(store: &Store, env: &[(&str, &str)]) -> Served {
         .arg("--listen")
         .arg(format!("127.0.0.1:{port}"))
         .args(store.args())
+        .env("KORDON_METRICS__LISTEN", &metrics)
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&stderr).expect("stderr file"));
     let child = command.spawn().expect("spawn kordon serve");
-    let mut served = Served { child, stderr, base: format!("http://127.0.0.1:{port}") };
+    let mut served =
+        Served { child, stderr, base: format!("http://127.0.0.1:{port}"), metrics_base: format!("http://{metrics}") };
 
     let http = reqwest::Client::builder().timeout(Duration::from_secs(1)).build().expect("http client");
     let deadline = Instant::now() + Duration::from_secs(10);

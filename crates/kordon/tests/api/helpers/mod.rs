@@ -63,6 +63,64 @@ macro_rules! both {
     };
 }
 
+/// As `both!`, each half in a process of its own (this test binary run again for that one test):
+/// for tests that read what one process holds for all its servers, the metrics recorder above
+/// all, which the tests running beside them would move.
+macro_rules! both_in_own_process {
+    ($name:ident) => {
+        both_in_own_process!($name, |_: &mut kordon::config::Config| {});
+    };
+    ($name:ident, $adjust:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let backend = $crate::helpers::Backend::Sqlite;
+                if $crate::helpers::in_own_process(module_path!(), "sqlite").await
+                    && let Some(app) = $crate::helpers::TestApp::spawn_with(backend, $adjust).await
+                {
+                    super::$name(app).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let backend = $crate::helpers::Backend::Postgres;
+                if $crate::helpers::in_own_process(module_path!(), "postgres").await
+                    && let Some(app) = $crate::helpers::TestApp::spawn_with(backend, $adjust).await
+                {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}
+
+/// The variable that tells a test it runs in the process [`in_own_process`] started for it.
+const OWN_PROCESS: &str = "KORDON_TEST_OWN_PROCESS";
+
+/// True in the process of its own that runs test `module::half` (`module` as `module_path!`
+/// names it); elsewhere it starts that process, waits for it and asserts it passed, and is false.
+pub async fn in_own_process(module: &str, half: &str) -> bool {
+    let module = module.split_once("::").map_or(module, |(_, rest)| rest);
+    let name = format!("{module}::{half}");
+    if std::env::var(OWN_PROCESS).is_ok_and(|v| v == name) {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("the test binary");
+    let output = tokio::process::Command::new(exe)
+        .args([name.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .env(OWN_PROCESS, &name)
+        .output()
+        .await
+        .expect("run the test binary again");
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{name} in a process of its own failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    false
+}
+
 pub const CLIENT: &str = "10553";
 pub const PASSWORD: &str = "Tr0ub4dor&3-horse";
 
@@ -78,7 +136,7 @@ pub fn pbx_auth_body(login: &str, password: &str) -> Value {
 
 pub struct TestApp {
     pub base: String,
-    /// `/metrics`' own listener, when `metrics.listen` is set.
+    /// `/metrics`' own listener (a free port on loopback unless the test moves it).
     pub metrics_base: Option<String>,
     pub http: reqwest::Client,
     pub clock: ManualClock,
@@ -130,6 +188,10 @@ impl TestApp {
             config.server.database_url = url;
             schema = Some((base, name));
         }
+        // `/metrics` on a loopback listener of its own, as by default, on a free port.
+        if config.metrics.listen == "127.0.0.1:9464" {
+            config.metrics.listen = "127.0.0.1:0".into();
+        }
         adjust(&mut config);
         // Start a minute into the current hour, so hourly windows do not roll over mid-test.
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -148,7 +210,14 @@ impl TestApp {
 
     /// A second server on the same database and clock (another instance of a scale-out).
     pub async fn sibling(&self) -> Sibling {
-        let app = Application::build_with_clock(&self.config, Arc::new(self.clock.clone())).await.expect("sibling");
+        self.sibling_with(|_| {}).await
+    }
+
+    /// As [`TestApp::sibling`], with the configuration changed by `adjust`.
+    pub async fn sibling_with(&self, adjust: impl FnOnce(&mut Config)) -> Sibling {
+        let mut config = self.config.clone();
+        adjust(&mut config);
+        let app = Application::build_with_clock(&config, Arc::new(self.clock.clone())).await.expect("sibling");
         let base = format!("http://{}", app.address());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
@@ -328,6 +397,35 @@ impl TestApp {
                 pool.close().await;
                 n
             }
+        }
+    }
+
+    /// One text the store answers to `sql`, read straight from the database.
+    pub async fn text(&self, sql: &str) -> String {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.config.server.data_dir.join("kordon.db");
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite");
+                let text: String = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("query");
+                pool.close().await;
+                text
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.config.server.database_url).await.expect("postgres");
+                let text: String = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("query");
+                pool.close().await;
+                text
+            }
+        }
+    }
+
+    /// The database URL of this app's store, spelled out (SQLite's file too), so that another
+    /// server with another data folder opens the same database.
+    pub fn database_url(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite://{}", self.config.server.data_dir.join("kordon.db").display()),
+            Backend::Postgres => self.config.server.database_url.clone(),
         }
     }
 
