@@ -92,6 +92,7 @@ fn authorize_params(raw: &str) -> Result<AuthorizeParams, &'static str> {
             "request" => &mut p.request,
             "request_uri" => &mut p.request_uri,
             "ui_locales" => &mut p.ui_locales,
+            "id_token_hint" => &mut p.id_token_hint,
             _ => continue,
         };
         if slot.is_some() {
@@ -391,12 +392,15 @@ impl FromRequest<AppState> for LoginPost {
     }
 }
 
+/// A form is `name=value` pairs; a body with anything else (a bare word, JSON) is not one.
+fn form_shaped(bytes: &[u8]) -> bool {
+    bytes.split(|c| *c == b'&').all(|pair| pair.is_empty() || pair.contains(&b'='))
+}
+
 /// The form of a POST, or the page that says it could not be read.
 fn form_of(b: &Browser, body: Body) -> Result<Form, Box<Response>> {
-    // A form is `name=value` pairs; a body with anything else (a bare word, JSON) is not one.
-    let pairs = |bytes: &[u8]| bytes.split(|c| *c == b'&').all(|pair| pair.is_empty() || pair.contains(&b'='));
     match body {
-        Ok(bytes) if pairs(&bytes) => Ok(Form::parse(&bytes)),
+        Ok(bytes) if form_shaped(&bytes) => Ok(Form::parse(&bytes)),
         _ => Err(Box::new(b.message(StatusCode::BAD_REQUEST, b.t.bad_request, b.t.bad_form, None))),
     }
 }

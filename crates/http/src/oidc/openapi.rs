@@ -17,7 +17,7 @@ use utoipa::ToSchema;
         super::userinfo::logout,
         logout_form_doc,
     ),
-    components(schemas(super::userinfo::UserInfo, AuthorizeForm, LogoutForm, UserInfoForm))
+    components(schemas(super::userinfo::UserInfo, AuthorizeForm, LogoutForm))
 )]
 pub(crate) struct Api;
 
@@ -103,14 +103,15 @@ fn authorize_form_doc() {}
 
 /// The user the access token was issued for, by POST
 ///
-/// The same as `GET /oauth/userinfo` (OpenID Connect Core §5.3.1); the access token may also come
-/// as `access_token` in a form body (RFC 6750 §2.2), but not in both places.
+/// The same as `GET /oauth/userinfo` (OpenID Connect Core §5.3.1). The access token may instead
+/// come as the field `access_token` of an `application/x-www-form-urlencoded` body (RFC 6750
+/// §2.2), but not in both places. (The body is described here, not as a request body: every
+/// field is optional and a form cannot carry the invalid values a fuzzer would send.)
 #[utoipa::path(post, path = "/oauth/userinfo", tag = tag::OIDC, operation_id = "oidcUserInfoPost",
     security(("oauthBearer" = [])),
-    request_body(content = Option<UserInfoForm>, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "The user's claims.", body = super::userinfo::UserInfo),
-        (status = 400, description = "The token was sent both in the header and in the body.", body = ErrorBody),
+        (status = 400, description = "The token was sent both in the header and in the body, or the body is not a form.", body = ErrorBody),
         (status = 401, response = BearerInvalid),
         (status = 403, description = "The token was not issued with the openid scope.", body = ErrorBody),
         (status = 500, response = OAuthServerError),
@@ -118,14 +119,6 @@ fn authorize_form_doc() {}
     ))]
 #[allow(dead_code)] // Documentation only: `super::userinfo::userinfo_post` serves the path.
 fn userinfo_post_doc() {}
-
-/// The form body UserInfo takes by POST.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Documentation only.
-struct UserInfoForm {
-    /// The access token (RFC 6750 §2.2), when it is not in the `Authorization` header.
-    access_token: Option<String>,
-}
 
 /// Sign out of kordon, by POST
 ///

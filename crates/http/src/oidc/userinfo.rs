@@ -2,7 +2,7 @@
 //! Logout 1.0).
 
 use super::pages::LogoutPage;
-use super::{Browser, Form, cookies, form_of};
+use super::{Browser, Form, cookies, form_of, form_shaped};
 use crate::AppState;
 use crate::bearer::{self, BearerInvalid, BearerUnavailable};
 use crate::https::Https;
@@ -43,10 +43,10 @@ pub(super) async fn userinfo_post(State(state): State<AppState>, headers: Header
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case(FORM));
-    let body = body.unwrap_or_default();
-    let in_body = match form {
-        true => Form::parse(&body).get("access_token").map(str::to_owned),
-        false => None,
+    let in_body = match (form, body) {
+        (true, Ok(bytes)) if form_shaped(&bytes) => Form::parse(&bytes).get("access_token").map(str::to_owned),
+        (false, Ok(bytes)) if bytes.is_empty() => None,
+        _ => return answer(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, NOT_A_FORM),
     };
     match (in_header, in_body.as_deref()) {
         (Some(_), Some(_)) => answer(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, TWO_METHODS),
@@ -56,6 +56,7 @@ pub(super) async fn userinfo_post(State(state): State<AppState>, headers: Header
 }
 
 const FORM: &str = "application/x-www-form-urlencoded";
+const NOT_A_FORM: &str = "The body is not an application/x-www-form-urlencoded form.";
 const TWO_METHODS: &str = "The access token was sent both in the header and in the body.";
 
 async fn claims_of(state: &AppState, token: Option<&str>) -> Response {

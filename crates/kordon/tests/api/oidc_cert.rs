@@ -216,6 +216,14 @@ async fn userinfo_post_body(app: TestApp) {
         app.http.post(format!("{}/oauth/userinfo", app.base)).bearer_auth(access).form(&[("access_token", access)]);
     let r = crate::helpers::oauth::send(both_ways).await;
     assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_request")), "{}", r.body);
+    let not_a_form = app
+        .http
+        .post(format!("{}/oauth/userinfo", app.base))
+        .bearer_auth(access)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("AAA");
+    let r = crate::helpers::oauth::send(not_a_form).await;
+    assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_request")), "not a form: {}", r.body);
     let query =
         app.http.get(format!("{}/oauth/userinfo?access_token={access}", app.base)).send().await.expect("request");
     assert_eq!(query.status(), 401, "a token in the URL is not read (RFC 6750 §2.3 is a MAY kordon declines)");
@@ -412,6 +420,25 @@ async fn id_token_hint(app: TestApp) {
     let back = browser.authorize(&with(&id, "openid", &[("prompt", "none"), ("id_token_hint", &hint)])).await;
     let again = exchange(&app, &client, &back.param("code").expect("a code"), VERIFIER).await;
     assert_eq!(id_token(&again)["sub"], id_token(&t)["sub"]);
+
+    // Another user's hint is not answered by Ann's sign-in (OIDC Core §3.1.2.2): login_required
+    // without a page, the login page with one. A token kordon did not sign is invalid_request.
+    app.register("bob@mail.ru", "79994445566").await;
+    let trusted = code_client(&app, "Operator's app", false, true).await;
+    let tid = trusted.id.to_string();
+    let mut bob = Browser::new(&app);
+    let login = bob.authorize(&request(&tid, "openid")).await;
+    let back = bob.sign_in(&login, "bob@mail.ru", PASSWORD).await;
+    let bobs = exchange(&app, &trusted, &back.param("code").expect("code"), VERIFIER).await;
+    let bobs = bobs.body["id_token"].as_str().expect("Bob's ID token").to_owned();
+    let silent = browser.authorize(&with(&tid, "openid", &[("prompt", "none"), ("id_token_hint", &bobs)])).await;
+    assert_eq!(sent_back(&silent), ("login_required".into(), Some("st-1".into())));
+    let page = browser.authorize(&with(&tid, "openid", &[("id_token_hint", &bobs)])).await;
+    assert!(page.body.contains(r#"name="password""#), "the login page: {}", page.body);
+    let mut forged = hint.clone();
+    forged.truncate(hint.len() - 4);
+    let refused = browser.authorize(&with(&tid, "openid", &[("id_token_hint", &forged)])).await;
+    assert_eq!(sent_back(&refused).0, "invalid_request");
 }
 both!(id_token_hint);
 

@@ -45,6 +45,8 @@ pub struct AuthorizeParams {
     pub request_uri: Option<String>,
     /// The languages the user prefers for the pages, in order (OpenID Connect Core §3.1.2.1).
     pub ui_locales: Option<String>,
+    /// An ID token kordon issued earlier: the user the client expects (OIDC Core §3.1.2.1).
+    pub id_token_hint: Option<String>,
 }
 
 /// A valid authorization request.
@@ -64,6 +66,8 @@ pub struct AuthorizationRequest {
     pub flow: String,
     /// The first of `ui_locales` that kordon's pages speak (`ru` or `en`).
     pub ui_locale: Option<&'static str>,
+    /// The `sub` of a valid `id_token_hint`: a sign-in of another user does not answer it.
+    pub hinted_sub: Option<String>,
 }
 
 /// `prompt` (OIDC Core §3.1.2.1): `none` may not be combined with the others.
@@ -215,6 +219,7 @@ impl Core {
             login_hint: p.login_hint.clone().filter(|h| !h.is_empty() && h.len() <= 255),
             flow: digest(&serde_json::to_string(p).unwrap_or_default()),
             ui_locale: p.ui_locales.as_deref().and_then(page_locale),
+            hinted_sub: None,
         };
         if request.state.as_ref().is_some_and(|s| s.len() > 2048) {
             request.state = None;
@@ -228,6 +233,16 @@ impl Core {
         }
         if p.request_uri.is_some() {
             return Err(request.fail("request_uri_not_supported", "Request objects by reference are not supported."));
+        }
+        if let Some(hint) = p.id_token_hint.as_deref().filter(|h| !h.is_empty()) {
+            // Expired hints count (the user's earlier sign-in is what they name); a token kordon
+            // did not sign, or one with `alg: none`, is refused rather than ignored.
+            match self.hinted_sub(hint).await {
+                Some(sub) => request.hinted_sub = Some(sub),
+                None => {
+                    return Err(request.fail("invalid_request", "The id_token_hint is not an ID token of kordon's."));
+                }
+            }
         }
         match p.response_type.as_deref() {
             Some("code") => {}
@@ -310,8 +325,12 @@ impl Core {
         let demands_fresh =
             |s: &LoginSession| request.prompt.login || request.max_age.is_some_and(|age| now - s.auth_time > age);
         let made_here = |s: &LoginSession| s.flow.as_deref() == Some(request.flow.as_str());
+        // A sign-in of another user than the hint names does not answer the request, unless it was
+        // made on this request's own login page (the person there chose who to be).
+        let other_user =
+            |s: &LoginSession| request.hinted_sub.as_ref().is_some_and(|sub| *sub != s.user_id.to_string());
         let session = match signed_in {
-            Some(s) if made_here(s) || !demands_fresh(s) => s,
+            Some(s) if made_here(s) || !(demands_fresh(s) || other_user(s)) => s,
             _ if request.prompt.none => return Err(request.fail("login_required", "The user is not signed in.")),
             _ => return Ok(AuthorizeStep::Login),
         };

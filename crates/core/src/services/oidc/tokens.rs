@@ -265,6 +265,11 @@ impl Core {
 
     /// An ID token of this issuer and the client it was issued to (its signature checked, its
     /// expiry not: a hint may be old).
+    /// The `sub` of an `id_token_hint` at the authorization endpoint (checked as at logout).
+    pub(crate) async fn hinted_sub(&self, token: &str) -> Option<String> {
+        self.id_token_hint(token).await.map(|(_, claims)| claims.sub)
+    }
+
     async fn id_token_hint(&self, token: &str) -> Option<(i64, IdClaims)> {
         let header = jsonwebtoken::decode_header(token).ok()?;
         if header.alg != Algorithm::RS256 {
