@@ -42,7 +42,7 @@ fn from_file(path: &Path) -> Result<KeyEncryptionKey, String> {
     let shown = path.display();
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            warn_if_readable_by_others(path);
+            crate::key_file::warn_if_readable_by_others(path, "signing key");
             return KeyEncryptionKey::parse(&text).map_err(|why| format!("signing key file {shown}: {why}"));
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
@@ -52,7 +52,7 @@ fn from_file(path: &Path) -> Result<KeyEncryptionKey, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("signing key file {shown}: {e}"))?;
     }
     let key = KeyEncryptionKey::generate().map_err(|e| format!("signing key file {shown}: {e}"))?;
-    match write_new(path, &format!("{}\n", key.encode())) {
+    match crate::key_file::write_new(path, &format!("{}\n", key.encode())) {
         Ok(()) => {
             tracing::info!(
                 file = %shown,
@@ -67,29 +67,6 @@ fn from_file(path: &Path) -> Result<KeyEncryptionKey, String> {
         }
         Err(err) => Err(format!("signing key file {shown}: {err}")),
     }
-}
-
-fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
-}
-
-fn warn_if_readable_by_others(path: &Path) {
-    #[cfg(unix)]
-    if let Ok(meta) = std::fs::metadata(path) {
-        use std::os::unix::fs::PermissionsExt;
-        if meta.permissions().mode() & 0o077 != 0 {
-            tracing::warn!(file = %path.display(), "the signing key file is readable by others: chmod 600 it");
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod key_encryption;
+mod key_file;
 pub mod metrics_listener;
 pub mod password_input;
 pub mod pin_key;

@@ -4,7 +4,7 @@
 
 use kordon_core::settings::FlashcallLimits;
 use secrecy::{ExposeSecret as _, SecretString};
-use std::io::{ErrorKind, Write as _};
+use std::io::ErrorKind;
 use std::path::Path;
 
 /// The key file's name in the data folder.
@@ -33,7 +33,7 @@ pub fn resolve(configured: &SecretString, data_dir: &Path, shared_store: bool) -
     let key = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     check(&key)
         .map_err(|e| format!("{} {e} (delete it to have a new one made, or set flashcall.pin_key)", path.display()))?;
-    warn_if_readable_by_others(&path);
+    crate::key_file::warn_if_readable_by_others(&path, "FlashCall PIN key");
     Ok(SecretString::from(key.trim().to_owned()))
 }
 
@@ -55,7 +55,7 @@ fn make_if_missing(dir: &Path) -> Result<bool, String> {
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let temporary = dir.join(format!(".{FILE}.{}", kordon_core::secrets::random_token(12)));
-    let written = write_new(&temporary, &kordon_core::secrets::random_token(43));
+    let written = crate::key_file::write_new(&temporary, &format!("{}\n", kordon_core::secrets::random_token(43)));
     let linked = written.and_then(|()| std::fs::hard_link(&temporary, &path));
     let _ = std::fs::remove_file(&temporary);
     match linked {
@@ -64,29 +64,6 @@ fn make_if_missing(dir: &Path) -> Result<bool, String> {
         Err(e) => Err(format!("cannot make {}: {e} (or set flashcall.pin_key)", path.display())),
     }
 }
-
-fn write_new(path: &Path, key: &str) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    file.write_all(format!("{key}\n").as_bytes())?;
-    file.sync_all()
-}
-
-#[cfg(unix)]
-fn warn_if_readable_by_others(path: &Path) {
-    use std::os::unix::fs::PermissionsExt as _;
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.permissions().mode() & 0o077 != 0
-    {
-        tracing::warn!(path = %path.display(), "the FlashCall PIN key file is readable by others: chmod 600 it");
-    }
-}
-
-#[cfg(not(unix))]
-fn warn_if_readable_by_others(_: &Path) {}
 
 #[cfg(test)]
 mod tests {
