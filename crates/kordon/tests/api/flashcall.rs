@@ -192,6 +192,22 @@ async fn a_registration_pin_does_not_log_in_to_the_cabinet(app: TestApp) {
 }
 both!(a_registration_pin_does_not_log_in_to_the_cabinet);
 
+/// A login PIN called before a password change dies with the old password, as sessions and reset
+/// links do (docs/dialects/cabinet.md): whoever asked for it may not be the owner.
+async fn a_password_change_ends_outstanding_login_pins(app: TestApp) {
+    let reg = app.register("pin@mail.ru", "79993332210").await;
+    let session = reg["token"].as_str().expect("token").to_owned();
+    app.clock.advance(61);
+    let (token, pin) = app.flashcall("79993332210").await;
+    let new = "n3w-Passw0rd-long";
+    let body = json!({ "current_password": PASSWORD, "password": new, "password_confirmation": new });
+    let (s, b) = app.post_auth("/api/v1/update-password", body, &session).await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = app.post("/api/v1/login", json!({ "phone": "79993332210", "pin": pin, "token": token })).await;
+    assert_eq!((s, b), (400, invalid_pin()), "the PIN called before the change");
+}
+both!(a_password_change_ends_outstanding_login_pins);
+
 /// The login page's PIN step refuses a registration PIN as the cabinet does.
 async fn a_registration_pin_does_not_sign_in_on_the_login_page(app: TestApp) {
     let (token, pin) = registered_with_a_spare_pin(&app, "79993332210").await;

@@ -213,12 +213,14 @@ impl Store for SqlStore {
         if let Some(successor) = successor {
             insert_session(&mut *tx, successor).await?;
         }
-        sqlx::query::<Db>("UPDATE password_resets SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL")
-            .bind(now)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(translate)?;
+        // Reset links and login PINs die with the old password: whoever asked for them may not
+        // be the owner.
+        for spend in [
+            "UPDATE password_resets SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL",
+            "UPDATE verifications SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL",
+        ] {
+            sqlx::query::<Db>(spend).bind(now).bind(user_id).execute(&mut *tx).await.map_err(translate)?;
+        }
         tx.commit().await.map_err(translate)
     }
 
