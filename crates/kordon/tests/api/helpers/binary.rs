@@ -122,14 +122,16 @@ impl Run {
     }
 }
 
-/// Copies the command's environment without any KORDON_* or RUST_LOG the developer may have set.
+/// Copies the command's environment without any KORDON_* or RUST_LOG the developer may have set,
+/// and with metrics on an ephemeral loopback port.
 pub fn clean(command: &mut Command) -> &mut Command {
     for (name, _) in std::env::vars() {
         if name.starts_with("KORDON_") || name == "RUST_LOG" {
             command.env_remove(name);
         }
     }
-    command
+    // Never the default metrics port: two servers of parallel tests would both want 9464.
+    command.env("KORDON_METRICS__LISTEN", "127.0.0.1:0")
 }
 
 /// Runs the binary to its end (on a blocking thread: a server may be running on this runtime).
