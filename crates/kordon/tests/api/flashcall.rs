@@ -273,14 +273,7 @@ async fn a_stored_pin_is_keyed_by_a_secret_outside_the_database(app: TestApp) {
     use std::os::unix::fs::PermissionsExt as _;
     assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{}", key_file.display());
     // Another server on the same database, with another data folder (so another key).
-    let elsewhere = tempfile::tempdir().expect("tempdir");
-    let url = app.database_url();
-    let other = app
-        .sibling_with(|c| {
-            c.server.data_dir = elsewhere.path().to_path_buf();
-            c.server.database_url = url;
-        })
-        .await;
+    let (_elsewhere, other) = sibling_elsewhere(&app).await;
     let body = json!({ "phone": "79993332210", "pin": pin, "token": token });
     let (s, b) = app.cabinet_at(&other.base, "/api/v1/login", body.clone(), &[]).await;
     assert_eq!((s, b), (400, invalid_pin()), "a server without the key cannot check the PIN");
@@ -288,6 +281,21 @@ async fn a_stored_pin_is_keyed_by_a_secret_outside_the_database(app: TestApp) {
     assert_eq!(s, 200, "the server with the key can: {b}");
 }
 both!(a_stored_pin_is_keyed_by_a_secret_outside_the_database);
+
+/// Another server on the same database with a data folder of its own (so its own key file, unless
+/// a key is configured): the folder and the server.
+async fn sibling_elsewhere(app: &TestApp) -> (tempfile::TempDir, crate::helpers::Sibling) {
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let url = app.database_url();
+    let dir = elsewhere.path().to_path_buf();
+    let other = app
+        .sibling_with(|c| {
+            c.server.data_dir = dir;
+            c.server.database_url = url;
+        })
+        .await;
+    (elsewhere, other)
+}
 
 const SHARED_PIN_KEY: &str = "a-pin-key-every-instance-is-given-0123456789";
 
@@ -301,14 +309,7 @@ async fn instances_given_one_pin_key_check_each_others_pins(app: TestApp) {
     app.register("user@mail.ru", "79993332210").await;
     app.clock.advance(61);
     let (token, pin) = app.flashcall("79993332210").await;
-    let elsewhere = tempfile::tempdir().expect("tempdir");
-    let url = app.database_url();
-    let other = app
-        .sibling_with(|c| {
-            c.server.data_dir = elsewhere.path().to_path_buf();
-            c.server.database_url = url;
-        })
-        .await;
+    let (elsewhere, other) = sibling_elsewhere(&app).await;
     let body = json!({ "phone": "79993332210", "pin": pin, "token": token });
     let (s, b) = app.cabinet_at(&other.base, "/api/v1/login", body, &[]).await;
     assert_eq!(s, 200, "{b}");
