@@ -4,7 +4,7 @@
 mod audit;
 mod biometrics;
 
-pub use audit::AuditStore;
+pub use audit::{AuditStore, FlashcallCount};
 pub use biometrics::BiometricsStore;
 
 use crate::types::*;

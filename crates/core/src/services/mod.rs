@@ -18,6 +18,7 @@ pub use accounts::login::RegisterInput;
 pub use admin::domains::DomainPatch;
 pub use admin::lifecycle::UserSessions;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
+pub use audit::{FlashcallRow, FlashcallStats};
 pub use oauth::discovery::Discovery;
 pub use oauth::introspection::{IntrospectedType, Introspection};
 pub use oauth::key_seal::{KeyEncryptionKey, KeySealer};

@@ -10,6 +10,7 @@ mod api_tokens;
 mod cabinet_sessions;
 mod domains;
 mod flashcall;
+mod flashcall_traffic;
 mod password_hashes;
 mod password_reset;
 mod providers;
