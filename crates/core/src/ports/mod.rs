@@ -1,8 +1,10 @@
 //! The ports: what the core needs from a database and from the outside world.
 //! Adapters (kordon-store, kordon-delivery) implement them; services only see these traits.
 
+mod admin;
 mod biometrics;
 
+pub use admin::AdminStore;
 pub use biometrics::BiometricsStore;
 
 use crate::types::*;
@@ -45,7 +47,16 @@ impl From<StoreError> for crate::Error {
 /// a call either happens whole or not at all.
 #[async_trait]
 pub trait Store:
-    TokenStore + DefenderStore + OAuthStore + OidcStore + LifecycleStore + BiometricsStore + Send + Sync + 'static
+    TokenStore
+    + DefenderStore
+    + OAuthStore
+    + OidcStore
+    + LifecycleStore
+    + BiometricsStore
+    + AdminStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Is the database reachable?
     async fn ping(&self) -> StoreResult<()>;

@@ -1,7 +1,12 @@
 //! Operator commands (the `kordon admin` CLI): clients, users, managers.
 
+pub(crate) mod blocks;
+pub(crate) mod clients;
 pub(crate) mod domains;
 pub(crate) mod lifecycle;
+pub(crate) mod scope;
+pub(crate) mod sessions;
+pub(crate) mod users;
 
 use crate::error::{Error, Result};
 use crate::ports::StoreError;
@@ -11,7 +16,7 @@ use crate::types::{AccountChoice, AuditLine, Email, NewClient, NewUser, Phone, R
 
 /// Client secrets carry ≈190 bits of randomness, so a SHA-256 digest keeps them as safe as a slow
 /// hash would, without letting anyone queue argon2 work by presenting made-up client ids.
-const CLIENT_SECRET_LEN: usize = 32;
+pub(crate) const CLIENT_SECRET_LEN: usize = 32;
 
 #[derive(Debug, serde::Serialize)]
 pub struct CreatedClient {
@@ -85,6 +90,23 @@ impl Core {
         owner_email: Option<&str>,
         options: ClientOptions,
     ) -> Result<CreatedClient> {
+        let owner_user_id = match owner_email {
+            Some(email) => Some(self.admin_user(email).await?.id),
+            None => None,
+        };
+        self.create_client_as(name, id, grants, owner_user_id, options, OPERATOR).await
+    }
+
+    /// Creates a client, audited as `actor` (see [`Core::admin_create_client_with`]).
+    pub(crate) async fn create_client_as(
+        &self,
+        name: &str,
+        id: Option<i64>,
+        grants: Vec<String>,
+        owner_user_id: Option<i64>,
+        options: ClientOptions,
+        actor: &str,
+    ) -> Result<CreatedClient> {
         let ClientOptions { access_ttl, introspect, redirect_uris, post_logout_redirect_uris, public, trusted } =
             options;
         if access_ttl.is_some_and(|t| !(60..=10 * 365 * 86400).contains(&t)) {
@@ -97,10 +119,6 @@ impl Core {
         let post_logout_redirect_uris =
             crate::redirect_uris::check("post_logout_redirect_uris", &post_logout_redirect_uris)?;
         check_code_flow(&grants, &redirect_uris, public)?;
-        let owner_user_id = match owner_email {
-            Some(email) => Some(self.admin_user(email).await?.id),
-            None => None,
-        };
         // A public client gets no secret; its empty hash matches no presented one.
         let secret = (!public).then(|| random_token(CLIENT_SECRET_LEN));
         let client = NewClient {
@@ -129,7 +147,7 @@ impl Core {
             "public": client.public,
             "trusted": client.trusted,
         });
-        let audit = operator_audit(self.now(), "client.create", &detail);
+        let audit = audit_as(self.now(), "client.create", actor, &detail);
         let client_id = self.store.create_client(&client, Some(&audit)).await.map_err(|e| match e {
             StoreError::Conflict(_) => Error::validation("id", "The id has already been taken."),
             other => other.into(),
@@ -190,7 +208,12 @@ pub(crate) const OPERATOR: &str = "cli";
 
 /// The audit line of an operator's command; `detail` is JSON and never holds a secret.
 pub(crate) fn operator_audit(at: i64, event: &'static str, detail: &serde_json::Value) -> AuditLine {
-    AuditLine { at, event, actor: OPERATOR.to_owned(), detail: detail.to_string() }
+    audit_as(at, event, OPERATOR, detail)
+}
+
+/// The audit line of a change made by `actor` (`cli`, `admin-api:<user id>`, `console:<user id>`).
+pub(crate) fn audit_as(at: i64, event: &'static str, actor: &str, detail: &serde_json::Value) -> AuditLine {
+    AuditLine { at, event, actor: actor.to_owned(), detail: detail.to_string() }
 }
 
 /// What `patch` changes in `current`, field by field: `{"trusted": {"from": false, "to": true}, …}`
@@ -239,6 +262,16 @@ impl Core {
         id: i64,
         patch: crate::oidc_types::ClientPatch,
     ) -> Result<crate::types::Client> {
+        self.update_client_as(id, patch, OPERATOR).await
+    }
+
+    /// As [`Core::admin_update_client`], audited as `actor`.
+    pub(crate) async fn update_client_as(
+        &self,
+        id: i64,
+        patch: crate::oidc_types::ClientPatch,
+        actor: &str,
+    ) -> Result<crate::types::Client> {
         let current = self.store.client(id).await?.ok_or(Error::NotFound)?;
         let mut patch = patch;
         if let Some(name) = &patch.name {
@@ -256,7 +289,7 @@ impl Core {
         let grants = patch.grants.as_ref().unwrap_or(&current.grants);
         let redirect_uris = patch.redirect_uris.as_ref().unwrap_or(&current.redirect_uris);
         check_code_flow(grants, redirect_uris, current.public)?;
-        let audit = operator_audit(self.now(), "client.update", &client_changes(&current, &patch));
+        let audit = audit_as(self.now(), "client.update", actor, &client_changes(&current, &patch));
         if !self.store.update_client(id, &patch, Some(&audit)).await? {
             return Err(Error::NotFound);
         }
