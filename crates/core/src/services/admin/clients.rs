@@ -4,7 +4,7 @@
 //! the applications its account's users own; the operator every client.
 
 use super::scope::Admin;
-use super::{CLIENT_SECRET_LEN, ClientOptions, audit_as};
+use super::{CLIENT_SECRET_LEN, ClientOptions, Owner, audit_as};
 use crate::error::{Error, Result};
 use crate::oidc_types::ClientPatch;
 use crate::secrets::{digest, random_token};
@@ -86,7 +86,8 @@ impl Core {
             trusted: new.trusted,
             ..ClientOptions::default()
         };
-        let created = self.create_client_as(name, None, grants, Some(admin.user.id), options, &admin.actor()).await?;
+        let created =
+            self.create_client_as(name, None, grants, Owner::Id(admin.user.id), options, &admin.actor()).await?;
         let record = self.store.client_record(created.client_id).await?.ok_or(Error::NotFound)?;
         Ok((record, created.client_secret))
     }

@@ -42,6 +42,15 @@ pub struct ClientOptions {
     pub trusted: bool,
 }
 
+/// Who owns a new client (its `client_credentials` tokens act for them).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Owner<'a> {
+    None,
+    /// The user with this email (the CLI's `--owner-email`), looked up once the rest is valid.
+    Email(&'a str),
+    Id(i64),
+}
+
 /// Grants a public client may not have: they need a secret it does not hold.
 const SECRET_GRANTS: [&str; 2] = ["client_credentials", "password"];
 
@@ -90,11 +99,8 @@ impl Core {
         owner_email: Option<&str>,
         options: ClientOptions,
     ) -> Result<CreatedClient> {
-        let owner_user_id = match owner_email {
-            Some(email) => Some(self.admin_user(email).await?.id),
-            None => None,
-        };
-        self.create_client_as(name, id, grants, owner_user_id, options, OPERATOR).await
+        let owner = owner_email.map_or(Owner::None, Owner::Email);
+        self.create_client_as(name, id, grants, owner, options, OPERATOR).await
     }
 
     /// Creates a client, audited as `actor` (see [`Core::admin_create_client_with`]).
@@ -103,7 +109,7 @@ impl Core {
         name: &str,
         id: Option<i64>,
         grants: Vec<String>,
-        owner_user_id: Option<i64>,
+        owner: Owner<'_>,
         options: ClientOptions,
         actor: &str,
     ) -> Result<CreatedClient> {
@@ -119,6 +125,11 @@ impl Core {
         let post_logout_redirect_uris =
             crate::redirect_uris::check("post_logout_redirect_uris", &post_logout_redirect_uris)?;
         check_code_flow(&grants, &redirect_uris, public)?;
+        let owner_user_id = match owner {
+            Owner::None => None,
+            Owner::Email(email) => Some(self.admin_user(email).await?.id),
+            Owner::Id(id) => Some(id),
+        };
         // A public client gets no secret; its empty hash matches no presented one.
         let secret = (!public).then(|| random_token(CLIENT_SECRET_LEN));
         let client = NewClient {
