@@ -583,3 +583,22 @@ async fn roles_and_tokens_are_checked(app: TestApp) {
     assert_eq!(body["error"], "invalid_request");
 }
 both!(roles_and_tokens_are_checked);
+
+/// The console deletes users through the same core function, scoped like the rest.
+async fn users_are_deleted_in_scope(app: TestApp) {
+    let t = tenants(&app).await;
+    let office = app.core.admin_authenticate(Some(&t.office_admin), "console").await.expect("office's admin");
+    let err = app.core.admin_delete_user_in_scope(&office, t.shop_user).await.expect_err("another tenant's");
+    assert!(matches!(err, kordon_core::Error::NotFound), "{err:?}");
+    let err = app.core.admin_delete_user_in_scope(&office, office.user.id).await.expect_err("oneself");
+    assert!(matches!(err, kordon_core::Error::Refused(_)), "{err:?}");
+    let anna = app.login("anna@office.example", PASSWORD).await;
+    app.core.admin_delete_user_in_scope(&office, t.office_user).await.expect("deleted");
+    assert_eq!(app.get_auth("/api/v1/authuser", &anna).await.0, 401);
+    let (event, actor, account) = newest_audit(&app).await;
+    assert_eq!((event.as_str(), account), ("user.delete", Some(format!("user:{}", t.office_user))));
+    assert_eq!(actor, format!("console:{}", office.user.id));
+    let gone = get(&app, &format!("/users/{}", t.office_user), &t.office_admin).await;
+    assert_eq!(gone.status, 404);
+}
+both!(users_are_deleted_in_scope);

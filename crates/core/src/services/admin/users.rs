@@ -70,6 +70,23 @@ impl Core {
         self.set_disabled(admin, id, false).await
     }
 
+    /// Deletes a user in scope with all that is theirs (see `LifecycleStore::delete_user`: their
+    /// sessions, API tokens, applications, and the account's biometric persons when they were its
+    /// last user). Audited (`user.delete`). Nobody deletes themselves.
+    pub async fn admin_delete_user_in_scope(&self, admin: &Admin, id: i64) -> Result<()> {
+        if id == admin.user.id {
+            return Err(Error::refused("You cannot delete yourself."));
+        }
+        self.user_record(admin, id).await?;
+        let actor = admin.actor();
+        if !self.store.delete_user(id, &actor, self.now()).await? {
+            return Err(Error::NotFound);
+        }
+        self.forget().await;
+        tracing::info!(user_id = id, actor, "a user was deleted");
+        Ok(())
+    }
+
     /// Lifts the caps on a user's logins: forgets the failed checks counted against their email
     /// and their phone (audited `forgive` each); whether any were counted.
     pub async fn admin_forgive_user(&self, admin: &Admin, id: i64) -> Result<bool> {
