@@ -2,9 +2,11 @@
 //! Adapters (kordon-store, kordon-delivery) implement them; services only see these traits.
 
 mod admin;
+mod audit;
 mod biometrics;
 
 pub use admin::AdminStore;
+pub use audit::AuditStore;
 pub use biometrics::BiometricsStore;
 
 use crate::types::*;
@@ -53,6 +55,7 @@ pub trait Store:
     + OidcStore
     + LifecycleStore
     + BiometricsStore
+    + AuditStore
     + AdminStore
     + Send
     + Sync
@@ -68,7 +71,7 @@ pub trait Store:
     /// The client and its secret hash (client authentication).
     async fn client_secret_hash(&self, id: i64) -> StoreResult<Option<String>>;
     /// Creates a client, with `audit`'s line (subject `client:<id>`) in the same transaction.
-    async fn create_client(&self, client: &NewClient, audit: Option<&AuditLine>) -> StoreResult<i64>;
+    async fn create_client(&self, client: &NewClient, audit: Option<&crate::audit::AuditEvent>) -> StoreResult<i64>;
     async fn set_client_secret(&self, id: i64, secret_hash: &str) -> StoreResult<()>;
 
     // --- accounts and users
@@ -254,7 +257,6 @@ pub trait DefenderStore: Send + Sync + 'static {
     /// An operator forgives a login: its failures are forgotten, with an audit line; false when
     /// it had none.
     async fn forgive_account(&self, account: &str, actor: &str, now: i64) -> StoreResult<bool>;
-    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// Operators' user lifecycle: disable, enable, delete, and a user's sessions. Every change is
@@ -287,14 +289,14 @@ pub trait OAuthStore: Send + Sync + 'static {
         &self,
         key: &StoredKey,
         retire_others_at: Option<i64>,
-        audit: Option<&AuditLine>,
+        audit: Option<&crate::audit::AuditEvent>,
     ) -> StoreResult<()>;
     /// Replaces stored private keys, each `(kid, row it had, row it gets)`, in one transaction with
     /// `audit`'s line (subject `keys`); a row that changed meanwhile is left. The rows replaced.
     async fn reseal_signing_keys(
         &self,
         rows: &[(String, String, String)],
-        audit: Option<&AuditLine>,
+        audit: Option<&crate::audit::AuditEvent>,
     ) -> StoreResult<u64>;
     /// Revokes the session family of a token (access digest or refresh digest) issued to `client_id`.
     async fn revoke_token(&self, digest: &str, client_id: i64, now: i64) -> StoreResult<bool>;
@@ -343,7 +345,7 @@ pub trait OidcStore: Send + Sync + 'static {
         &self,
         id: i64,
         patch: &crate::oidc_types::ClientPatch,
-        audit: Option<&AuditLine>,
+        audit: Option<&crate::audit::AuditEvent>,
     ) -> StoreResult<bool>;
 }
 

@@ -37,7 +37,7 @@ pub(super) async fn list(
 /// Unblock a host
 ///
 /// Lifts the block of `{ip}` (an IPv6 host as its /64, the `/` written `%2F`). Audited
-/// (`unblock`, actor `admin-api:<user id>`). A host that is not blocked, or whose block is not
+/// (`defender.unblock`, actor `admin-api:<user id>`). A host that is not blocked, or whose block is not
 /// the tenant's, is 404; an `{ip}` that is no IP address 400.
 #[utoipa::path(delete, path = "/defender/blocks/{ip}", context_path = PREFIX, tag = tag::ADMIN,
     operation_id = "adminUnblock",

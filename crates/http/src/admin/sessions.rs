@@ -35,7 +35,8 @@ pub(super) async fn list(
 /// Ends exactly the session `{id}` names: a token family (all its tokens), one browser sign-in
 /// (the user's other sign-ins and the tokens applications got stay), a consent (with the
 /// code-flow tokens it let that application get), or an API token. Audited (`session.revoke`,
-/// `consent.revoke`). An unknown, ended or malformed id, or another tenant's, is 404.
+/// its detail naming the session and its kind). An unknown, ended or malformed id, or another
+/// tenant's, is 404.
 #[utoipa::path(delete, path = "/sessions/{id}", context_path = PREFIX, tag = tag::ADMIN,
     operation_id = "adminRevokeSession",
     params(("id" = String, Path, description = "A session's id, as the list shows it.", example = "cabinet-Xk2v9QpL0aZr4TyU8bNc3MdE7fGh1JsW")),

@@ -74,7 +74,7 @@ pub(super) async fn enable(
 /// Forgive a user's logins
 ///
 /// Lifts the Defender's caps on the user's logins: the failed checks counted against their
-/// email and their phone are forgotten. Audited (`forgive`, one line a login). Hosts stay
+/// email and their phone are forgotten. Audited (`defender.forgive`, one line a login). Hosts stay
 /// blocked: unblock them apart.
 #[utoipa::path(post, path = "/users/{id}/forgive", context_path = PREFIX, tag = tag::ADMIN,
     operation_id = "adminForgiveUser",

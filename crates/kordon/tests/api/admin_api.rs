@@ -93,7 +93,7 @@ async fn tenants(app: &TestApp) -> Tenants {
 /// The newest audit line: (event, actor, account).
 async fn newest_audit(app: &TestApp) -> (String, String, Option<String>) {
     let entry = app.core.audit_entries(1).await.expect("audit").remove(0);
-    (entry.event, entry.actor, entry.account)
+    (entry.kind, entry.actor, entry.subject)
 }
 
 async fn operators_find_and_handle_users(app: TestApp) {
@@ -138,7 +138,7 @@ async fn operators_find_and_handle_users(app: TestApp) {
     }
     let forgiven = post(&app, &format!("/users/{}/forgive", t.office_user), &token).await;
     assert_eq!((forgiven.status, &forgiven.body), (200, &json!({ "forgiven": true })));
-    assert_eq!(newest_audit(&app).await, ("forgive".into(), actor, Some("email:anna@office.example".into())));
+    assert_eq!(newest_audit(&app).await, ("defender.forgive".into(), actor, Some("email:anna@office.example".into())));
     let twice = post(&app, &format!("/users/{}/forgive", t.office_user), &token).await;
     assert_eq!(twice.body, json!({ "forgiven": false }));
     assert_eq!(post(&app, &format!("/users/{}/forgive", t.shop_user), &token).await.status, 200);
@@ -279,7 +279,7 @@ async fn every_kind_of_session_is_listed_and_ended_alone(app: TestApp) {
     let consent = &ids("consent")[0];
     assert_eq!(consent, &format!("consent-{anna}-{}", partner.id));
     assert_eq!(delete(&app, &format!("/sessions/{consent}"), &token).await.status, 204);
-    assert_eq!(newest_audit(&app).await.0, "consent.revoke");
+    assert_eq!(newest_audit(&app).await.0, "session.revoke");
     assert_eq!(userinfo(partner_token).await, 401);
     let page = second.authorize(&request(&partner_id, "openid email")).await;
     assert_eq!(page.status, 200, "asked to consent again: {}", page.body);
@@ -320,7 +320,7 @@ async fn blocks_are_seen_and_lifted_in_scope(app: TestApp) {
     let lifted = delete(&app, "/defender/blocks/127.0.0.2", &t.office_admin).await;
     assert_eq!(lifted.status, 204, "{lifted:?}");
     let entry = app.core.audit_entries(1).await.expect("audit").remove(0);
-    assert_eq!((entry.event.as_str(), entry.host.as_deref()), ("unblock", Some("127.0.0.2")));
+    assert_eq!((entry.kind.as_str(), entry.ip.as_deref()), ("defender.unblock", Some("127.0.0.2")));
     assert!(entry.actor.starts_with("admin-api:"), "{entry:?}");
     assert_eq!(get(&app, "/defender/blocks", &token).await.body["data"], json!([]));
     assert_eq!(delete(&app, "/defender/blocks/127.0.0.2", &token).await.status, 404, "not blocked now");

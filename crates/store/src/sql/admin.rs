@@ -2,14 +2,14 @@
 //! a user's grants of every kind, clients with their owners — one text for both databases (see
 //! `sql`); each change is one transaction with its audit line.
 
-use super::defender::audit;
+use super::audit::write_event;
 use super::tokens::revoke;
 use super::{Db, SqlStore};
 use crate::backend::Backend;
 use crate::errors::translate;
 use crate::rows::{ClientRow, UserRow, user_columns};
+use kordon_core::audit::AuditEvent;
 use kordon_core::ports::StoreResult;
-use kordon_core::types::AuditLine;
 use kordon_core::types::admin::{
     ApiTokenRecord, BrowserRecord, ClientRecord, ConsentRecord, FamilyRecord, GrantRef, UserGrants, UserRecord,
 };
@@ -178,7 +178,7 @@ impl kordon_core::ports::AdminStore for SqlStore {
         Ok(owner.map(|user| (user, None)))
     }
 
-    async fn revoke_grant(&self, grant: &GrantRef, line: &AuditLine, now: i64) -> StoreResult<bool> {
+    async fn revoke_grant(&self, grant: &GrantRef, line: &AuditEvent, now: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         let user_id = match grant {
             GrantRef::Family(family) => {
@@ -236,8 +236,13 @@ impl kordon_core::ports::AdminStore for SqlStore {
             }
         };
         let Some(user_id) = user_id else { return Ok(false) };
-        let subject = format!("user:{user_id}");
-        audit(&mut *tx, line.at, line.event, None, Some(&subject), &line.actor, Some(&line.detail)).await?;
+        let tenant = sqlx::query_scalar::<Db, i64>("SELECT account_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(translate)?;
+        let line = line.clone().subject(format!("user:{user_id}")).user_id(user_id, tenant);
+        write_event(&mut *tx, &line).await?;
         tx.commit().await.map_err(translate)?;
         Ok(true)
     }
@@ -262,7 +267,7 @@ impl kordon_core::ports::AdminStore for SqlStore {
         Ok(row.map(ClientRecord::from))
     }
 
-    async fn rotate_client_secret(&self, id: i64, secret_hash: &str, line: &AuditLine) -> StoreResult<bool> {
+    async fn rotate_client_secret(&self, id: i64, secret_hash: &str, line: &AuditEvent) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         let done = sqlx::query::<Db>("UPDATE clients SET secret_hash = $2 WHERE id = $1")
             .bind(id)
@@ -273,13 +278,12 @@ impl kordon_core::ports::AdminStore for SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        let subject = format!("client:{id}");
-        audit(&mut *tx, line.at, line.event, None, Some(&subject), &line.actor, Some(&line.detail)).await?;
+        write_event(&mut *tx, &line.clone().subject(format!("client:{id}")).client(id)).await?;
         tx.commit().await.map_err(translate)?;
         Ok(true)
     }
 
-    async fn delete_client(&self, id: i64, line: &AuditLine, now: i64) -> StoreResult<bool> {
+    async fn delete_client(&self, id: i64, line: &AuditEvent, now: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         let done = sqlx::query::<Db>("DELETE FROM clients WHERE id = $1")
             .bind(id)
@@ -300,8 +304,7 @@ impl kordon_core::ports::AdminStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(translate)?;
-        let subject = format!("client:{id}");
-        audit(&mut *tx, line.at, line.event, None, Some(&subject), &line.actor, Some(&line.detail)).await?;
+        write_event(&mut *tx, &line.clone().subject(format!("client:{id}")).client(id)).await?;
         tx.commit().await.map_err(translate)?;
         Ok(true)
     }

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod admin;
+mod audit;
 mod biometrics;
 mod defender;
 mod lifecycle;

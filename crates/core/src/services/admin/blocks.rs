@@ -45,7 +45,7 @@ impl Core {
         Ok((shown, false))
     }
 
-    /// Lifts a block in scope (audited `unblock` with the administrator as actor). A host that is
+    /// Lifts a block in scope (audited `defender.unblock` with the administrator as actor). A host that is
     /// not blocked, or whose block is not the tenant's, is NotFound; an `ip` that is no IP address
     /// a validation error.
     pub async fn admin_unblock(&self, admin: &Admin, ip: &str) -> Result<()> {

@@ -4,7 +4,8 @@
 //! the applications its account's users own; the operator every client.
 
 use super::scope::Admin;
-use super::{CLIENT_SECRET_LEN, ClientOptions, Owner, audit_as};
+use super::{By, CLIENT_SECRET_LEN, ClientOptions, Owner, audit_as};
+use crate::audit::kind;
 use crate::error::{Error, Result};
 use crate::oidc_types::ClientPatch;
 use crate::secrets::{digest, random_token};
@@ -86,8 +87,9 @@ impl Core {
             trusted: new.trusted,
             ..ClientOptions::default()
         };
-        let created =
-            self.create_client_as(name, None, grants, Owner::Id(admin.user.id), options, &admin.actor()).await?;
+        let actor = admin.actor();
+        let by = By { actor: &actor, dialect: admin.dialect() };
+        let created = self.create_client_as(name, None, grants, Owner::Id(admin.user.id), options, by).await?;
         let record = self.store.client_record(created.client_id).await?.ok_or(Error::NotFound)?;
         Ok((record, created.client_secret))
     }
@@ -101,7 +103,9 @@ impl Core {
             return Err(Error::refused("A public client has no secret."));
         }
         let secret = random_token(CLIENT_SECRET_LEN);
-        let line = audit_as(self.now(), "client.secret", &admin.actor(), &serde_json::json!({ "rotated": true }));
+        let actor = admin.actor();
+        let by = By { actor: &actor, dialect: admin.dialect() };
+        let line = audit_as(self.now(), kind::CLIENT_SECRET, by, &serde_json::json!({ "rotated": true }));
         if !self.store.rotate_client_secret(id, &digest(&secret), &line).await? {
             return Err(Error::NotFound);
         }
@@ -120,7 +124,8 @@ impl Core {
             check_name(name.trim())?;
         }
         let patch = ClientPatch { grants: patch.grants.map(check_grants).transpose()?, ..patch };
-        self.update_client_as(id, patch, &admin.actor()).await?;
+        let actor = admin.actor();
+        self.update_client_as(id, patch, By { actor: &actor, dialect: admin.dialect() }).await?;
         self.admin_application(admin, id).await
     }
 
@@ -129,7 +134,8 @@ impl Core {
     pub async fn admin_delete_application(&self, admin: &Admin, id: i64) -> Result<()> {
         let record = self.admin_application(admin, id).await?;
         let detail = serde_json::json!({ "name": record.client.name, "owner_user_id": record.client.owner_user_id });
-        let line = audit_as(self.now(), "client.delete", &admin.actor(), &detail);
+        let actor = admin.actor();
+        let line = audit_as(self.now(), kind::CLIENT_DELETE, By { actor: &actor, dialect: admin.dialect() }, &detail);
         if !self.store.delete_client(id, &line, self.now()).await? {
             return Err(Error::NotFound);
         }

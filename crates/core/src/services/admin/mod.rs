@@ -8,11 +8,12 @@ pub(crate) mod scope;
 pub(crate) mod sessions;
 pub(crate) mod users;
 
+use crate::audit::AuditEvent;
 use crate::error::{Error, Result};
 use crate::ports::StoreError;
 use crate::secrets::random_token;
 use crate::services::Core;
-use crate::types::{AccountChoice, AuditLine, Email, NewClient, NewUser, Phone, Role, User};
+use crate::types::{AccountChoice, Email, NewClient, NewUser, Phone, Role, User};
 
 /// Client secrets carry ≈190 bits of randomness, so a SHA-256 digest keeps them as safe as a slow
 /// hash would, without letting anyone queue argon2 work by presenting made-up client ids.
@@ -100,10 +101,10 @@ impl Core {
         options: ClientOptions,
     ) -> Result<CreatedClient> {
         let owner = owner_email.map_or(Owner::None, Owner::Email);
-        self.create_client_as(name, id, grants, owner, options, OPERATOR).await
+        self.create_client_as(name, id, grants, owner, options, CLI).await
     }
 
-    /// Creates a client, audited as `actor` (see [`Core::admin_create_client_with`]).
+    /// Creates a client, audited as made `by` someone (see [`Core::admin_create_client_with`]).
     pub(crate) async fn create_client_as(
         &self,
         name: &str,
@@ -111,7 +112,7 @@ impl Core {
         grants: Vec<String>,
         owner: Owner<'_>,
         options: ClientOptions,
-        actor: &str,
+        by: By<'_>,
     ) -> Result<CreatedClient> {
         let ClientOptions { access_ttl, introspect, redirect_uris, post_logout_redirect_uris, public, trusted } =
             options;
@@ -158,7 +159,7 @@ impl Core {
             "public": client.public,
             "trusted": client.trusted,
         });
-        let audit = audit_as(self.now(), "client.create", actor, &detail);
+        let audit = audit_as(self.now(), crate::audit::kind::CLIENT_CREATE, by, &detail);
         let client_id = self.store.create_client(&client, Some(&audit)).await.map_err(|e| match e {
             StoreError::Conflict(_) => Error::validation("id", "The id has already been taken."),
             other => other.into(),
@@ -203,9 +204,10 @@ impl Core {
         Ok(self.store.create_manager(name.trim(), email.as_str(), phone.trim()).await?)
     }
 
-    /// Deletes long-dead rows (run periodically by the server).
+    /// Deletes long-dead rows and audit events past their retention (run periodically by the
+    /// server).
     pub async fn purge_expired(&self) -> Result<u64> {
-        Ok(self.store.purge_expired(self.now()).await?)
+        Ok(self.store.purge_expired(self.now()).await? + self.purge_audit().await?)
     }
 
     pub async fn admin_set_manager(&self, account_id: i64, manager_id: i64) -> Result<()> {
@@ -218,13 +220,25 @@ impl Core {
 pub(crate) const OPERATOR: &str = "cli";
 
 /// The audit line of an operator's command; `detail` is JSON and never holds a secret.
-pub(crate) fn operator_audit(at: i64, event: &'static str, detail: &serde_json::Value) -> AuditLine {
-    audit_as(at, event, OPERATOR, detail)
+pub(crate) fn operator_audit(at: i64, event: &'static str, detail: &serde_json::Value) -> AuditEvent {
+    audit_as(at, event, CLI, detail)
 }
 
-/// The audit line of a change made by `actor` (`cli`, `admin-api:<user id>`, `console:<user id>`).
-pub(crate) fn audit_as(at: i64, event: &'static str, actor: &str, detail: &serde_json::Value) -> AuditLine {
-    AuditLine { at, event, actor: actor.to_owned(), detail: detail.to_string() }
+/// Who made an operator's change, for its audit line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct By<'a> {
+    /// `cli`, `admin-api:<user id>`, `console:<user id>`.
+    pub actor: &'a str,
+    /// `cli`, `admin`, `console`.
+    pub dialect: &'static str,
+}
+
+/// The `kordon admin` commands.
+pub(crate) const CLI: By<'static> = By { actor: OPERATOR, dialect: "cli" };
+
+/// The audit line of a change made `by` someone; `detail` is JSON and never holds a secret.
+pub(crate) fn audit_as(at: i64, event: &'static str, by: By<'_>, detail: &serde_json::Value) -> AuditEvent {
+    AuditEvent::new(event, crate::audit::SUCCESS).at(at).actor(by.actor).dialect(by.dialect).detail(detail)
 }
 
 /// What `patch` changes in `current`, field by field: `{"trusted": {"from": false, "to": true}, …}`
@@ -273,15 +287,15 @@ impl Core {
         id: i64,
         patch: crate::oidc_types::ClientPatch,
     ) -> Result<crate::types::Client> {
-        self.update_client_as(id, patch, OPERATOR).await
+        self.update_client_as(id, patch, CLI).await
     }
 
-    /// As [`Core::admin_update_client`], audited as `actor`.
+    /// As [`Core::admin_update_client`], audited as made `by` someone.
     pub(crate) async fn update_client_as(
         &self,
         id: i64,
         patch: crate::oidc_types::ClientPatch,
-        actor: &str,
+        by: By<'_>,
     ) -> Result<crate::types::Client> {
         let current = self.store.client(id).await?.ok_or(Error::NotFound)?;
         let mut patch = patch;
@@ -300,7 +314,7 @@ impl Core {
         let grants = patch.grants.as_ref().unwrap_or(&current.grants);
         let redirect_uris = patch.redirect_uris.as_ref().unwrap_or(&current.redirect_uris);
         check_code_flow(grants, redirect_uris, current.public)?;
-        let audit = audit_as(self.now(), "client.update", actor, &client_changes(&current, &patch));
+        let audit = audit_as(self.now(), crate::audit::kind::CLIENT_UPDATE, by, &client_changes(&current, &patch));
         if !self.store.update_client(id, &patch, Some(&audit)).await? {
             return Err(Error::NotFound);
         }

@@ -45,6 +45,14 @@ impl Admin {
         format!("{}:{}", self.channel, self.user.id)
     }
 
+    /// The dialect the audit log files the actions under: `admin` (the API), `console`.
+    pub fn dialect(&self) -> &'static str {
+        match self.channel {
+            "admin-api" => "admin",
+            other => other,
+        }
+    }
+
     pub fn is_operator(&self) -> bool {
         self.scope == AdminScope::Platform
     }

@@ -4,8 +4,8 @@
 //! `oauth-<family>`, `browser-<digest>`, `consent-<user id>-<client id>`, `token-<id>` — so one
 //! revocation ends exactly that one.
 
-use super::audit_as;
 use super::scope::Admin;
+use super::{By, audit_as};
 use crate::error::{Error, Result};
 use crate::services::Core;
 use crate::services::oauth::{KIND_OAUTH, KIND_OAUTH_APP};
@@ -144,8 +144,8 @@ impl Core {
     }
 
     /// Ends one session by its id (see the module), if its user is in scope; an unknown id, one
-    /// of another kind's spelling, or one out of scope is NotFound. Audited (`session.revoke`, or
-    /// `consent.revoke`).
+    /// of another kind's spelling, or one out of scope is NotFound. Audited (`session.revoke`,
+    /// its detail naming the session and its kind).
     pub async fn admin_revoke_session_id(&self, admin: &Admin, id: &str) -> Result<()> {
         let (kind, grant) = parse_session_id(id).ok_or(Error::NotFound)?;
         let now = self.now();
@@ -156,9 +156,10 @@ impl Core {
             return Err(Error::NotFound);
         }
         self.user_record(admin, user_id).await?;
-        let event = if kind == SessionKind::Consent { "consent.revoke" } else { "session.revoke" };
         let detail = serde_json::json!({ "session": id, "kind": kind });
-        let line = audit_as(now, event, &admin.actor(), &detail);
+        let actor = admin.actor();
+        let line =
+            audit_as(now, crate::audit::kind::SESSION_REVOKE, By { actor: &actor, dialect: admin.dialect() }, &detail);
         if !self.store.revoke_grant(&grant, &line, now).await? {
             return Err(Error::NotFound);
         }

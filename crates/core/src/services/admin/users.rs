@@ -88,7 +88,7 @@ impl Core {
     }
 
     /// Lifts the caps on a user's logins: forgets the failed checks counted against their email
-    /// and their phone (audited `forgive` each); whether any were counted.
+    /// and their phone (audited `defender.forgive` each); whether any were counted.
     pub async fn admin_forgive_user(&self, admin: &Admin, id: i64) -> Result<bool> {
         let record = self.user_record(admin, id).await?;
         let actor = admin.actor();

@@ -98,7 +98,7 @@ impl Core {
             }
         }
         let detail = serde_json::json!({ "fingerprint": sealer.fingerprint(), "rows": changes.len() });
-        let audit = rewrap.then(|| operator_audit(self.now(), "keys.rewrap", &detail));
+        let audit = rewrap.then(|| operator_audit(self.now(), crate::audit::kind::KEYS_REWRAP, &detail));
         let sealed = match changes.is_empty() && audit.is_none() {
             true => 0,
             false => self.store.reseal_signing_keys(&changes, audit.as_ref()).await?,
@@ -169,7 +169,7 @@ impl Core {
             "kid": kid,
             "others_published_until": crate::clock::format_rfc3339(retire_at),
         });
-        let audit = operator_audit(now, "keys.rotate", &detail);
+        let audit = operator_audit(now, crate::audit::kind::KEYS_ROTATE, &detail);
         self.store.add_signing_key(&key, Some(retire_at), Some(&audit)).await?;
         self.loaded_keys(true).await?;
         self.forget().await;
