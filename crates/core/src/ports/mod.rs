@@ -1,9 +1,11 @@
 //! The ports: what the core needs from a database and from the outside world.
 //! Adapters (kordon-store, kordon-delivery) implement them; services only see these traits.
 
+mod admin;
 mod audit;
 mod biometrics;
 
+pub use admin::AdminStore;
 pub use audit::{AuditStore, FlashcallCount};
 pub use biometrics::BiometricsStore;
 
@@ -54,6 +56,7 @@ pub trait Store:
     + LifecycleStore
     + BiometricsStore
     + AuditStore
+    + AdminStore
     + Send
     + Sync
     + 'static

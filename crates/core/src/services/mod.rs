@@ -15,8 +15,13 @@ pub(crate) mod reset;
 pub(crate) mod sessions;
 
 pub use accounts::login::RegisterInput;
+pub use admin::blocks::AdminBlock;
+pub use admin::clients::NewApplication;
 pub use admin::domains::DomainPatch;
 pub use admin::lifecycle::UserSessions;
+pub use admin::scope::{Admin, AdminScope};
+pub use admin::sessions::{AdminSession, SessionKind};
+pub use admin::users::AdminUser;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
 pub use audit::{FlashcallRow, FlashcallStats};
 pub use oauth::discovery::Discovery;

@@ -42,6 +42,9 @@ mod edge;
 mod http_limits;
 mod metrics;
 
+// The admin JSON API.
+mod admin_api;
+
 // The `kordon` binary: its CLI, `serve`, kill -9.
 mod cli;
 mod durability;
