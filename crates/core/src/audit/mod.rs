@@ -78,8 +78,13 @@ impl AuditEvent {
         self.subject = Some(subject.into());
         self
     }
+    /// Who acted; an administrator's channel (`admin-api:12`, `console:12`, `cli`, `pbx:…`) also
+    /// names the dialect, unless one is set.
     pub fn actor(mut self, actor: impl Into<String>) -> Self {
         self.actor = actor.into();
+        if self.dialect.is_none() {
+            self.dialect = channel_dialect(&self.actor);
+        }
         self
     }
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
@@ -133,4 +138,15 @@ pub struct AuditRecord {
     pub actor: String,
     pub reason: Option<String>,
     pub detail: Option<String>,
+}
+
+/// The dialect an administrator's channel acts through, from the actor it names.
+fn channel_dialect(actor: &str) -> Option<&'static str> {
+    match actor.split(':').next().unwrap_or_default() {
+        "admin-api" => Some("admin"),
+        "console" => Some("console"),
+        "cli" => Some("cli"),
+        "pbx" => Some("pbx"),
+        _ => None,
+    }
 }

@@ -18,6 +18,7 @@ pub use accounts::login::RegisterInput;
 pub use admin::blocks::AdminBlock;
 pub use admin::clients::NewApplication;
 pub use admin::domains::DomainPatch;
+pub use admin::events::EVENTS_PER_PAGE;
 pub use admin::lifecycle::UserSessions;
 pub use admin::scope::{Admin, AdminScope};
 pub use admin::sessions::{AdminSession, SessionKind};

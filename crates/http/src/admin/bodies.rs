@@ -98,3 +98,37 @@ impl From<ApplicationPatchBody> for ClientPatch {
         }
     }
 }
+
+/// The filters of `GET /audit`; each one narrows the list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AuditQuery {
+    /// Only this user's events.
+    pub user_id: Option<i64>,
+    /// Only events from this host (as the events show it; an IPv6 host as its /64).
+    #[param(max_length = 64, example = "203.0.113.7")]
+    pub ip: Option<String>,
+    /// A type (`signin`, `defender.unblock`) or a family of types (`token`, `defender`).
+    #[serde(rename = "type")]
+    #[param(rename = "type", max_length = 64, example = "defender")]
+    pub kind: Option<String>,
+    /// From this time on (RFC 3339), inclusive.
+    #[param(example = "2026-12-06T00:00:00Z")]
+    pub since: Option<String>,
+    /// Before this time (RFC 3339), exclusive.
+    #[param(example = "2026-12-07T00:00:00Z")]
+    pub until: Option<String>,
+    /// The page, from 1 (the first when absent); 100 events a page, newest first.
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+}
+
+/// `?window=` of the FlashCall stats.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct StatsQuery {
+    /// How far back, ending now: hours (`24h`) or days (`7d`), from one hour to 31 days; 24h when
+    /// absent.
+    #[param(pattern = "^[0-9]{1,3}[hd]$", example = "24h")]
+    pub window: Option<String>,
+}

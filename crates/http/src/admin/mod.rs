@@ -9,6 +9,8 @@
 //! tenant's objects look missing), 405, 413. The contract is docs/admin-api.md.
 
 mod applications;
+mod audit;
+mod audit_views;
 mod bodies;
 mod defender;
 mod error;
@@ -28,7 +30,6 @@ use axum::routing::{delete, get, post};
 use error::method_not_allowed;
 
 pub(crate) fn routes() -> Router<AppState> {
-    // `GET /audit` and `GET /flashcalls/stats` are the audit log's (issue 20), added beside these.
     Router::new()
         .route("/defender/blocks", get(defender::list).fallback(method_not_allowed))
         .route("/defender/blocks/{ip}", delete(defender::unblock).fallback(method_not_allowed))
@@ -45,5 +46,7 @@ pub(crate) fn routes() -> Router<AppState> {
             axum::routing::patch(applications::update).delete(applications::delete).fallback(method_not_allowed),
         )
         .route("/applications/{id}/secret", post(applications::rotate_secret).fallback(method_not_allowed))
+        .route("/audit", get(audit::list).fallback(method_not_allowed))
+        .route("/flashcalls/stats", get(audit::flashcall_stats).fallback(method_not_allowed))
         .fallback(error::not_found)
 }

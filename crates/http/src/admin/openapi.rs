@@ -7,7 +7,7 @@ use super::responses::{
     AdminBadRequest, AdminForbidden, AdminNotFound, AdminServerError, AdminTooLarge, AdminUnauthenticated,
     AdminUnavailable,
 };
-use super::{applications, defender, sessions, users};
+use super::{applications, audit, defender, sessions, users};
 use crate::openapi_names::scheme;
 use utoipa::Modify;
 use utoipa::openapi::security::SecurityRequirement;
@@ -21,6 +21,7 @@ use utoipa::openapi::security::SecurityRequirement;
         sessions::list, sessions::revoke,
         applications::list, applications::create, applications::rotate_secret, applications::update,
         applications::delete,
+        audit::list, audit::flashcall_stats,
     ),
     components(
         schemas(ErrorBody),

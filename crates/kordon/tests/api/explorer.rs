@@ -80,6 +80,8 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("get", "/api/admin/v1/applications"),
     ("post", "/api/admin/v1/applications"),
     ("post", "/api/admin/v1/applications/{id}/secret"),
+    ("get", "/api/admin/v1/audit"),
+    ("get", "/api/admin/v1/flashcalls/stats"),
     ("patch", "/api/admin/v1/applications/{id}"),
     ("delete", "/api/admin/v1/applications/{id}"),
     // health and the explorer

@@ -3,6 +3,7 @@
 pub(crate) mod blocks;
 pub(crate) mod clients;
 pub(crate) mod domains;
+pub(crate) mod events;
 pub(crate) mod lifecycle;
 pub(crate) mod scope;
 pub(crate) mod sessions;
