@@ -4,10 +4,12 @@
 mod bearer;
 pub mod biometrics;
 pub mod cabinet;
+mod cookies;
 pub mod docs;
 mod edge;
 mod guard;
 mod health;
+mod html;
 mod https;
 pub mod metrics;
 pub mod oauth;
