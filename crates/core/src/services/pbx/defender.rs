@@ -7,7 +7,7 @@ use crate::types::Block;
 use std::collections::HashMap;
 
 /// Which account each attacked login belongs to, looked up once per request.
-type Owners = HashMap<String, Option<i64>>;
+pub(crate) type Owners = HashMap<String, Option<i64>>;
 
 impl Core {
     /// One page (1-based) of the blocks a tenant may see and lift, at most
@@ -51,21 +51,38 @@ impl Core {
     /// Did every failure behind the block (since the window before it began, including any still
     /// in flight then) attack this domain's users?
     async fn tenant_owns(&self, admin: &PbxAdmin, block: &Block, owners: &mut Owners) -> Result<bool> {
+        let attacked = self.block_logins(block).await?;
+        self.logins_of_account(admin.account_id, &attacked, owners).await
+    }
+
+    /// The logins attacked from the block's host since the window before the block began (the
+    /// failures that earned it, and any still in flight then), as Defender keys (`email:…`).
+    pub(crate) async fn block_logins(&self, block: &Block) -> Result<Vec<String>> {
         let since = block.blocked_at.saturating_sub(self.settings.defender.window);
-        let attacked = self.store.attacked_accounts(&block.ip, since, self.now()).await?;
-        if attacked.is_empty() {
+        Ok(self.store.attacked_accounts(&block.ip, since, self.now()).await?)
+    }
+
+    /// Whether every one of `logins` (Defender keys) belongs to a user of `account_id`; none is
+    /// no (a block earned on no login is the operator's). `owners` caches the lookups.
+    pub(crate) async fn logins_of_account(
+        &self,
+        account_id: i64,
+        logins: &[String],
+        owners: &mut Owners,
+    ) -> Result<bool> {
+        if logins.is_empty() {
             return Ok(false);
         }
-        for account in attacked {
-            let owner = match owners.get(&account) {
+        for account in logins {
+            let owner = match owners.get(account) {
                 Some(owner) => *owner,
                 None => {
-                    let owner = self.login_account_id(&account).await?;
-                    owners.insert(account, owner);
+                    let owner = self.login_account_id(account).await?;
+                    owners.insert(account.clone(), owner);
                     owner
                 }
             };
-            if owner != Some(admin.account_id) {
+            if owner != Some(account_id) {
                 return Ok(false);
             }
         }
