@@ -1,0 +1,366 @@
+//! The console's words in Russian and English (the language the browser prefers, Russian by
+//! default, as the login pages choose).
+
+/// The words of the console, in one language.
+pub(super) struct Texts {
+    pub lang: &'static str,
+    pub console: &'static str,
+    pub footer: &'static str,
+    pub nav_overview: &'static str,
+    pub nav_defender: &'static str,
+    pub nav_users: &'static str,
+    pub nav_applications: &'static str,
+    pub nav_flashcalls: &'static str,
+    pub nav_audit: &'static str,
+    pub nav_keys: &'static str,
+    pub sign_out: &'static str,
+    pub scope_platform: &'static str,
+    pub scope_tenant: &'static str,
+    // Overview
+    pub blocked_now: &'static str,
+    pub blocked_now_hint: &'static str,
+    pub password_queue: &'static str,
+    pub password_queue_hint: &'static str,
+    pub signins_hour: &'static str,
+    pub flashcalls_day: &'static str,
+    pub not_yet: &'static str,
+    pub not_yet_hint: &'static str,
+    // Defender
+    pub defender_lead_platform: &'static str,
+    pub defender_lead_tenant: &'static str,
+    pub col_host: &'static str,
+    pub col_reason: &'static str,
+    pub col_left: &'static str,
+    pub col_failures: &'static str,
+    pub col_logins: &'static str,
+    pub unblock: &'static str,
+    /// A block's reason: "N failed sign-ins within" a duration.
+    pub failed_within: &'static str,
+    pub no_blocks: &'static str,
+    pub unblocked: &'static str,
+    pub unblock_question: &'static str,
+    pub unblock_text: &'static str,
+    // Confirmation
+    pub cancel: &'static str,
+    // Users
+    pub users_lead_platform: &'static str,
+    pub users_lead_tenant: &'static str,
+    pub email: &'static str,
+    pub find: &'static str,
+    pub no_user: &'static str,
+    pub col_id: &'static str,
+    pub col_account: &'static str,
+    pub col_role: &'static str,
+    pub col_state: &'static str,
+    pub col_phone: &'static str,
+    pub state_active: &'static str,
+    pub state_disabled: &'static str,
+    pub disable: &'static str,
+    pub enable: &'static str,
+    pub disable_question: &'static str,
+    pub disable_text: &'static str,
+    pub disabled_done: &'static str,
+    pub enabled_done: &'static str,
+    pub sessions: &'static str,
+    pub col_kind: &'static str,
+    pub col_client: &'static str,
+    pub col_started: &'static str,
+    pub col_expires: &'static str,
+    pub col_ip: &'static str,
+    pub no_sessions: &'static str,
+    pub api_tokens: &'static str,
+    pub col_created: &'static str,
+    pub col_last_used: &'static str,
+    pub never: &'static str,
+    pub no_api_tokens: &'static str,
+    // Keys
+    pub keys_lead: &'static str,
+    pub col_kid: &'static str,
+    pub col_age: &'static str,
+    pub col_status: &'static str,
+    pub key_signing: &'static str,
+    pub key_retiring: &'static str,
+    pub rotate: &'static str,
+    pub rotate_question: &'static str,
+    pub rotate_text: &'static str,
+    pub rotated: &'static str,
+    // Pages still to come
+    pub later_text: &'static str,
+    // Answers
+    pub forbidden_title: &'static str,
+    pub forbidden_text: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub bad_form_title: &'static str,
+    pub bad_form_text: &'static str,
+    pub refused_title: &'static str,
+    pub problem: &'static str,
+    pub failed: &'static str,
+    pub busy: &'static str,
+    pub unavailable: &'static str,
+    pub signin_failed: &'static str,
+    pub signin_failed_text: &'static str,
+    pub signed_out: &'static str,
+    pub signed_out_text: &'static str,
+    pub sign_in_again: &'static str,
+    // Durations
+    pub minutes: &'static str,
+    pub hours: &'static str,
+    pub days: &'static str,
+}
+
+pub(super) const EN: Texts = Texts {
+    lang: "en",
+    console: "console",
+    footer: "kordon · identity and access for telephony",
+    nav_overview: "Overview",
+    nav_defender: "Defender",
+    nav_users: "Users",
+    nav_applications: "Applications",
+    nav_flashcalls: "FlashCall traffic",
+    nav_audit: "Audit",
+    nav_keys: "Keys",
+    sign_out: "Sign out",
+    scope_platform: "operator · whole platform",
+    scope_tenant: "account administrator · account",
+    blocked_now: "Hosts blocked now",
+    blocked_now_hint: "by the Defender after too many failed sign-ins",
+    password_queue: "Password checks waiting",
+    password_queue_hint: "in the hashing queue, for this many hashing threads:",
+    signins_hour: "Sign-ins in the last hour",
+    flashcalls_day: "FlashCalls placed / verified",
+    not_yet: "not yet",
+    not_yet_hint: "kordon does not record these events yet; this figure appears with the audit log.",
+    defender_lead_platform: "Hosts the Defender blocked after too many failed sign-ins, on every account.",
+    defender_lead_tenant: "Hosts blocked for failed sign-ins to your account's logins only. A block that also touched other logins is the operator's to lift.",
+    col_host: "Host",
+    col_reason: "Reason",
+    col_left: "Time left",
+    col_failures: "Failures",
+    col_logins: "Logins tried",
+    unblock: "Unblock",
+    failed_within: "failed sign-ins within",
+    no_blocks: "No host is blocked now.",
+    unblocked: "Unblocked:",
+    unblock_question: "Unblock this host?",
+    unblock_text: "Sign-ins from this address are checked again at once. If the failures go on, the Defender blocks it again, for longer.",
+    cancel: "Cancel",
+    users_lead_platform: "Find a user of any account by email.",
+    users_lead_tenant: "Find a user of your account by email.",
+    email: "Email",
+    find: "Find",
+    no_user: "No user with this email that you may see.",
+    col_id: "User id",
+    col_account: "Account",
+    col_role: "Role",
+    col_state: "State",
+    col_phone: "Phone",
+    state_active: "active",
+    state_disabled: "disabled",
+    disable: "Disable",
+    enable: "Enable",
+    disable_question: "Disable this user?",
+    disable_text: "Every session and API token of the user ends at once, in every dialect, and the user cannot sign in until enabled again.",
+    disabled_done: "The user is disabled.",
+    enabled_done: "The user is enabled.",
+    sessions: "Live sessions",
+    col_kind: "Kind",
+    col_client: "Client",
+    col_started: "Signed in",
+    col_expires: "Expires",
+    col_ip: "From",
+    no_sessions: "No live session.",
+    api_tokens: "API tokens",
+    col_created: "Created",
+    col_last_used: "Last used",
+    never: "never",
+    no_api_tokens: "No API token.",
+    keys_lead: "The keys that sign kordon's JWTs. Rotation adds a new key; the old ones stay published until every token they signed has expired.",
+    col_kid: "Key id",
+    col_age: "Age",
+    col_status: "Status",
+    key_signing: "signs new tokens",
+    key_retiring: "published until",
+    rotate: "Rotate the keys",
+    rotate_question: "Rotate the signing keys?",
+    rotate_text: "A new key signs every token from now on. Tokens signed by the current key keep working until they expire; then the key is withdrawn.",
+    rotated: "New signing key:",
+    later_text: "This page comes with kordon's admin API and audit log; nothing is shown here until then.",
+    forbidden_title: "Access denied",
+    forbidden_text: "The console is for the platform's operators and for account administrators. Your account may not use this page.",
+    not_found_title: "Not found",
+    not_found_text: "There is nothing here that you may see.",
+    bad_form_title: "The form was not accepted",
+    bad_form_text: "The form has expired or did not come from the console. Open the page again and repeat.",
+    refused_title: "Not done",
+    problem: "Something went wrong",
+    failed: "kordon could not finish this step. Try again in a moment.",
+    busy: "kordon is busy right now. Try again in a moment.",
+    unavailable: "The console cannot sign anyone in: kordon's public URL is not one a browser can come back to. Set server.public_url (https) and restart.",
+    signin_failed: "Sign-in did not finish",
+    signin_failed_text: "The sign-in expired or did not start here. Sign in again.",
+    signed_out: "Signed out",
+    signed_out_text: "You are signed out of the console and of kordon in this browser.",
+    sign_in_again: "Sign in to the console",
+    minutes: "min",
+    hours: "h",
+    days: "d",
+};
+
+pub(super) const RU: Texts = Texts {
+    lang: "ru",
+    console: "консоль",
+    footer: "kordon · вход и доступ для телефонии",
+    nav_overview: "Обзор",
+    nav_defender: "Защитник",
+    nav_users: "Пользователи",
+    nav_applications: "Приложения",
+    nav_flashcalls: "Трафик FlashCall",
+    nav_audit: "Журнал",
+    nav_keys: "Ключи",
+    sign_out: "Выйти",
+    scope_platform: "оператор · вся платформа",
+    scope_tenant: "администратор аккаунта · аккаунт",
+    blocked_now: "Заблокировано адресов",
+    blocked_now_hint: "Защитником после слишком многих неудачных входов",
+    password_queue: "Проверок пароля в очереди",
+    password_queue_hint: "ждут потока хеширования; потоков:",
+    signins_hour: "Входы за последний час",
+    flashcalls_day: "FlashCall: звонков / подтверждено",
+    not_yet: "пока нет",
+    not_yet_hint: "kordon пока не записывает эти события; цифра появится вместе с журналом аудита.",
+    defender_lead_platform: "Адреса, заблокированные Защитником после слишком многих неудачных входов, во всех аккаунтах.",
+    defender_lead_tenant: "Адреса, заблокированные за неудачные входы только в логины вашего аккаунта. Блокировку, затронувшую и чужие логины, снимает оператор.",
+    col_host: "Адрес",
+    col_reason: "Причина",
+    col_left: "Осталось",
+    col_failures: "Неудач",
+    col_logins: "Какие логины",
+    unblock: "Разблокировать",
+    failed_within: "неудачных входов за",
+    no_blocks: "Сейчас ни один адрес не заблокирован.",
+    unblocked: "Разблокирован:",
+    unblock_question: "Разблокировать этот адрес?",
+    unblock_text: "Входы с этого адреса снова проверяются сразу. Если неудачи продолжатся, Защитник заблокирует его снова, на дольше.",
+    cancel: "Отмена",
+    users_lead_platform: "Найдите пользователя любого аккаунта по эл. почте.",
+    users_lead_tenant: "Найдите пользователя вашего аккаунта по эл. почте.",
+    email: "Эл. почта",
+    find: "Найти",
+    no_user: "Нет пользователя с такой почтой, которого вам можно видеть.",
+    col_id: "Id пользователя",
+    col_account: "Аккаунт",
+    col_role: "Роль",
+    col_state: "Состояние",
+    col_phone: "Телефон",
+    state_active: "активен",
+    state_disabled: "отключён",
+    disable: "Отключить",
+    enable: "Включить",
+    disable_question: "Отключить этого пользователя?",
+    disable_text: "Все сеансы и API-токены пользователя сразу заканчиваются во всех диалектах, и войти он не сможет, пока его снова не включат.",
+    disabled_done: "Пользователь отключён.",
+    enabled_done: "Пользователь включён.",
+    sessions: "Действующие сеансы",
+    col_kind: "Вид",
+    col_client: "Клиент",
+    col_started: "Вход",
+    col_expires: "Истекает",
+    col_ip: "Откуда",
+    no_sessions: "Действующих сеансов нет.",
+    api_tokens: "API-токены",
+    col_created: "Создан",
+    col_last_used: "Последнее использование",
+    never: "никогда",
+    no_api_tokens: "API-токенов нет.",
+    keys_lead: "Ключи, которыми kordon подписывает JWT. Ротация добавляет новый ключ; старые публикуются, пока не истекут все подписанные ими токены.",
+    col_kid: "Id ключа",
+    col_age: "Возраст",
+    col_status: "Состояние",
+    key_signing: "подписывает новые токены",
+    key_retiring: "публикуется до",
+    rotate: "Сменить ключи",
+    rotate_question: "Сменить ключи подписи?",
+    rotate_text: "С этого момента все токены подписывает новый ключ. Токены, подписанные текущим, работают, пока не истекут; затем ключ снимается с публикации.",
+    rotated: "Новый ключ подписи:",
+    later_text: "Эта страница появится вместе с API администратора и журналом аудита kordon; до тех пор здесь ничего нет.",
+    forbidden_title: "Доступ запрещён",
+    forbidden_text: "Консоль — для операторов платформы и администраторов аккаунтов. Вашей учётной записи эта страница недоступна.",
+    not_found_title: "Не найдено",
+    not_found_text: "Здесь нет ничего, что вам можно видеть.",
+    bad_form_title: "Форма не принята",
+    bad_form_text: "Форма устарела или отправлена не из консоли. Откройте страницу заново и повторите.",
+    refused_title: "Не выполнено",
+    problem: "Что-то пошло не так",
+    failed: "kordon не смог выполнить этот шаг. Попробуйте ещё раз чуть позже.",
+    busy: "kordon сейчас занят. Повторите попытку чуть позже.",
+    unavailable: "Консоль не может никого впустить: публичный адрес kordon не таков, чтобы браузер мог на него вернуться. Задайте server.public_url (https) и перезапустите.",
+    signin_failed: "Вход не завершён",
+    signin_failed_text: "Вход устарел или начат не здесь. Войдите снова.",
+    signed_out: "Вы вышли",
+    signed_out_text: "Вы вышли из консоли и из kordon в этом браузере.",
+    sign_in_again: "Войти в консоль",
+    minutes: "мин",
+    hours: "ч",
+    days: "дн.",
+};
+
+/// The language of a request: English when the browser prefers it, else Russian.
+pub(super) fn texts(locale: Option<&str>) -> &'static Texts {
+    match locale {
+        Some("en") => &EN,
+        _ => &RU,
+    }
+}
+
+impl Texts {
+    /// A duration as a person reads it: `3 d 4 h`, `5 h 10 min`, `12 min` (at least a minute).
+    pub fn duration(&self, seconds: i64) -> String {
+        let minutes = (seconds.max(0) + 59) / 60;
+        let (d, h, m) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+        match (d, h) {
+            (0, 0) => format!("{} {}", m.max(1), self.minutes),
+            (0, _) if m > 0 => format!("{h} {} {m} {}", self.hours, self.minutes),
+            (0, _) => format!("{h} {}", self.hours),
+            _ if h > 0 => format!("{d} {} {h} {}", self.days, self.hours),
+            _ => format!("{d} {}", self.days),
+        }
+    }
+}
+
+impl Texts {
+    /// A block's reason in words: the Defender writes `10 failed credential checks within 600 s`;
+    /// anything else is shown as it is.
+    pub fn reason(&self, reason: &str) -> String {
+        let parsed = reason
+            .strip_suffix(" s")
+            .and_then(|r| r.split_once(" failed credential checks within "))
+            .and_then(|(failures, window)| Some((failures.parse::<i64>().ok()?, window.parse::<i64>().ok()?)));
+        match parsed {
+            Some((failures, window)) => format!("{failures} {} {}", self.failed_within, self.duration(window)),
+            None => reason.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EN, RU};
+
+    #[test]
+    fn the_defenders_reason_is_said_in_the_page_language() {
+        assert_eq!(EN.reason("10 failed credential checks within 600 s"), "10 failed sign-ins within 10 min");
+        assert_eq!(RU.reason("10 failed credential checks within 3600 s"), "10 неудачных входов за 1 ч");
+        assert_eq!(EN.reason("blocked by hand"), "blocked by hand");
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(EN.duration(0), "1 min");
+        assert_eq!(EN.duration(61), "2 min");
+        assert_eq!(EN.duration(3600), "1 h");
+        assert_eq!(EN.duration(3600 + 600), "1 h 10 min");
+        assert_eq!(EN.duration(86400 * 3 + 3600 * 4), "3 d 4 h");
+        assert_eq!(RU.duration(86400), "1 дн.");
+    }
+}
