@@ -69,9 +69,11 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
             let password = crate::password_input::password(password, password_stdin)?;
             let (role, role_id) = match role.as_str() {
                 "lk_admin" => (Role::LkAdmin, PbxRole::ADMINISTRATOR),
-                "operator" => (Role::LkUser, PbxRole::OPERATOR),
+                // The platform's operator administers their own account in the dialects.
+                "operator" => (Role::Operator, PbxRole::ADMINISTRATOR),
+                "pbx_operator" => (Role::LkUser, PbxRole::OPERATOR),
                 "lk_user" => (Role::LkUser, PbxRole::USER),
-                _ => return Err("role must be lk_admin, operator or lk_user".into()),
+                _ => return Err("role must be lk_admin, operator, pbx_operator or lk_user".into()),
             };
             let cmd = NewUserCommand {
                 email: &email,

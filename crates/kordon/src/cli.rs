@@ -248,8 +248,9 @@ pub enum UserCommand {
         password_stdin: bool,
         #[arg(long)]
         phone: Option<String>,
-        /// lk_admin (PBX administrator), operator, or lk_user (PBX user)
-        #[arg(long, default_value = "lk_admin", value_parser = ["lk_admin", "operator", "lk_user"])]
+        /// lk_admin (PBX administrator), operator (the platform's: the admin API and console over
+        /// every tenant), pbx_operator (the PBX's call-centre Operator role), or lk_user (PBX user)
+        #[arg(long, default_value = "lk_admin", value_parser = ["lk_admin", "operator", "pbx_operator", "lk_user"])]
         role: String,
         /// Join this PBX domain's account (created on first use); without it, a new account
         #[arg(long)]

@@ -110,27 +110,46 @@ impl std::fmt::Debug for NewPassword {
     }
 }
 
-/// The cabinet roles (the PBX roles map onto these later).
+/// The cabinet roles (the PBX roles map onto these later), and the platform's operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     LkAdmin,
     LkUser,
+    /// Runs the platform (`kordon admin user create --role operator`): the admin API and the
+    /// console act on every tenant. In the dialects' answers an operator is the `lk_admin` of
+    /// their own account ([`Role::dialect_name`]).
+    Operator,
 }
 
 impl Role {
+    /// How the store and the admin API spell the role.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::LkAdmin => "lk_admin",
             Role::LkUser => "lk_user",
+            Role::Operator => "operator",
         }
     }
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
             "lk_admin" => Some(Role::LkAdmin),
             "lk_user" => Some(Role::LkUser),
+            "operator" => Some(Role::Operator),
             _ => None,
         }
+    }
+    /// The role as the cabinet and provider documents know roles (`lk_admin` or `lk_user`): an
+    /// operator administers their own account there, so they read `lk_admin`.
+    pub fn dialect_name(self) -> &'static str {
+        match self {
+            Role::LkAdmin | Role::Operator => "lk_admin",
+            Role::LkUser => "lk_user",
+        }
+    }
+    /// Administers an account (its applications): an `lk_admin`, or an operator.
+    pub fn administers_account(self) -> bool {
+        matches!(self, Role::LkAdmin | Role::Operator)
     }
 }
 

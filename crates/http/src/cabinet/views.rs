@@ -16,7 +16,8 @@ pub(super) fn always_true() -> impl Into<RefOr<Schema>> {
 #[derive(Serialize, ToSchema)]
 #[schema(as = CabinetRole)]
 pub struct RoleView {
-    /// `lk_admin` opened the account (registered); `lk_user` was added to it.
+    /// `lk_admin` opened the account (registered); `lk_user` was added to it. A platform
+    /// operator reads `lk_admin` (of their own account).
     #[schema(schema_with = role_names)]
     pub name: &'static str,
     /// The `Client` the request named.
@@ -56,7 +57,7 @@ impl UserView {
             first_name: user.first_name,
             last_name: user.last_name,
             middle_name: user.middle_name,
-            role: RoleView { name: user.role.as_str(), client_id },
+            role: RoleView { name: user.role.dialect_name(), client_id },
         }
     }
 }

@@ -54,8 +54,9 @@ impl ProviderUser {
             first_name: user.first_name,
             last_name: user.last_name,
             middle_name: user.middle_name,
+            // An operator administers their own account: `lk_admin` here.
             role: match user.role {
-                Role::LkAdmin => ProviderRole::LkAdmin,
+                Role::LkAdmin | Role::Operator => ProviderRole::LkAdmin,
                 Role::LkUser => ProviderRole::LkUser,
             },
             account: ProviderAccount { id: user.account_id, domain },
@@ -69,7 +70,7 @@ mod tests {
 
     #[test]
     fn roles_are_spelled_as_the_core_spells_them() {
-        for role in [Role::LkAdmin, Role::LkUser] {
+        for role in [Role::LkAdmin, Role::LkUser, Role::Operator] {
             let user = ProviderUser::new(
                 User {
                     id: 1,
@@ -87,7 +88,7 @@ mod tests {
                 None,
             );
             let json = serde_json::to_value(&user).expect("json");
-            assert_eq!(json["role"], role.as_str());
+            assert_eq!(json["role"], role.dialect_name());
         }
     }
 }

@@ -4,16 +4,16 @@
 use crate::error::{Error, Result};
 use crate::services::admin::CreatedClient;
 use crate::services::{Core, Principal};
-use crate::types::{Application, Role, User};
+use crate::types::{Application, User};
 
 /// Session kind that no session has: `authenticate_as` with it accepts personal API tokens only.
 const NO_SESSION: &str = "-";
 
 impl Core {
     fn require_lk_admin(principal: &Principal) -> Result<()> {
-        match principal.user.role {
-            Role::LkAdmin => Ok(()),
-            Role::LkUser => Err(Error::forbidden("This action is unauthorized.")),
+        match principal.user.role.administers_account() {
+            true => Ok(()),
+            false => Err(Error::forbidden("This action is unauthorized.")),
         }
     }
 
