@@ -28,11 +28,12 @@ impl ConsoleOperator {
         self.scope == ConsoleScope::Platform
     }
 
-    /// Whether `user` is within this operator's scope.
+    /// Whether `user` is within this operator's scope: everyone for the platform; for a tenant,
+    /// its account's users but an operator.
     pub fn sees(&self, user: &User) -> bool {
         match self.scope {
             ConsoleScope::Platform => true,
-            ConsoleScope::Tenant { account_id } => user.account_id == account_id,
+            ConsoleScope::Tenant { account_id } => user.account_id == account_id && user.role != Role::Operator,
         }
     }
 
@@ -43,11 +44,13 @@ impl ConsoleOperator {
 }
 
 impl Core {
-    /// The console's one access rule: an `lk_admin` enters with their own tenant's scope; every
-    /// other role is refused (`Forbidden`).
-    // TODO(console): once `Role::Operator` lands (h/adminapi), `Role::Operator => Platform`.
+    /// The console's one access rule: an operator enters with the whole platform, an `lk_admin`
+    /// with their own tenant; every other role is refused (`Forbidden`).
+    // TODO(console): the same rule as the admin API's `Admin::of` (h/adminapi); once both are in
+    // main, this becomes `Admin::of(user, "console")` and ConsoleOperator that `Admin`.
     pub fn console_access(&self, user: User) -> Result<ConsoleOperator> {
         let scope = match user.role {
+            Role::Operator => ConsoleScope::Platform,
             Role::LkAdmin => ConsoleScope::Tenant { account_id: user.account_id },
             Role::LkUser => return Err(Error::forbidden("The console is for operators and account administrators.")),
         };

@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::services::Core;
 use crate::services::console::access::{ConsoleOperator, ConsoleScope};
-use crate::services::pbx::defender::Owners;
+use crate::services::defender::tenants::Owners;
 use crate::types::Block;
 
 /// A block as the console shows it.
@@ -23,12 +23,12 @@ impl Core {
         let mut owners = Owners::new();
         let mut shown = Vec::new();
         for block in self.defender_blocks().await? {
-            let logins = self.block_logins(&block).await?;
             let visible = match op.scope {
                 ConsoleScope::Platform => true,
-                ConsoleScope::Tenant { account_id } => self.logins_of_account(account_id, &logins, &mut owners).await?,
+                ConsoleScope::Tenant { account_id } => self.block_owned_by(account_id, &block, &mut owners).await?,
             };
             if visible {
+                let logins = self.block_logins(&block).await?;
                 shown.push(ConsoleBlock { block, logins });
             }
         }
@@ -39,12 +39,12 @@ impl Core {
     pub async fn console_block(&self, op: &ConsoleOperator, ip: &str) -> Result<ConsoleBlock> {
         let key = crate::net::host_key(ip.trim()).ok_or(Error::NotFound)?;
         let block = self.defender_blocks().await?.into_iter().find(|b| b.ip == key).ok_or(Error::NotFound)?;
-        let logins = self.block_logins(&block).await?;
         if let ConsoleScope::Tenant { account_id } = op.scope
-            && !self.logins_of_account(account_id, &logins, &mut Owners::new()).await?
+            && !self.block_owned_by(account_id, &block, &mut Owners::new()).await?
         {
             return Err(Error::NotFound);
         }
+        let logins = self.block_logins(&block).await?;
         Ok(ConsoleBlock { block, logins })
     }
 

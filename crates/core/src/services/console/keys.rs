@@ -16,7 +16,7 @@ pub struct ConsoleKey {
 }
 
 impl Core {
-    /// The stored signing keys still published, newest first.
+    /// The stored signing keys still published: the one that signs first, then newest first.
     pub async fn console_keys(&self, op: &ConsoleOperator) -> Result<Vec<ConsoleKey>> {
         platform_only(op)?;
         let now = self.now();
@@ -28,7 +28,14 @@ impl Core {
             .filter(|k| k.not_after.is_none_or(|t| t > now))
             .map(|k| ConsoleKey { kid: k.kid, created_at: k.created_at, retires_at: k.not_after })
             .collect();
-        keys.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.kid.cmp(&b.kid)));
+        // The key that signs first, then the others newest first.
+        keys.sort_by(|a, b| {
+            (a.retires_at.is_some(), b.created_at, b.retires_at).cmp(&(
+                b.retires_at.is_some(),
+                a.created_at,
+                a.retires_at,
+            ))
+        });
         Ok(keys)
     }
 

@@ -1,7 +1,7 @@
 //! The PBX dialect's services: login into a domain session, its bearer check, logout, and the
 //! administrator's capability (the tenant's view of the Defender is in `defender`).
 
-pub(crate) mod defender;
+mod defender;
 
 use crate::error::{Error, Result};
 use crate::secrets::random_token;
