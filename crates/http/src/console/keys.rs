@@ -2,7 +2,7 @@
 //! after a confirmation.
 
 use super::views::{ConfirmPage, KeyRow, KeysPage};
-use super::{Console, redirect, with_param};
+use super::{Console, redirect, shown_time, with_param};
 use axum::body::Bytes;
 use axum::extract::Query;
 use axum::response::Response;
@@ -22,7 +22,7 @@ pub(super) async fn list(c: Console, Query(query): Query<HashMap<String, String>
             age: t.duration(now - k.created_at),
             status: match k.retires_at {
                 None => t.key_signing.to_owned(),
-                Some(at) => format!("{} {}", t.key_retiring, kordon_core::clock::format_rfc3339(at)),
+                Some(at) => format!("{} {}", t.key_retiring, shown_time(&kordon_core::clock::format_rfc3339(at))),
             },
             signing: k.retires_at.is_none(),
             kid: k.kid,

@@ -267,6 +267,14 @@ fn with_param(path: &str, name: &str, value: &str) -> String {
     format!("{path}?{name}={encoded}")
 }
 
+/// An RFC 3339 time as a person reads it: `2026-12-06 07:15 UTC`.
+pub(super) fn shown_time(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+        _ => rfc3339.to_owned(),
+    }
+}
+
 /// The console's stylesheet, built into the binary.
 async fn stylesheet() -> Response {
     let headers = [
@@ -275,4 +283,15 @@ async fn stylesheet() -> Response {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     ];
     (headers, include_str!("console.css")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_time;
+
+    #[test]
+    fn times_are_shown_to_the_minute_in_utc() {
+        assert_eq!(shown_time("2026-12-06T07:15:42Z"), "2026-12-06 07:15 UTC");
+        assert_eq!(shown_time("soon"), "soon");
+    }
 }

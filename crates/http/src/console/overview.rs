@@ -19,7 +19,7 @@ pub(super) async fn overview(c: Console) -> Response {
         tiles.push(Tile {
             label: t.password_queue,
             figure: Some(waiting.to_string()),
-            hint: format!("{} {threads}", t.password_queue_hint),
+            hint: format!("{} {threads} {}", t.password_queue_hint, t.hashing_threads),
         });
     }
     // TODO(console): sign-ins of the last hour (succeeded / failed) and FlashCalls placed against

@@ -2,7 +2,7 @@
 //! tokens), disable after a confirmation, enable.
 
 use super::views::{ConfirmPage, SessionRow, TokenRow, UserPage, UsersPage};
-use super::{Console, redirect, with_param};
+use super::{Console, redirect, shown_time, with_param};
 use axum::body::Bytes;
 use axum::extract::Query;
 use axum::response::Response;
@@ -89,14 +89,6 @@ pub(super) async fn user(c: Console, Query(query): Params) -> Response {
     c.page(&page)
 }
 
-/// An RFC 3339 time as a person reads it: `2026-12-06 07:15 UTC`.
-fn shown_time(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) => format!("{day} {time} UTC"),
-        _ => rfc3339.to_owned(),
-    }
-}
-
 /// `GET /console/user/disable?email=`: are you sure?
 pub(super) async fn confirm_disable(c: Console, Query(query): Params) -> Response {
     let t = c.t();
@@ -141,16 +133,5 @@ async fn set_disabled(c: Console, body: Bytes, disabled: bool) -> Response {
             redirect(&format!("{}&done={done}", with_param("/console/user", "email", email.trim())))
         }
         Err(err) => c.failure(err),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shown_time;
-
-    #[test]
-    fn times_are_shown_to_the_minute_in_utc() {
-        assert_eq!(shown_time("2026-12-06T07:15:42Z"), "2026-12-06 07:15 UTC");
-        assert_eq!(shown_time("soon"), "soon");
     }
 }

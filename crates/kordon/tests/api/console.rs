@@ -20,9 +20,10 @@ const MEMBER: &str = "member@pbx.example";
 const SECOND: &str = "second@pbx.example";
 const PLAIN: &str = "plain@example.com";
 const OUTSIDER: &str = "boss@other.example";
+const OPERATOR: &str = "ops@platform.example";
 
 /// An account administrator and two users of `pbx.example`, a user of an account of their own,
-/// and another account's administrator.
+/// another account's administrator, and the platform's operator.
 async fn people(app: &TestApp) {
     let users = [
         (ADMIN, Role::LkAdmin, PbxRole::ADMINISTRATOR, Some("pbx.example")),
@@ -30,6 +31,7 @@ async fn people(app: &TestApp) {
         (SECOND, Role::LkUser, PbxRole::ADMINISTRATOR, Some("pbx.example")),
         (PLAIN, Role::LkUser, PbxRole::ADMINISTRATOR, None),
         (OUTSIDER, Role::LkAdmin, PbxRole::ADMINISTRATOR, Some("other.example")),
+        (OPERATOR, Role::Operator, PbxRole::ADMINISTRATOR, None),
     ];
     for (email, role, role_id, domain) in users {
         let user = NewUserCommand { email, password: PASSWORD, phone: None, role, role_id, domain };
@@ -197,6 +199,34 @@ async fn who_may_enter_and_how_far_they_see(app: TestApp) {
 }
 both!(who_may_enter_and_how_far_they_see);
 
+async fn an_operator_sees_the_platform(app: TestApp) {
+    people(&app).await;
+    block(&app, "127.0.0.7", MEMBER).await;
+    block(&app, "127.0.0.9", OUTSIDER).await;
+    let mut ops = Browser::new(&app);
+    sign_in(&app, &mut ops, OPERATOR).await;
+    let overview = ops.get("/console").await;
+    assert!(overview.body.contains("operator · whole platform"), "{}", overview.body);
+    assert!(overview.body.contains("Password checks waiting") && overview.body.contains("/console/keys"));
+    let list = ops.get("/console/defender").await;
+    assert!(list.body.contains("127.0.0.7") && list.body.contains("127.0.0.9"), "{}", list.body);
+    assert_eq!(ops.get("/console/user?email=boss%40other.example").await.status, 200, "every tenant's user");
+    let keys = ops.get("/console/keys").await;
+    assert_eq!(keys.status, 200, "{}", keys.body);
+    assert_eq!(ops.get("/console/keys/rotate").await.status, 200, "the question");
+    let csrf = keys.field("csrf");
+    let rotated = ops.post("/console/keys/rotate", &[("csrf", &csrf)]).await;
+    assert_eq!(rotated.status, 303, "{}", rotated.body);
+    assert!(rotated.header("location").starts_with("/console/keys?rotated="));
+    let audit = app.core.audit_entries(5).await.expect("audit");
+    assert_eq!((audit[0].event.as_str(), audit[0].actor.as_str()), ("keys.rotate", "console:ops@platform.example"));
+    // An account administrator does not see the operator's account, nor an operator in it.
+    let mut admin = Browser::new(&app);
+    sign_in(&app, &mut admin, ADMIN).await;
+    assert_eq!(admin.get("/console/user?email=ops%40platform.example").await.status, 404);
+}
+both!(an_operator_sees_the_platform);
+
 async fn the_console_client_is_registered_once(app: TestApp) {
     let client = app.core.register_console().await.expect("again");
     assert_eq!(client.redirect_uri, format!("{}/console/callback", app.base));
@@ -228,6 +258,7 @@ async fn chromium_tours_the_console(app: TestApp) {
         .current_dir(&dir)
         .env("KORDON_BASE", &app.base)
         .env("KORDON_ADMIN_EMAIL", ADMIN)
+        .env("KORDON_OPERATOR_EMAIL", OPERATOR)
         .env("KORDON_MEMBER_EMAIL", MEMBER)
         .env("KORDON_PLAIN_EMAIL", PLAIN)
         .env("KORDON_PASSWORD", PASSWORD)
@@ -274,6 +305,19 @@ async fn chromium_tours_the_console(app: TestApp) {
     assert_eq!(report["refusedRu"]["heading"], "Доступ запрещён");
     let blocks: Vec<String> = app.core.defender_blocks().await.expect("blocks").into_iter().map(|b| b.ip).collect();
     assert_eq!(blocks, ["127.0.0.9"], "only the other tenant's block is left");
+    for lang in ["operatorEn", "operatorRu"] {
+        let r = &report[lang];
+        assert_eq!(r["foreignListed"], 1, "{lang}: the operator sees every tenant's block: {r}");
+        assert_eq!(r["keys"], 200, "{lang}");
+        assert_eq!(r["nav"].as_array().map(Vec::len), Some(7), "{lang}: with Keys: {}", r["nav"]);
+        assert_eq!(r["tiles"].as_array().map(Vec::len), Some(4), "{lang}: with the password queue: {}", r["tiles"]);
+    }
+    let rotated = &report["operatorEn"];
+    assert_eq!(rotated["keysAfter"], rotated["keysBefore"].as_i64().unwrap_or_default() + 1, "{rotated}");
+    let kid = rotated["rotated"].as_str().expect("the new key's id");
+    let jwks = app.http.get(format!("{}/.well-known/jwks.json", app.base)).send().await.expect("jwks");
+    let jwks: Value = jwks.json().await.expect("json");
+    assert!(jwks["keys"].as_array().expect("keys").iter().any(|k| k["kid"] == kid), "{jwks}");
     let audit = app.core.audit_entries(20).await.expect("audit");
     let by_console: Vec<(&str, &str)> = audit
         .iter()
@@ -299,6 +343,10 @@ async fn chromium_tours_the_console(app: TestApp) {
         "keys-forbidden",
         "signed-out",
         "forbidden",
+        "overview-operator",
+        "defender-operator",
+        "keys",
+        "confirm-rotate",
     ];
     for page in pages {
         for lang in ["en", "ru"] {

@@ -11,6 +11,8 @@
 //   E. The pages still to come, and the Keys page (403 for an account administrator).
 //   F. Sign out: the console session and the kordon sign-in end; /console asks to sign in again.
 //   G. A user who is not an administrator signs in and is refused with a 403 page.
+//   H. The platform's operator: every tenant's block, the password queue, the Keys page, and a
+//      key rotation after its confirmation (English; Russian looks and cancels).
 //
 // Every page is photographed at desktop (1280 px) and phone (390 px) widths into
 // KORDON_SCREENSHOTS. Spawned by crates/kordon/tests/api/console.rs; input from the environment
@@ -28,6 +30,7 @@ const env = (name) => {
 };
 const base = env('KORDON_BASE').replace(/\/$/, '');
 const admin = env('KORDON_ADMIN_EMAIL');
+const operator = env('KORDON_OPERATOR_EMAIL');
 const password = env('KORDON_PASSWORD');
 const member = env('KORDON_MEMBER_EMAIL');
 const plain = env('KORDON_PLAIN_EMAIL');
@@ -201,6 +204,38 @@ async function tour(locale, lang) {
   return out;
 }
 
+// H. The platform's operator.
+async function platform(locale, lang) {
+  const { ctx, page } = await context(locale);
+  await page.goto(`${base}/console`);
+  await signIn(page, operator);
+  const out = { tiles: await page.locator('.tile .label').allInnerTexts() };
+  await shot(page, 'overview-operator', lang);
+  check((await visit(page, '/console/defender')) === 200, 'defender');
+  out.foreignListed = await page.locator('table.list tbody tr', { hasText: foreign }).count();
+  await shot(page, 'defender-operator', lang);
+  out.nav = await page.locator('nav.tabs a').allInnerTexts();
+  out.keys = await visit(page, '/console/keys');
+  out.keysBefore = await page.locator('table.list tbody tr').count();
+  await shot(page, 'keys', lang);
+  await page.click('a.button.danger');
+  await page.locator('section.confirm').waitFor({ timeout: TIMEOUT });
+  await shot(page, 'confirm-rotate', lang);
+  if (lang === 'en') {
+    await page.click('section.confirm button[type=submit]');
+    await page.waitForURL((u) => u.searchParams.has('rotated'), { timeout: TIMEOUT });
+    out.rotated = new URL(page.url()).searchParams.get('rotated');
+    out.keysAfter = await page.locator('table.list tbody tr').count();
+    await shot(page, 'keys-rotated', lang);
+    step(`${lang}: the operator rotated the keys: ${out.rotated}`);
+  } else {
+    await page.click('section.confirm a.button.secondary');
+    await page.waitForURL((u) => u.pathname === '/console/keys', { timeout: TIMEOUT });
+  }
+  await ctx.close();
+  return out;
+}
+
 // G. A user who administers nothing.
 async function refused(locale, lang) {
   const { ctx, page } = await context(locale, ['403 (Forbidden)']);
@@ -220,6 +255,8 @@ try {
   report.ru = await tour('ru-RU', 'ru');
   report.refusedEn = await refused('en-US', 'en');
   report.refusedRu = await refused('ru-RU', 'ru');
+  report.operatorEn = await platform('en-US', 'en');
+  report.operatorRu = await platform('ru-RU', 'ru');
   report.ok = true;
 } catch (err) {
   report.ok = false;
