@@ -1,6 +1,7 @@
 //! kordon's core: domain types, the services every dialect shares, and the ports adapters implement.
 //! Nothing here speaks HTTP or SQL.
 
+pub mod audit;
 pub mod cache;
 pub(crate) mod claims;
 pub mod clock;

@@ -31,6 +31,7 @@ const TOKEN_KINDS: &[&str] =
     &["cabinet", "pbx", "oauth", "oauth-app", "refresh", "api_token", "authorization_code", "browser"];
 const FLASHCALL_RESULTS: &[&str] = &["placed", "refused", "failed"];
 const RESET_RESULTS: &[&str] = &["accepted", "busy"];
+const AUDIT_DROPS: &[&str] = &["queue_full", "store_error"];
 
 /// A credential check's end: `method` is `password`, `pin` or `reset_token`; `result` is
 /// `success`, `wrong_credential`, `refused` (blocked or capped), `busy` or `error`.
@@ -69,12 +70,29 @@ pub fn reset_request(result: &'static str) {
     counter!("kordon_reset_requests_total", "result" => result).increment(1);
 }
 
+/// Audit events written to the store.
+pub fn audit_written(events: u64) {
+    counter!("kordon_audit_events_written_total").increment(events);
+}
+
+/// Audit events lost: `queue_full` (the writer fell behind; the request went on) or
+/// `store_error` (the batch could not be written).
+pub fn audit_dropped(reason: &'static str, events: u64) {
+    debug_assert!(AUDIT_DROPS.contains(&reason), "audit drop reason {reason} is not registered");
+    counter!("kordon_audit_events_dropped_total", "reason" => reason).increment(events);
+}
+
 /// The gauges, set from memory just before a scrape renders (no store query).
 pub fn gauges(queue_depth: usize, blocked_hosts: usize, (open, idle): (u32, u32)) {
     gauge!("kordon_password_queue_depth").set(queue_depth as f64);
     gauge!("kordon_defender_blocked_hosts").set(blocked_hosts as f64);
     gauge!("kordon_db_pool_connections", "state" => "idle").set(f64::from(idle));
     gauge!("kordon_db_pool_connections", "state" => "busy").set(f64::from(open.saturating_sub(idle)));
+}
+
+/// Audit events waiting to be written, set with the other gauges.
+pub fn audit_queue(depth: usize) {
+    gauge!("kordon_audit_queue_depth").set(depth as f64);
 }
 
 /// The help text of every series (Prometheus and promtool want one); called once, when the
@@ -98,6 +116,12 @@ pub fn describe() {
         "Password-reset requests taken for mailing (accepted) or refused for a full queue (busy), \
          counted alike for registered and unknown addresses."
     );
+    describe_counter!("kordon_audit_events_written_total", "Audit events written to the store.");
+    describe_counter!(
+        "kordon_audit_events_dropped_total",
+        "Audit events lost, by reason: queue_full (the request went on without waiting) or store_error."
+    );
+    describe_gauge!("kordon_audit_queue_depth", "Audit events waiting to be written.");
     describe_gauge!("kordon_db_pool_connections", "Database pool connections, by state.");
     describe_gauge!("kordon_build_info", "The running kordon's version.");
 }
@@ -124,7 +148,12 @@ pub fn register() {
     for result in RESET_RESULTS {
         counter!("kordon_reset_requests_total", "result" => *result).increment(0);
     }
+    counter!("kordon_audit_events_written_total").increment(0);
+    for reason in AUDIT_DROPS {
+        counter!("kordon_audit_events_dropped_total", "reason" => *reason).increment(0);
+    }
     gauges(0, 0, (0, 0));
+    audit_queue(0);
     build_info();
 }
 

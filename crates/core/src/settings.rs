@@ -15,6 +15,7 @@ pub struct Settings {
     pub defender: DefenderSettings,
     pub oauth: OAuthSettings,
     pub limits: LimitSettings,
+    pub audit: AuditSettings,
     /// The server's public base URL (`server.public_url`); empty when not configured. Without
     /// configured prefixes it is the one place reset links may point to.
     pub public_url: String,
@@ -300,5 +301,24 @@ pub struct LimitSettings {
 impl Default for LimitSettings {
     fn default() -> Self {
         Self { api_tokens_per_user: 100, applications_per_account: 50, persons_per_page: 1000, blocks_per_page: 100 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditSettings {
+    /// Record authentication events (operators' changes are recorded either way).
+    pub enabled: bool,
+    /// Days an event is kept; the janitor deletes older ones.
+    pub retention_days: i64,
+    /// Events waiting to be written at most; past it an event is dropped and counted, never waited for.
+    pub queue: usize,
+    /// Events written in one transaction at most.
+    pub batch: usize,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self { enabled: true, retention_days: 90, queue: 10_000, batch: 500 }
     }
 }

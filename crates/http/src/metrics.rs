@@ -64,6 +64,7 @@ async fn exposition(State(state): State<AppState>, headers: HeaderMap) -> Respon
     }
     let core = &state.core;
     kordon_core::metrics::gauges(core.passwords.queue_depth(), core.blocked_hosts(), core.store.pool_connections());
+    kordon_core::metrics::audit_queue(core.audit_queue_depth());
     let mut answer = handle.render().into_response();
     answer.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"));
     answer

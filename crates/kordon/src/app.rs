@@ -191,6 +191,10 @@ impl Application {
         {
             tracing::warn!(error = %err, "the metrics listener failed");
         }
+        // Audit events already queued are written before the process ends (bounded).
+        if tokio::time::timeout(drain, self.core.audit_flush()).await.is_err() {
+            tracing::warn!("shutdown: audit events still queued after the timeout were dropped");
+        }
         // Reset mails already promised to callers go out before the process ends (bounded).
         if tokio::time::timeout(drain, self.core.reset_mail_settled()).await.is_err() {
             tracing::warn!("shutdown: reset mails still queued after the timeout were dropped");

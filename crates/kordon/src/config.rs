@@ -4,8 +4,8 @@
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use kordon_core::settings::{
-    DefenderSettings, FlashcallLimits, LimitSettings, OAuthSettings, PasswordSettings, ResetSettings, Settings,
-    TokenSettings,
+    AuditSettings, DefenderSettings, FlashcallLimits, LimitSettings, OAuthSettings, PasswordSettings, ResetSettings,
+    Settings, TokenSettings,
 };
 use kordon_delivery::{SmtpSettings, WebhookSettings};
 use secrecy::SecretString;
@@ -27,6 +27,7 @@ pub struct Config {
     pub defender: DefenderSettings,
     pub oauth: OAuthSettings,
     pub limits: LimitSettings,
+    pub audit: AuditSettings,
     pub pbx: PbxConfig,
     pub metrics: MetricsConfig,
     pub signing_keys: SigningKeysConfig,
@@ -266,6 +267,7 @@ impl Config {
             defender: self.defender.clone(),
             oauth: self.oauth.clone(),
             limits: self.limits.clone(),
+            audit: self.audit.clone(),
             public_url: self.server.public_url.trim().to_owned(),
         }
     }

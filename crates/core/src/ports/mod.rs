@@ -1,8 +1,10 @@
 //! The ports: what the core needs from a database and from the outside world.
 //! Adapters (kordon-store, kordon-delivery) implement them; services only see these traits.
 
+mod audit;
 mod biometrics;
 
+pub use audit::AuditStore;
 pub use biometrics::BiometricsStore;
 
 use crate::types::*;
@@ -45,7 +47,16 @@ impl From<StoreError> for crate::Error {
 /// a call either happens whole or not at all.
 #[async_trait]
 pub trait Store:
-    TokenStore + DefenderStore + OAuthStore + OidcStore + LifecycleStore + BiometricsStore + Send + Sync + 'static
+    TokenStore
+    + DefenderStore
+    + OAuthStore
+    + OidcStore
+    + LifecycleStore
+    + BiometricsStore
+    + AuditStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Is the database reachable?
     async fn ping(&self) -> StoreResult<()>;
@@ -57,7 +68,7 @@ pub trait Store:
     /// The client and its secret hash (client authentication).
     async fn client_secret_hash(&self, id: i64) -> StoreResult<Option<String>>;
     /// Creates a client, with `audit`'s line (subject `client:<id>`) in the same transaction.
-    async fn create_client(&self, client: &NewClient, audit: Option<&AuditLine>) -> StoreResult<i64>;
+    async fn create_client(&self, client: &NewClient, audit: Option<&crate::audit::AuditEvent>) -> StoreResult<i64>;
     async fn set_client_secret(&self, id: i64, secret_hash: &str) -> StoreResult<()>;
 
     // --- accounts and users
@@ -243,7 +254,6 @@ pub trait DefenderStore: Send + Sync + 'static {
     /// An operator forgives a login: its failures are forgotten, with an audit line; false when
     /// it had none.
     async fn forgive_account(&self, account: &str, actor: &str, now: i64) -> StoreResult<bool>;
-    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// Operators' user lifecycle: disable, enable, delete, and a user's sessions. Every change is
@@ -276,14 +286,14 @@ pub trait OAuthStore: Send + Sync + 'static {
         &self,
         key: &StoredKey,
         retire_others_at: Option<i64>,
-        audit: Option<&AuditLine>,
+        audit: Option<&crate::audit::AuditEvent>,
     ) -> StoreResult<()>;
     /// Replaces stored private keys, each `(kid, row it had, row it gets)`, in one transaction with
     /// `audit`'s line (subject `keys`); a row that changed meanwhile is left. The rows replaced.
     async fn reseal_signing_keys(
         &self,
         rows: &[(String, String, String)],
-        audit: Option<&AuditLine>,
+        audit: Option<&crate::audit::AuditEvent>,
     ) -> StoreResult<u64>;
     /// Revokes the session family of a token (access digest or refresh digest) issued to `client_id`.
     async fn revoke_token(&self, digest: &str, client_id: i64, now: i64) -> StoreResult<bool>;
@@ -332,7 +342,7 @@ pub trait OidcStore: Send + Sync + 'static {
         &self,
         id: i64,
         patch: &crate::oidc_types::ClientPatch,
-        audit: Option<&AuditLine>,
+        audit: Option<&crate::audit::AuditEvent>,
     ) -> StoreResult<bool>;
 }
 

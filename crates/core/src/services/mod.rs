@@ -6,6 +6,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod admin;
+pub(crate) mod audit;
 pub mod biometrics;
 pub(crate) mod console;
 pub(crate) mod defender;
@@ -74,6 +75,8 @@ pub struct Core {
     blocked_hosts: Arc<defender::blocked::BlockedHosts>,
     /// What bearer checks read, cached and kept coherent (see [`crate::cache`]).
     pub cache: Arc<crate::cache::Cache>,
+    /// Authentication events on their way to the audit log (see [`crate::audit`]).
+    audit: Arc<audit::AuditQueue>,
     /// Set once this process has bumped the cache epoch (an admin command then waits a poll).
     epoch_bumped: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -107,6 +110,8 @@ impl Core {
         Cidrs::parse(&settings.defender.trusted_proxies)?;
         let keys = Arc::default();
         let successor_key = Arc::default();
+        let a = &settings.audit;
+        let audit = Arc::new(audit::AuditQueue::new(a.enabled, a.queue, a.batch));
         Ok(Self {
             store,
             mailer,
@@ -121,6 +126,7 @@ impl Core {
             reset_mail: Arc::default(),
             blocked_hosts: Arc::default(),
             cache: Arc::default(),
+            audit,
             epoch_bumped: Arc::default(),
         })
     }

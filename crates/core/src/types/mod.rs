@@ -425,31 +425,6 @@ pub struct Block {
     pub account: Option<String>,
 }
 
-/// One line of the audit log.
-#[derive(Debug, Clone, Serialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    /// RFC 3339, UTC.
-    pub at: String,
-    pub event: String,
-    pub host: Option<String>,
-    pub account: Option<String>,
-    pub actor: String,
-    pub detail: Option<String>,
-}
-
-/// An operator's change as the audit log records it, written by the store in the same
-/// transaction as the change; the store names the subject (`client:<id>`, `key:<kid>`). `detail`
-/// never holds a secret.
-#[derive(Debug, Clone)]
-pub struct AuditLine {
-    /// Unix seconds.
-    pub at: i64,
-    pub event: &'static str,
-    pub actor: String,
-    pub detail: String,
-}
-
 /// A JWT signing key as stored.
 #[derive(Clone)]
 pub struct StoredKey {

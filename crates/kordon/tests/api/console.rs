@@ -124,7 +124,7 @@ async fn signing_in_forms_and_signing_out(app: TestApp) {
     assert_eq!((done.status, done.header("location")), (303, "/console/defender?unblocked=127.0.0.7"));
     assert!(app.core.defender_blocks().await.expect("blocks").is_empty(), "unblocked");
     let audit = app.core.audit_entries(5).await.expect("audit");
-    assert_eq!((audit[0].event.as_str(), audit[0].actor.as_str()), ("unblock", "console:admin@pbx.example"));
+    assert_eq!((audit[0].kind.as_str(), audit[0].actor.as_str()), ("defender.unblock", "console:admin@pbx.example"));
 
     // A callback whose state is not the sign-in's: refused.
     let forged = browser.get("/console/callback?code=abc&state=not-the-state").await;
@@ -219,7 +219,8 @@ async fn an_operator_sees_the_platform(app: TestApp) {
     assert_eq!(rotated.status, 303, "{}", rotated.body);
     assert!(rotated.header("location").starts_with("/console/keys?rotated="));
     let audit = app.core.audit_entries(5).await.expect("audit");
-    assert_eq!((audit[0].event.as_str(), audit[0].actor.as_str()), ("keys.rotate", "console:ops@platform.example"));
+    assert_eq!((audit[0].kind.as_str(), audit[0].actor.as_str()), ("keys.rotate", "console:ops@platform.example"));
+    assert_eq!(audit[0].dialect.as_deref(), Some("console"));
     // An account administrator does not see the operator's account, nor an operator in it.
     let mut admin = Browser::new(&app);
     sign_in(&app, &mut admin, ADMIN).await;
@@ -319,12 +320,9 @@ async fn chromium_tours_the_console(app: TestApp) {
     let jwks: Value = jwks.json().await.expect("json");
     assert!(jwks["keys"].as_array().expect("keys").iter().any(|k| k["kid"] == kid), "{jwks}");
     let audit = app.core.audit_entries(20).await.expect("audit");
-    let by_console: Vec<(&str, &str)> = audit
-        .iter()
-        .filter(|e| e.actor.starts_with("console:"))
-        .map(|e| (e.event.as_str(), e.actor.as_str()))
-        .collect();
-    assert!(by_console.contains(&("unblock", "console:admin@pbx.example")), "{by_console:?}");
+    let by_console: Vec<(&str, &str)> =
+        audit.iter().filter(|e| e.actor.starts_with("console:")).map(|e| (e.kind.as_str(), e.actor.as_str())).collect();
+    assert!(by_console.contains(&("defender.unblock", "console:admin@pbx.example")), "{by_console:?}");
 
     let taken: Vec<&str> = report["screenshots"].as_array().expect("shots").iter().filter_map(Value::as_str).collect();
     let pages = [

@@ -48,8 +48,8 @@ async fn ten_failures_block_the_host_in_every_dialect(app: TestApp) {
     assert_eq!((blocks[0].ip.as_str(), blocks[0].failures), ("127.0.0.1", 10));
     let audit = app.core.audit_entries(10).await.expect("audit");
     assert_eq!(
-        (audit[0].event.as_str(), audit[0].host.as_deref(), audit[0].actor.as_str()),
-        ("block", Some("127.0.0.1"), "defender")
+        (audit[0].kind.as_str(), audit[0].ip.as_deref(), audit[0].actor.as_str()),
+        ("defender.block", Some("127.0.0.1"), "defender")
     );
 }
 both!(ten_failures_block_the_host_in_every_dialect);
@@ -249,9 +249,9 @@ async fn unblock_from_the_cli_and_audit(app: TestApp) {
     let (ok, audit) = cli(&app, &["audit", "list"]);
     assert!(ok);
     let events: Vec<_> =
-        audit.as_array().expect("array").iter().map(|e| (e["event"].clone(), e["actor"].clone())).collect();
-    assert_eq!(events, [(json!("unblock"), json!("cli")), (json!("block"), json!("defender"))]);
-    assert_eq!(audit[0]["host"], "127.0.0.1");
+        audit.as_array().expect("array").iter().map(|e| (e["type"].clone(), e["actor"].clone())).collect();
+    assert_eq!(events, [(json!("defender.unblock"), json!("cli")), (json!("defender.block"), json!("defender"))]);
+    assert_eq!(audit[0]["ip"], "127.0.0.1");
     assert!(audit[0]["at"].as_str().is_some_and(|t| t.ends_with('Z')), "UTC");
 }
 both!(unblock_from_the_cli_and_audit);
@@ -276,7 +276,7 @@ async fn unblock_from_the_action_api(app: TestApp) {
     assert_eq!((s, b["body"].clone()), (200, json!({ "success": true })));
     assert_eq!(app.pbx(pbx_auth_body("admin@office.example", PASSWORD), None).await.0, 200);
     let audit = app.core.audit_entries(1).await.expect("audit");
-    assert_eq!((audit[0].event.as_str(), audit[0].actor.as_str()), ("unblock", "pbx:admin@office.example"));
+    assert_eq!((audit[0].kind.as_str(), audit[0].actor.as_str()), ("defender.unblock", "pbx:admin@office.example"));
 }
 both!(unblock_from_the_action_api);
 

@@ -226,6 +226,9 @@ const COUNTERS: &[&str] = &[
     r#"kordon_tokens_issued_total{kind="api_token"}"#,
     r#"kordon_tokens_issued_total{kind="authorization_code"}"#,
     r#"kordon_tokens_issued_total{kind="browser"}"#,
+    "kordon_audit_events_written_total",
+    r#"kordon_audit_events_dropped_total{reason="queue_full"}"#,
+    r#"kordon_audit_events_dropped_total{reason="store_error"}"#,
 ];
 
 /// The credential checks each dialect makes, each with every result.
@@ -262,6 +265,7 @@ async fn a_fresh_server_lists_every_counter_at_zero(store: &Store) {
     for gauge in [
         "kordon_password_queue_depth",
         "kordon_defender_blocked_hosts",
+        "kordon_audit_queue_depth",
         r#"kordon_db_pool_connections{state="idle"}"#,
         r#"kordon_db_pool_connections{state="busy"}"#,
     ] {

@@ -305,15 +305,15 @@ async fn the_user_lifecycle_works_while_a_server_runs(store: &Store) {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM persons").await, 0, "the account's persons went too");
     let listed = admin(store, &["audit", "list", "--limit", "10"]).await;
     let audit: Value = serde_json::from_str(&listed.stdout).expect("the audit log is JSON");
-    let events: Vec<&str> = audit.as_array().expect("entries").iter().filter_map(|e| e["event"].as_str()).collect();
+    let events: Vec<&str> = audit.as_array().expect("entries").iter().filter_map(|e| e["type"].as_str()).collect();
     for event in ["user.delete", "user.enable", "user.disable", "session.revoke"] {
         assert!(events.contains(&event), "{event} is audited: {audit}");
     }
     // The user's lines (the client the scenario registered has its own, `client.create`).
     let entries: Vec<&Value> =
-        audit.as_array().expect("entries").iter().filter(|e| e["event"] != "client.create").collect();
+        audit.as_array().expect("entries").iter().filter(|e| e["type"] != "client.create").collect();
     assert_eq!(entries.len(), 4, "{audit}");
-    assert!(entries.iter().all(|e| e["actor"] == "cli" && e["account"] == format!("user:{user_id}")), "{audit}");
+    assert!(entries.iter().all(|e| e["actor"] == "cli" && e["subject"] == format!("user:{user_id}")), "{audit}");
 }
 on_both_stores!(the_user_lifecycle_works_while_a_server_runs);
 
@@ -337,8 +337,8 @@ async fn defender_forgive_lifts_a_logins_cap(store: &Store) {
     let listed = admin(store, &["audit", "list", "--limit", "1"]).await;
     let audit: Value = serde_json::from_str(&listed.stdout).expect("the audit log is JSON");
     assert_eq!(
-        (&audit[0]["event"], &audit[0]["account"], &audit[0]["actor"]),
-        (&json!("forgive"), &json!("email:capped@example.com"), &json!("cli"))
+        (&audit[0]["type"], &audit[0]["subject"], &audit[0]["actor"]),
+        (&json!("defender.forgive"), &json!("email:capped@example.com"), &json!("cli"))
     );
 }
 on_both_stores!(defender_forgive_lifts_a_logins_cap);

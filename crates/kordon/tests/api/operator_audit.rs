@@ -18,7 +18,7 @@ async fn newest(store: &Store) -> ((Value, Value, Value), Value) {
     let log = audit(store, 1).await;
     let entry = &log[0];
     let detail = entry["detail"].as_str().map(|d| serde_json::from_str(d).expect("the detail is JSON"));
-    ((entry["event"].clone(), entry["actor"].clone(), entry["account"].clone()), detail.unwrap_or(Value::Null))
+    ((entry["type"].clone(), entry["actor"].clone(), entry["subject"].clone()), detail.unwrap_or(Value::Null))
 }
 
 async fn operators_changes_to_clients_and_keys_are_audited(store: &Store) {

@@ -178,7 +178,7 @@ async fn a_wrong_encryption_key_refuses_to_start_and_rewrap_rotates_it(store: &S
     assert_ne!(new_fingerprint, old_fingerprint);
     let listed = admin(store, &["audit", "list", "--limit", "1"]).await;
     let audit: Value = serde_json::from_str(&listed.stdout).expect("json");
-    assert_eq!((&audit[0]["event"], &audit[0]["actor"]), (&json!("keys.rewrap"), &json!("cli")), "{audit}");
+    assert_eq!((&audit[0]["type"], &audit[0]["actor"]), (&json!("keys.rewrap"), &json!("cli")), "{audit}");
 
     // Now only the new key serves, and the old one is refused.
     let served = serve(store, &[("KORDON_SIGNING_KEYS__ENCRYPTION_KEY", &new_key)]).await;

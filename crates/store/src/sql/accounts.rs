@@ -43,7 +43,7 @@ impl Store for SqlStore {
             .map_err(translate)
     }
 
-    async fn create_client(&self, c: &NewClient, audit: Option<&kordon_core::types::AuditLine>) -> StoreResult<i64> {
+    async fn create_client(&self, c: &NewClient, audit: Option<&kordon_core::audit::AuditEvent>) -> StoreResult<i64> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         let id = match c.id {
             // Taken from the counter, so no id is ever handed out twice.
@@ -87,8 +87,7 @@ impl Store for SqlStore {
         .await
         .map_err(translate)?;
         if let Some(a) = audit {
-            let subject = format!("client:{id}");
-            super::defender::audit(&mut *tx, a.at, a.event, None, Some(&subject), &a.actor, Some(&a.detail)).await?;
+            super::audit::write_event(&mut *tx, &a.clone().subject(format!("client:{id}")).client(id)).await?;
         }
         tx.commit().await.map_err(translate)?;
         Ok(id)

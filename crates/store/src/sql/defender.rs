@@ -1,11 +1,13 @@
 //! The SQL of the Defender's state, one text for both databases (see `sql`): counters are
 //! single upserts, a block is set by exactly one of concurrent callers, each with its audit line.
 
+use super::audit::write_event;
 use super::{Db, SqlStore};
 use crate::backend::Backend;
 use crate::errors::translate;
+use kordon_core::audit::{AuditEvent, SUCCESS, kind};
 use kordon_core::ports::StoreResult;
-use kordon_core::types::{Admission, AuditEntry, Block, Outcome};
+use kordon_core::types::{Admission, Block, Outcome};
 
 #[async_trait::async_trait]
 impl kordon_core::ports::DefenderStore for SqlStore {
@@ -133,7 +135,9 @@ impl kordon_core::ports::DefenderStore for SqlStore {
             None => None,
         };
         if until.is_some() {
-            audit(&mut *tx, now, "block", Some(host), account, "defender", Some(reason)).await?;
+            let mut line = AuditEvent::new(kind::DEFENDER_BLOCK, SUCCESS).at(now).ip(Some(host)).actor("defender");
+            line.subject = account.map(str::to_owned);
+            write_event(&mut *tx, &line.reason(reason)).await?;
         }
         tx.commit().await.map_err(translate)?;
         Ok(until)
@@ -154,7 +158,9 @@ impl kordon_core::ports::DefenderStore for SqlStore {
         let Some(account) = account else {
             return Ok(false);
         };
-        audit(&mut *tx, now, "unblock", Some(host), account.as_deref(), actor, None).await?;
+        let mut line = AuditEvent::new(kind::DEFENDER_UNBLOCK, SUCCESS).at(now).ip(Some(host)).actor(actor);
+        line.subject = account;
+        write_event(&mut *tx, &line).await?;
         tx.commit().await.map_err(translate)?;
         Ok(true)
     }
@@ -298,7 +304,8 @@ impl kordon_core::ports::DefenderStore for SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        audit(&mut *tx, now, "forgive", None, Some(account), actor, None).await?;
+        let line = AuditEvent::new(kind::DEFENDER_FORGIVE, SUCCESS).at(now).subject(account).actor(actor);
+        write_event(&mut *tx, &line).await?;
         tx.commit().await.map_err(translate)?;
         Ok(true)
     }
@@ -311,53 +318,4 @@ impl kordon_core::ports::DefenderStore for SqlStore {
             .map_err(translate)?;
         Ok(())
     }
-
-    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
-        let rows = sqlx::query_as::<Db, (i64, i64, String, Option<String>, Option<String>, String, Option<String>)>(
-            "SELECT id, at, event, host, account, actor, detail FROM audit_log ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(translate)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, at, event, host, account, actor, detail)| AuditEntry {
-                id,
-                at: kordon_core::clock::format_rfc3339(at),
-                event,
-                host,
-                account,
-                actor,
-                detail,
-            })
-            .collect())
-    }
-}
-
-pub(super) async fn audit<'e, E>(
-    executor: E,
-    at: i64,
-    event: &str,
-    host: Option<&str>,
-    account: Option<&str>,
-    actor: &str,
-    detail: Option<&str>,
-) -> StoreResult<()>
-where
-    E: sqlx::Executor<'e, Database = Db>,
-{
-    sqlx::query::<Db>(
-        "INSERT INTO audit_log (at, event, host, account, actor, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(at)
-    .bind(event)
-    .bind(host)
-    .bind(account)
-    .bind(actor)
-    .bind(detail)
-    .execute(executor)
-    .await
-    .map_err(translate)?;
-    Ok(())
 }

@@ -1,12 +1,13 @@
 //! The SQL of operators' user lifecycle (disable, enable, delete, sessions), one text for both
 //! databases (see `sql`); each change is one transaction with its audit line.
 
-use super::defender::audit;
+use super::audit::write_event;
 use super::tokens::{revoke, revoke_user};
 use super::{Db, SqlStore};
 use crate::backend::Backend;
 use crate::errors::translate;
 use crate::rows::{UserRow, user_columns};
+use kordon_core::audit::{AuditEvent, SUCCESS, kind};
 use kordon_core::ports::StoreResult;
 use kordon_core::types::{ApiTokenInfo, SessionInfo, User};
 
@@ -56,8 +57,8 @@ impl kordon_core::ports::LifecycleStore for SqlStore {
                 .await
                 .map_err(translate)?;
         }
-        let event = if disabled { "user.disable" } else { "user.enable" };
-        audit(&mut *tx, now, event, None, Some(&format!("user:{user_id}")), actor, None).await?;
+        let event = if disabled { kind::USER_DISABLE } else { kind::USER_ENABLE };
+        write_event(&mut *tx, &operator_line(event, user_id, None, actor, now)).await?;
         tx.commit().await.map_err(translate)?;
         Ok(true)
     }
@@ -102,7 +103,7 @@ impl kordon_core::ports::LifecycleStore for SqlStore {
         for step in steps {
             sqlx::query::<Db>(step).bind(user_id).execute(&mut *tx).await.map_err(translate)?;
         }
-        audit(&mut *tx, now, "user.delete", None, Some(&format!("user:{user_id}")), actor, None).await?;
+        write_event(&mut *tx, &operator_line(kind::USER_DELETE, user_id, Some(account), actor, now)).await?;
         tx.commit().await.map_err(translate)?;
         Ok(true)
     }
@@ -160,9 +161,19 @@ impl kordon_core::ports::LifecycleStore for SqlStore {
         .map_err(translate)?;
         let Some((family, user_id)) = found else { return Ok(false) };
         revoke(&mut *tx, &family, now).await?;
-        let detail = format!("session {id}");
-        audit(&mut *tx, now, "session.revoke", None, Some(&format!("user:{user_id}")), actor, Some(&detail)).await?;
+        let mut line = operator_line(kind::SESSION_REVOKE, user_id, None, actor, now);
+        line.detail = Some(format!(r#"{{"session":{id}}}"#));
+        write_event(&mut *tx, &line).await?;
         tx.commit().await.map_err(translate)?;
         Ok(true)
     }
+}
+
+/// An operator's change to a user: the user, its tenant (looked up when not given: a deleted
+/// user's row is gone by the time the line is written), and who acted.
+fn operator_line(event: &'static str, user_id: i64, tenant: Option<i64>, actor: &str, now: i64) -> AuditEvent {
+    let mut line = AuditEvent::new(event, SUCCESS).at(now).subject(format!("user:{user_id}")).actor(actor);
+    line.user_id = Some(user_id);
+    line.tenant_id = tenant;
+    line
 }

@@ -6,6 +6,7 @@
 //! followed by a write.
 
 mod accounts;
+mod audit;
 mod biometrics;
 mod defender;
 mod lifecycle;

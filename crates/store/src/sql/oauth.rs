@@ -39,7 +39,7 @@ impl kordon_core::ports::OAuthStore for SqlStore {
         &self,
         key: &StoredKey,
         retire_others_at: Option<i64>,
-        audit: Option<&kordon_core::types::AuditLine>,
+        audit: Option<&kordon_core::audit::AuditEvent>,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         if let Some(at) = retire_others_at {
@@ -62,8 +62,7 @@ impl kordon_core::ports::OAuthStore for SqlStore {
         .await
         .map_err(translate)?;
         if let Some(a) = audit {
-            let subject = format!("key:{}", key.kid);
-            super::defender::audit(&mut *tx, a.at, a.event, None, Some(&subject), &a.actor, Some(&a.detail)).await?;
+            super::audit::write_event(&mut *tx, &a.clone().subject(format!("key:{}", key.kid))).await?;
         }
         tx.commit().await.map_err(translate)
     }
@@ -71,7 +70,7 @@ impl kordon_core::ports::OAuthStore for SqlStore {
     async fn reseal_signing_keys(
         &self,
         rows: &[(String, String, String)],
-        audit: Option<&kordon_core::types::AuditLine>,
+        audit: Option<&kordon_core::audit::AuditEvent>,
     ) -> StoreResult<u64> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         let mut done = 0;
@@ -86,7 +85,7 @@ impl kordon_core::ports::OAuthStore for SqlStore {
                 .rows_affected();
         }
         if let Some(a) = audit {
-            super::defender::audit(&mut *tx, a.at, a.event, None, Some("keys"), &a.actor, Some(&a.detail)).await?;
+            super::audit::write_event(&mut *tx, &a.clone().subject("keys")).await?;
         }
         tx.commit().await.map_err(translate)?;
         Ok(done)

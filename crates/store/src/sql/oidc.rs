@@ -222,7 +222,7 @@ impl kordon_core::ports::OidcStore for SqlStore {
         &self,
         id: i64,
         p: &kordon_core::oidc_types::ClientPatch,
-        audit: Option<&kordon_core::types::AuditLine>,
+        audit: Option<&kordon_core::audit::AuditEvent>,
     ) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         let done = sqlx::query::<Db>(
@@ -245,8 +245,7 @@ impl kordon_core::ports::OidcStore for SqlStore {
             return Ok(false);
         }
         if let Some(a) = audit {
-            let subject = format!("client:{id}");
-            super::defender::audit(&mut *tx, a.at, a.event, None, Some(&subject), &a.actor, Some(&a.detail)).await?;
+            super::audit::write_event(&mut *tx, &a.clone().subject(format!("client:{id}")).client(id)).await?;
         }
         tx.commit().await.map_err(translate)?;
         Ok(true)

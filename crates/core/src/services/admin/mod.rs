@@ -3,11 +3,12 @@
 pub(crate) mod domains;
 pub(crate) mod lifecycle;
 
+use crate::audit::AuditEvent;
 use crate::error::{Error, Result};
 use crate::ports::StoreError;
 use crate::secrets::random_token;
 use crate::services::Core;
-use crate::types::{AccountChoice, AuditLine, Email, NewClient, NewUser, Phone, Role, User};
+use crate::types::{AccountChoice, Email, NewClient, NewUser, Phone, Role, User};
 
 /// Client secrets carry ≈190 bits of randomness, so a SHA-256 digest keeps them as safe as a slow
 /// hash would, without letting anyone queue argon2 work by presenting made-up client ids.
@@ -129,7 +130,7 @@ impl Core {
             "public": client.public,
             "trusted": client.trusted,
         });
-        let audit = operator_audit(self.now(), "client.create", &detail);
+        let audit = operator_audit(self.now(), crate::audit::kind::CLIENT_CREATE, &detail);
         let client_id = self.store.create_client(&client, Some(&audit)).await.map_err(|e| match e {
             StoreError::Conflict(_) => Error::validation("id", "The id has already been taken."),
             other => other.into(),
@@ -174,9 +175,10 @@ impl Core {
         Ok(self.store.create_manager(name.trim(), email.as_str(), phone.trim()).await?)
     }
 
-    /// Deletes long-dead rows (run periodically by the server).
+    /// Deletes long-dead rows and audit events past their retention (run periodically by the
+    /// server).
     pub async fn purge_expired(&self) -> Result<u64> {
-        Ok(self.store.purge_expired(self.now()).await?)
+        Ok(self.store.purge_expired(self.now()).await? + self.purge_audit().await?)
     }
 
     pub async fn admin_set_manager(&self, account_id: i64, manager_id: i64) -> Result<()> {
@@ -189,8 +191,8 @@ impl Core {
 pub(crate) const OPERATOR: &str = "cli";
 
 /// The audit line of an operator's command; `detail` is JSON and never holds a secret.
-pub(crate) fn operator_audit(at: i64, event: &'static str, detail: &serde_json::Value) -> AuditLine {
-    AuditLine { at, event, actor: OPERATOR.to_owned(), detail: detail.to_string() }
+pub(crate) fn operator_audit(at: i64, event: &'static str, detail: &serde_json::Value) -> AuditEvent {
+    AuditEvent::new(event, crate::audit::SUCCESS).at(at).actor(OPERATOR).dialect("cli").detail(detail)
 }
 
 /// What `patch` changes in `current`, field by field: `{"trusted": {"from": false, "to": true}, …}`
@@ -256,7 +258,7 @@ impl Core {
         let grants = patch.grants.as_ref().unwrap_or(&current.grants);
         let redirect_uris = patch.redirect_uris.as_ref().unwrap_or(&current.redirect_uris);
         check_code_flow(grants, redirect_uris, current.public)?;
-        let audit = operator_audit(self.now(), "client.update", &client_changes(&current, &patch));
+        let audit = operator_audit(self.now(), crate::audit::kind::CLIENT_UPDATE, &client_changes(&current, &patch));
         if !self.store.update_client(id, &patch, Some(&audit)).await? {
             return Err(Error::NotFound);
         }

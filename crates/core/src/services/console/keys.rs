@@ -44,6 +44,6 @@ impl Core {
     pub async fn console_rotate_keys(&self, op: &ConsoleOperator) -> Result<String> {
         platform_only(op)?;
         let longest = self.longest_client_ttl().await?;
-        self.rotate_keys_as(longest, &op.actor()).await
+        self.rotate_keys_as(longest, &op.actor(), "console").await
     }
 }

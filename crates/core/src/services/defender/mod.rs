@@ -256,8 +256,9 @@ impl Core {
         }
     }
 
-    pub async fn audit_entries(&self, limit: i64) -> Result<Vec<crate::types::AuditEntry>> {
-        Ok(self.store.audit_log(limit.clamp(1, 10_000)).await?)
+    pub async fn audit_entries(&self, limit: i64) -> Result<Vec<crate::audit::AuditRecord>> {
+        let filter = crate::audit::AuditFilter { limit: limit.clamp(1, 10_000), ..Default::default() };
+        Ok(self.store.search_audit(&filter).await?)
     }
 }
 
