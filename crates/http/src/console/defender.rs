@@ -22,6 +22,7 @@ pub(super) async fn list(c: Console, Query(query): Params) -> Response {
         .into_iter()
         .map(|shown| BlockRow {
             unblock_href: with_param("/console/defender/unblock", "ip", &shown.block.ip),
+            history_href: with_param("/console/audit", "ip", &shown.block.ip),
             left: t.duration(shown.block.blocked_until - now),
             failures: shown.block.failures,
             reason: t.reason(&shown.block.reason),

@@ -1,7 +1,7 @@
-//! The pages still to come (Applications, FlashCall traffic, Audit): in the navigation, and
-//! saying plainly that they have nothing to show yet.
+//! The pages still to come (Applications, FlashCall traffic): in the navigation, and saying
+//! plainly that they have nothing to show yet.
 // TODO(console): fill these with the admin API's core functions (applications and clients,
-// FlashCall statistics per prefix and tenant, the audit log with filters and pages).
+// FlashCall statistics per prefix and tenant).
 
 use super::Console;
 use super::views::LaterPage;
@@ -17,8 +17,4 @@ pub(super) async fn applications(c: Console) -> Response {
 
 pub(super) async fn flashcalls(c: Console) -> Response {
     later(&c, c.t().nav_flashcalls, "/console/flashcalls")
-}
-
-pub(super) async fn audit(c: Console) -> Response {
-    later(&c, c.t().nav_audit, "/console/audit")
 }

@@ -10,6 +10,7 @@
 //! logic and the scoping (an account administrator sees only their own tenant) live in the core
 //! (`services::console`); this module reads forms and cookies and renders pages.
 
+mod audit;
 mod defender;
 mod keys;
 mod later;
@@ -45,7 +46,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/console/user/enable", post(users::enable))
         .route("/console/applications", get(later::applications))
         .route("/console/flashcalls", get(later::flashcalls))
-        .route("/console/audit", get(later::audit))
+        .route("/console/audit", get(audit::audit))
         .route("/console/keys", get(keys::list))
         .route("/console/keys/rotate", get(keys::confirm).post(keys::rotate))
         .route("/console/callback", get(signin::callback))

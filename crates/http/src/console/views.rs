@@ -41,6 +41,8 @@ pub(super) struct OverviewPage {
 /// A blocked host as the Defender page lists it.
 pub(super) struct BlockRow {
     pub ip: String,
+    /// The host's events in the audit log.
+    pub history_href: String,
     pub reason: String,
     pub left: String,
     pub failures: i64,
@@ -130,6 +132,39 @@ pub(super) struct ConfirmPage {
     pub fields: Vec<(&'static str, String)>,
     pub button: &'static str,
     pub cancel: String,
+}
+
+/// A type in the Audit page's choice.
+pub(super) struct Kind {
+    pub name: &'static str,
+    pub selected: bool,
+}
+
+/// An event row of the Audit page.
+pub(super) struct AuditRow {
+    pub at: String,
+    pub kind: String,
+    pub result: String,
+    pub user: String,
+    pub host: String,
+    pub actor: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/audit.html")]
+pub(super) struct AuditPage {
+    pub l: Layout,
+    pub lead: &'static str,
+    pub user: String,
+    pub ip: String,
+    pub since: String,
+    pub until: String,
+    pub kinds: Vec<Kind>,
+    pub rows: Vec<AuditRow>,
+    /// The pages before and after this one, when there are.
+    pub newer: Option<String>,
+    pub older: Option<String>,
 }
 
 /// A page of the console that is still to come.

@@ -221,10 +221,21 @@ async fn an_operator_sees_the_platform(app: TestApp) {
     let audit = app.core.audit_entries(5).await.expect("audit");
     assert_eq!((audit[0].kind.as_str(), audit[0].actor.as_str()), ("keys.rotate", "console:ops@platform.example"));
     assert_eq!(audit[0].dialect.as_deref(), Some("console"));
-    // An account administrator does not see the operator's account, nor an operator in it.
+    let log = ops.get("/console/audit?type=keys.rotate").await;
+    assert_eq!(log.status, 200);
+    assert!(log.body.contains("console:ops@platform.example"), "the rotation is in the audit list: {}", log.body);
+    // An account administrator does not see the operator's account, nor an operator in it, nor
+    // the platform's events; it reads the blocks earned on its own logins.
     let mut admin = Browser::new(&app);
     sign_in(&app, &mut admin, ADMIN).await;
     assert_eq!(admin.get("/console/user?email=ops%40platform.example").await.status, 404);
+    let theirs = admin.get("/console/audit?type=keys.rotate").await;
+    assert!(theirs.body.contains("No event matches.") && !theirs.body.contains("console:ops"), "{}", theirs.body);
+    let row = "class=\"mono\">defender.block</td>";
+    let mine = admin.get("/console/audit?ip=127.0.0.7").await;
+    assert!(mine.body.contains(row), "{}", mine.body);
+    let other = admin.get("/console/audit?ip=127.0.0.9").await;
+    assert!(!other.body.contains(row) && other.body.contains("No event matches."), "another tenant's: {}", other.body);
 }
 both!(an_operator_sees_the_platform);
 
@@ -287,6 +298,7 @@ async fn chromium_tours_the_console(app: TestApp) {
         let block = r["block"].as_str().unwrap_or_default();
         assert!(block.contains(ip) && block.contains("@pbx.example") && block.contains(reason), "{lang}: {block}");
         assert_eq!(r["foreignListed"], 0, "{lang}: another tenant's block is not listed");
+        assert_eq!(r["history"], 1, "{lang}: the host's block in its history: {r}");
         assert_eq!(r["withoutCsrf"], 403, "{lang}");
         assert_eq!(r["stillListed"], 0, "{lang}");
         assert!(r["unblockedNotice"].as_str().is_some_and(|n| n.contains(ip)), "{lang}: {r}");
@@ -312,6 +324,10 @@ async fn chromium_tours_the_console(app: TestApp) {
         assert_eq!(r["keys"], 200, "{lang}");
         assert_eq!(r["nav"].as_array().map(Vec::len), Some(7), "{lang}: with Keys: {}", r["nav"]);
         assert_eq!(r["tiles"].as_array().map(Vec::len), Some(4), "{lang}: with the password queue: {}", r["tiles"]);
+    }
+    for lang in ["operatorEn", "operatorRu"] {
+        let unblocks = report[lang]["unblocks"].as_str().unwrap_or_default();
+        assert!(unblocks.contains("127.0.0.7") && unblocks.contains("console:admin@pbx.example"), "{lang}: {unblocks}");
     }
     let rotated = &report["operatorEn"];
     assert_eq!(rotated["keysAfter"], rotated["keysBefore"].as_i64().unwrap_or_default() + 1, "{rotated}");
@@ -345,6 +361,8 @@ async fn chromium_tours_the_console(app: TestApp) {
         "defender-operator",
         "keys",
         "confirm-rotate",
+        "audit-operator",
+        "audit-host",
     ];
     for page in pages {
         for lang in ["en", "ru"] {

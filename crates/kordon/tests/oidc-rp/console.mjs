@@ -3,16 +3,18 @@
 //
 //   A. No session: /console sends the browser to kordon's login page; signing in there (email +
 //      password) brings it back to the Overview.
-//   B. The Defender page lists the host the test blocked (its reason and the logins tried); its
-//      Unblock asks first, and confirming lifts the block (the list says so and no longer has it).
+//   B. The Defender page lists the host the test blocked (its reason and the logins tried) and
+//      links its history in the audit log; its Unblock asks first, and confirming lifts the block
+//      (the list says so and no longer has it).
 //   C. A POST without the form's CSRF token is refused (403), with the session's cookie.
 //   D. Users: search by email, the user's page; Disable asks first, then the user is disabled,
 //      and Enable brings them back (English only; Russian looks and cancels).
 //   E. The pages still to come, and the Keys page (403 for an account administrator).
 //   F. Sign out: the console session and the kordon sign-in end; /console asks to sign in again.
 //   G. A user who is not an administrator signs in and is refused with a 403 page.
-//   H. The platform's operator: every tenant's block, the password queue, the Keys page, and a
-//      key rotation after its confirmation (English; Russian looks and cancels).
+//   H. The platform's operator: every tenant's block, the unblocks in the audit list, the
+//      password queue, the Keys page, and a key rotation after its confirmation (English;
+//      Russian looks and cancels).
 //
 // Every page is photographed at desktop (1280 px) and phone (390 px) widths into
 // KORDON_SCREENSHOTS. Spawned by crates/kordon/tests/api/console.rs; input from the environment
@@ -132,6 +134,12 @@ async function tour(locale, lang) {
   out.block = (await row.innerText()).replace(/\s+/g, ' ').trim();
   out.foreignListed = await page.locator('table.list tbody tr', { hasText: foreign }).count();
   await shot(page, 'defender', lang);
+  // The host's history: the audit log, narrowed to it.
+  await row.locator('a.small-link').click();
+  await page.waitForURL((u) => u.pathname === '/console/audit', { timeout: TIMEOUT });
+  out.history = await page.locator('table.list tbody tr', { hasText: 'defender.block' }).count();
+  await shot(page, 'audit-host', lang);
+  check((await visit(page, '/console/defender')) === 200, 'defender again');
   await row.locator('a.button').click();
   await page.locator('section.confirm').waitFor({ timeout: TIMEOUT });
   out.confirmUnblock = await page.locator('section.confirm h2').innerText();
@@ -215,6 +223,10 @@ async function platform(locale, lang) {
   out.foreignListed = await page.locator('table.list tbody tr', { hasText: foreign }).count();
   await shot(page, 'defender-operator', lang);
   out.nav = await page.locator('nav.tabs a').allInnerTexts();
+  // The unblocks of the tours above, in the audit list.
+  check((await visit(page, '/console/audit?type=defender.unblock')) === 200, 'audit');
+  out.unblocks = (await page.locator('table.list tbody').innerText()).replace(/\s+/g, ' ');
+  await shot(page, 'audit-operator', lang);
   out.keys = await visit(page, '/console/keys');
   out.keysBefore = await page.locator('table.list tbody tr').count();
   await shot(page, 'keys', lang);
