@@ -87,6 +87,23 @@ async fn a_page_without_a_session_starts_the_code_flow(app: TestApp) {
 }
 both!(a_page_without_a_session_starts_the_code_flow);
 
+/// Behind an https public URL the console's base is that URL and its cookies are `__Host-`.
+async fn over_https_the_cookies_are_host_only_and_secure(app: TestApp) {
+    let mut browser = Browser::new(&app);
+    let page = browser.get("/console").await;
+    assert_eq!(page.status, 303);
+    let to = page.location().expect("location");
+    assert_eq!(format!("{}{}", to.origin().ascii_serialization(), to.path()), "https://auth.example/oauth/authorize");
+    assert_eq!(page.param("redirect_uri").as_deref(), Some("https://auth.example/console/callback"));
+    let flow = page.header("set-cookie");
+    assert!(flow.starts_with("__Host-kordon-console-flow="), "{flow}");
+    assert!(flow.ends_with("; Path=/; Secure; Max-Age=600; HttpOnly; SameSite=Lax"), "{flow}");
+    assert!(page.header("strict-transport-security").starts_with("max-age="));
+}
+both!(over_https_the_cookies_are_host_only_and_secure, |c: &mut kordon::config::Config| {
+    c.server.public_url = "https://auth.example".into();
+});
+
 async fn signing_in_forms_and_signing_out(app: TestApp) {
     people(&app).await;
     let mut browser = Browser::new(&app);
