@@ -90,6 +90,18 @@ pub fn gauges(queue_depth: usize, blocked_hosts: usize, (open, idle): (u32, u32)
     gauge!("kordon_db_pool_connections", "state" => "busy").set(f64::from(open.saturating_sub(idle)));
 }
 
+/// The FlashCall conversion gauges over the last day: per allowed country (its digits) its
+/// conversion (when it had calls) and whether it is flagged, and how many number prefixes are.
+pub fn flashcall_conversion(countries: &[(String, Option<f64>, bool)], flagged_prefixes: usize) {
+    for (country, conversion, flagged) in countries {
+        if let Some(conversion) = conversion {
+            gauge!("kordon_flashcall_conversion", "country" => country.clone()).set(*conversion);
+        }
+        gauge!("kordon_flashcall_low_conversion", "country" => country.clone()).set(f64::from(u8::from(*flagged)));
+    }
+    gauge!("kordon_flashcall_low_conversion_prefixes").set(flagged_prefixes as f64);
+}
+
 /// Audit events waiting to be written, set with the other gauges.
 pub fn audit_queue(depth: usize) {
     gauge!("kordon_audit_queue_depth").set(depth as f64);
@@ -122,6 +134,18 @@ pub fn describe() {
         "Audit events lost, by reason: queue_full (the request went on without waiting) or store_error."
     );
     describe_gauge!("kordon_audit_queue_depth", "Audit events waiting to be written.");
+    describe_gauge!(
+        "kordon_flashcall_conversion",
+        "FlashCalls verified per call placed over the last day, by allowed country (when it had calls)."
+    );
+    describe_gauge!(
+        "kordon_flashcall_low_conversion",
+        "1 when a country's FlashCalls over the last day are verified less often than flashcall.alert_conversion."
+    );
+    describe_gauge!(
+        "kordon_flashcall_low_conversion_prefixes",
+        "Number prefixes whose FlashCalls over the last day are verified less often than flashcall.alert_conversion."
+    );
     describe_gauge!("kordon_db_pool_connections", "Database pool connections, by state.");
     describe_gauge!("kordon_build_info", "The running kordon's version.");
 }
@@ -154,6 +178,7 @@ pub fn register() {
     }
     gauges(0, 0, (0, 0));
     audit_queue(0);
+    gauge!("kordon_flashcall_low_conversion_prefixes").set(0.0);
     build_info();
 }
 

@@ -67,6 +67,12 @@ pub struct FlashcallLimits {
     pub per_prefix_daily: i64,
     /// How many leading digits (country code included) make the prefix of `per_prefix_daily`.
     pub prefix_digits: usize,
+    /// A country or number prefix whose calls are verified less often than this (0–1) is marked
+    /// in the console and the `kordon_flashcall_low_conversion` metric: calls that nobody
+    /// answers with their PIN are the mark of toll fraud.
+    pub alert_conversion: f64,
+    /// Calls placed (in the window looked at) before a prefix's conversion counts.
+    pub alert_min_calls: i64,
     /// The HMAC key of stored PIN digests (at least 32 characters); empty in the configuration:
     /// the binary reads or makes `<data_dir>/pin.key`. Never serialized.
     #[serde(skip_serializing)]
@@ -98,6 +104,8 @@ impl Default for FlashcallLimits {
             denied_prefixes: DENIED_PREFIXES.iter().map(|p| p.to_string()).collect(),
             per_prefix_daily: 50,
             prefix_digits: 7,
+            alert_conversion: 0.2,
+            alert_min_calls: 20,
             pin_key: SecretString::default(),
         }
     }

@@ -1,6 +1,7 @@
 //! kordon's HTTP edge: one module per API dialect over the shared core, and the layers every
 //! request passes (request log, body limit, panic guard, JSON 404/405).
 
+mod admin;
 mod bearer;
 pub mod biometrics;
 pub mod cabinet;
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .merge(metrics::routes())
         .nest("/api/v1", cabinet::routes())
+        .nest("/api/admin/v1", admin::routes())
         .merge(pbx::routes())
         .merge(biometrics::routes())
         .merge(oauth::routes())

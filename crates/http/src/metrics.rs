@@ -97,6 +97,8 @@ pub(crate) fn dialect(method: &Method, path: &str) -> &'static str {
         "cabinet"
     } else if under("/api/ver1.0") {
         "provider"
+    } else if under("/api/admin") {
+        "admin"
     } else if (path == "/api/" || path == "/api") && (method == Method::POST || method == Method::OPTIONS) {
         "pbx"
     } else if under("/api/users") || under("/api/phrases") || under("/api/faceTokens") {
@@ -138,6 +140,7 @@ mod tests {
         assert_eq!(dialect(&Method::POST, "/oauth/token"), "oauth");
         assert_eq!(dialect(&Method::GET, "/.well-known/jwks.json"), "oauth");
         assert_eq!(dialect(&Method::GET, "/api/ver1.0/user/"), "provider");
+        assert_eq!(dialect(&Method::GET, "/api/admin/v1/users"), "admin");
         assert_eq!(dialect(&Method::GET, "/docs/"), "docs");
         assert_eq!(dialect(&Method::GET, "/metrics"), "ops");
         assert_eq!(dialect(&Method::GET, "/api/v10"), "other");

@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         (name = tag::CABINET, description = "The customer cabinet (seed 000). Answers' HTTP status equals the body's `code`."),
         (name = tag::PBX, description = "The PBX JSON action API (seed 001) and the Defender."),
         (name = tag::BIOMETRICS, description = "Biometric identifiers (seed 002), over the records of the token's account. Errors in Laravel's shapes; every path also answers with a trailing slash."),
+        (name = tag::ADMIN, description = "The admin JSON API: the Defender's blocks, users, sessions and applications, for the platform's operator (every tenant) or an account's lk_admin (that tenant only). Errors as `{\"error\",\"message\"}`."),
         (name = tag::HEALTH, description = "Liveness, readiness and metrics."),
         (name = tag::EXPLORER, description = "This document and the explorer."),
     ),
@@ -42,6 +43,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         crate::cabinet::openapi::Api::openapi(),
         crate::pbx::openapi::Api::openapi(),
         crate::biometrics::openapi::Api::openapi(),
+        crate::admin::openapi::Api::openapi(),
         crate::rfc6749::Components::openapi(),
         crate::bearer::Components::openapi(),
         crate::health::Api::openapi(),
@@ -106,6 +108,17 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             scheme::PBX_BEARER,
             SecurityScheme::Http(bearer("The `token` of the PBX `User.auth` action.").build()),
+        );
+        components.add_security_scheme(
+            scheme::ADMIN_BEARER,
+            SecurityScheme::Http(
+                bearer(
+                    "An administrator's token: a cabinet access token or personal API token, or a user's OAuth \
+                     access token (a code-flow one only from a trusted application) of the platform's operator \
+                     or an account's lk_admin.",
+                )
+                .build(),
+            ),
         );
         components.add_security_scheme(
             scheme::CLIENT_BASIC,

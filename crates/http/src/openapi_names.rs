@@ -10,6 +10,7 @@ pub mod tag {
     pub const CABINET: &str = "Cabinet API v1";
     pub const PBX: &str = "PBX action API";
     pub const BIOMETRICS: &str = "Biometrics";
+    pub const ADMIN: &str = "Admin API v1";
     pub const HEALTH: &str = "Health";
     pub const EXPLORER: &str = "Explorer";
 }
@@ -21,4 +22,5 @@ pub mod scheme {
     pub const CABINET_BEARER: &str = "cabinetBearer";
     pub const PBX_BEARER: &str = "pbxBearer";
     pub const CLIENT_BASIC: &str = "clientBasic";
+    pub const ADMIN_BEARER: &str = "adminBearer";
 }

@@ -178,11 +178,16 @@ impl Application {
             let core = self.core.clone();
             tokio::spawn(async move { core.watch_blocked_hosts().await })
         });
+        let conversion = upkeep.is_some().then(|| {
+            let core = self.core.clone();
+            tokio::spawn(async move { core.watch_flashcall_conversion().await })
+        });
         let drain = self.limits.shutdown_timeout;
         let served = crate::serve::serve(self.listener, self.router, self.limits, shutdown).await;
         janitor.abort();
         coherence.abort();
-        for task in [upkeep.map(|t| t.abort_handle()), blocked.map(|t| t.abort_handle())].into_iter().flatten() {
+        let tasks = [upkeep, blocked, conversion];
+        for task in tasks.iter().flatten() {
             task.abort();
         }
         let _ = stop_metrics.send(());

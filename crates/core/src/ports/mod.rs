@@ -1,10 +1,12 @@
 //! The ports: what the core needs from a database and from the outside world.
 //! Adapters (kordon-store, kordon-delivery) implement them; services only see these traits.
 
+mod admin;
 mod audit;
 mod biometrics;
 
-pub use audit::AuditStore;
+pub use admin::AdminStore;
+pub use audit::{AuditStore, FlashcallCount};
 pub use biometrics::BiometricsStore;
 
 use crate::types::*;
@@ -54,6 +56,7 @@ pub trait Store:
     + LifecycleStore
     + BiometricsStore
     + AuditStore
+    + AdminStore
     + Send
     + Sync
     + 'static

@@ -17,9 +17,15 @@ pub(crate) mod reset;
 pub(crate) mod sessions;
 
 pub use accounts::login::RegisterInput;
+pub use admin::blocks::AdminBlock;
+pub use admin::clients::NewApplication;
 pub use admin::domains::DomainPatch;
 pub use admin::lifecycle::UserSessions;
+pub use admin::scope::{Admin, AdminScope};
+pub use admin::sessions::{AdminSession, SessionKind};
+pub use admin::users::AdminUser;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
+pub use audit::{FlashcallRow, FlashcallStats};
 pub use console::access::{ConsoleOperator, ConsoleScope};
 pub use console::audit::{AUDIT_PER_PAGE, ConsoleAuditQuery};
 pub use console::client::{CONSOLE_CALLBACK, CONSOLE_CLIENT_ID, CONSOLE_SIGNED_OUT, ConsoleClient};

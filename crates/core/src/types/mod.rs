@@ -1,5 +1,6 @@
 //! Validated input types (parsed once at the edge) and the records the store hands back.
 
+pub mod admin;
 pub mod biometrics;
 pub mod common_passwords;
 

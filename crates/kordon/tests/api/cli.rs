@@ -258,6 +258,31 @@ async fn user_show_prints_the_documented_keys(store: &Store) {
 }
 on_both_stores!(user_show_prints_the_documented_keys);
 
+/// `--role operator` makes the platform's operator (the admin API answers them; the dialects show
+/// `lk_admin`); `--role pbx_operator` the PBX's call-centre role.
+async fn user_create_makes_operators(store: &Store) {
+    create_user(store, "root@example.com", &["--role", "operator"]).await;
+    let shown = admin(store, &["user", "show", "--email", "root@example.com"]).await.json();
+    assert_eq!(shown["role"], "operator", "{shown}");
+    create_user(store, "desk@example.com", &["--role", "pbx_operator", "--domain", "office.example"]).await;
+    let shown = admin(store, &["user", "show", "--email", "desk@example.com"]).await.json();
+    assert_eq!(shown["role"], "lk_user", "{shown}");
+
+    let app = store.serve().await;
+    let token = app.login("root@example.com", PASSWORD).await;
+    let (status, me) = app.get_auth("/api/v1/authuser", &token).await;
+    assert_eq!((status, &me["user"]["role"]["name"]), (200, &json!("lk_admin")), "{me}");
+    let (status, answer) = app.get_auth("/api/admin/v1/applications", &token).await;
+    assert_eq!(status, 200, "the operator reaches the admin API: {answer}");
+    let envelope = json!({ "action": "auth", "obj": "User", "action_id": "1",
+                           "params": { "login": "desk@example.com", "password": PASSWORD } });
+    let (status, pbx, _) = app.pbx(envelope, None).await;
+    assert_eq!((status, &pbx["body"]["role_id"]), (200, &json!(3)), "{pbx}");
+    let desk = app.login("desk@example.com", PASSWORD).await;
+    assert_eq!(app.get_auth("/api/admin/v1/applications", &desk).await.0, 403);
+}
+on_both_stores!(user_create_makes_operators);
+
 // ---------------------------------------------------------------------------------------------
 // admin manager + account, seen through the API of a server on the same database
 

@@ -67,6 +67,21 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("put", "/api/faceTokens/{id}"),
     ("patch", "/api/faceTokens/{id}"),
     ("delete", "/api/faceTokens/{id}"),
+    // the admin API (issue 20)
+    ("get", "/api/admin/v1/defender/blocks"),
+    ("delete", "/api/admin/v1/defender/blocks/{ip}"),
+    ("get", "/api/admin/v1/users"),
+    ("get", "/api/admin/v1/users/{id}"),
+    ("post", "/api/admin/v1/users/{id}/disable"),
+    ("post", "/api/admin/v1/users/{id}/enable"),
+    ("post", "/api/admin/v1/users/{id}/forgive"),
+    ("get", "/api/admin/v1/users/{id}/sessions"),
+    ("delete", "/api/admin/v1/sessions/{id}"),
+    ("get", "/api/admin/v1/applications"),
+    ("post", "/api/admin/v1/applications"),
+    ("post", "/api/admin/v1/applications/{id}/secret"),
+    ("patch", "/api/admin/v1/applications/{id}"),
+    ("delete", "/api/admin/v1/applications/{id}"),
     // health and the explorer
     ("get", "/healthz"),
     ("get", "/readyz"),
@@ -289,7 +304,7 @@ async fn openapi_documents_every_route() {
 
     // Security schemes.
     let schemes = &doc["components"]["securitySchemes"];
-    for name in ["cabinetBearer", "pbxBearer", "oauthBearer"] {
+    for name in ["cabinetBearer", "pbxBearer", "oauthBearer", "adminBearer"] {
         assert_eq!(schemes[name]["type"], "http", "{name}");
         assert_eq!(schemes[name]["scheme"], "bearer", "{name}");
     }

@@ -10,6 +10,7 @@ mod api_tokens;
 mod cabinet_sessions;
 mod domains;
 mod flashcall;
+mod flashcall_traffic;
 mod password_hashes;
 mod password_reset;
 mod providers;
@@ -40,6 +41,9 @@ mod durations;
 mod edge;
 mod http_limits;
 mod metrics;
+
+// The admin JSON API.
+mod admin_api;
 
 // The `kordon` binary: its CLI, `serve`, kill -9.
 mod cli;

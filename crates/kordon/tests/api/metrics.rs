@@ -305,7 +305,8 @@ fn delta(before: &str, after: &str) -> BTreeMap<String, f64> {
 /// Issue 19, defect 1: nothing on `/metrics` tells a password reset for a registered address
 /// from one for an unknown address. Scrape, reset a registered address, wait until its mail is
 /// out, scrape, reset an unknown address, wait until its job is done, scrape: the two changes
-/// are the same for every series. Left out: the latency histogram's buckets and sum (the same
+/// are the same for every series (the audit events each wrote included: they are flushed before
+/// each scrape). Left out: the latency histogram's buckets and sum (the same
 /// code answers both requests, in different microseconds) and the pool's connection states
 /// (what the background pollers hold at the instant of a scrape). Its own process: the recorder
 /// is the process's, and tests beside it would move its series.
@@ -316,7 +317,11 @@ async fn a_reset_moves_the_same_series_for_a_registered_and_an_unknown_address(a
         let body = json!({ "email": email, "url": "https://lk.example/reset" });
         assert_eq!(app.post("/api/v1/restore-token", body).await.0, 200, "restore-token {email}");
         app.core.reset_mail_settled().await;
+        // Audit events are written in the background: each scrape sees its own request's.
+        app.core.audit_flush().await;
     };
+    // The registration's own events are written before the first scrape.
+    app.core.audit_flush().await;
     let (_, _, first) = scrape(app, &own(app)).await;
     reset("known@mail.ru").await;
     assert_eq!(app.outbox_lines("mail.jsonl").len(), 1, "the registered address got its mail");
@@ -419,3 +424,32 @@ async fn a_real_prometheus_reads_kordon_sqlite() {
         a_real_prometheus_reads_kordon(app).await;
     }
 }
+
+/// FlashCalls placed and never verified raise `kordon_flashcall_low_conversion` for their
+/// country and count their prefix (recounted from the store in the background: here by a
+/// second instance, which counts once as it starts).
+async fn unverified_flashcalls_raise_the_low_conversion_gauge(app: TestApp) {
+    let (_, _, before) = scrape(&app, &own(&app)).await;
+    assert_eq!(value(&before, "kordon_flashcall_low_conversion_prefixes"), 0.0, "{before}");
+    for i in 1..=20 {
+        let (status, body) = app.post("/api/v1/flashcall", json!({ "phone": format!("7999000{i:04}") })).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    app.core.audit_flush().await;
+    let _sibling = app.sibling().await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let flagged = r#"kordon_flashcall_low_conversion{country="7"}"#;
+    let exposition = loop {
+        let (_, _, exposition) = scrape(&app, &own(&app)).await;
+        if exposition.lines().any(|l| l.starts_with(flagged)) && value(&exposition, flagged) == 1.0 {
+            break exposition;
+        }
+        assert!(Instant::now() < deadline, "the gauge did not move: {exposition}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(value(&exposition, r#"kordon_flashcall_conversion{country="7"}"#), 0.0);
+    assert_eq!(value(&exposition, "kordon_flashcall_low_conversion_prefixes"), 1.0);
+}
+both_in_own_process!(unverified_flashcalls_raise_the_low_conversion_gauge, |c: &mut kordon::config::Config| {
+    c.flashcall.per_ip_hourly = 1000;
+});

@@ -195,3 +195,28 @@ async fn health_and_explorer(app: TestApp) {
     fuzz(&app, "Explorer", &[]).await;
 }
 both!(health_and_explorer, super::fuzzed);
+
+async fn admin_api(app: TestApp) {
+    // The platform's operator, through a personal API token (no session id the fuzzer could
+    // revoke), over a server with a tenant and its users.
+    let cmd = kordon_core::services::NewUserCommand {
+        email: "root@kordon.example",
+        password: PASSWORD,
+        phone: None,
+        role: kordon_core::types::Role::Operator,
+        role_id: PbxRole::ADMINISTRATOR,
+        domain: None,
+    };
+    app.core.admin_create_user(cmd).await.expect("operator");
+    app.domain_user("boss@office.example", "office.example", PbxRole::ADMINISTRATOR).await;
+    app.domain_user("anna@office.example", "office.example", PbxRole::USER).await;
+    let session = app.login("root@kordon.example", PASSWORD).await;
+    let (status, api) = app.post_auth("/api/v1/tokens", json!({}), &session).await;
+    assert_eq!(status, 200, "{api}");
+    let token = api["token"].as_str().expect("an API token");
+    fuzz(&app, "Admin API v1", &header("Authorization", &format!("Bearer {token}"))).await;
+    // The token lived through it: the operations were reached, not answered 401.
+    let listed = app.http.get(format!("{}/api/admin/v1/applications", app.base)).bearer_auth(token).send().await;
+    assert_eq!(listed.expect("list").status().as_u16(), 200);
+}
+both!(admin_api, super::fuzzed);

@@ -8,7 +8,7 @@ use super::{Db, SqlStore};
 use crate::backend::Backend;
 use crate::errors::translate;
 use kordon_core::audit::{AuditEvent, AuditFilter, AuditRecord};
-use kordon_core::ports::StoreResult;
+use kordon_core::ports::{FlashcallCount, StoreResult};
 
 /// The columns of an event, in the order both inserts bind them.
 macro_rules! insert {
@@ -81,6 +81,30 @@ impl kordon_core::ports::AuditStore for SqlStore {
             .await
             .map_err(translate)?;
         Ok(done.rows_affected())
+    }
+
+    async fn flashcall_counts(&self, since: i64, tenant: Option<i64>) -> StoreResult<Vec<FlashcallCount>> {
+        let rows = sqlx::query_as::<Db, (Option<String>, Option<i64>, String, String, i64)>(
+            "SELECT account, tenant_id, event, result, COUNT(*) FROM audit_log
+             WHERE event IN ('flashcall.placed', 'flashcall.verified', 'flashcall.refused') AND at >= $1
+               AND ($2 IS NULL OR tenant_id = $2)
+             GROUP BY account, tenant_id, event, result",
+        )
+        .bind(since)
+        .bind(tenant)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(rows
+            .into_iter()
+            .map(|(subject, tenant_id, kind, result, count)| FlashcallCount {
+                prefix: subject.as_deref().and_then(|s| s.strip_prefix("prefix:")).unwrap_or_default().to_owned(),
+                tenant_id,
+                kind,
+                result,
+                count,
+            })
+            .collect())
     }
 }
 

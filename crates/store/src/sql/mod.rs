@@ -6,6 +6,7 @@
 //! followed by a write.
 
 mod accounts;
+mod admin;
 mod audit;
 mod biometrics;
 mod defender;

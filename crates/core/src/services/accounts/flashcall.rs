@@ -3,6 +3,7 @@
 //! (country allowlist, premium-range denylist, per-phone cool-down, per-phone, per-IP and
 //! global hourly caps, per-prefix daily caps).
 
+use crate::audit::{AuditEvent, FAILURE, SUCCESS, kind};
 use crate::error::{Error, Result};
 use crate::ports::FlashCall;
 use crate::secrets::{digest, equal, keyed_digest, random_digits, random_token};
@@ -72,7 +73,36 @@ impl Core {
             Err(Error::Delivery(_)) => "failed",
             Err(_) => "refused",
         });
+        match &placed {
+            Ok(_) => self.flashcall_event(kind::FLASHCALL_PLACED, SUCCESS, phone, ip, None, true).await,
+            Err(Error::Delivery(_)) => {
+                self.flashcall_event(kind::FLASHCALL_PLACED, FAILURE, phone, ip, Some("delivery"), true).await
+            }
+            // Refusals are recorded where they happen (they know why).
+            Err(_) => {}
+        }
         placed
+    }
+
+    /// Records a FlashCall event: the number's prefix (its first `flashcall.prefix_digits`
+    /// digits, never the whole number) as the subject, and, with `whose`, the user who has the
+    /// phone and their tenant (so a tenant's calls and their verifications are counted alike).
+    pub(crate) async fn flashcall_event(
+        &self,
+        event: &'static str,
+        result: &'static str,
+        phone: &Phone,
+        ip: Option<&str>,
+        reason: Option<&str>,
+        whose: bool,
+    ) {
+        let prefix: String = phone.as_str().chars().take(self.settings.flashcall.prefix_digits.max(1)).collect();
+        let mut line = AuditEvent::new(event, result).ip(ip).subject(format!("prefix:{prefix}"));
+        line.reason = reason.map(str::to_owned);
+        if whose && let Ok(Some(user)) = self.store.user_by_phone(phone.as_str()).await {
+            line = line.user(&user);
+        }
+        self.audit(line);
     }
 
     async fn try_call(&self, phone: &Phone, purpose: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<String> {
@@ -82,10 +112,12 @@ impl Core {
         let prefix: String = number.chars().take(limits.prefix_digits.max(1)).collect();
         if !limits.country_prefixes.iter().any(|p| number.starts_with(p.as_str())) {
             tracing::info!(reason = "country", prefix, "a FlashCall was refused");
+            self.flashcall_event(kind::FLASHCALL_REFUSED, FAILURE, phone, ip, Some("country"), false).await;
             return Err(Error::validation("phone", "Calls to this country are not allowed."));
         }
         if let Some(denied) = limits.denied_prefixes.iter().find(|p| !p.is_empty() && number.starts_with(p.as_str())) {
             tracing::warn!(reason = "denied_prefix", prefix, denied, "a FlashCall was refused");
+            self.flashcall_event(kind::FLASHCALL_REFUSED, FAILURE, phone, ip, Some("denied_prefix"), false).await;
             return Err(Error::validation("phone", "Calls to this number are not allowed."));
         }
         // A blocked host calls nobody, and the caller's own cap comes before the phone's: a
@@ -93,16 +125,18 @@ impl Core {
         if let Err(err) = self.refuse_if_blocked(ip).await {
             // The block itself was logged (warn) when the Defender made it.
             tracing::info!(reason = "blocked_host", prefix, "a FlashCall was refused");
+            self.flashcall_event(kind::FLASHCALL_REFUSED, FAILURE, phone, ip, Some("blocked_host"), false).await;
             return Err(err);
         }
         let now = self.now();
         let hour = now - now.rem_euclid(3600);
         let retry = (hour + 3600 - now).max(1);
         let host = ip.and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
-        self.capped(format!("flashcall:ip-hour:{host}"), hour, limits.per_ip_hourly, retry, &prefix).await?;
+        self.capped(format!("flashcall:ip-hour:{host}"), hour, limits.per_ip_hourly, retry, phone, ip).await?;
         let cooldown_key = format!("flashcall:phone:{}", phone.as_str());
         if !self.store.take_cooldown(&cooldown_key, limits.phone_cooldown, now).await? {
             tracing::info!(reason = "cooldown", prefix, "a FlashCall was refused");
+            self.flashcall_event(kind::FLASHCALL_REFUSED, FAILURE, phone, ip, Some("cooldown"), true).await;
             return Err(too_many(limits.phone_cooldown));
         }
         let day = now - now.rem_euclid(86_400);
@@ -112,7 +146,7 @@ impl Core {
             ("flashcall:global-hour".to_string(), hour, limits.global_hourly, retry),
         ];
         for (key, window, limit, retry) in caps {
-            if let Err(err) = self.capped(key, window, limit, retry, &prefix).await {
+            if let Err(err) = self.capped(key, window, limit, retry, phone, ip).await {
                 self.store.release_cooldown(&cooldown_key).await?;
                 return Err(err);
             }
@@ -145,20 +179,30 @@ impl Core {
     }
 
     /// Counts one hit on a cap in the window starting at `window`; 429 when it is spent (logged
-    /// with the cap's kind and the number's `prefix`).
-    async fn capped(&self, key: String, window: i64, limit: i64, retry: i64, prefix: &str) -> Result<()> {
+    /// and recorded with the cap's kind and the number's prefix).
+    async fn capped(
+        &self,
+        key: String,
+        window: i64,
+        limit: i64,
+        retry: i64,
+        phone: &Phone,
+        ip: Option<&str>,
+    ) -> Result<()> {
         if self.store.count_hit(&key, window, limit).await? {
             return Ok(());
         }
         let cap = key.split(':').nth(1).unwrap_or_default();
+        let prefix: String = phone.as_str().chars().take(self.settings.flashcall.prefix_digits.max(1)).collect();
         tracing::warn!(reason = "cap", cap, limit, prefix, "a FlashCall was refused");
+        self.flashcall_event(kind::FLASHCALL_REFUSED, FAILURE, phone, ip, Some(cap), true).await;
         Err(too_many(retry))
     }
 
     /// Checks a PIN for `phone`: counts the try, and spends the verification when it matches.
     pub(crate) async fn verify_pin(&self, phone: &Phone, purpose: &str, pin: &str, token: Option<&str>) -> Result<()> {
         let id = self.check_pin(phone, purpose, pin, token).await?;
-        self.spend_pin(id).await
+        self.spend_pin(id, phone).await
     }
 
     /// Checks a PIN without spending it (the try is counted): the verification's id.
@@ -184,10 +228,14 @@ impl Core {
         Ok(v.id)
     }
 
-    /// Spends a checked verification; a concurrent request that spent it first wins.
-    pub(crate) async fn spend_pin(&self, id: i64) -> Result<()> {
+    /// Spends a checked verification of `phone` (recorded as verified); a concurrent request
+    /// that spent it first wins.
+    pub(crate) async fn spend_pin(&self, id: i64, phone: &Phone) -> Result<()> {
         match self.store.spend_verification(id, self.now()).await? {
-            true => Ok(()),
+            true => {
+                self.flashcall_event(kind::FLASHCALL_VERIFIED, SUCCESS, phone, None, None, true).await;
+                Ok(())
+            }
             false => {
                 tracing::info!(reason = "spent_meanwhile", verification = id, "a FlashCall PIN was refused");
                 Err(invalid_pin())

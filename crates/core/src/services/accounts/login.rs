@@ -142,7 +142,7 @@ impl Core {
             return Err(taken("phone"));
         }
         let hash = self.passwords.hash(password.expose()).await?;
-        self.spend_pin(verification).await?;
+        self.spend_pin(verification, &phone).await?;
         let new_user = NewUser {
             email,
             phone: Some(phone),

@@ -1,7 +1,12 @@
 //! Operator commands (the `kordon admin` CLI): clients, users, managers.
 
+pub(crate) mod blocks;
+pub(crate) mod clients;
 pub(crate) mod domains;
 pub(crate) mod lifecycle;
+pub(crate) mod scope;
+pub(crate) mod sessions;
+pub(crate) mod users;
 
 use crate::audit::AuditEvent;
 use crate::error::{Error, Result};
@@ -12,7 +17,7 @@ use crate::types::{AccountChoice, Email, NewClient, NewUser, Phone, Role, User};
 
 /// Client secrets carry ≈190 bits of randomness, so a SHA-256 digest keeps them as safe as a slow
 /// hash would, without letting anyone queue argon2 work by presenting made-up client ids.
-const CLIENT_SECRET_LEN: usize = 32;
+pub(crate) const CLIENT_SECRET_LEN: usize = 32;
 
 #[derive(Debug, serde::Serialize)]
 pub struct CreatedClient {
@@ -36,6 +41,15 @@ pub struct ClientOptions {
     pub public: bool,
     /// First-party: no consent page.
     pub trusted: bool,
+}
+
+/// Who owns a new client (its `client_credentials` tokens act for them).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Owner<'a> {
+    None,
+    /// The user with this email (the CLI's `--owner-email`), looked up once the rest is valid.
+    Email(&'a str),
+    Id(i64),
 }
 
 /// Grants a public client may not have: they need a secret it does not hold.
@@ -86,6 +100,20 @@ impl Core {
         owner_email: Option<&str>,
         options: ClientOptions,
     ) -> Result<CreatedClient> {
+        let owner = owner_email.map_or(Owner::None, Owner::Email);
+        self.create_client_as(name, id, grants, owner, options, CLI).await
+    }
+
+    /// Creates a client, audited as made `by` someone (see [`Core::admin_create_client_with`]).
+    pub(crate) async fn create_client_as(
+        &self,
+        name: &str,
+        id: Option<i64>,
+        grants: Vec<String>,
+        owner: Owner<'_>,
+        options: ClientOptions,
+        by: By<'_>,
+    ) -> Result<CreatedClient> {
         let ClientOptions { access_ttl, introspect, redirect_uris, post_logout_redirect_uris, public, trusted } =
             options;
         if access_ttl.is_some_and(|t| !(60..=10 * 365 * 86400).contains(&t)) {
@@ -98,9 +126,10 @@ impl Core {
         let post_logout_redirect_uris =
             crate::redirect_uris::check("post_logout_redirect_uris", &post_logout_redirect_uris)?;
         check_code_flow(&grants, &redirect_uris, public)?;
-        let owner_user_id = match owner_email {
-            Some(email) => Some(self.admin_user(email).await?.id),
-            None => None,
+        let owner_user_id = match owner {
+            Owner::None => None,
+            Owner::Email(email) => Some(self.admin_user(email).await?.id),
+            Owner::Id(id) => Some(id),
         };
         // A public client gets no secret; its empty hash matches no presented one.
         let secret = (!public).then(|| random_token(CLIENT_SECRET_LEN));
@@ -130,7 +159,7 @@ impl Core {
             "public": client.public,
             "trusted": client.trusted,
         });
-        let audit = operator_audit(self.now(), crate::audit::kind::CLIENT_CREATE, &detail);
+        let audit = audit_as(self.now(), crate::audit::kind::CLIENT_CREATE, by, &detail);
         let client_id = self.store.create_client(&client, Some(&audit)).await.map_err(|e| match e {
             StoreError::Conflict(_) => Error::validation("id", "The id has already been taken."),
             other => other.into(),
@@ -192,7 +221,24 @@ pub(crate) const OPERATOR: &str = "cli";
 
 /// The audit line of an operator's command; `detail` is JSON and never holds a secret.
 pub(crate) fn operator_audit(at: i64, event: &'static str, detail: &serde_json::Value) -> AuditEvent {
-    AuditEvent::new(event, crate::audit::SUCCESS).at(at).actor(OPERATOR).dialect("cli").detail(detail)
+    audit_as(at, event, CLI, detail)
+}
+
+/// Who made an operator's change, for its audit line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct By<'a> {
+    /// `cli`, `admin-api:<user id>`, `console:<user id>`.
+    pub actor: &'a str,
+    /// `cli`, `admin`, `console`.
+    pub dialect: &'static str,
+}
+
+/// The `kordon admin` commands.
+pub(crate) const CLI: By<'static> = By { actor: OPERATOR, dialect: "cli" };
+
+/// The audit line of a change made `by` someone; `detail` is JSON and never holds a secret.
+pub(crate) fn audit_as(at: i64, event: &'static str, by: By<'_>, detail: &serde_json::Value) -> AuditEvent {
+    AuditEvent::new(event, crate::audit::SUCCESS).at(at).actor(by.actor).dialect(by.dialect).detail(detail)
 }
 
 /// What `patch` changes in `current`, field by field: `{"trusted": {"from": false, "to": true}, …}`
@@ -241,6 +287,16 @@ impl Core {
         id: i64,
         patch: crate::oidc_types::ClientPatch,
     ) -> Result<crate::types::Client> {
+        self.update_client_as(id, patch, CLI).await
+    }
+
+    /// As [`Core::admin_update_client`], audited as made `by` someone.
+    pub(crate) async fn update_client_as(
+        &self,
+        id: i64,
+        patch: crate::oidc_types::ClientPatch,
+        by: By<'_>,
+    ) -> Result<crate::types::Client> {
         let current = self.store.client(id).await?.ok_or(Error::NotFound)?;
         let mut patch = patch;
         if let Some(name) = &patch.name {
@@ -258,7 +314,7 @@ impl Core {
         let grants = patch.grants.as_ref().unwrap_or(&current.grants);
         let redirect_uris = patch.redirect_uris.as_ref().unwrap_or(&current.redirect_uris);
         check_code_flow(grants, redirect_uris, current.public)?;
-        let audit = operator_audit(self.now(), crate::audit::kind::CLIENT_UPDATE, &client_changes(&current, &patch));
+        let audit = audit_as(self.now(), crate::audit::kind::CLIENT_UPDATE, by, &client_changes(&current, &patch));
         if !self.store.update_client(id, &patch, Some(&audit)).await? {
             return Err(Error::NotFound);
         }

@@ -2,8 +2,10 @@
 //! failing the request), [`Core::audit_search`] reads it back, [`Core::purge_audit`] applies
 //! `audit.retention_days`.
 
+pub(crate) mod flashcall_stats;
 pub(crate) mod queue;
 
+pub use flashcall_stats::{FlashcallRow, FlashcallStats};
 pub use queue::AuditQueue;
 
 use crate::audit::{AuditEvent, AuditFilter, AuditRecord};
