@@ -3,7 +3,11 @@
 
 use crate::error::{Error, Result};
 use crate::services::Core;
+use crate::services::admin::scope::{Admin, AdminScope};
 use crate::types::{Role, User};
+
+/// The channel the audit log names for the console's actions.
+const CHANNEL: &str = "console";
 
 /// How far a console user sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,24 +41,26 @@ impl ConsoleOperator {
         }
     }
 
-    /// How the audit log names this operator's actions.
+    /// How the audit log names this operator's actions: `console:<user id>`, as the admin API
+    /// names its (`admin-api:<user id>`).
     pub fn actor(&self) -> String {
-        format!("console:{}", self.user.email)
+        format!("{CHANNEL}:{}", self.user.id)
     }
 }
 
 impl Core {
-    /// The console's one access rule: an operator enters with the whole platform, an `lk_admin`
-    /// with their own tenant; every other role is refused (`Forbidden`).
-    // TODO(console): the same rule as the admin API's `Admin::of` (h/adminapi); once both are in
-    // main, this becomes `Admin::of(user, "console")` and ConsoleOperator that `Admin`.
+    /// The console's one access rule, the admin API's ([`Admin::of`]): an operator enters with
+    /// the whole platform, an `lk_admin` with their own tenant; every other role is refused
+    /// (`Forbidden`).
+    // TODO(console): the pages could take the `Admin` itself and call the admin services
+    // (services/admin: users, sessions, clients, blocks) in place of the console's own views.
     pub fn console_access(&self, user: User) -> Result<ConsoleOperator> {
-        let scope = match user.role {
-            Role::Operator => ConsoleScope::Platform,
-            Role::LkAdmin => ConsoleScope::Tenant { account_id: user.account_id },
-            Role::LkUser => return Err(Error::forbidden("The console is for operators and account administrators.")),
+        let admin = Admin::of(user, CHANNEL)?;
+        let scope = match admin.scope {
+            AdminScope::Platform => ConsoleScope::Platform,
+            AdminScope::Tenant(account_id) => ConsoleScope::Tenant { account_id },
         };
-        Ok(ConsoleOperator { user, scope })
+        Ok(ConsoleOperator { user: admin.user, scope })
     }
 }
 

@@ -48,7 +48,7 @@ impl Core {
         Ok(ConsoleBlock { block, logins })
     }
 
-    /// Lifts a block this operator may see, audited as `console:<email>`.
+    /// Lifts a block this operator may see, audited as `console:<user id>`.
     pub async fn console_unblock(&self, op: &ConsoleOperator, ip: &str) -> Result<()> {
         let shown = self.console_block(op, ip).await?;
         self.defender_unblock(&shown.block.ip, &op.actor()).await

@@ -21,7 +21,7 @@ impl Core {
         self.admin_user_sessions(&user.email).await
     }
 
-    /// Disables (`true`) or enables a user this operator sees, audited as `console:<email>`;
+    /// Disables (`true`) or enables a user this operator sees, audited as `console:<user id>`;
     /// false when it already was so. Nobody disables themselves here (they would lock themselves
     /// out of the console mid-sentence).
     pub async fn console_set_user_disabled(&self, op: &ConsoleOperator, email: &str, disabled: bool) -> Result<bool> {
