@@ -5,10 +5,13 @@ mod admin;
 mod bearer;
 pub mod biometrics;
 pub mod cabinet;
+mod console;
+mod cookies;
 pub mod docs;
 mod edge;
 mod guard;
 mod health;
+mod html;
 mod https;
 pub mod metrics;
 pub mod oauth;
@@ -59,6 +62,9 @@ pub struct WebSettings {
     /// The SHA-256 digest of `metrics.token`: `/metrics` then answers only requests that carry
     /// the token as `Authorization: Bearer`.
     pub metrics_token: Option<String>,
+    /// The console's built-in client as registered at start; None: the console cannot sign
+    /// anyone in (the issuer is no base a browser can return to), and says so.
+    pub console: Option<kordon_core::services::ConsoleClient>,
 }
 
 /// The whole router: every dialect, health checks, and the shared layers.
@@ -73,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(biometrics::routes())
         .merge(oauth::routes())
         .merge(oidc::routes())
+        .merge(console::routes())
         .merge(provider::routes())
         .merge(docs::routes(openapi::OPENAPI_JSON.as_str()))
         .fallback(edge::not_found)

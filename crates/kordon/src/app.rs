@@ -88,7 +88,15 @@ impl Application {
         let (placement, metrics_token) = crate::metrics_listener::open(&config.metrics).await?;
         let core = open_core(&config, clock).await?;
         prepare_signing_keys(&core).await?;
+        let console = match core.register_console().await {
+            Ok(console) => Some(console),
+            Err(err) => {
+                tracing::warn!(error = %err, issuer = core.issuer(), "the web console cannot sign anyone in");
+                None
+            }
+        };
         let web = WebSettings {
+            console,
             public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()),
             trusted_proxies: Cidrs::parse(&config.defender.trusted_proxies)
                 .map_err(|e| format!("defender.trusted_proxies: {e}"))?,

@@ -1,12 +1,14 @@
 //! The services every dialect shares. `Core` holds the ports and the settings; each folder adds
 //! the methods of one concern: `sessions` (token pairs, bearer checks, API tokens), `accounts`
 //! (login, registration, FlashCall), `reset` (password reset by mail), `defender`, `pbx`,
-//! `oauth`, `oidc`, `biometrics` and `admin` (the operators' commands).
+//! `oauth`, `oidc`, `biometrics`, `admin` (the operators' commands) and `console` (the web
+//! console's sign-in, access rule and scoped views).
 
 pub(crate) mod accounts;
 pub(crate) mod admin;
 pub(crate) mod audit;
 pub mod biometrics;
+pub(crate) mod console;
 pub(crate) mod defender;
 pub(crate) mod oauth;
 pub(crate) mod oidc;
@@ -25,6 +27,13 @@ pub use admin::sessions::{AdminSession, SessionKind};
 pub use admin::users::AdminUser;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
 pub use audit::{FlashcallRow, FlashcallStats};
+pub use console::access::{ConsoleOperator, ConsoleScope};
+pub use console::audit::{AUDIT_PER_PAGE, ConsoleAuditQuery};
+pub use console::client::{CONSOLE_CALLBACK, CONSOLE_CLIENT_ID, CONSOLE_SIGNED_OUT, ConsoleClient};
+pub use console::defender::ConsoleBlock;
+pub use console::keys::ConsoleKey;
+pub use console::overview::ConsoleOverview;
+pub use console::session::{ConsoleSession, ConsoleStart, ConsoleTokens};
 pub use oauth::discovery::Discovery;
 pub use oauth::introspection::{IntrospectedType, Introspection};
 pub use oauth::key_seal::{KeyEncryptionKey, KeySealer};

@@ -5,42 +5,20 @@
 //! `__Host-` prefix with `Path=/`, so no sibling subdomain can plant or shadow them (cookie
 //! tossing); over plain http they are scoped to `/oauth`.
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use kordon_core::secrets::{equal, random_token};
 
 pub(super) const SESSION: &str = "kordon_session";
 pub(super) const CSRF: &str = "kordon_csrf";
 
-/// The cookie's name as sent: `__Host-` prefixed over https.
-fn name(base: &str, secure: bool) -> String {
-    match secure {
-        true => format!("__Host-{base}"),
-        false => base.to_owned(),
-    }
-}
-
 /// The value of the cookie `base` in the request, if any (the first one wins).
 pub(super) fn read<'a>(headers: &'a HeaderMap, base: &str, secure: bool) -> Option<&'a str> {
-    let name = name(base, secure);
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim_matches('"'))
-        .filter(|v| !v.is_empty())
+    crate::cookies::read(headers, base, secure)
 }
 
-/// A `Set-Cookie` value; `max_age` zero deletes the cookie.
+/// A `Set-Cookie` value; `max_age` zero deletes the cookie. Over plain http: `Path=/oauth`.
 pub(super) fn set(base: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let (name, scope) = match secure {
-        true => (name(base, true), "Path=/; Secure"),
-        false => (name(base, false), "Path=/oauth"),
-    };
-    let text = format!("{name}={value}; {scope}; Max-Age={max_age}; HttpOnly; SameSite=Lax");
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("kordon_invalid=; Max-Age=0"))
+    crate::cookies::set(base, value, max_age, secure, "/oauth")
 }
 
 /// The CSRF token of this browser: the one its cookie holds, or a new one to set.

@@ -1,11 +1,9 @@
-//! kordon's login pages (templates in `templates/oidc/`, escaped by askama), their texts in
-//! Russian and English, and the headers every page carries: no caching, no framing, and a
-//! Content-Security-Policy that lets a page load only kordon's stylesheet and post only to
-//! kordon (and to the client's redirect URI, which the post may be redirected to).
+//! kordon's login pages (templates in `templates/oidc/`, escaped by askama) and their texts in
+//! Russian and English. The headers every page carries (no caching, no framing, a strict
+//! Content-Security-Policy) are `crate::html`'s.
 
+pub(super) use crate::html::{page, secure};
 use askama::Template;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
 use kordon_core::services::Publisher;
 
 /// The words of the pages, in one language.
@@ -277,37 +275,6 @@ pub(super) struct MessagePage<'a> {
     pub problem: bool,
 }
 
-/// A rendered page with kordon's page headers; `form_target` is where a form on it may post
-/// beyond kordon itself (the origin of the client's redirect URI).
-pub(super) fn page(status: StatusCode, template: &impl Template, form_target: Option<&str>) -> Response {
-    let body = match template.render() {
-        Ok(body) => body,
-        Err(err) => {
-            tracing::error!(error = %err, "a login page could not be rendered");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "kordon could not render this page").into_response();
-        }
-    };
-    let mut response = (status, Html(body)).into_response();
-    secure(response.headers_mut(), form_target);
-    response
-}
-
-/// The headers of every login page and redirect.
-pub(super) fn secure(headers: &mut HeaderMap, form_target: Option<&str>) {
-    let target = form_target.map(source).unwrap_or_default();
-    let csp = format!(
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'{target}; \
-         frame-ancestors 'none'; base-uri 'none'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&csp) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-}
-
 /// Where a redirect URI sends the browser, as a person reads it: its host (and a port other than
 /// the scheme's), or its scheme for a private-use one (`com.example.app:`).
 pub(super) fn destination(uri: &str) -> String {
@@ -321,19 +288,9 @@ pub(super) fn destination(uri: &str) -> String {
     }
 }
 
-/// A CSP source for a redirect URI: its origin (`https://app.example.com:8443`), or its scheme
-/// for a private-use one (`com.example.app:`).
-fn source(uri: &str) -> String {
-    match url::Url::parse(uri) {
-        Ok(url) if url.has_host() => format!(" {}", url.origin().ascii_serialization()),
-        Ok(url) => format!(" {}:", url.scheme()),
-        Err(_) => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{EN, LoginPage, source};
+    use super::{EN, LoginPage};
     use askama::Template;
 
     #[test]
@@ -342,13 +299,6 @@ mod tests {
         assert_eq!(destination("https://app.example.com/cb?x=1"), "app.example.com");
         assert_eq!(destination("https://app.example.com:8443/cb"), "app.example.com:8443");
         assert_eq!(destination("com.example.app:/cb"), "com.example.app:");
-    }
-
-    #[test]
-    fn a_form_may_post_to_the_redirect_origin_only() {
-        assert_eq!(source("https://app.example.com:8443/cb?x=1"), " https://app.example.com:8443");
-        assert_eq!(source("http://127.0.0.1:5173/cb"), " http://127.0.0.1:5173");
-        assert_eq!(source("com.example.app:/cb"), " com.example.app:");
     }
 
     #[test]

@@ -51,9 +51,10 @@ mod durability;
 mod operations;
 mod operator_audit;
 
-// External tools: headless Chromium (explorer, relying party), Apache's mod_auth_openidc and the
+// External tools: headless Chromium (explorer, relying party, the console), Apache's mod_auth_openidc and the
 // OpenAPI fuzzer.
 mod apache_rp;
+mod console;
 mod explorer;
 mod oidc_browser;
 mod schemathesis;

@@ -161,6 +161,11 @@ impl Core {
     /// Adds a new signing key; the current ones stay published until every token they may have
     /// signed has expired (the longest access-token lifetime of any client).
     pub async fn rotate_keys(&self, longest_ttl: i64) -> Result<String> {
+        self.rotate_keys_as(longest_ttl, crate::services::admin::OPERATOR, "cli").await
+    }
+
+    /// As [`Core::rotate_keys`], audited as `actor` acting through `dialect` (`cli`, `console`).
+    pub(crate) async fn rotate_keys_as(&self, longest_ttl: i64, actor: &str, dialect: &'static str) -> Result<String> {
         let now = self.now();
         let key = generate(now, self.sealer()?).await?;
         let kid = key.kid.clone();
@@ -169,7 +174,7 @@ impl Core {
             "kid": kid,
             "others_published_until": crate::clock::format_rfc3339(retire_at),
         });
-        let audit = operator_audit(now, crate::audit::kind::KEYS_ROTATE, &detail);
+        let audit = operator_audit(now, crate::audit::kind::KEYS_ROTATE, &detail).actor(actor).dialect(dialect);
         self.store.add_signing_key(&key, Some(retire_at), Some(&audit)).await?;
         self.loaded_keys(true).await?;
         self.forget().await;

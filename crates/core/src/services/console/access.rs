@@ -1,0 +1,73 @@
+//! Who may enter the console, and how far they see. Every console page passes this one rule
+//! ([`Core::console_access`]) on every request, server-side.
+
+use crate::error::{Error, Result};
+use crate::services::Core;
+use crate::services::admin::scope::{Admin, AdminScope};
+use crate::types::{Role, User};
+
+/// The channel the audit log names for the console's actions.
+const CHANNEL: &str = "console";
+
+/// How far a console user sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsoleScope {
+    /// The whole platform (the `operator` role).
+    Platform,
+    /// One tenant: the account an `lk_admin` administers (its users, the blocks earned on its
+    /// logins).
+    Tenant { account_id: i64 },
+}
+
+/// A user allowed into the console, with the scope of what they see.
+#[derive(Debug, Clone)]
+pub struct ConsoleOperator {
+    pub user: User,
+    pub scope: ConsoleScope,
+}
+
+impl ConsoleOperator {
+    /// Sees the whole platform (keys, every tenant).
+    pub fn platform(&self) -> bool {
+        self.scope == ConsoleScope::Platform
+    }
+
+    /// Whether `user` is within this operator's scope: everyone for the platform; for a tenant,
+    /// its account's users but an operator.
+    pub fn sees(&self, user: &User) -> bool {
+        match self.scope {
+            ConsoleScope::Platform => true,
+            ConsoleScope::Tenant { account_id } => user.account_id == account_id && user.role != Role::Operator,
+        }
+    }
+
+    /// How the audit log names this operator's actions: `console:<user id>`, as the admin API
+    /// names its (`admin-api:<user id>`).
+    pub fn actor(&self) -> String {
+        format!("{CHANNEL}:{}", self.user.id)
+    }
+}
+
+impl Core {
+    /// The console's one access rule, the admin API's ([`Admin::of`]): an operator enters with
+    /// the whole platform, an `lk_admin` with their own tenant; every other role is refused
+    /// (`Forbidden`).
+    // TODO(console): the pages could take the `Admin` itself and call the admin services
+    // (services/admin: users, sessions, clients, blocks) in place of the console's own views.
+    pub fn console_access(&self, user: User) -> Result<ConsoleOperator> {
+        let admin = Admin::of(user, CHANNEL)?;
+        let scope = match admin.scope {
+            AdminScope::Platform => ConsoleScope::Platform,
+            AdminScope::Tenant(account_id) => ConsoleScope::Tenant { account_id },
+        };
+        Ok(ConsoleOperator { user: admin.user, scope })
+    }
+}
+
+/// `Forbidden` unless the operator sees the whole platform.
+pub(crate) fn platform_only(op: &ConsoleOperator) -> Result<()> {
+    match op.platform() {
+        true => Ok(()),
+        false => Err(Error::forbidden("Only an operator of the platform may do this.")),
+    }
+}

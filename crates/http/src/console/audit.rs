@@ -1,0 +1,93 @@
+//! The Audit page: the audit log with filters (user, host, type, days) and pages of
+//! `AUDIT_PER_PAGE`, newest first; an account administrator reads its own tenant's events. A GET
+//! form: it changes nothing, so it carries no CSRF token.
+
+use super::views::{AuditPage, AuditRow, Kind};
+use super::{Console, shown_time};
+use axum::extract::Query;
+use axum::response::Response;
+use kordon_core::services::ConsoleAuditQuery;
+use std::collections::HashMap;
+
+/// `GET /console/audit[?user=&ip=&type=&since=YYYY-MM-DD&until=YYYY-MM-DD&page=N]`.
+pub(super) async fn audit(c: Console, Query(query): Query<HashMap<String, String>>) -> Response {
+    let t = c.t();
+    let field = |name: &str| query.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let (user, ip, kind, since, until) = (field("user"), field("ip"), field("type"), field("since"), field("until"));
+    let page = query.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let ask = ConsoleAuditQuery {
+        user: Some(user.clone()),
+        ip: Some(ip.clone()),
+        kind: Some(kind.clone()),
+        since: day_start(&since),
+        // The last day given counts whole.
+        until: day_start(&until).map(|start| start + 86_400),
+        page,
+    };
+    let (records, more) = match c.core().console_audit(&c.session.operator, &ask).await {
+        Ok(found) => found,
+        Err(err) => return c.failure(err),
+    };
+    let rows = records
+        .into_iter()
+        .map(|r| AuditRow {
+            at: shown_time(&r.at),
+            user: r.user_id.map(|id| id.to_string()).unwrap_or_default(),
+            host: r.ip.unwrap_or_default(),
+            detail: [r.subject, r.reason].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+            kind: r.kind,
+            result: r.result,
+            actor: r.actor,
+        })
+        .collect();
+    let link = |page: i64| {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [("user", &user), ("ip", &ip), ("type", &kind), ("since", &since), ("until", &until)] {
+            if !value.is_empty() {
+                out.append_pair(name, value);
+            }
+        }
+        out.append_pair("page", &page.to_string());
+        format!("/console/audit?{}", out.finish())
+    };
+    let kinds = kordon_core::audit::kind::ALL.iter().map(|k| Kind { name: k, selected: *k == kind }).collect();
+    let lead = match c.session.operator.platform() {
+        true => t.audit_lead_platform,
+        false => t.audit_lead_tenant,
+    };
+    let page = AuditPage {
+        l: c.layout(t.nav_audit, "/console/audit"),
+        lead,
+        newer: (page > 1).then(|| link(page - 1)),
+        older: more.then(|| link(page + 1)),
+        user,
+        ip,
+        since,
+        until,
+        kinds,
+        rows,
+    };
+    c.page(&page)
+}
+
+/// The start (00:00 UTC) of a `YYYY-MM-DD` day, Unix seconds; anything else is no bound.
+fn day_start(day: &str) -> Option<i64> {
+    let mut parts = day.splitn(3, '-').map(|p| p.parse::<i32>().ok());
+    let (year, month, dayn) = (parts.next()??, parts.next()??, parts.next()??);
+    let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(year, month, u8::try_from(dayn).ok()?).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day_start;
+
+    #[test]
+    fn days_are_read_as_utc_midnights() {
+        assert_eq!(day_start("1970-01-02"), Some(86_400));
+        assert_eq!(day_start("2026-02-30"), None);
+        assert_eq!(day_start(""), None);
+        assert_eq!(day_start("yesterday"), None);
+    }
+}

@@ -1,0 +1,96 @@
+//! The Defender page: the hosts blocked now (an account administrator: only those earned on its
+//! own logins), and unblocking one after a confirmation.
+
+use super::views::{BlockRow, ConfirmPage, DefenderPage};
+use super::{Console, redirect, with_param};
+use axum::body::Bytes;
+use axum::extract::Query;
+use axum::response::Response;
+use std::collections::HashMap;
+
+type Params = Query<HashMap<String, String>>;
+
+/// `GET /console/defender` (`?unblocked=IP` after an unblock).
+pub(super) async fn list(c: Console, Query(query): Params) -> Response {
+    let t = c.t();
+    let blocks = match c.core().console_blocks(&c.session.operator).await {
+        Ok(blocks) => blocks,
+        Err(err) => return c.failure(err),
+    };
+    let now = c.core().clock.now();
+    let rows = blocks
+        .into_iter()
+        .map(|shown| BlockRow {
+            unblock_href: with_param("/console/defender/unblock", "ip", &shown.block.ip),
+            history_href: with_param("/console/audit", "ip", &shown.block.ip),
+            left: t.duration(shown.block.blocked_until - now),
+            failures: shown.block.failures,
+            reason: t.reason(&shown.block.reason),
+            logins: shown.logins.iter().map(|l| shown_login(l)).collect(),
+            ip: shown.block.ip,
+        })
+        .collect();
+    let lead = match c.session.operator.platform() {
+        true => t.defender_lead_platform,
+        false => t.defender_lead_tenant,
+    };
+    let notice = query.get("unblocked").map(|ip| format!("{} {ip}", t.unblocked));
+    c.page(&DefenderPage { l: c.layout(t.nav_defender, "/console/defender"), lead, notice, blocks: rows })
+}
+
+/// A Defender login key as a person reads it: the email or the phone (`+7…`).
+fn shown_login(key: &str) -> String {
+    match key.split_once(':') {
+        Some(("email", email)) => email.to_owned(),
+        Some(("phone", phone)) => format!("+{phone}"),
+        Some((_, rest)) => rest.to_owned(),
+        None if key.is_empty() => "—".to_owned(),
+        None => key.to_owned(),
+    }
+}
+
+/// `GET /console/defender/unblock?ip=`: are you sure?
+pub(super) async fn confirm(c: Console, Query(query): Params) -> Response {
+    let t = c.t();
+    let ip = query.get("ip").map(String::as_str).unwrap_or_default();
+    let shown = match c.core().console_block(&c.session.operator, ip).await {
+        Ok(shown) => shown,
+        Err(err) => return c.failure(err),
+    };
+    let page = ConfirmPage {
+        l: c.layout(t.unblock, "/console/defender"),
+        question: t.unblock_question,
+        text: t.unblock_text,
+        subject: shown.block.ip.clone(),
+        action: "/console/defender/unblock",
+        fields: vec![("ip", shown.block.ip)],
+        button: t.unblock,
+        cancel: "/console/defender".to_owned(),
+    };
+    c.page(&page)
+}
+
+/// `POST /console/defender/unblock`: lifts the block.
+pub(super) async fn unblock(c: Console, body: Bytes) -> Response {
+    let form = match c.form(&body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let ip = form.get("ip").unwrap_or_default();
+    match c.core().console_unblock(&c.session.operator, ip).await {
+        Ok(()) => redirect(&with_param("/console/defender", "unblocked", ip.trim())),
+        Err(err) => c.failure(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_login;
+
+    #[test]
+    fn logins_are_shown_without_their_key_prefix() {
+        assert_eq!(shown_login("email:ann@example.com"), "ann@example.com");
+        assert_eq!(shown_login("phone:79991234567"), "+79991234567");
+        assert_eq!(shown_login(""), "—");
+    }
+}

@@ -1,0 +1,298 @@
+//! The web console at `/console`: server-rendered pages for the platform's operators and the
+//! account administrators, in the login pages' style (their stylesheet and a small one of its
+//! own, built into the binary, the same strict CSP, no script: every page works without
+//! JavaScript), in Russian and English.
+//!
+//! Sign-in is kordon's own code flow with PKCE for the console's built-in client (`signin`);
+//! the console session is the access token it issues, kept in an HttpOnly cookie. Every page
+//! reads the session and passes the core's one access rule ([`Console`]); every POST carries the
+//! session's CSRF token; every destructive action is a GET that asks and a POST that does. The
+//! logic and the scoping (an account administrator sees only their own tenant) live in the core
+//! (`services::console`); this module reads forms and cookies and renders pages.
+
+mod audit;
+mod defender;
+mod keys;
+mod later;
+mod overview;
+mod signin;
+mod texts;
+mod users;
+mod views;
+
+use crate::AppState;
+use crate::https::Https;
+use crate::origin::RequestOrigin;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use kordon_core::services::{ConsoleClient, ConsoleScope, ConsoleSession};
+use kordon_core::{Core, Error, Origin};
+use std::collections::HashMap;
+use texts::Texts;
+use views::{CardLink, CardPage, Layout, MessagePage, Nav};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(overview::overview))
+        .route("/console/defender", get(defender::list))
+        .route("/console/defender/unblock", get(defender::confirm).post(defender::unblock))
+        .route("/console/users", get(users::search))
+        .route("/console/user", get(users::user))
+        .route("/console/user/disable", get(users::confirm_disable).post(users::disable))
+        .route("/console/user/enable", post(users::enable))
+        .route("/console/applications", get(later::applications))
+        .route("/console/flashcalls", get(later::flashcalls))
+        .route("/console/audit", get(audit::audit))
+        .route("/console/keys", get(keys::list))
+        .route("/console/keys/rotate", get(keys::confirm).post(keys::rotate))
+        .route("/console/callback", get(signin::callback))
+        .route("/console/logout", post(signin::logout))
+        .route("/console/signed-out", get(signin::signed_out))
+        .route("/console/assets/console.css", get(stylesheet))
+}
+
+/// One browser request to the console, signed in or not: its language, origin, and whether it
+/// came over https (cookies `Secure` and `__Host-`).
+pub(super) struct Visitor {
+    core: Core,
+    client: Option<ConsoleClient>,
+    t: &'static Texts,
+    origin: Origin,
+    secure: bool,
+    /// The console session's cookie, and the cookie of a sign-in under way.
+    session_cookie: Option<String>,
+    flow_cookie: Option<String>,
+}
+
+impl Visitor {
+    async fn of(state: &AppState, parts: &mut Parts) -> Self {
+        let Ok(RequestOrigin(origin)) = RequestOrigin::from_request_parts(parts, state).await;
+        let Ok(Https(secure)) = Https::from_request_parts(parts, state).await;
+        let read = |name| crate::cookies::read(&parts.headers, name, secure).map(str::to_owned);
+        Self {
+            core: state.core.clone(),
+            client: state.web.console.clone(),
+            t: texts::texts(origin.locale.as_deref()),
+            session_cookie: read(signin::SESSION),
+            flow_cookie: read(signin::FLOW),
+            origin,
+            secure,
+        }
+    }
+
+    /// A page outside a session (the login pages' card).
+    fn card(&self, status: StatusCode, heading: &'static str, message: &'static str, link: bool) -> Response {
+        let problem = status.is_client_error() || status.is_server_error();
+        let link = link.then_some(CardLink { href: "/console", label: self.t.sign_in_again });
+        crate::html::page(status, &CardPage { t: self.t, heading, message, problem, link }, None)
+    }
+
+    /// The answer to a failure outside a session.
+    fn card_failure(&self, err: Error) -> Response {
+        let t = self.t;
+        match err {
+            Error::Forbidden(_) => self.card(StatusCode::FORBIDDEN, t.forbidden_title, t.forbidden_text, false),
+            Error::Busy => self.card(StatusCode::SERVICE_UNAVAILABLE, t.problem, t.busy, false),
+            Error::Blocked { .. } | Error::RateLimited { .. } => {
+                self.card(StatusCode::TOO_MANY_REQUESTS, t.problem, t.busy, false)
+            }
+            other => {
+                tracing::error!(error = %other, "a console sign-in step failed");
+                self.card(StatusCode::INTERNAL_SERVER_ERROR, t.problem, t.failed, false)
+            }
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self::of(state, parts).await)
+    }
+}
+
+/// A signed-in console request: the session (past the access rule) and what its pages need.
+/// Without a session the browser is sent to sign in (and brought back to the page it asked
+/// for); a user the rule refuses gets a 403 page.
+pub(super) struct Console {
+    v: Visitor,
+    session: ConsoleSession,
+    /// The ID token of the sign-in (the hint of RP-initiated logout).
+    id_token: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Console {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let v = Visitor::of(state, parts).await;
+        let Some(client) = v.client.clone() else {
+            return Err(v.card(StatusCode::SERVICE_UNAVAILABLE, v.t.problem, v.t.unavailable, false));
+        };
+        let (access, id_token) = match v.session_cookie.as_deref().map(|c| c.split_once('~').unwrap_or((c, ""))) {
+            Some((access, id)) => (Some(access.to_owned()), Some(id.to_owned()).filter(|i| !i.is_empty())),
+            None => (None, None),
+        };
+        match v.core.console_session(&client, access.as_deref()).await {
+            Ok(session) => Ok(Self { v, session, id_token }),
+            Err(Error::Unauthenticated) => {
+                // Back to the page asked for, after signing in (a form's POST: to the Overview).
+                let back = match parts.method == Method::GET {
+                    true => parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/console"),
+                    false => "/console",
+                };
+                Err(signin::start(&v, &client, back))
+            }
+            Err(err) => Err(v.card_failure(err)),
+        }
+    }
+}
+
+/// A form body's fields (the first value of each name).
+pub(super) struct Form(HashMap<String, String>);
+
+impl Form {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+}
+
+/// The navigation: (path, label, platform only).
+fn navigation(t: &'static Texts) -> [(&'static str, &'static str, bool); 7] {
+    [
+        ("/console", t.nav_overview, false),
+        ("/console/defender", t.nav_defender, false),
+        ("/console/users", t.nav_users, false),
+        ("/console/applications", t.nav_applications, false),
+        ("/console/flashcalls", t.nav_flashcalls, false),
+        ("/console/audit", t.nav_audit, false),
+        ("/console/keys", t.nav_keys, true),
+    ]
+}
+
+impl Console {
+    fn t(&self) -> &'static Texts {
+        self.v.t
+    }
+
+    fn core(&self) -> &Core {
+        &self.v.core
+    }
+
+    /// The layout of a page titled `title`, under the navigation entry `current`; each role is
+    /// shown only the entries it may open.
+    fn layout(&self, title: &str, current: &str) -> Layout {
+        let t = self.t();
+        let op = &self.session.operator;
+        let nav = navigation(t)
+            .into_iter()
+            .filter(|(_, _, platform)| !platform || op.platform())
+            .map(|(href, label, _)| Nav { href, label, current: href == current })
+            .collect();
+        let scope = match op.scope {
+            ConsoleScope::Platform => t.scope_platform.to_owned(),
+            ConsoleScope::Tenant { account_id } => format!("{} {account_id}", t.scope_tenant),
+        };
+        Layout { t, title: title.to_owned(), nav, who: op.user.email.clone(), scope, csrf: self.session.csrf.clone() }
+    }
+
+    fn page(&self, template: &impl askama::Template) -> Response {
+        crate::html::page(StatusCode::OK, template, None)
+    }
+
+    fn message(
+        &self,
+        status: StatusCode,
+        heading: &'static str,
+        message: &'static str,
+        detail: Option<String>,
+    ) -> Response {
+        let page = MessagePage { l: self.layout(heading, ""), message, detail };
+        crate::html::page(status, &page, None)
+    }
+
+    /// The page that answers a failure of the core.
+    fn failure(&self, err: Error) -> Response {
+        let t = self.t();
+        match err {
+            Error::NotFound => self.message(StatusCode::NOT_FOUND, t.not_found_title, t.not_found_text, None),
+            Error::Forbidden(_) => self.message(StatusCode::FORBIDDEN, t.forbidden_title, t.forbidden_text, None),
+            Error::Refused(why) => self.message(StatusCode::BAD_REQUEST, t.refused_title, t.failed, Some(why)),
+            Error::Validation { message, .. } => {
+                self.message(StatusCode::BAD_REQUEST, t.refused_title, t.failed, Some(message))
+            }
+            Error::Busy => self.message(StatusCode::SERVICE_UNAVAILABLE, t.problem, t.busy, None),
+            other => {
+                tracing::error!(error = %other, "a console page failed");
+                self.message(StatusCode::INTERNAL_SERVER_ERROR, t.problem, t.failed, None)
+            }
+        }
+    }
+
+    /// A POST's form, once its CSRF token is found to be this session's; otherwise the 403 page
+    /// that answers it.
+    fn form(&self, body: &[u8]) -> Result<Form, Box<Response>> {
+        let mut fields = HashMap::new();
+        for (k, v) in form_urlencoded::parse(body) {
+            fields.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        }
+        let form = Form(fields);
+        match self.core().console_csrf_ok(&self.session, form.get("csrf")) {
+            true => Ok(form),
+            false => {
+                let t = self.t();
+                Err(Box::new(self.message(StatusCode::FORBIDDEN, t.bad_form_title, t.bad_form_text, None)))
+            }
+        }
+    }
+}
+
+/// `303 See Other` to a page of kordon (a GET after a form's POST, and the sign-in's redirects).
+fn redirect(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    crate::html::secure(response.headers_mut(), None);
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// `path?name=value`, the value encoded.
+fn with_param(path: &str, name: &str, value: &str) -> String {
+    let encoded: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    format!("{path}?{name}={encoded}")
+}
+
+/// An RFC 3339 time as a person reads it: `2026-12-06 07:15 UTC`.
+pub(super) fn shown_time(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+        _ => rfc3339.to_owned(),
+    }
+}
+
+/// The console's stylesheet, built into the binary.
+async fn stylesheet() -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=86400"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    (headers, include_str!("console.css")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_time;
+
+    #[test]
+    fn times_are_shown_to_the_minute_in_utc() {
+        assert_eq!(shown_time("2026-12-06T07:15:42Z"), "2026-12-06 07:15 UTC");
+        assert_eq!(shown_time("soon"), "soon");
+    }
+}

@@ -1,0 +1,202 @@
+//! The console's pages as askama templates (in `templates/console/`, escaped by askama): the
+//! layout every signed-in page shares (the bar, the navigation each role sees) and one struct a
+//! page. Handlers fill them; nothing here reads the core.
+
+use super::texts::Texts;
+use askama::Template;
+
+/// One entry of the navigation.
+pub(super) struct Nav {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What every signed-in page shows around its content.
+pub(super) struct Layout {
+    pub t: &'static Texts,
+    pub title: String,
+    pub nav: Vec<Nav>,
+    /// The signed-in user's email.
+    pub who: String,
+    /// Their scope, in words.
+    pub scope: String,
+    pub csrf: String,
+}
+
+/// A figure of the Overview; `None` is one kordon cannot count yet (shown as such, never as 0).
+pub(super) struct Tile {
+    pub label: &'static str,
+    pub figure: Option<String>,
+    pub hint: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/overview.html")]
+pub(super) struct OverviewPage {
+    pub l: Layout,
+    pub tiles: Vec<Tile>,
+}
+
+/// A blocked host as the Defender page lists it.
+pub(super) struct BlockRow {
+    pub ip: String,
+    /// The host's events in the audit log.
+    pub history_href: String,
+    pub reason: String,
+    pub left: String,
+    pub failures: i64,
+    pub logins: Vec<String>,
+    /// The confirmation page of its unblock.
+    pub unblock_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/defender.html")]
+pub(super) struct DefenderPage {
+    pub l: Layout,
+    pub lead: &'static str,
+    pub notice: Option<String>,
+    pub blocks: Vec<BlockRow>,
+}
+
+#[derive(Template)]
+#[template(path = "console/users.html")]
+pub(super) struct UsersPage {
+    pub l: Layout,
+    pub lead: &'static str,
+    pub email: String,
+    pub missing: bool,
+}
+
+/// A session row of the user page.
+pub(super) struct SessionRow {
+    pub kind: String,
+    pub client: i64,
+    pub started: String,
+    pub expires: String,
+    pub ip: String,
+}
+
+/// An API token row of the user page.
+pub(super) struct TokenRow {
+    pub id: i64,
+    pub created: String,
+    pub last_used: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/user.html")]
+pub(super) struct UserPage {
+    pub l: Layout,
+    pub notice: Option<&'static str>,
+    pub id: i64,
+    pub email: String,
+    pub phone: String,
+    pub account: i64,
+    pub role: &'static str,
+    pub disabled: bool,
+    /// The confirmation page of disabling the user.
+    pub disable_href: String,
+    pub sessions: Vec<SessionRow>,
+    pub tokens: Vec<TokenRow>,
+}
+
+/// A signing key row.
+pub(super) struct KeyRow {
+    pub kid: String,
+    pub age: String,
+    pub status: String,
+    pub signing: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/keys.html")]
+pub(super) struct KeysPage {
+    pub l: Layout,
+    pub notice: Option<String>,
+    pub keys: Vec<KeyRow>,
+}
+
+/// The question before a destructive action: GET shows it, its form POSTs the action.
+#[derive(Template)]
+#[template(path = "console/confirm.html")]
+pub(super) struct ConfirmPage {
+    pub l: Layout,
+    pub question: &'static str,
+    pub text: &'static str,
+    /// What the action is done to, shown in full.
+    pub subject: String,
+    pub action: &'static str,
+    /// The form's hidden fields besides the CSRF token.
+    pub fields: Vec<(&'static str, String)>,
+    pub button: &'static str,
+    pub cancel: String,
+}
+
+/// A type in the Audit page's choice.
+pub(super) struct Kind {
+    pub name: &'static str,
+    pub selected: bool,
+}
+
+/// An event row of the Audit page.
+pub(super) struct AuditRow {
+    pub at: String,
+    pub kind: String,
+    pub result: String,
+    pub user: String,
+    pub host: String,
+    pub actor: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/audit.html")]
+pub(super) struct AuditPage {
+    pub l: Layout,
+    pub lead: &'static str,
+    pub user: String,
+    pub ip: String,
+    pub since: String,
+    pub until: String,
+    pub kinds: Vec<Kind>,
+    pub rows: Vec<AuditRow>,
+    /// The pages before and after this one, when there are.
+    pub newer: Option<String>,
+    pub older: Option<String>,
+}
+
+/// A page of the console that is still to come.
+#[derive(Template)]
+#[template(path = "console/later.html")]
+pub(super) struct LaterPage {
+    pub l: Layout,
+}
+
+/// An answer inside the layout: refused, not found, a failure.
+#[derive(Template)]
+#[template(path = "console/message.html")]
+pub(super) struct MessagePage {
+    pub l: Layout,
+    pub message: &'static str,
+    pub detail: Option<String>,
+}
+
+/// An answer outside a session (the login pages' card): signed out, sign-in failed, refused.
+#[derive(Template)]
+#[template(path = "console/card.html")]
+pub(super) struct CardPage {
+    pub t: &'static Texts,
+    pub heading: &'static str,
+    pub message: &'static str,
+    pub problem: bool,
+    /// A link under the message.
+    pub link: Option<CardLink>,
+}
+
+/// A link under a card's message.
+pub(super) struct CardLink {
+    pub href: &'static str,
+    pub label: &'static str,
+}

@@ -1,0 +1,61 @@
+//! kordon's HTML pages (the login pages, the console): rendering a template with the headers
+//! every page carries — no caching, no framing, no referrer, and a Content-Security-Policy that
+//! lets a page load only kordon's own stylesheets and post only to kordon (and, for a login page,
+//! to the client's redirect URI, which the post may be redirected to). No page runs a script.
+
+use askama::Template;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+/// A rendered page with kordon's page headers; `form_target` is where a form on it may post
+/// beyond kordon itself (the origin of the client's redirect URI).
+pub(crate) fn page(status: StatusCode, template: &impl Template, form_target: Option<&str>) -> Response {
+    let body = match template.render() {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(error = %err, "a page could not be rendered");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "kordon could not render this page").into_response();
+        }
+    };
+    let mut response = (status, Html(body)).into_response();
+    secure(response.headers_mut(), form_target);
+    response
+}
+
+/// The headers of every page and of the redirects between them.
+pub(crate) fn secure(headers: &mut HeaderMap, form_target: Option<&str>) {
+    let target = form_target.map(source).unwrap_or_default();
+    let csp = format!(
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'{target}; \
+         frame-ancestors 'none'; base-uri 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+}
+
+/// A CSP source for a redirect URI: its origin (`https://app.example.com:8443`), or its scheme
+/// for a private-use one (`com.example.app:`).
+fn source(uri: &str) -> String {
+    match url::Url::parse(uri) {
+        Ok(url) if url.has_host() => format!(" {}", url.origin().ascii_serialization()),
+        Ok(url) => format!(" {}:", url.scheme()),
+        Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source;
+
+    #[test]
+    fn a_form_may_post_to_the_redirect_origin_only() {
+        assert_eq!(source("https://app.example.com:8443/cb?x=1"), " https://app.example.com:8443");
+        assert_eq!(source("http://127.0.0.1:5173/cb"), " http://127.0.0.1:5173");
+        assert_eq!(source("com.example.app:/cb"), " com.example.app:");
+    }
+}

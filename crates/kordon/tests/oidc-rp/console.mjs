@@ -1,0 +1,281 @@
+// Drives kordon's web console (/console) in headless Chromium, with no network but the server's
+// own loopback address, in English and in Russian:
+//
+//   A. No session: /console sends the browser to kordon's login page; signing in there (email +
+//      password) brings it back to the Overview.
+//   B. The Defender page lists the host the test blocked (its reason and the logins tried) and
+//      links its history in the audit log; its Unblock asks first, and confirming lifts the block
+//      (the list says so and no longer has it).
+//   C. A POST without the form's CSRF token is refused (403), with the session's cookie.
+//   D. Users: search by email, the user's page; Disable asks first, then the user is disabled,
+//      and Enable brings them back (English only; Russian looks and cancels).
+//   E. The pages still to come, and the Keys page (403 for an account administrator).
+//   F. Sign out: the console session and the kordon sign-in end; /console asks to sign in again.
+//   G. A user who is not an administrator signs in and is refused with a 403 page.
+//   H. The platform's operator: every tenant's block, the unblocks in the audit list, the
+//      password queue, the Keys page, and a key rotation after its confirmation (English;
+//      Russian looks and cancels).
+//
+// Every page is photographed at desktop (1280 px) and phone (390 px) widths into
+// KORDON_SCREENSHOTS. Spawned by crates/kordon/tests/api/console.rs; input from the environment
+// (see `env` below). Prints progress on stderr and one JSON report as the last line of stdout;
+// exits 1 on failure.
+
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const base = env('KORDON_BASE').replace(/\/$/, '');
+const admin = env('KORDON_ADMIN_EMAIL');
+const operator = env('KORDON_OPERATOR_EMAIL');
+const password = env('KORDON_PASSWORD');
+const member = env('KORDON_MEMBER_EMAIL');
+const plain = env('KORDON_PLAIN_EMAIL');
+const blocked = { en: env('KORDON_BLOCKED_EN'), ru: env('KORDON_BLOCKED_RU') };
+const foreign = env('KORDON_FOREIGN_BLOCK');
+const executablePath = env('KORDON_CHROMIUM');
+const shots = env('KORDON_SCREENSHOTS');
+const TIMEOUT = 30_000;
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+const report = { steps: [], screenshots: [], blocked: [], consoleErrors: [], pageErrors: [], statuses: {} };
+const step = (text) => {
+  report.steps.push(text);
+  process.stderr.write(`console: ${text}\n`);
+};
+const check = (condition, message) => {
+  if (!condition) throw new Error(message);
+};
+
+const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+
+// `expected`: console messages a page is meant to cause (an error page's own status).
+async function context(locale, expected = []) {
+  const ctx = await browser.newContext({ locale, viewport: DESKTOP });
+  await ctx.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1') return route.continue();
+    report.blocked.push(url.href);
+    return route.abort();
+  });
+  const page = await ctx.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected.some((e) => m.text().includes(e))) report.consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => report.pageErrors.push(String(e)));
+  return { ctx, page };
+}
+
+/// The page at both widths: `<name>-<lang>-desktop.png` and `<name>-<lang>-phone.png`.
+async function shot(page, name, lang) {
+  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    await page.setViewportSize(viewport);
+    const file = path.join(shots, `${name}-${lang}-${size}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    report.screenshots.push(file);
+    // Nothing may stick out sideways: the page is as wide as the window.
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(wide <= viewport.width, `${name}-${lang}-${size}: the page is ${wide} px wide in a ${viewport.width} px window`);
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
+const heading = (page) => page.locator('h1').first().innerText();
+
+async function signIn(page, email) {
+  await page.locator('input[name=email]').waitFor({ timeout: TIMEOUT });
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().startsWith(`${base}/console/callback`), { timeout: TIMEOUT }),
+    page.click('form[action$="/password"] button[type=submit]'),
+  ]);
+  await page.waitForURL((u) => u.pathname.startsWith('/console'), { timeout: TIMEOUT });
+  await page.locator('h1').first().waitFor({ timeout: TIMEOUT });
+  return answer.status();
+}
+
+async function visit(page, pathAndQuery) {
+  const response = await page.goto(`${base}${pathAndQuery}`);
+  return response.status();
+}
+
+async function tour(locale, lang) {
+  const { ctx, page } = await context(locale, ['403 (Forbidden)', '404 (Not Found)']);
+  const out = {};
+
+  // A. No session: to the login page, and back to the page asked for.
+  const first = await page.goto(`${base}/console/defender`);
+  check(new URL(page.url()).pathname === '/oauth/authorize', `no session: landed on ${page.url()}`);
+  out.redirectedToSignIn = first.status() === 200;
+  await shot(page, 'signin', lang);
+  const status = await signIn(page, admin);
+  check(status === 303, `callback answered ${status}`);
+  check(new URL(page.url()).pathname === '/console/defender', `after sign-in: ${page.url()}`);
+  step(`${lang}: signed in through the login page, back at ${new URL(page.url()).pathname}`);
+
+  // Overview.
+  check((await visit(page, '/console')) === 200, 'overview');
+  out.overview = await heading(page);
+  out.tiles = await page.locator('.tile .label').allInnerTexts();
+  out.pending = await page.locator('.tile.pending').count();
+  await shot(page, 'overview', lang);
+
+  // B. Defender: the blocked host, its reason and logins; unblock after a confirmation.
+  check((await visit(page, '/console/defender')) === 200, 'defender');
+  const row = page.locator('table.list tbody tr', { hasText: blocked[lang] });
+  await row.waitFor({ timeout: TIMEOUT });
+  out.block = (await row.innerText()).replace(/\s+/g, ' ').trim();
+  out.foreignListed = await page.locator('table.list tbody tr', { hasText: foreign }).count();
+  await shot(page, 'defender', lang);
+  // The host's history: the audit log, narrowed to it.
+  await row.locator('a.small-link').click();
+  await page.waitForURL((u) => u.pathname === '/console/audit', { timeout: TIMEOUT });
+  out.history = await page.locator('table.list tbody tr', { hasText: 'defender.block' }).count();
+  await shot(page, 'audit-host', lang);
+  check((await visit(page, '/console/defender')) === 200, 'defender again');
+  await row.locator('a.button').click();
+  await page.locator('section.confirm').waitFor({ timeout: TIMEOUT });
+  out.confirmUnblock = await page.locator('section.confirm h2').innerText();
+  await shot(page, 'confirm-unblock', lang);
+
+  // C. The same action without the CSRF token, with the session's cookie: refused.
+  const forged = await page.request.post(`${base}/console/defender/unblock`, {
+    form: { ip: blocked[lang] },
+    maxRedirects: 0,
+  });
+  out.withoutCsrf = forged.status();
+  await page.click('section.confirm button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/console/defender' && u.searchParams.has('unblocked'), {
+    timeout: TIMEOUT,
+  });
+  out.unblockedNotice = await page.locator('p.notice').innerText();
+  out.stillListed = await page.locator('table.list tbody tr', { hasText: blocked[lang] }).count();
+  await shot(page, 'defender-unblocked', lang);
+  step(`${lang}: unblocked ${blocked[lang]} after the confirmation; a POST without CSRF got ${out.withoutCsrf}`);
+
+  // D. Users.
+  check((await visit(page, '/console/users')) === 200, 'users');
+  await shot(page, 'users', lang);
+  await page.fill('input[name=email]', 'nobody@nowhere.example');
+  await page.click('form.search button[type=submit]');
+  await page.locator('p.alert').waitFor({ timeout: TIMEOUT });
+  await shot(page, 'users-not-found', lang);
+  await page.fill('input[name=email]', member);
+  await page.click('form.search button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/console/user', { timeout: TIMEOUT });
+  out.user = await heading(page);
+  await shot(page, 'user', lang);
+  await page.click('a.button.danger');
+  await page.locator('section.confirm').waitFor({ timeout: TIMEOUT });
+  await shot(page, 'confirm-disable', lang);
+  if (lang === 'en') {
+    await page.click('section.confirm button[type=submit]');
+    await page.waitForURL((u) => u.searchParams.get('done') === 'disabled', { timeout: TIMEOUT });
+    out.disabledState = await page.locator('.state').innerText();
+    await shot(page, 'user-disabled', lang);
+    await page.click('form[action="/console/user/enable"] button[type=submit]');
+    await page.waitForURL((u) => u.searchParams.get('done') === 'enabled', { timeout: TIMEOUT });
+    out.enabledState = await page.locator('.state').innerText();
+    step(`${lang}: disabled ${member} after the confirmation, then enabled again`);
+  } else {
+    await page.click('section.confirm a.button.secondary');
+    await page.waitForURL((u) => u.pathname === '/console/user', { timeout: TIMEOUT });
+  }
+
+  // E. The pages still to come, and Keys (operators only).
+  for (const name of ['applications', 'flashcalls', 'audit']) {
+    check((await visit(page, `/console/${name}`)) === 200, name);
+    await shot(page, name, lang);
+  }
+  out.nav = await page.locator('nav.tabs a').allInnerTexts();
+  out.keys = await visit(page, '/console/keys');
+  await shot(page, out.keys === 200 ? 'keys' : 'keys-forbidden', lang);
+
+  // F. Sign out: both sessions end, and the console asks to sign in again.
+  check((await visit(page, '/console')) === 200, 'overview again');
+  await page.click('form.signout button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/console/signed-out', { timeout: TIMEOUT });
+  out.signedOut = await heading(page);
+  await shot(page, 'signed-out', lang);
+  await page.goto(`${base}/console`);
+  out.afterSignOut = new URL(page.url()).pathname;
+  await page.locator('input[name=email]').waitFor({ timeout: TIMEOUT });
+  step(`${lang}: signed out; /console now shows ${out.afterSignOut}`);
+  await ctx.close();
+  return out;
+}
+
+// H. The platform's operator.
+async function platform(locale, lang) {
+  const { ctx, page } = await context(locale);
+  await page.goto(`${base}/console`);
+  await signIn(page, operator);
+  const out = { tiles: await page.locator('.tile .label').allInnerTexts() };
+  await shot(page, 'overview-operator', lang);
+  check((await visit(page, '/console/defender')) === 200, 'defender');
+  out.foreignListed = await page.locator('table.list tbody tr', { hasText: foreign }).count();
+  await shot(page, 'defender-operator', lang);
+  out.nav = await page.locator('nav.tabs a').allInnerTexts();
+  // The unblocks of the tours above, in the audit list.
+  check((await visit(page, '/console/audit?type=defender.unblock')) === 200, 'audit');
+  out.unblocks = (await page.locator('table.list tbody').innerText()).replace(/\s+/g, ' ');
+  await shot(page, 'audit-operator', lang);
+  out.keys = await visit(page, '/console/keys');
+  out.keysBefore = await page.locator('table.list tbody tr').count();
+  await shot(page, 'keys', lang);
+  await page.click('a.button.danger');
+  await page.locator('section.confirm').waitFor({ timeout: TIMEOUT });
+  await shot(page, 'confirm-rotate', lang);
+  if (lang === 'en') {
+    await page.click('section.confirm button[type=submit]');
+    await page.waitForURL((u) => u.searchParams.has('rotated'), { timeout: TIMEOUT });
+    out.rotated = new URL(page.url()).searchParams.get('rotated');
+    out.keysAfter = await page.locator('table.list tbody tr').count();
+    await shot(page, 'keys-rotated', lang);
+    step(`${lang}: the operator rotated the keys: ${out.rotated}`);
+  } else {
+    await page.click('section.confirm a.button.secondary');
+    await page.waitForURL((u) => u.pathname === '/console/keys', { timeout: TIMEOUT });
+  }
+  await ctx.close();
+  return out;
+}
+
+// G. A user who administers nothing.
+async function refused(locale, lang) {
+  const { ctx, page } = await context(locale, ['403 (Forbidden)']);
+  await page.goto(`${base}/console`);
+  const status = await signIn(page, plain);
+  const out = { status, heading: await heading(page) };
+  await shot(page, 'forbidden', lang);
+  step(`${lang}: ${plain} was refused with ${status}`);
+  await ctx.close();
+  return out;
+}
+
+let code = 0;
+try {
+  fs.mkdirSync(shots, { recursive: true });
+  report.en = await tour('en-US', 'en');
+  report.ru = await tour('ru-RU', 'ru');
+  report.refusedEn = await refused('en-US', 'en');
+  report.refusedRu = await refused('ru-RU', 'ru');
+  report.operatorEn = await platform('en-US', 'en');
+  report.operatorRu = await platform('ru-RU', 'ru');
+  report.ok = true;
+} catch (err) {
+  report.ok = false;
+  report.error = String(err && err.stack ? err.stack : err);
+  code = 1;
+} finally {
+  await browser.close().catch(() => {});
+}
+process.stdout.write(`${JSON.stringify(report)}\n`);
+process.exit(code);
