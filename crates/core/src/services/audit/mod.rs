@@ -2,6 +2,7 @@
 //! failing the request), [`Core::audit_search`] reads it back, [`Core::purge_audit`] applies
 //! `audit.retention_days`.
 
+pub(crate) mod events;
 pub(crate) mod queue;
 
 pub use queue::AuditQueue;
