@@ -4,7 +4,7 @@
 use crate::audit::{AuditEvent, FAILURE, SUCCESS, kind};
 use crate::error::{Error, Result};
 use crate::ports::StoreError;
-use crate::services::audit::events::reason;
+use crate::services::audit::events::{Via, reason};
 use crate::services::sessions::KIND_CABINET;
 use crate::services::{Core, Origin, Principal, TokenPair};
 use crate::types::{AccountChoice, Email, NewPassword, NewUser, PbxRole, Phone, Role, User};
@@ -37,18 +37,18 @@ impl Core {
     ) -> Result<(User, TokenPair)> {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let password = present("password", password)?;
-        let user = self.check_password(&email, password, Some(client_id), origin).await?;
+        let user = self.check_password(&email, password, Via::client(client_id), origin).await?;
         let pair = self.issue_session(&user, client_id, origin).await?;
         Ok((user, pair))
     }
 
     /// The user with this email and password, checked under the Defender (every dialect's
-    /// password login goes through here), its outcome recorded as a sign-in for `client`.
+    /// password login goes through here), its outcome recorded as a sign-in through `via`.
     pub(crate) async fn check_password(
         &self,
         email: &Email,
         password: &str,
-        client: Option<i64>,
+        via: Via,
         origin: &Origin,
     ) -> Result<User> {
         let account = format!("email:{}", email.key());
@@ -66,7 +66,7 @@ impl Core {
                 Ok(user)
             })
             .await;
-        self.audit_signin(&result, &account, known, client, origin).await;
+        self.audit_signin(&result, &account, known, via, origin).await;
         result
     }
 
@@ -91,20 +91,20 @@ impl Core {
     ) -> Result<(User, TokenPair)> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
         let pin = present("pin", pin)?;
-        let user = self.check_pin_login(&phone, pin, token, Some(client_id), origin).await?;
+        let user = self.check_pin_login(&phone, pin, token, Via::client(client_id), origin).await?;
         let pair = self.issue_session(&user, client_id, origin).await?;
         Ok((user, pair))
     }
 
     /// The user whose phone this PIN (of a sign-in call) proves, checked under the Defender
     /// (the cabinet's PIN login and the login page's FlashCall go through here), its outcome
-    /// recorded as a sign-in for `client`.
+    /// recorded as a sign-in through `via`.
     pub(crate) async fn check_pin_login(
         &self,
         phone: &Phone,
         pin: &str,
         token: Option<&str>,
-        client: Option<i64>,
+        via: Via,
         origin: &Origin,
     ) -> Result<User> {
         let account = format!("phone:{}", phone.as_str());
@@ -118,7 +118,7 @@ impl Core {
                 })
             })
             .await;
-        self.audit_signin(&result, &account, None, client, origin).await;
+        self.audit_signin(&result, &account, None, via, origin).await;
         let user = result?;
         // The owner proved the phone: a password lockout earned by guessers ends here too.
         self.forgive_password_failures(&user).await?;

@@ -20,6 +20,23 @@ pub(crate) fn reason(err: &Error) -> &'static str {
     }
 }
 
+/// Where a sign-in came through, for its event: the client it is for, and the dialect when it is
+/// not the request's own (the login page is served under `/oauth`, but it is the `oidc` sign-in).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Via {
+    pub client: Option<i64>,
+    pub dialect: Option<&'static str>,
+}
+
+impl Via {
+    /// The login page of the authorization endpoint.
+    pub const LOGIN_PAGE: Via = Via { client: None, dialect: Some("oidc") };
+
+    pub fn client(id: i64) -> Self {
+        Via { client: Some(id), dialect: None }
+    }
+}
+
 /// A sign-in's method from the Defender's login key: `phone:…` is a PIN, `email:…` a password.
 pub(crate) fn method_of(login: &str) -> &'static str {
     match login.starts_with("phone:") {
@@ -29,7 +46,7 @@ pub(crate) fn method_of(login: &str) -> &'static str {
 }
 
 impl Core {
-    /// Records a sign-in by `login` (`email:…`/`phone:…`) for `client`. A failure names the
+    /// Records a sign-in by `login` (`email:…`/`phone:…`) through `via`. A failure names the
     /// login's user when `known` (the check found them) or when a lookup does (a disabled user's
     /// failure says so); the lookup runs on failures only, never on the way in.
     pub(crate) async fn audit_signin(
@@ -37,7 +54,7 @@ impl Core {
         result: &Result<User>,
         login: &str,
         known: Option<(i64, i64)>,
-        client: Option<i64>,
+        via: Via,
         origin: &Origin,
     ) {
         if !self.audit.enabled() {
@@ -66,9 +83,10 @@ impl Core {
             }
         };
         event = event.method(method_of(login)).origin(origin);
-        if let Some(client) = client.filter(|c| *c > 0) {
+        if let Some(client) = via.client.filter(|c| *c > 0) {
             event = event.client(client);
         }
+        event.dialect = via.dialect;
         self.audit(event);
     }
 

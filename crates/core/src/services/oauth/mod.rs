@@ -157,7 +157,9 @@ impl Core {
                 let username = required(req.username.as_deref(), "username")?;
                 let password = required(req.password.as_deref(), "password")?;
                 let email = Email::parse("username", username)?;
-                let user = self.check_password(&email, password, Some(client.id), origin).await?;
+                let user = self
+                    .check_password(&email, password, crate::services::audit::events::Via::client(client.id), origin)
+                    .await?;
                 Ok(self.issue_oauth(&user, &client, origin).await?)
             }
             "client_credentials" => {

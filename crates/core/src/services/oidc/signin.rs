@@ -3,9 +3,11 @@
 //! cabinet API. The cookie holds a random value; the store keeps only its digest, and logout, a
 //! password change or a disabled user ends the row.
 
+use crate::audit::{AuditEvent, SUCCESS, kind};
 use crate::error::{Error, Result};
 use crate::oidc_types::LoginSession;
 use crate::secrets::{digest, random_token};
+use crate::services::audit::events::Via;
 use crate::services::{Core, Origin};
 use crate::types::{Email, Phone, User};
 
@@ -47,7 +49,7 @@ impl Core {
     ) -> Result<SignedIn> {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let password = password.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("password"))?;
-        let user = self.check_password(&email, password, None, origin).await?;
+        let user = self.check_password(&email, password, Via::LOGIN_PAGE, origin).await?;
         self.open_browser_session(&user, AMR_PASSWORD, flow, origin).await
     }
 
@@ -63,7 +65,7 @@ impl Core {
     ) -> Result<SignedIn> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
         let pin = pin.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("pin"))?;
-        let user = self.check_pin_login(&phone, pin, token, None, origin).await?;
+        let user = self.check_pin_login(&phone, pin, token, Via::LOGIN_PAGE, origin).await?;
         self.open_browser_session(&user, AMR_FLASHCALL, flow, origin).await
     }
 
@@ -81,7 +83,10 @@ impl Core {
         };
         self.store.create_login_session(&session).await?;
         crate::metrics::token_issued("browser");
-        self.audit_token(crate::audit::kind::TOKEN_ISSUED, "browser", user, None, Some(origin));
+        if self.audit.enabled() {
+            let event = AuditEvent::new(kind::TOKEN_ISSUED, SUCCESS).user(user).method("browser").origin(origin);
+            self.audit(event.dialect("oidc"));
+        }
         Ok(SignedIn { cookie, session })
     }
 
@@ -96,7 +101,8 @@ impl Core {
         if let (true, Some(session)) = (ended, session)
             && let Ok(Some(user)) = self.user_by_id(session.user_id).await
         {
-            self.audit_token(crate::audit::kind::TOKEN_REVOKED, "browser", &user, None, Some(origin));
+            let event = AuditEvent::new(kind::TOKEN_REVOKED, SUCCESS).user(&user).method("browser").origin(origin);
+            self.audit(event.dialect("oidc"));
         }
         Ok(ended)
     }
