@@ -55,7 +55,7 @@ impl Core {
             true => {
                 self.forget().await;
                 let event = crate::audit::AuditEvent::new(crate::audit::kind::CLIENT_DELETE, crate::audit::SUCCESS);
-                self.audit(event.user(&principal.user).client(id).subject(format!("client:{id}")));
+                self.audit_change(event.user(&principal.user).client(id).subject(format!("client:{id}"))).await;
                 Ok(())
             }
             false => Err(Error::NotFound),
