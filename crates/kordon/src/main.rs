@@ -90,7 +90,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             let answer = answer?;
             // A revocation returns only once every running server has seen it and dropped its cache.
             core.settle().await;
-            println!("{answer}");
+            match answer {
+                // A table (`admin audit` without --json) is printed as it is.
+                serde_json::Value::String(text) => print!("{text}"),
+                answer => println!("{answer}"),
+            }
             Ok(())
         }
     }
