@@ -107,6 +107,13 @@ for s in $SCENARIOS; do
     login) run login POST /api/v1/login "" 10553 "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" ;;
   esac
 done
+# The audit events the run left (none with audit.enabled=false; bench/audit.sh shows them).
+if [ -n "${SCHEMA:-}" ]; then
+  AUDITED=$(psql "$BENCH_DATABASE_URL" -tAc "SET search_path = $SCHEMA; SELECT COUNT(*) FROM audit_log" | tail -1)
+else
+  AUDITED=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=30).execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])' "$DATA/kordon.db")
+fi
+echo "== audit events written: $AUDITED" | tee -a "$OUT"
 echo "== RSS after the run: $(awk '/^VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status) (peak $(awk '/^VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status))" | tee -a "$OUT"
 echo "== summary (req/s, p50, p99)" | tee -a "$OUT"
 awk '/^== /{name=$2} /Requests\/sec/{rps[name]=$2} /^ +50%/{p50[name]=$2} /^ +99%/{p99[name]=$2}

@@ -174,9 +174,12 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
         AdminCommand::Keys { command: KeysCommand::List } => {
             serde_json::to_value(core.jwks().await.map_err(fail)?).map_err(|e| e.to_string())
         }
-        AdminCommand::Audit { command: AuditCommand::List { limit } } => {
-            let entries = core.audit_entries(limit).await.map_err(fail)?;
-            serde_json::to_value(entries).map_err(|e| e.to_string())
+        AdminCommand::Audit { command: Some(AuditCommand::List { filter }), .. } => {
+            crate::admin_audit::run(core, filter, true).await.map_err(fail)
+        }
+        AdminCommand::Audit { filter, command: None } => {
+            let json = filter.json;
+            crate::admin_audit::run(core, filter, json).await.map_err(fail)
         }
     }
 }

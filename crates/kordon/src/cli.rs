@@ -25,6 +25,7 @@ pub struct StoreArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(clippy::large_enum_variant, reason = "parsed once per process: boxing would buy nothing")]
 pub enum Command {
     /// Run the server (migrates the database first)
     Serve {
@@ -92,10 +93,13 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: KeysCommand,
     },
-    /// The audit log (Defender blocks, operators' changes)
+    /// The audit log, newest first: sign-ins, tokens, the Defender, passwords, operators' changes
+    #[command(args_conflicts_with_subcommands = true)]
     Audit {
+        #[command(flatten)]
+        filter: AuditArgs,
         #[command(subcommand)]
-        command: AuditCommand,
+        command: Option<AuditCommand>,
     },
 }
 
@@ -157,12 +161,41 @@ pub enum DefenderCommand {
     },
 }
 
+/// Which events `admin audit` shows (every filter narrows), and how.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// A user's events: their id or email
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Events from this IP address
+    #[arg(long)]
+    pub ip: Option<String>,
+    /// A type (signin, token.reuse, defender.block, …) or a family (token, defender, password, …)
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    /// From this time on: RFC 3339 (2026-12-06T08:00:00Z) or an age (30m, 1h, 7d, 2w)
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Before this time (the same forms)
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Events per page, at most 1000
+    #[arg(long, default_value_t = 100)]
+    pub limit: i64,
+    /// The page: 1 is the newest
+    #[arg(long, default_value_t = 1)]
+    pub page: i64,
+    /// A JSON array instead of the table
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// The newest entries first (a JSON array)
+    /// The same search, always as a JSON array (kept for scripts)
     List {
-        #[arg(long, default_value_t = 100)]
-        limit: i64,
+        #[command(flatten)]
+        filter: AuditArgs,
     },
 }
 

@@ -2,6 +2,7 @@
 //! [`app::Application`], and the operator commands. Tests boot the same `Application`.
 
 pub mod admin;
+pub mod admin_audit;
 pub mod app;
 pub mod cli;
 pub mod config;

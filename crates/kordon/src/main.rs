@@ -84,10 +84,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             let config = load(&store, None)?;
             init_logs(&config);
             let core = kordon::app::open_core(&config, Arc::new(kordon_core::SystemClock)).await?;
-            let answer = kordon::admin::run(&core, command).await?;
+            let answer = kordon::admin::run(&core, command).await;
+            // What the command queued for the audit log is written before the process ends.
+            core.audit_flush().await;
+            let answer = answer?;
             // A revocation returns only once every running server has seen it and dropped its cache.
             core.settle().await;
-            println!("{answer}");
+            match answer {
+                // A table (`admin audit` without --json) is printed as it is.
+                serde_json::Value::String(text) => print!("{text}"),
+                answer => println!("{answer}"),
+            }
             Ok(())
         }
     }

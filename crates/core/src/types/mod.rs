@@ -277,8 +277,8 @@ pub enum Rotation {
     /// The token had already been rotated, within the grace window: perhaps a client's retry.
     /// The caller re-derives the successor from `salt` and answers it again if it is still live.
     Retry { family_id: String, salt: String, user_id: i64 },
-    /// The token had already been rotated: the whole family is now revoked.
-    Reused,
+    /// The token had already been rotated: the whole family (of this user) is now revoked.
+    Reused { family_id: String, user_id: i64 },
     /// Unknown, expired, revoked or another client's.
     Invalid,
 }

@@ -7,6 +7,7 @@ use super::openapi::{Always, CabinetNotFound, SignedIn};
 use super::views::{SUCCESS, Success, always_true};
 use crate::AppState;
 use crate::openapi_names::tag;
+use crate::origin::RequestOrigin;
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -155,10 +156,11 @@ pub(super) struct Created {
     ))]
 pub(super) async fn create(
     State(state): State<AppState>,
-    _client: CabinetClient,
+    CabinetClient(client_id): CabinetClient,
     auth: Bearer,
+    RequestOrigin(origin): RequestOrigin,
 ) -> Result<Json<Created>, CabinetError> {
-    let token = state.core.create_api_token(&auth.principal).await?;
+    let token = state.core.create_api_token(&auth.principal, client_id, &origin).await?;
     Ok(Json(Created { token, success: true }))
 }
 
@@ -174,13 +176,14 @@ pub(super) async fn create(
     ))]
 pub(super) async fn delete(
     State(state): State<AppState>,
-    _client: CabinetClient,
+    CabinetClient(client_id): CabinetClient,
     auth: Bearer,
+    RequestOrigin(origin): RequestOrigin,
     token_id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Success>, CabinetError> {
     // An id that is not a number (or not even UTF-8) names nothing: 404, in the cabinet's shape.
     let id: i64 =
         token_id.ok().and_then(|Path(id)| id.parse().ok()).ok_or(CabinetError::Core(kordon_core::Error::NotFound))?;
-    state.core.delete_api_token(&auth.principal, id).await?;
+    state.core.delete_api_token(&auth.principal, id, client_id, &origin).await?;
     Ok(Json(SUCCESS))
 }

@@ -281,8 +281,9 @@ pub(super) async fn logout(
     State(state): State<AppState>,
     _client: CabinetClient,
     auth: Bearer,
+    RequestOrigin(origin): RequestOrigin,
     Body(body): Body<TokenBody>,
 ) -> Answer<Success> {
-    state.core.logout(&auth.principal, body.token.as_deref()).await?;
+    state.core.logout(&auth.principal, body.token.as_deref(), &origin).await?;
     Ok(Json(SUCCESS))
 }

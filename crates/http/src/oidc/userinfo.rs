@@ -136,7 +136,7 @@ async fn end_session(b: &Browser, form: &Form, posted: bool) -> Response {
         let fields = LOGOUT_FIELDS.iter().filter_map(|name| form.get(name).map(|value| (*name, value))).collect();
         return b.page(StatusCode::OK, &LogoutPage { t: b.t, csrf: &b.csrf.token, fields }, target);
     }
-    if let Err(err) = b.core.browser_sign_out(b.session_cookie.as_deref()).await {
+    if let Err(err) = b.core.browser_sign_out(b.session_cookie.as_deref(), &b.origin).await {
         return b.failure(err);
     }
     let mut response = match target {

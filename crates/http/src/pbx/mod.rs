@@ -86,7 +86,7 @@ async fn action(
     let bearer = crate::edge::bearer_token(&headers);
     let result = match (envelope.obj.as_str(), envelope.action.as_str()) {
         ("User", "auth") => user::auth(&state, &envelope, &origin).await,
-        ("User", "logout") => user::logout(&state, bearer).await,
+        ("User", "logout") => user::logout(&state, bearer, &origin).await,
         ("Defender", "list") => defender::list(&state, bearer, &envelope).await,
         ("Defender", "unblock") => defender::unblock(&state, bearer, &envelope).await,
         (obj, action) => Err(error::unknown(obj, action)),

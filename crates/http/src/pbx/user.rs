@@ -12,8 +12,8 @@ pub(super) async fn auth(state: &AppState, envelope: &Envelope, origin: &Origin)
     Ok(Body::Auth(Box::new(AuthBody::new(state, session))))
 }
 
-pub(super) async fn logout(state: &AppState, bearer: Option<&str>) -> Outcome {
+pub(super) async fn logout(state: &AppState, bearer: Option<&str>, origin: &Origin) -> Outcome {
     let principal = state.core.pbx_authenticate(bearer).await?;
-    state.core.pbx_logout(&principal).await?;
+    state.core.pbx_logout(&principal, origin).await?;
     Ok(Body::Empty(Empty {}))
 }

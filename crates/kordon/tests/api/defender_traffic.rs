@@ -34,7 +34,8 @@ async fn fifty_right_logins_from_one_host_all_pass(app: TestApp) {
     let codes = all(tasks).await;
     assert_eq!(count(&codes, 200), 50, "{codes:?}");
     assert!(app.core.defender_blocks().await.expect("blocks").is_empty());
-    assert!(app.core.audit_entries(10).await.expect("audit").is_empty(), "nothing to audit");
+    let defender = kordon_core::audit::AuditFilter { kind: Some("defender".into()), limit: 10, ..Default::default() };
+    assert!(app.core.audit_search(&defender).await.expect("audit").is_empty(), "nothing for the Defender to audit");
     // And the host's counters are clean: ten wrong ones still block it (not fewer).
     for i in 0..9 {
         assert_eq!(app.post("/api/v1/login", login_body(&format!("n{i}@mail.ru"), "wrong")).await.0, 400);

@@ -34,7 +34,10 @@ mod signing_key_encryption;
 mod token_kinds;
 
 // The server as a whole: HTTP limits and edges, the cache across instances, durations, metrics.
+mod audit_cli;
+mod audit_events;
 mod audit_log;
+mod audit_queue;
 mod cache_coherence;
 mod db_reconnect;
 mod durations;

@@ -1,5 +1,5 @@
-//! The SQL of the audit log, one text for both databases (see `sql`): batches appended in one
-//! transaction, searches with optional filters, purges by age; and [`write_event`], the line an
+//! The SQL of the audit log, one text for both databases (see `sql`): batches appended
+//! atomically, searches with optional filters, purges by age; and [`write_event`], the line an
 //! operator's change writes in its own transaction. A line that names a login (`email:…`,
 //! `phone:…`) but no user is filed under that login's user and tenant, so "what happened to
 //! this user" finds the blocks earned on their login too.
@@ -21,27 +21,15 @@ macro_rules! insert {
 #[async_trait::async_trait]
 impl kordon_core::ports::AuditStore for SqlStore {
     async fn append_audit(&self, events: &[AuditEvent]) -> StoreResult<()> {
+        // A batch that fits one statement is written by that statement alone: atomic by itself,
+        // and no transaction stays open across an await (a writer task stopped between its
+        // insert and its commit would hold the table's locks until its connection closed).
+        if events.len() <= CHUNK {
+            return insert_events(&self.pool, events).await;
+        }
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
-        // At most 14 × 500 parameters per statement: well under either database's limit.
-        for chunk in events.chunks(500) {
-            let mut insert = sqlx::QueryBuilder::<Db>::new(insert!());
-            insert.push_values(chunk, |mut row, e| {
-                row.push_bind(e.at)
-                    .push_bind(e.kind)
-                    .push_bind(e.result)
-                    .push_bind(e.dialect)
-                    .push_bind(e.method)
-                    .push_bind(e.user_id)
-                    .push_bind(e.tenant_id)
-                    .push_bind(e.client_id)
-                    .push_bind(e.ip.as_deref())
-                    .push_bind(e.user_agent.as_deref())
-                    .push_bind(e.subject.as_deref())
-                    .push_bind(e.actor.as_str())
-                    .push_bind(e.reason.as_deref())
-                    .push_bind(e.detail.as_deref());
-            });
-            insert.build().execute(&mut *tx).await.map_err(translate)?;
+        for chunk in events.chunks(CHUNK) {
+            insert_events(&mut *tx, chunk).await?;
         }
         tx.commit().await.map_err(translate)
     }
@@ -106,6 +94,38 @@ impl kordon_core::ports::AuditStore for SqlStore {
             })
             .collect())
     }
+}
+
+/// Events one insert carries at most: 14 × 500 parameters, well under either database's limit.
+const CHUNK: usize = 500;
+
+/// One multi-row insert of `events` (at most [`CHUNK`]).
+async fn insert_events<'e, E>(executor: E, events: &[AuditEvent]) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut insert = sqlx::QueryBuilder::<Db>::new(insert!());
+    insert.push_values(events, |mut row, e| {
+        row.push_bind(e.at)
+            .push_bind(e.kind)
+            .push_bind(e.result)
+            .push_bind(e.dialect)
+            .push_bind(e.method)
+            .push_bind(e.user_id)
+            .push_bind(e.tenant_id)
+            .push_bind(e.client_id)
+            .push_bind(e.ip.as_deref())
+            .push_bind(e.user_agent.as_deref())
+            .push_bind(e.subject.as_deref())
+            .push_bind(e.actor.as_str())
+            .push_bind(e.reason.as_deref())
+            .push_bind(e.detail.as_deref());
+    });
+    insert.build().execute(executor).await.map_err(translate)?;
+    Ok(())
 }
 
 /// Writes one line inside the caller's transaction (an operator's change and its record commit

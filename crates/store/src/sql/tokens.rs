@@ -70,10 +70,10 @@ impl kordon_core::ports::TokenStore for SqlStore {
             {
                 Rotation::Retry { family_id, salt, user_id }
             }
-            Some((family_id, ..)) => {
+            Some((family_id, _, _, user_id)) => {
                 revoke(&mut *tx, &family_id, now).await?;
                 bump_epoch(&mut tx).await?;
-                Rotation::Reused
+                Rotation::Reused { family_id, user_id }
             }
             None => Rotation::Invalid,
         };

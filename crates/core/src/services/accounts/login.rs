@@ -1,8 +1,11 @@
 //! Logging in (email + password, phone + PIN), registering with a FlashCall PIN,
 //! and changing a known password.
 
+use crate::audit::{AuditEvent, FAILURE, SUCCESS, kind};
 use crate::error::{Error, Result};
 use crate::ports::StoreError;
+use crate::services::audit::events::{Via, reason};
+use crate::services::sessions::KIND_CABINET;
 use crate::services::{Core, Origin, Principal, TokenPair};
 use crate::types::{AccountChoice, Email, NewPassword, NewUser, PbxRole, Phone, Role, User};
 
@@ -34,26 +37,37 @@ impl Core {
     ) -> Result<(User, TokenPair)> {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let password = present("password", password)?;
-        let user = self.check_password(&email, password, origin).await?;
-        let pair = self.issue_session(user.id, client_id, origin).await?;
+        let user = self.check_password(&email, password, Via::client(client_id), origin).await?;
+        let pair = self.issue_session(&user, client_id, origin).await?;
         Ok((user, pair))
     }
 
     /// The user with this email and password, checked under the Defender (every dialect's
-    /// password login goes through here).
-    pub(crate) async fn check_password(&self, email: &Email, password: &str, origin: &Origin) -> Result<User> {
+    /// password login goes through here), its outcome recorded as a sign-in through `via`.
+    pub(crate) async fn check_password(
+        &self,
+        email: &Email,
+        password: &str,
+        via: Via,
+        origin: &Origin,
+    ) -> Result<User> {
         let account = format!("email:{}", email.key());
-        self.defended(origin.ip.as_deref(), Some(&account), async {
-            let user = self.store.user_by_email(&email.key()).await?;
-            let hash = user.as_ref().map(|u| u.password_hash.as_str());
-            let checked = self.passwords.verify_upgrading(password, hash).await?;
-            let user = user.filter(|_| checked.matched).ok_or_else(Error::bad_password)?;
-            if let Some(upgraded) = checked.upgraded {
-                self.upgrade_password_hash(&user, &upgraded).await;
-            }
-            Ok(user)
-        })
-        .await
+        let mut known = None;
+        let result = self
+            .defended(origin.ip.as_deref(), Some(&account), async {
+                let user = self.store.user_by_email(&email.key()).await?;
+                known = user.as_ref().map(|u| (u.id, u.account_id));
+                let hash = user.as_ref().map(|u| u.password_hash.as_str());
+                let checked = self.passwords.verify_upgrading(password, hash).await?;
+                let user = user.filter(|_| checked.matched).ok_or_else(Error::bad_password)?;
+                if let Some(upgraded) = checked.upgraded {
+                    self.upgrade_password_hash(&user, &upgraded).await;
+                }
+                Ok(user)
+            })
+            .await;
+        self.audit_signin(&result, &account, known, via, origin).await;
+        result
     }
 
     /// Replaces a hash made with weaker parameters by `upgraded` (of the same password), unless
@@ -77,22 +91,24 @@ impl Core {
     ) -> Result<(User, TokenPair)> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
         let pin = present("pin", pin)?;
-        let user = self.check_pin_login(&phone, pin, token, origin).await?;
-        let pair = self.issue_session(user.id, client_id, origin).await?;
+        let user = self.check_pin_login(&phone, pin, token, Via::client(client_id), origin).await?;
+        let pair = self.issue_session(&user, client_id, origin).await?;
         Ok((user, pair))
     }
 
     /// The user whose phone this PIN (of a sign-in call) proves, checked under the Defender
-    /// (the cabinet's PIN login and the login page's FlashCall go through here).
+    /// (the cabinet's PIN login and the login page's FlashCall go through here), its outcome
+    /// recorded as a sign-in through `via`.
     pub(crate) async fn check_pin_login(
         &self,
         phone: &Phone,
         pin: &str,
         token: Option<&str>,
+        via: Via,
         origin: &Origin,
     ) -> Result<User> {
         let account = format!("phone:{}", phone.as_str());
-        let user = self
+        let result = self
             .defended(origin.ip.as_deref(), Some(&account), async {
                 self.verify_pin(phone, crate::services::accounts::flashcall::PURPOSE_LOGIN, pin, token).await?;
                 self.store.user_by_phone(phone.as_str()).await?.ok_or_else(|| {
@@ -101,7 +117,9 @@ impl Core {
                     crate::services::accounts::flashcall::invalid_pin()
                 })
             })
-            .await?;
+            .await;
+        self.audit_signin(&result, &account, None, via, origin).await;
+        let user = result?;
         // The owner proved the phone: a password lockout earned by guessers ends here too.
         self.forgive_password_failures(&user).await?;
         Ok(user)
@@ -156,7 +174,7 @@ impl Core {
         };
         let (user_id, _) = self.store.create_user(&new_user).await.map_err(conflict)?;
         let user = self.store.user(user_id).await?.ok_or_else(|| Error::internal("new user vanished"))?;
-        let pair = self.issue_session(user.id, client_id, origin).await?;
+        let pair = self.issue_session(&user, client_id, origin).await?;
         Ok((user, pair))
     }
 
@@ -177,19 +195,27 @@ impl Core {
             .ok_or_else(|| Error::validation("token", "The current_password field is required."))?;
         let password = NewPassword::parse(password, confirmation)?;
         let account = format!("email:{}", principal.user.email.to_lowercase());
-        self.defended(origin.ip.as_deref(), Some(&account), async {
-            match self.passwords.verify(current, Some(&principal.user.password_hash)).await? {
-                true => Ok(()),
-                false => Err(Error::bad_password()),
-            }
-        })
-        .await?;
+        let event = || AuditEvent::new(kind::PASSWORD_CHANGED, SUCCESS).user(&principal.user).client(client_id);
+        let checked = self
+            .defended(origin.ip.as_deref(), Some(&account), async {
+                match self.passwords.verify(current, Some(&principal.user.password_hash)).await? {
+                    true => Ok(()),
+                    false => Err(Error::bad_password()),
+                }
+            })
+            .await;
+        if let Err(err) = &checked {
+            self.audit(AuditEvent { result: FAILURE, ..event() }.method("password").origin(origin).reason(reason(err)));
+        }
+        checked?;
         let hash = self.passwords.hash(password.expose()).await?;
         let family = crate::secrets::random_token(crate::services::sessions::TOKEN_LEN);
         let (pair, session) = self.new_session(principal.user.id, client_id, family, origin);
         self.store.set_password(principal.user.id, &hash, Some(&session), self.now()).await?;
         // Every other session of the user ended with the old password.
         self.forget().await;
+        self.audit(event().method("password").origin(origin));
+        self.audit_token(kind::TOKEN_ISSUED, KIND_CABINET, &principal.user, Some(client_id), Some(origin));
         Ok(pair)
     }
 }

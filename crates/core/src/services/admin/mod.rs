@@ -186,7 +186,12 @@ impl Core {
             },
             created_at: self.now(),
         };
-        self.store.create_user(&user).await.map_err(crate::services::accounts::login::conflict)
+        let (user_id, account_id) =
+            self.store.create_user(&user).await.map_err(crate::services::accounts::login::conflict)?;
+        let detail = serde_json::json!({ "role": cmd.role.as_str(), "role_id": cmd.role_id, "domain": cmd.domain });
+        let event = operator_audit(self.now(), crate::audit::kind::USER_CREATE, &detail);
+        self.audit_change(event.user_id(user_id, Some(account_id)).subject(format!("user:{user_id}"))).await;
+        Ok((user_id, account_id))
     }
 
     pub async fn admin_user(&self, email: &str) -> Result<User> {

@@ -95,6 +95,12 @@ impl Core {
         if let Some(slot) = host_slot {
             slot.release(outcome, account).await;
         }
+        if let (Outcome::Failed, Some(account)) = (outcome, account) {
+            let (max, cap) = account_cap(account, settings);
+            if failures + 1 == max {
+                self.audit_cap(account, cap, host.as_deref()).await;
+            }
+        }
         result
     }
 
@@ -166,10 +172,7 @@ impl Core {
         let admission = match &gate {
             Gate::Host(host) => self.store.admit_host(host, s.host_failures, s.window, IN_FLIGHT_LEASE, now).await?,
             Gate::Account(account) => {
-                let max = match account.starts_with("phone:") {
-                    true => s.pin_max_failures,
-                    false => s.account_max_failures,
-                };
+                let (max, _) = account_cap(account, s);
                 let window = s.account_window;
                 self.store.admit_account(account, s.account_failures, max, window, IN_FLIGHT_LEASE, now).await?
             }
@@ -350,6 +353,14 @@ impl Core {
             self.block(host, account, now).await?;
         }
         Ok(())
+    }
+}
+
+/// A login's daily cap of failures and the setting that names it (a phone's PINs have their own).
+fn account_cap(account: &str, s: &crate::settings::DefenderSettings) -> (i64, &'static str) {
+    match account.starts_with("phone:") {
+        true => (s.pin_max_failures, "pin_max_failures"),
+        false => (s.account_max_failures, "account_max_failures"),
     }
 }
 

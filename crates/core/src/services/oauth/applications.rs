@@ -54,6 +54,8 @@ impl Core {
         match self.store.delete_application(id, principal.user.account_id, self.now()).await? {
             true => {
                 self.forget().await;
+                let event = crate::audit::AuditEvent::new(crate::audit::kind::CLIENT_DELETE, crate::audit::SUCCESS);
+                self.audit_change(event.user(&principal.user).client(id).subject(format!("client:{id}"))).await;
                 Ok(())
             }
             false => Err(Error::NotFound),

@@ -13,6 +13,8 @@ pub(crate) mod keys;
 pub(crate) mod principal;
 pub(crate) mod scopes;
 
+use crate::audit::kind::TOKEN_ISSUED;
+use crate::audit::{AuditEvent, SUCCESS};
 use crate::claims::{Claims, GTY_APP};
 use crate::durations::after;
 use crate::error::Error;
@@ -155,7 +157,9 @@ impl Core {
                 let username = required(req.username.as_deref(), "username")?;
                 let password = required(req.password.as_deref(), "password")?;
                 let email = Email::parse("username", username)?;
-                let user = self.check_password(&email, password, origin).await?;
+                let user = self
+                    .check_password(&email, password, crate::services::audit::events::Via::client(client.id), origin)
+                    .await?;
                 Ok(self.issue_oauth(&user, &client, origin).await?)
             }
             "client_credentials" => {
@@ -163,7 +167,7 @@ impl Core {
                     .owner_user_id
                     .ok_or_else(|| OAuthError::UnauthorizedClient("The client has no owner to act for.".into()))?;
                 let user = self.user_by_id(owner).await?.ok_or(OAuthError::InvalidClient)?;
-                Ok(self.issue_app_token(&user, &client).await?)
+                Ok(self.issue_app_token(&user, &client, origin).await?)
             }
             "authorization_code" => self.code_grant(&client, &req, origin).await,
             _ => self.oauth_refresh(&client, required(req.refresh_token.as_deref(), "refresh_token")?, origin).await,
@@ -206,6 +210,7 @@ impl Core {
             self.oauth_session(user.id, client, random_token(TOKEN_LEN), tokens, "", origin);
         self.store.create_session(&session).await?;
         crate::metrics::token_issued(KIND_OAUTH);
+        self.audit_token(TOKEN_ISSUED, KIND_OAUTH, user, Some(client.id), Some(origin));
         let access_token = self.sign_access_token(user.id, client, &jti, session.access_expires, "", None).await?;
         let expires_in = self.access_ttl(client);
         Ok(IssuedToken { access_token, expires_in, refresh_token: Some(refresh), id_token: None, scope: None })
@@ -213,13 +218,15 @@ impl Core {
 
     /// An application's client_credentials token: a JWT for its owner with a fresh `jti` and the
     /// owner's token generation, and no session row (nothing is written; see `oauth_principal`).
-    async fn issue_app_token(&self, owner: &User, client: &Client) -> crate::Result<IssuedToken> {
+    async fn issue_app_token(&self, owner: &User, client: &Client, origin: &Origin) -> crate::Result<IssuedToken> {
         let expires_in = self.access_ttl(client);
         let exp = after(self.now(), expires_in);
         let jti = random_token(TOKEN_LEN);
         let access_token =
             self.sign_access_token(owner.id, client, &jti, exp, "", Some(owner.token_generation)).await?;
         crate::metrics::token_issued(KIND_OAUTH_APP);
+        let event = AuditEvent::new(TOKEN_ISSUED, SUCCESS).user(owner).client(client.id).origin(origin);
+        self.audit(event.method(KIND_OAUTH_APP));
         Ok(IssuedToken { access_token, expires_in, refresh_token: None, id_token: None, scope: None })
     }
 
@@ -265,7 +272,7 @@ impl Core {
         let invalid = || OAuthError::InvalidGrant("The refresh token is invalid.".into());
         let rotation =
             self.store.rotate_session(&digest(token), client.id, &successor, &salt, grace_since, now).await?;
-        if matches!(rotation, Rotation::Rotated { .. } | Rotation::Reused) {
+        if matches!(rotation, Rotation::Rotated { .. } | Rotation::Reused { .. }) {
             self.forget_sessions(); // the store moved the epoch with the rotation
         }
         let (user_id, jti, refresh, access_expires, scope) = match rotation {
@@ -280,15 +287,20 @@ impl Core {
                         // The successor has moved on (or is another client's): this is reuse.
                         self.store.revoke_family(&family_id, now).await?;
                         self.forget().await;
+                        self.audit_reuse(user_id, &family_id, client.id, origin).await;
                         return Err(oauth_reuse(client.id));
                     }
                 }
             }
-            Rotation::Reused => return Err(oauth_reuse(client.id)),
+            Rotation::Reused { family_id, user_id } => {
+                self.audit_reuse(user_id, &family_id, client.id, origin).await;
+                return Err(oauth_reuse(client.id));
+            }
             Rotation::Invalid => return Err(invalid()),
         };
         let access_token = self.sign_access_token(user_id, client, &jti, access_expires, &scope, None).await?;
         crate::metrics::token_issued("refresh");
+        self.audit_refreshed(user_id, KIND_OAUTH, client.id, origin).await;
         let expires_in = access_expires.saturating_sub(now).max(0);
         let scope = (!scope.is_empty()).then_some(scope);
         Ok(IssuedToken { access_token, expires_in, refresh_token: refresh, id_token: None, scope })
@@ -385,14 +397,21 @@ impl Core {
                     && self.store.revoke_jti(&claims.jti, client.id, claims.exp).await?
                 {
                     self.forget().await;
+                    self.audit_revoked(claims.sub.parse().ok(), KIND_OAUTH_APP, client.id, origin).await;
                 }
                 return Ok(());
             }
             Some(claims) => digest(&claims.jti),
             None => digest(token),
         };
+        // Whose session it was, read before it ends (only when the audit records it).
+        let owner = match self.audit.enabled() {
+            true => self.store.token_info(&key, self.now()).await.ok().flatten().map(|info| info.user_id),
+            false => None,
+        };
         if self.store.revoke_token(&key, client.id, self.now()).await? {
             self.forget().await;
+            self.audit_revoked(owner, KIND_OAUTH, client.id, origin).await;
         }
         Ok(())
     }

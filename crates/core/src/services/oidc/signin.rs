@@ -3,9 +3,11 @@
 //! cabinet API. The cookie holds a random value; the store keeps only its digest, and logout, a
 //! password change or a disabled user ends the row.
 
+use crate::audit::{AuditEvent, SUCCESS, kind};
 use crate::error::{Error, Result};
 use crate::oidc_types::LoginSession;
 use crate::secrets::{digest, random_token};
+use crate::services::audit::events::Via;
 use crate::services::{Core, Origin};
 use crate::types::{Email, Phone, User};
 
@@ -47,8 +49,8 @@ impl Core {
     ) -> Result<SignedIn> {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let password = password.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("password"))?;
-        let user = self.check_password(&email, password, origin).await?;
-        self.open_browser_session(&user, AMR_PASSWORD, flow).await
+        let user = self.check_password(&email, password, Via::LOGIN_PAGE, origin).await?;
+        self.open_browser_session(&user, AMR_PASSWORD, flow, origin).await
     }
 
     /// Phone and the last digits of the FlashCall's number on the login page (`token` names the
@@ -63,12 +65,12 @@ impl Core {
     ) -> Result<SignedIn> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
         let pin = pin.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("pin"))?;
-        let user = self.check_pin_login(&phone, pin, token, origin).await?;
-        self.open_browser_session(&user, AMR_FLASHCALL, flow).await
+        let user = self.check_pin_login(&phone, pin, token, Via::LOGIN_PAGE, origin).await?;
+        self.open_browser_session(&user, AMR_FLASHCALL, flow, origin).await
     }
 
     /// A new sign-in, fresh for the request `flow` names (see `authorize`).
-    async fn open_browser_session(&self, user: &User, amr: &str, flow: &str) -> Result<SignedIn> {
+    async fn open_browser_session(&self, user: &User, amr: &str, flow: &str, origin: &Origin) -> Result<SignedIn> {
         let cookie = random_token(43);
         let now = self.now();
         let session = LoginSession {
@@ -81,12 +83,27 @@ impl Core {
         };
         self.store.create_login_session(&session).await?;
         crate::metrics::token_issued("browser");
+        if self.audit.enabled() {
+            let event = AuditEvent::new(kind::TOKEN_ISSUED, SUCCESS).user(user).method("browser").origin(origin);
+            self.audit(event.dialect("oidc"));
+        }
         Ok(SignedIn { cookie, session })
     }
 
     /// Ends the sign-in a cookie names (RP-initiated logout); false when there was none.
-    pub async fn browser_sign_out(&self, cookie: Option<&str>) -> Result<bool> {
+    pub async fn browser_sign_out(&self, cookie: Option<&str>, origin: &Origin) -> Result<bool> {
         let Some(key) = cookie_key(cookie) else { return Ok(false) };
-        Ok(self.store.end_login_session(&key, self.now()).await?)
+        let session = match self.audit.enabled() {
+            true => self.store.login_session(&key, self.now()).await?,
+            false => None,
+        };
+        let ended = self.store.end_login_session(&key, self.now()).await?;
+        if let (true, Some(session)) = (ended, session)
+            && let Ok(Some(user)) = self.user_by_id(session.user_id).await
+        {
+            let event = AuditEvent::new(kind::TOKEN_REVOKED, SUCCESS).user(&user).method("browser").origin(origin);
+            self.audit(event.dialect("oidc"));
+        }
+        Ok(ended)
     }
 }

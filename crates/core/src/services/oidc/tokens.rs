@@ -112,7 +112,9 @@ impl Core {
         let redirect_uri = required(req.redirect_uri.as_deref(), "redirect_uri")?;
         let invalid = || invalid_grant("The authorization code is invalid.");
         let key = digest(code);
-        let Some(stored) = self.store.code(&key).await? else { return Err(self.spent_code(&key).await?) };
+        let Some(stored) = self.store.code(&key).await? else {
+            return Err(self.spent_code(&key, client, origin).await?);
+        };
         if stored.client_id != client.id || stored.expires_at <= self.now() {
             return Err(invalid());
         }
@@ -131,9 +133,10 @@ impl Core {
         let ((session, jti), refresh) =
             self.oauth_session(user.id, client, random_token(TOKEN_LEN), tokens, &stored.scope, origin);
         if !self.store.redeem_code(&key, &session, self.now()).await? {
-            return Err(self.spent_code(&key).await?); // another exchange won the race
+            return Err(self.spent_code(&key, client, origin).await?); // another exchange won the race
         }
         crate::metrics::token_issued("authorization_code");
+        self.audit_token(crate::audit::kind::TOKEN_ISSUED, "authorization_code", &user, Some(client.id), Some(origin));
         let access_token =
             self.sign_access_token(user.id, client, &jti, session.access_expires, &stored.scope, None).await?;
         // A refresh token outlives the user's presence: only for `offline_access`, asked for and
@@ -155,11 +158,18 @@ impl Core {
 
     /// A code that is not (or no longer) redeemable. One spent before revokes what it was
     /// exchanged for (RFC 6749 §4.1.2): someone holds a copy. One never issued writes nothing.
-    async fn spent_code(&self, key: &str) -> OAuthResult<OAuthError> {
+    async fn spent_code(&self, key: &str, client: &Client, origin: &Origin) -> OAuthResult<OAuthError> {
         if let Some(family) = self.store.spent_code_family(key).await? {
             tracing::warn!("an authorization code was presented again: its tokens are revoked");
             self.store.revoke_family(&family, self.now()).await?;
             self.forget().await;
+            let event = crate::audit::AuditEvent::new(crate::audit::kind::TOKEN_REUSE, crate::audit::FAILURE)
+                .client(client.id)
+                .method("authorization_code")
+                .origin(origin)
+                .reason("code_reuse")
+                .detail(&serde_json::json!({ "family": family }));
+            self.audit(event);
         }
         Ok(invalid_grant("The authorization code is invalid."))
     }

@@ -25,7 +25,7 @@ impl Core {
     pub async fn pbx_auth(&self, login: Option<&str>, password: Option<&str>, origin: &Origin) -> Result<PbxSession> {
         let email = Email::parse("login", login.unwrap_or_default())?;
         let password = password.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("password"))?;
-        let user = self.check_password(&email, password, origin).await?;
+        let user = self.check_password(&email, password, Default::default(), origin).await?;
         let (domain, role) = self.domain_and_role(&user).await?;
         let family = random_token(TOKEN_LEN);
         let (pair, mut session) = self.new_session(user.id, 0, family, origin);
@@ -35,6 +35,7 @@ impl Core {
         session.refresh_expires = expires;
         self.store.create_session(&session).await?;
         crate::metrics::token_issued(KIND_PBX);
+        self.audit_token(crate::audit::kind::TOKEN_ISSUED, KIND_PBX, &user, None, Some(origin));
         Ok(PbxSession { user, domain, role, token: pair.access, expires })
     }
 
@@ -51,11 +52,12 @@ impl Core {
     }
 
     /// Ends the PBX session of this principal.
-    pub async fn pbx_logout(&self, principal: &Principal) -> Result<()> {
+    pub async fn pbx_logout(&self, principal: &Principal, origin: &Origin) -> Result<()> {
         match &principal.kind {
             crate::services::PrincipalKind::Session { family_id, .. } => {
                 self.store.revoke_family(family_id, self.now()).await?;
                 self.forget().await;
+                self.audit_token(crate::audit::kind::TOKEN_REVOKED, KIND_PBX, &principal.user, None, Some(origin));
                 Ok(())
             }
             crate::services::PrincipalKind::ApiToken { .. } => Err(Error::Unauthenticated),

@@ -3,8 +3,10 @@
 pub(crate) mod mail_queue;
 mod mail_texts;
 
+use crate::audit::{AuditEvent, FAILURE, SUCCESS, kind};
 use crate::error::{Error, Result};
 use crate::secrets::digest;
+use crate::services::audit::events::reason;
 use crate::services::{Core, Origin};
 use crate::settings::ResetTargets;
 use crate::types::{Email, NewPassword};
@@ -23,9 +25,20 @@ impl Core {
         origin: &Origin,
     ) -> Result<()> {
         let email = Email::parse("email", email.unwrap_or_default())?;
-        self.refuse_if_blocked(origin.ip.as_deref()).await?;
+        let event = || {
+            AuditEvent::new(kind::PASSWORD_RESET_REQUESTED, SUCCESS)
+                .subject(format!("email:{}", email.key()))
+                .client(client_id)
+                .method("email")
+                .origin(origin)
+        };
+        let refused = |err: Error| {
+            self.audit(AuditEvent { result: FAILURE, ..event() }.reason(reason(&err)));
+            err
+        };
+        self.refuse_if_blocked(origin.ip.as_deref()).await.map_err(refused)?;
         let url = self.reset_url(client_id, url)?;
-        self.limit_resets(&email, origin).await?;
+        self.limit_resets(&email, origin).await.map_err(refused)?;
         let locale = origin.locale.clone().unwrap_or_else(|| self.settings.reset.default_locale.clone());
         // Counted here, before anyone looks the address up, and never by what the mail did: a
         // scrape must not tell a registered address from an unknown one.
@@ -34,16 +47,18 @@ impl Core {
             return match self.reset_mail.push(job, || self.reset_delivery()) {
                 true => {
                     crate::metrics::reset_request("accepted");
+                    self.audit(event());
                     Ok(())
                 }
                 false => {
                     crate::metrics::reset_request("busy");
                     tracing::error!("the reset mail queue is full; restore-token refused");
-                    Err(Error::Busy)
+                    Err(refused(Error::Busy))
                 }
             };
         }
         crate::metrics::reset_request("accepted");
+        self.audit(event());
         let Some(user) = self.store.user_by_email(&email.key()).await? else {
             return Err(Error::UnknownEmail);
         };
@@ -128,7 +143,7 @@ impl Core {
     ) -> Result<()> {
         let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::required("token"))?;
         let password = NewPassword::parse(password, confirmation)?;
-        let user_id = self
+        let redeemed = self
             .defended(origin.ip.as_deref(), None, async {
                 let hash = self.passwords.hash(password.expose()).await?;
                 match self.store.redeem_reset(&digest(token), &hash, self.now()).await? {
@@ -136,11 +151,24 @@ impl Core {
                     None => Err(Error::bad_secret("token", "The token is invalid.")),
                 }
             })
-            .await?;
+            .await;
+        let event = AuditEvent::new(kind::PASSWORD_RESET, SUCCESS).method("reset_token").origin(origin);
+        let user_id = match redeemed {
+            Ok(user_id) => user_id,
+            Err(err) => {
+                self.audit(AuditEvent { result: FAILURE, ..event }.reason(reason(&err)));
+                return Err(err);
+            }
+        };
         // Every session of the user ended with the old password.
         self.forget().await;
         // A new password ends a lockout its old one drew.
-        if let Some(user) = self.store.user(user_id).await? {
+        let user = self.store.user(user_id).await?;
+        self.audit(match &user {
+            Some(user) => event.user(user),
+            None => event.user_id(user_id, None),
+        });
+        if let Some(user) = user {
             self.forgive_password_failures(&user).await?;
         }
         Ok(())

@@ -1,9 +1,10 @@
 //! Personal API tokens: long-lived bearers that authenticate like an access token until deleted.
 //! Only digests are kept, so a list shows each token masked (its first characters and stars).
 
+use crate::audit::kind::{TOKEN_ISSUED, TOKEN_REVOKED};
 use crate::error::{Error, Result};
 use crate::secrets::{digest, random_token};
-use crate::services::{Core, Principal};
+use crate::services::{Core, Origin, Principal};
 use crate::types::ApiTokenRow;
 
 const PREFIX_LEN: usize = 4;
@@ -32,7 +33,7 @@ impl Core {
     /// A new personal API token, unless the user holds `limits.api_tokens_per_user` already (400).
     /// The count and the insert are two statements: parallel requests of one user may pass the cap
     /// by their number, never grow it without bound.
-    pub async fn create_api_token(&self, principal: &Principal) -> Result<String> {
+    pub async fn create_api_token(&self, principal: &Principal, client_id: i64, origin: &Origin) -> Result<String> {
         let cap = self.settings.limits.api_tokens_per_user;
         let (_, held) = self.store.list_api_tokens(principal.user.id, 0, 0).await?;
         if held >= cap {
@@ -41,6 +42,7 @@ impl Core {
         let token = random_token(crate::services::sessions::TOKEN_LEN);
         self.store.create_api_token(principal.user.id, &digest(&token), &token[..PREFIX_LEN], self.now()).await?;
         crate::metrics::token_issued("api_token");
+        self.audit_token(TOKEN_ISSUED, "api_token", &principal.user, Some(client_id), Some(origin));
         Ok(token)
     }
 
@@ -51,10 +53,17 @@ impl Core {
     }
 
     /// Deletes one of the caller's tokens; anyone else's looks exactly like a missing one.
-    pub async fn delete_api_token(&self, principal: &Principal, id: i64) -> Result<()> {
+    pub async fn delete_api_token(
+        &self,
+        principal: &Principal,
+        id: i64,
+        client_id: i64,
+        origin: &Origin,
+    ) -> Result<()> {
         match self.store.delete_api_token(id, principal.user.id).await? {
             true => {
                 self.forget().await;
+                self.audit_token(TOKEN_REVOKED, "api_token", &principal.user, Some(client_id), Some(origin));
                 Ok(())
             }
             false => Err(Error::NotFound),

@@ -4,6 +4,7 @@ pub(crate) mod api_tokens;
 pub(crate) mod cached;
 pub(crate) mod clients;
 
+use crate::audit::kind::{TOKEN_ISSUED, TOKEN_REVOKED};
 use crate::error::{Error, Result};
 use crate::secrets::{digest, random_token};
 use crate::services::{Core, Origin};
@@ -50,10 +51,11 @@ pub enum PrincipalKind {
 
 impl Core {
     /// A fresh pair for a new login (a new session family).
-    pub async fn issue_session(&self, user_id: i64, client_id: i64, origin: &Origin) -> Result<TokenPair> {
-        let (pair, session) = self.new_session(user_id, client_id, random_token(TOKEN_LEN), origin);
+    pub async fn issue_session(&self, user: &User, client_id: i64, origin: &Origin) -> Result<TokenPair> {
+        let (pair, session) = self.new_session(user.id, client_id, random_token(TOKEN_LEN), origin);
         self.store.create_session(&session).await?;
         crate::metrics::token_issued(KIND_CABINET);
+        self.audit_token(TOKEN_ISSUED, KIND_CABINET, user, Some(client_id), Some(origin));
         Ok(pair)
     }
 
@@ -115,17 +117,18 @@ impl Core {
         let (pair, successor) = self.session_with(0, client_id, String::new(), tokens, origin);
         let rotation =
             self.store.rotate_session(&digest(token), client_id, &successor, &salt, grace_since, now).await?;
-        if matches!(rotation, Rotation::Rotated { .. } | Rotation::Reused) {
+        if matches!(rotation, Rotation::Rotated { .. } | Rotation::Reused { .. }) {
             // The spent session's access token is dead now (and on reuse its whole family); the
             // store moved the epoch in the same transaction.
             self.forget_sessions();
         }
         match rotation {
-            Rotation::Rotated { access_expires, refresh_expires, .. } => {
+            Rotation::Rotated { user_id, access_expires, refresh_expires, .. } => {
                 crate::metrics::token_issued("refresh");
+                self.audit_refreshed(user_id, KIND_CABINET, client_id, origin).await;
                 Ok(TokenPair { access_expires, refresh_expires, ..pair })
             }
-            Rotation::Retry { family_id, salt, .. } => {
+            Rotation::Retry { family_id, salt, user_id } => {
                 let (access, refresh) = self.successor_tokens(&salt, token).await?;
                 match self.store.live_successor(&digest(&refresh), &family_id, client_id, now).await? {
                     Some((access_expires, refresh_expires, _)) => {
@@ -135,11 +138,15 @@ impl Core {
                         // The successor has moved on (or is another client's): this is reuse.
                         self.store.revoke_family(&family_id, now).await?;
                         self.forget().await;
+                        self.audit_reuse(user_id, &family_id, client_id, origin).await;
                         Err(reuse_detected(client_id))
                     }
                 }
             }
-            Rotation::Reused => Err(reuse_detected(client_id)),
+            Rotation::Reused { family_id, user_id } => {
+                self.audit_reuse(user_id, &family_id, client_id, origin).await;
+                Err(reuse_detected(client_id))
+            }
             Rotation::Invalid => Err(invalid_token()),
         }
     }
@@ -193,13 +200,14 @@ impl Core {
     }
 
     /// Ends the session that `token` (an access or refresh token of the caller's) belongs to.
-    pub async fn logout(&self, principal: &Principal, token: Option<&str>) -> Result<()> {
+    pub async fn logout(&self, principal: &Principal, token: Option<&str>, origin: &Origin) -> Result<()> {
         let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::required("token"))?;
         let now = self.now();
         match self.store.family_of_token(&digest(token), principal.user.id, now).await? {
             Some(family) => {
                 self.store.revoke_family(&family, now).await?;
                 self.forget().await;
+                self.audit_token(TOKEN_REVOKED, KIND_CABINET, &principal.user, None, Some(origin));
                 Ok(())
             }
             None => Err(Error::validation("token", "Not logout user.")),
