@@ -60,29 +60,47 @@ pub(super) struct DefenderPage {
     pub blocks: Vec<BlockRow>,
 }
 
+/// A user among several the search found.
+pub(super) struct FoundRow {
+    pub href: String,
+    pub email: String,
+    pub phone: String,
+    pub id: i64,
+}
+
 #[derive(Template)]
 #[template(path = "console/users.html")]
 pub(super) struct UsersPage {
     pub l: Layout,
     pub lead: &'static str,
-    pub email: String,
+    pub notice: Option<&'static str>,
+    pub query: String,
+    /// Why the query cannot be searched (not an email, a phone or an id).
+    pub invalid: Option<String>,
     pub missing: bool,
+    pub found: Vec<FoundRow>,
 }
 
-/// A session row of the user page.
+/// A session of every kind on the user page.
 pub(super) struct SessionRow {
-    pub kind: String,
-    pub client: i64,
+    pub kind: &'static str,
+    pub client: String,
     pub started: String,
+    pub last_active: String,
     pub expires: String,
-    pub ip: String,
+    /// The address and the browser, or how the browser signed in, or the scopes.
+    pub place: String,
+    /// The confirmation page of its revocation.
+    pub revoke_href: String,
 }
 
-/// An API token row of the user page.
-pub(super) struct TokenRow {
-    pub id: i64,
-    pub created: String,
-    pub last_used: String,
+/// A recent event of the user page.
+pub(super) struct EventRow {
+    pub at: String,
+    pub kind: String,
+    pub result: String,
+    pub host: String,
+    pub actor: String,
 }
 
 #[derive(Template)]
@@ -94,12 +112,16 @@ pub(super) struct UserPage {
     pub email: String,
     pub phone: String,
     pub account: i64,
+    pub domain: String,
     pub role: &'static str,
     pub disabled: bool,
-    /// The confirmation page of disabling the user.
+    /// The confirmation pages of disabling and deleting the user.
     pub disable_href: String,
+    pub delete_href: String,
     pub sessions: Vec<SessionRow>,
-    pub tokens: Vec<TokenRow>,
+    pub events: Vec<EventRow>,
+    /// The user's events on the Audit page.
+    pub events_href: String,
 }
 
 /// A signing key row.
