@@ -189,6 +189,44 @@ pub(super) struct AuditPage {
     pub older: Option<String>,
 }
 
+/// A window the FlashCall page offers.
+pub(super) struct Window {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// A row of FlashCall traffic: a country, a number prefix or a tenant.
+pub(super) struct TrafficRow {
+    pub key: String,
+    pub placed: i64,
+    pub verified: i64,
+    pub refused: i64,
+    pub failed: i64,
+    pub conversion: String,
+    /// Low conversion over enough calls: shown with a badge and a row style.
+    pub flagged: bool,
+}
+
+/// One table of the FlashCall page.
+pub(super) struct FlashcallTable {
+    pub title: &'static str,
+    /// The heading of its first column.
+    pub key: &'static str,
+    pub rows: Vec<TrafficRow>,
+}
+
+#[derive(Template)]
+#[template(path = "console/flashcalls.html")]
+pub(super) struct FlashcallsPage {
+    pub l: Layout,
+    /// The flagging rule, in words.
+    pub threshold: String,
+    pub period: String,
+    pub windows: Vec<Window>,
+    pub tables: Vec<FlashcallTable>,
+}
+
 /// A page of the console that is still to come.
 #[derive(Template)]
 #[template(path = "console/later.html")]

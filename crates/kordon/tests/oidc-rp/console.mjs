@@ -13,7 +13,8 @@
 //   E. The pages still to come, and the Keys page (403 for an account administrator).
 //   F. Sign out: the console session and the kordon sign-in end; /console asks to sign in again.
 //   G. A user who is not an administrator signs in and is refused with a 403 page.
-//   H. The platform's operator: every tenant's block, the unblocks in the audit list, the
+//   H. The platform's operator: every tenant's block, the unblocks in the audit list, a flagged
+//      FlashCall range (20 unanswered calls) on the traffic page, the
 //      password queue, the Keys page, and a key rotation after its confirmation (English;
 //      Russian looks and cancels).
 //
@@ -242,6 +243,11 @@ async function platform(locale, lang) {
   check((await visit(page, '/console/audit?type=defender.unblock')) === 200, 'audit');
   out.unblocks = (await page.locator('table.list tbody').innerText()).replace(/\s+/g, ' ');
   await shot(page, 'audit-operator', lang);
+  // The range the test called 20 times unanswered is flagged, with a badge.
+  check((await visit(page, '/console/flashcalls')) === 200, 'flashcalls');
+  out.flagged = await page.locator('tr.flagged .badge').count();
+  check(out.flagged > 0, 'a flagged FlashCall row');
+  await shot(page, 'flashcalls-operator', lang);
   out.keys = await visit(page, '/console/keys');
   out.keysBefore = await page.locator('table.list tbody tr').count();
   await shot(page, 'keys', lang);
