@@ -1,7 +1,6 @@
-//! The pages still to come (Applications, FlashCall traffic): in the navigation, and saying
-//! plainly that they have nothing to show yet.
-// TODO(console): fill these with the admin API's core functions (applications and clients,
-// FlashCall statistics per prefix and tenant).
+//! The page still to come (Applications): in the navigation, and saying plainly that it has
+//! nothing to show yet.
+// TODO(console): fill it with the admin API's core functions (admin_applications, …).
 
 use super::Console;
 use super::views::LaterPage;
@@ -13,8 +12,4 @@ fn later(c: &Console, title: &'static str, current: &'static str) -> Response {
 
 pub(super) async fn applications(c: Console) -> Response {
     later(&c, c.t().nav_applications, "/console/applications")
-}
-
-pub(super) async fn flashcalls(c: Console) -> Response {
-    later(&c, c.t().nav_flashcalls, "/console/flashcalls")
 }

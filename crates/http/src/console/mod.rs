@@ -12,6 +12,7 @@
 
 mod audit;
 mod defender;
+mod flashcalls;
 mod keys;
 mod later;
 mod overview;
@@ -44,8 +45,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/console/user", get(users::user))
         .route("/console/user/disable", get(users::confirm_disable).post(users::disable))
         .route("/console/user/enable", post(users::enable))
+        .route("/console/user/forgive", post(users::forgive))
+        .route("/console/user/delete", get(users::confirm_delete).post(users::delete))
+        .route("/console/user/session/revoke", get(users::confirm_revoke).post(users::revoke))
         .route("/console/applications", get(later::applications))
-        .route("/console/flashcalls", get(later::flashcalls))
+        .route("/console/flashcalls", get(flashcalls::flashcalls))
         .route("/console/audit", get(audit::audit))
         .route("/console/keys", get(keys::list))
         .route("/console/keys/rotate", get(keys::confirm).post(keys::rotate))

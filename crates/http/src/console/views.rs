@@ -60,29 +60,47 @@ pub(super) struct DefenderPage {
     pub blocks: Vec<BlockRow>,
 }
 
+/// A user among several the search found.
+pub(super) struct FoundRow {
+    pub href: String,
+    pub email: String,
+    pub phone: String,
+    pub id: i64,
+}
+
 #[derive(Template)]
 #[template(path = "console/users.html")]
 pub(super) struct UsersPage {
     pub l: Layout,
     pub lead: &'static str,
-    pub email: String,
+    pub notice: Option<&'static str>,
+    pub query: String,
+    /// Why the query cannot be searched (not an email, a phone or an id).
+    pub invalid: Option<String>,
     pub missing: bool,
+    pub found: Vec<FoundRow>,
 }
 
-/// A session row of the user page.
+/// A session of every kind on the user page.
 pub(super) struct SessionRow {
-    pub kind: String,
-    pub client: i64,
+    pub kind: &'static str,
+    pub client: String,
     pub started: String,
+    pub last_active: String,
     pub expires: String,
-    pub ip: String,
+    /// The address and the browser, or how the browser signed in, or the scopes.
+    pub place: String,
+    /// The confirmation page of its revocation.
+    pub revoke_href: String,
 }
 
-/// An API token row of the user page.
-pub(super) struct TokenRow {
-    pub id: i64,
-    pub created: String,
-    pub last_used: String,
+/// A recent event of the user page.
+pub(super) struct EventRow {
+    pub at: String,
+    pub kind: String,
+    pub result: String,
+    pub host: String,
+    pub actor: String,
 }
 
 #[derive(Template)]
@@ -94,12 +112,16 @@ pub(super) struct UserPage {
     pub email: String,
     pub phone: String,
     pub account: i64,
+    pub domain: String,
     pub role: &'static str,
     pub disabled: bool,
-    /// The confirmation page of disabling the user.
+    /// The confirmation pages of disabling and deleting the user.
     pub disable_href: String,
+    pub delete_href: String,
     pub sessions: Vec<SessionRow>,
-    pub tokens: Vec<TokenRow>,
+    pub events: Vec<EventRow>,
+    /// The user's events on the Audit page.
+    pub events_href: String,
 }
 
 /// A signing key row.
@@ -165,6 +187,44 @@ pub(super) struct AuditPage {
     /// The pages before and after this one, when there are.
     pub newer: Option<String>,
     pub older: Option<String>,
+}
+
+/// A window the FlashCall page offers.
+pub(super) struct Window {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// A row of FlashCall traffic: a country, a number prefix or a tenant.
+pub(super) struct TrafficRow {
+    pub key: String,
+    pub placed: i64,
+    pub verified: i64,
+    pub refused: i64,
+    pub failed: i64,
+    pub conversion: String,
+    /// Low conversion over enough calls: shown with a badge and a row style.
+    pub flagged: bool,
+}
+
+/// One table of the FlashCall page.
+pub(super) struct FlashcallTable {
+    pub title: &'static str,
+    /// The heading of its first column.
+    pub key: &'static str,
+    pub rows: Vec<TrafficRow>,
+}
+
+#[derive(Template)]
+#[template(path = "console/flashcalls.html")]
+pub(super) struct FlashcallsPage {
+    pub l: Layout,
+    /// The flagging rule, in words.
+    pub threshold: String,
+    pub period: String,
+    pub windows: Vec<Window>,
+    pub tables: Vec<FlashcallTable>,
 }
 
 /// A page of the console that is still to come.

@@ -7,12 +7,14 @@
 //      links its history in the audit log; its Unblock asks first, and confirming lifts the block
 //      (the list says so and no longer has it).
 //   C. A POST without the form's CSRF token is refused (403), with the session's cookie.
-//   D. Users: search by email, the user's page; Disable asks first, then the user is disabled,
-//      and Enable brings them back (English only; Russian looks and cancels).
+//   D. Users: search by email, phone or id, the user's page (sessions of every kind, recent
+//      events); Revoke and Delete ask first (looked at, cancelled); Disable asks first, then the
+//      user is disabled, and Enable brings them back (English only; Russian looks and cancels).
 //   E. The pages still to come, and the Keys page (403 for an account administrator).
 //   F. Sign out: the console session and the kordon sign-in end; /console asks to sign in again.
 //   G. A user who is not an administrator signs in and is refused with a 403 page.
-//   H. The platform's operator: every tenant's block, the unblocks in the audit list, the
+//   H. The platform's operator: every tenant's block, the unblocks in the audit list, a flagged
+//      FlashCall range (20 unanswered calls) on the traffic page, the
 //      password queue, the Keys page, and a key rotation after its confirmation (English;
 //      Russian looks and cancels).
 //
@@ -163,16 +165,30 @@ async function tour(locale, lang) {
   // D. Users.
   check((await visit(page, '/console/users')) === 200, 'users');
   await shot(page, 'users', lang);
-  await page.fill('input[name=email]', 'nobody@nowhere.example');
+  await page.fill('input[name=q]', 'nobody@nowhere.example');
   await page.click('form.search button[type=submit]');
   await page.locator('p.alert').waitFor({ timeout: TIMEOUT });
   await shot(page, 'users-not-found', lang);
-  await page.fill('input[name=email]', member);
+  await page.fill('input[name=q]', member);
   await page.click('form.search button[type=submit]');
   await page.waitForURL((u) => u.pathname === '/console/user', { timeout: TIMEOUT });
   out.user = await heading(page);
   await shot(page, 'user', lang);
-  await page.click('a.button.danger');
+  const userUrl = page.url();
+  const revoke = page.locator('a[href^="/console/user/session/revoke"]').first();
+  if ((await revoke.count()) > 0) {
+    await revoke.click();
+    await page.locator('section.confirm').waitFor({ timeout: TIMEOUT });
+    await shot(page, 'confirm-revoke', lang);
+    await page.click('section.confirm a.button.secondary');
+    await page.waitForURL(userUrl, { timeout: TIMEOUT });
+  }
+  await page.click('a.button.danger[href^="/console/user/delete"]');
+  await page.locator('section.confirm').waitFor({ timeout: TIMEOUT });
+  await shot(page, 'confirm-delete', lang);
+  await page.click('section.confirm a.button.secondary');
+  await page.waitForURL(userUrl, { timeout: TIMEOUT });
+  await page.click('a.button.danger[href^="/console/user/disable"]');
   await page.locator('section.confirm').waitFor({ timeout: TIMEOUT });
   await shot(page, 'confirm-disable', lang);
   if (lang === 'en') {
@@ -227,6 +243,11 @@ async function platform(locale, lang) {
   check((await visit(page, '/console/audit?type=defender.unblock')) === 200, 'audit');
   out.unblocks = (await page.locator('table.list tbody').innerText()).replace(/\s+/g, ' ');
   await shot(page, 'audit-operator', lang);
+  // The range the test called 20 times unanswered is flagged, with a badge.
+  check((await visit(page, '/console/flashcalls')) === 200, 'flashcalls');
+  out.flagged = await page.locator('tr.flagged .badge').count();
+  check(out.flagged > 0, 'a flagged FlashCall row');
+  await shot(page, 'flashcalls-operator', lang);
   out.keys = await visit(page, '/console/keys');
   out.keysBefore = await page.locator('table.list tbody tr').count();
   await shot(page, 'keys', lang);

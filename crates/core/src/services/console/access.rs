@@ -24,10 +24,17 @@ pub enum ConsoleScope {
 pub struct ConsoleOperator {
     pub user: User,
     pub scope: ConsoleScope,
+    /// The same person as the admin services take them (their `admin_*` functions scope by it).
+    admin: Admin,
 }
 
 impl ConsoleOperator {
     /// Sees the whole platform (keys, every tenant).
+    /// This operator as the admin services take them, acting through the console.
+    pub fn admin(&self) -> &Admin {
+        &self.admin
+    }
+
     pub fn platform(&self) -> bool {
         self.scope == ConsoleScope::Platform
     }
@@ -52,15 +59,13 @@ impl Core {
     /// The console's one access rule, the admin API's ([`Admin::of`]): an operator enters with
     /// the whole platform, an `lk_admin` with their own tenant; every other role is refused
     /// (`Forbidden`).
-    // TODO(console): the pages could take the `Admin` itself and call the admin services
-    // (services/admin: users, sessions, clients, blocks) in place of the console's own views.
     pub fn console_access(&self, user: User) -> Result<ConsoleOperator> {
         let admin = Admin::of(user, CHANNEL)?;
         let scope = match admin.scope {
             AdminScope::Platform => ConsoleScope::Platform,
             AdminScope::Tenant(account_id) => ConsoleScope::Tenant { account_id },
         };
-        Ok(ConsoleOperator { user: admin.user, scope })
+        Ok(ConsoleOperator { user: admin.user.clone(), scope, admin })
     }
 }
 

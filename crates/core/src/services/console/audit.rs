@@ -65,9 +65,9 @@ impl Core {
         if let Ok(id) = user.parse::<i64>() {
             return Ok(Some(id));
         }
-        match self.console_user(op, user).await {
-            Ok(found) => Ok(Some(found.user.id)),
-            Err(Error::NotFound) => Ok(None),
+        match self.admin_search_users(op.admin(), user).await {
+            Ok(found) => Ok(found.into_iter().next().map(|u| u.user.id)),
+            Err(Error::NotFound | Error::Validation { .. }) => Ok(None),
             Err(err) => Err(err),
         }
     }

@@ -10,4 +10,3 @@ pub(crate) mod defender;
 pub(crate) mod keys;
 pub(crate) mod overview;
 pub(crate) mod session;
-pub(crate) mod users;
