@@ -280,7 +280,9 @@ async fn openapi_documents_every_route() {
         .collect();
     let in_source = routes_in_source();
     assert!(in_source.contains("/api/v1/login") && in_source.contains("/api/ver1.0/user/"), "{in_source:?}");
-    let undocumented: Vec<_> = in_source.iter().filter(|r| !known.contains(r.as_str())).collect();
+    // The console's routes are HTML pages for people (docs/console.md), as the login pages are.
+    let undocumented: Vec<_> =
+        in_source.iter().filter(|r| !known.contains(r.as_str()) && !r.starts_with("/console")).collect();
     assert!(undocumented.is_empty(), "routes in crates/http/src missing from /openapi.json: {undocumented:?}");
 
     // Structure: every $ref resolves, operationIds are unique, tags are declared.
