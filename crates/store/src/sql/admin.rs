@@ -293,17 +293,7 @@ impl kordon_core::ports::AdminStore for SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        // As `delete_application`: consents and codes name the client by id only.
-        for sql in ["DELETE FROM consents WHERE client_id = $1", "DELETE FROM authorization_codes WHERE client_id = $1"]
-        {
-            sqlx::query::<Db>(sql).bind(id).execute(&mut *tx).await.map_err(translate)?;
-        }
-        sqlx::query::<Db>("UPDATE sessions SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(translate)?;
+        super::oauth::forget_client(&mut tx, id, now).await?;
         write_event(&mut *tx, &line.clone().subject(format!("client:{id}")).client(id)).await?;
         tx.commit().await.map_err(translate)?;
         Ok(true)

@@ -179,19 +179,24 @@ impl kordon_core::ports::OAuthStore for SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        // Consents and codes name the client by id only: a client made later under the same
-        // id (`client create --id`) inherits nothing.
-        for sql in ["DELETE FROM consents WHERE client_id = $1", "DELETE FROM authorization_codes WHERE client_id = $1"]
-        {
-            sqlx::query::<Db>(sql).bind(id).execute(&mut *tx).await.map_err(translate)?;
-        }
-        sqlx::query::<Db>("UPDATE sessions SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(translate)?;
+        forget_client(&mut tx, id, now).await?;
         tx.commit().await.map_err(translate)?;
         Ok(true)
     }
+}
+
+/// What outlives a deleted client's row, in the deleting transaction: its consents and codes go
+/// (they name the client by id only, so a client made later under the same id, `client create
+/// --id`, inherits nothing) and its sessions are revoked.
+pub(super) async fn forget_client(tx: &mut sqlx::Transaction<'_, Db>, id: i64, now: i64) -> StoreResult<()> {
+    for sql in ["DELETE FROM consents WHERE client_id = $1", "DELETE FROM authorization_codes WHERE client_id = $1"] {
+        sqlx::query::<Db>(sql).bind(id).execute(&mut **tx).await.map_err(translate)?;
+    }
+    sqlx::query::<Db>("UPDATE sessions SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(translate)?;
+    Ok(())
 }

@@ -539,3 +539,11 @@ pub fn redact(mut value: Value, keys: &[&str]) -> Value {
     walk(&mut value, keys);
     value
 }
+
+/// The audit log's lines of operators and the Defender (not a signing-in user's), newest first.
+/// The queue is flushed first: a queued event is written a moment after its request, so without
+/// it "the newest line" would depend on the writer's timing.
+pub async fn operators_lines(app: &TestApp) -> Vec<kordon_core::audit::AuditRecord> {
+    app.core.audit_flush().await;
+    app.core.audit_entries(500).await.expect("audit").into_iter().filter(|e| e.actor != "user").collect()
+}
