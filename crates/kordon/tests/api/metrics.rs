@@ -307,8 +307,9 @@ fn delta(before: &str, after: &str) -> BTreeMap<String, f64> {
 /// out, scrape, reset an unknown address, wait until its job is done, scrape: the two changes
 /// are the same for every series (the audit events each wrote included: they are flushed before
 /// each scrape). Left out: the latency histogram's buckets and sum (the same
-/// code answers both requests, in different microseconds) and the pool's connection states
-/// (what the background pollers hold at the instant of a scrape). Its own process: the recorder
+/// code answers both requests, in different microseconds), the pool's connection states
+/// (what the background pollers hold at the instant of a scrape) and the FlashCall conversion
+/// gauges (a background recount of calls, which resets never place). Its own process: the recorder
 /// is the process's, and tests beside it would move its series.
 async fn a_reset_moves_the_same_series_for_a_registered_and_an_unknown_address(app: TestApp) {
     app.register("known@mail.ru", "79993332210").await;
@@ -333,6 +334,10 @@ async fn a_reset_moves_the_same_series_for_a_registered_and_an_unknown_address(a
         !name.starts_with("kordon_http_request_duration_seconds_bucket")
             && !name.starts_with("kordon_http_request_duration_seconds_sum")
             && !name.starts_with("kordon_db_pool_connections")
+            // Recounted from the day's FlashCalls once a minute in the background (the first
+            // count at start may finish only after the registration's call): a reset places none.
+            && !name.starts_with("kordon_flashcall_conversion")
+            && !name.starts_with("kordon_flashcall_low_conversion")
     };
     let (known, unknown) = (delta(&first, &second), delta(&second, &third));
     let differ: Vec<String> = known
