@@ -26,4 +26,8 @@ pub trait AuditStore: Send + Sync + 'static {
     /// FlashCall events since `since` (of one tenant, or all), counted by number prefix, tenant
     /// and type: `(prefix, tenant, type, result, count)`.
     async fn flashcall_counts(&self, since: i64, tenant: Option<i64>) -> StoreResult<Vec<FlashcallCount>>;
+    /// Events of one type since `since` (of one tenant, or all), counted by result:
+    /// `(result, count)`, e.g. the Overview's sign-ins of the last hour.
+    async fn count_audit_results(&self, kind: &str, since: i64, tenant: Option<i64>)
+    -> StoreResult<Vec<(String, i64)>>;
 }

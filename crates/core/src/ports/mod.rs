@@ -257,6 +257,16 @@ pub trait DefenderStore: Send + Sync + 'static {
     /// An operator forgives a login: its failures are forgotten, with an audit line; false when
     /// it had none.
     async fn forgive_account(&self, account: &str, actor: &str, now: i64) -> StoreResult<bool>;
+    /// The logins whose failures in the window that began after `since` reached their cap
+    /// (`email_max` for an email, `phone_max` for a phone's PINs), newest first, at most `limit`:
+    /// `(login, failures, window_start)`.
+    async fn capped_accounts(
+        &self,
+        email_max: i64,
+        phone_max: i64,
+        since: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(String, i64, i64)>>;
 }
 
 /// Operators' user lifecycle: disable, enable, delete, and a user's sessions. Every change is

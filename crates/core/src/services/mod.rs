@@ -18,6 +18,7 @@ pub(crate) mod sessions;
 
 pub use accounts::login::RegisterInput;
 pub use admin::blocks::AdminBlock;
+pub use admin::capped::CappedLogin;
 pub use admin::clients::NewApplication;
 pub use admin::domains::DomainPatch;
 pub use admin::events::EVENTS_PER_PAGE;

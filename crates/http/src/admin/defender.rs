@@ -1,11 +1,12 @@
-//! `defender/blocks`: the blocked hosts in the caller's scope, and lifting one.
+//! `defender/blocks`: the blocked hosts in the caller's scope, and lifting one; `defender/capped`:
+//! the logins at their daily cap, and forgiving one.
 
 use super::PREFIX;
 use super::bodies::PageQuery;
 use super::error::AdminError;
 use super::extract::{Caller, PathText, QueryOf};
 use super::responses::{Always, WithId, WithInput};
-use super::views::{BlockList, BlockView};
+use super::views::{BlockList, BlockView, CappedList, CappedView};
 use crate::AppState;
 use crate::openapi_names::tag;
 use axum::Json;
@@ -49,5 +50,41 @@ pub(super) async fn unblock(
     PathText(ip): PathText,
 ) -> Result<StatusCode, AdminError> {
     state.core.admin_unblock(&admin, &ip).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Logins at their daily cap
+///
+/// The logins whose failed checks within `defender.account_window` (a day) reached their cap
+/// (`account_max_failures`; a phone's wrong PINs: `pin_max_failures`): the Defender refuses
+/// every check of them, from any host, until `until`. Newest first, at most 200. The operator
+/// sees every login; an account's `lk_admin` only its own users' logins.
+#[utoipa::path(get, path = "/defender/capped", context_path = PREFIX, tag = tag::ADMIN,
+    operation_id = "adminListCappedLogins",
+    responses((status = 200, description = "The capped logins.", body = CappedList), Always))]
+pub(super) async fn capped(
+    State(state): State<AppState>,
+    Caller(admin): Caller,
+) -> Result<Json<CappedList>, AdminError> {
+    let logins = state.core.admin_capped_logins(&admin).await?;
+    Ok(Json(CappedList { data: logins.into_iter().map(CappedView::from).collect() }))
+}
+
+/// Forgive a capped login
+///
+/// Forgets the failed checks counted against `{login}` (as the list shows it, e.g.
+/// `email:user@mail.ru`), so its checks are admitted again. Audited (`defender.forgive`, actor
+/// `admin-api:<user id>`). A login not at its cap, or not the tenant's, is 404; a `{login}` that
+/// is neither `email:…` nor `phone:…` 400.
+#[utoipa::path(delete, path = "/defender/capped/{login}", context_path = PREFIX, tag = tag::ADMIN,
+    operation_id = "adminForgiveLogin",
+    params(("login" = String, Path, description = "The capped login, as the list shows it.", example = "email:user@mail.ru")),
+    responses((status = 204, description = "Forgiven; no body."), Always, WithId, WithInput))]
+pub(super) async fn forgive(
+    State(state): State<AppState>,
+    Caller(admin): Caller,
+    PathText(login): PathText,
+) -> Result<StatusCode, AdminError> {
+    state.core.admin_forgive_login(&admin, &login).await?;
     Ok(StatusCode::NO_CONTENT)
 }

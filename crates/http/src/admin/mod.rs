@@ -33,6 +33,8 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/defender/blocks", get(defender::list).fallback(method_not_allowed))
         .route("/defender/blocks/{ip}", delete(defender::unblock).fallback(method_not_allowed))
+        .route("/defender/capped", get(defender::capped).fallback(method_not_allowed))
+        .route("/defender/capped/{login}", delete(defender::forgive).fallback(method_not_allowed))
         .route("/users", get(users::search).fallback(method_not_allowed))
         .route("/users/{id}", get(users::show).fallback(method_not_allowed))
         .route("/users/{id}/disable", post(users::disable).fallback(method_not_allowed))

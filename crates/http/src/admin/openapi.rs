@@ -16,7 +16,7 @@ use utoipa::openapi::security::SecurityRequirement;
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(
-        defender::list, defender::unblock,
+        defender::list, defender::unblock, defender::capped, defender::forgive,
         users::search, users::show, users::disable, users::enable, users::forgive,
         sessions::list, sessions::revoke,
         applications::list, applications::create, applications::rotate_secret, applications::update,

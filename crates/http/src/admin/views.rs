@@ -1,7 +1,7 @@
 //! What the admin API answers. Times are RFC 3339 (UTC).
 
 use kordon_core::clock::format_rfc3339;
-use kordon_core::services::{AdminBlock, AdminSession, AdminUser, SessionKind};
+use kordon_core::services::{AdminBlock, AdminSession, AdminUser, CappedLogin, SessionKind};
 use kordon_core::types::Role;
 use kordon_core::types::admin::ClientRecord;
 use serde::Serialize;
@@ -204,6 +204,34 @@ pub(crate) struct BlockList {
     pub page: i64,
     /// Whether a next page holds more.
     pub more: bool,
+}
+
+/// A login at its daily cap of failed checks.
+#[derive(Serialize, ToSchema)]
+#[schema(as = AdminCappedLogin, example = json!({
+    "login": "email:user@mail.ru", "failures": 100, "until": "2026-12-02T09:14:00Z", "user_id": 82}))]
+pub(crate) struct CappedView {
+    /// `email:<address>` or `phone:<digits>` (a phone's wrong PINs).
+    pub login: String,
+    /// Failed checks counted in the day's window.
+    pub failures: i64,
+    /// When the window lapses and the login's checks are admitted again.
+    pub until: String,
+    /// The user who has this login; null when nobody has it (the operator's alone).
+    pub user_id: Option<i64>,
+}
+
+impl From<CappedLogin> for CappedView {
+    fn from(c: CappedLogin) -> Self {
+        Self { login: c.login, failures: c.failures, until: format_rfc3339(c.until), user_id: c.user_id }
+    }
+}
+
+/// The logins at their cap.
+#[derive(Serialize, ToSchema)]
+#[schema(as = AdminCappedList)]
+pub(crate) struct CappedList {
+    pub data: Vec<CappedView>,
 }
 
 /// An application (OAuth client).

@@ -1,7 +1,8 @@
 //! The Defender page: the hosts blocked now (an account administrator: only those earned on its
-//! own logins), and unblocking one after a confirmation.
+//! own logins), and unblocking one after a confirmation; the logins at their daily cap, and
+//! forgiving one.
 
-use super::views::{BlockRow, ConfirmPage, DefenderPage};
+use super::views::{BlockRow, CappedRow, ConfirmPage, DefenderPage};
 use super::{Console, redirect, with_param};
 use axum::body::Bytes;
 use axum::extract::Query;
@@ -34,8 +35,27 @@ pub(super) async fn list(c: Console, Query(query): Params) -> Response {
         true => t.defender_lead_platform,
         false => t.defender_lead_tenant,
     };
-    let notice = query.get("unblocked").map(|ip| format!("{} {ip}", t.unblocked));
-    c.page(&DefenderPage { l: c.layout(t.nav_defender, "/console/defender"), lead, notice, blocks: rows })
+    let capped = match c.core().admin_capped_logins(c.session.operator.admin()).await {
+        Ok(capped) => capped,
+        Err(err) => return c.failure(err),
+    };
+    let capped = capped
+        .into_iter()
+        .map(|login| CappedRow {
+            shown: shown_login(&login.login),
+            user_href: login.user_id.map(|id| format!("/console/user?id={id}")),
+            failures: login.failures,
+            left: t.duration(login.until - now),
+            login: login.login,
+        })
+        .collect();
+    let notice = match (query.get("unblocked"), query.get("forgiven")) {
+        (Some(ip), _) => Some(format!("{} {ip}", t.unblocked)),
+        (None, Some(login)) => Some(format!("{} {}", t.forgiven_login, shown_login(login))),
+        (None, None) => None,
+    };
+    let l = c.layout(t.nav_defender, "/console/defender");
+    c.page(&DefenderPage { l, lead, notice, blocks: rows, capped })
 }
 
 /// A Defender login key as a person reads it: the email or the phone (`+7…`).
@@ -79,6 +99,19 @@ pub(super) async fn unblock(c: Console, body: Bytes) -> Response {
     let ip = form.get("ip").unwrap_or_default();
     match c.core().console_unblock(&c.session.operator, ip).await {
         Ok(()) => redirect(&with_param("/console/defender", "unblocked", ip.trim())),
+        Err(err) => c.failure(err),
+    }
+}
+
+/// `POST /console/defender/forgive`: lifts a login's cap (not destructive: no confirmation).
+pub(super) async fn forgive(c: Console, body: Bytes) -> Response {
+    let form = match c.form(&body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let login = form.get("login").unwrap_or_default();
+    match c.core().admin_forgive_login(c.session.operator.admin(), login).await {
+        Ok(()) => redirect(&with_param("/console/defender", "forgiven", login.trim())),
         Err(err) => c.failure(err),
     }
 }

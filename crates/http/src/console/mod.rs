@@ -41,6 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/console", get(overview::overview))
         .route("/console/defender", get(defender::list))
         .route("/console/defender/unblock", get(defender::confirm).post(defender::unblock))
+        .route("/console/defender/forgive", post(defender::forgive))
         .route("/console/users", get(users::search))
         .route("/console/user", get(users::user))
         .route("/console/user/disable", get(users::confirm_disable).post(users::disable))

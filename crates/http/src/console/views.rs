@@ -24,10 +24,10 @@ pub(super) struct Layout {
     pub csrf: String,
 }
 
-/// A figure of the Overview; `None` is one kordon cannot count yet (shown as such, never as 0).
+/// A figure of the Overview.
 pub(super) struct Tile {
     pub label: &'static str,
-    pub figure: Option<String>,
+    pub figure: String,
     pub hint: String,
 }
 
@@ -58,6 +58,19 @@ pub(super) struct DefenderPage {
     pub lead: &'static str,
     pub notice: Option<String>,
     pub blocks: Vec<BlockRow>,
+    pub capped: Vec<CappedRow>,
+}
+
+/// A login at its daily cap of failed checks, with its Forgive.
+pub(super) struct CappedRow {
+    /// The Defender's key, posted back by Forgive.
+    pub login: String,
+    /// The login as a person reads it.
+    pub shown: String,
+    /// The page of the user who has it, if anyone does.
+    pub user_href: Option<String>,
+    pub failures: i64,
+    pub left: String,
 }
 
 /// A user among several the search found.

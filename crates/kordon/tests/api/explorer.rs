@@ -70,6 +70,8 @@ const DOCUMENTED: &[(&str, &str)] = &[
     // the admin API (issue 20)
     ("get", "/api/admin/v1/defender/blocks"),
     ("delete", "/api/admin/v1/defender/blocks/{ip}"),
+    ("get", "/api/admin/v1/defender/capped"),
+    ("delete", "/api/admin/v1/defender/capped/{login}"),
     ("get", "/api/admin/v1/users"),
     ("get", "/api/admin/v1/users/{id}"),
     ("post", "/api/admin/v1/users/{id}/disable"),

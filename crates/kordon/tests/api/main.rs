@@ -18,6 +18,7 @@ mod providers;
 // The PBX JSON action API and the Defender.
 mod caps;
 mod defender;
+mod defender_caps;
 mod defender_traffic;
 mod pbx;
 

@@ -94,6 +94,26 @@ impl kordon_core::ports::AuditStore for SqlStore {
             })
             .collect())
     }
+
+    async fn count_audit_results(
+        &self,
+        kind: &str,
+        since: i64,
+        tenant: Option<i64>,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        // Served by the (event, at) index; a tenant's rows are filtered among the hour's.
+        sqlx::query_as::<Db, (String, i64)>(
+            "SELECT result, COUNT(*) FROM audit_log
+             WHERE event = $1 AND at >= $2 AND ($3 IS NULL OR tenant_id = $3)
+             GROUP BY result",
+        )
+        .bind(kind)
+        .bind(since)
+        .bind(tenant)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(translate)
+    }
 }
 
 /// Events one insert carries at most: 14 × 500 parameters, well under either database's limit.

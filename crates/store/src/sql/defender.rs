@@ -310,6 +310,29 @@ impl kordon_core::ports::DefenderStore for SqlStore {
         Ok(true)
     }
 
+    async fn capped_accounts(
+        &self,
+        email_max: i64,
+        phone_max: i64,
+        since: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(String, i64, i64)>> {
+        sqlx::query_as::<Db, (String, i64, i64)>(
+            "SELECT account, failures, window_start FROM defender_accounts
+             WHERE window_start > $3
+               AND failures >= CASE WHEN substr(account, 1, 6) = 'phone:' THEN $2 ELSE $1 END
+             ORDER BY window_start DESC, account
+             LIMIT $4",
+        )
+        .bind(email_max)
+        .bind(phone_max)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(translate)
+    }
+
     async fn clear_account_failures(&self, account: &str) -> StoreResult<()> {
         sqlx::query::<Db>("UPDATE defender_accounts SET failures = 0 WHERE account = $1")
             .bind(account)

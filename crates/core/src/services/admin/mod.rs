@@ -1,6 +1,7 @@
 //! Operator commands (the `kordon admin` CLI): clients, users, managers.
 
 pub(crate) mod blocks;
+pub(crate) mod capped;
 pub(crate) mod clients;
 pub(crate) mod domains;
 pub(crate) mod events;

@@ -44,13 +44,17 @@ impl Core {
 
     /// The account of the user a Defender login key (`email:…`, `phone:…`) names.
     async fn login_account_id(&self, key: &str) -> Result<Option<i64>> {
-        let user = if let Some(email) = key.strip_prefix("email:") {
+        Ok(self.login_user(key).await?.map(|u| u.account_id))
+    }
+
+    /// The user a Defender login key (`email:…`, `phone:…`) names, if anyone has it.
+    pub(crate) async fn login_user(&self, key: &str) -> Result<Option<crate::types::User>> {
+        Ok(if let Some(email) = key.strip_prefix("email:") {
             self.store.user_by_email(email).await?
         } else if let Some(phone) = key.strip_prefix("phone:") {
             self.store.user_by_phone(phone).await?
         } else {
             None
-        };
-        Ok(user.map(|u| u.account_id))
+        })
     }
 }

@@ -312,7 +312,11 @@ impl TestApp {
         let resp = req.send().await.expect("request");
         let status = resp.status().as_u16();
         let text = resp.text().await.expect("body");
-        let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        // No body (204) reads as null; anything else must be JSON.
+        let value = match text.is_empty() {
+            true => Value::Null,
+            false => serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}")),
+        };
         (status, value)
     }
 
