@@ -15,16 +15,16 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-const ADMIN: &str = "admin@pbx.example";
-const MEMBER: &str = "member@pbx.example";
-const SECOND: &str = "second@pbx.example";
+pub(crate) const ADMIN: &str = "admin@pbx.example";
+pub(crate) const MEMBER: &str = "member@pbx.example";
+pub(crate) const SECOND: &str = "second@pbx.example";
 const PLAIN: &str = "plain@example.com";
-const OUTSIDER: &str = "boss@other.example";
-const OPERATOR: &str = "ops@platform.example";
+pub(crate) const OUTSIDER: &str = "boss@other.example";
+pub(crate) const OPERATOR: &str = "ops@platform.example";
 
 /// An account administrator and two users of `pbx.example`, a user of an account of their own,
 /// another account's administrator, and the platform's operator.
-async fn people(app: &TestApp) {
+pub(crate) async fn people(app: &TestApp) {
     let users = [
         (ADMIN, Role::LkAdmin, PbxRole::ADMINISTRATOR, Some("pbx.example")),
         (MEMBER, Role::LkUser, PbxRole::ADMINISTRATOR, Some("pbx.example")),
@@ -40,7 +40,7 @@ async fn people(app: &TestApp) {
 }
 
 /// Ten wrong passwords for `login` from `source` (another loopback address): the host is blocked.
-async fn block(app: &TestApp, source: &str, login: &str) {
+pub(crate) async fn block(app: &TestApp, source: &str, login: &str) {
     for _ in 0..10 {
         let (status, _) = app.post_from(source, "/api/v1/login", login_body(login, "wrong-password")).await;
         assert_eq!(status, 400);
@@ -318,7 +318,7 @@ async fn the_console_client_is_registered_once(app: TestApp) {
 both!(the_console_client_is_registered_once);
 
 /// 20 FlashCalls into one range, none verified: the range is flagged (20 calls, under 20 %).
-async fn unanswered_calls(app: &TestApp) {
+pub(crate) async fn unanswered_calls(app: &TestApp) {
     for i in 1..=20 {
         let (status, body) = app.post("/api/v1/flashcall", json!({ "phone": format!("7999000{i:04}") })).await;
         assert_eq!(status, 200, "{body}");
@@ -327,7 +327,7 @@ async fn unanswered_calls(app: &TestApp) {
 }
 
 /// The caps out of the way of 20 calls from one host.
-fn open_caps(c: &mut kordon::config::Config) {
+pub(crate) fn open_caps(c: &mut kordon::config::Config) {
     c.flashcall.per_ip_hourly = 1000;
     c.flashcall.global_hourly = 1000;
 }
