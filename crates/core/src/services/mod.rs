@@ -28,7 +28,6 @@ pub use admin::users::AdminUser;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
 pub use audit::{FlashcallRow, FlashcallStats};
 pub use console::access::{ConsoleOperator, ConsoleScope};
-pub use console::audit::{AUDIT_PER_PAGE, ConsoleAuditQuery};
 pub use console::client::{CONSOLE_CALLBACK, CONSOLE_CLIENT_ID, CONSOLE_SIGNED_OUT, ConsoleClient};
 pub use console::defender::ConsoleBlock;
 pub use console::keys::ConsoleKey;

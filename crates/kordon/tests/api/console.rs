@@ -290,6 +290,17 @@ async fn an_operator_sees_the_platform(app: TestApp) {
     let log = ops.get("/console/audit?type=keys.rotate").await;
     assert_eq!(log.status, 200);
     assert!(log.body.contains(&actor), "the rotation is in the audit list: {}", log.body);
+    // The admin API's reader refuses what it refuses there, as a readable page.
+    for (query, says) in [
+        ("type=keys.rotated", "The type is not an event type nor a family of them."),
+        ("page=0", "The page must be at least 1."),
+        ("page=two", "The page must be at least 1."),
+        ("ip=nowhere", "The ip is not an IP address."),
+    ] {
+        let refused = ops.get(&format!("/console/audit?{query}")).await;
+        assert_eq!(refused.status, 400, "{query}: {}", refused.body);
+        assert!(refused.body.contains(says), "{query}: {}", refused.body);
+    }
     // An account administrator does not see the operator's account, nor an operator in it, nor
     // the platform's events; it reads the blocks earned on its own logins.
     let mut admin = Browser::new(&app);
