@@ -42,8 +42,14 @@ async fn the_audit_log_and_flashcall_traffic_are_read_in_scope(app: TestApp) {
     assert_eq!(asked.body["data"], json!([]), "another tenant's user has no events here");
 
     // Bad filters are 400.
-    for bad in ["/audit?type=nonsense", "/audit?since=yesterday", "/audit?until=1", "/audit?page=0", "/audit?user_id=x"]
-    {
+    for bad in [
+        "/audit?type=nonsense",
+        "/audit?since=yesterday",
+        "/audit?until=1",
+        "/audit?page=0",
+        "/audit?user_id=x",
+        "/audit?ip=nowhere",
+    ] {
         let answer = get(&app, bad, &token).await;
         assert_eq!(answer.status, 400, "{bad}: {answer:?}");
         assert!(answer.body["message"].is_string());
