@@ -26,7 +26,7 @@ pub use admin::scope::{Admin, AdminScope};
 pub use admin::sessions::{AdminSession, SessionKind};
 pub use admin::users::AdminUser;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
-pub use audit::{FlashcallRow, FlashcallStats};
+pub use audit::{FlashcallRow, FlashcallStats, NO_TENANT};
 pub use console::access::{ConsoleOperator, ConsoleScope};
 pub use console::client::{CONSOLE_CALLBACK, CONSOLE_CLIENT_ID, CONSOLE_SIGNED_OUT, ConsoleClient};
 pub use console::defender::ConsoleBlock;

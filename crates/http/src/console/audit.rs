@@ -49,7 +49,8 @@ pub(super) async fn audit(c: Console, Query(query): Query<HashMap<String, String
         .map(|r| AuditRow {
             at: shown_time(&r.at),
             user: r.user_id.map(|id| id.to_string()).unwrap_or_default(),
-            host: r.ip.unwrap_or_default(),
+            // An event of no host (a CLI command, the background) shows a dash, not a gap.
+            host: r.ip.filter(|ip| !ip.is_empty()).unwrap_or_else(|| "—".to_owned()),
             detail: [r.subject, r.reason].into_iter().flatten().collect::<Vec<_>>().join(" · "),
             kind: r.kind,
             result: r.result,

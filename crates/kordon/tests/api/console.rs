@@ -290,6 +290,10 @@ async fn an_operator_sees_the_platform(app: TestApp) {
     let log = ops.get("/console/audit?type=keys.rotate").await;
     assert_eq!(log.status, 200);
     assert!(log.body.contains(&actor), "the rotation is in the audit list: {}", log.body);
+    // An event of no host shows a dash in its host cell, never an empty one.
+    let all = ops.get("/console/audit").await;
+    assert!(all.body.contains("class=\"mono\">—</td>"), "{}", all.body);
+    assert!(!all.body.contains("class=\"mono\"></td>"), "{}", all.body);
     // The admin API's reader refuses what it refuses there, as a readable page.
     for (query, says) in [
         ("type=keys.rotated", "The type is not an event type nor a family of them."),
@@ -358,6 +362,9 @@ async fn the_flashcall_page_flags_unanswered_ranges(app: TestApp) {
     let flagged: Vec<&str> = page.body.split("<tr class=\"flagged\">").skip(1).collect();
     let range = flagged.iter().find(|row| row.contains(">7999000<")).expect("the range is flagged");
     assert!(range.contains("class=\"badge\""), "with a badge: {range}");
+    // The calls of no tenant are named in words.
+    assert!(page.body.contains("class=\"mono\">No account</span>"), "{}", page.body);
+    assert!(!page.body.contains(">none<"), "{}", page.body);
     let week = ops.get("/console/flashcalls?window=7d").await;
     assert!(week.body.contains("aria-current=\"page\">7 days"), "{}", week.body);
     let overview = ops.get("/console").await;
