@@ -189,9 +189,8 @@ fn domain_patch(a: DomainSettingsArgs) -> Result<DomainPatch, String> {
         None => None,
         Some("none" | "") => Some(None),
         Some(text) => Some(Some(
-            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-                .map_err(|_| format!("--test-until: not an RFC 3339 time: {text}"))?
-                .unix_timestamp(),
+            kordon_core::clock::parse_rfc3339(text)
+                .ok_or_else(|| format!("--test-until: not an RFC 3339 time: {text}"))?,
         )),
     };
     Ok(DomainPatch {

@@ -7,7 +7,7 @@ use super::Console;
 use super::views::{FlashcallTable, FlashcallsPage, TrafficRow, Window};
 use axum::extract::Query;
 use axum::response::Response;
-use kordon_core::services::FlashcallRow;
+use kordon_core::services::{FlashcallRow, NO_TENANT};
 use std::collections::HashMap;
 
 /// The windows offered: (query value, seconds).
@@ -59,7 +59,19 @@ pub(super) async fn flashcalls(c: Console, Query(query): Query<HashMap<String, S
         tables: vec![
             table(t.by_country, t.col_country, stats.by_country),
             table(t.by_prefix, t.col_prefix, stats.by_prefix),
-            table(t.by_tenant, t.col_tenant, stats.by_tenant),
+            // Calls of no tenant are named in words, not by the API's `none`.
+            table(
+                t.by_tenant,
+                t.col_tenant,
+                stats
+                    .by_tenant
+                    .into_iter()
+                    .map(|r| match r.key == NO_TENANT {
+                        true => FlashcallRow { key: t.no_tenant.to_owned(), ..r },
+                        false => r,
+                    })
+                    .collect(),
+            ),
         ],
     };
     c.page(&page)

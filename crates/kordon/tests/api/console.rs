@@ -290,6 +290,21 @@ async fn an_operator_sees_the_platform(app: TestApp) {
     let log = ops.get("/console/audit?type=keys.rotate").await;
     assert_eq!(log.status, 200);
     assert!(log.body.contains(&actor), "the rotation is in the audit list: {}", log.body);
+    // An event of no host shows a dash in its host cell, never an empty one.
+    let all = ops.get("/console/audit").await;
+    assert!(all.body.contains("class=\"mono\">—</td>"), "{}", all.body);
+    assert!(!all.body.contains("class=\"mono\"></td>"), "{}", all.body);
+    // The admin API's reader refuses what it refuses there, as a readable page.
+    for (query, says) in [
+        ("type=keys.rotated", "The type is not an event type nor a family of them."),
+        ("page=0", "The page must be at least 1."),
+        ("page=two", "The page must be at least 1."),
+        ("ip=nowhere", "The ip is not an IP address."),
+    ] {
+        let refused = ops.get(&format!("/console/audit?{query}")).await;
+        assert_eq!(refused.status, 400, "{query}: {}", refused.body);
+        assert!(refused.body.contains(says), "{query}: {}", refused.body);
+    }
     // An account administrator does not see the operator's account, nor an operator in it, nor
     // the platform's events; it reads the blocks earned on its own logins.
     let mut admin = Browser::new(&app);
@@ -347,6 +362,9 @@ async fn the_flashcall_page_flags_unanswered_ranges(app: TestApp) {
     let flagged: Vec<&str> = page.body.split("<tr class=\"flagged\">").skip(1).collect();
     let range = flagged.iter().find(|row| row.contains(">7999000<")).expect("the range is flagged");
     assert!(range.contains("class=\"badge\""), "with a badge: {range}");
+    // The calls of no tenant are named in words.
+    assert!(page.body.contains("class=\"mono\">No account</span>"), "{}", page.body);
+    assert!(!page.body.contains(">none<"), "{}", page.body);
     let week = ops.get("/console/flashcalls?window=7d").await;
     assert!(week.body.contains("aria-current=\"page\">7 days"), "{}", week.body);
     let overview = ops.get("/console").await;

@@ -10,12 +10,35 @@ use crate::errors::translate;
 use kordon_core::audit::{AuditEvent, AuditFilter, AuditRecord};
 use kordon_core::ports::{FlashcallCount, StoreResult};
 
-/// The columns of an event, in the order both inserts bind them.
+/// The columns of an event, in the order [`bind_event!`] binds them.
 macro_rules! insert {
     () => {
         "INSERT INTO audit_log (at, event, result, dialect, method, user_id, tenant_id, client_id,
                                 host, user_agent, account, actor, reason, detail) "
     };
+}
+
+/// Binds an event's values, in [`insert!`]'s order, with `$bind`: `push_bind` on a batch's row,
+/// `bind` on one query. The one list of them: a new column is added here and in `insert!`.
+macro_rules! bind_event {
+    ($target:expr, $bind:ident, $e:expr) => {{
+        let e = $e;
+        $target
+            .$bind(e.at)
+            .$bind(e.kind)
+            .$bind(e.result)
+            .$bind(e.dialect)
+            .$bind(e.method)
+            .$bind(e.user_id)
+            .$bind(e.tenant_id)
+            .$bind(e.client_id)
+            .$bind(e.ip.as_deref())
+            .$bind(e.user_agent.as_deref())
+            .$bind(e.subject.as_deref())
+            .$bind(e.actor.as_str())
+            .$bind(e.reason.as_deref())
+            .$bind(e.detail.as_deref())
+    }};
 }
 
 #[async_trait::async_trait]
@@ -129,20 +152,7 @@ where
     }
     let mut insert = sqlx::QueryBuilder::<Db>::new(insert!());
     insert.push_values(events, |mut row, e| {
-        row.push_bind(e.at)
-            .push_bind(e.kind)
-            .push_bind(e.result)
-            .push_bind(e.dialect)
-            .push_bind(e.method)
-            .push_bind(e.user_id)
-            .push_bind(e.tenant_id)
-            .push_bind(e.client_id)
-            .push_bind(e.ip.as_deref())
-            .push_bind(e.user_agent.as_deref())
-            .push_bind(e.subject.as_deref())
-            .push_bind(e.actor.as_str())
-            .push_bind(e.reason.as_deref())
-            .push_bind(e.detail.as_deref());
+        bind_event!(row, push_bind, e);
     });
     insert.build().execute(executor).await.map_err(translate)?;
     Ok(())
@@ -162,21 +172,7 @@ where
                   COALESCE($7, (SELECT account_id FROM users WHERE id = $6 OR email_key = $15 OR phone = $16)),
                   $8, $9, $10, $11, $12, $13, $14)"
     );
-    sqlx::query::<Db>(sql)
-        .bind(e.at)
-        .bind(e.kind)
-        .bind(e.result)
-        .bind(e.dialect)
-        .bind(e.method)
-        .bind(e.user_id)
-        .bind(e.tenant_id)
-        .bind(e.client_id)
-        .bind(e.ip.as_deref())
-        .bind(e.user_agent.as_deref())
-        .bind(e.subject.as_deref())
-        .bind(e.actor.as_str())
-        .bind(e.reason.as_deref())
-        .bind(e.detail.as_deref())
+    bind_event!(sqlx::query::<Db>(sql), bind, e)
         .bind(login.and_then(|l| l.strip_prefix("email:")))
         .bind(login.and_then(|l| l.strip_prefix("phone:")))
         .execute(executor)

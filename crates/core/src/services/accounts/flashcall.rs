@@ -24,6 +24,13 @@ pub(crate) fn invalid_pin() -> Error {
 }
 
 impl Core {
+    /// A number's prefix: its first `flashcall.prefix_digits` digits (at least one), its range.
+    /// What the logs, the audit log (`prefix:…`) and the per-prefix cap name instead of the
+    /// whole number.
+    pub(crate) fn number_prefix(&self, phone: &Phone) -> String {
+        phone.as_str().chars().take(self.settings.flashcall.prefix_digits.max(1)).collect()
+    }
+
     /// What is stored of a PIN: HMAC-SHA256 under the server's PIN key of the verification's
     /// purpose, phone and token digest and the PIN. A database dump alone cannot test the 10^4
     /// PINs against it, and a row whose purpose or phone was altered no longer matches.
@@ -96,7 +103,7 @@ impl Core {
         reason: Option<&str>,
         whose: bool,
     ) {
-        let prefix: String = phone.as_str().chars().take(self.settings.flashcall.prefix_digits.max(1)).collect();
+        let prefix = self.number_prefix(phone);
         let mut line = AuditEvent::new(event, result).ip(ip).subject(format!("prefix:{prefix}"));
         line.reason = reason.map(str::to_owned);
         if whose && let Ok(Some(user)) = self.store.user_by_phone(phone.as_str()).await {
@@ -109,7 +116,7 @@ impl Core {
         let limits = &self.settings.flashcall;
         let number = phone.as_str();
         // Refusals are logged with the number's prefix (its range), never the whole number.
-        let prefix: String = number.chars().take(limits.prefix_digits.max(1)).collect();
+        let prefix = self.number_prefix(phone);
         if !limits.country_prefixes.iter().any(|p| number.starts_with(p.as_str())) {
             tracing::info!(reason = "country", prefix, "a FlashCall was refused");
             self.flashcall_event(kind::FLASHCALL_REFUSED, FAILURE, phone, ip, Some("country"), false).await;
@@ -193,7 +200,7 @@ impl Core {
             return Ok(());
         }
         let cap = key.split(':').nth(1).unwrap_or_default();
-        let prefix: String = phone.as_str().chars().take(self.settings.flashcall.prefix_digits.max(1)).collect();
+        let prefix = self.number_prefix(phone);
         tracing::warn!(reason = "cap", cap, limit, prefix, "a FlashCall was refused");
         self.flashcall_event(kind::FLASHCALL_REFUSED, FAILURE, phone, ip, Some(cap), true).await;
         Err(too_many(retry))

@@ -19,6 +19,8 @@ const PREFIX_ROWS: usize = 50;
 const RECOUNT_EVERY: Duration = Duration::from_secs(60);
 /// The window of the conversion gauges, seconds.
 pub const GAUGE_WINDOW: i64 = 86_400;
+/// The tenant key of calls that belong to no tenant (registrations, refusals of unknown phones).
+pub const NO_TENANT: &str = "none";
 
 /// Calls of one country, number prefix or tenant over the window.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -76,7 +78,7 @@ impl Core {
         let mut by_prefix = self.rows(&counts, &[], |c| c.prefix.clone());
         by_prefix.sort_by(|a, b| b.flagged.cmp(&a.flagged).then(b.placed.cmp(&a.placed)).then(a.key.cmp(&b.key)));
         by_prefix.truncate(PREFIX_ROWS);
-        let by_tenant = self.rows(&counts, &[], |c| c.tenant_id.map_or_else(|| "none".into(), |t| t.to_string()));
+        let by_tenant = self.rows(&counts, &[], |c| c.tenant_id.map_or_else(|| NO_TENANT.into(), |t| t.to_string()));
         let at = crate::clock::format_rfc3339;
         Ok(FlashcallStats {
             window,

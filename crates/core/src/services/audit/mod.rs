@@ -6,7 +6,7 @@ pub(crate) mod events;
 pub(crate) mod flashcall_stats;
 pub(crate) mod queue;
 
-pub use flashcall_stats::{FlashcallRow, FlashcallStats};
+pub use flashcall_stats::{FlashcallRow, FlashcallStats, NO_TENANT};
 pub use queue::AuditQueue;
 
 use crate::audit::{AuditEvent, AuditFilter, AuditRecord};

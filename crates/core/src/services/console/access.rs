@@ -29,12 +29,12 @@ pub struct ConsoleOperator {
 }
 
 impl ConsoleOperator {
-    /// Sees the whole platform (keys, every tenant).
     /// This operator as the admin services take them, acting through the console.
     pub fn admin(&self) -> &Admin {
         &self.admin
     }
 
+    /// Sees the whole platform (keys, every tenant).
     pub fn platform(&self) -> bool {
         self.scope == ConsoleScope::Platform
     }

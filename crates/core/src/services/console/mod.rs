@@ -4,7 +4,6 @@
 //! scoped to the person signed in.
 
 pub(crate) mod access;
-pub(crate) mod audit;
 pub(crate) mod client;
 pub(crate) mod defender;
 pub(crate) mod keys;

@@ -1,0 +1,112 @@
+//! Users: found by email, phone or id, disabled (their tokens dead in every dialect), enabled
+//! and deleted, in the caller's scope.
+use super::*;
+
+async fn operators_find_and_handle_users(app: TestApp) {
+    let (root, token) = operator(&app).await;
+    let t = tenants(&app).await;
+    let actor = format!("admin-api:{root}");
+
+    for query in ["anna@office.example", "ANNA@Office.Example", "+7 (999) 000-11-22", &t.office_user.to_string()] {
+        let found = call(&app, "GET", &format!("/users?query={}", urlencode(query)), None, Some(&token)).await;
+        assert_eq!(found.status, 200, "{query}: {found:?}");
+        assert_eq!(found.body["data"].as_array().map(Vec::len), Some(1), "{query}: {}", found.body);
+        assert_eq!(found.body["data"][0]["id"], t.office_user, "{query}");
+    }
+    let shown = get(&app, &format!("/users/{}", t.office_user), &token).await;
+    assert_eq!(shown.status, 200, "{shown:?}");
+    assert_eq!(shown.body["email"], "anna@office.example");
+    assert_eq!(shown.body["domain"], "office.example");
+    assert_eq!((&shown.body["role"], &shown.body["disabled"]), (&json!("lk_user"), &json!(false)));
+    let me = get(&app, &format!("/users/{root}"), &token).await;
+    assert_eq!(me.body["role"], "operator", "{me:?}");
+    let nobody = get(&app, "/users?query=nobody@mail.ru", &token).await;
+    assert_eq!((nobody.status, &nobody.body), (200, &json!({ "data": [] })));
+
+    let disabled = post(&app, &format!("/users/{}/disable", t.office_user), &token).await;
+    assert_eq!((disabled.status, &disabled.body["disabled"]), (200, &json!(true)), "{disabled:?}");
+    assert!(disabled.body["disabled_at"].is_string());
+    assert_eq!(
+        newest_audit(&app).await,
+        ("user.disable".into(), actor.clone(), Some(format!("user:{}", t.office_user)))
+    );
+    let again = post(&app, &format!("/users/{}/disable", t.office_user), &token).await;
+    assert_eq!((again.status, &again.body["disabled"]), (200, &json!(true)));
+    let enabled = post(&app, &format!("/users/{}/enable", t.office_user), &token).await;
+    assert_eq!((enabled.status, &enabled.body["disabled"]), (200, &json!(false)));
+    assert_eq!(newest_audit(&app).await.0, "user.enable");
+    let own = post(&app, &format!("/users/{root}/disable"), &token).await;
+    assert_eq!((own.status, &own.body["error"]), (400, &json!("invalid_request")), "nobody disables themselves");
+
+    // Forgive: the failed checks against the user's login are forgotten, once.
+    for _ in 0..3 {
+        app.post("/api/v1/login", login_body("anna@office.example", "wrong-password")).await;
+    }
+    let forgiven = post(&app, &format!("/users/{}/forgive", t.office_user), &token).await;
+    assert_eq!((forgiven.status, &forgiven.body), (200, &json!({ "forgiven": true })));
+    assert_eq!(newest_audit(&app).await, ("defender.forgive".into(), actor, Some("email:anna@office.example".into())));
+    let twice = post(&app, &format!("/users/{}/forgive", t.office_user), &token).await;
+    assert_eq!(twice.body, json!({ "forgiven": false }));
+    assert_eq!(post(&app, &format!("/users/{}/forgive", t.shop_user), &token).await.status, 200);
+}
+both!(operators_find_and_handle_users);
+
+async fn a_disabled_users_tokens_stop_working_in_every_dialect(app: TestApp) {
+    let (_, token) = operator(&app).await;
+    let (anna, _) = user(&app, "anna@office.example", Role::LkAdmin, Some("office.example"), None).await;
+    let cabinet = app.login("anna@office.example", PASSWORD).await;
+    let (s, api) = app.post_auth("/api/v1/tokens", json!({}), &cabinet).await;
+    assert_eq!(s, 200, "{api}");
+    let api_token = api["token"].as_str().expect("api token").to_owned();
+    let (s, pbx, _) = app.pbx(pbx_auth_body("anna@office.example", PASSWORD), None).await;
+    assert_eq!(s, 200, "{pbx}");
+    let pbx_token = pbx["body"]["token"].as_str().expect("pbx token").to_owned();
+    let (jwt, _, _) = app.oauth_password_token("anna@office.example").await;
+    let provider = |token: String| {
+        let req = app.http.get(format!("{}/api/ver1.0/user/", app.base)).bearer_auth(token);
+        async move { req.send().await.expect("provider").status().as_u16() }
+    };
+    assert_eq!(provider(jwt.clone()).await, 200);
+    assert_eq!(provider(api_token.clone()).await, 200);
+
+    let disabled = post(&app, &format!("/users/{anna}/disable"), &token).await;
+    assert_eq!(disabled.status, 200, "{disabled:?}");
+    assert_eq!(app.get_auth("/api/v1/authuser", &cabinet).await.0, 401, "cabinet session");
+    assert_eq!(app.get_auth("/api/v1/authuser", &api_token).await.0, 401, "API token");
+    let logout = json!({ "action": "logout", "obj": "User", "action_id": "2" });
+    assert_eq!(app.pbx(logout, Some(&pbx_token)).await.0, 401, "PBX session");
+    assert_eq!(app.call("GET", "/api/users", None, Some(&jwt)).await.0, 401, "OAuth JWT (biometrics)");
+    assert_eq!(provider(jwt).await, 401, "OAuth JWT (provider)");
+    assert_eq!(provider(api_token).await, 401, "API token (provider)");
+    assert_eq!(get(&app, "/applications", &cabinet).await.status, 401, "the admin API too");
+    // Every sign-in path refuses them as a wrong password.
+    assert_eq!(app.post("/api/v1/login", login_body("anna@office.example", PASSWORD)).await.0, 400);
+    assert_eq!(app.pbx(pbx_auth_body("anna@office.example", PASSWORD), None).await.0, 401);
+    let sessions = get(&app, &format!("/users/{anna}/sessions"), &token).await;
+    assert_eq!((sessions.status, &sessions.body), (200, &json!({ "data": [] })), "nothing of theirs is live");
+
+    assert_eq!(post(&app, &format!("/users/{anna}/enable"), &token).await.status, 200);
+    let fresh = app.login("anna@office.example", PASSWORD).await;
+    assert_eq!(app.get_auth("/api/v1/authuser", &fresh).await.0, 200);
+    assert_eq!(app.get_auth("/api/v1/authuser", &cabinet).await.0, 401, "old tokens stay dead");
+}
+both!(a_disabled_users_tokens_stop_working_in_every_dialect);
+
+/// The console deletes users through the same core function, scoped like the rest.
+async fn users_are_deleted_in_scope(app: TestApp) {
+    let t = tenants(&app).await;
+    let office = app.core.admin_authenticate(Some(&t.office_admin), "console").await.expect("office's admin");
+    let err = app.core.admin_delete_user_in_scope(&office, t.shop_user).await.expect_err("another tenant's");
+    assert!(matches!(err, kordon_core::Error::NotFound), "{err:?}");
+    let err = app.core.admin_delete_user_in_scope(&office, office.user.id).await.expect_err("oneself");
+    assert!(matches!(err, kordon_core::Error::Refused(_)), "{err:?}");
+    let anna = app.login("anna@office.example", PASSWORD).await;
+    app.core.admin_delete_user_in_scope(&office, t.office_user).await.expect("deleted");
+    assert_eq!(app.get_auth("/api/v1/authuser", &anna).await.0, 401);
+    let (event, actor, account) = newest_audit(&app).await;
+    assert_eq!((event.as_str(), account), ("user.delete", Some(format!("user:{}", t.office_user))));
+    assert_eq!(actor, format!("console:{}", office.user.id));
+    let gone = get(&app, &format!("/users/{}", t.office_user), &t.office_admin).await;
+    assert_eq!(gone.status, 404);
+}
+both!(users_are_deleted_in_scope);
