@@ -15,16 +15,16 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-const ADMIN: &str = "admin@pbx.example";
-const MEMBER: &str = "member@pbx.example";
-const SECOND: &str = "second@pbx.example";
-const PLAIN: &str = "plain@example.com";
-const OUTSIDER: &str = "boss@other.example";
-const OPERATOR: &str = "ops@platform.example";
+pub(crate) const ADMIN: &str = "admin@pbx.example";
+pub(crate) const MEMBER: &str = "member@pbx.example";
+pub(crate) const SECOND: &str = "second@pbx.example";
+pub(crate) const PLAIN: &str = "plain@example.com";
+pub(crate) const OUTSIDER: &str = "boss@other.example";
+pub(crate) const OPERATOR: &str = "ops@platform.example";
 
 /// An account administrator and two users of `pbx.example`, a user of an account of their own,
 /// another account's administrator, and the platform's operator.
-async fn people(app: &TestApp) {
+pub(crate) async fn people(app: &TestApp) {
     let users = [
         (ADMIN, Role::LkAdmin, PbxRole::ADMINISTRATOR, Some("pbx.example")),
         (MEMBER, Role::LkUser, PbxRole::ADMINISTRATOR, Some("pbx.example")),
@@ -51,7 +51,7 @@ async fn block(app: &TestApp, source: &str, login: &str) {
 
 /// Signs in to the console by hand (the login page's form, then the callback): the page the
 /// callback answered.
-async fn sign_in(app: &TestApp, browser: &mut Browser, email: &str) -> Page {
+pub(crate) async fn sign_in(app: &TestApp, browser: &mut Browser, email: &str) -> Page {
     let start = browser.get("/console").await;
     assert_eq!(start.status, 303, "{}", start.body);
     let (_, login) = browser.follow(&format!("{}/console", app.base), start).await;
@@ -454,6 +454,22 @@ async fn chromium_tours_the_console(app: TestApp) {
         audit.iter().filter(|e| e.actor.starts_with("console:")).map(|e| (e.kind.as_str(), e.actor.as_str())).collect();
     assert!(by_console.contains(&("defender.unblock", actor.as_str())), "{by_console:?}");
 
+    // The operator's applications: registered in each language, the secret shown once.
+    for lang in ["applicationsEn", "applicationsRu"] {
+        let r = &report[lang];
+        assert_eq!(r["resultUrl"], "/console/applications", "{lang}: the secret is in no URL: {r}");
+        assert!(r["secretLength"].as_u64().is_some_and(|n| n >= 32), "{lang}: {r}");
+        assert_eq!((&r["secretOnList"], &r["secretOnPage"]), (&json!(false), &json!(false)), "{lang}: shown once");
+        assert!(r["refused"].as_str().is_some_and(|m| m.contains("must not have a fragment")), "{lang}: {r}");
+    }
+    let en = &report["applicationsEn"];
+    assert!(en["listed"].as_str().is_some_and(|l| l.contains("https://app.example/callback")), "{en}");
+    assert!(en["once"].as_str().is_some_and(|m| m.contains("not shown again")), "{en}");
+    assert_eq!(report["applicationsRu"]["rotateQuestion"], "Заменить секрет этого приложения?");
+    let id: i64 = en["clientId"].as_str().and_then(|i| i.parse().ok()).expect("the client id");
+    let listed = app.scalar(&format!("SELECT COUNT(*) FROM clients WHERE id = {id} AND name LIKE 'Billing%'")).await;
+    assert_eq!(listed, 1, "registered as shown");
+
     let taken: Vec<&str> = report["screenshots"].as_array().expect("shots").iter().filter_map(Value::as_str).collect();
     let pages = [
         "signin",
@@ -477,6 +493,13 @@ async fn chromium_tours_the_console(app: TestApp) {
         "confirm-rotate",
         "audit-operator",
         "audit-host",
+        "applications-new",
+        "application-created",
+        "applications-operator",
+        "application",
+        "confirm-rotate-secret",
+        "confirm-delete-application",
+        "application-refused",
     ];
     for page in pages {
         for lang in ["en", "ru"] {

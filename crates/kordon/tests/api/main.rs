@@ -58,6 +58,7 @@ mod operator_audit;
 // OpenAPI fuzzer.
 mod apache_rp;
 mod console;
+mod console_apps;
 mod explorer;
 mod oidc_browser;
 mod schemathesis;
