@@ -34,8 +34,12 @@ fn uris_of(text: &str) -> Vec<String> {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
 }
 
+/// When an application was registered; clients seeded before kordon kept the time have 0.
 fn created(record: &ClientRecord) -> String {
-    shown_time(&kordon_core::clock::format_rfc3339(record.created_at))
+    match record.created_at {
+        0 => "—".to_owned(),
+        at => shown_time(&kordon_core::clock::format_rfc3339(at)),
+    }
 }
 
 /// A refusal the page can show next to its form (what was typed is kept); any other failure

@@ -449,7 +449,7 @@ async fn chromium_tours_the_console(app: TestApp) {
     let jwks = app.http.get(format!("{}/.well-known/jwks.json", app.base)).send().await.expect("jwks");
     let jwks: Value = jwks.json().await.expect("json");
     assert!(jwks["keys"].as_array().expect("keys").iter().any(|k| k["kid"] == kid), "{jwks}");
-    let audit = app.core.audit_entries(20).await.expect("audit");
+    let audit = app.core.audit_entries(500).await.expect("audit");
     let by_console: Vec<(&str, &str)> =
         audit.iter().filter(|e| e.actor.starts_with("console:")).map(|e| (e.kind.as_str(), e.actor.as_str())).collect();
     assert!(by_console.contains(&("defender.unblock", actor.as_str())), "{by_console:?}");
