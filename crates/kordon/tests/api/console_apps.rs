@@ -66,7 +66,9 @@ async fn an_operator_registers_changes_rotates_and_deletes(app: TestApp) {
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("https://app.example/callback") && !page.body.contains(&secret));
     let audit = crate::helpers::operators_lines(&app).await;
-    assert_eq!(audit[0].kind, "client.create");
+    let actor = format!("console:{}", app.core.admin_user(OPERATOR).await.expect("operator").id);
+    assert_eq!((audit[0].kind.as_str(), audit[0].actor.as_str()), ("client.create", actor.as_str()));
+    assert_eq!(audit[0].dialect.as_deref(), Some("console"));
     assert!(!format!("{audit:?}").contains(&secret), "never in the audit log");
 
     // Refused input: shown beside the form, as typed, and nothing registered.
