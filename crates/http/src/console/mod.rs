@@ -10,11 +10,11 @@
 //! logic and the scoping (an account administrator sees only their own tenant) live in the core
 //! (`services::console`); this module reads forms and cookies and renders pages.
 
+mod applications;
 mod audit;
 mod defender;
 mod flashcalls;
 mod keys;
-mod later;
 mod overview;
 mod signin;
 mod texts;
@@ -49,7 +49,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/console/user/forgive", post(users::forgive))
         .route("/console/user/delete", get(users::confirm_delete).post(users::delete))
         .route("/console/user/session/revoke", get(users::confirm_revoke).post(users::revoke))
-        .route("/console/applications", get(later::applications))
+        .route("/console/applications", get(applications::list).post(applications::create))
+        .route("/console/application", get(applications::application).post(applications::update))
+        .route("/console/application/secret", get(applications::confirm_rotate).post(applications::rotate))
+        .route("/console/application/delete", get(applications::confirm_delete).post(applications::delete))
         .route("/console/flashcalls", get(flashcalls::flashcalls))
         .route("/console/audit", get(audit::audit))
         .route("/console/keys", get(keys::list))

@@ -240,11 +240,70 @@ pub(super) struct FlashcallsPage {
     pub tables: Vec<FlashcallTable>,
 }
 
-/// A page of the console that is still to come.
+/// An application on the Applications page.
+pub(super) struct AppRow {
+    pub id: i64,
+    pub href: String,
+    pub name: String,
+    pub uris: Vec<String>,
+    pub trusted: bool,
+    pub created: String,
+}
+
+/// The applications in scope and the form that registers one (empty, or as typed when refused).
 #[derive(Template)]
-#[template(path = "console/later.html")]
-pub(super) struct LaterPage {
+#[template(path = "console/applications.html")]
+pub(super) struct ApplicationsPage {
     pub l: Layout,
+    pub lead: &'static str,
+    pub notice: Option<&'static str>,
+    pub apps: Vec<AppRow>,
+    /// The operator's form has the trusted box.
+    pub platform: bool,
+    pub error: Option<String>,
+    pub name: String,
+    pub uris: String,
+    pub trusted: bool,
+}
+
+/// An application's page: its facts, and the form that changes it (as typed when refused).
+#[derive(Template)]
+#[template(path = "console/application.html")]
+pub(super) struct ApplicationPage {
+    pub l: Layout,
+    pub notice: Option<&'static str>,
+    pub id: i64,
+    /// Public or confidential, in words.
+    pub kind: &'static str,
+    pub grants: String,
+    pub owner: String,
+    pub trusted: bool,
+    pub created: String,
+    pub uris: Vec<String>,
+    /// The console's own client: shown, not changed.
+    pub builtin: bool,
+    /// No secret to rotate.
+    pub public: bool,
+    pub platform: bool,
+    /// The confirmation pages of rotating the secret and deleting.
+    pub rotate_href: String,
+    pub delete_href: String,
+    pub error: Option<String>,
+    pub name: String,
+    pub uris_text: String,
+    pub trusted_checked: bool,
+}
+
+/// A client's secret, shown once: the answer to the POST that made it.
+#[derive(Template)]
+#[template(path = "console/secret.html")]
+pub(super) struct SecretPage {
+    pub l: Layout,
+    pub lead: &'static str,
+    pub client_id: i64,
+    /// None: a public client (no secret).
+    pub secret: Option<String>,
+    pub app_href: String,
 }
 
 /// An answer inside the layout: refused, not found, a failure.

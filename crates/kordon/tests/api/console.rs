@@ -18,7 +18,7 @@ use std::time::Duration;
 pub(crate) const ADMIN: &str = "admin@pbx.example";
 pub(crate) const MEMBER: &str = "member@pbx.example";
 pub(crate) const SECOND: &str = "second@pbx.example";
-const PLAIN: &str = "plain@example.com";
+pub(crate) const PLAIN: &str = "plain@example.com";
 pub(crate) const OUTSIDER: &str = "boss@other.example";
 pub(crate) const OPERATOR: &str = "ops@platform.example";
 
@@ -470,10 +470,26 @@ async fn chromium_tours_the_console(app: TestApp) {
     let jwks = app.http.get(format!("{}/.well-known/jwks.json", app.base)).send().await.expect("jwks");
     let jwks: Value = jwks.json().await.expect("json");
     assert!(jwks["keys"].as_array().expect("keys").iter().any(|k| k["kid"] == kid), "{jwks}");
-    let audit = app.core.audit_entries(20).await.expect("audit");
+    let audit = app.core.audit_entries(500).await.expect("audit");
     let by_console: Vec<(&str, &str)> =
         audit.iter().filter(|e| e.actor.starts_with("console:")).map(|e| (e.kind.as_str(), e.actor.as_str())).collect();
     assert!(by_console.contains(&("defender.unblock", actor.as_str())), "{by_console:?}");
+
+    // The operator's applications: registered in each language, the secret shown once.
+    for lang in ["applicationsEn", "applicationsRu"] {
+        let r = &report[lang];
+        assert_eq!(r["resultUrl"], "/console/applications", "{lang}: the secret is in no URL: {r}");
+        assert!(r["secretLength"].as_u64().is_some_and(|n| n >= 32), "{lang}: {r}");
+        assert_eq!((&r["secretOnList"], &r["secretOnPage"]), (&json!(false), &json!(false)), "{lang}: shown once");
+        assert!(r["refused"].as_str().is_some_and(|m| m.contains("must not have a fragment")), "{lang}: {r}");
+    }
+    let en = &report["applicationsEn"];
+    assert!(en["listed"].as_str().is_some_and(|l| l.contains("https://app.example/callback")), "{en}");
+    assert!(en["once"].as_str().is_some_and(|m| m.contains("not shown again")), "{en}");
+    assert_eq!(report["applicationsRu"]["rotateQuestion"], "Заменить секрет этого приложения?");
+    let id: i64 = en["clientId"].as_str().and_then(|i| i.parse().ok()).expect("the client id");
+    let listed = app.scalar(&format!("SELECT COUNT(*) FROM clients WHERE id = {id} AND name LIKE 'Billing%'")).await;
+    assert_eq!(listed, 1, "registered as shown");
 
     let taken: Vec<&str> = report["screenshots"].as_array().expect("shots").iter().filter_map(Value::as_str).collect();
     let pages = [
@@ -498,6 +514,13 @@ async fn chromium_tours_the_console(app: TestApp) {
         "confirm-rotate",
         "audit-operator",
         "audit-host",
+        "applications-new",
+        "application-created",
+        "applications-operator",
+        "application",
+        "confirm-rotate-secret",
+        "confirm-delete-application",
+        "application-refused",
     ];
     for page in pages {
         for lang in ["en", "ru"] {

@@ -15,6 +15,15 @@ use std::process::Command;
 use std::time::Duration;
 
 const REDIRECT: &str = "https://crm.example/oauth/callback";
+const GHOST: &str = "ghost@nowhere.example";
+
+/// As the tour's (20 FlashCalls from one host), with a login's daily cap at 12 failures and no
+/// growing delay, so a login is capped in a few requests.
+fn caps(c: &mut kordon::config::Config) {
+    open_caps(c);
+    c.defender.account_max_failures = 12;
+    c.defender.account_delay_ms = 0;
+}
 
 /// Runs one part of the scenario as `email`; its report's `result`.
 async fn scenario(app: &TestApp, part: &str, email: &str, input: &[(&str, String)]) -> Value {
@@ -109,10 +118,19 @@ async fn an_operator_runs_the_platform_from_the_console(app: TestApp) {
     let (partner, mut browsers) = two_browsers(&app, SECOND).await;
     // Ten wrong passwords from another loopback address: that host is blocked.
     block(&app, "127.0.0.31", MEMBER).await;
+    // A login nobody has, tried 12 times from two hosts (neither blocked): at its daily cap.
+    for source in ["127.0.0.41", "127.0.0.42"] {
+        for _ in 0..6 {
+            let (status, _) = app.post_from(source, "/api/v1/login", login_body(GHOST, "wrong-password")).await;
+            assert_eq!(status, 400);
+        }
+    }
+    assert_eq!(app.post_from("127.0.0.43", "/api/v1/login", login_body(GHOST, "guess")).await.0, 429, "capped");
     unanswered_calls(&app).await;
 
     let input = [
         ("KORDON_BLOCKED_HOST", "127.0.0.31".to_owned()),
+        ("KORDON_CAPPED_LOGIN", GHOST.to_owned()),
         ("KORDON_DISABLE_EMAIL", MEMBER.to_owned()),
         ("KORDON_REVOKE_EMAIL", SECOND.to_owned()),
         ("KORDON_REDIRECT_URI", REDIRECT.to_owned()),
@@ -127,6 +145,10 @@ async fn an_operator_runs_the_platform_from_the_console(app: TestApp) {
     let operator = app.core.admin_user(OPERATOR).await.expect("operator").id;
     let audit = r["audit"].as_str().unwrap_or_default();
     assert!(audit.contains("defender.unblock") && audit.contains(&format!("console:{operator}")), "{r}");
+
+    // The capped login, forgiven: tried again, it is checked (a wrong password, not refused).
+    assert_eq!((r["forgivenNotice"].as_str(), &r["cappedListed"]), (Some(&*format!("Forgiven: {GHOST}")), &json!(0)));
+    assert_eq!(app.post_from("127.0.0.43", "/api/v1/login", login_body(GHOST, "guess")).await.0, 400);
 
     // The disabled member's credentials fail in every dialect, and signing in does too.
     assert_eq!(r["disabledState"], "disabled", "{r}");
@@ -147,12 +169,24 @@ async fn an_operator_runs_the_platform_from_the_console(app: TestApp) {
     let created = r["application"]["id"].as_i64().unwrap_or_else(|| panic!("an application id: {r}"));
     let uris = app.text(&format!("SELECT redirect_uris FROM clients WHERE id = {created}")).await;
     assert!(uris.contains(REDIRECT), "{uris}");
+    let application = &r["application"];
+    assert_eq!((&application["uriShown"], &application["secretShownAgain"]), (&json!(true), &json!(false)), "{r}");
+    let secret = application["secret"].as_str().expect("the secret, shown once");
+    let grant = app
+        .http
+        .post(format!("{}/oauth/token", app.base))
+        .basic_auth(created, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(grant.status(), 200, "the secret shown once works");
 
     // The range called 20 times unanswered is marked.
     let flagged = r["flagged"].as_array().expect("flagged rows");
     assert!(flagged.iter().any(|row| row.as_str().is_some_and(|t| t.contains("7999000"))), "{r}");
 }
-both!(an_operator_runs_the_platform_from_the_console, super::open_caps);
+both!(an_operator_runs_the_platform_from_the_console, super::caps);
 
 async fn a_pbx_owner_sees_only_their_tenant(app: TestApp) {
     people(&app).await;
@@ -168,7 +202,8 @@ async fn a_pbx_owner_sees_only_their_tenant(app: TestApp) {
     let foreign = json!([
         ["user", format!("/console/user?id={outsider}")],
         ["unblock", "/console/defender/unblock?ip=127.0.0.32"],
-        ["application", format!("/console/applications/{their_app}")],
+        ["application", format!("/console/application?id={their_app}")],
+        ["rotate", format!("/console/application/secret?id={their_app}")],
     ]);
     let input = [
         ("KORDON_OWN_HOST", "127.0.0.33".to_owned()),
@@ -178,8 +213,8 @@ async fn a_pbx_owner_sees_only_their_tenant(app: TestApp) {
     ];
     let r = scenario(&app, "owner", ADMIN, &input).await;
     assert_eq!((&r["ownHostListed"], &r["foreignHostListed"]), (&json!(1), &json!(0)), "{r}");
-    assert_eq!(r["foreignFound"], false, "{r}");
-    assert_eq!(r["statuses"], json!({ "user": 404, "unblock": 404, "application": 404 }), "{r}");
+    assert_eq!((&r["foreignFound"], &r["searchStatus"]), (&json!(false), &json!(404)), "not found: {r}");
+    assert_eq!(r["statuses"], json!({ "user": 404, "unblock": 404, "application": 404, "rotate": 404 }), "{r}");
     assert_eq!(r["keys"], 403, "{r}");
 
     // The same objects through the admin API, with the owner's token.

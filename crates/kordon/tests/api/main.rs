@@ -59,6 +59,7 @@ mod operator_audit;
 // OpenAPI fuzzer.
 mod apache_rp;
 mod console;
+mod console_apps;
 mod console_scenario;
 mod explorer;
 mod oidc_browser;

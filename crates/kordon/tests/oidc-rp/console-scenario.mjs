@@ -3,7 +3,7 @@
 //
 //   operator: the platform's operator signs in through the login page; finds the host the test
 //     blocked (from another loopback address) on the Defender page with its reason and unblocks
-//     it after the confirmation; sees the unblock in the audit list; disables a user after the
+//     it after the confirmation; forgives a login at its daily cap; sees the unblock in the audit list; disables a user after the
 //     confirmation; revokes one of another user's two browser sign-ins; creates an application
 //     with a redirect URI (its secret shown once); sees the FlashCall range the test called 20
 //     times unanswered marked on the traffic page.
@@ -97,6 +97,15 @@ async function operator() {
   await confirm((u) => u.searchParams.get('unblocked') === host);
   out.stillListed = await rows(host).count();
   step(`found ${host} on the Defender page and unblocked it`);
+  // A login at its daily cap, forgiven.
+  const capped = env('KORDON_CAPPED_LOGIN');
+  await rows(capped).waitFor({ timeout: TIMEOUT });
+  await shot('defender-capped');
+  await rows(capped).locator('form[action="/console/defender/forgive"] button').click();
+  await page.waitForURL((u) => u.searchParams.has('forgiven'), { timeout: TIMEOUT });
+  out.forgivenNotice = await page.locator('p.notice').innerText();
+  out.cappedListed = await rows(capped).count();
+  step(`forgave ${capped}`);
 
   check((await visit(`/console/audit?type=defender.unblock&ip=${host}`)) === 200, 'the Audit page');
   out.audit = (await page.locator('table.list tbody').innerText()).replace(/\s+/g, ' ').trim();
@@ -131,10 +140,20 @@ async function operator() {
   return out;
 }
 
-// Filled in once the Applications page lands (h/apps).
+// A new application with one redirect URI: its id, and its secret seen once.
 async function createApplication(redirect) {
   check((await visit('/console/applications')) === 200, 'the Applications page');
-  return { id: null, redirect };
+  await page.fill('form.app-form input[name=name]', 'CRM');
+  await page.fill('form.app-form textarea[name=redirect_uris]', redirect);
+  await page.click('form.app-form button[type=submit]');
+  await page.locator('#client-secret').waitFor({ timeout: TIMEOUT });
+  const secret = (await page.locator('#client-secret').innerText()).trim();
+  await shot('application-created');
+  await page.click('section.secret a.button');
+  await page.waitForURL((u) => u.pathname === '/console/application', { timeout: TIMEOUT });
+  const id = Number(new URL(page.url()).searchParams.get('id'));
+  const shown = await page.content();
+  return { id, secret, uriShown: shown.includes(redirect), secretShownAgain: shown.includes(secret) };
 }
 
 async function owner() {
@@ -142,7 +161,7 @@ async function owner() {
   out.ownHostListed = (await visit('/console/defender')) === 200 && (await rows(env('KORDON_OWN_HOST')).count());
   out.foreignHostListed = await rows(env('KORDON_FOREIGN_HOST')).count();
   await shot('defender');
-  check((await visit(`/console/users?q=${encodeURIComponent(env('KORDON_FOREIGN_EMAIL'))}`)) === 200, 'search');
+  out.searchStatus = await visit(`/console/users?q=${encodeURIComponent(env('KORDON_FOREIGN_EMAIL'))}`);
   out.foreignFound = new URL(page.url()).pathname === '/console/user';
   await shot('users-foreign');
   out.statuses = {};

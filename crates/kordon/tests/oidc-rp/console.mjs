@@ -10,13 +10,18 @@
 //   D. Users: search by email, phone or id, the user's page (sessions of every kind, recent
 //      events); Revoke and Delete ask first (looked at, cancelled); Disable asks first, then the
 //      user is disabled, and Enable brings them back (English only; Russian looks and cancels).
-//   E. The pages still to come, and the Keys page (403 for an account administrator).
+//   E. Applications: the list and an application's page, and the FlashCall, Audit and Keys pages
+//      (Keys: 403 for an account administrator).
 //   F. Sign out: the console session and the kordon sign-in end; /console asks to sign in again.
 //   G. A user who is not an administrator signs in and is refused with a 403 page.
 //   H. The platform's operator: every tenant's block, the unblocks in the audit list, a flagged
 //      FlashCall range (20 unanswered calls) on the traffic page, the
 //      password queue, the Keys page, and a key rotation after its confirmation (English;
 //      Russian looks and cancels).
+//   I. The operator's Applications, in each language: registers one with a redirect URI (its
+//      secret shown once, not on the list nor the application's page afterwards); rotating its
+//      secret and deleting it ask first (cancelled); a refused redirect URI shows the form again
+//      with the reason.
 //
 // Every page is photographed at desktop (1280 px) and phone (390 px) widths into
 // KORDON_SCREENSHOTS. Spawned by crates/kordon/tests/api/console.rs; input from the environment
@@ -205,7 +210,7 @@ async function tour(locale, lang) {
     await page.waitForURL((u) => u.pathname === '/console/user', { timeout: TIMEOUT });
   }
 
-  // E. The pages still to come, and Keys (operators only).
+  // E. Applications (the tenant's own: none yet), FlashCall, Audit, and Keys (operators only).
   for (const name of ['applications', 'flashcalls', 'audit']) {
     check((await visit(page, `/console/${name}`)) === 200, name);
     await shot(page, name, lang);
@@ -269,6 +274,65 @@ async function platform(locale, lang) {
   return out;
 }
 
+// I. The operator's Applications: each language registers one (English with the redirect URI the
+// test looks for, and a long one that must wrap on a phone), then looks at every page.
+const CALLBACK = 'https://app.example/callback';
+const LONG_URI = 'https://billing.app.example/oauth2/callback/tenant-0123456789abcdefghijklmnopqrstuvwxyz-0123456789';
+const APP = {
+  en: { name: 'Billing portal of the example company', uris: `${CALLBACK}\n${LONG_URI}` },
+  ru: { name: 'Личный кабинет биллинга', uris: 'https://app.example/ru/callback' },
+};
+async function applications(locale, lang) {
+  const { ctx, page } = await context(locale, ['400 (Bad Request)']);
+  await page.goto(`${base}/console/applications`);
+  await signIn(page, operator);
+  check(new URL(page.url()).pathname === '/console/applications', `after sign-in: ${page.url()}`);
+  const out = {};
+  await page.fill('form.app-form input[name=name]', APP[lang].name);
+  await page.fill('form.app-form textarea[name=redirect_uris]', APP[lang].uris);
+  await shot(page, 'applications-new', lang);
+  await page.click('form.app-form button[type=submit]');
+  await page.locator('#client-secret').waitFor({ timeout: TIMEOUT });
+  const secret = await page.locator('#client-secret').innerText();
+  out.secretLength = secret.length;
+  out.clientId = await page.locator('.secret dd.value').first().innerText();
+  out.once = await page.locator('.secret p.alert').innerText();
+  out.resultUrl = new URL(page.url()).pathname + new URL(page.url()).search;
+  await shot(page, 'application-created', lang);
+  step(`${lang}: the operator registered application ${out.clientId}; its secret shown once`);
+  check((await visit(page, '/console/applications')) === 200, 'applications');
+  const row = page.locator('table.list tbody tr', { hasText: APP[lang].name });
+  await row.waitFor({ timeout: TIMEOUT });
+  out.listed = (await row.innerText()).replace(/\s+/g, ' ').trim();
+  out.secretOnList = (await page.content()).includes(secret);
+  await shot(page, 'applications-operator', lang);
+  await row.locator('a').first().click();
+  await page.waitForURL((u) => u.pathname === '/console/application', { timeout: TIMEOUT });
+  out.app = await heading(page);
+  out.secretOnPage = (await page.content()).includes(secret);
+  await shot(page, 'application', lang);
+  const appUrl = page.url();
+  await page.click('a.button.danger[href^="/console/application/secret"]');
+  await page.locator('section.confirm').waitFor({ timeout: TIMEOUT });
+  out.rotateQuestion = await page.locator('section.confirm h2').innerText();
+  await shot(page, 'confirm-rotate-secret', lang);
+  await page.click('section.confirm a.button.secondary');
+  await page.waitForURL(appUrl, { timeout: TIMEOUT });
+  await page.click('a.button.danger[href^="/console/application/delete"]');
+  await page.locator('section.confirm').waitFor({ timeout: TIMEOUT });
+  await shot(page, 'confirm-delete-application', lang);
+  await page.click('section.confirm a.button.secondary');
+  await page.waitForURL(appUrl, { timeout: TIMEOUT });
+  // A redirect URI kordon refuses: the form again, with the reason.
+  await page.fill('form.app-form textarea[name=redirect_uris]', `${CALLBACK}#fragment`);
+  await page.click('form.app-form button[type=submit]');
+  await page.locator('#edit p.alert').waitFor({ timeout: TIMEOUT });
+  out.refused = await page.locator('#edit p.alert').innerText();
+  await shot(page, 'application-refused', lang);
+  await ctx.close();
+  return out;
+}
+
 // G. A user who administers nothing.
 async function refused(locale, lang) {
   const { ctx, page } = await context(locale, ['403 (Forbidden)']);
@@ -290,6 +354,8 @@ try {
   report.refusedRu = await refused('ru-RU', 'ru');
   report.operatorEn = await platform('en-US', 'en');
   report.operatorRu = await platform('ru-RU', 'ru');
+  report.applicationsEn = await applications('en-US', 'en');
+  report.applicationsRu = await applications('ru-RU', 'ru');
   report.ok = true;
 } catch (err) {
   report.ok = false;
