@@ -85,6 +85,7 @@ pub enum GrantRef {
 pub struct ClientRecord {
     pub client: Client,
     pub created_at: i64,
-    /// The account of the client's owner (none: an operator's client without an owner).
+    /// The account of the client's owner; none for the platform's (no owner, or an operator:
+    /// an operator's application is never a tenant's, whatever account the operator sits in).
     pub owner_account_id: Option<i64>,
 }

@@ -213,6 +213,18 @@ async fn an_account_administrator_handles_its_own(app: TestApp) {
     assert_eq!(admin.post("/console/application", &edit).await.status, 303);
     let record = client(&app, ours).await.expect("client");
     assert_eq!((record.name.as_str(), record.trusted), ("Ours again", true));
+    // Its redirect is the operator's too: trust skips the consent page.
+    let moved =
+        [("csrf", csrf.as_str()), ("id", &ours_text), ("name", "Ours"), ("redirect_uris", "https://x.example/cb")];
+    assert_eq!(admin.post("/console/application", &moved).await.status, 403);
+    assert!(client(&app, ours).await.expect("client").redirect_uris.is_empty(), "not moved");
+    // Untrusted again, its first redirect URI is the tenant's, and brings the code flow with it.
+    let edit = [("csrf", ops_csrf.as_str()), ("id", &ours_text), ("name", "Ours"), ("redirect_uris", "")];
+    assert_eq!(ops.post("/console/application", &edit).await.status, 303);
+    assert_eq!(admin.post("/console/application", &moved).await.status, 303);
+    let record = client(&app, ours).await.expect("client");
+    assert_eq!(record.redirect_uris, ["https://x.example/cb"]);
+    assert_eq!(record.grants, ["client_credentials", "authorization_code", "refresh_token"], "{:?}", record.grants);
 
     // A user who administers nothing never reaches the page.
     let mut plain = Browser::new(&app);

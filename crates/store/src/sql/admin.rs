@@ -41,7 +41,8 @@ impl From<ClientRecordRow> for ClientRecord {
 macro_rules! client_record {
     () => {
         "SELECT c.id, c.name, c.grants, c.owner_user_id, c.access_ttl, c.introspect, c.redirect_uris,
-                c.post_logout_redirect_uris, c.public, c.trusted, c.created_at, u.account_id AS owner_account_id
+                c.post_logout_redirect_uris, c.public, c.trusted, c.created_at,
+                CASE WHEN u.role = 'operator' THEN NULL ELSE u.account_id END AS owner_account_id
          FROM clients c LEFT JOIN users u ON u.id = c.owner_user_id"
     };
 }
@@ -249,7 +250,11 @@ impl kordon_core::ports::AdminStore for SqlStore {
 
     async fn client_records(&self, account_id: Option<i64>) -> StoreResult<Vec<ClientRecord>> {
         // The cast names the parameter's type for PostgreSQL, which cannot infer it from IS NULL.
-        let sql = concat!(client_record!(), " WHERE CAST($1 AS BIGINT) IS NULL OR u.account_id = $1 ORDER BY c.id");
+        // An operator's application is the platform's, even when the operator sits in an account.
+        let sql = concat!(
+            client_record!(),
+            " WHERE CAST($1 AS BIGINT) IS NULL OR (u.account_id = $1 AND u.role <> 'operator') ORDER BY c.id"
+        );
         let rows = sqlx::query_as::<Db, ClientRecordRow>(sql)
             .bind(account_id)
             .fetch_all(&self.pool)

@@ -114,16 +114,35 @@ impl Core {
     }
 
     /// Changes an application in scope: name, redirect URIs, post-logout URIs, and (the
-    /// operator only) grants and trust. Audited (`client.update`, what changed).
+    /// operator only) grants and trust. A trusted application's redirect URIs are the
+    /// operator's too: trust skips the consent page, so whoever moves its redirect collects its
+    /// users' codes. An application given its first redirect URIs gains the code flow, as one
+    /// registered with them does. Audited (`client.update`, what changed).
     pub async fn admin_update_application(&self, admin: &Admin, id: i64, patch: ClientPatch) -> Result<ClientRecord> {
         if patch.trusted.is_some() || patch.grants.is_some() {
             admin.require_operator()?;
         }
-        self.admin_application(admin, id).await?;
+        let record = self.admin_application(admin, id).await?;
+        let moves_redirects = patch.redirect_uris.as_ref().is_some_and(|uris| *uris != record.client.redirect_uris);
+        if record.client.trusted && moves_redirects && !admin.is_operator() {
+            return Err(Error::forbidden("A trusted application's redirect URIs are the operator's to change."));
+        }
         if let Some(name) = &patch.name {
             check_name(name.trim())?;
         }
-        let patch = ClientPatch { grants: patch.grants.map(check_grants).transpose()?, ..patch };
+        let first_redirects = record.client.redirect_uris.is_empty()
+            && patch.redirect_uris.as_ref().is_some_and(|uris| !uris.is_empty())
+            && !record.client.grants.iter().any(|g| g == "authorization_code");
+        let grants = match (patch.grants, first_redirects) {
+            (Some(grants), _) => Some(grants),
+            (None, true) => {
+                let mut grants = record.client.grants.clone();
+                grants.extend(["authorization_code".to_owned(), "refresh_token".to_owned()]);
+                Some(grants)
+            }
+            (None, false) => None,
+        };
+        let patch = ClientPatch { grants: grants.map(check_grants).transpose()?, ..patch };
         let actor = admin.actor();
         self.update_client_as(id, patch, By { actor: &actor, dialect: admin.dialect() }).await?;
         self.admin_application(admin, id).await
