@@ -203,6 +203,31 @@ pub trait TokenStore: Send + Sync + 'static {
     async fn redeem_reset(&self, digest: &str, password_hash: &str, now: i64) -> StoreResult<Option<i64>>;
 }
 
+/// Which capped logins to list (see [`DefenderStore::capped_accounts`]).
+#[derive(Debug, Clone)]
+pub struct CappedQuery<'a> {
+    /// The cap of an email's password checks (`account_max_failures`).
+    pub email_max: i64,
+    /// The cap of a phone's PINs (`pin_max_failures`).
+    pub phone_max: i64,
+    /// Windows that began at or before this are over.
+    pub since: i64,
+    /// Only the logins of this account's users (operators not included); all when None.
+    pub tenant: Option<i64>,
+    /// Only this login (`email:…`, `phone:…`).
+    pub login: Option<&'a str>,
+    pub limit: i64,
+}
+
+/// A capped login: its key, failures in the window, when the window began, and its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CappedRow {
+    pub login: String,
+    pub failures: i64,
+    pub window_start: i64,
+    pub user_id: Option<i64>,
+}
+
 /// The Defender's state: failure counters, blocks and the audit log. Every method is one atomic
 /// statement or transaction, so instances on one database share all of it.
 #[async_trait]
@@ -257,16 +282,9 @@ pub trait DefenderStore: Send + Sync + 'static {
     /// An operator forgives a login: its failures are forgotten, with an audit line; false when
     /// it had none.
     async fn forgive_account(&self, account: &str, actor: &str, now: i64) -> StoreResult<bool>;
-    /// The logins whose failures in the window that began after `since` reached their cap
-    /// (`email_max` for an email, `phone_max` for a phone's PINs), newest first, at most `limit`:
-    /// `(login, failures, window_start)`.
-    async fn capped_accounts(
-        &self,
-        email_max: i64,
-        phone_max: i64,
-        since: i64,
-        limit: i64,
-    ) -> StoreResult<Vec<(String, i64, i64)>>;
+    /// The logins whose failures in the window that began after `since` reached their cap,
+    /// newest first, at most `limit`, each with the user who has it (disabled or not).
+    async fn capped_accounts(&self, q: &CappedQuery<'_>) -> StoreResult<Vec<CappedRow>>;
 }
 
 /// Operators' user lifecycle: disable, enable, delete, and a user's sessions. Every change is

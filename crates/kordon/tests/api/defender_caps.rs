@@ -168,3 +168,69 @@ async fn the_overview_counts_the_hours_sign_ins(app: TestApp) {
     assert_eq!(signins_tile(&page.body), "0 / 0");
 }
 both!(the_overview_counts_the_hours_sign_ins);
+
+/// Each login's own cap (a phone's PINs have theirs), the window's end, an operator sitting in a
+/// tenant's account (never the tenant's), and a login named in another case; the rows are
+/// written as the Defender writes them, at the caps' edges.
+async fn each_login_has_its_own_cap(app: TestApp) {
+    people(&app).await;
+    let phone = NewUserCommand {
+        email: "phoned@pbx.example",
+        password: PASSWORD,
+        phone: Some("79990001122"),
+        role: Role::LkUser,
+        role_id: PbxRole::ADMINISTRATOR,
+        domain: Some("pbx.example"),
+    };
+    let (phoned, _) = app.core.admin_create_user(phone).await.expect("user");
+    let inside = NewUserCommand {
+        email: "ops@pbx.example",
+        password: PASSWORD,
+        phone: None,
+        role: Role::Operator,
+        role_id: PbxRole::ADMINISTRATOR,
+        domain: Some("pbx.example"),
+    };
+    app.core.admin_create_user(inside).await.expect("operator in the tenant's account");
+    let now = app.core.clock.now();
+    let (day, pins, passwords) = (86_400, 10, 100); // the defaults
+    for (login, failures, start) in [
+        ("phone:79990001122", pins, now - 60),              // at the PIN cap
+        ("phone:79990009999", pins - 1, now - 60),          // one short
+        ("email:member@pbx.example", passwords - 1, now),   // one short of the password cap
+        ("email:second@pbx.example", passwords, now - day), // its window is over
+        ("email:ops@pbx.example", passwords, now - 120),    // an operator's, in the tenant's account
+    ] {
+        app.execute(&format!(
+            "INSERT INTO defender_accounts (account, failures, window_start) VALUES ('{login}', {failures}, {start})"
+        ))
+        .await;
+    }
+    let (operator, admin) = (app.login(OPERATOR, PASSWORD).await, app.login(ADMIN, PASSWORD).await);
+    let (_, list) = app.call("GET", "/api/admin/v1/defender/capped", None, Some(&operator)).await;
+    assert_eq!(
+        logins(&list),
+        vec![
+            ("phone:79990001122".to_owned(), phoned.into()),
+            ("email:ops@pbx.example".to_owned(), app.core.admin_user("ops@pbx.example").await.expect("ops").id.into())
+        ],
+        "newest window first: {list}"
+    );
+    let until = kordon_core::clock::parse_rfc3339(list["data"][0]["until"].as_str().expect("until")).expect("RFC 3339");
+    assert_eq!(until, now - 60 + day, "the window's end");
+    let (_, list) = app.call("GET", "/api/admin/v1/defender/capped", None, Some(&admin)).await;
+    assert_eq!(logins(&list), vec![("phone:79990001122".to_owned(), phoned.into())], "not the operator's");
+    let (status, body) =
+        app.call("DELETE", "/api/admin/v1/defender/capped/email:ops%40pbx.example", None, Some(&admin)).await;
+    assert_eq!(status, 404, "{body}");
+    // A login named as a person types it: the same key.
+    let (status, body) =
+        app.call("DELETE", "/api/admin/v1/defender/capped/email:OPS%40PBX.example", None, Some(&operator)).await;
+    assert_eq!(status, 204, "{body}");
+    let (status, body) =
+        app.call("DELETE", "/api/admin/v1/defender/capped/phone:+7%20999%20000-11-22", None, Some(&admin)).await;
+    assert_eq!(status, 204, "{body}");
+    let (_, list) = app.call("GET", "/api/admin/v1/defender/capped", None, Some(&operator)).await;
+    assert_eq!(logins(&list), vec![]);
+}
+both!(each_login_has_its_own_cap);

@@ -6,7 +6,7 @@ use super::{Db, SqlStore};
 use crate::backend::Backend;
 use crate::errors::translate;
 use kordon_core::audit::{AuditEvent, SUCCESS, kind};
-use kordon_core::ports::StoreResult;
+use kordon_core::ports::{CappedQuery, CappedRow, StoreResult};
 use kordon_core::types::{Admission, Block, Outcome};
 
 #[async_trait::async_trait]
@@ -310,27 +310,33 @@ impl kordon_core::ports::DefenderStore for SqlStore {
         Ok(true)
     }
 
-    async fn capped_accounts(
-        &self,
-        email_max: i64,
-        phone_max: i64,
-        since: i64,
-        limit: i64,
-    ) -> StoreResult<Vec<(String, i64, i64)>> {
-        sqlx::query_as::<Db, (String, i64, i64)>(
-            "SELECT account, failures, window_start FROM defender_accounts
-             WHERE window_start > $3
-               AND failures >= CASE WHEN substr(account, 1, 6) = 'phone:' THEN $2 ELSE $1 END
-             ORDER BY window_start DESC, account
-             LIMIT $4",
+    async fn capped_accounts(&self, q: &CappedQuery<'_>) -> StoreResult<Vec<CappedRow>> {
+        // A login key names its user by email key or phone; casts name the types PostgreSQL
+        // cannot infer from IS NULL.
+        let rows = sqlx::query_as::<Db, (String, i64, i64, Option<i64>)>(
+            "SELECT d.account, d.failures, d.window_start, u.id FROM defender_accounts d
+             LEFT JOIN users u ON (substr(d.account, 1, 6) = 'email:' AND u.email_key = substr(d.account, 7))
+                               OR (substr(d.account, 1, 6) = 'phone:' AND u.phone = substr(d.account, 7))
+             WHERE d.window_start > $3
+               AND d.failures >= CASE WHEN substr(d.account, 1, 6) = 'phone:' THEN $2 ELSE $1 END
+               AND (CAST($4 AS BIGINT) IS NULL OR (u.account_id = $4 AND u.role <> 'operator'))
+               AND (CAST($5 AS TEXT) IS NULL OR d.account = $5)
+             ORDER BY d.window_start DESC, d.account
+             LIMIT $6",
         )
-        .bind(email_max)
-        .bind(phone_max)
-        .bind(since)
-        .bind(limit)
+        .bind(q.email_max)
+        .bind(q.phone_max)
+        .bind(q.since)
+        .bind(q.tenant)
+        .bind(q.login)
+        .bind(q.limit)
         .fetch_all(&self.pool)
         .await
-        .map_err(translate)
+        .map_err(translate)?;
+        Ok(rows
+            .into_iter()
+            .map(|(login, failures, window_start, user_id)| CappedRow { login, failures, window_start, user_id })
+            .collect())
     }
 
     async fn clear_account_failures(&self, account: &str) -> StoreResult<()> {

@@ -48,8 +48,12 @@ impl Core {
     /// none when nobody in scope answers (the search then finds nothing, never another tenant's
     /// events).
     pub async fn admin_audit_user(&self, admin: &Admin, user: &str) -> Result<Option<i64>> {
-        // An id is taken as it is: a tenant's search is confined to its own events anyway.
-        if let Ok(id) = user.trim().parse::<i64>() {
+        // An id is taken as it is (a deleted user's events are still theirs; a tenant's search
+        // is confined to its own events anyway) — unless it reads as a phone number.
+        let user = user.trim();
+        if crate::types::Phone::parse("user", user).is_err()
+            && let Ok(id) = user.parse::<i64>()
+        {
             return Ok(Some(id));
         }
         match self.admin_search_users(admin, user).await {

@@ -92,8 +92,9 @@ impl Core {
     pub async fn admin_forgive_user(&self, admin: &Admin, id: i64) -> Result<bool> {
         let record = self.user_record(admin, id).await?;
         let actor = admin.actor();
-        let mut keys = vec![format!("email:{}", record.user.email.to_lowercase())];
-        keys.extend(record.user.phone.as_ref().map(|p| format!("phone:{p}")));
+        let login_key = crate::services::defender::login_key;
+        let mut keys = vec![login_key(&record.user.email)?];
+        keys.extend(record.user.phone.as_deref().map(login_key).transpose()?);
         let mut forgiven = false;
         for key in keys {
             forgiven |= self.store.forgive_account(&key, &actor, self.now()).await?;

@@ -224,14 +224,7 @@ impl Core {
     /// Forgets the failed checks against a login (`login` is an email, or a phone for its PINs),
     /// audited as `actor`; false when it had none.
     pub async fn defender_forgive(&self, login: &str, actor: &str) -> Result<bool> {
-        let key = match crate::types::Email::parse("login", login) {
-            Ok(email) => format!("email:{}", email.key()),
-            Err(_) => {
-                let phone = crate::types::Phone::parse("login", login)
-                    .map_err(|_| Error::validation("login", "The login must be an email or a phone."))?;
-                format!("phone:{}", phone.as_str())
-            }
-        };
+        let key = login_key(login)?;
         let forgiven = self.store.forgive_account(&key, actor, self.now()).await?;
         if forgiven {
             tracing::info!(actor, "a login's failed checks were forgiven");
@@ -356,6 +349,22 @@ impl Core {
     }
 }
 
+/// The Defender's key of a login: `email:` and the address's key, or `phone:` and the digits;
+/// from an email or a phone as a person writes it, or from a key (`email:…`, `phone:…`).
+pub(crate) fn login_key(login: &str) -> Result<String> {
+    let refused = || Error::validation("login", "The login must be an email or a phone.");
+    let (email, phone) = match login.trim().split_once(':') {
+        Some(("email", email)) => (Some(email), None),
+        Some(("phone", phone)) => (None, Some(phone)),
+        _ => (Some(login), Some(login)),
+    };
+    if let Some(email) = email.and_then(|e| crate::types::Email::parse("login", e).ok()) {
+        return Ok(format!("email:{}", email.key()));
+    }
+    let phone = phone.and_then(|p| crate::types::Phone::parse("login", p).ok()).ok_or_else(refused)?;
+    Ok(format!("phone:{}", phone.as_str()))
+}
+
 /// A login's daily cap of failures and the setting that names it (a phone's PINs have their own).
 fn account_cap(account: &str, s: &crate::settings::DefenderSettings) -> (i64, &'static str) {
     match account.starts_with("phone:") {
@@ -377,6 +386,17 @@ fn account_delay(failures: i64, threshold: i64, s: &crate::settings::DefenderSet
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_is_keyed_alike_however_it_is_written() {
+        assert_eq!(login_key("Ann@Example.COM").ok(), Some("email:ann@example.com".to_owned()));
+        assert_eq!(login_key("email:Ann@Example.com").ok(), Some("email:ann@example.com".to_owned()));
+        assert_eq!(login_key("+7 (999) 000-11-22").ok(), Some("phone:79990001122".to_owned()));
+        assert_eq!(login_key("phone:89990001122").ok(), Some("phone:79990001122".to_owned()));
+        for bad in ["nobody", "email:79990001122", "phone:ann@example.com", ""] {
+            assert!(login_key(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn the_account_delay_grows_and_is_capped() {
