@@ -347,6 +347,28 @@ pub(crate) fn open_caps(c: &mut kordon::config::Config) {
     c.flashcall.global_hourly = 1000;
 }
 
+/// A login nobody has.
+pub(crate) const GHOST: &str = "ghost@nowhere.example";
+
+/// As `open_caps`, with a login's daily cap at 12 failures and no growing delay, so a login is
+/// capped in a few requests (the blocks above fail 10 times a login: not capped).
+pub(crate) fn caps(c: &mut kordon::config::Config) {
+    open_caps(c);
+    c.defender.account_max_failures = 12;
+    c.defender.account_delay_ms = 0;
+}
+
+/// `GHOST` tried 12 times from two hosts (neither blocked): at its daily cap, refused (429).
+pub(crate) async fn cap_ghost(app: &TestApp) {
+    for source in ["127.0.0.41", "127.0.0.42"] {
+        for _ in 0..6 {
+            let (status, _) = app.post_from(source, "/api/v1/login", login_body(GHOST, "wrong-password")).await;
+            assert_eq!(status, 400);
+        }
+    }
+    assert_eq!(app.post_from("127.0.0.43", "/api/v1/login", login_body(GHOST, "guess")).await.0, 429, "capped");
+}
+
 async fn the_flashcall_page_flags_unanswered_ranges(app: TestApp) {
     people(&app).await;
     unanswered_calls(&app).await;
@@ -386,6 +408,7 @@ async fn chromium_tours_the_console(app: TestApp) {
     block(&app, "127.0.0.7", MEMBER).await;
     block(&app, "127.0.0.8", SECOND).await;
     block(&app, "127.0.0.9", OUTSIDER).await;
+    cap_ghost(&app).await;
     // The member signs in once: their page lists a session.
     app.login(MEMBER, PASSWORD).await;
     // A FlashCall range is flagged on the traffic page.
@@ -408,6 +431,7 @@ async fn chromium_tours_the_console(app: TestApp) {
         .env("KORDON_BLOCKED_EN", "127.0.0.7")
         .env("KORDON_BLOCKED_RU", "127.0.0.8")
         .env("KORDON_FOREIGN_BLOCK", "127.0.0.9")
+        .env("KORDON_CAPPED_LOGIN", GHOST)
         .env("KORDON_CHROMIUM", &chromium)
         .env("KORDON_SCREENSHOTS", &shots);
     let stdout = app.dir.path().join("console-report.json");
@@ -432,6 +456,7 @@ async fn chromium_tours_the_console(app: TestApp) {
         let block = r["block"].as_str().unwrap_or_default();
         assert!(block.contains(ip) && block.contains("@pbx.example") && block.contains(reason), "{lang}: {block}");
         assert_eq!(r["foreignListed"], 0, "{lang}: another tenant's block is not listed");
+        assert_eq!(r["cappedListed"], 0, "{lang}: a login nobody has is the operator's alone");
         assert_eq!(r["history"], 1, "{lang}: the host's block in its history: {r}");
         assert_eq!(r["withoutCsrf"], 403, "{lang}");
         assert_eq!(r["stillListed"], 0, "{lang}");
@@ -455,6 +480,7 @@ async fn chromium_tours_the_console(app: TestApp) {
     for lang in ["operatorEn", "operatorRu"] {
         let r = &report[lang];
         assert_eq!(r["foreignListed"], 1, "{lang}: the operator sees every tenant's block: {r}");
+        assert_eq!(r["cappedListed"], 1, "{lang}: the login nobody has, at its cap: {r}");
         assert_eq!(r["keys"], 200, "{lang}");
         assert_eq!(r["nav"].as_array().map(Vec::len), Some(7), "{lang}: with Keys: {}", r["nav"]);
         assert_eq!(r["tiles"].as_array().map(Vec::len), Some(4), "{lang}: with the password queue: {}", r["tiles"]);
@@ -531,4 +557,4 @@ async fn chromium_tours_the_console(app: TestApp) {
         }
     }
 }
-both!(chromium_tours_the_console, super::open_caps);
+both!(chromium_tours_the_console, super::caps);

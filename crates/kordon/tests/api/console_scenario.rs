@@ -6,7 +6,7 @@
 //! owner sees only their tenant, in the console and through the admin API. Screenshots in
 //! `target/tmp/console-scenario-<store>/`; the page-by-page tour is `console.rs`.
 
-use crate::console::{ADMIN, MEMBER, OPERATOR, OUTSIDER, SECOND, block, open_caps, people, unanswered_calls};
+use crate::console::{ADMIN, GHOST, MEMBER, OPERATOR, OUTSIDER, SECOND, block, cap_ghost, people, unanswered_calls};
 use crate::helpers::oidc::{Browser, CodeClient, code_client, request};
 use crate::helpers::{Backend, PASSWORD, TestApp, login_body, pbx_auth_body};
 use serde_json::{Value, json};
@@ -15,15 +15,6 @@ use std::process::Command;
 use std::time::Duration;
 
 const REDIRECT: &str = "https://crm.example/oauth/callback";
-const GHOST: &str = "ghost@nowhere.example";
-
-/// As the tour's (20 FlashCalls from one host), with a login's daily cap at 12 failures and no
-/// growing delay, so a login is capped in a few requests.
-fn caps(c: &mut kordon::config::Config) {
-    open_caps(c);
-    c.defender.account_max_failures = 12;
-    c.defender.account_delay_ms = 0;
-}
 
 /// Runs one part of the scenario as `email`; its report's `result`.
 async fn scenario(app: &TestApp, part: &str, email: &str, input: &[(&str, String)]) -> Value {
@@ -118,14 +109,7 @@ async fn an_operator_runs_the_platform_from_the_console(app: TestApp) {
     let (partner, mut browsers) = two_browsers(&app, SECOND).await;
     // Ten wrong passwords from another loopback address: that host is blocked.
     block(&app, "127.0.0.31", MEMBER).await;
-    // A login nobody has, tried 12 times from two hosts (neither blocked): at its daily cap.
-    for source in ["127.0.0.41", "127.0.0.42"] {
-        for _ in 0..6 {
-            let (status, _) = app.post_from(source, "/api/v1/login", login_body(GHOST, "wrong-password")).await;
-            assert_eq!(status, 400);
-        }
-    }
-    assert_eq!(app.post_from("127.0.0.43", "/api/v1/login", login_body(GHOST, "guess")).await.0, 429, "capped");
+    cap_ghost(&app).await;
     unanswered_calls(&app).await;
 
     let input = [
@@ -186,7 +170,7 @@ async fn an_operator_runs_the_platform_from_the_console(app: TestApp) {
     let flagged = r["flagged"].as_array().expect("flagged rows");
     assert!(flagged.iter().any(|row| row.as_str().is_some_and(|t| t.contains("7999000"))), "{r}");
 }
-both!(an_operator_runs_the_platform_from_the_console, super::caps);
+both!(an_operator_runs_the_platform_from_the_console, crate::console::caps);
 
 async fn a_pbx_owner_sees_only_their_tenant(app: TestApp) {
     people(&app).await;

@@ -14,9 +14,9 @@
 //      (Keys: 403 for an account administrator).
 //   F. Sign out: the console session and the kordon sign-in end; /console asks to sign in again.
 //   G. A user who is not an administrator signs in and is refused with a 403 page.
-//   H. The platform's operator: every tenant's block, the unblocks in the audit list, a flagged
-//      FlashCall range (20 unanswered calls) on the traffic page, the
-//      password queue, the Keys page, and a key rotation after its confirmation (English;
+//   H. The platform's operator: every tenant's block and the login at its daily cap (an
+//      administrator does not see it: nobody has it), the unblocks in the audit list, a flagged
+//      FlashCall range (20 unanswered calls) on the traffic page, the password queue, the Keys page, and a key rotation after its confirmation (English;
 //      Russian looks and cancels).
 //   I. The operator's Applications, in each language: registers one with a redirect URI (its
 //      secret shown once, not on the list nor the application's page afterwards); rotating its
@@ -45,6 +45,7 @@ const member = env('KORDON_MEMBER_EMAIL');
 const plain = env('KORDON_PLAIN_EMAIL');
 const blocked = { en: env('KORDON_BLOCKED_EN'), ru: env('KORDON_BLOCKED_RU') };
 const foreign = env('KORDON_FOREIGN_BLOCK');
+const capped = env('KORDON_CAPPED_LOGIN');
 const executablePath = env('KORDON_CHROMIUM');
 const shots = env('KORDON_SCREENSHOTS');
 const TIMEOUT = 30_000;
@@ -140,6 +141,7 @@ async function tour(locale, lang) {
   await row.waitFor({ timeout: TIMEOUT });
   out.block = (await row.innerText()).replace(/\s+/g, ' ').trim();
   out.foreignListed = await page.locator('table.list tbody tr', { hasText: foreign }).count();
+  out.cappedListed = await page.locator('table.list tbody tr', { hasText: capped }).count();
   await shot(page, 'defender', lang);
   // The host's history: the audit log, narrowed to it.
   await row.locator('a.small-link').click();
@@ -242,6 +244,7 @@ async function platform(locale, lang) {
   await shot(page, 'overview-operator', lang);
   check((await visit(page, '/console/defender')) === 200, 'defender');
   out.foreignListed = await page.locator('table.list tbody tr', { hasText: foreign }).count();
+  out.cappedListed = await page.locator('table.list tbody tr', { hasText: capped }).count();
   await shot(page, 'defender-operator', lang);
   out.nav = await page.locator('nav.tabs a').allInnerTexts();
   // The unblocks of the tours above, in the audit list.
