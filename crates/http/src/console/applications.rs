@@ -4,7 +4,7 @@
 //! deleting after a confirmation. A new secret is shown once, in the answer to the POST that made
 //! it (never in a URL, never again: kordon keeps only its digest), on a page not to be cached.
 
-use super::views::{AppRow, ApplicationPage, ApplicationsPage, ConfirmPage, SecretPage};
+use super::views::{AppRow, ApplicationPage, ApplicationsPage, ConfirmPage, Question, SecretPage};
 use super::{Console, Form, redirect, shown_time};
 use axum::body::Bytes;
 use axum::extract::Query;
@@ -258,15 +258,6 @@ pub(super) async fn update(c: Console, body: Bytes) -> Response {
             Err(err) => c.failure(err),
         },
     }
-}
-
-/// A question before a destructive action on an application.
-struct Question {
-    title: &'static str,
-    question: &'static str,
-    text: &'static str,
-    action: &'static str,
-    button: &'static str,
 }
 
 async fn confirm(c: Console, query: &HashMap<String, String>, q: Question) -> Response {

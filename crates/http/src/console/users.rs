@@ -3,7 +3,7 @@
 //! a Revoke each, recent events); disable and delete after a confirmation, enable, forgive.
 
 use super::texts::Texts;
-use super::views::{ConfirmPage, EventRow, FoundRow, SessionRow, UserPage, UsersPage};
+use super::views::{ConfirmPage, EventRow, FoundRow, Question, SessionRow, UserPage, UsersPage};
 use super::{Console, redirect, shown_time, with_param};
 use axum::body::Bytes;
 use axum::extract::Query;
@@ -172,15 +172,6 @@ pub(super) async fn user(c: Console, Query(query): Params) -> Response {
         events,
     };
     c.page(&page)
-}
-
-/// A question before a destructive action on a user.
-struct Question {
-    title: &'static str,
-    question: &'static str,
-    text: &'static str,
-    action: &'static str,
-    button: &'static str,
 }
 
 async fn confirm(c: Console, query: &HashMap<String, String>, q: Question) -> Response {

@@ -332,3 +332,12 @@ pub(super) struct CardLink {
     pub href: &'static str,
     pub label: &'static str,
 }
+
+/// A question before a destructive action (its confirmation page's words and form).
+pub(super) struct Question {
+    pub title: &'static str,
+    pub question: &'static str,
+    pub text: &'static str,
+    pub action: &'static str,
+    pub button: &'static str,
+}
