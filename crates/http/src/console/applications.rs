@@ -4,8 +4,8 @@
 //! deleting after a confirmation. A new secret is shown once, in the answer to the POST that made
 //! it (never in a URL, never again: kordon keeps only its digest), on a page not to be cached.
 
-use super::views::{AppRow, ApplicationPage, ApplicationsPage, ConfirmPage, Question, SecretPage};
-use super::{Console, Form, redirect, shown_time};
+use super::views::{AppRow, ApplicationPage, ApplicationsPage, Question, SecretPage};
+use super::{Console, Form, id_of, redirect, shown_time};
 use axum::body::Bytes;
 use axum::extract::Query;
 use axum::http::StatusCode;
@@ -22,11 +22,6 @@ const LIST: &str = "/console/applications";
 
 fn app_href(id: i64) -> String {
     format!("/console/application?id={id}")
-}
-
-/// The application id a query or a form names (none: not a number, found by nobody).
-fn id_of(value: Option<&str>) -> i64 {
-    value.and_then(|v| v.trim().parse().ok()).unwrap_or(0)
 }
 
 /// The redirect URIs of a textarea, one a line (blank lines left out; the core checks each).
@@ -266,17 +261,8 @@ async fn confirm(c: Console, query: &HashMap<String, String>, q: Question) -> Re
         Ok(record) => record,
         Err(response) => return response,
     };
-    let page = ConfirmPage {
-        l: c.layout(q.title, LIST),
-        question: q.question,
-        text: q.text,
-        subject: format!("{} · {}", record.client.name, record.client.id),
-        action: q.action,
-        cancel: app_href(id),
-        fields: vec![("id", id.to_string())],
-        button: q.button,
-    };
-    c.page(&page)
+    let subject = format!("{} · {}", record.client.name, record.client.id);
+    c.page(&q.page(c.layout(q.title, LIST), subject, app_href(id), id))
 }
 
 /// `GET /console/application/secret?id=`: are you sure?

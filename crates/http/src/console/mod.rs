@@ -270,6 +270,11 @@ fn redirect(location: &str) -> Response {
     response
 }
 
+/// The id a query or a form names (none: not a number, found by nobody).
+fn id_of(value: Option<&str>) -> i64 {
+    value.and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+}
+
 /// `path?name=value`, the value encoded.
 fn with_param(path: &str, name: &str, value: &str) -> String {
     let encoded: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();

@@ -4,7 +4,7 @@
 
 use super::texts::Texts;
 use super::views::{ConfirmPage, EventRow, FoundRow, Question, SessionRow, UserPage, UsersPage};
-use super::{Console, redirect, shown_time, with_param};
+use super::{Console, id_of, redirect, shown_time, with_param};
 use axum::body::Bytes;
 use axum::extract::Query;
 use axum::http::StatusCode;
@@ -32,11 +32,6 @@ fn user_href(id: i64) -> String {
 
 fn phone(user: &AdminUser) -> String {
     user.user.phone.as_deref().map(|p| format!("+{p}")).unwrap_or_else(|| "—".to_owned())
-}
-
-/// The user id a query or a form names (none: not a number, found by nobody).
-fn id_of(value: Option<&str>) -> i64 {
-    value.and_then(|v| v.trim().parse().ok()).unwrap_or(0)
 }
 
 /// `GET /console/users[?q=]`: the search form; one user found opens their page, several are
@@ -180,17 +175,7 @@ async fn confirm(c: Console, query: &HashMap<String, String>, q: Question) -> Re
         Ok(found) => found,
         Err(err) => return c.failure(err),
     };
-    let page = ConfirmPage {
-        l: c.layout(q.title, "/console/users"),
-        question: q.question,
-        text: q.text,
-        subject: found.user.email,
-        action: q.action,
-        cancel: user_href(id),
-        fields: vec![("id", id.to_string())],
-        button: q.button,
-    };
-    c.page(&page)
+    c.page(&q.page(c.layout(q.title, "/console/users"), found.user.email, user_href(id), id))
 }
 
 /// `GET /console/user/disable?id=`: are you sure?

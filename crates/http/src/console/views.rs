@@ -334,10 +334,28 @@ pub(super) struct CardLink {
 }
 
 /// A question before a destructive action (its confirmation page's words and form).
+#[derive(Clone, Copy)]
 pub(super) struct Question {
     pub title: &'static str,
     pub question: &'static str,
     pub text: &'static str,
     pub action: &'static str,
     pub button: &'static str,
+}
+
+impl Question {
+    /// The confirmation page of the action on object `id` (`subject` names it in full), its form
+    /// posting the id back; Cancel returns to `cancel`.
+    pub(super) fn page(self, l: Layout, subject: String, cancel: String, id: i64) -> ConfirmPage {
+        ConfirmPage {
+            l,
+            question: self.question,
+            text: self.text,
+            subject,
+            action: self.action,
+            fields: vec![("id", id.to_string())],
+            button: self.button,
+            cancel,
+        }
+    }
 }
