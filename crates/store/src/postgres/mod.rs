@@ -1,6 +1,8 @@
 //! The PostgreSQL store (scale-out): every kordon instance on one database shares all state; its
-//! pool, its migrations and its one-statement refresh rotation ([`rotation`]).
+//! pool, its migrations, its one-statement refresh rotation ([`rotation`]) and audit batch
+//! ([`audit_batch`]).
 
+mod audit_batch;
 mod rotation;
 #[expect(clippy::duplicate_mod, reason = "one SQL text, compiled once for each database")]
 #[path = "../sql/mod.rs"]
@@ -73,5 +75,9 @@ impl Backend for PgStore {
         now: i64,
     ) -> StoreResult<Spent> {
         rotation::spend(&self.pool, refresh_digest, client_id, successor, salt, now).await
+    }
+
+    async fn append_audit_batch(&self, events: &[kordon_core::audit::AuditEvent]) -> StoreResult<()> {
+        audit_batch::append(&self.pool, events).await
     }
 }

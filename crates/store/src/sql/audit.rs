@@ -1,60 +1,44 @@
-//! The SQL of the audit log, one text for both databases (see `sql`): batches appended
-//! atomically, searches with optional filters, purges by age; and [`write_event`], the line an
-//! operator's change writes in its own transaction. A line that names a login (`email:…`,
+//! The SQL of the audit log, one text for both databases (see `sql`): searches with optional
+//! filters, purges by age, counts; batches appended atomically (each backend binds a batch its
+//! own way: `Backend::append_audit_batch`); and [`write_event`], the line an operator's change
+//! writes in its own transaction. A line that names a login (`email:…`,
 //! `phone:…`) but no user is filed under that login's user and tenant, so "what happened to
 //! this user" finds the blocks earned on their login too.
 
 use super::{Db, SqlStore};
-use crate::backend::Backend;
+use crate::backend::{Backend, audit_columns};
 use crate::errors::translate;
 use kordon_core::audit::{AuditEvent, AuditFilter, AuditRecord};
 use kordon_core::ports::{FlashcallCount, StoreResult};
 
-/// The columns of an event, in the order [`bind_event!`] binds them.
-macro_rules! insert {
-    () => {
-        "INSERT INTO audit_log (at, event, result, dialect, method, user_id, tenant_id, client_id,
-                                host, user_agent, account, actor, reason, detail) "
-    };
-}
+type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
 
-/// Binds an event's values, in [`insert!`]'s order, with `$bind`: `push_bind` on a batch's row,
-/// `bind` on one query. The one list of them: a new column is added here and in `insert!`.
-macro_rules! bind_event {
-    ($target:expr, $bind:ident, $e:expr) => {{
-        let e = $e;
-        $target
-            .$bind(e.at)
-            .$bind(e.kind)
-            .$bind(e.result)
-            .$bind(e.dialect)
-            .$bind(e.method)
-            .$bind(e.user_id)
-            .$bind(e.tenant_id)
-            .$bind(e.client_id)
-            .$bind(e.ip.as_deref())
-            .$bind(e.user_agent.as_deref())
-            .$bind(e.subject.as_deref())
-            .$bind(e.actor.as_str())
-            .$bind(e.reason.as_deref())
-            .$bind(e.detail.as_deref())
-    }};
+/// Binds an event's values to `query`, in [`audit_columns!`]'s order.
+fn bind_event<'q>(query: Query<'q>, e: &'q AuditEvent) -> Query<'q> {
+    query
+        .bind(e.at)
+        .bind(e.kind)
+        .bind(e.result)
+        .bind(e.dialect)
+        .bind(e.method)
+        .bind(e.user_id)
+        .bind(e.tenant_id)
+        .bind(e.client_id)
+        .bind(e.ip.as_deref())
+        .bind(e.user_agent.as_deref())
+        .bind(e.subject.as_deref())
+        .bind(e.actor.as_str())
+        .bind(e.reason.as_deref())
+        .bind(e.detail.as_deref())
 }
 
 #[async_trait::async_trait]
 impl kordon_core::ports::AuditStore for SqlStore {
     async fn append_audit(&self, events: &[AuditEvent]) -> StoreResult<()> {
-        // A batch that fits one statement is written by that statement alone: atomic by itself,
-        // and no transaction stays open across an await (a writer task stopped between its
-        // insert and its commit would hold the table's locks until its connection closed).
-        if events.len() <= CHUNK {
-            return insert_events(&self.pool, events).await;
+        if events.is_empty() {
+            return Ok(());
         }
-        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
-        for chunk in events.chunks(CHUNK) {
-            insert_events(&mut *tx, chunk).await?;
-        }
-        tx.commit().await.map_err(translate)
+        self.append_audit_batch(events).await
     }
 
     async fn search_audit(&self, f: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
@@ -139,25 +123,6 @@ impl kordon_core::ports::AuditStore for SqlStore {
     }
 }
 
-/// Events one insert carries at most: 14 × 500 parameters, well under either database's limit.
-const CHUNK: usize = 500;
-
-/// One multi-row insert of `events` (at most [`CHUNK`]).
-async fn insert_events<'e, E>(executor: E, events: &[AuditEvent]) -> StoreResult<()>
-where
-    E: sqlx::Executor<'e, Database = Db>,
-{
-    if events.is_empty() {
-        return Ok(());
-    }
-    let mut insert = sqlx::QueryBuilder::<Db>::new(insert!());
-    insert.push_values(events, |mut row, e| {
-        bind_event!(row, push_bind, e);
-    });
-    insert.build().execute(executor).await.map_err(translate)?;
-    Ok(())
-}
-
 /// Writes one line inside the caller's transaction (an operator's change and its record commit
 /// together). A line naming a login but no user gets the login's user and tenant.
 pub(super) async fn write_event<'e, E>(executor: E, e: &AuditEvent) -> StoreResult<()>
@@ -166,13 +131,14 @@ where
 {
     let login = e.subject.as_deref();
     let sql = concat!(
-        insert!(),
-        "VALUES ($1, $2, $3, $4, $5,
+        "INSERT INTO audit_log (",
+        audit_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5,
                   COALESCE($6, (SELECT id FROM users WHERE email_key = $15 OR phone = $16)),
                   COALESCE($7, (SELECT account_id FROM users WHERE id = $6 OR email_key = $15 OR phone = $16)),
                   $8, $9, $10, $11, $12, $13, $14)"
     );
-    bind_event!(sqlx::query::<Db>(sql), bind, e)
+    bind_event(sqlx::query::<Db>(sql), e)
         .bind(login.and_then(|l| l.strip_prefix("email:")))
         .bind(login.and_then(|l| l.strip_prefix("phone:")))
         .execute(executor)

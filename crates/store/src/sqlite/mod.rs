@@ -1,6 +1,8 @@
 //! The embedded SQLite store (the zero-configuration default): WAL, a busy timeout, foreign keys;
-//! its pool, its migrations and its refresh rotations ([`rotations`]).
+//! its pool, its migrations, its refresh rotations ([`rotations`]) and audit batches
+//! ([`audit_batch`]).
 
+mod audit_batch;
 mod rotations;
 #[expect(clippy::duplicate_mod, reason = "one SQL text, compiled once for each database")]
 #[path = "../sql/mod.rs"]
@@ -77,5 +79,9 @@ impl Backend for SqliteStore {
         now: i64,
     ) -> StoreResult<Spent> {
         self.rotations.spend(refresh_digest, client_id, successor, salt, now).await
+    }
+
+    async fn append_audit_batch(&self, events: &[kordon_core::audit::AuditEvent]) -> StoreResult<()> {
+        audit_batch::append(&self.pool, events).await
     }
 }
