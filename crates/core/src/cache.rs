@@ -12,9 +12,12 @@
 //! Every serving instance polls the epoch every
 //! [`POLL`] and drops its cache when it moved, so news reaches every instance within one poll. An
 //! instance that cannot read the epoch stops trusting its cache (every check goes to the store)
-//! until it can again; before its first poll it trusts nothing. A load that raced a drop is not
-//! kept: each drop moves a generation, and a loaded row is kept only if the generation it was
-//! read under is still current (checked under the map's lock).
+//! until it can again; before its first poll it trusts nothing. A load that raced a drop of its
+//! map is not kept: each map's drop moves that map's generation, and a loaded row is kept only if
+//! the generation it was read under is still current (checked under the map's lock). The
+//! generation is the map's own, not the cache's: a refresh load ends sessions a thousand times a
+//! second, and a user or client read meanwhile is still good (with one generation for all, the
+//! 2026-12-06 profile found a user read per refresh that was never kept).
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -42,11 +45,9 @@ pub(crate) struct CachedSession {
     pub kind: &'static str,
 }
 
-/// The maps and the switches that keep them honest.
+/// The maps and the switch that keeps them honest.
 #[derive(Default)]
 pub struct Cache {
-    /// Moves on every drop; a load keeps its row only under the generation it began in.
-    generation: AtomicU64,
     /// False until the epoch has been read, and whenever it cannot be.
     trusted: AtomicBool,
     pub(crate) sessions: Map<String, CachedSession>,
@@ -64,11 +65,22 @@ pub struct Cache {
 }
 
 /// One keyed map of the cache.
-pub(crate) struct Map<K, V>(RwLock<HashMap<K, V>>);
+pub(crate) struct Map<K, V> {
+    entries: RwLock<HashMap<K, V>>,
+    /// Moves on every drop of this map; a load keeps its row only under the generation it began in.
+    generation: AtomicU64,
+}
 
 impl<K, V> Default for Map<K, V> {
     fn default() -> Self {
-        Self(RwLock::new(HashMap::new()))
+        Self { entries: RwLock::new(HashMap::new()), generation: AtomicU64::new(0) }
+    }
+}
+
+impl<K, V> Map<K, V> {
+    /// The generation a load about to begin runs under (for [`Cache::keep`]).
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 }
 
@@ -77,11 +89,13 @@ impl<K: Eq + Hash, V: Clone> Map<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.0.read().ok()?.get(key).cloned()
+        self.entries.read().ok()?.get(key).cloned()
     }
 
+    /// Drops every entry; loads of this map in flight are not kept.
     fn clear(&self) {
-        if let Ok(mut map) = self.0.write() {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut map) = self.entries.write() {
             map.clear();
         }
     }
@@ -102,7 +116,7 @@ impl Cache {
         {
             return Ok(Some(value));
         }
-        let generation = self.generation.load(Ordering::Acquire);
+        let generation = map.generation();
         let loaded = load.await?;
         if let Some(value) = &loaded {
             self.keep(map, key.to_owned(), value.clone(), generation);
@@ -110,21 +124,16 @@ impl Cache {
         Ok(loaded)
     }
 
-    /// Keeps a value read under `generation`, unless a drop happened since.
+    /// Keeps a value read under the map's `generation`, unless the map was dropped since.
     pub(crate) fn keep<K: Eq + Hash, V>(&self, map: &Map<K, V>, key: K, value: V, generation: u64) {
-        let Ok(mut entries) = map.0.write() else { return };
-        if !self.trusted() || self.generation.load(Ordering::Acquire) != generation {
+        let Ok(mut entries) = map.entries.write() else { return };
+        if !self.trusted() || map.generation.load(Ordering::Acquire) != generation {
             return;
         }
         if entries.len() >= CAPACITY {
             entries.clear();
         }
         entries.insert(key, value);
-    }
-
-    /// The generation a load about to begin runs under (for [`Cache::keep`]).
-    pub(crate) fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
     }
 
     /// A cached value, if the cache is trusted.
@@ -143,7 +152,6 @@ impl Cache {
 
     /// Drops everything cached (loads in flight are not kept).
     pub fn drop_all(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
         self.sessions.clear();
         self.api_tokens.clear();
         self.users.clear();
@@ -167,7 +175,6 @@ impl Cache {
 
     /// Drops the cached sessions only (sessions ended; nothing else changed).
     pub fn drop_sessions(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
         self.sessions.clear();
     }
 
@@ -216,11 +223,11 @@ mod tests {
     async fn a_load_that_raced_a_drop_is_not_kept() {
         let cache = Cache::default();
         cache.epoch_read(false, false);
-        let generation = cache.generation();
+        let generation = cache.users.generation();
         cache.drop_all();
         cache.keep(&cache.users, 1, user(1), generation);
         assert!(cache.users.get(&1).is_none());
-        cache.keep(&cache.users, 1, user(1), cache.generation());
+        cache.keep(&cache.users, 1, user(1), cache.users.generation());
         assert!(cache.users.get(&1).is_some());
     }
 
@@ -236,14 +243,17 @@ mod tests {
             access_expires: 0,
             refresh_expires: 0,
         };
-        cache.keep(&cache.sessions, "d".into(), CachedSession { session, kind: "cabinet" }, cache.generation());
-        cache.keep(&cache.users, 1, user(1), cache.generation());
-        let generation = cache.generation();
+        let cached = CachedSession { session, kind: "cabinet" };
+        cache.keep(&cache.sessions, "d".into(), cached.clone(), cache.sessions.generation());
+        cache.keep(&cache.users, 1, user(1), cache.users.generation());
+        let (sessions, users) = (cache.sessions.generation(), cache.users.generation());
         cache.epoch_read(false, true);
         assert!(cache.sessions.get("d").is_none(), "sessions dropped");
         assert!(cache.users.get(&1).is_some(), "users kept");
-        cache.keep(&cache.users, 2, user(2), generation);
-        assert!(cache.users.get(&2).is_none(), "a load that raced the drop is not kept");
+        cache.keep(&cache.sessions, "e".into(), cached, sessions);
+        assert!(cache.sessions.get("e").is_none(), "a session read that raced the drop is not kept");
+        cache.keep(&cache.users, 2, user(2), users);
+        assert!(cache.users.get(&2).is_some(), "a user read meanwhile is still good: kept");
         cache.epoch_read(true, false);
         assert!(cache.users.get(&1).is_none(), "everything dropped");
     }

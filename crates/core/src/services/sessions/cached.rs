@@ -50,7 +50,7 @@ impl Core {
     pub(crate) fn api_token_used(&self, digest: &str, token: ApiTokenAuth) {
         let cache = &self.cache;
         if cache.cached(&cache.api_tokens, digest).is_some() {
-            cache.keep(&cache.api_tokens, digest.to_owned(), token, cache.generation());
+            cache.keep(&cache.api_tokens, digest.to_owned(), token, cache.api_tokens.generation());
         }
     }
 
