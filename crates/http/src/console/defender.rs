@@ -49,13 +49,27 @@ pub(super) async fn list(c: Console, Query(query): Params) -> Response {
             login: login.login,
         })
         .collect();
+    // The notice names only what an unblock or a forgive redirects with (a host key, a login
+    // key): a link cannot make the console say anything else.
     let notice = match (query.get("unblocked"), query.get("forgiven")) {
-        (Some(ip), _) => Some(format!("{} {ip}", t.unblocked)),
-        (None, Some(login)) => Some(format!("{} {}", t.forgiven_login, shown_login(login))),
-        (None, None) => None,
+        (Some(ip), _) => kordon_core::net::host_key(ip).map(|host| format!("{} {host}", t.unblocked)),
+        (None, Some(login)) if is_login_key(login) => Some(format!("{} {}", t.forgiven_login, shown_login(login))),
+        _ => None,
     };
     let l = c.layout(t.nav_defender, "/console/defender");
     c.page(&DefenderPage { l, lead, notice, blocks: rows, capped })
+}
+
+/// Whether `key` is a Defender login key: `email:` and an address, or `phone:` and digits.
+fn is_login_key(key: &str) -> bool {
+    match key.split_once(':') {
+        Some(("email", email)) => {
+            !email.contains(|c: char| c.is_whitespace() || c == '"')
+                && kordon_core::types::Email::parse("login", email).is_ok()
+        }
+        Some(("phone", phone)) => !phone.is_empty() && phone.len() <= 15 && phone.bytes().all(|b| b.is_ascii_digit()),
+        _ => false,
+    }
 }
 
 /// A Defender login key as a person reads it: the email or the phone (`+7…`).

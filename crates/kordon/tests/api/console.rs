@@ -140,6 +140,21 @@ async fn signing_in_forms_and_signing_out(app: TestApp) {
     let done = browser.post("/console/defender/unblock", &[("ip", "127.0.0.7"), ("csrf", &csrf)]).await;
     assert_eq!((done.status, done.header("location")), (303, "/console/defender?unblocked=127.0.0.7"));
     assert!(app.core.defender_blocks().await.expect("blocks").is_empty(), "unblocked");
+    let notice = browser.get("/console/defender?unblocked=127.0.0.7").await;
+    assert!(notice.body.contains("Unblocked: 127.0.0.7"), "{}", notice.body);
+    // A link cannot make the notice say something else: only a host or a login key is named.
+    for junk in [
+        "unblocked=Your+account+is+compromised",
+        "forgiven=Call+us+at+%2B7+999",
+        "forgiven=email%3A%22call+us%22%40mail.ru",
+        "forgiven=phone%3A7999x",
+    ] {
+        let page = browser.get(&format!("/console/defender?{junk}")).await;
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("class=\"notice\""), "{junk}: {}", page.body);
+    }
+    let forgiven = browser.get("/console/defender?forgiven=phone%3A79990001122").await;
+    assert!(forgiven.body.contains("Forgiven: +79990001122"), "{}", forgiven.body);
     let audit = crate::helpers::operators_lines(&app).await;
     let actor = format!("console:{}", app.core.admin_user(ADMIN).await.expect("admin").id);
     assert_eq!((audit[0].kind.as_str(), audit[0].actor.as_str()), ("defender.unblock", actor.as_str()));
