@@ -70,6 +70,12 @@ impl SmtpSink {
     pub fn received(&self) -> Vec<Value> {
         received(self.dir.path())
     }
+
+    /// The folder each message lands in as a `.json` file (for a browser driver that waits for
+    /// its mail).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
 }
 
 fn received(dir: &Path) -> Vec<Value> {

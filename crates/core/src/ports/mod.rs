@@ -201,6 +201,9 @@ pub trait TokenStore: Send + Sync + 'static {
     /// Spends a live reset token, sets the new password and revokes every session, in one
     /// transaction; the user id, or None for an unknown, spent or expired token.
     async fn redeem_reset(&self, digest: &str, password_hash: &str, now: i64) -> StoreResult<Option<i64>>;
+    /// Whether a reset token is live (unspent, unexpired), spending nothing: the new-password
+    /// page says a dead link is dead before anyone types a password.
+    async fn reset_is_live(&self, digest: &str, now: i64) -> StoreResult<bool>;
 }
 
 /// Which capped logins to list (see [`DefenderStore::capped_accounts`]).

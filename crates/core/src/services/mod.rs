@@ -48,6 +48,7 @@ pub use oidc::publisher::Publisher;
 pub use oidc::signin::{AMR_FLASHCALL, AMR_PASSWORD, SignedIn};
 pub use oidc::tokens::{LoggedOut, LogoutPlan, user_claims};
 pub use pbx::{PbxAdmin, PbxSession};
+pub use reset::RESET_PAGE;
 pub use reset::mail_queue::ResetMailQueue;
 pub use sessions::api_tokens::{PER_PAGE, TokenPage};
 pub use sessions::{Principal, PrincipalKind, TokenPair};

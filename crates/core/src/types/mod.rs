@@ -61,6 +61,16 @@ impl Phone {
     }
 }
 
+/// Why a new password does not pass the policy, in [`NewPassword::problem`]'s order of checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    Missing,
+    Short,
+    Long,
+    Mismatch,
+    Common,
+}
+
 /// A new password that passed the policy: 8 to 128 characters, not among the most common ones.
 #[derive(Clone)]
 pub struct NewPassword(String);
@@ -71,35 +81,34 @@ impl NewPassword {
 
     /// Checks `password` and its confirmation the way Laravel words it.
     pub fn parse(password: Option<&str>, confirmation: Option<&str>) -> Result<Self> {
-        let password = password.unwrap_or_default();
-        if password.is_empty() {
-            return Err(Error::required("password"));
-        }
-        let length = password.chars().count();
-        if length < Self::MIN {
-            return Err(Error::validation(
-                "password",
-                format!("The password must be at least {} characters.", Self::MIN),
-            ));
-        }
-        if length > Self::MAX {
-            return Err(Error::validation(
-                "password",
-                format!("The password must not be greater than {} characters.", Self::MAX),
-            ));
-        }
-        if confirmation != Some(password) {
-            return Err(Error::validation("password", "The password confirmation does not match."));
-        }
-        let lower = password.to_lowercase();
-        if common_passwords::is_common(&lower) {
-            return Err(Error::validation(
-                "password",
-                "The given password is too common. Please choose a different password.",
-            ));
-        }
-        Ok(Self(password.to_string()))
+        let message = match Self::problem(password, confirmation) {
+            None => return Ok(Self(password.unwrap_or_default().to_string())),
+            Some(PasswordProblem::Missing) => return Err(Error::required("password")),
+            Some(PasswordProblem::Short) => format!("The password must be at least {} characters.", Self::MIN),
+            Some(PasswordProblem::Long) => format!("The password must not be greater than {} characters.", Self::MAX),
+            Some(PasswordProblem::Mismatch) => "The password confirmation does not match.".into(),
+            Some(PasswordProblem::Common) => {
+                "The given password is too common. Please choose a different password.".into()
+            }
+        };
+        Err(Error::validation("password", message))
     }
+
+    /// What is wrong with `password` under the policy, if anything: the one check, which each
+    /// dialect words its own way (the cabinet as Laravel, the login pages in the reader's language).
+    pub fn problem(password: Option<&str>, confirmation: Option<&str>) -> Option<PasswordProblem> {
+        let password = password.unwrap_or_default();
+        let length = password.chars().count();
+        match () {
+            _ if password.is_empty() => Some(PasswordProblem::Missing),
+            _ if length < Self::MIN => Some(PasswordProblem::Short),
+            _ if length > Self::MAX => Some(PasswordProblem::Long),
+            _ if confirmation != Some(password) => Some(PasswordProblem::Mismatch),
+            _ if common_passwords::is_common(&password.to_lowercase()) => Some(PasswordProblem::Common),
+            _ => None,
+        }
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

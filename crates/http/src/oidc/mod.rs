@@ -10,6 +10,8 @@
 mod cookies;
 pub(crate) mod openapi;
 mod pages;
+mod password_pages;
+mod texts;
 mod userinfo;
 
 use crate::AppState;
@@ -24,8 +26,9 @@ use axum::routing::{get, post};
 use cookies::Csrf;
 use kordon_core::services::{AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, Publisher};
 use kordon_core::{Core, Error, Origin, oidc_types::LoginSession};
-use pages::{ConsentPage, FlashCallPage, LoginPage, MessagePage, Texts, page};
+use pages::{ConsentPage, FlashCallPage, LoginPage, MessagePage, page};
 use std::collections::HashMap;
+use texts::Texts;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -37,6 +40,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/oauth/userinfo", get(userinfo::userinfo).post(userinfo::userinfo_post))
         .route("/oauth/logout", get(userinfo::logout).post(userinfo::logout_form))
         .route("/oauth/assets/kordon.css", get(stylesheet))
+        .merge(password_pages::routes())
 }
 
 /// An authorization request longer than this is refused (browsers and proxies cut URLs near 8 KiB).
@@ -121,7 +125,7 @@ impl Browser {
     fn new(state: &AppState, origin: Origin, headers: &HeaderMap, Https(secure): Https) -> Self {
         Self {
             core: state.core.clone(),
-            t: pages::texts(origin.locale.as_deref()),
+            t: texts::texts(origin.locale.as_deref()),
             origin,
             csrf: Csrf::of(headers, secure),
             session_cookie: cookies::read(headers, cookies::SESSION, secure).map(str::to_owned),
@@ -186,7 +190,7 @@ impl Browser {
     /// browser's `Accept-Language`.
     fn speak(&mut self, request: &AuthorizationRequest) {
         if let Some(locale) = request.ui_locale {
-            self.t = pages::texts(Some(locale));
+            self.t = texts::texts(Some(locale));
         }
     }
 
@@ -215,16 +219,6 @@ impl Browser {
         pages::secure(response.headers_mut(), None);
         response.headers_mut().insert(header::LOCATION, value);
         response
-    }
-
-    /// The form's CSRF token and authorization request, checked.
-    async fn form_request<'f>(&self, form: &'f Form) -> Result<(AuthorizationRequest, &'f str), Response> {
-        if !self.csrf.matches(form.get("csrf")) {
-            let t = self.t;
-            return Err(self.message(StatusCode::FORBIDDEN, t.bad_request, t.bad_form, None));
-        }
-        let raw = form.get("request").unwrap_or_default();
-        Ok((self.request(raw).await?, raw))
     }
 
     /// What comes after the request is valid (and, from a form, after the user signed in).
@@ -365,6 +359,31 @@ async fn start(b: &mut Browser, raw: &str) -> Response {
     b.next(&request, raw, session, None).await
 }
 
+/// A form's POST from one of kordon's pages, its CSRF token checked: the browser and the form's
+/// fields. Whatever fails is already the page that answers it.
+struct BrowserForm {
+    b: Browser,
+    form: Form,
+}
+
+impl FromRequest<AppState> for BrowserForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(RequestOrigin(origin)) = RequestOrigin::from_request_parts(&mut parts, state).await;
+        let Ok(https) = Https::from_request_parts(&mut parts, state).await;
+        let b = Browser::new(state, origin, &parts.headers, https);
+        let body = Bytes::from_request(Request::from_parts(parts, body), state).await;
+        let form = form_of(&b, body).map_err(|response| *response)?;
+        if !b.csrf.matches(form.get("csrf")) {
+            let t = b.t;
+            return Err(b.message(StatusCode::FORBIDDEN, t.bad_request, t.bad_form, None));
+        }
+        Ok(Self { b, form })
+    }
+}
+
 /// A login page's POST, read and checked (the CSRF token, then the authorization request as the
 /// first GET would have checked it): the browser, the form's fields and the request. Whatever
 /// fails is already the page that answers it.
@@ -379,15 +398,10 @@ impl FromRequest<AppState> for LoginPost {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
-        let (mut parts, body) = req.into_parts();
-        let Ok(RequestOrigin(origin)) = RequestOrigin::from_request_parts(&mut parts, state).await;
-        let Ok(https) = Https::from_request_parts(&mut parts, state).await;
-        let mut b = Browser::new(state, origin, &parts.headers, https);
-        let body = Bytes::from_request(Request::from_parts(parts, body), state).await;
-        let form = form_of(&b, body).map_err(|response| *response)?;
-        let (request, raw) = b.form_request(&form).await?;
+        let BrowserForm { mut b, form } = BrowserForm::from_request(req, state).await?;
+        let raw = form.get("request").unwrap_or_default().to_owned();
+        let request = b.request(&raw).await?;
         b.speak(&request);
-        let raw = raw.to_owned();
         Ok(Self { b, form, request, raw })
     }
 }

@@ -25,6 +25,7 @@ mod pbx;
 // OAuth 2, OpenID Connect, biometrics and the provider API.
 mod biometrics;
 mod error_shapes;
+mod forgot_password;
 mod oauth;
 mod oauth_revocation;
 mod oidc;
@@ -57,6 +58,7 @@ mod operator_audit;
 
 // External tools: headless Chromium (explorer, relying party, the console), Apache's mod_auth_openidc and the
 // OpenAPI fuzzer.
+mod account_browser;
 mod apache_rp;
 mod console;
 mod console_apps;

@@ -245,28 +245,12 @@ both!(allow_any_url_restores_the_seed, super::any_url);
 /// (through a real SMTP server) links under the configured public URL only, and a link that
 /// would need a host from the request (a relative `url`, or the forged host itself) is refused.
 async fn request_hosts_never_reach_the_link(app: TestApp) {
-    use kordon::config::MailProvider;
-    use kordon_delivery::{SmtpSecurity, SmtpSettings};
     let sink = kordon_testkit::SmtpSink::start();
-    let backend = app.backend;
-    drop(app);
-    let port = sink.port;
-    let app = TestApp::spawn_with(backend, move |config| {
+    let app = crate::helpers::mail::mailing(app, sink.port, |config| {
         config.server.public_url = "https://lk.plusofon.ru/".into();
         config.defender.trusted_proxies = vec!["127.0.0.1/32".into()];
-        config.mail.provider = MailProvider::Smtp;
-        config.mail.smtp = SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            security: SmtpSecurity::None,
-            from: "kordon <noreply@kordon.test>".into(),
-            timeout_secs: 5,
-            ..SmtpSettings::default()
-        };
-        config.reset.mail_backoff_ms = 10;
     })
-    .await
-    .expect("both! booted this backend once");
+    .await;
     app.register("user@mail.ru", "79993332210").await;
     let ask = |url: &'static str| {
         app.http

@@ -2,12 +2,13 @@
 //! receiver in the test) and the password-reset mail through SMTP (to a real aiosmtpd sink), on
 //! SQLite and PostgreSQL.
 
+use crate::helpers::mail::{link_token, mailing, received_settled};
 use crate::helpers::{CLIENT, PASSWORD, TestApp};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use kordon::config::{CallProvider, Config, MailProvider};
-use kordon_delivery::{SmtpSecurity, SmtpSettings, WebhookSettings};
+use kordon::config::{CallProvider, Config};
+use kordon_delivery::WebhookSettings;
 use kordon_testkit::{SmtpSink, free_port};
 use serde_json::{Value, json};
 use std::net::TcpListener;
@@ -78,18 +79,10 @@ async fn record(State(receiver): State<Receiver>, headers: HeaderMap, body: Byte
     StatusCode::from_u16(receiver.status.load(Ordering::SeqCst)).expect("status")
 }
 
-/// `both!` chose the backend (and skipped PostgreSQL when none is configured); a provider needs
-/// its own configuration at boot, so the default app is replaced by one built with `adjust`.
-async fn reconfigured(app: TestApp, adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let backend = app.backend;
-    drop(app);
-    TestApp::spawn_with(backend, adjust).await.expect("the backend is configured: both! booted it once")
-}
-
 /// The app, its FlashCall provider the webhook to `receiver`.
 async fn app_calling(app: TestApp, receiver: &Receiver, retries: u32, backoff_ms: u64) -> TestApp {
     let settings = receiver.settings(retries, backoff_ms);
-    reconfigured(app, move |config| {
+    app.reconfigured(move |config| {
         config.call.provider = CallProvider::Webhook;
         config.call.webhook = settings;
     })
@@ -221,39 +214,16 @@ async fn restore_token(app: &TestApp, email: &str, language: Option<&str>) -> (u
     (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}")))
 }
 
-/// The reset token in a mail's link `https://lk.example/reset?token=…`.
-fn link_token(mail: &Value) -> String {
-    let body = mail["body"].as_str().expect("body");
-    let prefix = "https://lk.example/reset?token=";
-    let at = body.find(prefix).unwrap_or_else(|| panic!("the mail has the link: {body}"));
-    let token: String = body[at + prefix.len()..].chars().take_while(char::is_ascii_alphanumeric).collect();
-    assert_eq!(token.len(), 32, "{body}");
-    token
-}
+/// The cabinet's reset page the tests' links lead to.
+const LK_RESET: &str = "https://lk.example/reset?token=";
 
 /// The app mailing through SMTP at `port` (no TLS), with reset links allowed to lk.example.
 async fn app_mailing(app: TestApp, port: u16, adjust: impl FnOnce(&mut Config)) -> TestApp {
-    reconfigured(app, move |config| {
-        config.mail.provider = MailProvider::Smtp;
-        config.mail.smtp = SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            security: SmtpSecurity::None,
-            from: "kordon <noreply@kordon.test>".into(),
-            timeout_secs: 5,
-            ..SmtpSettings::default()
-        };
+    mailing(app, port, move |config| {
         config.reset.url_prefixes = vec!["https://lk.example/".into()];
-        config.reset.mail_backoff_ms = 10;
         adjust(config);
     })
     .await
-}
-
-/// What the sink has received once every queued reset mail was sent (or given up).
-async fn received_settled(app: &TestApp, sink: &SmtpSink) -> Vec<Value> {
-    app.core.reset_mail_settled().await;
-    sink.received()
 }
 
 async fn password_reset_mail_over_smtp(app: TestApp) {
@@ -270,7 +240,7 @@ async fn password_reset_mail_over_smtp(app: TestApp) {
     assert_eq!(mail["mail_from"], "noreply@kordon.test");
     assert_eq!(mail["subject"], "Password reset");
     assert_eq!(mail["content_type"], "text/plain");
-    let token = link_token(mail);
+    let token = link_token(mail, LK_RESET);
     assert!(app.outbox_lines("mail.jsonl").is_empty(), "SMTP replaces the outbox");
 
     // An unknown address answers the same and mails nobody.
@@ -301,7 +271,7 @@ async fn password_reset_mail_over_smtp(app: TestApp) {
     assert_eq!(mails.len(), 2, "{mails:?}");
     let russian = mails.iter().find(|m| m["subject"] != "Password reset").expect("the second mail");
     assert_eq!(russian["subject"], "Сброс пароля");
-    let _ = link_token(russian);
+    let _ = link_token(russian, LK_RESET);
 
     // With the SMTP server gone the answer is still the normal one: the mail is retried, then
     // given up in the log, off the request path.
@@ -348,7 +318,7 @@ async fn the_seed_mode_sends_inline_and_reports_failures(app: TestApp) {
     assert_eq!((status, body), (200, json!({ "success": true })));
     let mails = sink.received();
     assert_eq!(mails.len(), 1, "sent inline: {mails:?}");
-    link_token(&mails[0]);
+    link_token(&mails[0], LK_RESET);
 }
 
 both!(flashcall_goes_to_the_webhook);

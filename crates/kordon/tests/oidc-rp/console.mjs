@@ -28,15 +28,8 @@
 // (see `env` below). Prints progress on stderr and one JSON report as the last line of stdout;
 // exits 1 on failure.
 
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import path from 'node:path';
+import { TIMEOUT, check, driver, env, heading } from './chromium.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
 const base = env('KORDON_BASE').replace(/\/$/, '');
 const admin = env('KORDON_ADMIN_EMAIL');
 const operator = env('KORDON_OPERATOR_EMAIL');
@@ -46,55 +39,9 @@ const plain = env('KORDON_PLAIN_EMAIL');
 const blocked = { en: env('KORDON_BLOCKED_EN'), ru: env('KORDON_BLOCKED_RU') };
 const foreign = env('KORDON_FOREIGN_BLOCK');
 const capped = env('KORDON_CAPPED_LOGIN');
-const executablePath = env('KORDON_CHROMIUM');
-const shots = env('KORDON_SCREENSHOTS');
-const TIMEOUT = 30_000;
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
-const report = { steps: [], screenshots: [], blocked: [], consoleErrors: [], pageErrors: [], statuses: {} };
-const step = (text) => {
-  report.steps.push(text);
-  process.stderr.write(`console: ${text}\n`);
-};
-const check = (condition, message) => {
-  if (!condition) throw new Error(message);
-};
-
-const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-
-// `expected`: console messages a page is meant to cause (an error page's own status).
-async function context(locale, expected = []) {
-  const ctx = await browser.newContext({ locale, viewport: DESKTOP });
-  await ctx.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1') return route.continue();
-    report.blocked.push(url.href);
-    return route.abort();
-  });
-  const page = await ctx.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !expected.some((e) => m.text().includes(e))) report.consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => report.pageErrors.push(String(e)));
-  return { ctx, page };
-}
-
-/// The page at both widths: `<name>-<lang>-desktop.png` and `<name>-<lang>-phone.png`.
-async function shot(page, name, lang) {
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    await page.setViewportSize(viewport);
-    const file = path.join(shots, `${name}-${lang}-${size}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    report.screenshots.push(file);
-    // Nothing may stick out sideways: the page is as wide as the window.
-    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-    check(wide <= viewport.width, `${name}-${lang}-${size}: the page is ${wide} px wide in a ${viewport.width} px window`);
-  }
-  await page.setViewportSize(DESKTOP);
-}
-
-const heading = (page) => page.locator('h1').first().innerText();
+const { report, step, context, shot, finish } = await driver('console');
+report.statuses = {};
 
 async function signIn(page, email) {
   await page.locator('input[name=email]').waitFor({ timeout: TIMEOUT });
@@ -348,9 +295,7 @@ async function refused(locale, lang) {
   return out;
 }
 
-let code = 0;
-try {
-  fs.mkdirSync(shots, { recursive: true });
+await finish(async () => {
   report.en = await tour('en-US', 'en');
   report.ru = await tour('ru-RU', 'ru');
   report.refusedEn = await refused('en-US', 'en');
@@ -359,13 +304,4 @@ try {
   report.operatorRu = await platform('ru-RU', 'ru');
   report.applicationsEn = await applications('en-US', 'en');
   report.applicationsRu = await applications('ru-RU', 'ru');
-  report.ok = true;
-} catch (err) {
-  report.ok = false;
-  report.error = String(err && err.stack ? err.stack : err);
-  code = 1;
-} finally {
-  await browser.close().catch(() => {});
-}
-process.stdout.write(`${JSON.stringify(report)}\n`);
-process.exit(code);
+});

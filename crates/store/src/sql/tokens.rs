@@ -411,6 +411,19 @@ impl kordon_core::ports::TokenStore for SqlStore {
         tx.commit().await.map_err(translate)?;
         Ok(Some(user_id))
     }
+
+    async fn reset_is_live(&self, digest: &str, now: i64) -> StoreResult<bool> {
+        // COUNT: a BIGINT on both databases (a bare `SELECT 1` is an INT4 on PostgreSQL).
+        let live = sqlx::query_scalar::<Db, i64>(
+            "SELECT COUNT(*) FROM password_resets WHERE digest = $1 AND spent_at IS NULL AND expires_at > $2",
+        )
+        .bind(digest)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(live > 0)
+    }
 }
 
 pub(super) async fn insert_session<'e, E>(executor: E, s: &NewSession) -> StoreResult<i64>

@@ -12,6 +12,29 @@ use crate::settings::ResetTargets;
 use crate::types::{Email, NewPassword};
 use mail_queue::{ResetDelivery, ResetJob};
 
+/// kordon's own new-password page, where the login page's reset links lead.
+pub const RESET_PAGE: &str = "/oauth/password/reset";
+
+/// Who asks for a reset link, for its audit line.
+struct ResetRequest<'a> {
+    client_id: Option<i64>,
+    email: &'a Email,
+    origin: &'a Origin,
+}
+
+impl ResetRequest<'_> {
+    fn event(&self) -> AuditEvent {
+        let event = AuditEvent::new(kind::PASSWORD_RESET_REQUESTED, SUCCESS)
+            .subject(format!("email:{}", self.email.key()))
+            .method("email")
+            .origin(self.origin);
+        match self.client_id {
+            Some(client) => event.client(client),
+            None => event,
+        }
+    }
+}
+
 impl Core {
     /// Mails a reset link `{url}?token=…` to the user with this email. The mail is queued and
     /// sent off the request path, so a known and an unknown address are answered alike and in the
@@ -25,40 +48,66 @@ impl Core {
         origin: &Origin,
     ) -> Result<()> {
         let email = Email::parse("email", email.unwrap_or_default())?;
-        let event = || {
-            AuditEvent::new(kind::PASSWORD_RESET_REQUESTED, SUCCESS)
-                .subject(format!("email:{}", email.key()))
-                .client(client_id)
-                .method("email")
-                .origin(origin)
-        };
-        let refused = |err: Error| {
-            self.audit(AuditEvent { result: FAILURE, ..event() }.reason(reason(&err)));
-            err
-        };
-        self.refuse_if_blocked(origin.ip.as_deref()).await.map_err(refused)?;
+        let request = ResetRequest { client_id: Some(client_id), email: &email, origin };
+        self.refuse_if_blocked(origin.ip.as_deref()).await.map_err(|e| self.reset_refused(&request, e))?;
         let url = self.reset_url(client_id, url)?;
-        self.limit_resets(&email, origin).await.map_err(refused)?;
-        let locale = origin.locale.clone().unwrap_or_else(|| self.settings.reset.default_locale.clone());
+        self.send_reset_link(&request, url, self.settings.reset.reveal_unknown_email).await
+    }
+
+    /// "Forgot password?" on the login page: mails a link to kordon's own new-password page
+    /// (`/oauth/password/reset` under the issuer, never from the request's words), always
+    /// queued, so a known and an unknown address are answered alike. `client_id` is the
+    /// application the person was signing in to, if the page came from its request.
+    pub async fn forgot_password(&self, client_id: Option<i64>, email: Option<&str>, origin: &Origin) -> Result<()> {
+        let email = Email::parse("email", email.unwrap_or_default())?;
+        let request = ResetRequest { client_id, email: &email, origin };
+        self.refuse_if_blocked(origin.ip.as_deref()).await.map_err(|e| self.reset_refused(&request, e))?;
+        let url = format!("{}{RESET_PAGE}", self.issuer());
+        self.send_reset_link(&request, url, false).await
+    }
+
+    /// Whether a reset link's token is still good, for the page it opens (nothing is spent). A
+    /// dead one counts against the host like a wrong token posted (the Defender sees every check
+    /// of a secret), and a blocked host is refused.
+    pub async fn reset_link_live(&self, token: &str, origin: &Origin) -> Result<bool> {
+        let check = async {
+            match !token.is_empty() && self.store.reset_is_live(&digest(token), self.now()).await? {
+                true => Ok(()),
+                false => Err(Error::bad_secret("token", "The token is invalid.")),
+            }
+        };
+        match self.defended(origin.ip.as_deref(), None, check).await {
+            Ok(()) => Ok(true),
+            Err(Error::Credential { .. }) => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The caps, then the mail: queued (answered alike whoever owns the address), or sent inline
+    /// when `inline` (the seed's `reveal_unknown_email`).
+    async fn send_reset_link(&self, request: &ResetRequest<'_>, url: String, inline: bool) -> Result<()> {
+        let email = request.email;
+        self.limit_resets(email, request.origin).await.map_err(|e| self.reset_refused(request, e))?;
+        let locale = request.origin.locale.clone().unwrap_or_else(|| self.settings.reset.default_locale.clone());
         // Counted here, before anyone looks the address up, and never by what the mail did: a
         // scrape must not tell a registered address from an unknown one.
-        if !self.settings.reset.reveal_unknown_email {
+        if !inline {
             let job = ResetJob { email_key: email.key(), url, locale };
             return match self.reset_mail.push(job, || self.reset_delivery()) {
                 true => {
                     crate::metrics::reset_request("accepted");
-                    self.audit(event());
+                    self.audit(request.event());
                     Ok(())
                 }
                 false => {
                     crate::metrics::reset_request("busy");
-                    tracing::error!("the reset mail queue is full; restore-token refused");
-                    Err(refused(Error::Busy))
+                    tracing::error!("the reset mail queue is full; a reset request refused");
+                    Err(self.reset_refused(request, Error::Busy))
                 }
             };
         }
         crate::metrics::reset_request("accepted");
-        self.audit(event());
+        self.audit(request.event());
         let Some(user) = self.store.user_by_email(&email.key()).await? else {
             return Err(Error::UnknownEmail);
         };
@@ -67,6 +116,12 @@ impl Core {
             return Err(Error::Delivery("The mail could not be sent.".into()));
         }
         Ok(())
+    }
+
+    /// Records a refused reset request and hands the error back.
+    fn reset_refused(&self, request: &ResetRequest<'_>, err: Error) -> Error {
+        self.audit(AuditEvent { result: FAILURE, ..request.event() }.reason(reason(&err)));
+        err
     }
 
     fn reset_delivery(&self) -> ResetDelivery {

@@ -3,6 +3,7 @@
 
 #[macro_use]
 pub mod binary;
+pub mod mail;
 pub mod node;
 pub mod oauth;
 pub mod oidc;
@@ -171,6 +172,14 @@ pub async fn postgres_url() -> Option<(String, String, String)> {
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<Self> {
         Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// This app stopped and booted again, on the same backend, with the default test configuration
+    /// changed by `adjust`: for settings read at boot (a provider), when `both!` chose the backend.
+    pub async fn reconfigured(self, adjust: impl FnOnce(&mut Config)) -> Self {
+        let backend = self.backend;
+        drop(self);
+        Self::spawn_with(backend, adjust).await.expect("the backend is configured: both! booted it once")
     }
 
     /// Boots with the default test configuration changed by `adjust`.

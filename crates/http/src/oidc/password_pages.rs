@@ -1,0 +1,124 @@
+//! "Forgot password?" on the login page: `/oauth/password/forgot` mails a link to kordon's own
+//! new-password page (answered alike whether anyone has the address), and
+//! `/oauth/password/reset` opens that link and sets the new password. The safeguards are the
+//! cabinet's reset's (`Core::forgot_password`, `Core::change_password`): per-address and per-host
+//! caps, a single-use link, the newest link wins, every session ends.
+
+use super::pages::{ForgotPage, NoticePage, ResetPage};
+use super::{Browser, BrowserForm, authorize_params};
+use crate::AppState;
+use crate::https::Https;
+use crate::origin::RequestOrigin;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use axum::routing::get;
+use kordon_core::Error;
+use kordon_core::services::{AuthorizationRequest, RESET_PAGE};
+use kordon_core::types::NewPassword;
+use std::collections::HashMap;
+
+const FORGOT_PAGE: &str = "/oauth/password/forgot";
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route(FORGOT_PAGE, get(forgot_form).post(forgot)).route(RESET_PAGE, get(reset_form).post(reset))
+}
+
+impl Browser {
+    /// The authorization request a page came from, when it is still a good one (it only names the
+    /// application and the way back; the reset itself needs none).
+    async fn came_from(&mut self, raw: &str) -> Option<AuthorizationRequest> {
+        let params = authorize_params(raw).ok()?;
+        let request = self.core.authorization_request(&params).await.ok()?;
+        self.speak(&request);
+        Some(request)
+    }
+
+    fn forgot_page(&self, status: StatusCode, request: &str, email: &str, error: Option<&str>) -> Response {
+        let page = ForgotPage { t: self.t, csrf: &self.csrf.token, request, email, error };
+        self.page(status, &page, None)
+    }
+
+    fn reset_page(&self, status: StatusCode, token: &str, error: Option<&str>) -> Response {
+        self.page(status, &ResetPage { t: self.t, csrf: &self.csrf.token, token, error }, None)
+    }
+
+    fn notice(&self, status: StatusCode, heading: &str, message: &str, link: Option<(String, &str)>) -> Response {
+        self.page(status, &NoticePage { t: self.t, heading, message, link }, None)
+    }
+
+    /// A reset link that is spent, replaced or expired: say so and offer a new one.
+    fn dead_link(&self) -> Response {
+        let t = self.t;
+        self.notice(StatusCode::GONE, t.dead_link_title, t.dead_link_text, Some((FORGOT_PAGE.into(), t.ask_again)))
+    }
+}
+
+/// `GET /oauth/password/forgot?<the authorization request>`: the address form.
+async fn forgot_form(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    https: Https,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let mut b = Browser::new(&state, origin, &headers, https);
+    let raw = uri.query().unwrap_or_default();
+    let request = if b.came_from(raw).await.is_some() { raw } else { "" };
+    b.forgot_page(StatusCode::OK, request, "", None)
+}
+
+/// `POST /oauth/password/forgot`: queues the link; the same answer for any address.
+async fn forgot(BrowserForm { mut b, form }: BrowserForm) -> Response {
+    let raw = form.get("request").unwrap_or_default();
+    let request = b.came_from(raw).await;
+    let raw = if request.is_some() { raw } else { "" };
+    let email = form.get("email").unwrap_or_default();
+    let client = request.as_ref().map(|r| r.client.id);
+    let t = b.t;
+    match b.core.forgot_password(client, Some(email), &b.origin).await {
+        Ok(()) => {
+            let back = request.map(|_| (format!("/oauth/authorize?{raw}"), t.back_to_sign_in));
+            b.notice(StatusCode::OK, t.sent_title, t.sent_text, back)
+        }
+        Err(Error::Validation { .. }) => b.forgot_page(StatusCode::BAD_REQUEST, raw, email, Some(t.bad_email)),
+        Err(Error::RateLimited { retry_after, .. }) => b.wait(t.resets_limited, retry_after),
+        Err(err) => b.failure(err),
+    }
+}
+
+/// `GET /oauth/password/reset?token=…`, the mailed link: the new-password form, or why the link
+/// no longer works.
+async fn reset_form(
+    State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    https: Https,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let b = Browser::new(&state, origin, &headers, https);
+    let token = query.get("token").map(String::as_str).unwrap_or_default();
+    match b.core.reset_link_live(token, &b.origin).await {
+        Ok(true) => b.reset_page(StatusCode::OK, token, None),
+        Ok(false) => b.dead_link(),
+        Err(err) => b.failure(err),
+    }
+}
+
+/// `POST /oauth/password/reset`: sets the new password; the link is spent and every session ends.
+async fn reset(BrowserForm { b, form }: BrowserForm) -> Response {
+    let token = form.get("token").unwrap_or_default();
+    let (password, confirmation) = (form.get("password"), form.get("password_confirmation"));
+    if let Some(problem) = NewPassword::problem(password, confirmation) {
+        return b.reset_page(StatusCode::BAD_REQUEST, token, Some(b.t.password_problem(problem)));
+    }
+    let t = b.t;
+    match b.core.change_password(Some(token), password, confirmation, &b.origin).await {
+        Ok(()) => b.notice(StatusCode::OK, t.changed_title, t.changed_text, None),
+        Err(Error::Credential { .. } | Error::Validation { field: "token", .. }) => b.dead_link(),
+        // The policy was checked above; what is left is a password the list refuses.
+        Err(Error::Validation { .. }) => b.reset_page(StatusCode::BAD_REQUEST, token, Some(t.password_common)),
+        Err(err) => b.failure(err),
+    }
+}

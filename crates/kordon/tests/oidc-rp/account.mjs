@@ -1,0 +1,111 @@
+// A person's own way around kordon in headless Chromium, with no network but the server's
+// loopback address, in English and in Russian. Parts (KORDON_PART):
+//
+//   forgot: from the login page (reached through the console), "Forgot password?" → the address
+//     → "Check your mail" → the link from the mail the real SMTP sink received (a `.json` file in
+//     KORDON_MAIL_DIR) → two passwords that differ (refused with the reason) → the new password →
+//     the link again (it works once) → signing in with the new password lands in the console.
+//     English sets `<password>-en-1`, Russian then `<password>-ru-2`.
+//
+// Every page is photographed at desktop (1280 px) and phone (390 px) widths into
+// KORDON_SCREENSHOTS. Spawned by crates/kordon/tests/api/account_browser.rs; input from the
+// environment (see `env` below). Prints progress on stderr and one JSON report as the last line of
+// stdout; exits 1 on failure.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { TIMEOUT, check, driver, env, heading } from './chromium.mjs';
+
+const base = env('KORDON_BASE').replace(/\/$/, '');
+const part = env('KORDON_PART');
+const email = env('KORDON_EMAIL');
+const password = env('KORDON_PASSWORD');
+
+const { report, step, context, shot, finish } = await driver('account');
+
+/// The reset link of the first mail to `to` that is not among `seen`, waited for.
+async function mailedLink(to, seen) {
+  const dir = env('KORDON_MAIL_DIR');
+  const deadline = Date.now() + TIMEOUT;
+  while (Date.now() < deadline) {
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      if (seen.has(file)) continue;
+      const mail = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      if (!mail.rcpt_tos.includes(to)) continue;
+      seen.add(file);
+      const link = mail.body.match(/https?:\/\/\S+\/oauth\/password\/reset\?token=[A-Za-z0-9]+/);
+      check(link, `no reset link in the mail: ${mail.body}`);
+      return { link: link[0], subject: mail.subject };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no mail to ${to} within ${TIMEOUT} ms`);
+}
+
+async function signIn(page, secret) {
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', secret);
+  await page.click('form[action$="/password"] button[type=submit]');
+}
+
+async function forgot(locale, lang, oldPassword, newPassword, seen) {
+  const { ctx, page } = await context(locale, ['400 (Bad Request)', '401 (Unauthorized)', '410 (Gone)']);
+  const out = {};
+  await page.goto(`${base}/console`);
+  check(new URL(page.url()).pathname === '/oauth/authorize', `no session: landed on ${page.url()}`);
+  await shot(page, 'login', lang);
+  await page.click('a[href^="/oauth/password/forgot"]');
+  await page.waitForURL((u) => u.pathname === '/oauth/password/forgot', { timeout: TIMEOUT });
+  out.forgot = await heading(page);
+  await shot(page, 'forgot', lang);
+  await page.fill('input[name=email]', email);
+  await page.click('form[action="/oauth/password/forgot"] button[type=submit]');
+  await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+  out.sent = await heading(page);
+  out.sentText = await page.locator('p[role=status]').innerText();
+  await shot(page, 'forgot-sent', lang);
+  step(`${lang}: asked for a link from the login page`);
+
+  const mail = await mailedLink(email, seen);
+  out.subject = mail.subject;
+  check(mail.link.startsWith(`${base}/oauth/password/reset?token=`), `the link leads elsewhere: ${mail.link}`);
+  await page.goto(mail.link);
+  out.reset = await heading(page);
+  await shot(page, 'reset', lang);
+  await page.fill('input[name=password]', newPassword);
+  await page.fill('input[name=password_confirmation]', `${newPassword}-typo`);
+  await page.click('form[action="/oauth/password/reset"] button[type=submit]');
+  await page.locator('p.alert').waitFor({ timeout: TIMEOUT });
+  out.mismatch = await page.locator('p.alert').innerText();
+  await shot(page, 'reset-mismatch', lang);
+  await page.fill('input[name=password]', newPassword);
+  await page.fill('input[name=password_confirmation]', newPassword);
+  await page.click('form[action="/oauth/password/reset"] button[type=submit]');
+  await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+  out.changed = await heading(page);
+  await shot(page, 'reset-done', lang);
+  step(`${lang}: set a new password through the mailed link`);
+
+  const again = await page.goto(mail.link);
+  out.againStatus = again.status();
+  out.again = await heading(page);
+  await shot(page, 'reset-dead', lang);
+
+  await page.goto(`${base}/console`);
+  await signIn(page, oldPassword);
+  await page.locator('p.alert').waitFor({ timeout: TIMEOUT });
+  out.oldRefused = await page.locator('p.alert').innerText();
+  await signIn(page, newPassword);
+  await page.waitForURL((u) => u.pathname === '/console', { timeout: TIMEOUT });
+  out.console = await heading(page);
+  step(`${lang}: signed in with the new password (the old one refused)`);
+  await ctx.close();
+  return out;
+}
+
+await finish(async () => {
+  check(part === 'forgot', `unknown part ${part}`);
+  const seen = new Set();
+  report.en = await forgot('en-US', 'en', password, `${password}-en-1`, seen);
+  report.ru = await forgot('ru-RU', 'ru', `${password}-en-1`, `${password}-ru-2`, seen);
+});
