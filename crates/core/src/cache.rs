@@ -136,6 +136,19 @@ impl Cache {
         entries.insert(key, value);
     }
 
+    /// Replaces `key`'s value if it is cached, under the map's lock: a map dropped meanwhile has
+    /// nothing to bring back (a revoked row is never cached again this way).
+    pub(crate) fn replace<K, V, Q>(&self, map: &Map<K, V>, key: &Q, value: V)
+    where
+        K: Eq + Hash + Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
+        let Ok(mut entries) = map.entries.write() else { return };
+        if let Some(slot) = entries.get_mut(key) {
+            *slot = value;
+        }
+    }
+
     /// A cached value, if the cache is trusted.
     pub(crate) fn cached<K, V, Q>(&self, map: &Map<K, V>, key: &Q) -> Option<V>
     where

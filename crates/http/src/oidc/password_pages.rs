@@ -99,7 +99,7 @@ async fn reset_form(
 ) -> Response {
     let b = Browser::new(&state, origin, &headers, https);
     let token = query.get("token").map(String::as_str).unwrap_or_default();
-    match b.core.reset_link_live(token, &b.origin).await {
+    match b.core.reset_link_live(token).await {
         Ok(true) => b.reset_page(StatusCode::OK, token, None),
         Ok(false) => b.dead_link(),
         Err(err) => b.failure(err),

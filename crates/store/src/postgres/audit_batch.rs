@@ -1,5 +1,6 @@
 //! PostgreSQL's audit batches: one `INSERT … SELECT FROM UNNEST` of fourteen arrays, a text that
-//! never changes, so the server parses and plans it once per connection whatever the batch's size.
+//! never changes, so the server parses and plans it once per connection whatever the batch's size;
+//! the rows go in the events' order (`WITH ORDINALITY`), so their ids follow it.
 
 use crate::backend::audit_columns;
 use crate::errors::translate;
@@ -9,8 +10,11 @@ use kordon_core::ports::StoreResult;
 const INSERT: &str = concat!(
     "INSERT INTO audit_log (",
     audit_columns!(),
-    ") SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
-        $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])"
+    ") SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14
+     FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+                 $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+          WITH ORDINALITY AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, n)
+     ORDER BY n"
 );
 
 /// The batch as columns, in [`audit_columns!`]'s order.

@@ -49,9 +49,7 @@ impl Core {
     /// Notes an API token's use in the cache too (its row was just touched).
     pub(crate) fn api_token_used(&self, digest: &str, token: ApiTokenAuth) {
         let cache = &self.cache;
-        if cache.cached(&cache.api_tokens, digest).is_some() {
-            cache.keep(&cache.api_tokens, digest.to_owned(), token, cache.api_tokens.generation());
-        }
+        cache.replace(&cache.api_tokens, digest, token);
     }
 
     /// A user by id (disabled users are not found).
