@@ -19,7 +19,8 @@ use crate::https::Https;
 use crate::origin::RequestOrigin;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -320,26 +321,12 @@ type Body = Result<Bytes, axum::extract::rejection::BytesRejection>;
 
 /// `GET /oauth/authorize`: validates the request, then shows the login page, the consent page,
 /// or sends the browser back with a code.
-async fn authorize(
-    State(state): State<AppState>,
-    RequestOrigin(origin): RequestOrigin,
-    https: Https,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    let mut b = Browser::new(&state, origin, &headers, https);
+async fn authorize(mut b: Browser, uri: Uri) -> Response {
     start(&mut b, uri.query().unwrap_or_default()).await
 }
 
 /// `POST /oauth/authorize`: the same request as a form (OpenID Connect Core §3.1.2.1).
-async fn authorize_form(
-    State(state): State<AppState>,
-    RequestOrigin(origin): RequestOrigin,
-    https: Https,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let mut b = Browser::new(&state, origin, &headers, https);
+async fn authorize_form(mut b: Browser, body: Body) -> Response {
     match body.ok().as_deref().map(std::str::from_utf8) {
         Some(Ok(raw)) => start(&mut b, raw).await,
         _ => b.bad_request("The authorization request is not a UTF-8 form."),
@@ -359,6 +346,18 @@ async fn start(b: &mut Browser, raw: &str) -> Response {
     b.next(&request, raw, session, None).await
 }
 
+/// Every page's browser, read from the request's parts (never fails: a missing cookie is a fresh
+/// CSRF token, an unknown language is Russian).
+impl FromRequestParts<AppState> for Browser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Ok(RequestOrigin(origin)) = RequestOrigin::from_request_parts(parts, state).await;
+        let Ok(https) = Https::from_request_parts(parts, state).await;
+        Ok(Self::new(state, origin, &parts.headers, https))
+    }
+}
+
 /// A form's POST from one of kordon's pages, its CSRF token checked: the browser and the form's
 /// fields. Whatever fails is already the page that answers it.
 struct BrowserForm {
@@ -371,9 +370,7 @@ impl FromRequest<AppState> for BrowserForm {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
-        let Ok(RequestOrigin(origin)) = RequestOrigin::from_request_parts(&mut parts, state).await;
-        let Ok(https) = Https::from_request_parts(&mut parts, state).await;
-        let b = Browser::new(state, origin, &parts.headers, https);
+        let Ok(b) = Browser::from_request_parts(&mut parts, state).await;
         let body = Bytes::from_request(Request::from_parts(parts, body), state).await;
         let form = form_of(&b, body).map_err(|response| *response)?;
         if !b.csrf.matches(form.get("csrf")) {

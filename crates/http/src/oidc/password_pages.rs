@@ -7,11 +7,9 @@
 use super::pages::{ForgotPage, NoticePage, ResetPage};
 use super::{Browser, BrowserForm, authorize_params};
 use crate::AppState;
-use crate::https::Https;
-use crate::origin::RequestOrigin;
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::Query;
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::get;
 use kordon_core::Error;
@@ -56,14 +54,7 @@ impl Browser {
 }
 
 /// `GET /oauth/password/forgot?<the authorization request>`: the address form.
-async fn forgot_form(
-    State(state): State<AppState>,
-    RequestOrigin(origin): RequestOrigin,
-    https: Https,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    let mut b = Browser::new(&state, origin, &headers, https);
+async fn forgot_form(mut b: Browser, uri: Uri) -> Response {
     let raw = uri.query().unwrap_or_default();
     let request = if b.came_from(raw).await.is_some() { raw } else { "" };
     b.forgot_page(StatusCode::OK, request, "", None)
@@ -90,14 +81,7 @@ async fn forgot(BrowserForm { mut b, form }: BrowserForm) -> Response {
 
 /// `GET /oauth/password/reset?token=…`, the mailed link: the new-password form, or why the link
 /// no longer works.
-async fn reset_form(
-    State(state): State<AppState>,
-    RequestOrigin(origin): RequestOrigin,
-    https: Https,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let b = Browser::new(&state, origin, &headers, https);
+async fn reset_form(b: Browser, Query(query): Query<HashMap<String, String>>) -> Response {
     let token = query.get("token").map(String::as_str).unwrap_or_default();
     match b.core.reset_link_live(token).await {
         Ok(true) => b.reset_page(StatusCode::OK, token, None),
@@ -116,9 +100,8 @@ async fn reset(BrowserForm { b, form }: BrowserForm) -> Response {
     let t = b.t;
     match b.core.change_password(Some(token), password, confirmation, &b.origin).await {
         Ok(()) => b.notice(StatusCode::OK, t.changed_title, t.changed_text, None),
+        // (The password passed `NewPassword::problem` above, the policy `change_password` checks.)
         Err(Error::Credential { .. } | Error::Validation { field: "token", .. }) => b.dead_link(),
-        // The policy was checked above; what is left is a password the list refuses.
-        Err(Error::Validation { .. }) => b.reset_page(StatusCode::BAD_REQUEST, token, Some(t.password_common)),
         Err(err) => b.failure(err),
     }
 }

@@ -5,9 +5,7 @@ use super::pages::LogoutPage;
 use super::{Browser, Form, cookies, form_of, form_shaped};
 use crate::AppState;
 use crate::bearer::{self, BearerInvalid, BearerUnavailable};
-use crate::https::Https;
 use crate::openapi_names::tag;
-use crate::origin::RequestOrigin;
 use crate::rfc6749::{ErrorBody, ErrorCode, OAuthServerError, answer};
 use axum::Json;
 use axum::extract::State;
@@ -84,27 +82,13 @@ async fn claims_of(state: &AppState, token: Option<&str>) -> Response {
         (status = 200, description = "Signed out (kordon's page), or the question whether to sign out.", content_type = "text/html"),
         (status = 303, description = "Signed out: to the client's post-logout redirect URI."),
     ))]
-pub(super) async fn logout(
-    State(state): State<AppState>,
-    RequestOrigin(origin): RequestOrigin,
-    https: Https,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    let b = Browser::new(&state, origin, &headers, https);
+pub(super) async fn logout(b: Browser, uri: Uri) -> Response {
     let form = Form::parse(uri.query().unwrap_or_default().as_bytes());
     end_session(&b, &form, false).await
 }
 
 /// `POST /oauth/logout`: the same as a form, and the answer of the confirmation page.
-pub(super) async fn logout_form(
-    State(state): State<AppState>,
-    RequestOrigin(origin): RequestOrigin,
-    https: Https,
-    headers: HeaderMap,
-    body: super::Body,
-) -> Response {
-    let b = Browser::new(&state, origin, &headers, https);
+pub(super) async fn logout_form(b: Browser, body: super::Body) -> Response {
     match form_of(&b, body) {
         Ok(form) => end_session(&b, &form, true).await,
         Err(response) => *response,

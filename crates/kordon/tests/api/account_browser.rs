@@ -4,45 +4,13 @@
 //! in Russian. Screenshots of every page and step in `target/tmp/account-<store>/`.
 
 use crate::helpers::mail::mailing;
-use crate::helpers::{Backend, PASSWORD, TestApp};
+use crate::helpers::{PASSWORD, TestApp};
 use kordon_core::services::NewUserCommand;
 use kordon_core::types::{PbxRole, Role};
 use kordon_testkit::SmtpSink;
-use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
+use serde_json::json;
 
 const EMAIL: &str = "owner@pbx-forgot.example";
-
-/// Runs one part of `account.mjs` as `email`; its report.
-async fn part(app: &TestApp, part: &str, email: &str, mail_dir: &Path) -> Value {
-    let chromium = crate::helpers::node::chromium();
-    let dir = crate::helpers::node::driver("oidc-rp", "playwright-core");
-    let store = match app.backend {
-        Backend::Sqlite => "sqlite",
-        Backend::Postgres => "postgres",
-    };
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("account-{store}"));
-    let mut cmd = Command::new("node");
-    cmd.arg("account.mjs")
-        .current_dir(&dir)
-        .env("KORDON_BASE", &app.base)
-        .env("KORDON_PART", part)
-        .env("KORDON_EMAIL", email)
-        .env("KORDON_PASSWORD", PASSWORD)
-        .env("KORDON_MAIL_DIR", mail_dir)
-        .env("KORDON_CHROMIUM", &chromium)
-        .env("KORDON_SCREENSHOTS", &shots);
-    let stdout = app.dir.path().join(format!("account-{part}.json"));
-    let (report, ok) = crate::helpers::node::run(cmd, stdout, Duration::from_secs(240)).await;
-    eprintln!("{part} steps: {}\nscreenshots in {}", report["steps"], shots.display());
-    assert!(ok && report["ok"] == true, "the {part} part failed: {}\nreport: {report}", report["error"]);
-    assert_eq!(report["blocked"], json!([]), "requests to other hosts");
-    assert_eq!(report["pageErrors"], json!([]));
-    assert_eq!(report["consoleErrors"], json!([]), "console errors (a CSP violation is one)");
-    report
-}
 
 async fn forgot_password_through_the_smtp_sink(app: TestApp) {
     let sink = SmtpSink::start();
@@ -58,7 +26,8 @@ async fn forgot_password_through_the_smtp_sink(app: TestApp) {
     app.core.admin_create_user(owner).await.expect("owner");
     let cabinet = app.login(EMAIL, PASSWORD).await;
 
-    let report = part(&app, "forgot", EMAIL, sink.dir()).await;
+    let mail_dir = [("KORDON_MAIL_DIR", sink.dir().display().to_string())];
+    let report = crate::helpers::node::page_part(&app, "account", "forgot", EMAIL, &mail_dir).await;
     let en = &report["en"];
     assert_eq!(en["forgot"], "Reset your password");
     assert_eq!(en["sent"], "Check your mail");

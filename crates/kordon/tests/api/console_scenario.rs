@@ -8,43 +8,14 @@
 
 use crate::console::{ADMIN, GHOST, MEMBER, OPERATOR, OUTSIDER, SECOND, block, cap_ghost, people, unanswered_calls};
 use crate::helpers::oidc::{Browser, CodeClient, code_client, request};
-use crate::helpers::{Backend, PASSWORD, TestApp, login_body, pbx_auth_body};
+use crate::helpers::{PASSWORD, TestApp, login_body, pbx_auth_body};
 use serde_json::{Value, json};
-use std::path::PathBuf;
-use std::process::Command;
-use std::time::Duration;
 
 const REDIRECT: &str = "https://crm.example/oauth/callback";
 
 /// Runs one part of the scenario as `email`; its report's `result`.
 async fn scenario(app: &TestApp, part: &str, email: &str, input: &[(&str, String)]) -> Value {
-    let chromium = crate::helpers::node::chromium();
-    let dir = crate::helpers::node::driver("oidc-rp", "playwright-core");
-    let store = match app.backend {
-        Backend::Sqlite => "sqlite",
-        Backend::Postgres => "postgres",
-    };
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("console-scenario-{store}"));
-    let mut cmd = Command::new("node");
-    cmd.arg("console-scenario.mjs")
-        .current_dir(&dir)
-        .env("KORDON_BASE", &app.base)
-        .env("KORDON_PART", part)
-        .env("KORDON_EMAIL", email)
-        .env("KORDON_PASSWORD", PASSWORD)
-        .env("KORDON_CHROMIUM", &chromium)
-        .env("KORDON_SCREENSHOTS", &shots);
-    for (name, value) in input {
-        cmd.env(name, value);
-    }
-    let stdout = app.dir.path().join(format!("console-scenario-{part}.json"));
-    let (report, ok) = crate::helpers::node::run(cmd, stdout, Duration::from_secs(240)).await;
-    eprintln!("{part} steps: {}\nscreenshots in {}", report["steps"], shots.display());
-    assert!(ok && report["ok"] == true, "the {part} scenario failed: {}\nreport: {report}", report["error"]);
-    assert_eq!(report["blocked"], json!([]), "requests to other hosts");
-    assert_eq!(report["pageErrors"], json!([]));
-    assert_eq!(report["consoleErrors"], json!([]), "console errors (a CSP violation is one)");
-    report["result"].clone()
+    crate::helpers::node::page_part(app, "console-scenario", part, email, input).await["result"].clone()
 }
 
 /// The member's credentials in every dialect: a cabinet session, an API token, a PBX session

@@ -1,9 +1,10 @@
 //! Node drivers of headless Chromium (the explorer test, the relying-party test): the browser,
 //! the driver's folder with its npm packages installed, and a bounded run whose last stdout line
-//! is the driver's JSON report. Missing pieces fail the test with how to install them; nothing
-//! skips.
+//! is the driver's JSON report; and one part of a page driver of `tests/oidc-rp`, checked alike
+//! ([`page_part`]). Missing pieces fail the test with how to install them; nothing skips.
 
-use serde_json::Value;
+use super::{Backend, PASSWORD, TestApp};
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -69,4 +70,38 @@ pub async fn run(mut cmd: Command, stdout: PathBuf, limit: Duration) -> (Value, 
         .find_map(|l| serde_json::from_str(l).ok())
         .unwrap_or_else(|| panic!("the driver printed no report (exit ok: {ok}): {text}"));
     (report, ok)
+}
+
+/// Runs one part (`KORDON_PART`) of the page driver `tests/oidc-rp/<script>.mjs` as `email`
+/// against `app`, with `input` added to its environment; its screenshots go to
+/// `target/tmp/<script>-<store>/`. Fails unless the driver finished with no request to another
+/// host, no page error and no console error (a CSP violation is one); answers its report.
+pub async fn page_part(app: &TestApp, script: &str, part: &str, email: &str, input: &[(&str, String)]) -> Value {
+    let chromium = chromium();
+    let dir = driver("oidc-rp", "playwright-core");
+    let store = match app.backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{script}-{store}"));
+    let mut cmd = Command::new("node");
+    cmd.arg(format!("{script}.mjs"))
+        .current_dir(&dir)
+        .env("KORDON_BASE", &app.base)
+        .env("KORDON_PART", part)
+        .env("KORDON_EMAIL", email)
+        .env("KORDON_PASSWORD", PASSWORD)
+        .env("KORDON_CHROMIUM", &chromium)
+        .env("KORDON_SCREENSHOTS", &shots);
+    for (name, value) in input {
+        cmd.env(name, value);
+    }
+    let stdout = app.dir.path().join(format!("{script}-{part}.json"));
+    let (report, ok) = run(cmd, stdout, Duration::from_secs(240)).await;
+    eprintln!("{script} {part} steps: {}\nscreenshots in {}", report["steps"], shots.display());
+    assert!(ok && report["ok"] == true, "{script} part {part} failed: {}\nreport: {report}", report["error"]);
+    assert_eq!(report["blocked"], json!([]), "requests to other hosts");
+    assert_eq!(report["pageErrors"], json!([]));
+    assert_eq!(report["consoleErrors"], json!([]), "console errors (a CSP violation is one)");
+    report
 }
