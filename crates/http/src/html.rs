@@ -38,6 +38,30 @@ pub(crate) fn secure(headers: &mut HeaderMap, form_target: Option<&str>) {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
 }
 
+/// `303 See Other` to a page of kordon (a GET after a form's POST, and a sign-in's redirects),
+/// with the page headers.
+pub(crate) fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    secure(response.headers_mut(), None);
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// An RFC 3339 time as a person reads it: `2026-12-06 07:15 UTC`.
+pub(crate) fn shown_time(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+        _ => rfc3339.to_owned(),
+    }
+}
+
+/// A Unix time as a person reads it (see [`shown_time`]).
+pub(crate) fn shown_unix(at: i64) -> String {
+    shown_time(&kordon_core::clock::format_rfc3339(at))
+}
+
 /// A CSP source for a redirect URI: its origin (`https://app.example.com:8443`), or its scheme
 /// for a private-use one (`com.example.app:`).
 fn source(uri: &str) -> String {
@@ -50,7 +74,13 @@ fn source(uri: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::source;
+    use super::{shown_time, source};
+
+    #[test]
+    fn times_are_shown_to_the_minute_in_utc() {
+        assert_eq!(shown_time("2026-12-06T07:15:42Z"), "2026-12-06 07:15 UTC");
+        assert_eq!(shown_time("soon"), "soon");
+    }
 
     #[test]
     fn a_form_may_post_to_the_redirect_origin_only() {

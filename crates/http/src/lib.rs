@@ -9,6 +9,7 @@ mod console;
 mod cookies;
 pub mod docs;
 mod edge;
+mod first_party;
 mod guard;
 mod health;
 mod html;
@@ -64,7 +65,7 @@ pub struct WebSettings {
     pub metrics_token: Option<String>,
     /// The console's built-in client as registered at start; None: the console cannot sign
     /// anyone in (the issuer is no base a browser can return to), and says so.
-    pub console: Option<kordon_core::services::ConsoleClient>,
+    pub console: Option<kordon_core::services::FirstPartyClient>,
 }
 
 /// The whole router: every dialect, health checks, and the shared layers.

@@ -88,13 +88,7 @@ impl Application {
         let (placement, metrics_token) = crate::metrics_listener::open(&config.metrics).await?;
         let core = open_core(&config, clock).await?;
         prepare_signing_keys(&core).await?;
-        let console = match core.register_console().await {
-            Ok(console) => Some(console),
-            Err(err) => {
-                tracing::warn!(error = %err, issuer = core.issuer(), "the web console cannot sign anyone in");
-                None
-            }
-        };
+        let console = first_party(&core, &kordon_core::services::CONSOLE).await;
         let web = WebSettings {
             console,
             public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()),
@@ -241,5 +235,20 @@ fn warn_about_open_settings(config: &Config) {
             outbox = %config.outbox_dir().display(),
             "mail or FlashCall goes to the dev outbox files, not to real people"
         );
+    }
+}
+
+/// Registers one of kordon's own web clients; None (with a warning) when it cannot sign anyone
+/// in, and its pages say so.
+async fn first_party(
+    core: &kordon_core::Core,
+    spec: &kordon_core::services::FirstPartySpec,
+) -> Option<kordon_core::services::FirstPartyClient> {
+    match core.register_first_party(spec).await {
+        Ok(client) => Some(client),
+        Err(err) => {
+            tracing::warn!(error = %err, issuer = core.issuer(), client = spec.name, "a built-in web client cannot sign anyone in");
+            None
+        }
     }
 }

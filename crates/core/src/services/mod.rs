@@ -10,6 +10,7 @@ pub(crate) mod audit;
 pub mod biometrics;
 pub(crate) mod console;
 pub(crate) mod defender;
+pub(crate) mod first_party;
 pub(crate) mod oauth;
 pub(crate) mod oidc;
 pub(crate) mod pbx;
@@ -29,11 +30,14 @@ pub use admin::users::AdminUser;
 pub use admin::{ClientOptions, CreatedClient, NewUserCommand};
 pub use audit::{FlashcallRow, FlashcallStats, NO_TENANT};
 pub use console::access::{ConsoleOperator, ConsoleScope};
-pub use console::client::{CONSOLE_CALLBACK, CONSOLE_CLIENT_ID, CONSOLE_SIGNED_OUT, ConsoleClient};
 pub use console::defender::ConsoleBlock;
 pub use console::keys::ConsoleKey;
 pub use console::overview::ConsoleOverview;
-pub use console::session::{ConsoleSession, ConsoleStart, ConsoleTokens};
+pub use console::session::ConsoleSession;
+pub use first_party::{
+    ACCOUNT, CONSOLE, FirstPartyClient, FirstPartySession, FirstPartySpec, FirstPartyStart, FirstPartyTokens,
+    is_builtin,
+};
 pub use oauth::discovery::Discovery;
 pub use oauth::introspection::{IntrospectedType, Introspection};
 pub use oauth::key_seal::{KeyEncryptionKey, KeySealer};

@@ -5,14 +5,14 @@
 //! it (never in a URL, never again: kordon keeps only its digest), on a page not to be cached.
 
 use super::views::{AppRow, ApplicationPage, ApplicationsPage, Question, SecretPage};
-use super::{Console, Form, id_of, redirect, shown_time};
+use super::{Console, Form, id_of, redirect};
 use axum::body::Bytes;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kordon_core::Error;
 use kordon_core::oidc_types::ClientPatch;
-use kordon_core::services::{CONSOLE_CLIENT_ID, NewApplication};
+use kordon_core::services::{NewApplication, is_builtin};
 use kordon_core::types::admin::ClientRecord;
 use std::collections::HashMap;
 
@@ -33,7 +33,7 @@ fn uris_of(text: &str) -> Vec<String> {
 fn created(record: &ClientRecord) -> String {
     match record.created_at {
         0 => "—".to_owned(),
-        at => shown_time(&kordon_core::clock::format_rfc3339(at)),
+        at => crate::html::shown_unix(at),
     }
 }
 
@@ -140,13 +140,13 @@ fn secret_page(c: &Console, lead: &'static str, record: &ClientRecord, secret: O
     c.page(&page)
 }
 
-/// An application in scope that the console may change: not found out of scope; the built-in
-/// console client refused (kordon registers it again at every start, and the console signs in
-/// through it, so the console neither changes, rotates nor deletes it).
+/// An application in scope that the console may change: not found out of scope; kordon's own
+/// clients refused (kordon registers them again at every start, and the console and the account
+/// page sign in through them, so the console neither changes, rotates nor deletes them).
 async fn changeable(c: &Console, id: i64) -> Result<ClientRecord, Response> {
     let t = c.t();
     match c.core().admin_application(c.session.operator.admin(), id).await {
-        Ok(record) if record.client.id == CONSOLE_CLIENT_ID => {
+        Ok(record) if is_builtin(record.client.id) => {
             Err(c.message(StatusCode::BAD_REQUEST, t.refused_title, t.app_builtin, None))
         }
         Ok(record) => Ok(record),
@@ -182,7 +182,7 @@ async fn app_page(c: &Console, id: i64, notice: Option<&'static str>, typed: Opt
         trusted: client.trusted,
         created: created(&record),
         uris: client.redirect_uris.clone(),
-        builtin: id == CONSOLE_CLIENT_ID,
+        builtin: is_builtin(id),
         public: client.public,
         platform: c.session.operator.platform(),
         rotate_href: format!("/console/application/secret?id={id}"),

@@ -3,8 +3,9 @@
 //! own, built into the binary, the same strict CSP, no script: every page works without
 //! JavaScript), in Russian and English.
 //!
-//! Sign-in is kordon's own code flow with PKCE for the console's built-in client (`signin`);
-//! the console session is the access token it issues, kept in an HttpOnly cookie. Every page
+//! Sign-in is kordon's own code flow with PKCE for the console's built-in client
+//! ([`crate::first_party`], `signin`); the console session is the access token it issues, kept
+//! in an HttpOnly cookie. Every page
 //! reads the session and passes the core's one access rule ([`Console`]); every POST carries the
 //! session's CSRF token; every destructive action is a GET that asks and a POST that does. The
 //! logic and the scoping (an account administrator sees only their own tenant) live in the core
@@ -27,12 +28,11 @@ use crate::origin::RequestOrigin;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use kordon_core::services::{ConsoleClient, ConsoleScope, ConsoleSession};
+use kordon_core::services::{ConsoleScope, ConsoleSession, FirstPartyClient};
 use kordon_core::{Core, Error, Origin};
-use std::collections::HashMap;
 use texts::Texts;
 use views::{CardLink, CardPage, Layout, MessagePage, Nav};
 
@@ -67,26 +67,20 @@ pub(crate) fn routes() -> Router<AppState> {
 /// came over https (cookies `Secure` and `__Host-`).
 pub(super) struct Visitor {
     core: Core,
-    client: Option<ConsoleClient>,
+    client: Option<FirstPartyClient>,
     t: &'static Texts,
     origin: Origin,
     secure: bool,
-    /// The console session's cookie, and the cookie of a sign-in under way.
-    session_cookie: Option<String>,
-    flow_cookie: Option<String>,
 }
 
 impl Visitor {
     async fn of(state: &AppState, parts: &mut Parts) -> Self {
         let Ok(RequestOrigin(origin)) = RequestOrigin::from_request_parts(parts, state).await;
         let Ok(Https(secure)) = Https::from_request_parts(parts, state).await;
-        let read = |name| crate::cookies::read(&parts.headers, name, secure).map(str::to_owned);
         Self {
             core: state.core.clone(),
             client: state.web.console.clone(),
             t: texts::texts(origin.locale.as_deref()),
-            session_cookie: read(signin::SESSION),
-            flow_cookie: read(signin::FLOW),
             origin,
             secure,
         }
@@ -142,33 +136,23 @@ impl FromRequestParts<AppState> for Console {
         let Some(client) = v.client.clone() else {
             return Err(v.card(StatusCode::SERVICE_UNAVAILABLE, v.t.problem, v.t.unavailable, false));
         };
-        let (access, id_token) = match v.session_cookie.as_deref().map(|c| c.split_once('~').unwrap_or((c, ""))) {
-            Some((access, id)) => (Some(access.to_owned()), Some(id.to_owned()).filter(|i| !i.is_empty())),
-            None => (None, None),
-        };
-        match v.core.console_session(&client, access.as_deref()).await {
-            Ok(session) => Ok(Self { v, session, id_token }),
+        let cookie = signin::SITE.session_of(&parts.headers, v.secure);
+        match v.core.console_session(&client, cookie.access.as_deref()).await {
+            Ok(session) => Ok(Self { v, session, id_token: cookie.id_token }),
             Err(Error::Unauthenticated) => {
                 // Back to the page asked for, after signing in (a form's POST: to the Overview).
                 let back = match parts.method == Method::GET {
                     true => parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/console"),
                     false => "/console",
                 };
-                Err(signin::start(&v, &client, back))
+                Err(signin::SITE.start(&v.core, &client, v.secure, v.origin.locale.as_deref(), back))
             }
             Err(err) => Err(v.card_failure(err)),
         }
     }
 }
 
-/// A form body's fields (the first value of each name).
-pub(super) struct Form(HashMap<String, String>);
-
-impl Form {
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
-    }
-}
+pub(super) use crate::first_party::Form;
 
 /// The navigation: (path, label, platform only).
 fn navigation(t: &'static Texts) -> [(&'static str, &'static str, bool); 7] {
@@ -206,7 +190,14 @@ impl Console {
             ConsoleScope::Platform => t.scope_platform.to_owned(),
             ConsoleScope::Tenant { account_id } => format!("{} {account_id}", t.scope_tenant),
         };
-        Layout { t, title: title.to_owned(), nav, who: op.user.email.clone(), scope, csrf: self.session.csrf.clone() }
+        Layout {
+            t,
+            title: title.to_owned(),
+            nav,
+            who: op.user.email.clone(),
+            scope,
+            csrf: self.session.signed_in.csrf.clone(),
+        }
     }
 
     fn page(&self, template: &impl askama::Template) -> Response {
@@ -245,12 +236,8 @@ impl Console {
     /// A POST's form, once its CSRF token is found to be this session's; otherwise the 403 page
     /// that answers it.
     fn form(&self, body: &[u8]) -> Result<Form, Box<Response>> {
-        let mut fields = HashMap::new();
-        for (k, v) in form_urlencoded::parse(body) {
-            fields.entry(k.into_owned()).or_insert_with(|| v.into_owned());
-        }
-        let form = Form(fields);
-        match self.core().console_csrf_ok(&self.session, form.get("csrf")) {
+        let form = Form::parse(body);
+        match self.core().first_party_csrf_ok(&self.session.signed_in, form.get("csrf")) {
             true => Ok(form),
             false => {
                 let t = self.t();
@@ -260,15 +247,7 @@ impl Console {
     }
 }
 
-/// `303 See Other` to a page of kordon (a GET after a form's POST, and the sign-in's redirects).
-fn redirect(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    crate::html::secure(response.headers_mut(), None);
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
-}
+use crate::html::see_other as redirect;
 
 /// The id a query or a form names (none: not a number, found by nobody).
 fn id_of(value: Option<&str>) -> i64 {
@@ -281,13 +260,7 @@ fn with_param(path: &str, name: &str, value: &str) -> String {
     format!("{path}?{name}={encoded}")
 }
 
-/// An RFC 3339 time as a person reads it: `2026-12-06 07:15 UTC`.
-pub(super) fn shown_time(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) => format!("{day} {time} UTC"),
-        _ => rfc3339.to_owned(),
-    }
-}
+pub(super) use crate::html::shown_time;
 
 /// The console's stylesheet, built into the binary.
 async fn stylesheet() -> Response {
@@ -297,15 +270,4 @@ async fn stylesheet() -> Response {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     ];
     (headers, include_str!("console.css")).into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shown_time;
-
-    #[test]
-    fn times_are_shown_to_the_minute_in_utc() {
-        assert_eq!(shown_time("2026-12-06T07:15:42Z"), "2026-12-06 07:15 UTC");
-        assert_eq!(shown_time("soon"), "soon");
-    }
 }

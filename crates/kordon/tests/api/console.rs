@@ -8,7 +8,7 @@
 
 use crate::helpers::oidc::{Browser, Page};
 use crate::helpers::{Backend, PASSWORD, TestApp, login_body};
-use kordon_core::services::{CONSOLE_CLIENT_ID, NewUserCommand};
+use kordon_core::services::{CONSOLE, NewUserCommand};
 use kordon_core::types::{PbxRole, Role};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -52,14 +52,19 @@ pub(crate) async fn block(app: &TestApp, source: &str, login: &str) {
 /// Signs in to the console by hand (the login page's form, then the callback): the page the
 /// callback answered.
 pub(crate) async fn sign_in(app: &TestApp, browser: &mut Browser, email: &str) -> Page {
-    let start = browser.get("/console").await;
+    sign_in_to(app, browser, email, "/console").await
+}
+
+/// Signs in to one of kordon's own page families (`/console`, `/account`) by hand.
+pub(crate) async fn sign_in_to(app: &TestApp, browser: &mut Browser, email: &str, prefix: &str) -> Page {
+    let start = browser.get(prefix).await;
     assert_eq!(start.status, 303, "{}", start.body);
-    let (_, login) = browser.follow(&format!("{}/console", app.base), start).await;
+    let (_, login) = browser.follow(&format!("{}{prefix}", app.base), start).await;
     assert_eq!(login.status, 200, "the login page: {}", login.body);
     let signed = browser.sign_in(&login, email, PASSWORD).await;
     assert_eq!(signed.status, 303, "{}", signed.body);
     let callback = signed.location().expect("to the callback");
-    assert_eq!(callback.path(), "/console/callback");
+    assert_eq!(callback.path(), format!("{prefix}/callback"));
     browser.visit(callback.as_str()).await
 }
 
@@ -70,7 +75,7 @@ async fn a_page_without_a_session_starts_the_code_flow(app: TestApp) {
     let to = page.location().expect("location");
     assert_eq!(format!("{}{}", to.origin().ascii_serialization(), to.path()), format!("{}/oauth/authorize", app.base));
     let param = |name: &str| page.param(name).unwrap_or_default();
-    assert_eq!(param("client_id"), CONSOLE_CLIENT_ID.to_string());
+    assert_eq!(param("client_id"), CONSOLE.id.to_string());
     assert_eq!(param("redirect_uri"), format!("{}/console/callback", app.base));
     assert_eq!((param("response_type"), param("scope")), ("code".into(), "openid".into()));
     assert_eq!(param("code_challenge_method"), "S256");
@@ -337,7 +342,7 @@ async fn an_operator_sees_the_platform(app: TestApp) {
 both!(an_operator_sees_the_platform);
 
 async fn the_console_client_is_registered_once(app: TestApp) {
-    let client = app.core.register_console().await.expect("again");
+    let client = app.core.register_first_party(&CONSOLE).await.expect("again");
     assert_eq!(client.redirect_uri, format!("{}/console/callback", app.base));
     let rows = app.scalar("SELECT COUNT(*) FROM clients WHERE id = 10552 AND public = TRUE AND trusted = TRUE").await;
     assert_eq!(rows, 1);

@@ -6,7 +6,7 @@
 use crate::console::{ADMIN, OPERATOR, OUTSIDER, PLAIN, people, sign_in};
 use crate::helpers::TestApp;
 use crate::helpers::oidc::{Browser, Page};
-use kordon_core::services::CONSOLE_CLIENT_ID;
+use kordon_core::services::CONSOLE;
 use serde_json::json;
 
 /// The client id and the secret the page shows once.
@@ -124,17 +124,17 @@ async fn an_operator_registers_changes_rotates_and_deletes(app: TestApp) {
     assert!(!page.body.contains(&fresh), "shown once");
 
     // The console's own client is shown, never changed.
-    let own = ops.get(&format!("/console/application?id={CONSOLE_CLIENT_ID}")).await;
+    let own = ops.get(&format!("/console/application?id={}", CONSOLE.id)).await;
     assert_eq!(own.status, 200, "{}", own.body);
     assert!(own.body.contains("own client: kordon registers it") && !own.body.contains("/console/application/delete"));
-    let own_id = CONSOLE_CLIENT_ID.to_string();
+    let own_id = CONSOLE.id.to_string();
     assert_eq!(ops.get(&format!("/console/application/delete?id={own_id}")).await.status, 400);
     assert_eq!(ops.get(&format!("/console/application/secret?id={own_id}")).await.status, 400);
     let refused = ops.post("/console/application/delete", &[("csrf", &csrf), ("id", &own_id)]).await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     let edit = [("csrf", csrf.as_str()), ("id", &own_id), ("name", "x"), ("redirect_uris", "https://evil.example/cb")];
     assert_eq!(ops.post("/console/application", &edit).await.status, 400);
-    assert!(exists(&app, CONSOLE_CLIENT_ID).await);
+    assert!(exists(&app, CONSOLE.id).await);
     assert!(ops.get("/console").await.status == 200, "the console still signs in");
 
     // Deleted after a question.
@@ -178,7 +178,7 @@ async fn an_account_administrator_handles_its_own(app: TestApp) {
     assert!(!list.body.contains("Their app") && !list.body.contains(">kordon console</a>"), "{}", list.body);
 
     // Another tenant's application, and the console's: not found, whatever is asked.
-    for id in [theirs, CONSOLE_CLIENT_ID] {
+    for id in [theirs, CONSOLE.id] {
         let id = id.to_string();
         for path in ["/console/application", "/console/application/secret", "/console/application/delete"] {
             assert_eq!(admin.get(&format!("{path}?id={id}")).await.status, 404, "{path}");
