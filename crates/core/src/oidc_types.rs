@@ -14,6 +14,11 @@ pub struct LoginSession {
     /// The digest of the authorization request this sign-in was made for, until a code issued
     /// for that request spends it: the sign-in is fresh for that request only, and once.
     pub flow: Option<String>,
+    /// Where the sign-in was made (shown on the person's account page).
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// When a code was last issued for it (at most a minute off), Unix seconds.
+    pub last_used_at: Option<i64>,
 }
 
 /// An authorization code as stored (by digest): what it was issued for.

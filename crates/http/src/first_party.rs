@@ -13,7 +13,8 @@
 //! top-level GET, and GETs change nothing; every POST carries the CSRF token besides.
 
 use crate::html::see_other;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
 use base64::Engine as _;
 use kordon_core::secrets::equal;
@@ -82,7 +83,7 @@ impl Site {
 
     /// Starts a sign-in that comes back to `back` (a page of this family; anything else: its
     /// first page).
-    pub fn start(
+    fn start(
         &self,
         core: &Core,
         client: &FirstPartyClient,
@@ -97,6 +98,23 @@ impl Site {
         let mut response = see_other(&begun.authorize_url);
         response.headers_mut().append(header::SET_COOKIE, self.cookie(secure, self.flow, &value, FLOW_TTL));
         response
+    }
+
+    /// What a request without a live session gets: a sign-in that comes back to the page it
+    /// asked for (a form's POST: to the family's first page, as a form is not replayed).
+    pub fn start_for(
+        &self,
+        core: &Core,
+        client: &FirstPartyClient,
+        secure: bool,
+        locale: Option<&str>,
+        parts: &Parts,
+    ) -> Response {
+        let back = match parts.method == Method::GET {
+            true => parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or(self.prefix),
+            false => self.prefix,
+        };
+        self.start(core, client, secure, locale, back)
     }
 
     /// The end of the code flow: checks the answer against the sign-in this browser began and

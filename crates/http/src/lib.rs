@@ -1,6 +1,7 @@
 //! kordon's HTTP edge: one module per API dialect over the shared core, and the layers every
 //! request passes (request log, body limit, panic guard, JSON 404/405).
 
+mod account;
 mod admin;
 mod bearer;
 pub mod biometrics;
@@ -20,6 +21,7 @@ mod oidc;
 pub mod openapi;
 mod openapi_names;
 pub mod origin;
+mod pages;
 pub mod pbx;
 mod plain_error;
 pub mod provider;
@@ -66,6 +68,8 @@ pub struct WebSettings {
     /// The console's built-in client as registered at start; None: the console cannot sign
     /// anyone in (the issuer is no base a browser can return to), and says so.
     pub console: Option<kordon_core::services::FirstPartyClient>,
+    /// The account page's built-in client, likewise.
+    pub account: Option<kordon_core::services::FirstPartyClient>,
 }
 
 /// The whole router: every dialect, health checks, and the shared layers.
@@ -81,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth::routes())
         .merge(oidc::routes())
         .merge(console::routes())
+        .merge(account::routes())
         .merge(provider::routes())
         .merge(docs::routes(openapi::OPENAPI_JSON.as_str()))
         .fallback(edge::not_found)

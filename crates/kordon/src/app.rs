@@ -89,8 +89,10 @@ impl Application {
         let core = open_core(&config, clock).await?;
         prepare_signing_keys(&core).await?;
         let console = first_party(&core, &kordon_core::services::CONSOLE).await;
+        let account = first_party(&core, &kordon_core::services::ACCOUNT).await;
         let web = WebSettings {
             console,
+            account,
             public_url: Some(config.server.public_url.clone()).filter(|u| !u.trim().is_empty()),
             trusted_proxies: Cidrs::parse(&config.defender.trusted_proxies)
                 .map_err(|e| format!("defender.trusted_proxies: {e}"))?,

@@ -26,6 +26,8 @@ pub const USER_CREATE: &str = "user.create";
 pub const USER_DISABLE: &str = "user.disable";
 pub const USER_ENABLE: &str = "user.enable";
 pub const USER_DELETE: &str = "user.delete";
+/// A person changed their own names on their account page.
+pub const USER_PROFILE: &str = "user.profile";
 pub const SESSION_REVOKE: &str = "session.revoke";
 pub const CLIENT_CREATE: &str = "client.create";
 pub const CLIENT_UPDATE: &str = "client.update";
@@ -56,6 +58,7 @@ pub const ALL: &[&str] = &[
     USER_DISABLE,
     USER_ENABLE,
     USER_DELETE,
+    USER_PROFILE,
     SESSION_REVOKE,
     CLIENT_CREATE,
     CLIENT_UPDATE,

@@ -80,6 +80,15 @@ pub trait Store:
     async fn user(&self, id: i64) -> StoreResult<Option<User>>;
     async fn user_by_email(&self, email_key: &str) -> StoreResult<Option<User>>;
     async fn user_by_phone(&self, phone: &str) -> StoreResult<Option<User>>;
+    /// Sets a user's names (None: none); false when there is no such user.
+    async fn set_names(
+        &self,
+        user_id: i64,
+        first: Option<&str>,
+        last: Option<&str>,
+        middle: Option<&str>,
+    ) -> StoreResult<bool>;
+
     /// Sets the password hash, revokes every session of the user, spends every outstanding
     /// reset token of the user
     /// and records `successor` (the caller's new session, if any), in one transaction.
@@ -159,7 +168,14 @@ pub trait TokenStore: Send + Sync + 'static {
     async fn revoke_family(&self, family_id: &str, now: i64) -> StoreResult<()>;
 
     // --- personal API tokens
-    async fn create_api_token(&self, user_id: i64, digest: &str, prefix: &str, now: i64) -> StoreResult<i64>;
+    async fn create_api_token(
+        &self,
+        user_id: i64,
+        digest: &str,
+        prefix: &str,
+        origin: &crate::services::Origin,
+        now: i64,
+    ) -> StoreResult<i64>;
     async fn api_token_by_digest(&self, digest: &str) -> StoreResult<Option<ApiTokenAuth>>;
     /// Records use, at most once a minute per token.
     async fn touch_api_token(&self, id: i64, now: i64) -> StoreResult<()>;
@@ -350,6 +366,8 @@ pub trait OidcStore: Send + Sync + 'static {
     async fn create_login_session(&self, session: &crate::oidc_types::LoginSession) -> StoreResult<()>;
     /// A live sign-in (not ended, not expired, its user not disabled) by its cookie's digest.
     async fn login_session(&self, digest: &str, now: i64) -> StoreResult<Option<crate::oidc_types::LoginSession>>;
+    /// Records that a code was issued for a sign-in at `now` ("last used" on the account page).
+    async fn touch_login_session(&self, digest: &str, now: i64) -> StoreResult<()>;
     /// Ends a sign-in; false when it was not live.
     async fn end_login_session(&self, digest: &str, now: i64) -> StoreResult<bool>;
     /// Spends a sign-in's freshness for the request `flow` names; false when it was not (or no

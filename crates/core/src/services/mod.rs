@@ -4,6 +4,7 @@
 //! `oauth`, `oidc`, `biometrics`, `admin` (the operators' commands) and `console` (the web
 //! console's sign-in, access rule and scoped views).
 
+pub(crate) mod account;
 pub(crate) mod accounts;
 pub(crate) mod admin;
 pub(crate) mod audit;
@@ -17,6 +18,10 @@ pub(crate) mod pbx;
 pub(crate) mod reset;
 pub(crate) mod sessions;
 
+pub use account::AccountSession;
+pub use account::apps::AccountApp;
+pub use account::profile::{NAME_MAX, Names};
+pub use account::sessions::AccountEntry;
 pub use accounts::login::RegisterInput;
 pub use admin::blocks::AdminBlock;
 pub use admin::capped::CappedLogin;

@@ -29,6 +29,8 @@ pub struct FamilyRecord {
     pub user_agent: Option<String>,
     /// The scopes of a code-flow family (empty otherwise).
     pub scope: String,
+    /// The digest of the browser sign-in a code-flow family came from.
+    pub login_session: Option<String>,
 }
 
 /// A browser's live sign-in at kordon (SSO), by the digest of its cookie.
@@ -39,6 +41,10 @@ pub struct BrowserRecord {
     /// `pwd` or `tel`.
     pub amr: String,
     pub expires_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// When a code was last issued for it (at most a minute off).
+    pub last_used_at: Option<i64>,
 }
 
 /// What a user allowed a client.
@@ -56,6 +62,9 @@ pub struct ApiTokenRecord {
     pub prefix: String,
     pub created_at: i64,
     pub last_used: Option<i64>,
+    /// Where it was created.
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 /// Everything that lets a user in now, each revocable on its own.

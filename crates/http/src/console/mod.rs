@@ -25,16 +25,17 @@ mod views;
 use crate::AppState;
 use crate::https::Https;
 use crate::origin::RequestOrigin;
+use crate::pages::{CardLink, Nav};
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kordon_core::services::{ConsoleScope, ConsoleSession, FirstPartyClient};
 use kordon_core::{Core, Error, Origin};
 use texts::Texts;
-use views::{CardLink, CardPage, Layout, MessagePage, Nav};
+use views::{CardPage, Layout, MessagePage};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -140,12 +141,7 @@ impl FromRequestParts<AppState> for Console {
         match v.core.console_session(&client, cookie.access.as_deref()).await {
             Ok(session) => Ok(Self { v, session, id_token: cookie.id_token }),
             Err(Error::Unauthenticated) => {
-                // Back to the page asked for, after signing in (a form's POST: to the Overview).
-                let back = match parts.method == Method::GET {
-                    true => parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/console"),
-                    false => "/console",
-                };
-                Err(signin::SITE.start(&v.core, &client, v.secure, v.origin.locale.as_deref(), back))
+                Err(signin::SITE.start_for(&v.core, &client, v.secure, v.origin.locale.as_deref(), parts))
             }
             Err(err) => Err(v.card_failure(err)),
         }
@@ -192,6 +188,7 @@ impl Console {
         };
         Layout {
             t,
+            home: "/console",
             title: title.to_owned(),
             nav,
             who: op.user.email.clone(),

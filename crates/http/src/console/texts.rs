@@ -4,7 +4,7 @@
 /// The words of the console, in one language.
 pub(super) struct Texts {
     pub lang: &'static str,
-    pub console: &'static str,
+    pub product: &'static str,
     pub footer: &'static str,
     pub nav_overview: &'static str,
     pub nav_defender: &'static str,
@@ -212,7 +212,7 @@ pub(super) struct Texts {
 
 pub(super) const EN: Texts = Texts {
     lang: "en",
-    console: "console",
+    product: "console",
     footer: "kordon · identity and access for telephony",
     nav_overview: "Overview",
     nav_defender: "Defender",
@@ -408,7 +408,7 @@ pub(super) const EN: Texts = Texts {
 
 pub(super) const RU: Texts = Texts {
     lang: "ru",
-    console: "консоль",
+    product: "консоль",
     footer: "kordon · вход и доступ для телефонии",
     nav_overview: "Обзор",
     nav_defender: "Защитник",

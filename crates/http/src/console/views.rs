@@ -3,18 +3,14 @@
 //! page. Handlers fill them; nothing here reads the core.
 
 use super::texts::Texts;
+use crate::pages::{CardLink, Nav};
 use askama::Template;
-
-/// One entry of the navigation.
-pub(super) struct Nav {
-    pub href: &'static str,
-    pub label: &'static str,
-    pub current: bool,
-}
 
 /// What every signed-in page shows around its content.
 pub(super) struct Layout {
     pub t: &'static Texts,
+    /// The family's first page (`/console`); its logout is `<home>/logout`.
+    pub home: &'static str,
     pub title: String,
     pub nav: Vec<Nav>,
     /// The signed-in user's email.
@@ -155,7 +151,7 @@ pub(super) struct KeysPage {
 
 /// The question before a destructive action: GET shows it, its form POSTs the action.
 #[derive(Template)]
-#[template(path = "console/confirm.html")]
+#[template(path = "pages/confirm.html")]
 pub(super) struct ConfirmPage {
     pub l: Layout,
     pub question: &'static str,
@@ -308,7 +304,7 @@ pub(super) struct SecretPage {
 
 /// An answer inside the layout: refused, not found, a failure.
 #[derive(Template)]
-#[template(path = "console/message.html")]
+#[template(path = "pages/message.html")]
 pub(super) struct MessagePage {
     pub l: Layout,
     pub message: &'static str,
@@ -317,7 +313,7 @@ pub(super) struct MessagePage {
 
 /// An answer outside a session (the login pages' card): signed out, sign-in failed, refused.
 #[derive(Template)]
-#[template(path = "console/card.html")]
+#[template(path = "pages/card.html")]
 pub(super) struct CardPage {
     pub t: &'static Texts,
     pub heading: &'static str,
@@ -325,12 +321,6 @@ pub(super) struct CardPage {
     pub problem: bool,
     /// A link under the message.
     pub link: Option<CardLink>,
-}
-
-/// A link under a card's message.
-pub(super) struct CardLink {
-    pub href: &'static str,
-    pub label: &'static str,
 }
 
 /// A question before a destructive action (its confirmation page's words and form).

@@ -11,7 +11,7 @@ mod cookies;
 pub(crate) mod openapi;
 mod pages;
 mod password_pages;
-mod texts;
+pub(crate) mod texts;
 mod userinfo;
 
 use crate::AppState;

@@ -1,9 +1,13 @@
 //! A person's own way around kordon in headless Chromium on both stores
-//! (`tests/oidc-rp/account.mjs`), one part per test. Forgot password: from the login page to a
-//! new password, with the link from a mail a real SMTP server (aiosmtpd) received, in English and
-//! in Russian. Screenshots of every page and step in `target/tmp/account-<store>/`.
+//! (`tests/oidc-rp/account.mjs`), one part per test, each in English and in Russian. Forgot
+//! password: from the login page to a new password, with the link from a mail a real SMTP server
+//! (aiosmtpd) received. Sessions: the account page ends a cabinet sign-in and withdraws an
+//! application's access, and their tokens are refused. Screenshots of every page and step in
+//! `target/tmp/account-<store>/`.
 
 use crate::helpers::mail::mailing;
+use crate::helpers::oauth::form;
+use crate::helpers::oidc::{Browser, VERIFIER, code_client, exchange, request};
 use crate::helpers::{PASSWORD, TestApp};
 use kordon_core::services::NewUserCommand;
 use kordon_core::types::{PbxRole, Role};
@@ -54,3 +58,51 @@ async fn forgot_password_through_the_smtp_sink(app: TestApp) {
     assert_eq!(sink.received().len(), 2, "one mail a language");
 }
 both!(forgot_password_through_the_smtp_sink);
+
+async fn sessions_and_apps_are_ended_from_the_account_page(app: TestApp) {
+    crate::account::people(&app).await;
+    let email = crate::account::ANNA;
+    let cabinets = [app.login(email, PASSWORD).await, app.login(email, PASSWORD).await];
+    // Two applications the person allowed, each with a refresh token: one for each language.
+    let mut refreshes = Vec::new();
+    let mut elsewhere = Browser::new(&app);
+    for name in ["CRM Bitrix", "Софтфон"] {
+        let client = code_client(&app, name, false, false).await;
+        let id = client.id.to_string();
+        let mut page = elsewhere.authorize(&request(&id, "openid email offline_access")).await;
+        if page.body.contains("name=\"password\"") {
+            page = elsewhere.sign_in(&page, email, PASSWORD).await;
+        }
+        let back = elsewhere.decide(&page, "allow").await;
+        let t = exchange(&app, &client, &back.param("code").expect("code"), VERIFIER).await;
+        let refresh = t.body["refresh_token"].as_str().expect("refresh").to_owned();
+        refreshes.push((client, refresh));
+    }
+    let input = [("KORDON_APP_EN", "CRM Bitrix".to_owned()), ("KORDON_APP_RU", "Софтфон".to_owned())];
+    let report = crate::helpers::node::page_part(&app, "account", "sessions", email, &input).await;
+    let en = &report["en"];
+    assert_eq!((&en["overview"], &en["profile"]), (&json!("Your account"), &json!("Profile")));
+    assert_eq!((&en["sessions"], &en["thisDevice"]), (&json!("Sessions and devices"), &json!(2)));
+    assert_eq!((&en["cabinetRows"], &en["cabinetRowsAfter"]), (&json!(2), &json!(1)));
+    assert_eq!((&en["question"], &en["ended"]), (&json!("End this session?"), &json!("The session was ended.")));
+    assert_eq!((&en["apps"], &en["appLeft"]), (&json!("Connected apps"), &json!(0)));
+    assert_eq!(en["withdrawn"], "The application's access was withdrawn.");
+    let ru = &report["ru"];
+    assert_eq!((&ru["overview"], &ru["sessions"]), (&json!("Ваш аккаунт"), &json!("Сеансы и устройства")));
+    assert_eq!((&ru["cabinetRows"], &ru["cabinetRowsAfter"]), (&json!(1), &json!(0)));
+    assert_eq!((&ru["ended"], &ru["withdrawn"]), (&json!("Сеанс завершён."), &json!("Доступ приложения отозван.")));
+
+    // What the pages ended is refused in its own dialect.
+    for cabinet in &cabinets {
+        let (status, body) = app.get_auth("/api/v1/authuser", cabinet).await;
+        assert_eq!((status, &body["message"]), (401, &json!("Unauthenticated.")), "{body}");
+    }
+    for (client, refresh) in &refreshes {
+        let id = client.id.to_string();
+        let secret = client.secret.as_deref().expect("confidential");
+        let pairs = [("grant_type", "refresh_token"), ("refresh_token", refresh.as_str())];
+        let r = form(&app, "/oauth/token", &pairs, Some((&id, secret))).await;
+        assert_eq!((r.status, &r.body["error"]), (400, &json!("invalid_grant")), "{}", r.body);
+    }
+}
+both!(sessions_and_apps_are_ended_from_the_account_page);

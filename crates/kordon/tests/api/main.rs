@@ -58,7 +58,9 @@ mod operator_audit;
 
 // External tools: headless Chromium (explorer, relying party, the console), Apache's mod_auth_openidc and the
 // OpenAPI fuzzer.
+mod account;
 mod account_browser;
+mod account_sessions;
 mod apache_rp;
 mod console;
 mod console_apps;

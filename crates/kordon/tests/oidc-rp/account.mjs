@@ -6,6 +6,10 @@
 //     KORDON_MAIL_DIR) → two passwords that differ (refused with the reason) → the new password →
 //     the link again (it works once) → signing in with the new password lands in the console.
 //     English sets `<password>-en-1`, Russian then `<password>-ru-2`.
+//   sessions: signs in to /account, photographs the Overview and the Profile, ends one cabinet
+//     sign-in from Sessions and devices (the question, then the notice), and withdraws the
+//     application named in KORDON_APP_<LANG> from Connected apps (the question, then the notice).
+//     The test checks the ended tokens are refused in their dialects.
 //
 // Every page is photographed at desktop (1280 px) and phone (390 px) widths into
 // KORDON_SCREENSHOTS. Spawned by crates/kordon/tests/api/account_browser.rs; input from the
@@ -103,9 +107,65 @@ async function forgot(locale, lang, oldPassword, newPassword, seen) {
   return out;
 }
 
+async function sessions(locale, lang) {
+  const { ctx, page } = await context(locale);
+  const out = {};
+  await page.goto(`${base}/account`);
+  check(new URL(page.url()).pathname === '/oauth/authorize', `no session: landed on ${page.url()}`);
+  await signIn(page, password);
+  await page.waitForURL((u) => u.pathname === '/account', { timeout: TIMEOUT });
+  out.overview = await heading(page);
+  await shot(page, 'overview', lang);
+  await page.click('nav a[href="/account/profile"]');
+  out.profile = await heading(page);
+  await shot(page, 'profile', lang);
+  step(`${lang}: signed in to the account page`);
+
+  await page.click('nav a[href="/account/sessions"]');
+  out.sessions = await heading(page);
+  out.thisDevice = await page.locator('tr.current').count();
+  await shot(page, 'sessions', lang);
+  const word = lang === 'en' ? 'Cabinet sign-in' : 'Вход в кабинет';
+  const cabinet = page.locator('tbody tr', { has: page.locator('td', { hasText: word }) });
+  out.cabinetRows = await cabinet.count();
+  await cabinet.first().locator('a.button').click();
+  await page.waitForURL((u) => u.pathname === '/account/sessions/end', { timeout: TIMEOUT });
+  out.question = await page.locator('.confirm h2').innerText();
+  await shot(page, 'session-end', lang);
+  await page.click('form[action="/account/sessions/end"] button[type=submit]');
+  await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+  out.ended = await page.locator('p[role=status]').innerText();
+  out.cabinetRowsAfter = await cabinet.count();
+  await shot(page, 'sessions-ended', lang);
+  step(`${lang}: ended a cabinet sign-in`);
+
+  const app = env(`KORDON_APP_${lang.toUpperCase()}`);
+  await page.click('nav a[href="/account/apps"]');
+  out.apps = await heading(page);
+  await shot(page, 'apps', lang);
+  const row = page.locator('tr', { has: page.locator('strong', { hasText: app }) });
+  await row.locator('a.button').click();
+  await page.waitForURL((u) => u.pathname === '/account/apps/withdraw', { timeout: TIMEOUT });
+  out.withdrawQuestion = await page.locator('.confirm h2').innerText();
+  await shot(page, 'app-withdraw', lang);
+  await page.click('form[action="/account/apps/withdraw"] button[type=submit]');
+  await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+  out.withdrawn = await page.locator('p[role=status]').innerText();
+  out.appLeft = await row.count();
+  await shot(page, 'apps-withdrawn', lang);
+  step(`${lang}: withdrew ${app}`);
+  await ctx.close();
+  return out;
+}
+
 await finish(async () => {
-  check(part === 'forgot', `unknown part ${part}`);
-  const seen = new Set();
-  report.en = await forgot('en-US', 'en', password, `${password}-en-1`, seen);
-  report.ru = await forgot('ru-RU', 'ru', `${password}-en-1`, `${password}-ru-2`, seen);
+  if (part === 'forgot') {
+    const seen = new Set();
+    report.en = await forgot('en-US', 'en', password, `${password}-en-1`, seen);
+    report.ru = await forgot('ru-RU', 'ru', `${password}-en-1`, `${password}-ru-2`, seen);
+  } else {
+    check(part === 'sessions', `unknown part ${part}`);
+    report.en = await sessions('en-US', 'en');
+    report.ru = await sessions('ru-RU', 'ru');
+  }
 });

@@ -190,6 +190,25 @@ impl Store for SqlStore {
         Ok(row.map(User::from))
     }
 
+    async fn set_names(
+        &self,
+        user_id: i64,
+        first: Option<&str>,
+        last: Option<&str>,
+        middle: Option<&str>,
+    ) -> StoreResult<bool> {
+        let done =
+            sqlx::query::<Db>("UPDATE users SET first_name = $2, last_name = $3, middle_name = $4 WHERE id = $1")
+                .bind(user_id)
+                .bind(first)
+                .bind(last)
+                .bind(middle)
+                .execute(&self.pool)
+                .await
+                .map_err(translate)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn set_password(
         &self,
         user_id: i64,

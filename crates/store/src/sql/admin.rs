@@ -47,7 +47,9 @@ macro_rules! client_record {
     };
 }
 
-type FamilyRow = (String, String, i64, i64, i64, i64, Option<String>, Option<String>, String);
+type FamilyRow = (String, String, i64, i64, i64, i64, Option<String>, Option<String>, String, Option<String>);
+type BrowserRow = (String, i64, String, i64, Option<String>, Option<String>, Option<i64>);
+type ApiTokenRow = (i64, String, i64, Option<i64>, Option<String>, Option<String>);
 
 #[async_trait::async_trait]
 impl kordon_core::ports::AdminStore for SqlStore {
@@ -78,7 +80,9 @@ impl kordon_core::ports::AdminStore for SqlStore {
         let families = sqlx::query_as::<Db, FamilyRow>(
             "SELECT s.family_id, s.kind, s.client_id,
                     (SELECT MIN(f.created_at) FROM sessions f WHERE f.family_id = s.family_id),
-                    s.created_at, s.refresh_expires, s.ip, s.user_agent, s.scope
+                    s.created_at, s.refresh_expires, s.ip, s.user_agent, s.scope,
+                    (SELECT f.login_session FROM sessions f
+                     WHERE f.family_id = s.family_id AND f.login_session IS NOT NULL LIMIT 1)
              FROM sessions s
              WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.rotated_at IS NULL AND s.refresh_expires > $2
              ORDER BY s.created_at DESC, s.id DESC",
@@ -88,8 +92,8 @@ impl kordon_core::ports::AdminStore for SqlStore {
         .fetch_all(&self.pool)
         .await
         .map_err(translate)?;
-        let browsers = sqlx::query_as::<Db, (String, i64, String, i64)>(
-            "SELECT digest, auth_time, amr, expires_at FROM login_sessions
+        let browsers = sqlx::query_as::<Db, BrowserRow>(
+            "SELECT digest, auth_time, amr, expires_at, ip, user_agent, last_used_at FROM login_sessions
              WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
              ORDER BY auth_time DESC, digest",
         )
@@ -105,8 +109,8 @@ impl kordon_core::ports::AdminStore for SqlStore {
         .fetch_all(&self.pool)
         .await
         .map_err(translate)?;
-        let api_tokens = sqlx::query_as::<Db, (i64, String, i64, Option<i64>)>(
-            "SELECT id, prefix, created_at, last_used FROM api_tokens WHERE user_id = $1 ORDER BY id",
+        let api_tokens = sqlx::query_as::<Db, ApiTokenRow>(
+            "SELECT id, prefix, created_at, last_used, ip, user_agent FROM api_tokens WHERE user_id = $1 ORDER BY id",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
@@ -115,8 +119,8 @@ impl kordon_core::ports::AdminStore for SqlStore {
         Ok(UserGrants {
             families: families
                 .into_iter()
-                .map(|(family_id, kind, client_id, started_at, refreshed_at, expires_at, ip, user_agent, scope)| {
-                    FamilyRecord {
+                .map(
+                    |(
                         family_id,
                         kind,
                         client_id,
@@ -126,12 +130,34 @@ impl kordon_core::ports::AdminStore for SqlStore {
                         ip,
                         user_agent,
                         scope,
-                    }
-                })
+                        login_session,
+                    )| {
+                        FamilyRecord {
+                            family_id,
+                            kind,
+                            client_id,
+                            started_at,
+                            refreshed_at,
+                            expires_at,
+                            ip,
+                            user_agent,
+                            scope,
+                            login_session,
+                        }
+                    },
+                )
                 .collect(),
             browsers: browsers
                 .into_iter()
-                .map(|(digest, auth_time, amr, expires_at)| BrowserRecord { digest, auth_time, amr, expires_at })
+                .map(|(digest, auth_time, amr, expires_at, ip, user_agent, last_used_at)| BrowserRecord {
+                    digest,
+                    auth_time,
+                    amr,
+                    expires_at,
+                    ip,
+                    user_agent,
+                    last_used_at,
+                })
                 .collect(),
             consents: consents
                 .into_iter()
@@ -139,7 +165,14 @@ impl kordon_core::ports::AdminStore for SqlStore {
                 .collect(),
             api_tokens: api_tokens
                 .into_iter()
-                .map(|(id, prefix, created_at, last_used)| ApiTokenRecord { id, prefix, created_at, last_used })
+                .map(|(id, prefix, created_at, last_used, ip, user_agent)| ApiTokenRecord {
+                    id,
+                    prefix,
+                    created_at,
+                    last_used,
+                    ip,
+                    user_agent,
+                })
                 .collect(),
         })
     }

@@ -9,14 +9,15 @@ use crate::errors::translate;
 use kordon_core::ports::StoreResult;
 use kordon_core::types::NewSession;
 
+type LoginSessionRow = (String, i64, i64, String, i64, Option<String>, Option<String>, Option<String>, Option<i64>);
 type CodeRow = (String, i64, i64, String, String, Option<String>, Option<String>, i64, String, String, i64);
 
 #[async_trait::async_trait]
 impl kordon_core::ports::OidcStore for SqlStore {
     async fn create_login_session(&self, s: &kordon_core::oidc_types::LoginSession) -> StoreResult<()> {
         sqlx::query::<Db>(
-            "INSERT INTO login_sessions (digest, user_id, auth_time, amr, expires_at, flow)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO login_sessions (digest, user_id, auth_time, amr, expires_at, flow, ip, user_agent, last_used_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&s.digest)
         .bind(s.user_id)
@@ -24,6 +25,9 @@ impl kordon_core::ports::OidcStore for SqlStore {
         .bind(&s.amr)
         .bind(s.expires_at)
         .bind(&s.flow)
+        .bind(&s.ip)
+        .bind(&s.user_agent)
+        .bind(s.last_used_at)
         .execute(&self.pool)
         .await
         .map_err(translate)?;
@@ -35,8 +39,9 @@ impl kordon_core::ports::OidcStore for SqlStore {
         digest: &str,
         now: i64,
     ) -> StoreResult<Option<kordon_core::oidc_types::LoginSession>> {
-        let row = sqlx::query_as::<Db, (String, i64, i64, String, i64, Option<String>)>(
-            "SELECT l.digest, l.user_id, l.auth_time, l.amr, l.expires_at, l.flow FROM login_sessions l
+        let row = sqlx::query_as::<Db, LoginSessionRow>(
+            "SELECT l.digest, l.user_id, l.auth_time, l.amr, l.expires_at, l.flow, l.ip, l.user_agent, l.last_used_at
+             FROM login_sessions l
              JOIN users u ON u.id = l.user_id
              WHERE l.digest = $1 AND l.revoked_at IS NULL AND l.expires_at > $2 AND u.disabled_at IS NULL",
         )
@@ -45,14 +50,29 @@ impl kordon_core::ports::OidcStore for SqlStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(translate)?;
-        Ok(row.map(|(digest, user_id, auth_time, amr, expires_at, flow)| kordon_core::oidc_types::LoginSession {
-            digest,
-            user_id,
-            auth_time,
-            amr,
-            expires_at,
-            flow,
+        Ok(row.map(|(digest, user_id, auth_time, amr, expires_at, flow, ip, user_agent, last_used_at)| {
+            kordon_core::oidc_types::LoginSession {
+                digest,
+                user_id,
+                auth_time,
+                amr,
+                expires_at,
+                flow,
+                ip,
+                user_agent,
+                last_used_at,
+            }
         }))
+    }
+
+    async fn touch_login_session(&self, digest: &str, now: i64) -> StoreResult<()> {
+        sqlx::query::<Db>("UPDATE login_sessions SET last_used_at = $1 WHERE digest = $2")
+            .bind(now)
+            .bind(digest)
+            .execute(&self.pool)
+            .await
+            .map_err(translate)?;
+        Ok(())
     }
 
     async fn end_login_session(&self, digest: &str, now: i64) -> StoreResult<bool> {
@@ -178,7 +198,17 @@ impl kordon_core::ports::OidcStore for SqlStore {
         if spent.rows_affected() != 1 {
             return Ok(false); // dropped: rolled back
         }
-        insert_session(&mut *tx, session).await?;
+        let id = insert_session(&mut *tx, session).await?;
+        // The sign-in the family came from, on its first row (the account page's "this device").
+        sqlx::query::<Db>(
+            "UPDATE sessions SET login_session = (SELECT login_session FROM authorization_codes WHERE digest = $1)
+             WHERE id = $2",
+        )
+        .bind(digest)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(translate)?;
         tx.commit().await.map_err(translate)?;
         Ok(true)
     }

@@ -154,15 +154,24 @@ impl kordon_core::ports::TokenStore for SqlStore {
         Ok(())
     }
 
-    async fn create_api_token(&self, user_id: i64, digest: &str, prefix: &str, now: i64) -> StoreResult<i64> {
+    async fn create_api_token(
+        &self,
+        user_id: i64,
+        digest: &str,
+        prefix: &str,
+        origin: &kordon_core::Origin,
+        now: i64,
+    ) -> StoreResult<i64> {
         sqlx::query_scalar::<Db, i64>(
-            "INSERT INTO api_tokens (user_id, digest, prefix, created_at) VALUES ($1, $2, $3, $4)
-             RETURNING id",
+            "INSERT INTO api_tokens (user_id, digest, prefix, created_at, ip, user_agent)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(user_id)
         .bind(digest)
         .bind(prefix)
         .bind(now)
+        .bind(&origin.ip)
+        .bind(&origin.user_agent)
         .fetch_one(&self.pool)
         .await
         .map_err(translate)

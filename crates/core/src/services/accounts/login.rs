@@ -194,20 +194,8 @@ impl Core {
             .filter(|c| !c.is_empty())
             .ok_or_else(|| Error::validation("token", "The current_password field is required."))?;
         let password = NewPassword::parse(password, confirmation)?;
-        let account = format!("email:{}", principal.user.email.to_lowercase());
         let event = || AuditEvent::new(kind::PASSWORD_CHANGED, SUCCESS).user(&principal.user).client(client_id);
-        let checked = self
-            .defended(origin.ip.as_deref(), Some(&account), async {
-                match self.passwords.verify(current, Some(&principal.user.password_hash)).await? {
-                    true => Ok(()),
-                    false => Err(Error::bad_password()),
-                }
-            })
-            .await;
-        if let Err(err) = &checked {
-            self.audit(AuditEvent { result: FAILURE, ..event() }.method("password").origin(origin).reason(reason(err)));
-        }
-        checked?;
+        self.current_password_ok(&principal.user, current, origin, event).await?;
         let hash = self.passwords.hash(password.expose()).await?;
         let family = crate::secrets::random_token(crate::services::sessions::TOKEN_LEN);
         let (pair, session) = self.new_session(principal.user.id, client_id, family, origin);
@@ -217,6 +205,33 @@ impl Core {
         self.audit(event().method("password").origin(origin));
         self.audit_token(kind::TOKEN_ISSUED, KIND_CABINET, &principal.user, Some(client_id), Some(origin));
         Ok(pair)
+    }
+}
+
+impl Core {
+    /// Whether `current` is the user's password, checked under the Defender's gate of their
+    /// email like a login (a wrong one counts against the host and the login); a failure is
+    /// audited as `event` with result failure.
+    pub(crate) async fn current_password_ok(
+        &self,
+        user: &User,
+        current: &str,
+        origin: &Origin,
+        event: impl Fn() -> AuditEvent,
+    ) -> Result<()> {
+        let account = format!("email:{}", user.email.to_lowercase());
+        let checked = self
+            .defended(origin.ip.as_deref(), Some(&account), async {
+                match self.passwords.verify(current, Some(&user.password_hash)).await? {
+                    true => Ok(()),
+                    false => Err(Error::bad_password()),
+                }
+            })
+            .await;
+        if let Err(err) = &checked {
+            self.audit(AuditEvent { result: FAILURE, ..event() }.method("password").origin(origin).reason(reason(err)));
+        }
+        checked
     }
 }
 

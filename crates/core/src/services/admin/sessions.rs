@@ -32,7 +32,7 @@ pub enum SessionKind {
 
 impl SessionKind {
     /// The id's prefix.
-    fn prefix(self) -> &'static str {
+    pub(crate) fn prefix(self) -> &'static str {
         match self {
             SessionKind::Cabinet => "cabinet",
             SessionKind::Pbx => "pbx",
@@ -74,6 +74,8 @@ pub struct AdminSession {
     pub scope: Option<String>,
     /// How the browser signed in: `pwd`, or `tel` for a FlashCall PIN.
     pub method: Option<String>,
+    /// The browser sign-in a code-flow family came from, by its session id (`browser-<digest>`).
+    pub sign_in: Option<String>,
 }
 
 impl Core {
@@ -81,6 +83,11 @@ impl Core {
     /// consents, API tokens.
     pub async fn admin_sessions_of(&self, admin: &Admin, user_id: i64) -> Result<Vec<AdminSession>> {
         self.user_record(admin, user_id).await?;
+        self.sessions_of(user_id).await
+    }
+
+    /// Every live session of a user, whoever asks (the caller has checked they may).
+    pub(crate) async fn sessions_of(&self, user_id: i64) -> Result<Vec<AdminSession>> {
         let grants = self.store.user_grants(user_id, self.now()).await?;
         let mut sessions = Vec::new();
         for f in grants.families {
@@ -96,6 +103,7 @@ impl Core {
                 user_agent: f.user_agent,
                 scope: Some(f.scope).filter(|s| !s.is_empty()),
                 method: None,
+                sign_in: f.login_session.map(|digest| format!("{}-{digest}", SessionKind::Browser.prefix())),
             });
         }
         for b in grants.browsers {
@@ -104,12 +112,13 @@ impl Core {
                 kind: SessionKind::Browser,
                 client_id: None,
                 started_at: b.auth_time,
-                last_active_at: None,
+                last_active_at: b.last_used_at,
                 expires_at: Some(b.expires_at),
-                ip: None,
-                user_agent: None,
+                ip: b.ip,
+                user_agent: b.user_agent,
                 scope: None,
                 method: Some(b.amr),
+                sign_in: None,
             });
         }
         for c in grants.consents {
@@ -124,6 +133,7 @@ impl Core {
                 user_agent: None,
                 scope: Some(c.scope),
                 method: None,
+                sign_in: None,
             });
         }
         for t in grants.api_tokens {
@@ -134,10 +144,11 @@ impl Core {
                 started_at: t.created_at,
                 last_active_at: t.last_used,
                 expires_at: None,
-                ip: None,
-                user_agent: None,
+                ip: t.ip,
+                user_agent: t.user_agent,
                 scope: None,
                 method: None,
+                sign_in: None,
             });
         }
         Ok(sessions)
@@ -147,30 +158,43 @@ impl Core {
     /// of another kind's spelling, or one out of scope is NotFound. Audited (`session.revoke`,
     /// its detail naming the session and its kind).
     pub async fn admin_revoke_session_id(&self, admin: &Admin, id: &str) -> Result<()> {
+        let (kind, grant, user_id) = self.session_owner(id).await?;
+        self.user_record(admin, user_id).await?;
+        let actor = admin.actor();
+        self.end_session(id, kind, &grant, By { actor: &actor, dialect: admin.dialect() }).await?;
+        tracing::info!(user_id, actor = admin.actor(), kind = kind.prefix(), "a session was revoked");
+        Ok(())
+    }
+
+    /// The kind, grant and user of a live session by its id; NotFound for an id that is
+    /// malformed, names nothing live, or spells another kind.
+    pub(crate) async fn session_owner(&self, id: &str) -> Result<(SessionKind, GrantRef, i64)> {
         let (kind, grant) = parse_session_id(id).ok_or(Error::NotFound)?;
-        let now = self.now();
-        let (user_id, family_kind) = self.store.grant_owner(&grant, now).await?.ok_or(Error::NotFound)?;
+        let (user_id, family_kind) = self.store.grant_owner(&grant, self.now()).await?.ok_or(Error::NotFound)?;
         if let Some(family_kind) = family_kind
             && SessionKind::of_family(&family_kind) != Some(kind)
         {
             return Err(Error::NotFound);
         }
-        self.user_record(admin, user_id).await?;
+        Ok((kind, grant, user_id))
+    }
+
+    /// Ends one session, audited (`session.revoke`, its detail naming the session and its kind)
+    /// as done `by` someone; NotFound when it ended meanwhile.
+    pub(crate) async fn end_session(&self, id: &str, kind: SessionKind, grant: &GrantRef, by: By<'_>) -> Result<()> {
+        let now = self.now();
         let detail = serde_json::json!({ "session": id, "kind": kind });
-        let actor = admin.actor();
-        let line =
-            audit_as(now, crate::audit::kind::SESSION_REVOKE, By { actor: &actor, dialect: admin.dialect() }, &detail);
-        if !self.store.revoke_grant(&grant, &line, now).await? {
+        let line = audit_as(now, crate::audit::kind::SESSION_REVOKE, by, &detail);
+        if !self.store.revoke_grant(grant, &line, now).await? {
             return Err(Error::NotFound);
         }
         self.forget().await;
-        tracing::info!(user_id, actor = admin.actor(), kind = kind.prefix(), "a session was revoked");
         Ok(())
     }
 }
 
 /// The kind and grant a session id names; None for anything malformed.
-fn parse_session_id(id: &str) -> Option<(SessionKind, GrantRef)> {
+pub(crate) fn parse_session_id(id: &str) -> Option<(SessionKind, GrantRef)> {
     let (prefix, rest) = id.split_once('-')?;
     let token = |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric());
     let number = |s: &str| s.parse::<i64>().ok().filter(|n| *n >= 0 && s.bytes().all(|b| b.is_ascii_digit()));

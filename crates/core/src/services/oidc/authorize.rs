@@ -22,6 +22,8 @@ pub const CODE_TTL: i64 = 60;
 /// expiry second; among codes of one second, any) — a browser looping `prompt=none` wrote a row
 /// per request.
 pub const CODES_PER_SIGN_IN: i64 = 5;
+/// A sign-in's "last used" moves at most this often, seconds (one write a minute, not a code).
+const LAST_USE_STEP: i64 = 60;
 
 /// The grant a client needs for the authorization endpoint.
 pub const GRANT_CODE: &str = "authorization_code";
@@ -423,7 +425,12 @@ impl Core {
             login_session: session.digest.clone(),
             expires_at: self.now() + CODE_TTL,
         };
-        self.store.create_code(&stored, self.now(), CODES_PER_SIGN_IN).await?;
+        let now = self.now();
+        self.store.create_code(&stored, now, CODES_PER_SIGN_IN).await?;
+        // "Last used" of the sign-in, for its person's account page: at most once a minute.
+        if session.last_used_at.is_none_or(|at| at < now - LAST_USE_STEP) {
+            self.store.touch_login_session(&session.digest, now).await?;
+        }
         Ok(code)
     }
 }

@@ -80,6 +80,9 @@ impl Core {
             amr: amr.to_owned(),
             expires_at: now + self.settings.oauth.login_ttl,
             flow: Some(flow.to_owned()),
+            ip: origin.ip.clone(),
+            user_agent: origin.user_agent.clone(),
+            last_used_at: Some(now),
         };
         self.store.create_login_session(&session).await?;
         crate::metrics::token_issued("browser");

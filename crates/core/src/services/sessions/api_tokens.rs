@@ -40,7 +40,9 @@ impl Core {
             return Err(Error::refused(format!("You may have at most {cap} API tokens: delete one first.")));
         }
         let token = random_token(crate::services::sessions::TOKEN_LEN);
-        self.store.create_api_token(principal.user.id, &digest(&token), &token[..PREFIX_LEN], self.now()).await?;
+        self.store
+            .create_api_token(principal.user.id, &digest(&token), &token[..PREFIX_LEN], origin, self.now())
+            .await?;
         crate::metrics::token_issued("api_token");
         self.audit_token(TOKEN_ISSUED, "api_token", &principal.user, Some(client_id), Some(origin));
         Ok(token)

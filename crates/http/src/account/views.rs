@@ -1,0 +1,131 @@
+//! The account pages as askama templates (in `templates/account/`, escaped by askama): the
+//! layout every signed-in page shares and one struct a page. Handlers fill them; nothing here
+//! reads the core.
+
+use super::texts::Texts;
+use crate::pages::{CardLink, Nav};
+use askama::Template;
+
+/// What every signed-in page shows around its content (`templates/pages/base.html`).
+pub(super) struct Layout {
+    pub t: &'static Texts,
+    /// `/account`; its logout is `/account/logout`.
+    pub home: &'static str,
+    pub title: String,
+    pub nav: Vec<Nav>,
+    /// The signed-in person's email.
+    pub who: String,
+    /// Nothing: a person sees only themselves (the console names an operator's scope here).
+    pub scope: String,
+    pub csrf: String,
+}
+
+/// A figure of the Overview, with the page it opens.
+pub(super) struct Tile {
+    pub label: &'static str,
+    pub figure: usize,
+    pub hint: &'static str,
+    pub href: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "account/overview.html")]
+pub(super) struct OverviewPage {
+    pub l: Layout,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub tiles: Vec<Tile>,
+}
+
+/// What the profile page's forms hold, and what is wrong with each.
+#[derive(Default)]
+pub(super) struct ProfileForms {
+    pub first: String,
+    pub middle: String,
+    pub last: String,
+    pub names_error: Option<&'static str>,
+    pub password_error: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "account/profile.html")]
+pub(super) struct ProfilePage {
+    pub l: Layout,
+    pub notice: Option<&'static str>,
+    pub email: String,
+    pub phone: String,
+    pub f: ProfileForms,
+}
+
+/// A session as the Sessions page lists it.
+pub(super) struct SessionRow {
+    pub what: &'static str,
+    pub app: String,
+    pub place: String,
+    pub agent: String,
+    pub started: String,
+    pub last_used: String,
+    pub this_device: bool,
+    pub end_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/sessions.html")]
+pub(super) struct SessionsPage {
+    pub l: Layout,
+    pub notice: Option<String>,
+    pub sessions: Vec<SessionRow>,
+    /// Whether anything but this device's could be ended by "everywhere else".
+    pub others: bool,
+}
+
+/// An application as the Apps page lists it.
+pub(super) struct AppRow {
+    pub name: String,
+    pub publisher: String,
+    pub allowed: Vec<&'static str>,
+    pub granted: String,
+    pub withdraw_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/apps.html")]
+pub(super) struct AppsPage {
+    pub l: Layout,
+    pub notice: Option<&'static str>,
+    pub apps: Vec<AppRow>,
+}
+
+/// The question before an action that ends something: a GET shows it, its form POSTs.
+#[derive(Template)]
+#[template(path = "pages/confirm.html")]
+pub(super) struct ConfirmPage {
+    pub l: Layout,
+    pub question: &'static str,
+    pub subject: String,
+    pub text: &'static str,
+    pub action: &'static str,
+    pub fields: Vec<(&'static str, String)>,
+    pub button: &'static str,
+    pub cancel: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/message.html")]
+pub(super) struct MessagePage {
+    pub l: Layout,
+    pub message: &'static str,
+    pub detail: Option<String>,
+}
+
+/// A page outside a session (sign-in failed, signed out, password changed).
+#[derive(Template)]
+#[template(path = "pages/card.html")]
+pub(super) struct CardPage {
+    pub t: &'static Texts,
+    pub heading: &'static str,
+    pub message: &'static str,
+    pub problem: bool,
+    pub link: Option<CardLink>,
+}

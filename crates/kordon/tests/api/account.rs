@@ -1,0 +1,227 @@
+//! A person's account page (`/account`) on both stores: sign-in through kordon's code flow with
+//! the account's own client, its cookies and CSRF tokens, logout, the profile (names, a
+//! password change with the current password), and what a person may not reach.
+
+use crate::console::sign_in_to;
+use crate::helpers::oidc::{Browser, Page};
+use crate::helpers::{PASSWORD, TestApp, login_body};
+use kordon_core::services::{ACCOUNT, NewUserCommand};
+use kordon_core::types::{PbxRole, Role};
+
+pub(crate) const ANNA: &str = "anna@example.com";
+pub(crate) const BORIS: &str = "boris@example.com";
+
+/// Two people with accounts of their own (plain users: the account page is everyone's).
+pub(crate) async fn people(app: &TestApp) {
+    for email in [ANNA, BORIS] {
+        let user = NewUserCommand {
+            email,
+            password: PASSWORD,
+            phone: None,
+            role: Role::LkUser,
+            role_id: PbxRole::ADMINISTRATOR,
+            domain: None,
+        };
+        app.core.admin_create_user(user).await.expect("user");
+    }
+}
+
+/// Signs in to the account page; answers the Overview.
+pub(crate) async fn signed_in(app: &TestApp, browser: &mut Browser, email: &str) -> Page {
+    let back = sign_in_to(app, browser, email, "/account").await;
+    assert_eq!((back.status, back.header("location")), (303, "/account"), "{}", back.body);
+    let overview = browser.get("/account").await;
+    assert_eq!(overview.status, 200, "{}", overview.body);
+    overview
+}
+
+async fn a_page_without_a_session_starts_the_code_flow(app: TestApp) {
+    let mut browser = Browser::new(&app);
+    let page = browser.get("/account/sessions").await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let param = |name: &str| page.param(name).unwrap_or_default();
+    assert_eq!(param("client_id"), ACCOUNT.id.to_string());
+    assert_eq!(param("redirect_uri"), format!("{}/account/callback", app.base));
+    assert_eq!(param("code_challenge_method"), "S256");
+    let flow = page.header("set-cookie");
+    assert!(flow.starts_with("kordon-account-flow="), "{flow}");
+    assert!(flow.ends_with("; Path=/account; Max-Age=600; HttpOnly; SameSite=Lax"), "{flow}");
+    assert!(page.header("content-security-policy").contains("default-src 'none'"));
+    // After signing in the browser comes back to the page it asked for.
+    people(&app).await;
+    let (_, login) = browser.follow(&format!("{}/account/sessions", app.base), page).await;
+    let signed = browser.sign_in(&login, ANNA, PASSWORD).await;
+    let back = browser.visit(signed.location().expect("to the callback").as_str()).await;
+    assert_eq!((back.status, back.header("location")), (303, "/account/sessions"), "{}", back.body);
+    // A callback whose state is not the sign-in's is refused.
+    let forged = browser.get("/account/callback?code=abc&state=not-the-state").await;
+    assert_eq!(forged.status, 400, "{}", forged.body);
+}
+both!(a_page_without_a_session_starts_the_code_flow);
+
+async fn signing_in_forms_and_signing_out(app: TestApp) {
+    people(&app).await;
+    let mut browser = Browser::new(&app);
+    let back = sign_in_to(&app, &mut browser, ANNA, "/account").await;
+    let set: Vec<&str> = back.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).collect();
+    let session = set.iter().find(|c| c.starts_with("kordon-account=")).expect("the session cookie");
+    assert!(session.contains("; Path=/account; Max-Age=3600; HttpOnly; SameSite=Lax"), "{session}");
+    let overview = browser.get("/account").await;
+    assert_eq!(overview.status, 200, "{}", overview.body);
+    assert!(overview.body.contains(ANNA) && overview.body.contains("Your account"), "{}", overview.body);
+    assert!(overview.header("content-security-policy").contains("default-src 'none'"));
+    assert_eq!(overview.header("cache-control"), "no-store");
+    let csrf = overview.field("csrf");
+
+    // Forms without the token, with a wrong one, or with another session's: refused.
+    let mut other = Browser::new(&app);
+    let theirs = signed_in(&app, &mut other, ANNA).await.field("csrf");
+    assert_ne!(theirs, csrf, "every session has its own token");
+    for token in [None, Some("x".repeat(64)), Some(theirs.clone())] {
+        let mut form = vec![("first_name", "Mallory")];
+        if let Some(token) = token.as_deref() {
+            form.push(("csrf", token));
+        }
+        let refused = browser.post("/account/profile", &form).await;
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        assert!(refused.body.contains("This form has expired"), "{}", refused.body);
+    }
+    let anna = app.core.admin_user(ANNA).await.expect("anna");
+    assert_eq!(anna.first_name, None, "nothing was saved");
+
+    // Russian for a browser that prefers it.
+    let mut russian = Browser::speaking(&app, "ru-RU,ru;q=0.9");
+    let page = signed_in(&app, &mut russian, BORIS).await;
+    assert!(page.body.contains("Ваш аккаунт") && page.body.contains("lang=\"ru\""), "{}", page.body);
+
+    // Logout: the session ends, and RP-initiated logout ends the kordon sign-in without asking.
+    let out = browser.post("/account/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    assert!(out.param("id_token_hint").is_some(), "the hint: no question asked");
+    let to = out.location().expect("to kordon's logout");
+    let first = browser.visit(to.as_str()).await;
+    let (landed, page) = browser.follow(to.as_str(), first).await;
+    assert!(landed.ends_with("/account/signed-out"), "{landed}");
+    assert!(page.body.contains("Signed out"), "{}", page.body);
+    assert!(!browser.cookies.contains_key("kordon-account"), "the cookie is gone");
+    let live = format!("SELECT COUNT(*) FROM sessions WHERE client_id = {} AND revoked_at IS NULL", ACCOUNT.id);
+    assert_eq!(app.scalar(&live).await, 2, "the other two browsers' sessions live");
+    let again = browser.get("/account").await;
+    let (_, login) = browser.follow(&format!("{}/account", app.base), again).await;
+    assert!(login.body.contains("name=\"password\""), "signed out of kordon too: {}", login.body);
+}
+both!(signing_in_forms_and_signing_out);
+
+async fn names_are_saved_and_audited(app: TestApp) {
+    people(&app).await;
+    let mut browser = Browser::new(&app);
+    let csrf = signed_in(&app, &mut browser, ANNA).await.field("csrf");
+    let form = [("csrf", csrf.as_str()), ("first_name", " Анна "), ("middle_name", ""), ("last_name", "O'Brien <x>")];
+    let saved = browser.post("/account/profile", &form).await;
+    assert_eq!((saved.status, saved.header("location")), (303, "/account/profile?saved=1"), "{}", saved.body);
+    let page = browser.get("/account/profile?saved=1").await;
+    assert!(page.body.contains("Your name was saved."), "{}", page.body);
+    assert_eq!(page.field("first_name"), "Анна");
+    assert_eq!(page.field("last_name"), "O'Brien <x>");
+    assert!(!page.body.contains("<x>"), "escaped: {}", page.body);
+    let anna = app.core.admin_user(ANNA).await.expect("anna");
+    let names = (anna.first_name.as_deref(), anna.middle_name.as_deref(), anna.last_name.as_deref());
+    assert_eq!(names, (Some("Анна"), None, Some("O'Brien <x>")));
+    let audit = crate::helpers::operators_lines(&app).await;
+    let line = audit.iter().find(|l| l.kind == "user.profile").expect("a user.profile line");
+    assert_eq!(line.actor, format!("account:{}", anna.id));
+    let detail: serde_json::Value = serde_json::from_str(line.detail.as_deref().expect("detail")).expect("json");
+    assert_eq!(detail["first_name"]["to"], "Анна", "{detail}");
+    assert!(detail.get("middle_name").is_none(), "only what changed: {detail}");
+
+    // Too long, or with a control character: the form again, nothing saved.
+    let long = "я".repeat(256);
+    for bad in [long.as_str(), "a\u{7}b"] {
+        let refused = browser.post("/account/profile", &[("csrf", &csrf), ("first_name", bad)]).await;
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        assert!(refused.body.contains("at most 255 characters"), "{}", refused.body);
+    }
+    let still = app.core.admin_user(ANNA).await.expect("anna");
+    assert_eq!(still.first_name.as_deref(), Some("Анна"));
+}
+both!(names_are_saved_and_audited);
+
+async fn a_new_password_needs_the_current_one_and_ends_every_session(app: TestApp) {
+    people(&app).await;
+    let cabinet = app.login(ANNA, PASSWORD).await;
+    let mut browser = Browser::new(&app);
+    let csrf = signed_in(&app, &mut browser, ANNA).await.field("csrf");
+    let change = |current: &'static str, new: &'static str, again: &'static str| {
+        [("current_password", current), ("password", new), ("password_confirmation", again)]
+    };
+    let cases = [
+        (change("", "new-password-42", "new-password-42"), 400, "Type your current password."),
+        (change(PASSWORD, "short", "short"), 400, "at least 8 characters"),
+        (change(PASSWORD, "new-password-42", "new-password-43"), 400, "are not the same"),
+        (change("not-my-password", "new-password-42", "new-password-42"), 401, "The current password is not right."),
+    ];
+    for (fields, status, words) in cases {
+        let page = change_password(&mut browser, &csrf, fields).await;
+        assert_eq!(page.status, status, "{words}: {}", page.body);
+        assert!(page.body.contains(words), "{words}: {}", page.body);
+    }
+    let wrong = "SELECT COUNT(*) FROM defender_failures";
+    assert!(app.scalar(wrong).await >= 1, "a wrong current password is a failed login for the Defender");
+    assert_eq!(app.get_auth("/api/v1/authuser", &cabinet).await.0, 200, "nothing changed yet");
+
+    let done = change_password(&mut browser, &csrf, change(PASSWORD, "new-password-42", "new-password-42")).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Password changed") && done.body.contains("Sign in again"), "{}", done.body);
+    assert!(!browser.cookies.contains_key("kordon-account"), "this page's cookie is gone");
+    assert_eq!(app.get_auth("/api/v1/authuser", &cabinet).await.0, 401, "the cabinet session ended");
+    let gone = browser.get("/account").await;
+    assert_eq!(gone.status, 303, "signed out here too");
+    let (status, _) = app.post("/api/v1/login", login_body(ANNA, PASSWORD)).await;
+    assert_eq!(status, 400, "the old password is refused");
+    app.login(ANNA, "new-password-42").await;
+    let audit = crate::helpers::operators_lines(&app).await;
+    let anna = app.core.admin_user(ANNA).await.expect("anna");
+    assert!(
+        audit.iter().any(|l| l.kind == "password.changed" && l.actor == format!("account:{}", anna.id)),
+        "{audit:?}"
+    );
+}
+both!(a_new_password_needs_the_current_one_and_ends_every_session);
+
+async fn change_password(browser: &mut Browser, csrf: &str, fields: [(&str, &str); 3]) -> Page {
+    let mut form = fields.to_vec();
+    form.push(("csrf", csrf));
+    browser.post("/account/password", &form).await
+}
+
+/// A wrong current password counts like a failed login: ten from one host block it.
+async fn wrong_current_passwords_block_the_host(app: TestApp) {
+    people(&app).await;
+    let mut browser = Browser::new(&app);
+    let csrf = signed_in(&app, &mut browser, ANNA).await.field("csrf");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("current_password", "guess"),
+        ("password", "new-password-42"),
+        ("password_confirmation", "new-password-42"),
+    ];
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        statuses.push(browser.post("/account/password", &form).await.status);
+    }
+    assert_eq!(statuses[..10], [401; 10], "{statuses:?}");
+    assert_eq!(statuses[10], 429, "{statuses:?}");
+    assert!(!app.core.defender_blocks().await.expect("blocks").is_empty(), "the host is blocked");
+}
+both!(wrong_current_passwords_block_the_host);
+
+/// The account client is kordon's own: the console refuses to change it, like its own.
+async fn the_account_client_is_built_in(app: TestApp) {
+    let client = app.core.register_first_party(&ACCOUNT).await.expect("again");
+    assert_eq!(client.id, ACCOUNT.id);
+    assert_eq!(client.redirect_uri, format!("{}/account/callback", app.base));
+    assert!(kordon_core::services::is_builtin(ACCOUNT.id));
+    let rows = format!("SELECT COUNT(*) FROM clients WHERE id = {} AND public AND trusted", ACCOUNT.id);
+    assert_eq!(app.scalar(&rows).await, 1);
+}
+both!(the_account_client_is_built_in);
