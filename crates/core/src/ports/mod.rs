@@ -168,12 +168,13 @@ pub trait TokenStore: Send + Sync + 'static {
     async fn revoke_family(&self, family_id: &str, now: i64) -> StoreResult<()>;
 
     // --- personal API tokens
+    /// Stores a token's digest; `made_from` is the IP and user agent that made it.
     async fn create_api_token(
         &self,
         user_id: i64,
         digest: &str,
         prefix: &str,
-        origin: &crate::services::Origin,
+        made_from: (Option<&str>, Option<&str>),
         now: i64,
     ) -> StoreResult<i64>;
     async fn api_token_by_digest(&self, digest: &str) -> StoreResult<Option<ApiTokenAuth>>;

@@ -159,7 +159,7 @@ impl kordon_core::ports::TokenStore for SqlStore {
         user_id: i64,
         digest: &str,
         prefix: &str,
-        origin: &kordon_core::Origin,
+        (ip, user_agent): (Option<&str>, Option<&str>),
         now: i64,
     ) -> StoreResult<i64> {
         sqlx::query_scalar::<Db, i64>(
@@ -170,8 +170,8 @@ impl kordon_core::ports::TokenStore for SqlStore {
         .bind(digest)
         .bind(prefix)
         .bind(now)
-        .bind(&origin.ip)
-        .bind(&origin.user_agent)
+        .bind(ip)
+        .bind(user_agent)
         .fetch_one(&self.pool)
         .await
         .map_err(translate)

@@ -40,8 +40,9 @@ impl Core {
             return Err(Error::refused(format!("You may have at most {cap} API tokens: delete one first.")));
         }
         let token = random_token(crate::services::sessions::TOKEN_LEN);
+        let made_from = (origin.ip.as_deref(), origin.user_agent.as_deref());
         self.store
-            .create_api_token(principal.user.id, &digest(&token), &token[..PREFIX_LEN], origin, self.now())
+            .create_api_token(principal.user.id, &digest(&token), &token[..PREFIX_LEN], made_from, self.now())
             .await?;
         crate::metrics::token_issued("api_token");
         self.audit_token(TOKEN_ISSUED, "api_token", &principal.user, Some(client_id), Some(origin));
