@@ -24,6 +24,8 @@ use std::collections::HashMap;
 
 /// How long a sign-in may take, seconds.
 const FLOW_TTL: i64 = 600;
+/// The longest page address a sign-in returns to (longer: the family's first page).
+const BACK_MAX: usize = 1024;
 
 /// A page family's paths and cookies.
 pub(crate) struct Site {
@@ -91,7 +93,8 @@ impl Site {
         locale: Option<&str>,
         back: &str,
     ) -> Response {
-        let back = if self.returnable(back) { back } else { self.prefix };
+        // (A long one would make the flow's cookie too big for a browser to keep.)
+        let back = if self.returnable(back) && back.len() <= BACK_MAX { back } else { self.prefix };
         let begun = core.first_party_start(client, locale);
         let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(back);
         let value = format!("{}.{}.{encoded}", begun.state, begun.verifier);
@@ -191,23 +194,6 @@ impl Site {
         let mut response = see_other(&location);
         response.headers_mut().append(header::SET_COOKIE, self.clear_session(secure));
         response
-    }
-}
-
-/// A form body's fields (the first value of each name).
-pub(crate) struct Form(HashMap<String, String>);
-
-impl Form {
-    pub fn parse(body: &[u8]) -> Self {
-        let mut fields = HashMap::new();
-        for (k, v) in form_urlencoded::parse(body) {
-            fields.entry(k.into_owned()).or_insert_with(|| v.into_owned());
-        }
-        Self(fields)
-    }
-
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
     }
 }
 

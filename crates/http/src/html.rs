@@ -62,6 +62,23 @@ pub(crate) fn shown_unix(at: i64) -> String {
     shown_time(&kordon_core::clock::format_rfc3339(at))
 }
 
+/// A page form's body: its fields, the first value of each name.
+pub(crate) struct Form(std::collections::HashMap<String, String>);
+
+impl Form {
+    pub fn parse(body: &[u8]) -> Self {
+        let mut fields = std::collections::HashMap::new();
+        for (k, v) in form_urlencoded::parse(body) {
+            fields.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        }
+        Self(fields)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+}
+
 /// A CSP source for a redirect URI: its origin (`https://app.example.com:8443`), or its scheme
 /// for a private-use one (`com.example.app:`).
 fn source(uri: &str) -> String {

@@ -14,7 +14,7 @@ mod texts;
 mod views;
 
 use crate::AppState;
-use crate::first_party::Form;
+use crate::html::Form;
 use crate::html::see_other as redirect;
 use crate::https::Https;
 use crate::origin::RequestOrigin;

@@ -11,6 +11,7 @@ use axum::response::Response;
 use kordon_core::Error;
 use kordon_core::services::{AccountEntry, SessionKind};
 use std::collections::HashMap;
+use std::ops::Not;
 
 const PATH: &str = "/account/sessions";
 
@@ -25,6 +26,11 @@ fn what(a: &Account, kind: SessionKind) -> &'static str {
     }
 }
 
+/// This page's own session (not the browser sign-in it came from).
+fn own_page(e: &AccountEntry) -> bool {
+    e.this_device && e.session.kind != SessionKind::Browser
+}
+
 fn row(a: &Account, e: &AccountEntry) -> SessionRow {
     let s = &e.session;
     let encoded: String = form_urlencoded::byte_serialize(s.id.as_bytes()).collect();
@@ -36,7 +42,9 @@ fn row(a: &Account, e: &AccountEntry) -> SessionRow {
         started: shown_unix(s.started_at),
         last_used: s.last_active_at.map(shown_unix).unwrap_or_else(|| a.t().none.to_owned()),
         this_device: e.this_device,
-        end_href: format!("{PATH}/end?id={encoded}"),
+        // This page's own session is ended by the bar's Sign out, which ends the browser's
+        // kordon sign-in too; an End here would be undone by that sign-in at the next page.
+        end_href: own_page(e).not().then(|| format!("{PATH}/end?id={encoded}")),
     }
 }
 

@@ -67,7 +67,8 @@ pub(super) struct SessionRow {
     pub started: String,
     pub last_used: String,
     pub this_device: bool,
-    pub end_href: String,
+    /// None for this page's own session (the bar's Sign out ends it).
+    pub end_href: Option<String>,
 }
 
 #[derive(Template)]

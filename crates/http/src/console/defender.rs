@@ -49,11 +49,14 @@ pub(super) async fn list(c: Console, Query(query): Params) -> Response {
             login: login.login,
         })
         .collect();
-    // The notice names only what an unblock or a forgive redirects with (a host key, a login
-    // key): a link cannot make the console say anything else.
+    // The notice names only what an unblock or a forgive redirects with (a host key; a login key
+    // this session forgave, by the mark only its own redirect carries): a link cannot make the
+    // console say anything else.
     let notice = match (query.get("unblocked"), query.get("forgiven")) {
         (Some(ip), _) => kordon_core::net::host_key(ip).map(|host| format!("{} {host}", t.unblocked)),
-        (None, Some(login)) if is_login_key(login) => Some(format!("{} {}", t.forgiven_login, shown_login(login))),
+        (None, Some(login)) if is_login_key(login) && c.marked(login, query.get("mark")) => {
+            Some(format!("{} {}", t.forgiven_login, shown_login(login)))
+        }
         _ => None,
     };
     let l = c.layout(t.nav_defender, "/console/defender");
@@ -125,7 +128,11 @@ pub(super) async fn forgive(c: Console, body: Bytes) -> Response {
     };
     let login = form.get("login").unwrap_or_default();
     match c.core().admin_forgive_login(c.session.operator.admin(), login).await {
-        Ok(()) => redirect(&with_param("/console/defender", "forgiven", login.trim())),
+        Ok(()) => {
+            let login = login.trim();
+            let mark: String = form_urlencoded::byte_serialize(c.mark(login).as_bytes()).collect();
+            redirect(&format!("{}&mark={mark}", with_param("/console/defender", "forgiven", login)))
+        }
         Err(err) => c.failure(err),
     }
 }

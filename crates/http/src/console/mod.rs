@@ -148,7 +148,7 @@ impl FromRequestParts<AppState> for Console {
     }
 }
 
-pub(super) use crate::first_party::Form;
+pub(super) use crate::html::Form;
 
 /// The navigation: (path, label, platform only).
 fn navigation(t: &'static Texts) -> [(&'static str, &'static str, bool); 7] {
@@ -228,6 +228,18 @@ impl Console {
                 self.message(StatusCode::INTERNAL_SERVER_ERROR, t.problem, t.failed, None)
             }
         }
+    }
+
+    /// The mark of a notice this session's own redirect carries (`?…&mark=`): a keyed digest of
+    /// its text under the session's CSRF token, so a link made elsewhere cannot show it.
+    fn mark(&self, text: &str) -> String {
+        let digest = kordon_core::secrets::keyed_digest(self.session.signed_in.csrf.as_bytes(), &["notice", text]);
+        digest[..32].to_owned()
+    }
+
+    /// Whether `mark` is this session's mark of `text` (compared in constant time).
+    fn marked(&self, text: &str, mark: Option<&String>) -> bool {
+        mark.is_some_and(|m| kordon_core::secrets::equal(m, &self.mark(text)))
     }
 
     /// A POST's form, once its CSRF token is found to be this session's; otherwise the 403 page

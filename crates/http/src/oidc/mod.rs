@@ -25,10 +25,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cookies::Csrf;
-use kordon_core::services::{AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, Publisher};
+use kordon_core::services::{
+    AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, Publisher, SignedIn,
+};
 use kordon_core::{Core, Error, Origin, oidc_types::LoginSession};
 use pages::{ConsentPage, FlashCallPage, LoginPage, MessagePage, page};
-use std::collections::HashMap;
 use texts::Texts;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -57,22 +58,7 @@ struct Browser {
     secure: bool,
 }
 
-/// A form body's fields (the first value of each name).
-struct Form(HashMap<String, String>);
-
-impl Form {
-    fn parse(body: &[u8]) -> Self {
-        let mut fields = HashMap::new();
-        for (k, v) in form_urlencoded::parse(body) {
-            fields.entry(k.into_owned()).or_insert_with(|| v.into_owned());
-        }
-        Self(fields)
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
-    }
-}
+use crate::html::Form;
 
 /// The parameters of an authorization request's query string. A repeated parameter is refused
 /// (RFC 6749 §3.1): which of two redirect URIs would be the one meant?
@@ -311,6 +297,17 @@ impl Browser {
         cookies::set(cookies::SESSION, value, self.core.settings.oauth.login_ttl, self.secure)
     }
 
+    /// A sign-in just made: the one the browser's cookie named before ends, the cookie names
+    /// the new one, and the authorization request goes on.
+    async fn signed_in_anew(&self, request: &AuthorizationRequest, raw: &str, signed: SignedIn) -> Response {
+        if let Err(err) = self.core.browser_replaced(self.session_cookie.as_deref(), &signed).await {
+            // The new sign-in stands; the old one ends with its own expiry.
+            tracing::warn!(error = %err, "a replaced sign-in could not be ended");
+        }
+        let cookie = self.session_cookie(&signed.cookie);
+        self.next(request, raw, Some(signed.session), Some(cookie)).await
+    }
+
     /// The live sign-in the cookie names.
     async fn signed_in(&self) -> Result<Option<LoginSession>, Response> {
         self.core.browser_session(self.session_cookie.as_deref()).await.map_err(|e| self.failure(e))
@@ -422,10 +419,7 @@ async fn password(post: LoginPost) -> Response {
     let raw = raw.as_str();
     let email = form.get("email");
     match b.core.browser_sign_in_password(email, form.get("password"), &b.origin, &request.flow).await {
-        Ok(signed) => {
-            let cookie = b.session_cookie(&signed.cookie);
-            b.next(&request, raw, Some(signed.session), Some(cookie)).await
-        }
+        Ok(signed) => b.signed_in_anew(&request, raw, signed).await,
         Err(Error::Credential { .. } | Error::Validation { .. }) => {
             let filled = Some((email.unwrap_or_default(), "", false));
             b.login_page(&request, raw, StatusCode::UNAUTHORIZED, filled, Some(b.t.wrong_password))
@@ -469,10 +463,7 @@ async fn pin(post: LoginPost) -> Response {
     let raw = raw.as_str();
     let (phone, token) = (form.get("phone").unwrap_or_default(), form.get("token").unwrap_or_default());
     match b.core.browser_sign_in_pin(Some(phone), form.get("pin"), Some(token), &b.origin, &request.flow).await {
-        Ok(signed) => {
-            let cookie = b.session_cookie(&signed.cookie);
-            b.next(&request, raw, Some(signed.session), Some(cookie)).await
-        }
+        Ok(signed) => b.signed_in_anew(&request, raw, signed).await,
         Err(Error::Credential { .. } | Error::Validation { .. }) => {
             let step = FlashCallPage {
                 t: b.t,

@@ -84,7 +84,6 @@ pub(super) struct ForgotPage<'a> {
 pub(super) struct ResetPage<'a> {
     pub t: &'a Texts,
     pub csrf: &'a str,
-    pub token: &'a str,
     pub error: Option<&'a str>,
 }
 

@@ -3,13 +3,18 @@
 //! `/oauth/password/reset` opens that link and sets the new password. The safeguards are the
 //! cabinet's reset's (`Core::forgot_password`, `Core::change_password`): per-address and per-host
 //! caps, a single-use link, the newest link wins, every session ends.
+//!
+//! The link's token does not stay in the address bar (or the history, or a screenshot): a live
+//! link's GET puts the token in a short-lived HttpOnly cookie (`kordon_reset`, the login pages'
+//! scope) and answers 303 to the bare page, whose form posts with that cookie. A dead link is
+//! answered where it was opened, and no cookie is set.
 
 use super::pages::{ForgotPage, NoticePage, ResetPage};
-use super::{Browser, BrowserForm, authorize_params};
+use super::{Browser, BrowserForm, authorize_params, cookies};
 use crate::AppState;
 use axum::Router;
 use axum::extract::Query;
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::Response;
 use axum::routing::get;
 use kordon_core::Error;
@@ -18,6 +23,11 @@ use kordon_core::types::NewPassword;
 use std::collections::HashMap;
 
 const FORGOT_PAGE: &str = "/oauth/password/forgot";
+/// The cookie that carries a live reset link's token from its GET to the form's POST.
+const RESET_COOKIE: &str = "kordon_reset";
+/// How long a link opened stays usable without opening it again, seconds (the token's own
+/// expiry still applies).
+const RESET_COOKIE_TTL: i64 = 1800;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route(FORGOT_PAGE, get(forgot_form).post(forgot)).route(RESET_PAGE, get(reset_form).post(reset))
@@ -38,8 +48,16 @@ impl Browser {
         self.page(status, &page, None)
     }
 
-    fn reset_page(&self, status: StatusCode, token: &str, error: Option<&str>) -> Response {
-        self.page(status, &ResetPage { t: self.t, csrf: &self.csrf.token, token, error }, None)
+    fn reset_page(&self, status: StatusCode, error: Option<&str>) -> Response {
+        self.page(status, &ResetPage { t: self.t, csrf: &self.csrf.token, error }, None)
+    }
+
+    /// `response` with the reset cookie set to `token` (empty: deleted).
+    fn with_reset_cookie(&self, mut response: Response, token: &str) -> Response {
+        let max_age = if token.is_empty() { 0 } else { RESET_COOKIE_TTL };
+        let cookie = cookies::set(RESET_COOKIE, token, max_age, self.secure);
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+        response
     }
 
     fn notice(&self, status: StatusCode, heading: &str, message: &str, link: Option<(String, &str)>) -> Response {
@@ -79,29 +97,44 @@ async fn forgot(BrowserForm { mut b, form }: BrowserForm) -> Response {
     }
 }
 
-/// `GET /oauth/password/reset?token=…`, the mailed link: the new-password form, or why the link
-/// no longer works.
-async fn reset_form(b: Browser, Query(query): Query<HashMap<String, String>>) -> Response {
-    let token = query.get("token").map(String::as_str).unwrap_or_default();
+/// The token of the link this browser opened (its cookie).
+fn opened_token<'a>(b: &Browser, headers: &'a HeaderMap) -> &'a str {
+    cookies::read(headers, RESET_COOKIE, b.secure).unwrap_or_default()
+}
+
+/// `GET /oauth/password/reset?token=…`, the mailed link: a live one moves its token into the
+/// cookie and comes back without it; `GET /oauth/password/reset` then shows the new-password
+/// form, or why the link no longer works.
+async fn reset_form(b: Browser, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
+    let (token, from_link) = match query.get("token") {
+        Some(token) => (token.as_str(), true),
+        None => (opened_token(&b, &headers), false),
+    };
     match b.core.reset_link_live(token).await {
-        Ok(true) => b.reset_page(StatusCode::OK, token, None),
-        Ok(false) => b.dead_link(),
+        Ok(true) if from_link => b.with_reset_cookie(crate::html::see_other(RESET_PAGE), token),
+        Ok(true) => b.reset_page(StatusCode::OK, None),
+        Ok(false) if from_link => b.dead_link(),
+        Ok(false) => b.with_reset_cookie(b.dead_link(), ""),
         Err(err) => b.failure(err),
     }
 }
 
 /// `POST /oauth/password/reset`: sets the new password; the link is spent and every session ends.
-async fn reset(BrowserForm { b, form }: BrowserForm) -> Response {
-    let token = form.get("token").unwrap_or_default();
+/// The token comes from the cookie the link's GET set (a `token` field, as an older page posted
+/// it, is taken too).
+async fn reset(headers: HeaderMap, BrowserForm { b, form }: BrowserForm) -> Response {
+    let token = form.get("token").filter(|t| !t.is_empty()).unwrap_or_else(|| opened_token(&b, &headers));
     let (password, confirmation) = (form.get("password"), form.get("password_confirmation"));
     if let Some(problem) = NewPassword::problem(password, confirmation) {
-        return b.reset_page(StatusCode::BAD_REQUEST, token, Some(b.t.password_problem(problem)));
+        return b.reset_page(StatusCode::BAD_REQUEST, Some(b.t.password_problem(problem)));
     }
     let t = b.t;
     match b.core.change_password(Some(token), password, confirmation, &b.origin).await {
-        Ok(()) => b.notice(StatusCode::OK, t.changed_title, t.changed_text, None),
+        Ok(()) => b.with_reset_cookie(b.notice(StatusCode::OK, t.changed_title, t.changed_text, None), ""),
         // (The password passed `NewPassword::problem` above, the policy `change_password` checks.)
-        Err(Error::Credential { .. } | Error::Validation { field: "token", .. }) => b.dead_link(),
+        Err(Error::Credential { .. } | Error::Validation { field: "token", .. }) => {
+            b.with_reset_cookie(b.dead_link(), "")
+        }
         Err(err) => b.failure(err),
     }
 }

@@ -53,9 +53,15 @@ async fn a_page_without_a_session_starts_the_code_flow(app: TestApp) {
     let signed = browser.sign_in(&login, ANNA, PASSWORD).await;
     let back = browser.visit(signed.location().expect("to the callback").as_str()).await;
     assert_eq!((back.status, back.header("location")), (303, "/account/sessions"), "{}", back.body);
-    // A callback whose state is not the sign-in's is refused.
-    let forged = browser.get("/account/callback?code=abc&state=not-the-state").await;
+    // A callback whose state is not the sign-in's (one under way) is refused, and signs no one in.
+    let mut other = Browser::new(&app);
+    let started = other.get("/account").await;
+    assert!(other.cookies.contains_key("kordon-account-flow"), "{:?}", started.headers);
+    let code = format!("/account/callback?code=abc&state={}x", started.param("state").expect("state"));
+    let forged = other.get(&code).await;
     assert_eq!(forged.status, 400, "{}", forged.body);
+    assert!(forged.body.contains("Sign-in did not finish"), "{}", forged.body);
+    assert!(!other.cookies.contains_key("kordon-account"));
 }
 both!(a_page_without_a_session_starts_the_code_flow);
 
@@ -77,15 +83,33 @@ async fn signing_in_forms_and_signing_out(app: TestApp) {
     let mut other = Browser::new(&app);
     let theirs = signed_in(&app, &mut other, ANNA).await.field("csrf");
     assert_ne!(theirs, csrf, "every session has its own token");
-    for token in [None, Some("x".repeat(64)), Some(theirs.clone())] {
-        let mut form = vec![("first_name", "Mallory")];
-        if let Some(token) = token.as_deref() {
-            form.push(("csrf", token));
+    let posts: [(&str, &[(&str, &str)]); 6] = [
+        ("/account/profile", &[("first_name", "Mallory")]),
+        (
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", "x-long-enough"),
+                ("password_confirmation", "x-long-enough"),
+            ],
+        ),
+        ("/account/sessions/end", &[("id", "browser-00")]),
+        ("/account/sessions/others", &[]),
+        ("/account/apps/withdraw", &[("client", "10553")]),
+        ("/account/logout", &[]),
+    ];
+    for (path, fields) in posts {
+        for token in [None, Some("x".repeat(64)), Some(theirs.clone())] {
+            let mut form = fields.to_vec();
+            if let Some(token) = token.as_deref() {
+                form.push(("csrf", token));
+            }
+            let refused = browser.post(path, &form).await;
+            assert_eq!(refused.status, 403, "{path}: {}", refused.body);
+            assert!(refused.body.contains("This form has expired"), "{path}: {}", refused.body);
         }
-        let refused = browser.post("/account/profile", &form).await;
-        assert_eq!(refused.status, 403, "{}", refused.body);
-        assert!(refused.body.contains("This form has expired"), "{}", refused.body);
     }
+    assert_eq!(browser.get("/account").await.status, 200, "still signed in: the logout was refused too");
     let anna = app.core.admin_user(ANNA).await.expect("anna");
     assert_eq!(anna.first_name, None, "nothing was saved");
 
@@ -151,6 +175,7 @@ async fn a_new_password_needs_the_current_one_and_ends_every_session(app: TestAp
     let cabinet = app.login(ANNA, PASSWORD).await;
     let mut browser = Browser::new(&app);
     let csrf = signed_in(&app, &mut browser, ANNA).await.field("csrf");
+    let page_cookie = browser.cookies.get("kordon-account").expect("the page's cookie").clone();
     let change = |current: &'static str, new: &'static str, again: &'static str| {
         [("current_password", current), ("password", new), ("password_confirmation", again)]
     };
@@ -174,8 +199,13 @@ async fn a_new_password_needs_the_current_one_and_ends_every_session(app: TestAp
     assert!(done.body.contains("Password changed") && done.body.contains("Sign in again"), "{}", done.body);
     assert!(!browser.cookies.contains_key("kordon-account"), "this page's cookie is gone");
     assert_eq!(app.get_auth("/api/v1/authuser", &cabinet).await.0, 401, "the cabinet session ended");
+    // The page's session ended on the server, not only in the browser; and the browser's kordon
+    // sign-in with it: the way back in asks for the new password.
+    browser.cookies.insert("kordon-account".into(), page_cookie);
     let gone = browser.get("/account").await;
-    assert_eq!(gone.status, 303, "signed out here too");
+    assert_eq!(gone.status, 303, "the old session is refused");
+    let (_, login) = browser.follow(&format!("{}/account", app.base), gone).await;
+    assert!(login.body.contains("name=\"password\""), "no silent sign-in: {}", login.body);
     let (status, _) = app.post("/api/v1/login", login_body(ANNA, PASSWORD)).await;
     assert_eq!(status, 400, "the old password is refused");
     app.login(ANNA, "new-password-42").await;
@@ -215,13 +245,35 @@ async fn wrong_current_passwords_block_the_host(app: TestApp) {
 }
 both!(wrong_current_passwords_block_the_host);
 
-/// The account client is kordon's own: the console refuses to change it, like its own.
+/// The account client is kordon's own: registered again idempotently, and the console shows it
+/// but refuses to change, rotate or delete it, like its own.
 async fn the_account_client_is_built_in(app: TestApp) {
     let client = app.core.register_first_party(&ACCOUNT).await.expect("again");
     assert_eq!(client.id, ACCOUNT.id);
     assert_eq!(client.redirect_uri, format!("{}/account/callback", app.base));
-    assert!(kordon_core::services::is_builtin(ACCOUNT.id));
     let rows = format!("SELECT COUNT(*) FROM clients WHERE id = {} AND public AND trusted", ACCOUNT.id);
     assert_eq!(app.scalar(&rows).await, 1);
+    let operator = NewUserCommand {
+        email: "ops@platform.example",
+        password: PASSWORD,
+        phone: None,
+        role: Role::Operator,
+        role_id: PbxRole::ADMINISTRATOR,
+        domain: None,
+    };
+    app.core.admin_create_user(operator).await.expect("operator");
+    let mut ops = Browser::new(&app);
+    sign_in_to(&app, &mut ops, "ops@platform.example", "/console").await;
+    let page = ops.get(&format!("/console/application?id={}", ACCOUNT.id)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("kordon&#39;s own client") && !page.body.contains("/console/application/delete"));
+    let (id, csrf) = (ACCOUNT.id.to_string(), page.field("csrf"));
+    let edit = [("csrf", csrf.as_str()), ("id", &id), ("name", "x"), ("redirect_uris", "https://evil.example/cb")];
+    assert_eq!(ops.post("/console/application", &edit).await.status, 400);
+    for path in ["/console/application/secret", "/console/application/delete"] {
+        assert_eq!(ops.post(path, &[("csrf", &csrf), ("id", &id)]).await.status, 400, "{path}");
+    }
+    let client = app.core.register_first_party(&ACCOUNT).await.expect("unchanged");
+    assert_eq!(client.redirect_uri, format!("{}/account/callback", app.base));
 }
 both!(the_account_client_is_built_in);

@@ -69,8 +69,12 @@ async fn ending_one_session_refuses_its_token_in_its_dialect(app: TestApp) {
     let (oauth, _, _) = app.oauth_password_token(ANNA).await;
     let (_, api) = app.post_auth("/api/v1/tokens", json!({}), &cabinet).await;
     let api_token = api["token"].as_str().expect("api token").to_owned();
+    // Boris: a cabinet session, an API token, a browser sign-in and an application's family.
     let boris = app.login(BORIS, PASSWORD).await;
+    let (status, _) = app.post_auth("/api/v1/tokens", json!({}), &boris).await;
+    assert_eq!(status, 200);
     let partner = code_client(&app, "partner", false, false).await;
+    consented(&app, &mut Browser::new(&app), &partner, BORIS).await;
     let mut elsewhere = Browser::new(&app);
     consented(&app, &mut elsewhere, &partner, ANNA).await;
 
@@ -90,12 +94,17 @@ async fn ending_one_session_refuses_its_token_in_its_dialect(app: TestApp) {
     }
 
     // Another person's session is not found, asked or posted; it lives on.
-    let sessions = app.core.admin_user(BORIS).await.expect("boris").id;
-    let theirs = app.core.admin_sessions_of(&operator(&app).await, sessions).await.expect("boris's");
-    let theirs = &theirs.iter().find(|s| s.id.starts_with("cabinet-")).expect("boris's cabinet").id;
-    assert_eq!(browser.get(&format!("/account/sessions/end?id={theirs}")).await.status, 404);
-    let refused = browser.post("/account/sessions/end", &[("csrf", &csrf), ("id", theirs)]).await;
-    assert_eq!(refused.status, 404, "{}", refused.body);
+    let boris_id = app.core.admin_user(BORIS).await.expect("boris").id;
+    let admin = operator(&app).await;
+    let theirs = app.core.admin_sessions_of(&admin, boris_id).await.expect("boris's");
+    let kinds: Vec<&str> = theirs.iter().map(|s| s.id.split('-').next().expect("kind")).collect();
+    assert_eq!(kinds, ["oauth", "cabinet", "browser", "consent", "token"], "one of each kind: {theirs:?}");
+    for id in theirs.iter().map(|s| s.id.as_str()) {
+        assert_eq!(browser.get(&format!("/account/sessions/end?id={id}")).await.status, 404, "{id}");
+        let refused = browser.post("/account/sessions/end", &[("csrf", &csrf), ("id", id)]).await;
+        assert_eq!(refused.status, 404, "{id}: {}", refused.body);
+    }
+    assert_eq!(app.core.admin_sessions_of(&admin, boris_id).await.expect("boris's").len(), 5, "all live");
     assert_eq!(app.get_auth("/api/v1/authuser", &boris).await.0, 200, "boris is still signed in");
     for junk in ["", "cabinet-", "nothing", "token-999999", "consent-1-2"] {
         let answer = browser.post("/account/sessions/end", &[("csrf", &csrf), ("id", junk)]).await;
@@ -188,7 +197,7 @@ async fn everywhere_else_keeps_exactly_this_device(app: TestApp) {
     assert!(after.body.contains("Sessions ended elsewhere: 5"), "{}", after.body);
     let left = ids_on(&after);
     let kinds: Vec<&str> = left.iter().map(|id| id.split('-').next().expect("kind")).collect();
-    assert_eq!(kinds, ["oauth", "browser", "token"], "this page's family, its sign-in, the API token: {left:?}");
+    assert_eq!(kinds, ["browser", "token"], "this page's sign-in (its session has no End), the API token: {left:?}");
     assert_eq!(after.body.matches("This device").count(), 2, "{}", after.body);
     assert!(!after.body.contains("Sign out everywhere else"), "nothing else to end: {}", after.body);
 

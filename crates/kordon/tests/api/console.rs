@@ -158,8 +158,7 @@ async fn signing_in_forms_and_signing_out(app: TestApp) {
         assert_eq!(page.status, 200);
         assert!(!page.body.contains("class=\"notice\""), "{junk}: {}", page.body);
     }
-    let forgiven = browser.get("/console/defender?forgiven=phone%3A79990001122").await;
-    assert!(forgiven.body.contains("Forgiven: +79990001122"), "{}", forgiven.body);
+    // (A forgive's own notice, and links that try to fake one: defender_caps.)
     let audit = crate::helpers::operators_lines(&app).await;
     let actor = format!("console:{}", app.core.admin_user(ADMIN).await.expect("admin").id);
     assert_eq!((audit[0].kind.as_str(), audit[0].actor.as_str()), ("defender.unblock", actor.as_str()));

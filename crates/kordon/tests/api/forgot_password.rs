@@ -33,13 +33,19 @@ async fn forgot(browser: &mut Browser, form: &Page, email: &str) -> Page {
     browser.post("/oauth/password/forgot", &[("csrf", &csrf), ("request", &request), ("email", email)]).await
 }
 
+/// Opens the mailed link (its token moves into a cookie, and the page comes back without it),
+/// then posts the new-password form.
 async fn new_password(browser: &mut Browser, token: &str, password: &str, confirmation: &str) -> Page {
-    let form = browser.get(&format!("/oauth/password/reset?token={token}")).await;
+    let opened = browser.get(&format!("/oauth/password/reset?token={token}")).await;
+    assert_eq!((opened.status, opened.header("location")), (303, "/oauth/password/reset"), "{}", opened.body);
+    let cookie = opened.header("set-cookie");
+    assert!(cookie.starts_with(&format!("kordon_reset={token};")), "{cookie}");
+    assert!(cookie.contains("Path=/oauth;") && cookie.contains("HttpOnly"), "{cookie}");
+    let form = browser.get("/oauth/password/reset").await;
     assert_eq!(form.status, 200, "{}", form.body);
+    assert!(!form.body.contains(token), "the token is not on the page");
     let csrf = form.field("csrf");
-    assert_eq!(form.field("token"), token);
-    let fields =
-        [("csrf", csrf.as_str()), ("token", token), ("password", password), ("password_confirmation", confirmation)];
+    let fields = [("csrf", csrf.as_str()), ("password", password), ("password_confirmation", confirmation)];
     browser.post("/oauth/password/reset", &fields).await
 }
 
@@ -103,7 +109,9 @@ async fn from_the_login_page_to_a_new_password(app: TestApp) {
     assert!(dead.body.contains("This link no longer works"), "{}", dead.body);
     assert_eq!(link(&dead, "/oauth/password/forgot"), "/oauth/password/forgot");
     for garbage in ["", "?token=", "?token=nope"] {
-        assert_eq!(browser.get(&format!("/oauth/password/reset{garbage}")).await.status, 410, "{garbage}");
+        let page = browser.get(&format!("/oauth/password/reset{garbage}")).await;
+        assert_eq!(page.status, 410, "{garbage}");
+        assert!(!page.header("set-cookie").contains("kordon_reset=nope"), "a dead token is never kept");
     }
 
     // A bad new password shows the form again with the reason, and spends nothing.
@@ -116,11 +124,12 @@ async fn from_the_login_page_to_a_new_password(app: TestApp) {
         let page = new_password(&mut browser, &second, password, confirmation).await;
         assert_eq!(page.status, 400, "{reason}: {}", page.body);
         assert!(page.body.contains(reason), "{reason}: {}", page.body);
-        assert_eq!(page.field("token"), second, "the form keeps its link");
+        assert_eq!(browser.cookies.get("kordon_reset"), Some(&second), "the form keeps its link");
     }
     let done = new_password(&mut browser, &second, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(done.body.contains("Password changed"), "{}", done.body);
+    assert!(!browser.cookies.contains_key("kordon_reset"), "the cookie goes with the link");
     let again = new_password_post(&mut browser, &done, &second).await;
     assert_eq!(again.status, 410, "a link works once: {}", again.body);
 

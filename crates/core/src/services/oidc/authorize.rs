@@ -428,8 +428,11 @@ impl Core {
         let now = self.now();
         self.store.create_code(&stored, now, CODES_PER_SIGN_IN).await?;
         // "Last used" of the sign-in, for its person's account page: at most once a minute.
-        if session.last_used_at.is_none_or(|at| at < now - LAST_USE_STEP) {
-            self.store.touch_login_session(&session.digest, now).await?;
+        if session.last_used_at.is_none_or(|at| at < now - LAST_USE_STEP)
+            && let Err(err) = self.store.touch_login_session(&session.digest, now).await
+        {
+            // Only what the account page shows: the code stands.
+            tracing::warn!(error = %err, "a sign-in's last use could not be recorded");
         }
         Ok(code)
     }

@@ -93,6 +93,20 @@ impl Core {
         Ok(SignedIn { cookie, session })
     }
 
+    /// A browser that signed in anew holds only the new sign-in's cookie: the one its cookie
+    /// named before (`previous`) is ended, so no sign-in outlives every browser that could use
+    /// it (and a person's account page marks the right one as this device). Not audited: the
+    /// browser's sign-in goes on.
+    pub async fn browser_replaced(&self, previous: Option<&str>, signed: &SignedIn) -> Result<()> {
+        match cookie_key(previous) {
+            Some(key) if key != signed.session.digest => {
+                self.store.end_login_session(&key, self.now()).await?;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Ends the sign-in a cookie names (RP-initiated logout); false when there was none.
     pub async fn browser_sign_out(&self, cookie: Option<&str>, origin: &Origin) -> Result<bool> {
         let Some(key) = cookie_key(cookie) else { return Ok(false) };

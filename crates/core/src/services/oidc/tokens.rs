@@ -130,8 +130,16 @@ impl Core {
         }
         let user = self.user_by_id(stored.user_id).await?.ok_or_else(invalid)?;
         let tokens = (random_token(TOKEN_LEN), random_token(TOKEN_LEN));
-        let ((session, jti), refresh) =
+        let ((mut session, jti), refresh) =
             self.oauth_session(user.id, client, random_token(TOKEN_LEN), tokens, &stored.scope, origin);
+        // A refresh token outlives the user's presence: only for `offline_access`, asked for and
+        // granted (OIDC Core §11), and only to a client holding the refresh grant (it could
+        // never use one otherwise). Without one the family ends with its access token (and is
+        // listed no longer, as on the person's account page).
+        let refreshable = client.allows("refresh_token") && scope_has(&stored.scope, "offline_access");
+        if !refreshable {
+            session.refresh_expires = session.access_expires;
+        }
         if !self.store.redeem_code(&key, &session, self.now()).await? {
             return Err(self.spent_code(&key, client, origin).await?); // another exchange won the race
         }
@@ -139,10 +147,6 @@ impl Core {
         self.audit_token(crate::audit::kind::TOKEN_ISSUED, "authorization_code", &user, Some(client.id), Some(origin));
         let access_token =
             self.sign_access_token(user.id, client, &jti, session.access_expires, &stored.scope, None).await?;
-        // A refresh token outlives the user's presence: only for `offline_access`, asked for and
-        // granted (OIDC Core §11), and only to a client holding the refresh grant (it could
-        // never use one otherwise).
-        let refreshable = client.allows("refresh_token") && scope_has(&stored.scope, "offline_access");
         let id_token = match scope_has(&stored.scope, "openid") {
             true => Some(self.sign_id_token(&user, client, &stored, &access_token).await?),
             false => None,

@@ -62,7 +62,7 @@ pub(super) const EN: Texts = Texts {
     others_ended: "Sessions ended elsewhere:",
     end_question: "End this session?",
     end_text: "Whoever uses it is signed out at once, and the application asks them to sign in again.",
-    end_this_text: "This is the session of this page: ending it signs you out here.",
+    end_this_text: "This is this browser's sign-in at kordon: after it ends, kordon asks for your password here again.",
     cancel: "Cancel",
     apps_lead: "Applications you allowed to act for you, and what each may do.",
     col_publisher: "Published by",
