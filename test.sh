@@ -43,6 +43,10 @@ export KORDON_SCHEMATHESIS
   || apt_install apache2 libapache2-mod-auth-openidc
 { command -v apache2 && [ -f /usr/lib/apache2/modules/mod_auth_openidc.so ]; } >/dev/null \
   || fail "apache2 with mod_auth_openidc could not be installed"
+# oathtool computes authenticator codes (RFC 6238) for the second-factor tests: an
+# implementation kordon did not write (tests/api/mfa_totp.rs).
+command -v oathtool >/dev/null || apt_install oathtool
+command -v oathtool >/dev/null || fail "oathtool could not be installed"
 command -v "${KORDON_CHROMIUM:-chromium}" >/dev/null || apt_install chromium
 command -v "${KORDON_CHROMIUM:-chromium}" >/dev/null || fail "chromium could not be installed"
 command -v node >/dev/null || apt_install nodejs npm

@@ -232,6 +232,9 @@ pub struct DefenderSettings {
     /// Wrong PINs for one phone (from any hosts, over all verifications) within `account_window`
     /// after which PIN logins for that phone are suspended; password logins are unaffected.
     pub pin_max_failures: i64,
+    /// Wrong second-factor codes (authenticator codes, recovery codes) for one person within
+    /// `account_window`, from any hosts, after which their second-factor checks are refused.
+    pub mfa_max_failures: i64,
     /// First delay once an account is under attack, milliseconds; doubles per further failure.
     pub account_delay_ms: u64,
     /// The longest delay, milliseconds.
@@ -256,6 +259,7 @@ impl Default for DefenderSettings {
             account_window: 86400,
             account_max_failures: 100,
             pin_max_failures: 10,
+            mfa_max_failures: 10,
             account_delay_ms: 250,
             account_max_delay_ms: 4000,
             trusted_proxies: Vec::new(),

@@ -28,6 +28,10 @@ pub const USER_ENABLE: &str = "user.enable";
 pub const USER_DELETE: &str = "user.delete";
 /// A person changed their own names on their account page.
 pub const USER_PROFILE: &str = "user.profile";
+/// Second factors: an authenticator switched on or removed, recovery codes made anew.
+pub const MFA_ENROLLED: &str = "mfa.enrolled";
+pub const MFA_REMOVED: &str = "mfa.removed";
+pub const MFA_RECOVERY_CODES: &str = "mfa.recovery_codes";
 pub const SESSION_REVOKE: &str = "session.revoke";
 pub const CLIENT_CREATE: &str = "client.create";
 pub const CLIENT_UPDATE: &str = "client.update";
@@ -59,6 +63,9 @@ pub const ALL: &[&str] = &[
     USER_ENABLE,
     USER_DELETE,
     USER_PROFILE,
+    MFA_ENROLLED,
+    MFA_REMOVED,
+    MFA_RECOVERY_CODES,
     SESSION_REVOKE,
     CLIENT_CREATE,
     CLIENT_UPDATE,

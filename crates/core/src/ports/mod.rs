@@ -4,10 +4,12 @@
 mod admin;
 mod audit;
 mod biometrics;
+mod mfa;
 
 pub use admin::AdminStore;
 pub use audit::{AuditStore, FlashcallCount};
 pub use biometrics::BiometricsStore;
+pub use mfa::{MfaStore, TotpFactor};
 
 use crate::types::*;
 use async_trait::async_trait;
@@ -57,6 +59,7 @@ pub trait Store:
     + BiometricsStore
     + AuditStore
     + AdminStore
+    + MfaStore
     + Send
     + Sync
     + 'static
@@ -230,6 +233,8 @@ pub struct CappedQuery<'a> {
     pub email_max: i64,
     /// The cap of a phone's PINs (`pin_max_failures`).
     pub phone_max: i64,
+    /// The cap of a person's second-factor codes (`mfa_max_failures`).
+    pub mfa_max: i64,
     /// Windows that began at or before this are over.
     pub since: i64,
     /// Only the logins of this account's users (operators not included); all when None.

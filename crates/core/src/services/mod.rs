@@ -12,6 +12,7 @@ pub mod biometrics;
 pub(crate) mod console;
 pub(crate) mod defender;
 pub(crate) mod first_party;
+pub(crate) mod mfa;
 pub(crate) mod oauth;
 pub(crate) mod oidc;
 pub(crate) mod pbx;
@@ -43,6 +44,9 @@ pub use first_party::{
     ACCOUNT, CONSOLE, FirstPartyClient, FirstPartySession, FirstPartySpec, FirstPartyStart, FirstPartyTokens,
     is_builtin,
 };
+pub use mfa::recovery::RECOVERY_CODES;
+pub use mfa::totp::{STEP as TOTP_STEP, TotpEnrolment};
+pub use mfa::{AMR_OTP, MfaState};
 pub use oauth::discovery::Discovery;
 pub use oauth::introspection::{IntrospectedType, Introspection};
 pub use oauth::key_seal::{KeyEncryptionKey, KeySealer};

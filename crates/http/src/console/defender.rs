@@ -71,15 +71,18 @@ fn is_login_key(key: &str) -> bool {
                 && kordon_core::types::Email::parse("login", email).is_ok()
         }
         Some(("phone", phone)) => !phone.is_empty() && phone.len() <= 15 && phone.bytes().all(|b| b.is_ascii_digit()),
+        Some(("mfa", id)) => !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit()),
         _ => false,
     }
 }
 
-/// A Defender login key as a person reads it: the email or the phone (`+7…`).
+/// A Defender login key as a person reads it: the email, the phone (`+7…`), or a person's
+/// second factor (`2FA #<user id>`; the row links the user).
 fn shown_login(key: &str) -> String {
     match key.split_once(':') {
         Some(("email", email)) => email.to_owned(),
         Some(("phone", phone)) => format!("+{phone}"),
+        Some(("mfa", id)) => format!("2FA #{id}"),
         Some((_, rest)) => rest.to_owned(),
         None if key.is_empty() => "—".to_owned(),
         None => key.to_owned(),
@@ -145,6 +148,7 @@ mod tests {
     fn logins_are_shown_without_their_key_prefix() {
         assert_eq!(shown_login("email:ann@example.com"), "ann@example.com");
         assert_eq!(shown_login("phone:79991234567"), "+79991234567");
+        assert_eq!(shown_login("mfa:12"), "2FA #12");
         assert_eq!(shown_login(""), "—");
     }
 }

@@ -47,6 +47,11 @@ mod edge;
 mod http_limits;
 mod metrics;
 
+// A person's own account: the account page, second factors.
+mod account;
+mod account_sessions;
+mod mfa_totp;
+
 // The admin JSON API.
 mod admin_api;
 
@@ -58,9 +63,7 @@ mod operator_audit;
 
 // External tools: headless Chromium (explorer, relying party, the console), Apache's mod_auth_openidc and the
 // OpenAPI fuzzer.
-mod account;
 mod account_browser;
-mod account_sessions;
 mod apache_rp;
 mod console;
 mod console_apps;

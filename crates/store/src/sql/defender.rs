@@ -311,14 +311,16 @@ impl kordon_core::ports::DefenderStore for SqlStore {
     }
 
     async fn capped_accounts(&self, q: &CappedQuery<'_>) -> StoreResult<Vec<CappedRow>> {
-        // A login key names its user by email key or phone; casts name the types PostgreSQL
-        // cannot infer from IS NULL.
+        // A login key names its user by email key, phone or (a second factor's) id, compared as
+        // text so no cast can fail; casts name the types PostgreSQL cannot infer from IS NULL.
         let rows = sqlx::query_as::<Db, (String, i64, i64, Option<i64>)>(
             "SELECT d.account, d.failures, d.window_start, u.id FROM defender_accounts d
              LEFT JOIN users u ON (substr(d.account, 1, 6) = 'email:' AND u.email_key = substr(d.account, 7))
                                OR (substr(d.account, 1, 6) = 'phone:' AND u.phone = substr(d.account, 7))
+                               OR (substr(d.account, 1, 4) = 'mfa:' AND CAST(u.id AS TEXT) = substr(d.account, 5))
              WHERE d.window_start > $3
-               AND d.failures >= CASE WHEN substr(d.account, 1, 6) = 'phone:' THEN $2 ELSE $1 END
+               AND d.failures >= CASE WHEN substr(d.account, 1, 6) = 'phone:' THEN $2
+                                      WHEN substr(d.account, 1, 4) = 'mfa:' THEN $7 ELSE $1 END
                AND (CAST($4 AS BIGINT) IS NULL OR (u.account_id = $4 AND u.role <> 'operator'))
                AND (CAST($5 AS TEXT) IS NULL OR d.account = $5)
              ORDER BY d.window_start DESC, d.account
@@ -330,6 +332,7 @@ impl kordon_core::ports::DefenderStore for SqlStore {
         .bind(q.tenant)
         .bind(q.login)
         .bind(q.limit)
+        .bind(q.mfa_max)
         .fetch_all(&self.pool)
         .await
         .map_err(translate)?;

@@ -11,6 +11,7 @@ mod audit;
 mod biometrics;
 mod defender;
 mod lifecycle;
+mod mfa;
 mod oauth;
 mod oidc;
 mod tokens;

@@ -35,8 +35,9 @@ impl Core {
     /// Forgives one capped login in scope (audited `defender.forgive`, the administrator as
     /// actor); a login not at its cap, or not the tenant's, is NotFound.
     pub async fn admin_forgive_login(&self, admin: &Admin, login: &str) -> Result<()> {
-        let login = crate::services::defender::login_key(login)
-            .map_err(|_| Error::validation("login", "The login must be email:<address> or phone:<digits>."))?;
+        let login = crate::services::defender::login_key(login).map_err(|_| {
+            Error::validation("login", "The login must be email:<address>, phone:<digits> or mfa:<user id>.")
+        })?;
         let found = self.capped_in_scope(admin, Some(&login), 1).await?.into_iter().next().ok_or(Error::NotFound)?;
         if self.store.forgive_account(&found.login, &admin.actor(), self.now()).await? {
             tracing::info!(actor = admin.actor(), "a capped login was forgiven");
@@ -49,6 +50,7 @@ impl Core {
         let query = CappedQuery {
             email_max: s.account_max_failures,
             phone_max: s.pin_max_failures,
+            mfa_max: s.mfa_max_failures,
             since: self.now().saturating_sub(s.account_window),
             tenant: admin.account(),
             login,

@@ -87,14 +87,15 @@ impl Core {
         Ok(())
     }
 
-    /// Lifts the caps on a user's logins: forgets the failed checks counted against their email
-    /// and their phone (audited `defender.forgive` each); whether any were counted.
+    /// Lifts the caps on a user's logins: forgets the failed checks counted against their email,
+    /// their phone and their second factor (audited `defender.forgive` each); whether any were.
     pub async fn admin_forgive_user(&self, admin: &Admin, id: i64) -> Result<bool> {
         let record = self.user_record(admin, id).await?;
         let actor = admin.actor();
         let login_key = crate::services::defender::login_key;
         let mut keys = vec![login_key(&record.user.email)?];
         keys.extend(record.user.phone.as_deref().map(login_key).transpose()?);
+        keys.push(format!("{}{id}", crate::services::mfa::MFA_KEY));
         let mut forgiven = false;
         for key in keys {
             forgiven |= self.store.forgive_account(&key, &actor, self.now()).await?;

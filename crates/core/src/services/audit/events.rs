@@ -39,9 +39,12 @@ impl Via {
 
 /// A sign-in's method from the Defender's login key: `phone:…` is a PIN, `email:…` a password.
 pub(crate) fn method_of(login: &str) -> &'static str {
-    match login.starts_with("phone:") {
-        true => "pin",
-        false => "password",
+    if login.starts_with("phone:") {
+        "pin"
+    } else if login.starts_with(crate::services::mfa::MFA_KEY) {
+        "otp"
+    } else {
+        "password"
     }
 }
 

@@ -41,8 +41,7 @@ impl Core {
         let result = self.defended_check(host, account, check).await;
         let method = match account {
             None => "reset_token",
-            Some(a) if a.starts_with("phone:") => "pin",
-            Some(_) => "password",
+            Some(a) => crate::services::audit::events::method_of(a),
         };
         crate::metrics::login(
             method,
@@ -354,6 +353,10 @@ impl Core {
 pub(crate) fn login_key(login: &str) -> Result<String> {
     let refused = || Error::validation("login", "The login must be an email or a phone.");
     let (email, phone) = match login.trim().split_once(':') {
+        // A person's second factor, by user id.
+        Some(("mfa", id)) if !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit()) => {
+            return Ok(format!("{}{id}", crate::services::mfa::MFA_KEY));
+        }
         Some(("email", email)) => (Some(email), None),
         Some(("phone", phone)) => (None, Some(phone)),
         _ => (Some(login), Some(login)),
@@ -367,11 +370,15 @@ pub(crate) fn login_key(login: &str) -> Result<String> {
 
 /// A login's daily cap of failures and the setting that names it (a phone's PINs have their own).
 fn account_cap(account: &str, s: &crate::settings::DefenderSettings) -> (i64, &'static str) {
-    match account.starts_with("phone:") {
-        true => (s.pin_max_failures, "pin_max_failures"),
-        false => (s.account_max_failures, "account_max_failures"),
+    if account.starts_with("phone:") {
+        (s.pin_max_failures, "pin_max_failures")
+    } else if account.starts_with(crate::services::mfa::MFA_KEY) {
+        (s.mfa_max_failures, "mfa_max_failures")
+    } else {
+        (s.account_max_failures, "account_max_failures")
     }
 }
+
 
 /// The growing delay for a login with `failures` recent failures (none below the threshold).
 fn account_delay(failures: i64, threshold: i64, s: &crate::settings::DefenderSettings) -> Option<Duration> {

@@ -53,6 +53,8 @@ impl Core {
             self.store.user_by_email(email).await?
         } else if let Some(phone) = key.strip_prefix("phone:") {
             self.store.user_by_phone(phone).await?
+        } else if let Some(id) = key.strip_prefix(crate::services::mfa::MFA_KEY).and_then(|id| id.parse().ok()) {
+            self.store.user(id).await?
         } else {
             None
         })

@@ -103,12 +103,30 @@ impl KeySealer {
 
     /// The row to store for `kid`'s private key `pem`.
     pub fn seal(&self, kid: &str, pem: &str) -> Result<String> {
-        let mut in_out = pem.as_bytes().to_vec();
+        self.seal_with(aad(kid), pem)
+    }
+
+    /// The row to store for another secret kordon must read back (an authenticator's secret),
+    /// bound to `label` (`totp:<user id>`): it opens under that label only.
+    pub fn seal_secret(&self, label: &str, secret: &str) -> Result<String> {
+        self.seal_with(secret_aad(label), secret)
+    }
+
+    /// A secret [`KeySealer::seal_secret`] sealed, and how; never a plain row.
+    pub fn open_secret(&self, label: &str, stored: &str) -> Result<(String, Sealing)> {
+        if !stored.starts_with(PREFIX) {
+            return Err(Error::internal(format!("the secret of {label} is not sealed")));
+        }
+        self.open_with(label, secret_aad(label), stored)
+    }
+
+    fn seal_with(&self, aad: Aad<Vec<u8>>, plain: &str) -> Result<String> {
+        let mut in_out = plain.as_bytes().to_vec();
         let nonce = self
             .current
             .aead()?
-            .seal_in_place_append_tag(aad(kid), &mut in_out)
-            .map_err(|_| Error::internal("sealing a signing key failed"))?;
+            .seal_in_place_append_tag(aad, &mut in_out)
+            .map_err(|_| Error::internal("sealing a secret failed"))?;
         let mut blob = nonce.as_ref().to_vec();
         blob.extend_from_slice(&in_out);
         let body = base64::engine::general_purpose::STANDARD.encode(blob);
@@ -118,14 +136,20 @@ impl KeySealer {
     /// The PEM a stored row holds, and how it was stored. An error names the key the row needs
     /// (by fingerprint) and never carries key material.
     pub fn open(&self, kid: &str, stored: &str) -> Result<(String, Sealing)> {
-        let Some(rest) = stored.strip_prefix(PREFIX) else {
+        if !stored.starts_with(PREFIX) {
             if stored.starts_with("-----BEGIN") {
                 return Ok((stored.to_owned(), Sealing::Plain));
             }
             return Err(Error::internal(format!("signing key {kid} is neither sealed nor a PEM key")));
-        };
+        }
+        self.open_with(&format!("signing key {kid}"), aad(kid), stored)
+    }
+
+    /// Opens a sealed row (`what` names it in errors, which never carry key material).
+    fn open_with(&self, what: &str, aad: Aad<Vec<u8>>, stored: &str) -> Result<(String, Sealing)> {
+        let rest = stored.strip_prefix(PREFIX).ok_or_else(|| Error::internal(format!("{what} is not sealed")))?;
         let (fingerprint, body) =
-            rest.split_once(':').ok_or_else(|| Error::internal(format!("signing key {kid}: malformed sealed row")))?;
+            rest.split_once(':').ok_or_else(|| Error::internal(format!("{what}: malformed sealed row")))?;
         let (key, sealing) = if fingerprint == self.current.fingerprint() {
             (&self.current, Sealing::Current)
         } else {
@@ -133,7 +157,7 @@ impl KeySealer {
                 Some(previous) if fingerprint == previous.fingerprint() => (previous, Sealing::Previous),
                 _ => {
                     return Err(Error::internal(format!(
-                        "signing key {kid} was sealed with the key-encryption key whose fingerprint is \
+                        "{what} was sealed with the key-encryption key whose fingerprint is \
                          {fingerprint}, but this server holds {}{}: configure signing_keys.encryption_key (or \
                          signing_keys.previous_encryption_key) to that key",
                         self.current.fingerprint(),
@@ -142,7 +166,7 @@ impl KeySealer {
                 }
             }
         };
-        let wrong = || Error::internal(format!("signing key {kid}: the sealed row does not open (damaged or altered)"));
+        let wrong = || Error::internal(format!("{what}: the sealed row does not open (damaged or altered)"));
         let blob = base64::engine::general_purpose::STANDARD.decode(body).map_err(|_| wrong())?;
         if blob.len() < NONCE_LEN {
             return Err(wrong());
@@ -150,15 +174,20 @@ impl KeySealer {
         let (nonce, sealed) = blob.split_at(NONCE_LEN);
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| wrong())?;
         let mut in_out = sealed.to_vec();
-        let plain = key.aead()?.open_in_place(nonce, aad(kid), &mut in_out).map_err(|_| wrong())?;
-        let pem = String::from_utf8(plain.to_vec()).map_err(|_| wrong())?;
-        Ok((pem, sealing))
+        let plain = key.aead()?.open_in_place(nonce, aad, &mut in_out).map_err(|_| wrong())?;
+        let plain = String::from_utf8(plain.to_vec()).map_err(|_| wrong())?;
+        Ok((plain, sealing))
     }
 }
 
 /// The kid is authenticated with the key, so a sealed row cannot be moved to another kid.
 fn aad(kid: &str) -> Aad<Vec<u8>> {
     Aad::from([b"kordon signing key\0".as_slice(), kid.as_bytes()].concat())
+}
+
+/// Another secret's label, likewise; domain-separated from the signing keys' kids.
+fn secret_aad(label: &str) -> Aad<Vec<u8>> {
+    Aad::from([b"kordon secret\0".as_slice(), label.as_bytes()].concat())
 }
 
 #[cfg(test)]
@@ -169,6 +198,19 @@ mod tests {
 
     fn key() -> KeyEncryptionKey {
         KeyEncryptionKey::generate().expect("key")
+    }
+
+    #[test]
+    fn a_sealed_secret_opens_only_under_its_label() {
+        let sealer = KeySealer::new(key(), None);
+        let row = sealer.seal_secret("totp:7", "JBSWY3DPEHPK3PXP").expect("seal");
+        assert!(!row.contains("JBSWY3DPEHPK3PXP"), "{row}");
+        assert_eq!(sealer.open_secret("totp:7", &row).expect("open").0, "JBSWY3DPEHPK3PXP");
+        assert!(sealer.open_secret("totp:8", &row).is_err(), "moved to another person");
+        assert!(sealer.open("7", &row).is_err() && sealer.open("totp:7", &row).is_err(), "not a signing key");
+        assert!(sealer.open_secret("totp:7", "JBSWY3DPEHPK3PXP").is_err(), "a plain row is refused");
+        let pem = sealer.seal("kid1", PEM).expect("seal");
+        assert!(sealer.open_secret("kid1", &pem).is_err(), "a signing key is no secret");
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub struct KeyRing {
 pub struct KeysAtRest {
     /// The current key-encryption key's fingerprint.
     pub fingerprint: String,
-    /// Rows (re)sealed under it now.
+    /// Rows (re)sealed under it now (signing keys and authenticator secrets).
     pub sealed: u64,
     /// Rows still sealed under the previous key-encryption key (`keys rewrap` moves them).
     pub under_previous: u64,
@@ -62,7 +62,7 @@ impl Core {
         self
     }
 
-    fn sealer(&self) -> Result<&KeySealer> {
+    pub(crate) fn sealer(&self) -> Result<&KeySealer> {
         self.keys.sealer.as_ref().ok_or_else(|| Error::internal("no key-encryption key is configured"))
     }
 
@@ -107,6 +107,10 @@ impl Core {
             // Loads the keys as signing will, so a row that does not open fails here, not later.
             self.loaded_keys(true).await?;
         }
+        // The authenticators' secrets are sealed under the same key: they move with it (and a
+        // row that does not open fails here too).
+        let (moved, pending) = self.reseal_totp_secrets(rewrap).await?;
+        let (sealed, under_previous) = (sealed + moved, under_previous + pending);
         Ok(KeysAtRest { fingerprint: sealer.fingerprint().to_owned(), sealed, under_previous })
     }
 

@@ -1,0 +1,46 @@
+//! The second factors' port: a person's authenticator secret (sealed before it gets here) with
+//! the newest step a code was accepted for, and their recovery codes by digest. Every spend is
+//! one conditional statement, so two instances never accept the same code.
+
+use crate::ports::StoreResult;
+use async_trait::async_trait;
+
+/// A person's authenticator app as stored.
+#[derive(Debug, Clone)]
+pub struct TotpFactor {
+    /// The secret, sealed (`kordon-sealed-v1:…`).
+    pub secret: String,
+    /// The newest step a code was accepted for (0: none yet).
+    pub last_step: i64,
+    pub created_at: i64,
+    /// None until a code confirmed the enrolment: the factor is off until then.
+    pub confirmed_at: Option<i64>,
+}
+
+#[async_trait]
+pub trait MfaStore: Send + Sync + 'static {
+    /// The person's authenticator, confirmed or not.
+    async fn totp_factor(&self, user_id: i64) -> StoreResult<Option<TotpFactor>>;
+    /// Stores a new unconfirmed secret in place of an unconfirmed one; false (nothing written)
+    /// when a confirmed one exists (it must be removed first).
+    async fn begin_totp(&self, user_id: i64, sealed: &str, now: i64) -> StoreResult<bool>;
+    /// Switches the unconfirmed authenticator on with the step its first code was for, and
+    /// replaces the person's recovery codes with `recovery` (digests) when they had none left;
+    /// false when there was no unconfirmed one.
+    async fn confirm_totp(&self, user_id: i64, step: i64, recovery: &[String], now: i64) -> StoreResult<bool>;
+    /// Accepts a code's step once: moves `last_step` forward to `step` when it is newer; false
+    /// when a code of this step (or a later one) was accepted already, or none is on.
+    async fn spend_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool>;
+    /// Removes the authenticator and the recovery codes; false when there was none.
+    async fn remove_totp(&self, user_id: i64) -> StoreResult<bool>;
+    /// Every authenticator secret, sealed, for resealing under a new key-encryption key.
+    async fn totp_secrets(&self) -> StoreResult<Vec<(i64, String)>>;
+    /// Replaces sealed secrets `(user, old, new)` whose row still holds `old`; how many moved.
+    async fn reseal_totp_secrets(&self, changes: &[(i64, String, String)]) -> StoreResult<u64>;
+    /// Replaces the person's recovery codes with these digests.
+    async fn replace_recovery_codes(&self, user_id: i64, digests: &[String], now: i64) -> StoreResult<()>;
+    /// Spends one unused recovery code; false when it is not one of the person's unused codes.
+    async fn spend_recovery_code(&self, user_id: i64, digest: &str, now: i64) -> StoreResult<bool>;
+    /// How many unused recovery codes the person has.
+    async fn recovery_codes_left(&self, user_id: i64) -> StoreResult<i64>;
+}

@@ -1,0 +1,74 @@
+//! A person's second factors (issue 21): an authenticator app (RFC 6238, [`totp`]) and recovery
+//! codes ([`recovery`]). Every code is checked under the Defender with the person's own login key
+//! `mfa:<user id>`: a wrong code counts against the host like a wrong password, and against the
+//! person (`defender.mfa_max_failures` a day, from any hosts). Switching a factor on or off, and
+//! making recovery codes anew, take the current password (checked like a login) and are audited.
+
+pub(crate) mod recovery;
+pub(crate) mod totp;
+
+use crate::error::{Error, Result};
+use crate::services::{Core, Origin};
+use crate::types::User;
+
+/// What second factors a person has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MfaState {
+    /// An authenticator app is on (a code confirmed it).
+    pub totp: bool,
+    /// An authenticator's enrolment was begun and not yet confirmed.
+    pub totp_pending: bool,
+    /// Unused recovery codes.
+    pub recovery_left: i64,
+}
+
+impl MfaState {
+    /// Whether the person signs in with a second factor.
+    pub fn on(&self) -> bool {
+        self.totp
+    }
+}
+
+/// The prefix of a person's second-factor login key for the Defender, `mfa:<user id>`: their
+/// codes are capped per person, whoever asks and from wherever.
+pub(crate) const MFA_KEY: &str = "mfa:";
+
+/// How a second-factor code proved itself (RFC 8176: both are one-time passwords).
+pub const AMR_OTP: &str = "otp";
+
+/// The answer to a wrong second-factor code, in every dialect's words for a field `otp`.
+pub(crate) fn wrong_code() -> Error {
+    Error::bad_secret("otp", "The otp is invalid.")
+}
+
+impl Core {
+    /// The person's second factors.
+    pub async fn mfa_state(&self, user_id: i64) -> Result<MfaState> {
+        let factor = self.store.totp_factor(user_id).await?;
+        let recovery_left = self.store.recovery_codes_left(user_id).await?;
+        Ok(MfaState {
+            totp: factor.as_ref().is_some_and(|f| f.confirmed_at.is_some()),
+            totp_pending: factor.as_ref().is_some_and(|f| f.confirmed_at.is_none()),
+            recovery_left,
+        })
+    }
+
+    /// Checks a second-factor code of `user`: six digits are an authenticator's code (its step
+    /// accepted once, on any instance), anything else a recovery code (spent). Under the
+    /// Defender (`mfa:<user id>`); a wrong one is `Credential` on the field `otp`.
+    pub async fn verify_second_factor(&self, user: &User, code: &str, origin: &Origin) -> Result<&'static str> {
+        let key = format!("{MFA_KEY}{}", user.id);
+        let code = code.trim();
+        self.defended(origin.ip.as_deref(), Some(&key), async {
+            let right = match totp::shaped(code) {
+                true => self.spend_totp_code(user, code).await?,
+                false => self.spend_recovery_code(user, code).await?,
+            };
+            match right {
+                true => Ok(AMR_OTP),
+                false => Err(wrong_code()),
+            }
+        })
+        .await
+    }
+}

@@ -1,0 +1,172 @@
+//! The SQL of the second factors (the `MfaStore` port): an authenticator's sealed secret and
+//! its last accepted step, recovery codes by digest; every spend one conditional statement.
+
+use super::{Db, SqlStore};
+use crate::backend::Backend;
+use crate::errors::translate;
+use kordon_core::ports::{StoreResult, TotpFactor};
+
+#[async_trait::async_trait]
+impl kordon_core::ports::MfaStore for SqlStore {
+    async fn totp_factor(&self, user_id: i64) -> StoreResult<Option<TotpFactor>> {
+        let row = sqlx::query_as::<Db, (String, i64, i64, Option<i64>)>(
+            "SELECT secret, last_step, created_at, confirmed_at FROM totp_factors WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(row.map(|(secret, last_step, created_at, confirmed_at)| TotpFactor {
+            secret,
+            last_step,
+            created_at,
+            confirmed_at,
+        }))
+    }
+
+    async fn begin_totp(&self, user_id: i64, sealed: &str, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query::<Db>(
+            "INSERT INTO totp_factors (user_id, secret, last_step, created_at) VALUES ($1, $2, 0, $3)
+             ON CONFLICT (user_id) DO UPDATE SET secret = $2, last_step = 0, created_at = $3
+             WHERE totp_factors.confirmed_at IS NULL",
+        )
+        .bind(user_id)
+        .bind(sealed)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn confirm_totp(&self, user_id: i64, step: i64, recovery: &[String], now: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        let done = sqlx::query::<Db>(
+            "UPDATE totp_factors SET confirmed_at = $3, last_step = $2 WHERE user_id = $1 AND confirmed_at IS NULL",
+        )
+        .bind(user_id)
+        .bind(step)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(translate)?;
+        if done.rows_affected() != 1 {
+            return Ok(false); // dropped: rolled back
+        }
+        let left =
+            sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(translate)?;
+        if left == 0 {
+            put_recovery_codes(&mut tx, user_id, recovery, now).await?;
+        }
+        tx.commit().await.map_err(translate)?;
+        Ok(true)
+    }
+
+    async fn spend_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool> {
+        let done = sqlx::query::<Db>(
+            "UPDATE totp_factors SET last_step = $2
+             WHERE user_id = $1 AND last_step < $2 AND confirmed_at IS NOT NULL",
+        )
+        .bind(user_id)
+        .bind(step)
+        .execute(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn remove_totp(&self, user_id: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        let done = sqlx::query::<Db>("DELETE FROM totp_factors WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(translate)?;
+        sqlx::query::<Db>("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(translate)?;
+        tx.commit().await.map_err(translate)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn totp_secrets(&self) -> StoreResult<Vec<(i64, String)>> {
+        sqlx::query_as::<Db, (i64, String)>("SELECT user_id, secret FROM totp_factors ORDER BY user_id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(translate)
+    }
+
+    async fn reseal_totp_secrets(&self, changes: &[(i64, String, String)]) -> StoreResult<u64> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        let mut moved = 0;
+        for (user_id, old, new) in changes {
+            moved += sqlx::query::<Db>("UPDATE totp_factors SET secret = $3 WHERE user_id = $1 AND secret = $2")
+                .bind(user_id)
+                .bind(old)
+                .bind(new)
+                .execute(&mut *tx)
+                .await
+                .map_err(translate)?
+                .rows_affected();
+        }
+        tx.commit().await.map_err(translate)?;
+        Ok(moved)
+    }
+
+    async fn replace_recovery_codes(&self, user_id: i64, digests: &[String], now: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        put_recovery_codes(&mut tx, user_id, digests, now).await?;
+        tx.commit().await.map_err(translate)
+    }
+
+    async fn spend_recovery_code(&self, user_id: i64, digest: &str, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query::<Db>(
+            "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND digest = $2 AND used_at IS NULL",
+        )
+        .bind(user_id)
+        .bind(digest)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn recovery_codes_left(&self, user_id: i64) -> StoreResult<i64> {
+        sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(translate)
+    }
+}
+
+/// The person's recovery codes, replaced by `digests` (old ones, used or not, go).
+async fn put_recovery_codes(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    user_id: i64,
+    digests: &[String],
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query::<Db>("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(translate)?;
+    for digest in digests {
+        sqlx::query::<Db>("INSERT INTO recovery_codes (user_id, digest, created_at) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(digest)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .map_err(translate)?;
+    }
+    Ok(())
+}
