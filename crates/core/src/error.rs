@@ -38,6 +38,10 @@ pub enum Error {
     /// Too many requests; retry after this many seconds.
     #[error("too many requests")]
     RateLimited { retry_after: u64, message: String },
+    /// The first factor was right, and this person signs in with a second one too, which the
+    /// request did not carry (or which this dialect cannot take). Each dialect words it.
+    #[error("second factor required")]
+    SecondFactorRequired,
     /// The password hashing queue is full; retry shortly.
     #[error("busy")]
     Busy,

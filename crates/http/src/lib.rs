@@ -25,6 +25,7 @@ mod pages;
 pub mod pbx;
 mod plain_error;
 pub mod provider;
+mod qr;
 mod rfc6749;
 
 use axum::Router;

@@ -58,7 +58,7 @@ pub use oidc::authorize::{
     AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, CODE_TTL, Prompt, with_query,
 };
 pub use oidc::publisher::Publisher;
-pub use oidc::signin::{AMR_FLASHCALL, AMR_PASSWORD, SignedIn};
+pub use oidc::signin::{AMR_FLASHCALL, AMR_PASSWORD, SignInStep, SignedIn};
 pub use oidc::tokens::{LoggedOut, LogoutPlan, user_claims};
 pub use pbx::{PbxAdmin, PbxSession};
 pub use reset::RESET_PAGE;

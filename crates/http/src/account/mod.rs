@@ -8,6 +8,7 @@
 mod apps;
 mod overview;
 mod profile;
+mod security;
 mod sessions;
 mod signin;
 mod texts;
@@ -35,6 +36,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/account", get(overview::overview))
         .route("/account/profile", get(profile::profile).post(profile::names))
         .route("/account/password", post(profile::password))
+        .route("/account/security", get(security::security))
+        .route("/account/security/totp", post(security::begin))
+        .route("/account/security/totp/confirm", post(security::confirm))
+        .route("/account/security/totp/remove", get(security::remove_question).post(security::remove))
+        .route("/account/security/recovery", post(security::recovery))
         .route("/account/sessions", get(sessions::list))
         .route("/account/sessions/end", get(sessions::confirm).post(sessions::end))
         .route("/account/sessions/others", post(sessions::others))
@@ -122,10 +128,11 @@ impl FromRequestParts<AppState> for Account {
 }
 
 /// The navigation: (path, label).
-fn navigation(t: &'static Texts) -> [(&'static str, &'static str); 4] {
+fn navigation(t: &'static Texts) -> [(&'static str, &'static str); 5] {
     [
         ("/account", t.nav_overview),
         ("/account/profile", t.nav_profile),
+        ("/account/security", t.nav_security),
         ("/account/sessions", t.nav_sessions),
         ("/account/apps", t.nav_apps),
     ]

@@ -130,3 +130,42 @@ pub(super) struct CardPage {
     pub problem: bool,
     pub link: Option<CardLink>,
 }
+
+#[derive(Template)]
+#[template(path = "account/security.html")]
+pub(super) struct SecurityPage {
+    pub l: Layout,
+    pub notice: Option<&'static str>,
+    pub error: Option<&'static str>,
+    pub totp: bool,
+    pub recovery_left: i64,
+}
+
+/// An authenticator's enrolment: its QR code (inline SVG, drawn by kordon) and key, and the form
+/// that switches it on.
+#[derive(Template)]
+#[template(path = "account/totp.html")]
+pub(super) struct TotpPage {
+    pub l: Layout,
+    pub qr: String,
+    /// The key in groups of four, as apps ask for it typed.
+    pub key: String,
+    pub error: Option<&'static str>,
+}
+
+/// Recovery codes, shown once.
+#[derive(Template)]
+#[template(path = "account/recovery.html")]
+pub(super) struct RecoveryPage {
+    pub l: Layout,
+    pub notice: Option<&'static str>,
+    pub codes: Vec<String>,
+}
+
+/// The question before removing the authenticator, with the password it takes.
+#[derive(Template)]
+#[template(path = "account/totp_remove.html")]
+pub(super) struct RemovePage {
+    pub l: Layout,
+    pub error: Option<&'static str>,
+}

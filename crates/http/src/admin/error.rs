@@ -119,6 +119,9 @@ impl IntoResponse for AdminError {
                 answer(StatusCode::BAD_REQUEST, Code::InvalidRequest, &message, None)
             }
             Error::Unauthenticated => unauthorized(true),
+            Error::SecondFactorRequired => {
+                answer(StatusCode::FORBIDDEN, Code::Forbidden, "A second factor is required.", None)
+            }
             Error::Forbidden(message) | Error::InsufficientScope(message) => {
                 answer(StatusCode::FORBIDDEN, Code::Forbidden, &message, None)
             }

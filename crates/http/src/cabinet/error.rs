@@ -77,6 +77,13 @@ impl IntoResponse for CabinetError {
                 answer(StatusCode::BAD_REQUEST, ErrorBody::Validation(body))
             }
             Error::Credential { field: None, message } => plain(StatusCode::BAD_REQUEST, &message),
+            // kordon's extension of the seed's login: the seed's field-error shape, field `otp`.
+            Error::SecondFactorRequired => {
+                let message =
+                    "A second factor is required: send the code of your authenticator app, or a recovery code, as otp.";
+                let body = ValidationError { message: FieldMessage { message, field: "otp" }, code: 400 };
+                answer(StatusCode::BAD_REQUEST, ErrorBody::Validation(body))
+            }
             Error::Blocked { retry_after } => with_retry_after(
                 plain(StatusCode::TOO_MANY_REQUESTS, "Too many failed attempts: this host is blocked."),
                 retry_after,

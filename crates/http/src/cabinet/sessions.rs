@@ -91,6 +91,8 @@ pub(super) struct LoginBody {
     #[serde(default, deserialize_with = "lenient_text")]
     pin: Option<String>,
     token: Option<String>,
+    /// kordon's extension: a second factor's code, for a person who has one.
+    otp: Option<String>,
 }
 
 impl utoipa::PartialSchema for LoginBody {
@@ -116,6 +118,7 @@ fn login_schema() -> AnyOf {
             "password",
             string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Password))).min_length(Some(1)),
         )
+        .property("otp", otp_schema())
         .required("email")
         .required("password");
     let by_pin = ObjectBuilder::new()
@@ -126,16 +129,29 @@ fn login_schema() -> AnyOf {
             "token",
             string().description(Some("The verification token from `flashcall`: binds the PIN to that very call.")),
         )
+        .property("otp", otp_schema())
         .required("phone")
         .required("pin");
     AnyOfBuilder::new().item(by_password).item(by_pin).build()
+}
+
+/// `otp`, kordon's extension of the seed's login: the code of the person's authenticator app (6
+/// digits) or one of their recovery codes; required (answered 400, field `otp`) only for a person
+/// with a second factor.
+fn otp_schema() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(SchemaType::new(Type::String)).max_length(Some(64)).description(Some(
+        "kordon's extension: for a person with a second factor, the code of their authenticator app \
+         (6 digits) or a recovery code. Without it such a person is answered 400, field `otp`.",
+    ))
 }
 
 /// Log in by email + password, or phone + PIN
 ///
 /// Email + password by default; phone + PIN (and the `flashcall` token, optionally) when a PIN is
 /// sent without a password. A wrong or unknown email or password answers the plain
-/// `Password not right.`, a wrong PIN or phone the validation error of the field `pin`.
+/// `Password not right.`, a wrong PIN or phone the validation error of the field `pin`. A person
+/// with a second factor also sends `otp` (kordon's extension): without it the answer is the
+/// validation error of the field `otp`, and a wrong one `The otp is invalid.`
 #[utoipa::path(post, path = "/login", context_path = PREFIX, tag = tag::CABINET,
     operation_id = "cabinetLogin", security(()), params(CabinetClient),
     request_body(content = LoginBody, examples(
@@ -157,9 +173,11 @@ pub(super) async fn login(
         body.password.as_deref().is_none_or(str::is_empty) && body.pin.as_deref().is_some_and(|p| !p.is_empty());
     let core = &state.core;
     let (user, pair) = if by_pin {
-        core.login_pin(client_id, body.phone.as_deref(), body.pin.as_deref(), body.token.as_deref(), &origin).await?
+        let (phone, pin, token) = (body.phone.as_deref(), body.pin.as_deref(), body.token.as_deref());
+        core.login_pin(client_id, phone, pin, token, body.otp.as_deref(), &origin).await?
     } else {
-        core.login_password(client_id, body.email.as_deref(), body.password.as_deref(), &origin).await?
+        let (email, password) = (body.email.as_deref(), body.password.as_deref());
+        core.login_password(client_id, email, password, body.otp.as_deref(), &origin).await?
     };
     Ok(Json(SessionView { user: UserView::new(user, client_id), tokens: pair.into(), success: true }))
 }

@@ -11,6 +11,7 @@ mod cookies;
 pub(crate) mod openapi;
 mod pages;
 mod password_pages;
+mod second_step;
 pub(crate) mod texts;
 mod userinfo;
 
@@ -26,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cookies::Csrf;
 use kordon_core::services::{
-    AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, Publisher, SignedIn,
+    AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, Publisher, SignInStep, SignedIn,
 };
 use kordon_core::{Core, Error, Origin, oidc_types::LoginSession};
 use pages::{ConsentPage, FlashCallPage, LoginPage, MessagePage, page};
@@ -38,6 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/oauth/authorize/password", post(password))
         .route("/oauth/authorize/flashcall", post(flashcall))
         .route("/oauth/authorize/pin", post(pin))
+        .route("/oauth/authorize/second", post(second_step::second))
         .route("/oauth/authorize/consent", post(consent))
         .route("/oauth/userinfo", get(userinfo::userinfo).post(userinfo::userinfo_post))
         .route("/oauth/logout", get(userinfo::logout).post(userinfo::logout_form))
@@ -418,8 +420,9 @@ async fn password(post: LoginPost) -> Response {
     let LoginPost { b, form, request, raw } = post;
     let raw = raw.as_str();
     let email = form.get("email");
-    match b.core.browser_sign_in_password(email, form.get("password"), &b.origin, &request.flow).await {
-        Ok(signed) => b.signed_in_anew(&request, raw, signed).await,
+    match b.core.browser_sign_in_password(email, form.get("password"), &b.origin, &request.flow, &b.csrf.token).await {
+        Ok(SignInStep::Done(signed)) => b.signed_in_anew(&request, raw, signed).await,
+        Ok(SignInStep::SecondFactor(challenge)) => b.second_step(&request, raw, &challenge, StatusCode::OK, None),
         Err(Error::Credential { .. } | Error::Validation { .. }) => {
             let filled = Some((email.unwrap_or_default(), "", false));
             b.login_page(&request, raw, StatusCode::UNAUTHORIZED, filled, Some(b.t.wrong_password))
@@ -462,8 +465,10 @@ async fn pin(post: LoginPost) -> Response {
     let LoginPost { b, form, request, raw } = post;
     let raw = raw.as_str();
     let (phone, token) = (form.get("phone").unwrap_or_default(), form.get("token").unwrap_or_default());
-    match b.core.browser_sign_in_pin(Some(phone), form.get("pin"), Some(token), &b.origin, &request.flow).await {
-        Ok(signed) => b.signed_in_anew(&request, raw, signed).await,
+    let csrf = b.csrf.token.as_str();
+    match b.core.browser_sign_in_pin(Some(phone), form.get("pin"), Some(token), &b.origin, &request.flow, csrf).await {
+        Ok(SignInStep::Done(signed)) => b.signed_in_anew(&request, raw, signed).await,
+        Ok(SignInStep::SecondFactor(challenge)) => b.second_step(&request, raw, &challenge, StatusCode::OK, None),
         Err(Error::Credential { .. } | Error::Validation { .. }) => {
             let step = FlashCallPage {
                 t: b.t,

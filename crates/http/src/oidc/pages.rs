@@ -31,6 +31,17 @@ pub(super) struct FlashCallPage<'a> {
     pub error: Option<String>,
 }
 
+/// The second step after a right first factor: a second factor's code.
+#[derive(Template)]
+#[template(path = "oidc/second_step.html")]
+pub(super) struct SecondStepPage<'a> {
+    pub t: &'a Texts,
+    pub csrf: &'a str,
+    pub request: &'a str,
+    pub challenge: &'a str,
+    pub error: Option<&'a str>,
+}
+
 #[derive(Template)]
 #[template(path = "oidc/consent.html")]
 pub(super) struct ConsentPage<'a> {

@@ -21,6 +21,10 @@ impl From<Error> for Failure {
         match err {
             Error::Validation { message, .. } => Self::new(StatusCode::BAD_REQUEST, message),
             Error::Credential { .. } => Self::new(StatusCode::UNAUTHORIZED, "Wrong login or password."),
+            Error::SecondFactorRequired => Self::new(
+                StatusCode::FORBIDDEN,
+                "This user signs in with a second factor, which this API cannot take: sign in on the web.",
+            ),
             Error::Unauthenticated => Self::new(StatusCode::UNAUTHORIZED, "Unauthenticated."),
             Error::Blocked { retry_after } => Self::new(
                 StatusCode::FORBIDDEN,

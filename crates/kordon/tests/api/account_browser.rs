@@ -106,3 +106,35 @@ async fn sessions_and_apps_are_ended_from_the_account_page(app: TestApp) {
     }
 }
 both!(sessions_and_apps_are_ended_from_the_account_page);
+
+async fn an_authenticator_app_from_set_up_to_second_step(app: TestApp) {
+    crate::account::people(&app).await;
+    let email = crate::account::ANNA;
+    let now = [("KORDON_NOW", kordon_core::Clock::now(&app.clock).to_string())];
+    let report = crate::helpers::node::page_part(&app, "account", "totp", email, &now).await;
+    let en = &report["en"];
+    assert_eq!(en["security"], "Authenticator app · Off");
+    let qr_box: Vec<&str> = en["qrBox"].as_str().expect("the QR code's viewBox").split(' ').collect();
+    assert!(
+        qr_box.len() == 4 && qr_box[2] == qr_box[3] && qr_box[2].parse::<u32>().is_ok_and(|n| n >= 29),
+        "{qr_box:?}"
+    );
+    assert_eq!((&en["codes"], &en["switchedOn"]), (&json!(10), &json!("The authenticator app is on.")));
+    assert_eq!(en["second"], "Two-step verification");
+    assert_eq!(en["wrong"], "The code is not right. Codes change every 30 seconds, and each works once.");
+    assert_eq!(en["back"], "Your account");
+    let ru = &report["ru"];
+    assert_eq!(
+        (&ru["second"], &ru["state"]),
+        (&json!("Двухэтапная проверка"), &json!("Приложение-аутентификатор · Включено"))
+    );
+    assert!(ru["wrong"].as_str().is_some_and(|w| w.starts_with("Код неверен.")), "{ru}");
+    assert_eq!(ru["removed"], "Приложение-аутентификатор отключено: вход спрашивает только пароль.");
+    // The recovery code the Russian sign-in used is spent; the removal took the others with it.
+    let user = app.core.admin_user(email).await.expect("user");
+    let state = app.core.mfa_state(user.id).await.expect("state");
+    assert!(!state.totp && state.totp_pending && state.recovery_left == 0, "{state:?}");
+    let (status, _) = app.post("/api/v1/login", json!({ "email": email, "password": PASSWORD })).await;
+    assert_eq!(status, 200, "the password alone again");
+}
+both!(an_authenticator_app_from_set_up_to_second_step);

@@ -121,6 +121,7 @@ const UNDOCUMENTED: &[&str] = &[
     "/oauth/authorize/password",
     "/oauth/authorize/flashcall",
     "/oauth/authorize/pin",
+    "/oauth/authorize/second",
     "/oauth/authorize/consent",
     "/oauth/assets/kordon.css",
 ];

@@ -3,13 +3,12 @@
 //! The codes are computed by Debian's `oathtool` (an implementation kordon did not write), at
 //! the test's manual clock. The login page's second step and the dialects' answers build on this.
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{PASSWORD, TestApp, oathtool};
 use kordon_core::Clock as _;
 use kordon_core::Origin;
 use kordon_core::services::{NewUserCommand, TOTP_STEP};
 use kordon_core::types::{PbxRole, Role, User};
 use kordon_core::{Error, audit::AuditFilter};
-use std::process::Command;
 
 const EMAIL: &str = "two@factor.example";
 
@@ -28,16 +27,6 @@ async fn person(app: &TestApp) -> User {
 
 fn from(ip: &str) -> Origin {
     Origin { ip: Some(ip.to_owned()), user_agent: Some("test".to_owned()), locale: None }
-}
-
-/// The code `oathtool` computes for `secret` (base32) at `at` (Unix seconds).
-fn oathtool(secret: &str, at: i64) -> String {
-    let out = Command::new("oathtool")
-        .args(["--totp", "-b", "--now", &format!("@{at}"), secret])
-        .output()
-        .expect("oathtool (Debian's oathtool package; ./test.sh installs it)");
-    assert!(out.status.success(), "oathtool: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
 }
 
 /// Enrols an authenticator for `user`: its secret and the recovery codes confirming it made.
@@ -162,7 +151,8 @@ async fn a_recovery_code_works_once_and_a_new_set_ends_the_old(app: TestApp) {
 both!(a_recovery_code_works_once_and_a_new_set_ends_the_old);
 
 /// Wrong codes count for the host like wrong passwords, and for the person from any host: at
-/// `defender.mfa_max_failures` their second factor is refused for the day, until forgiven.
+/// `defender.mfa_max_failures` their second factor is refused for the day, until forgiven; their
+/// password is not.
 async fn wrong_codes_are_capped_per_person_and_block_a_host(app: TestApp) {
     let user = person(&app).await;
     let (secret, codes) = enrolled(&app, &user).await;
@@ -199,7 +189,9 @@ async fn wrong_codes_are_capped_per_person_and_block_a_host(app: TestApp) {
     let cap = app.core.audit_search(&filter).await.expect("audit");
     assert_eq!(cap.len(), 1, "{cap:?}");
     assert_eq!((cap[0].method.as_deref(), cap[0].reason.as_deref()), (Some("otp"), Some("mfa_max_failures")));
-    app.login(EMAIL, PASSWORD).await;
+    // The password is not capped with it: right, it is answered with the request for a code.
+    let (status, body) = app.post("/api/v1/login", crate::helpers::login_body(EMAIL, PASSWORD)).await;
+    assert_eq!((status, &body["message"]["field"]), (400, &serde_json::json!("otp")), "{body}");
     // Forgiving the person lifts it.
     assert!(app.core.admin_forgive_user(&admin, user.id).await.expect("forgiven"));
     assert_eq!(app.core.verify_second_factor(&user, &right, &from("127.0.2.3")).await.expect("right"), "otp");

@@ -10,12 +10,18 @@
 //     sign-in from Sessions and devices (the question, then the notice), and withdraws the
 //     application named in KORDON_APP_<LANG> from Connected apps (the question, then the notice).
 //     The test checks the ended tokens are refused in their dialects.
+//   totp: English: Security → set up an authenticator app (the QR code; the key read from the
+//     page, the code computed by Debian's oathtool at KORDON_NOW, the server's manual clock) →
+//     the recovery codes → sign out → the login page's second step (a wrong code, then the
+//     app's next code) → back on the account page. Russian: the second step with a recovery
+//     code from the English page, Security, removing the app, and a new set-up's page.
 //
 // Every page is photographed at desktop (1280 px) and phone (390 px) widths into
 // KORDON_SCREENSHOTS. Spawned by crates/kordon/tests/api/account_browser.rs; input from the
 // environment (see `env` below). Prints progress on stderr and one JSON report as the last line of
 // stdout; exits 1 on failure.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TIMEOUT, check, driver, env, heading } from './chromium.mjs';
@@ -158,11 +164,93 @@ async function sessions(locale, lang) {
   return out;
 }
 
+/// The code oathtool computes for `key` at `at` (Unix seconds).
+const oathtool = (key, at) =>
+  execFileSync('oathtool', ['--totp', '-b', '--now', `@${at}`, key.replace(/\s/g, '')]).toString().trim();
+
+async function secondStep(page, code, out, lang, wrongFirst) {
+  await page.locator('form[action="/oauth/authorize/second"]').waitFor({ timeout: TIMEOUT });
+  out.second = await heading(page);
+  await shot(page, 'second-step', lang);
+  if (wrongFirst) {
+    await page.fill('input[name=code]', '000000');
+    await page.click('form[action="/oauth/authorize/second"] button[type=submit]');
+    await page.locator('p.alert').waitFor({ timeout: TIMEOUT });
+    out.wrong = await page.locator('p.alert').innerText();
+    await shot(page, 'second-step-wrong', lang);
+  }
+  await page.fill('input[name=code]', code);
+  await page.click('form[action="/oauth/authorize/second"] button[type=submit]');
+  await page.waitForURL((u) => u.pathname.startsWith('/account'), { timeout: TIMEOUT });
+}
+
+async function totp() {
+  const now = Number(env('KORDON_NOW'));
+  const en = {};
+  {
+    const { ctx, page } = await context('en-US', ['401 (Unauthorized)']);
+    await page.goto(`${base}/account/security`);
+    await signIn(page, password);
+    await page.waitForURL((u) => u.pathname === '/account/security', { timeout: TIMEOUT });
+    en.security = await page.locator('section h2').first().innerText();
+    await shot(page, 'security', 'en');
+    await page.click('form[action="/account/security/totp"] button[type=submit]');
+    await page.locator('.qr svg').waitFor({ timeout: TIMEOUT });
+    en.qrBox = await page.locator('.qr svg').evaluate((svg) => svg.getAttribute('viewBox'));
+    await shot(page, 'totp-enrol', 'en');
+    const key = await page.locator('.key').innerText();
+    await page.fill('input[name=code]', oathtool(key, now));
+    await page.fill('input[name=current_password]', password);
+    await page.click('form[action="/account/security/totp/confirm"] button[type=submit]');
+    await page.locator('ol.codes').waitFor({ timeout: TIMEOUT });
+    const codes = await page.locator('ol.codes li').allInnerTexts();
+    en.codes = codes.length;
+    en.switchedOn = await page.locator('p[role=status]').innerText();
+    await shot(page, 'recovery-codes', 'en');
+    step('en: switched an authenticator app on');
+    await page.click('form[action="/account/logout"] button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/account/signed-out', { timeout: TIMEOUT });
+    await page.goto(`${base}/account`);
+    await signIn(page, password);
+    await secondStep(page, oathtool(key, now + 30), en, 'en', true);
+    en.back = await heading(page);
+    step('en: signed in with the app\'s code after a wrong one');
+    await ctx.close();
+    report.en = en;
+    report.recovery = codes[0];
+  }
+  const ru = {};
+  {
+    const { ctx, page } = await context('ru-RU', ['401 (Unauthorized)']);
+    await page.goto(`${base}/account/security`);
+    await signIn(page, password);
+    await secondStep(page, report.recovery, ru, 'ru', true);
+    ru.state = await page.locator('section h2').first().innerText();
+    await shot(page, 'security-on', 'ru');
+    await page.click('a[href="/account/security/totp/remove"]');
+    await page.locator('form[action="/account/security/totp/remove"]').waitFor({ timeout: TIMEOUT });
+    await shot(page, 'totp-remove', 'ru');
+    await page.fill('input[name=current_password]', password);
+    await page.click('form[action="/account/security/totp/remove"] button[type=submit]');
+    await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+    ru.removed = await page.locator('p[role=status]').innerText();
+    await shot(page, 'security', 'ru');
+    await page.click('form[action="/account/security/totp"] button[type=submit]');
+    await page.locator('.qr svg').waitFor({ timeout: TIMEOUT });
+    await shot(page, 'totp-enrol', 'ru');
+    step('ru: a recovery code, then the app removed and a new set-up begun');
+    await ctx.close();
+    report.ru = ru;
+  }
+}
+
 await finish(async () => {
   if (part === 'forgot') {
     const seen = new Set();
     report.en = await forgot('en-US', 'en', password, `${password}-en-1`, seen);
     report.ru = await forgot('ru-RU', 'ru', `${password}-en-1`, `${password}-ru-2`, seen);
+  } else if (part === 'totp') {
+    await totp();
   } else {
     check(part === 'sessions', `unknown part ${part}`);
     report.en = await sessions('en-US', 'en');

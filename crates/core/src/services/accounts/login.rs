@@ -28,16 +28,20 @@ fn present<'a>(field: &'static str, value: Option<&'a str>) -> Result<&'a str> {
 
 impl Core {
     /// Email and password. An unknown email takes as long and answers the same as a wrong password.
+    /// A person with a second factor also sends its code as `otp` (kordon's extension of the
+    /// seed's login); without it the answer is `SecondFactorRequired`.
     pub async fn login_password(
         &self,
         client_id: i64,
         email: Option<&str>,
         password: Option<&str>,
+        otp: Option<&str>,
         origin: &Origin,
     ) -> Result<(User, TokenPair)> {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let password = present("password", password)?;
         let user = self.check_password(&email, password, Via::client(client_id), origin).await?;
+        self.second_factor_with(&user, otp, origin).await?;
         let pair = self.issue_session(&user, client_id, origin).await?;
         Ok((user, pair))
     }
@@ -87,11 +91,13 @@ impl Core {
         phone: Option<&str>,
         pin: Option<&str>,
         token: Option<&str>,
+        otp: Option<&str>,
         origin: &Origin,
     ) -> Result<(User, TokenPair)> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
         let pin = present("pin", pin)?;
         let user = self.check_pin_login(&phone, pin, token, Via::client(client_id), origin).await?;
+        self.second_factor_with(&user, otp, origin).await?;
         let pair = self.issue_session(&user, client_id, origin).await?;
         Ok((user, pair))
     }

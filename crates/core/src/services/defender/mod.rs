@@ -379,7 +379,6 @@ fn account_cap(account: &str, s: &crate::settings::DefenderSettings) -> (i64, &'
     }
 }
 
-
 /// The growing delay for a login with `failures` recent failures (none below the threshold).
 fn account_delay(failures: i64, threshold: i64, s: &crate::settings::DefenderSettings) -> Option<Duration> {
     if failures < threshold || s.account_delay_ms == 0 {

@@ -4,6 +4,7 @@
 //! person (`defender.mfa_max_failures` a day, from any hosts). Switching a factor on or off, and
 //! making recovery codes anew, take the current password (checked like a login) and are audited.
 
+pub(crate) mod challenge;
 pub(crate) mod recovery;
 pub(crate) mod totp;
 
@@ -51,6 +52,33 @@ impl Core {
             totp_pending: factor.as_ref().is_some_and(|f| f.confirmed_at.is_none()),
             recovery_left,
         })
+    }
+
+    /// Whether the person signs in with a second factor (one statement: a sign-in asks).
+    pub(crate) async fn second_factor_on(&self, user_id: i64) -> Result<bool> {
+        Ok(self.store.totp_factor(user_id).await?.is_some_and(|f| f.confirmed_at.is_some()))
+    }
+
+    /// The second step of a dialect that takes the code in the same request as the first factor
+    /// (the cabinet's `otp`): nothing for a person without a second factor; for one with, the code
+    /// must be there (`SecondFactorRequired`) and right.
+    pub(crate) async fn second_factor_with(&self, user: &User, otp: Option<&str>, origin: &Origin) -> Result<()> {
+        if !self.second_factor_on(user.id).await? {
+            return Ok(());
+        }
+        match otp.map(str::trim).filter(|o| !o.is_empty()) {
+            None => Err(Error::SecondFactorRequired),
+            Some(code) => self.verify_second_factor(user, code, origin).await.map(|_| ()),
+        }
+    }
+
+    /// Refuses a password-only sign-in of a dialect that has no place for a second factor (the
+    /// PBX API, the OAuth password grant) when the person has one.
+    pub(crate) async fn no_second_factor(&self, user: &User) -> Result<()> {
+        match self.second_factor_on(user.id).await? {
+            true => Err(Error::SecondFactorRequired),
+            false => Ok(()),
+        }
     }
 
     /// Checks a second-factor code of `user`: six digits are an authenticator's code (its step

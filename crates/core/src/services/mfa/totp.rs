@@ -37,6 +37,12 @@ fn label(user_id: i64) -> String {
     format!("totp:{user_id}")
 }
 
+fn enrolment(user: &User, secret: String) -> TotpEnrolment {
+    let account: String = url::form_urlencoded::byte_serialize(format!("{ISSUER}:{}", user.email).as_bytes()).collect();
+    let uri = format!("otpauth://totp/{account}?secret={secret}&issuer={ISSUER}&algorithm=SHA1&digits=6&period={STEP}");
+    TotpEnrolment { secret, uri }
+}
+
 fn generator(secret: &str) -> Result<Totp> {
     let bytes =
         Secret::try_from_base32(secret).map_err(|_| Error::internal("an authenticator secret is not base32"))?;
@@ -57,11 +63,15 @@ impl Core {
         if !self.store.begin_totp(user.id, &sealed, self.now()).await? {
             return Err(Error::refused("An authenticator app is on already: remove it first."));
         }
-        let account: String =
-            url::form_urlencoded::byte_serialize(format!("{ISSUER}:{}", user.email).as_bytes()).collect();
-        let uri =
-            format!("otpauth://totp/{account}?secret={secret}&issuer={ISSUER}&algorithm=SHA1&digits=6&period={STEP}");
-        Ok(TotpEnrolment { secret, uri })
+        Ok(enrolment(user, secret))
+    }
+
+    /// The enrolment under way, to show again (a confirmation that failed); NotFound when none is.
+    pub async fn totp_pending(&self, user: &User) -> Result<TotpEnrolment> {
+        let factor = self.store.totp_factor(user.id).await?.filter(|f| f.confirmed_at.is_none());
+        let factor = factor.ok_or(Error::NotFound)?;
+        let (secret, _) = self.sealer()?.open_secret(&label(user.id), &factor.secret)?;
+        Ok(enrolment(user, secret))
     }
 
     /// Switches the begun authenticator on with its first code, after the current password

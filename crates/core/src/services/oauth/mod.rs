@@ -46,6 +46,11 @@ impl From<Error> for OAuthError {
         match err {
             Error::Validation { message, .. } => Self::InvalidRequest(message),
             Error::Credential { .. } => Self::InvalidGrant("The user credentials were incorrect.".into()),
+            Error::SecondFactorRequired => Self::InvalidGrant(
+                "This user signs in with a second factor, which the password grant cannot take: use the \
+                 authorization code flow."
+                    .into(),
+            ),
             other => Self::Core(other),
         }
     }
@@ -160,6 +165,8 @@ impl Core {
                 let user = self
                     .check_password(&email, password, crate::services::audit::events::Via::client(client.id), origin)
                     .await?;
+                // The password grant has no place for a second factor: the code flow has.
+                self.no_second_factor(&user).await?;
                 Ok(self.issue_oauth(&user, &client, origin).await?)
             }
             "client_credentials" => {

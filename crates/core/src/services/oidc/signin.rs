@@ -20,6 +20,16 @@ fn cookie_key(cookie: Option<&str>) -> Option<String> {
     cookie.filter(|c| !c.is_empty() && c.len() <= 128).map(digest)
 }
 
+/// What a right first factor on the login page led to.
+#[derive(Debug)]
+pub enum SignInStep {
+    /// Signed in.
+    Done(SignedIn),
+    /// The person signs in with a second factor: the second step's challenge (a hidden field of
+    /// its page; see `Core::browser_second_factor`).
+    SecondFactor(String),
+}
+
 /// A new sign-in: the cookie value to set (shown once) and the session it names.
 #[derive(Debug)]
 pub struct SignedIn {
@@ -39,18 +49,36 @@ impl Core {
         self.user_by_id(session.user_id).await
     }
 
-    /// Email and password on the login page of the authorization request `flow` names.
+    /// Email and password on the login page of the authorization request `flow` names, in the
+    /// browser whose CSRF token is `csrf`: signed in, or (a person with a second factor) on to
+    /// the second step.
     pub async fn browser_sign_in_password(
         &self,
         email: Option<&str>,
         password: Option<&str>,
         origin: &Origin,
         flow: &str,
-    ) -> Result<SignedIn> {
+        csrf: &str,
+    ) -> Result<SignInStep> {
         let email = Email::parse("email", email.unwrap_or_default())?;
         let password = password.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("password"))?;
         let user = self.check_password(&email, password, Via::LOGIN_PAGE, origin).await?;
-        self.open_browser_session(&user, AMR_PASSWORD, flow, origin).await
+        self.first_factor_passed(&user, AMR_PASSWORD, flow, csrf, origin).await
+    }
+
+    /// After a right first factor: a sign-in, or a second step's challenge.
+    async fn first_factor_passed(
+        &self,
+        user: &User,
+        amr: &str,
+        flow: &str,
+        csrf: &str,
+        origin: &Origin,
+    ) -> Result<SignInStep> {
+        match self.second_factor_on(user.id).await? {
+            true => Ok(SignInStep::SecondFactor(self.second_step_challenge(user.id, amr, flow, csrf).await?)),
+            false => Ok(SignInStep::Done(self.open_browser_session(user, amr, flow, origin).await?)),
+        }
     }
 
     /// Phone and the last digits of the FlashCall's number on the login page (`token` names the
@@ -62,15 +90,23 @@ impl Core {
         token: Option<&str>,
         origin: &Origin,
         flow: &str,
-    ) -> Result<SignedIn> {
+        csrf: &str,
+    ) -> Result<SignInStep> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
         let pin = pin.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("pin"))?;
         let user = self.check_pin_login(&phone, pin, token, Via::LOGIN_PAGE, origin).await?;
-        self.open_browser_session(&user, AMR_FLASHCALL, flow, origin).await
+        self.first_factor_passed(&user, AMR_FLASHCALL, flow, csrf, origin).await
     }
 
-    /// A new sign-in, fresh for the request `flow` names (see `authorize`).
-    async fn open_browser_session(&self, user: &User, amr: &str, flow: &str, origin: &Origin) -> Result<SignedIn> {
+    /// A new sign-in, fresh for the request `flow` names (see `authorize`); `amr` its methods,
+    /// space-separated.
+    pub(crate) async fn open_browser_session(
+        &self,
+        user: &User,
+        amr: &str,
+        flow: &str,
+        origin: &Origin,
+    ) -> Result<SignedIn> {
         let cookie = random_token(43);
         let now = self.now();
         let session = LoginSession {

@@ -198,7 +198,7 @@ impl Core {
             auth_time: code.auth_time,
             nonce: code.nonce.clone(),
             at_hash: Some(at_hash(access_token)),
-            amr: vec![code.amr.clone()],
+            amr: amr_claim(&code.amr),
             azp: client.id.to_string(),
             user: user_claims(user, &code.scope),
         };
@@ -292,4 +292,14 @@ impl Core {
         let claims: IdClaims = self.signed_claims(token, header.kid.as_deref(), &["iss", "sub", "aud"]).await?;
         Some((claims.aud.parse().ok()?, claims))
     }
+}
+
+/// The `amr` claim of a sign-in's methods (stored space-separated, first factor first): each
+/// method, and `mfa` when there are two (RFC 8176).
+fn amr_claim(stored: &str) -> Vec<String> {
+    let mut amr: Vec<String> = stored.split_whitespace().map(str::to_owned).collect();
+    if amr.len() > 1 {
+        amr.push("mfa".to_owned());
+    }
+    amr
 }

@@ -26,6 +26,8 @@ impl Core {
         let email = Email::parse("login", login.unwrap_or_default())?;
         let password = password.filter(|p| !p.is_empty()).ok_or_else(|| Error::required("password"))?;
         let user = self.check_password(&email, password, Default::default(), origin).await?;
+        // The action API has no place for a second factor.
+        self.no_second_factor(&user).await?;
         let (domain, role) = self.domain_and_role(&user).await?;
         let family = random_token(TOKEN_LEN);
         let (pair, mut session) = self.new_session(user.id, 0, family, origin);

@@ -234,14 +234,20 @@ impl Core {
         Ok(Successor { salt, tokens, grace_since: Some(self.now() - grace) })
     }
 
-    pub(crate) async fn successor_tokens(&self, salt: &str, refresh_token: &str) -> Result<(String, String)> {
-        let key = self
-            .successor_key
+    /// The server-wide secret every instance shares (made by the first to ask, kept in the
+    /// store): refresh successors are derived from it, and second-step challenges are MACed
+    /// with it, each under a label of its own.
+    pub(crate) async fn server_key(&self) -> Result<&String> {
+        self.successor_key
             .get_or_try_init(|| async {
                 let candidate = random_token(43);
                 self.store.server_secret("refresh-successor", &candidate).await.map_err(Error::from)
             })
-            .await?;
+            .await
+    }
+
+    pub(crate) async fn successor_tokens(&self, salt: &str, refresh_token: &str) -> Result<(String, String)> {
+        let key = self.server_key().await?;
         let input = format!("{salt}:{refresh_token}");
         Ok((derive(key, "access", &input), derive(key, "refresh", &input)))
     }

@@ -560,3 +560,15 @@ pub async fn operators_lines(app: &TestApp) -> Vec<kordon_core::audit::AuditReco
     app.core.audit_flush().await;
     app.core.audit_entries(500).await.expect("audit").into_iter().filter(|e| e.actor != "user").collect()
 }
+
+/// The authenticator code Debian's `oathtool` (an RFC 6238 implementation kordon did not write)
+/// computes for `key` (base32; spaces, as pages group it, allowed) at `at` (Unix seconds).
+pub fn oathtool(key: &str, at: i64) -> String {
+    let key: String = key.chars().filter(|c| !c.is_whitespace()).collect();
+    let out = std::process::Command::new("oathtool")
+        .args(["--totp", "-b", "--now", &format!("@{at}"), &key])
+        .output()
+        .expect("oathtool (Debian's oathtool package; ./test.sh installs it)");
+    assert!(out.status.success(), "oathtool: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
+}

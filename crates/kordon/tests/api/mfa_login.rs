@@ -1,0 +1,211 @@
+//! A person with an authenticator app, through the real router, on both stores: the login
+//! page's second step (the ID token's `amr` then says so), every dialect's answer to their
+//! password alone, and the account page's Security (set up with the key from the page and a
+//! code from `oathtool`, recovery codes shown once, removed with the password).
+
+use crate::account::{ANNA, people, signed_in};
+use crate::helpers::oauth::{claims, form};
+use crate::helpers::oidc::{Browser, Page, VERIFIER, code_client, exchange, request};
+use crate::helpers::{PASSWORD, TestApp, login_body, oathtool, pbx_auth_body};
+use kordon_core::Clock as _;
+use kordon_core::Origin;
+use serde_json::json;
+
+/// Switches an authenticator on for `email` through the core: its key and recovery codes.
+async fn with_authenticator(app: &TestApp, email: &str) -> (String, Vec<String>) {
+    let user = app.core.admin_user(email).await.expect("user");
+    let enrolment = app.core.totp_begin(&user).await.expect("begin");
+    let origin = Origin { ip: Some("127.0.0.1".into()), user_agent: None, locale: None };
+    let code = oathtool(&enrolment.secret, app.clock.now());
+    let codes = app.core.totp_confirm(&user, &code, PASSWORD, &origin).await.expect("on").expect("codes");
+    (enrolment.secret, codes)
+}
+
+/// The second step's form posted with `code`.
+async fn second(browser: &mut Browser, step: &Page, code: &str) -> Page {
+    let fields =
+        [("csrf", step.field("csrf")), ("request", step.field("request")), ("challenge", step.field("challenge"))];
+    let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    form.push(("code", code));
+    browser.post("/oauth/authorize/second", &form).await
+}
+
+async fn the_login_page_asks_for_the_second_factor(app: TestApp) {
+    people(&app).await;
+    let (key, codes) = with_authenticator(&app, ANNA).await;
+    let client = code_client(&app, "Billing", false, true).await;
+    let id = client.id.to_string();
+    let mut browser = Browser::new(&app);
+    let login = browser.authorize(&request(&id, "openid email")).await;
+    let step = browser.sign_in(&login, ANNA, PASSWORD).await;
+    assert_eq!(step.status, 200, "the second step, not a code: {} {:?}", step.body, step.headers);
+    assert!(step.body.contains("Two-step verification") && step.body.contains("recovery codes"), "{}", step.body);
+    assert!(!browser.cookies.contains_key("kordon_session"), "no sign-in yet");
+    assert!(!step.field("challenge").is_empty());
+
+    // A wrong code: the page again; the challenge in another browser: the login page.
+    let wrong = second(&mut browser, &step, "000000").await;
+    assert_eq!(wrong.status, 401, "{}", wrong.body);
+    assert!(wrong.body.contains("The code is not right."), "{}", wrong.body);
+    let mut other = Browser::new(&app);
+    let theirs = other.authorize(&request(&id, "openid email")).await;
+    let code = oathtool(&key, app.clock.now() + 30);
+    let form = [
+        ("csrf", theirs.field("csrf")),
+        ("request", step.field("request")),
+        ("challenge", step.field("challenge")),
+        ("code", code.clone()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let stolen = other.post("/oauth/authorize/second", &form).await;
+    assert_eq!(stolen.status, 401, "{}", stolen.body);
+    assert!(stolen.body.contains("name=\"password\""), "back to the login page: {}", stolen.body);
+
+    // The right code: signed in; the ID token says how.
+    let done = second(&mut browser, &step, &code).await;
+    let code_param = done.param("code").unwrap_or_else(|| panic!("a code: {} {}", done.status, done.body));
+    assert!(browser.cookies.contains_key("kordon_session"));
+    let t = exchange(&app, &client, &code_param, VERIFIER).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    let (_, id_token) = claims(t.body["id_token"].as_str().expect("id_token"));
+    assert_eq!(id_token["amr"], json!(["pwd", "otp", "mfa"]), "{id_token}");
+
+    // The challenge expires; a recovery code works as the second step, once.
+    let mut late = Browser::new(&app);
+    let login = late.authorize(&request(&id, "openid email")).await;
+    let step = late.sign_in(&login, ANNA, PASSWORD).await;
+    app.clock.advance(301);
+    let expired = second(&mut late, &step, &codes[0]).await;
+    assert_eq!(expired.status, 401);
+    assert!(expired.body.contains("name=\"password\""), "{}", expired.body);
+    let login = late.authorize(&request(&id, "openid email")).await;
+    let step = late.sign_in(&login, ANNA, PASSWORD).await;
+    assert!(second(&mut late, &step, &codes[0]).await.param("code").is_some(), "a recovery code");
+    let mut again = Browser::new(&app);
+    let login = again.authorize(&request(&id, "openid email")).await;
+    let step = again.sign_in(&login, ANNA, PASSWORD).await;
+    assert_eq!(second(&mut again, &step, &codes[0]).await.status, 401, "a recovery code works once");
+}
+both!(the_login_page_asks_for_the_second_factor);
+
+async fn every_dialect_refuses_the_password_alone(app: TestApp) {
+    people(&app).await;
+    let (key, codes) = with_authenticator(&app, ANNA).await;
+
+    // The cabinet: the seed's field-error shape, field `otp`; with it, signed in.
+    let (status, body) = app.post("/api/v1/login", login_body(ANNA, PASSWORD)).await;
+    let required = "A second factor is required: send the code of your authenticator app, or a recovery code, as otp.";
+    assert_eq!((status, body), (400, json!({"message": {"message": required, "field": "otp"}, "code": 400})));
+    let (status, body) = app.post("/api/v1/login", json!({"email": ANNA, "password": PASSWORD, "otp": "123456"})).await;
+    assert_eq!(
+        (status, body),
+        (400, json!({"message": {"message": "The otp is invalid.", "field": "otp"}, "code": 400}))
+    );
+    let (status, body) = app.post("/api/v1/login", json!({"email": ANNA, "password": "wrong", "otp": "123456"})).await;
+    assert_eq!((status, &body["message"]), (400, &json!("Password not right.")), "the password first: {body}");
+    app.clock.advance(30);
+    let code = oathtool(&key, app.clock.now());
+    let (status, body) = app.post("/api/v1/login", json!({"email": ANNA, "password": PASSWORD, "otp": code})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = app.post("/api/v1/login", json!({"email": ANNA, "password": PASSWORD, "otp": code})).await;
+    assert_eq!(status, 400, "the same code again");
+    let (status, body) = app.post("/api/v1/login", json!({"email": ANNA, "password": PASSWORD, "otp": codes[1]})).await;
+    assert_eq!(status, 200, "a recovery code: {body}");
+
+    // The PBX action API cannot take a second factor: 403 with the reason.
+    let (status, body, _) = app.pbx(pbx_auth_body(ANNA, PASSWORD), None).await;
+    assert_eq!(status, 403, "{body}");
+    let said = body.to_string();
+    assert!(said.contains("This user signs in with a second factor, which this API cannot take"), "{said}");
+    let (status, _, _) = app.pbx(pbx_auth_body(ANNA, "wrong"), None).await;
+    assert_eq!(status, 401, "a wrong password is still only that");
+
+    // Nor can the OAuth password grant.
+    let grants = vec!["password".to_string()];
+    let c = app.core.admin_create_client("app", None, grants, None).await.expect("client");
+    let id = c.client_id.to_string();
+    let secret = c.client_secret.expect("secret");
+    let pairs = [("grant_type", "password"), ("username", ANNA), ("password", PASSWORD)];
+    let r = form(&app, "/oauth/token", &pairs, Some((&id, &secret))).await;
+    assert_eq!((r.status, &r.body["error"]), (400, &json!("invalid_grant")), "{}", r.body);
+    assert!(r.body["error_description"].as_str().is_some_and(|d| d.contains("authorization code flow")), "{}", r.body);
+}
+both!(every_dialect_refuses_the_password_alone);
+
+async fn security_sets_up_and_removes_an_authenticator(app: TestApp) {
+    people(&app).await;
+    let mut browser = Browser::new(&app);
+    let csrf = signed_in(&app, &mut browser, ANNA).await.field("csrf");
+    let page = browser.get("/account/security").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Authenticator app") && page.body.contains("Off"), "{}", page.body);
+
+    let enrol = browser.post("/account/security/totp", &[("csrf", &csrf)]).await;
+    assert_eq!(enrol.status, 200, "{}", enrol.body);
+    assert!(enrol.body.contains("<svg ") && enrol.body.contains("<path d=\"M"), "the QR code: {}", enrol.body);
+    let start = enrol.body.find("<p class=\"key mono\">").expect("the key") + "<p class=\"key mono\">".len();
+    let key = enrol.body[start..start + enrol.body[start..].find('<').expect("end")].to_owned();
+    assert_eq!(key.split(' ').count(), 8, "in groups of four: {key}");
+    let code = oathtool(&key, app.clock.now());
+
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form = fields;
+        form.push(("csrf", csrf.clone()));
+        form
+    };
+    let refused = browser
+        .post(
+            "/account/security/totp/confirm",
+            &as_pairs(&post(vec![("code", code.clone()), ("current_password", "nope".into())])),
+        )
+        .await;
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert!(refused.body.contains("The current password is not right.") && refused.body.contains("<svg "));
+    let refused = browser
+        .post(
+            "/account/security/totp/confirm",
+            &as_pairs(&post(vec![("code", "000000".into()), ("current_password", PASSWORD.into())])),
+        )
+        .await;
+    assert_eq!(refused.status, 401);
+    assert!(refused.body.contains("The code is not right"), "{}", refused.body);
+    let on = browser
+        .post(
+            "/account/security/totp/confirm",
+            &as_pairs(&post(vec![("code", code), ("current_password", PASSWORD.into())])),
+        )
+        .await;
+    assert_eq!(on.status, 200, "{}", on.body);
+    assert!(on.body.contains("The authenticator app is on.") && on.body.contains("Your recovery codes"));
+    assert_eq!(on.body.matches("<li>").count(), 10, "ten codes: {}", on.body);
+    let page = browser.get("/account/security").await;
+    assert!(
+        page.body.contains(">On<") && page.body.contains("Unused recovery codes: <strong>10</strong>"),
+        "{}",
+        page.body
+    );
+    let (status, _) = app.post("/api/v1/login", login_body(ANNA, PASSWORD)).await;
+    assert_eq!(status, 400, "the cabinet now wants otp");
+
+    // New recovery codes need the password; removing needs it too.
+    let fresh = browser.post("/account/security/recovery", &[("csrf", &csrf), ("current_password", PASSWORD)]).await;
+    assert_eq!(fresh.status, 200);
+    assert_eq!(fresh.body.matches("<li>").count(), 10);
+    let question = browser.get("/account/security/totp/remove").await;
+    assert!(question.body.contains("Remove the authenticator app?"), "{}", question.body);
+    let refused = browser.post("/account/security/totp/remove", &[("csrf", &csrf), ("current_password", "nope")]).await;
+    assert_eq!(refused.status, 401);
+    let removed =
+        browser.post("/account/security/totp/remove", &[("csrf", &csrf), ("current_password", PASSWORD)]).await;
+    assert_eq!((removed.status, removed.header("location")), (303, "/account/security?removed=1"));
+    let (status, _) = app.post("/api/v1/login", login_body(ANNA, PASSWORD)).await;
+    assert_eq!(status, 200, "the password alone again");
+    for path in ["/account/security/totp", "/account/security/totp/confirm", "/account/security/recovery"] {
+        assert_eq!(browser.post(path, &[("code", "1")]).await.status, 403, "{path} without its CSRF token");
+    }
+}
+both!(security_sets_up_and_removes_an_authenticator);
+
+fn as_pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
