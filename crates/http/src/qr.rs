@@ -11,12 +11,21 @@ const BORDER: i32 = 4;
 pub(crate) fn svg(text: &str, label: &str) -> Option<String> {
     let code = QrCode::encode_text(text, QrCodeEcc::Medium).ok()?;
     let size = code.size();
+    // One rectangle per run of dark modules in a row: a few kilobytes, not one square each.
     let mut path = String::new();
     for y in 0..size {
-        for x in 0..size {
-            if code.get_module(x, y) {
-                path.push_str(&format!("M{},{}h1v1h-1z", x + BORDER, y + BORDER));
+        let mut x = 0;
+        while x < size {
+            if !code.get_module(x, y) {
+                x += 1;
+                continue;
             }
+            let start = x;
+            while x < size && code.get_module(x, y) {
+                x += 1;
+            }
+            let run = x - start;
+            path.push_str(&format!("M{},{}h{run}v1h-{run}z", start + BORDER, y + BORDER));
         }
     }
     let full = size + 2 * BORDER;
@@ -37,7 +46,9 @@ mod tests {
         let drawn = svg("otpauth://totp/kordon:a%40b?secret=JBSWY3DPEHPK3PXP", "QR <code>").expect("fits");
         assert!(drawn.starts_with("<svg ") && drawn.ends_with("</svg>"), "{drawn}");
         assert_eq!(drawn.matches("<path").count(), 1);
-        assert!(drawn.contains("viewBox=\"0 0 37 37\""), "version 4 (29 modules) plus the border: {drawn}");
+        assert!(drawn.contains("viewBox=\"0 0 41 41\""), "version 4 (33 modules) plus the border: {drawn}");
+        // The top-left finder pattern's first row: a run of seven dark modules.
+        assert!(drawn.contains("M4,4h7v1h-7z"), "{drawn}");
         assert!(drawn.contains("aria-label=\"QR code\""), "no markup from the label");
         assert!(svg(&"x".repeat(8000), "too long").is_none());
     }

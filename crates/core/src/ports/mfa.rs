@@ -24,10 +24,18 @@ pub trait MfaStore: Send + Sync + 'static {
     /// Stores a new unconfirmed secret in place of an unconfirmed one; false (nothing written)
     /// when a confirmed one exists (it must be removed first).
     async fn begin_totp(&self, user_id: i64, sealed: &str, now: i64) -> StoreResult<bool>;
-    /// Switches the unconfirmed authenticator on with the step its first code was for, and
-    /// replaces the person's recovery codes with `recovery` (digests) when they had none left;
-    /// false when there was no unconfirmed one.
-    async fn confirm_totp(&self, user_id: i64, step: i64, recovery: &[String], now: i64) -> StoreResult<bool>;
+    /// Switches the unconfirmed authenticator on with the step its first code was for, if it
+    /// still holds `sealed` (the secret the code was checked against: a set-up begun again
+    /// meanwhile is not switched on), and stores `recovery` (digests) when the person had no
+    /// unused codes left. None when nothing was switched on; else whether the codes were stored.
+    async fn confirm_totp(
+        &self,
+        user_id: i64,
+        sealed: &str,
+        step: i64,
+        recovery: &[String],
+        now: i64,
+    ) -> StoreResult<Option<bool>>;
     /// Accepts a code's step once: moves `last_step` forward to `step` when it is newer; false
     /// when a code of this step (or a later one) was accepted already, or none is on.
     async fn spend_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool>;

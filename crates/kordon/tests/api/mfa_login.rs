@@ -60,6 +60,34 @@ async fn the_login_page_asks_for_the_second_factor(app: TestApp) {
     let stolen = other.post("/oauth/authorize/second", &form).await;
     assert_eq!(stolen.status, 401, "{}", stolen.body);
     assert!(stolen.body.contains("name=\"password\""), "back to the login page: {}", stolen.body);
+    // In the same browser, for another authorization request: refused too.
+    let elsewhere = browser.authorize(&request(&id, "openid")).await;
+    let form = [
+        ("csrf", step.field("csrf")),
+        ("request", elsewhere.field("request")),
+        ("challenge", step.field("challenge")),
+        ("code", code.clone()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let moved = browser.post("/oauth/authorize/second", &form).await;
+    assert_eq!(moved.status, 401, "{}", moved.body);
+    assert!(moved.body.contains("name=\"password\""), "{}", moved.body);
+    // A challenge edited to name another person, or a later expiry: refused.
+    let challenge = step.field("challenge");
+    let parts: Vec<&str> = challenge.splitn(4, '.').collect();
+    for forged in [
+        format!("{}.{}.{}.{}", parts[0].parse::<i64>().expect("user") + 1, parts[1], parts[2], parts[3]),
+        format!("{}.{}.{}.{}", parts[0], parts[1], parts[2].parse::<i64>().expect("expiry") + 60, parts[3]),
+    ] {
+        let fields = [
+            ("csrf", step.field("csrf")),
+            ("request", step.field("request")),
+            ("challenge", forged.clone()),
+            ("code", code.clone()),
+        ];
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(browser.post("/oauth/authorize/second", &form).await.status, 401, "{forged}");
+    }
 
     // The right code: signed in; the ID token says how.
     let done = second(&mut browser, &step, &code).await;
@@ -107,10 +135,40 @@ async fn every_dialect_refuses_the_password_alone(app: TestApp) {
     let code = oathtool(&key, app.clock.now());
     let (status, body) = app.post("/api/v1/login", json!({"email": ANNA, "password": PASSWORD, "otp": code})).await;
     assert_eq!(status, 200, "{body}");
-    let (status, _) = app.post("/api/v1/login", json!({"email": ANNA, "password": PASSWORD, "otp": code})).await;
-    assert_eq!(status, 400, "the same code again");
+    let (status, body) = app.post("/api/v1/login", json!({"email": ANNA, "password": PASSWORD, "otp": code})).await;
+    assert_eq!((status, &body["message"]["message"]), (400, &json!("The otp is invalid.")), "the same code again");
     let (status, body) = app.post("/api/v1/login", json!({"email": ANNA, "password": PASSWORD, "otp": codes[1]})).await;
     assert_eq!(status, 200, "a recovery code: {body}");
+
+    // One new code at two instances at once (they share the store): exactly one signs in.
+    let sibling = app.sibling().await;
+    app.clock.advance(30);
+    let code = oathtool(&key, app.clock.now());
+    let body = json!({"email": ANNA, "password": PASSWORD, "otp": code});
+    let (a, b) = tokio::join!(
+        app.cabinet_at(&app.base, "/api/v1/login", body.clone(), &[]),
+        app.cabinet_at(&sibling.base, "/api/v1/login", body.clone(), &[])
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 400], "{a:?} {b:?}");
+
+    // The cabinet's PIN login wants the code too.
+    let phone = "79990007711";
+    let pinned = app.register("pin@factor.example", phone).await;
+    assert_eq!(pinned["success"], true);
+    let (pin_key, _) = with_authenticator(&app, "pin@factor.example").await;
+    app.clock.advance(61); // the phone's call cool-down, after the registration's call
+    let (token, pin) = app.flashcall(phone).await;
+    let by_pin = json!({"phone": phone, "pin": pin, "token": token});
+    let (status, body) = app.post("/api/v1/login", by_pin).await;
+    assert_eq!((status, &body["message"]["field"]), (400, &json!("otp")), "{body}");
+    app.clock.advance(61);
+    let (token, pin) = app.flashcall(phone).await;
+    let code = oathtool(&pin_key, app.clock.now());
+    let (status, body) =
+        app.post("/api/v1/login", json!({"phone": phone, "pin": pin, "token": token, "otp": code})).await;
+    assert_eq!(status, 200, "{body}");
 
     // The PBX action API cannot take a second factor: 403 with the reason.
     let (status, body, _) = app.pbx(pbx_auth_body(ANNA, PASSWORD), None).await;

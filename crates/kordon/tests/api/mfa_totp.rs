@@ -165,9 +165,9 @@ async fn wrong_codes_are_capped_per_person_and_block_a_host(app: TestApp) {
     app.clock.advance(TOTP_STEP as i64);
     let right = oathtool(&secret, app.clock.now());
     let capped = app.core.verify_second_factor(&user, &right, &from("127.0.2.1")).await;
-    assert!(matches!(capped, Err(Error::RateLimited { .. } | Error::Blocked { .. })), "{capped:?}");
+    assert!(matches!(capped, Err(Error::RateLimited { .. })), "the person's cap, not a host's: {capped:?}");
     let capped = app.core.verify_second_factor(&user, &codes[0], &from("127.0.2.2")).await;
-    assert!(matches!(capped, Err(Error::RateLimited { .. } | Error::Blocked { .. })), "recovery too: {capped:?}");
+    assert!(matches!(capped, Err(Error::RateLimited { .. })), "recovery too: {capped:?}");
     // Listed with the person's id, on record with the setting; the password still works.
     let operator = NewUserCommand {
         email: "ops@platform.example",
@@ -188,6 +188,13 @@ async fn wrong_codes_are_capped_per_person_and_block_a_host(app: TestApp) {
     app.core.audit_flush().await;
     let cap = app.core.audit_search(&filter).await.expect("audit");
     assert_eq!(cap.len(), 1, "{cap:?}");
+    assert_eq!(cap[0].user_id, Some(user.id), "filed under the person: {cap:?}");
+    // Every wrong code is on record at once, under the person, as a sign-in's failure.
+    let filter = AuditFilter { kind: Some("signin".into()), limit: 50, ..Default::default() };
+    let signins = app.core.audit_search(&filter).await.expect("audit");
+    let wrong = signins.iter().filter(|l| l.method.as_deref() == Some("otp") && l.result == "failure").count();
+    assert!(wrong >= 10, "{signins:?}");
+    assert!(signins.iter().filter(|l| l.method.as_deref() == Some("otp")).all(|l| l.user_id == Some(user.id)));
     assert_eq!((cap[0].method.as_deref(), cap[0].reason.as_deref()), (Some("otp"), Some("mfa_max_failures")));
     // The password is not capped with it: right, it is answered with the request for a code.
     let (status, body) = app.post("/api/v1/login", crate::helpers::login_body(EMAIL, PASSWORD)).await;

@@ -134,13 +134,15 @@ where
         "INSERT INTO audit_log (",
         audit_columns!(),
         ") VALUES ($1, $2, $3, $4, $5,
-                  COALESCE($6, (SELECT id FROM users WHERE email_key = $15 OR phone = $16)),
-                  COALESCE($7, (SELECT account_id FROM users WHERE id = $6 OR email_key = $15 OR phone = $16)),
+                  COALESCE($6, (SELECT id FROM users WHERE email_key = $15 OR phone = $16 OR CAST(id AS TEXT) = $17)),
+                  COALESCE($7, (SELECT account_id FROM users
+                                WHERE id = $6 OR email_key = $15 OR phone = $16 OR CAST(id AS TEXT) = $17)),
                   $8, $9, $10, $11, $12, $13, $14)"
     );
     bind_event(sqlx::query::<Db>(sql), e)
         .bind(login.and_then(|l| l.strip_prefix("email:")))
         .bind(login.and_then(|l| l.strip_prefix("phone:")))
+        .bind(login.and_then(|l| l.strip_prefix("mfa:")))
         .execute(executor)
         .await
         .map_err(translate)?;

@@ -39,19 +39,28 @@ impl kordon_core::ports::MfaStore for SqlStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn confirm_totp(&self, user_id: i64, step: i64, recovery: &[String], now: i64) -> StoreResult<bool> {
+    async fn confirm_totp(
+        &self,
+        user_id: i64,
+        sealed: &str,
+        step: i64,
+        recovery: &[String],
+        now: i64,
+    ) -> StoreResult<Option<bool>> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         let done = sqlx::query::<Db>(
-            "UPDATE totp_factors SET confirmed_at = $3, last_step = $2 WHERE user_id = $1 AND confirmed_at IS NULL",
+            "UPDATE totp_factors SET confirmed_at = $3, last_step = $2
+             WHERE user_id = $1 AND confirmed_at IS NULL AND secret = $4",
         )
         .bind(user_id)
         .bind(step)
         .bind(now)
+        .bind(sealed)
         .execute(&mut *tx)
         .await
         .map_err(translate)?;
         if done.rows_affected() != 1 {
-            return Ok(false); // dropped: rolled back
+            return Ok(None); // dropped: rolled back
         }
         let left =
             sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
@@ -63,7 +72,7 @@ impl kordon_core::ports::MfaStore for SqlStore {
             put_recovery_codes(&mut tx, user_id, recovery, now).await?;
         }
         tx.commit().await.map_err(translate)?;
-        Ok(true)
+        Ok(Some(left == 0))
     }
 
     async fn spend_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool> {

@@ -38,10 +38,14 @@ impl Via {
 }
 
 /// A sign-in's method from the Defender's login key: `phone:…` is a PIN, `email:…` a password.
+/// A person's second-factor login key's prefix (`services::mfa::MFA_KEY`, spelt here so the
+/// audit's module does not depend on the second factors').
+const MFA_LOGIN: &str = "mfa:";
+
 pub(crate) fn method_of(login: &str) -> &'static str {
     if login.starts_with("phone:") {
         "pin"
-    } else if login.starts_with(crate::services::mfa::MFA_KEY) {
+    } else if login.starts_with(MFA_LOGIN) {
         "otp"
     } else {
         "password"
@@ -102,6 +106,10 @@ impl Core {
             }
         } else if let Some(phone) = login.strip_prefix("phone:")
             && let Ok(Some(user)) = self.store.user_by_phone(phone).await
+        {
+            return (Some((user.id, user.account_id)), false);
+        } else if let Some(id) = login.strip_prefix(MFA_LOGIN).and_then(|id| id.parse().ok())
+            && let Ok(Some(user)) = self.store.user(id).await
         {
             return (Some((user.id, user.account_id)), false);
         }

@@ -8,7 +8,9 @@ pub(crate) mod challenge;
 pub(crate) mod recovery;
 pub(crate) mod totp;
 
+use crate::audit::{AuditEvent, FAILURE, SUCCESS, kind};
 use crate::error::{Error, Result};
+use crate::services::audit::events::reason;
 use crate::services::{Core, Origin};
 use crate::types::User;
 
@@ -86,17 +88,29 @@ impl Core {
     /// Defender (`mfa:<user id>`); a wrong one is `Credential` on the field `otp`.
     pub async fn verify_second_factor(&self, user: &User, code: &str, origin: &Origin) -> Result<&'static str> {
         let key = format!("{MFA_KEY}{}", user.id);
-        let code = code.trim();
-        self.defended(origin.ip.as_deref(), Some(&key), async {
-            let right = match totp::shaped(code) {
-                true => self.spend_totp_code(user, code).await?,
-                false => self.spend_recovery_code(user, code).await?,
+        // An app's code pasted with a space ("123 456") is still the app's code.
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let result = self
+            .defended(origin.ip.as_deref(), Some(&key), async {
+                let right = match totp::shaped(&code) {
+                    true => self.spend_totp_code(user, &code).await?,
+                    false => self.spend_recovery_code(user, &code).await?,
+                };
+                match right {
+                    true => Ok(AMR_OTP),
+                    false => Err(wrong_code()),
+                }
+            })
+            .await;
+        // The code's own `signin` line (after the first factor's): a wrong one is on record at
+        // once, not only when the person's cap is reached.
+        if self.audit.enabled() {
+            let event = match &result {
+                Ok(_) => AuditEvent::new(kind::SIGNIN, SUCCESS).user(user),
+                Err(err) => AuditEvent::new(kind::SIGNIN, FAILURE).user(user).subject(&key).reason(reason(err)),
             };
-            match right {
-                true => Ok(AMR_OTP),
-                false => Err(wrong_code()),
-            }
-        })
-        .await
+            self.audit(event.method(AMR_OTP).origin(origin));
+        }
+        result
     }
 }

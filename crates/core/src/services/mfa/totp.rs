@@ -86,6 +86,7 @@ impl Core {
     ) -> Result<Option<Vec<String>>> {
         let event = || AuditEvent::new(kind::MFA_ENROLLED, SUCCESS).user(user).method("totp");
         self.current_password_ok(user, current_password, origin, event).await?;
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let factor = self.store.totp_factor(user.id).await?;
         let Some(factor) = factor.filter(|f| f.confirmed_at.is_none()) else {
             return Err(Error::refused("No authenticator app is being set up: begin again."));
@@ -93,23 +94,19 @@ impl Core {
         let key = format!("{}{}", super::MFA_KEY, user.id);
         let step = self
             .defended(origin.ip.as_deref(), Some(&key), async {
-                self.totp_step(user.id, &factor.secret, code.trim())?.ok_or_else(super::wrong_code)
+                self.totp_step(user.id, &factor.secret, &code)?.ok_or_else(super::wrong_code)
             })
             .await?;
-        let (codes, digests) = match self.store.recovery_codes_left(user.id).await? {
-            0 => {
-                let codes = super::recovery::fresh_codes()?;
-                let digests = codes.iter().map(|c| super::recovery::code_digest(c)).collect();
-                (Some(codes), digests)
-            }
-            _ => (None, Vec::new()),
-        };
-        if !self.store.confirm_totp(user.id, step, &digests, self.now()).await? {
+        // Made here, stored only if the person has none left (decided in the store's transaction).
+        let codes = super::recovery::fresh_codes()?;
+        let digests: Vec<String> = codes.iter().map(|c| super::recovery::code_digest(c)).collect();
+        let stored = self.store.confirm_totp(user.id, &factor.secret, step, &digests, self.now()).await?;
+        let Some(stored) = stored else {
             return Err(Error::refused("No authenticator app is being set up: begin again."));
-        }
+        };
         self.audit(event().origin(origin));
         tracing::info!(user_id = user.id, "an authenticator app was switched on");
-        Ok(codes)
+        Ok(stored.then_some(codes))
     }
 
     /// Removes the authenticator (and the recovery codes), after the current password.
@@ -154,7 +151,16 @@ impl Core {
         let mut changes = Vec::new();
         let mut under_previous = 0;
         for (user_id, stored) in self.store.totp_secrets().await? {
-            let (secret, sealing) = sealer.open_secret(&label(user_id), &stored)?;
+            let (secret, sealing) = match sealer.open_secret(&label(user_id), &stored) {
+                Ok(opened) => opened,
+                // At start, one person's damaged row must not stop the server: their codes fail
+                // until they set the app up again. A rewrap stops and says so.
+                Err(err) if !rewrap => {
+                    tracing::error!(user_id, error = %err, "an authenticator secret does not open");
+                    continue;
+                }
+                Err(err) => return Err(err),
+            };
             match (sealing, rewrap) {
                 (crate::services::oauth::key_seal::Sealing::Previous, true) => {
                     changes.push((user_id, stored, sealer.seal_secret(&label(user_id), &secret)?));

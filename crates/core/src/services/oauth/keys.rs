@@ -97,7 +97,12 @@ impl Core {
                 under_previous += 1;
             }
         }
-        let detail = serde_json::json!({ "fingerprint": sealer.fingerprint(), "rows": changes.len() });
+        // The authenticators' secrets are sealed under the same key and move with it, first: the
+        // audit line written with the signing keys' change then counts them too.
+        let (moved, pending) = self.reseal_totp_secrets(rewrap).await?;
+        let detail = serde_json::json!({
+            "fingerprint": sealer.fingerprint(), "rows": changes.len(), "authenticators": moved
+        });
         let audit = rewrap.then(|| operator_audit(self.now(), crate::audit::kind::KEYS_REWRAP, &detail));
         let sealed = match changes.is_empty() && audit.is_none() {
             true => 0,
@@ -107,9 +112,6 @@ impl Core {
             // Loads the keys as signing will, so a row that does not open fails here, not later.
             self.loaded_keys(true).await?;
         }
-        // The authenticators' secrets are sealed under the same key: they move with it (and a
-        // row that does not open fails here too).
-        let (moved, pending) = self.reseal_totp_secrets(rewrap).await?;
         let (sealed, under_previous) = (sealed + moved, under_previous + pending);
         Ok(KeysAtRest { fingerprint: sealer.fingerprint().to_owned(), sealed, under_previous })
     }
