@@ -116,6 +116,35 @@ async fn the_login_page_asks_for_the_second_factor(app: TestApp) {
 }
 both!(the_login_page_asks_for_the_second_factor);
 
+/// FlashCall as the first factor, then the app's code: the ID token says both.
+async fn a_flashcall_sign_in_takes_the_second_step_too(app: TestApp) {
+    let phone = "79990007722";
+    app.register("call@factor.example", phone).await;
+    let (key, _) = with_authenticator(&app, "call@factor.example").await;
+    let client = code_client(&app, "Softphone", false, true).await;
+    let id = client.id.to_string();
+    let mut browser = Browser::new(&app);
+    let login = browser.authorize(&request(&id, "openid")).await;
+    let (csrf, raw) = (login.field("csrf"), login.field("request"));
+    app.clock.advance(61); // the phone's call cool-down, after the registration's call
+    let call =
+        browser.post("/oauth/authorize/flashcall", &[("csrf", &csrf), ("request", &raw), ("phone", phone)]).await;
+    assert_eq!(call.status, 200, "the PIN step: {}", call.body);
+    let (token, number) = (call.field("token"), call.field("phone"));
+    let pin = app.pin_of(&token);
+    let fields = [("csrf", &csrf), ("request", &raw), ("phone", &number), ("token", &token), ("pin", &pin)];
+    let step = browser.post("/oauth/authorize/pin", &fields.map(|(k, v)| (k, v.as_str()))).await;
+    assert_eq!(step.status, 200, "the second step after the PIN: {}", step.body);
+    assert!(step.body.contains("Two-step verification"), "{}", step.body);
+    let done = second(&mut browser, &step, &oathtool(&key, app.clock.now())).await;
+    let code = done.param("code").unwrap_or_else(|| panic!("a code: {} {}", done.status, done.body));
+    let t = exchange(&app, &client, &code, VERIFIER).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    let (_, id_token) = claims(t.body["id_token"].as_str().expect("id_token"));
+    assert_eq!(id_token["amr"], json!(["tel", "otp", "mfa"]), "{id_token}");
+}
+both!(a_flashcall_sign_in_takes_the_second_step_too);
+
 async fn every_dialect_refuses_the_password_alone(app: TestApp) {
     people(&app).await;
     let (key, codes) = with_authenticator(&app, ANNA).await;
