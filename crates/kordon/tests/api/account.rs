@@ -26,6 +26,23 @@ pub(crate) async fn people(app: &TestApp) {
     }
 }
 
+/// The platform's operator (made once), as the admin services take them.
+pub(crate) const OPERATOR: &str = "ops@platform.example";
+
+pub(crate) async fn operator(app: &TestApp) -> kordon_core::services::Admin {
+    let user = NewUserCommand {
+        email: OPERATOR,
+        password: PASSWORD,
+        phone: None,
+        role: Role::Operator,
+        role_id: PbxRole::ADMINISTRATOR,
+        domain: None,
+    };
+    let _ = app.core.admin_create_user(user).await;
+    let user = app.core.admin_user(OPERATOR).await.expect("operator");
+    kordon_core::services::Admin::of(user, "test").expect("an operator is an admin")
+}
+
 /// Signs in to the account page; answers the Overview.
 pub(crate) async fn signed_in(app: &TestApp, browser: &mut Browser, email: &str) -> Page {
     let back = sign_in_to(app, browser, email, "/account").await;
@@ -253,17 +270,9 @@ async fn the_account_client_is_built_in(app: TestApp) {
     assert_eq!(client.redirect_uri, format!("{}/account/callback", app.base));
     let rows = format!("SELECT COUNT(*) FROM clients WHERE id = {} AND public AND trusted", ACCOUNT.id);
     assert_eq!(app.scalar(&rows).await, 1);
-    let operator = NewUserCommand {
-        email: "ops@platform.example",
-        password: PASSWORD,
-        phone: None,
-        role: Role::Operator,
-        role_id: PbxRole::ADMINISTRATOR,
-        domain: None,
-    };
-    app.core.admin_create_user(operator).await.expect("operator");
+    operator(&app).await;
     let mut ops = Browser::new(&app);
-    sign_in_to(&app, &mut ops, "ops@platform.example", "/console").await;
+    sign_in_to(&app, &mut ops, OPERATOR, "/console").await;
     let page = ops.get(&format!("/console/application?id={}", ACCOUNT.id)).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("kordon&#39;s own client") && !page.body.contains("/console/application/delete"));

@@ -3,7 +3,7 @@
 //! keeps exactly this device, and withdraws a consent (that client's refresh token is refused,
 //! another's is not). Nobody reaches another person's sessions.
 
-use crate::account::{ANNA, BORIS, people, signed_in};
+use crate::account::{ANNA, BORIS, operator, people, signed_in};
 use crate::helpers::oauth::form;
 use crate::helpers::oidc::{Browser, CodeClient, Page, VERIFIER, code_client, exchange, request};
 use crate::helpers::{PASSWORD, TestApp, pbx_auth_body};
@@ -159,20 +159,6 @@ fn page_row<'a>(page: &'a Page, id: &str) -> &'a str {
     let at = page.body.find(&format!("end?id={id}\"")).expect("the row");
     let start = page.body[..at].rfind("<tr").expect("row start");
     &page.body[start..at]
-}
-
-async fn operator(app: &TestApp) -> kordon_core::services::Admin {
-    let user = kordon_core::services::NewUserCommand {
-        email: "ops@platform.example",
-        password: PASSWORD,
-        phone: None,
-        role: kordon_core::types::Role::Operator,
-        role_id: kordon_core::types::PbxRole::ADMINISTRATOR,
-        domain: None,
-    };
-    let _ = app.core.admin_create_user(user).await;
-    let user = app.core.admin_user("ops@platform.example").await.expect("operator");
-    kordon_core::services::Admin::of(user, "test").expect("an operator is an admin")
 }
 
 async fn everywhere_else_keeps_exactly_this_device(app: TestApp) {

@@ -169,17 +169,7 @@ async fn wrong_codes_are_capped_per_person_and_block_a_host(app: TestApp) {
     let capped = app.core.verify_second_factor(&user, &codes[0], &from("127.0.2.2")).await;
     assert!(matches!(capped, Err(Error::RateLimited { .. })), "recovery too: {capped:?}");
     // Listed with the person's id, on record with the setting; the password still works.
-    let operator = NewUserCommand {
-        email: "ops@platform.example",
-        password: PASSWORD,
-        phone: None,
-        role: Role::Operator,
-        role_id: PbxRole::ADMINISTRATOR,
-        domain: None,
-    };
-    app.core.admin_create_user(operator).await.expect("operator");
-    let ops = app.core.admin_user("ops@platform.example").await.expect("operator");
-    let admin = kordon_core::services::Admin::of(ops, "test").expect("admin");
+    let admin = crate::account::operator(&app).await;
     let capped = app.core.admin_capped_logins(&admin).await.expect("capped");
     let key = format!("mfa:{}", user.id);
     let row = capped.iter().find(|c| c.login == key).expect("the person's second factor is capped");
