@@ -95,7 +95,7 @@ impl Core {
         let login_key = crate::services::defender::login_key;
         let mut keys = vec![login_key(&record.user.email)?];
         keys.extend(record.user.phone.as_deref().map(login_key).transpose()?);
-        keys.push(format!("{}{id}", crate::services::mfa::MFA_KEY));
+        keys.push(crate::services::mfa::mfa_key(id));
         let mut forgiven = false;
         for key in keys {
             forgiven |= self.store.forgive_account(&key, &actor, self.now()).await?;

@@ -36,6 +36,16 @@ impl MfaState {
 /// codes are capped per person, whoever asks and from wherever.
 pub(crate) const MFA_KEY: &str = "mfa:";
 
+/// The Defender's key of a person's second factor.
+pub(crate) fn mfa_key(user_id: i64) -> String {
+    format!("{MFA_KEY}{user_id}")
+}
+
+/// A typed code without the spaces a person or a paste puts in it ("123 456").
+pub(crate) fn typed_code(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// How a second-factor code proved itself (RFC 8176: both are one-time passwords).
 pub const AMR_OTP: &str = "otp";
 
@@ -87,9 +97,9 @@ impl Core {
     /// accepted once, on any instance), anything else a recovery code (spent). Under the
     /// Defender (`mfa:<user id>`); a wrong one is `Credential` on the field `otp`.
     pub async fn verify_second_factor(&self, user: &User, code: &str, origin: &Origin) -> Result<&'static str> {
-        let key = format!("{MFA_KEY}{}", user.id);
-        // An app's code pasted with a space ("123 456") is still the app's code.
-        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let key = mfa_key(user.id);
+        // An app's code pasted with a space is still the app's code.
+        let code = typed_code(code);
         let result = self
             .defended(origin.ip.as_deref(), Some(&key), async {
                 let right = match totp::shaped(&code) {

@@ -86,12 +86,12 @@ impl Core {
     ) -> Result<Option<Vec<String>>> {
         let event = || AuditEvent::new(kind::MFA_ENROLLED, SUCCESS).user(user).method("totp");
         self.current_password_ok(user, current_password, origin, event).await?;
-        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let code = super::typed_code(code);
         let factor = self.store.totp_factor(user.id).await?;
         let Some(factor) = factor.filter(|f| f.confirmed_at.is_none()) else {
             return Err(Error::refused("No authenticator app is being set up: begin again."));
         };
-        let key = format!("{}{}", super::MFA_KEY, user.id);
+        let key = super::mfa_key(user.id);
         let step = self
             .defended(origin.ip.as_deref(), Some(&key), async {
                 self.totp_step(user.id, &factor.secret, &code)?.ok_or_else(super::wrong_code)
