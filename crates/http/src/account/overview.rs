@@ -8,10 +8,9 @@ use axum::response::Response;
 /// `GET /account`.
 pub(super) async fn overview(a: Account) -> Response {
     let t = a.t();
-    let (sessions, apps) = match (a.core().account_sessions(&a.session).await, a.core().account_apps(&a.session).await)
-    {
-        (Ok(sessions), Ok(apps)) => (sessions.len(), apps.len()),
-        (Err(err), _) | (_, Err(err)) => return a.failure(err),
+    let (sessions, apps) = match a.core().account_counts(&a.session).await {
+        Ok(counts) => counts,
+        Err(err) => return a.failure(err),
     };
     let user = &a.session.user;
     let parts = [&user.first_name, &user.middle_name, &user.last_name];

@@ -209,7 +209,12 @@ async fn withdrawing_a_consent_ends_that_clients_tokens(app: TestApp) {
     let (_, second_refresh) = consented(&app, &mut elsewhere, &second, ANNA).await;
 
     let mut browser = Browser::new(&app);
-    let csrf = signed_in(&app, &mut browser, ANNA).await.field("csrf");
+    let overview = signed_in(&app, &mut browser, ANNA).await;
+    let csrf = overview.field("csrf");
+    // The Overview's figures: two browser sign-ins, two partners' families and this page's; two apps.
+    let figures: Vec<&str> =
+        overview.body.split("<p class=\"figure\">").skip(1).map(|f| &f[..f.find('<').expect("end")]).collect();
+    assert_eq!(figures, ["5", "2"], "{}", overview.body);
     let apps = browser.get("/account/apps").await;
     assert_eq!(apps.status, 200, "{}", apps.body);
     for words in ["First partner", "Second partner", "kordon&#39;s operator", "Stay signed in when you are away"] {

@@ -39,6 +39,14 @@ impl Core {
         Ok(entries)
     }
 
+    /// How many sessions (the Sessions page's rows) and connected apps (consents: a deleted
+    /// client's go with it) the person has, from one read of their grants: the Overview's figures.
+    pub async fn account_counts(&self, session: &AccountSession) -> Result<(usize, usize)> {
+        let all = self.sessions_of(session.user.id).await?;
+        let apps = all.iter().filter(|s| s.kind == SessionKind::Consent).count();
+        Ok((all.len() - apps, apps))
+    }
+
     /// The person's live sessions, and the ids of this page's own session and of the browser
     /// sign-in it came from ("this device").
     async fn listed_with_device(&self, session: &AccountSession) -> Result<(Vec<AdminSession>, Vec<String>)> {
