@@ -42,6 +42,11 @@ pub enum Error {
     /// request did not carry (or which this dialect cannot take). Each dialect words it.
     #[error("second factor required")]
     SecondFactorRequired,
+    /// A password alone was right, and this person signs in with a second factor, which this
+    /// dialect has no place for (the PBX API, the OAuth password grant): an app password made on
+    /// `page` (the account page's) stands in for both. Each dialect words it.
+    #[error("app password required")]
+    AppPasswordRequired { page: String },
     /// The password hashing queue is full; retry shortly.
     #[error("busy")]
     Busy,

@@ -28,7 +28,7 @@ const LOGINS: &[(&str, &str)] = &[
 const LOGIN_RESULTS: &[&str] = &["success", "wrong_credential", "refused", "busy", "error"];
 /// The tokens kordon hands out.
 const TOKEN_KINDS: &[&str] =
-    &["cabinet", "pbx", "oauth", "oauth-app", "refresh", "api_token", "authorization_code", "browser"];
+    &["cabinet", "pbx", "oauth", "oauth-app", "refresh", "api_token", "app_password", "authorization_code", "browser"];
 const FLASHCALL_RESULTS: &[&str] = &["placed", "refused", "failed"];
 const RESET_RESULTS: &[&str] = &["accepted", "busy"];
 const AUDIT_DROPS: &[&str] = &["queue_full", "store_error"];

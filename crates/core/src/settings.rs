@@ -302,6 +302,8 @@ impl Default for OAuthSettings {
 pub struct LimitSettings {
     /// Personal API tokens one user may hold (`POST /api/v1/tokens` beyond: 400).
     pub api_tokens_per_user: i64,
+    /// App passwords one person may hold (the account page refuses more).
+    pub app_passwords_per_user: i64,
     /// Applications one account may register (`POST /api/v1/applications` beyond: 400).
     pub applications_per_account: i64,
     /// Persons in one answer of `GET /api/users` (`?page=N` for the next ones).
@@ -312,7 +314,13 @@ pub struct LimitSettings {
 
 impl Default for LimitSettings {
     fn default() -> Self {
-        Self { api_tokens_per_user: 100, applications_per_account: 50, persons_per_page: 1000, blocks_per_page: 100 }
+        Self {
+            api_tokens_per_user: 100,
+            app_passwords_per_user: 20,
+            applications_per_account: 50,
+            persons_per_page: 1000,
+            blocks_per_page: 100,
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The second factors' port: a person's authenticator secret (sealed before it gets here) with
-//! the newest step a code was accepted for, and their recovery codes by digest. Every spend is
-//! one conditional statement, so two instances never accept the same code.
+//! the newest step a code was accepted for, their recovery codes by digest, and their app
+//! passwords by digest. Every spend is one conditional statement, so two instances never accept
+//! the same code.
 
 use crate::ports::StoreResult;
 use async_trait::async_trait;
@@ -15,6 +16,25 @@ pub struct TotpFactor {
     pub created_at: i64,
     /// None until a code confirmed the enrolment: the factor is off until then.
     pub confirmed_at: Option<i64>,
+}
+
+/// An app password as its owner's page lists it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppPassword {
+    pub id: i64,
+    pub name: String,
+    /// `kap_` and the first characters: enough to tell one from another.
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used: Option<i64>,
+}
+
+/// An app password found by its digest: whose, and when it was last used.
+#[derive(Debug, Clone, Copy)]
+pub struct AppPasswordOwner {
+    pub id: i64,
+    pub user_id: i64,
+    pub last_used: Option<i64>,
 }
 
 #[async_trait]
@@ -51,4 +71,25 @@ pub trait MfaStore: Send + Sync + 'static {
     async fn spend_recovery_code(&self, user_id: i64, digest: &str, now: i64) -> StoreResult<bool>;
     /// How many unused recovery codes the person has.
     async fn recovery_codes_left(&self, user_id: i64) -> StoreResult<i64>;
+
+    /// Stores a new app password unless the person holds `cap` already (one statement: two
+    /// at once cannot pass the cap together by more than the race of a count); its id, or None
+    /// at the cap.
+    async fn create_app_password(
+        &self,
+        user_id: i64,
+        name: &str,
+        digest: &str,
+        prefix: &str,
+        cap: i64,
+        now: i64,
+    ) -> StoreResult<Option<i64>>;
+    /// The person's app passwords, oldest first.
+    async fn app_passwords(&self, user_id: i64) -> StoreResult<Vec<AppPassword>>;
+    /// The app password with this digest.
+    async fn app_password_by_digest(&self, digest: &str) -> StoreResult<Option<AppPasswordOwner>>;
+    /// Records use, at most once a minute per app password.
+    async fn touch_app_password(&self, id: i64, now: i64) -> StoreResult<()>;
+    /// Deletes one of the person's app passwords; false when it is not theirs (or gone).
+    async fn delete_app_password(&self, id: i64, user_id: i64) -> StoreResult<bool>;
 }

@@ -23,7 +23,7 @@ pub use account::AccountSession;
 pub use account::apps::AccountApp;
 pub use account::profile::{NAME_MAX, Names};
 pub use account::sessions::AccountEntry;
-pub use accounts::login::RegisterInput;
+pub use accounts::login::{RegisterInput, SecondFields};
 pub use admin::blocks::AdminBlock;
 pub use admin::capped::CappedLogin;
 pub use admin::clients::NewApplication;
@@ -44,6 +44,7 @@ pub use first_party::{
     ACCOUNT, CONSOLE, FirstPartyClient, FirstPartySession, FirstPartySpec, FirstPartyStart, FirstPartyTokens,
     is_builtin,
 };
+pub use mfa::app_passwords::{APP_PASSWORD_PREFIX, APP_PASSWORDS_PAGE};
 pub use mfa::recovery::RECOVERY_CODES;
 pub use mfa::totp::{STEP as TOTP_STEP, TotpEnrolment};
 pub use mfa::{AMR_OTP, MfaState};

@@ -5,6 +5,7 @@
 //! ends something is a GET that asks and a POST that does. What a person may see and change is
 //! the core's (`services::account`): their own sessions, apps, names and password, nobody else's.
 
+mod app_passwords;
 mod apps;
 mod overview;
 mod profile;
@@ -41,6 +42,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/account/security/totp/confirm", post(security::confirm))
         .route("/account/security/totp/remove", get(security::remove_question).post(security::remove))
         .route("/account/security/recovery", post(security::recovery))
+        .route("/account/app-passwords", get(app_passwords::list).post(app_passwords::make))
+        .route("/account/app-passwords/delete", get(app_passwords::confirm).post(app_passwords::delete))
         .route("/account/sessions", get(sessions::list))
         .route("/account/sessions/end", get(sessions::confirm).post(sessions::end))
         .route("/account/sessions/others", post(sessions::others))

@@ -27,12 +27,15 @@ pub(super) async fn security(a: Account, Query(query): Query<HashMap<String, Str
 }
 
 async fn page(a: &Account, status: StatusCode, notice: Option<&'static str>, error: Option<&'static str>) -> Response {
-    let state = match a.core().mfa_state(a.session.user.id).await {
-        Ok(state) => state,
-        Err(err) => return a.failure(err),
-    };
+    let core = a.core();
+    let (state, app_passwords) =
+        match tokio::try_join!(core.mfa_state(a.session.user.id), core.app_passwords(&a.session.user)) {
+            Ok(read) => read,
+            Err(err) => return a.failure(err),
+        };
     let l = a.layout(a.t().nav_security, PATH);
-    let mut response = a.page(&SecurityPage { l, notice, error, totp: state.totp, recovery_left: state.recovery_left });
+    let (totp, recovery_left, app_passwords) = (state.totp, state.recovery_left, app_passwords.len());
+    let mut response = a.page(&SecurityPage { l, notice, error, totp, recovery_left, app_passwords });
     *response.status_mut() = status;
     response
 }

@@ -139,6 +139,8 @@ pub(super) struct SecurityPage {
     pub error: Option<&'static str>,
     pub totp: bool,
     pub recovery_left: i64,
+    /// How many app passwords the person holds.
+    pub app_passwords: usize,
 }
 
 /// An authenticator's enrolment: its QR code (inline SVG, drawn by kordon) and key, and the form
@@ -168,4 +170,33 @@ pub(super) struct RecoveryPage {
 pub(super) struct RemovePage {
     pub l: Layout,
     pub error: Option<&'static str>,
+}
+
+/// An app password as its page lists it.
+pub(super) struct AppPasswordRow {
+    pub name: String,
+    pub prefix: String,
+    pub made: String,
+    pub last_used: String,
+    pub delete_href: String,
+}
+
+/// App passwords: the list and the form that makes one (its name kept when it is refused).
+#[derive(Template)]
+#[template(path = "account/app_passwords.html")]
+pub(super) struct AppPasswordsPage {
+    pub l: Layout,
+    pub notice: Option<&'static str>,
+    pub error: Option<&'static str>,
+    pub rows: Vec<AppPasswordRow>,
+    pub name: String,
+}
+
+/// A new app password, shown once.
+#[derive(Template)]
+#[template(path = "account/app_password_shown.html")]
+pub(super) struct AppPasswordShownPage {
+    pub l: Layout,
+    pub name: String,
+    pub secret: String,
 }

@@ -105,7 +105,9 @@ impl IntoResponse for ApiError {
                 Error::Refused(text) => message(StatusCode::BAD_REQUEST, &text),
                 Error::Forbidden(text) | Error::InsufficientScope(text) => message(StatusCode::FORBIDDEN, &text),
                 // (No sign-in here: bearer tokens only. A second factor is a sign-in's.)
-                Error::SecondFactorRequired => message(StatusCode::FORBIDDEN, "A second factor is required."),
+                Error::SecondFactorRequired | Error::AppPasswordRequired { .. } => {
+                    message(StatusCode::FORBIDDEN, "A second factor is required.")
+                }
                 err @ Error::UnknownEmail => message(StatusCode::INTERNAL_SERVER_ERROR, &err.to_string()),
                 Error::Blocked { retry_after } => {
                     with_retry_after(message(StatusCode::TOO_MANY_REQUESTS, "Too Many Attempts."), retry_after)

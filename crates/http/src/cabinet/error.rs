@@ -78,9 +78,9 @@ impl IntoResponse for CabinetError {
             }
             Error::Credential { field: None, message } => plain(StatusCode::BAD_REQUEST, &message),
             // kordon's extension of the seed's login: the seed's field-error shape, field `otp`.
-            Error::SecondFactorRequired => {
-                let message =
-                    "A second factor is required: send the code of your authenticator app, or a recovery code, as otp.";
+            Error::SecondFactorRequired | Error::AppPasswordRequired { .. } => {
+                let message = "A second factor is required: send the code of your authenticator app, or a recovery \
+                               code, as otp (after a PIN, your password does too).";
                 let body = ValidationError { message: FieldMessage { message, field: "otp" }, code: 400 };
                 answer(StatusCode::BAD_REQUEST, ErrorBody::Validation(body))
             }

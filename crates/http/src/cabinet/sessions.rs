@@ -10,7 +10,7 @@ use crate::openapi_names::tag;
 use crate::origin::RequestOrigin;
 use axum::Json;
 use axum::extract::State;
-use kordon_core::services::{PrincipalKind, RegisterInput};
+use kordon_core::services::{PrincipalKind, RegisterInput, SecondFields};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa::openapi::RefOr;
@@ -130,6 +130,13 @@ fn login_schema() -> AnyOf {
             string().description(Some("The verification token from `flashcall`: binds the PIN to that very call.")),
         )
         .property("otp", otp_schema())
+        .property(
+            "password",
+            string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Password))).description(Some(
+                "kordon's extension: for a person with a second factor, their password instead of `otp` \
+                 (the PIN proved the phone, the password is the second factor).",
+            )),
+        )
         .required("phone")
         .required("pin");
     AnyOfBuilder::new().item(by_password).item(by_pin).build()
@@ -148,10 +155,11 @@ fn otp_schema() -> ObjectBuilder {
 /// Log in by email + password, or phone + PIN
 ///
 /// Email + password by default; phone + PIN (and the `flashcall` token, optionally) when a PIN is
-/// sent without a password. A wrong or unknown email or password answers the plain
-/// `Password not right.`, a wrong PIN or phone the validation error of the field `pin`. A person
-/// with a second factor also sends `otp` (kordon's extension): without it the answer is the
-/// validation error of the field `otp`, and a wrong one `The otp is invalid.`
+/// sent without a password (or without an email). A wrong or unknown email or password answers the
+/// plain `Password not right.`, a wrong PIN or phone the validation error of the field `pin`. A
+/// person with a second factor also sends `otp` (kordon's extension), or after a PIN their
+/// `password`: without either the answer is the validation error of the field `otp` (a PIN stays
+/// unspent, to be sent again with it), and a wrong one `The otp is invalid.`
 #[utoipa::path(post, path = "/login", context_path = PREFIX, tag = tag::CABINET,
     operation_id = "cabinetLogin", security(()), params(CabinetClient),
     request_body(content = LoginBody, examples(
@@ -169,12 +177,14 @@ pub(super) async fn login(
     RequestOrigin(origin): RequestOrigin,
     Body(body): Body<LoginBody>,
 ) -> Answer<SessionView> {
-    let by_pin =
-        body.password.as_deref().is_none_or(str::is_empty) && body.pin.as_deref().is_some_and(|p| !p.is_empty());
+    let absent = |field: &Option<String>| field.as_deref().is_none_or(str::is_empty);
+    // A PIN without a password, or (for a person with a second factor) with one but no email.
+    let by_pin = body.pin.as_deref().is_some_and(|p| !p.is_empty()) && (absent(&body.password) || absent(&body.email));
     let core = &state.core;
     let (user, pair) = if by_pin {
         let (phone, pin, token) = (body.phone.as_deref(), body.pin.as_deref(), body.token.as_deref());
-        core.login_pin(client_id, phone, pin, token, body.otp.as_deref(), &origin).await?
+        let second = SecondFields { otp: body.otp.as_deref(), password: body.password.as_deref() };
+        core.login_pin(client_id, phone, pin, token, second, &origin).await?
     } else {
         let (email, password) = (body.email.as_deref(), body.password.as_deref());
         core.login_password(client_id, email, password, body.otp.as_deref(), &origin).await?

@@ -21,10 +21,15 @@ impl From<Error> for Failure {
         match err {
             Error::Validation { message, .. } => Self::new(StatusCode::BAD_REQUEST, message),
             Error::Credential { .. } => Self::new(StatusCode::UNAUTHORIZED, "Wrong login or password."),
-            Error::SecondFactorRequired => Self::new(
+            Error::AppPasswordRequired { page } => Self::new(
                 StatusCode::FORBIDDEN,
-                "This user signs in with a second factor, which this API cannot take: sign in on the web.",
+                format!(
+                    "This user signs in with a second factor, which this API cannot take: use an app password \
+                     from {page} as the password."
+                ),
             ),
+            // (The action API never asks for a code: its sign-in answers the one above.)
+            Error::SecondFactorRequired => Self::new(StatusCode::FORBIDDEN, "A second factor is required."),
             Error::Unauthenticated => Self::new(StatusCode::UNAUTHORIZED, "Unauthenticated."),
             Error::Blocked { retry_after } => Self::new(
                 StatusCode::FORBIDDEN,

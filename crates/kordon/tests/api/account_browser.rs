@@ -136,5 +136,15 @@ async fn an_authenticator_app_from_set_up_to_second_step(app: TestApp) {
     assert!(!state.totp && state.totp_pending && state.recovery_left == 0, "{state:?}");
     let (status, _) = app.post("/api/v1/login", json!({ "email": email, "password": PASSWORD })).await;
     assert_eq!(status, 200, "the password alone again");
+    // App passwords: two made (shown once, in the list), "Fax" deleted; the PBX API takes the other.
+    assert_eq!((&en["appPasswordRows"], &ru["appPasswordRows"]), (&json!(2), &json!(1)));
+    assert_eq!(ru["appPasswordDeleted"], "Пароль приложения удалён.");
+    let made: Vec<&str> =
+        en["appPasswords"].as_array().expect("app passwords").iter().flat_map(|p| p.as_str()).collect();
+    assert!(made.len() == 2 && made.iter().all(|p| p.starts_with("kap_") && p.len() == 36), "{made:?}");
+    let (status, body, _) = app.pbx(crate::helpers::pbx_auth_body(email, made[0]), None).await;
+    assert_eq!(status, 200, "Office PBX: {body}");
+    let (status, _, _) = app.pbx(crate::helpers::pbx_auth_body(email, made[1]), None).await;
+    assert_eq!(status, 401, "Fax was deleted");
 }
 both!(an_authenticator_app_from_set_up_to_second_step);

@@ -50,6 +50,7 @@ mod metrics;
 // A person's own account: the account page, second factors.
 mod account;
 mod account_sessions;
+mod app_passwords;
 mod mfa_login;
 mod mfa_totp;
 

@@ -224,6 +224,7 @@ const COUNTERS: &[&str] = &[
     r#"kordon_tokens_issued_total{kind="oauth-app"}"#,
     r#"kordon_tokens_issued_total{kind="refresh"}"#,
     r#"kordon_tokens_issued_total{kind="api_token"}"#,
+    r#"kordon_tokens_issued_total{kind="app_password"}"#,
     r#"kordon_tokens_issued_total{kind="authorization_code"}"#,
     r#"kordon_tokens_issued_total{kind="browser"}"#,
     "kordon_audit_events_written_total",

@@ -12,7 +12,7 @@ use kordon_core::Origin;
 use serde_json::json;
 
 /// Switches an authenticator on for `email` through the core: its key and recovery codes.
-async fn with_authenticator(app: &TestApp, email: &str) -> (String, Vec<String>) {
+pub(crate) async fn with_authenticator(app: &TestApp, email: &str) -> (String, Vec<String>) {
     let user = app.core.admin_user(email).await.expect("user");
     let enrolment = app.core.totp_begin(&user).await.expect("begin");
     let origin = Origin { ip: Some("127.0.0.1".into()), user_agent: None, locale: None };
@@ -151,7 +151,8 @@ async fn every_dialect_refuses_the_password_alone(app: TestApp) {
 
     // The cabinet: the seed's field-error shape, field `otp`; with it, signed in.
     let (status, body) = app.post("/api/v1/login", login_body(ANNA, PASSWORD)).await;
-    let required = "A second factor is required: send the code of your authenticator app, or a recovery code, as otp.";
+    let required = "A second factor is required: send the code of your authenticator app, or a recovery code, as \
+                    otp (after a PIN, your password does too).";
     assert_eq!((status, body), (400, json!({"message": {"message": required, "field": "otp"}, "code": 400})));
     let (status, body) = app.post("/api/v1/login", json!({"email": ANNA, "password": PASSWORD, "otp": "123456"})).await;
     assert_eq!(
@@ -192,18 +193,35 @@ async fn every_dialect_refuses_the_password_alone(app: TestApp) {
     let by_pin = json!({"phone": phone, "pin": pin, "token": token});
     let (status, body) = app.post("/api/v1/login", by_pin).await;
     assert_eq!((status, &body["message"]["field"]), (400, &json!("otp")), "{body}");
-    app.clock.advance(61);
-    let (token, pin) = app.flashcall(phone).await;
+    // The PIN was not spent: the same one again, with the code, signs in (no second call).
     let code = oathtool(&pin_key, app.clock.now());
     let (status, body) =
         app.post("/api/v1/login", json!({"phone": phone, "pin": pin, "token": token, "otp": code})).await;
     assert_eq!(status, 200, "{body}");
+    let (status, body) =
+        app.post("/api/v1/login", json!({"phone": phone, "pin": pin, "token": token, "otp": code})).await;
+    assert_eq!((status, &body["message"]["field"]), (400, &json!("pin")), "now it is spent: {body}");
+    // After a PIN, the password is the second factor too; a wrong one is only that.
+    app.clock.advance(61);
+    let (token, pin) = app.flashcall(phone).await;
+    let wrong = json!({"phone": phone, "pin": pin, "token": token, "password": "wrong"});
+    let (status, body) = app.post("/api/v1/login", wrong).await;
+    assert_eq!((status, &body["message"]), (400, &json!("Password not right.")), "{body}");
+    let right = json!({"phone": phone, "pin": pin, "token": token, "password": PASSWORD});
+    let (status, body) = app.post("/api/v1/login", right).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["email"], json!("pin@factor.example"), "{body}");
 
-    // The PBX action API cannot take a second factor: 403 with the reason.
+    // The PBX action API cannot take a second factor: 403 naming the way out.
     let (status, body, _) = app.pbx(pbx_auth_body(ANNA, PASSWORD), None).await;
     assert_eq!(status, 403, "{body}");
     let said = body.to_string();
-    assert!(said.contains("This user signs in with a second factor, which this API cannot take"), "{said}");
+    let way_out = format!(
+        "This user signs in with a second factor, which this API cannot take: use an app password from \
+         {}/account/app-passwords as the password.",
+        app.core.issuer()
+    );
+    assert!(said.contains(&way_out), "{said}");
     let (status, _, _) = app.pbx(pbx_auth_body(ANNA, "wrong"), None).await;
     assert_eq!(status, 401, "a wrong password is still only that");
 
@@ -215,7 +233,8 @@ async fn every_dialect_refuses_the_password_alone(app: TestApp) {
     let pairs = [("grant_type", "password"), ("username", ANNA), ("password", PASSWORD)];
     let r = form(&app, "/oauth/token", &pairs, Some((&id, &secret))).await;
     assert_eq!((r.status, &r.body["error"]), (400, &json!("invalid_grant")), "{}", r.body);
-    assert!(r.body["error_description"].as_str().is_some_and(|d| d.contains("authorization code flow")), "{}", r.body);
+    let said = r.body["error_description"].as_str().unwrap_or_default();
+    assert!(said.contains("/account/app-passwords as the password, or the authorization code flow"), "{}", r.body);
 }
 both!(every_dialect_refuses_the_password_alone);
 

@@ -14,7 +14,9 @@
 //     page, the code computed by Debian's oathtool at KORDON_NOW, the server's manual clock) →
 //     the recovery codes → sign out → the login page's second step (a wrong code, then the
 //     app's next code) → back on the account page. Russian: the second step with a recovery
-//     code from the English page, Security, removing the app, and a new set-up's page.
+//     code from the English page, Security, removing the app, and a new set-up's page. App
+//     passwords: English makes "Office PBX" and "Fax" (each shown once), Russian deletes "Fax";
+//     the test signs in to the PBX API with both.
 //
 // Every page is photographed at desktop (1280 px) and phone (390 px) widths into
 // KORDON_SCREENSHOTS. Spawned by crates/kordon/tests/api/account_browser.rs; input from the
@@ -215,6 +217,21 @@ async function totp() {
     await secondStep(page, oathtool(key, now + 30), en, 'en', true);
     en.back = await heading(page);
     step('en: signed in with the app\'s code after a wrong one');
+    await page.goto(`${base}/account/app-passwords`);
+    await shot(page, 'app-passwords', 'en');
+    en.appPasswords = [];
+    for (const name of ['Office PBX', 'Fax']) {
+      await page.fill('input[name=name]', name);
+      await page.fill('input[name=current_password]', password);
+      await page.click('form[action="/account/app-passwords"] button[type=submit]');
+      await page.locator('#app-password').waitFor({ timeout: TIMEOUT });
+      if (name === 'Fax') await shot(page, 'app-password-shown', 'en');
+      en.appPasswords.push(await page.locator('#app-password').innerText());
+      await page.goto(`${base}/account/app-passwords`);
+    }
+    en.appPasswordRows = await page.locator('table.app-passwords tbody tr').count();
+    await shot(page, 'app-passwords-list', 'en');
+    step('en: made two app passwords');
     await ctx.close();
     report.en = en;
     report.recovery = codes[0];
@@ -239,6 +256,16 @@ async function totp() {
     await page.locator('.qr svg').waitFor({ timeout: TIMEOUT });
     await shot(page, 'totp-enrol', 'ru');
     step('ru: a recovery code, then the app removed and a new set-up begun');
+    await page.goto(`${base}/account/app-passwords`);
+    await shot(page, 'app-passwords', 'ru');
+    await page.locator('table.app-passwords tbody tr', { hasText: 'Fax' }).locator('a.button').click();
+    await page.locator('form[action="/account/app-passwords/delete"]').waitFor({ timeout: TIMEOUT });
+    await shot(page, 'app-password-delete', 'ru');
+    await page.click('form[action="/account/app-passwords/delete"] button[type=submit]');
+    await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+    ru.appPasswordDeleted = await page.locator('p[role=status]').innerText();
+    ru.appPasswordRows = await page.locator('table.app-passwords tbody tr').count();
+    step('ru: deleted one app password');
     await ctx.close();
     report.ru = ru;
   }

@@ -228,6 +228,7 @@ impl Store for SqlStore {
             return Err(StoreError::NotFound);
         }
         revoke_user(&mut tx, user_id, now).await?;
+        super::mfa::drop_app_passwords(&mut tx, user_id).await?;
         if let Some(successor) = successor {
             insert_session(&mut *tx, successor).await?;
         }

@@ -1,10 +1,11 @@
 //! The SQL of the second factors (the `MfaStore` port): an authenticator's sealed secret and
-//! its last accepted step, recovery codes by digest; every spend one conditional statement.
+//! its last accepted step, recovery codes and app passwords by digest; every spend one
+//! conditional statement.
 
 use super::{Db, SqlStore};
 use crate::backend::Backend;
 use crate::errors::translate;
-use kordon_core::ports::{StoreResult, TotpFactor};
+use kordon_core::ports::{AppPassword, AppPasswordOwner, StoreResult, TotpFactor};
 
 #[async_trait::async_trait]
 impl kordon_core::ports::MfaStore for SqlStore {
@@ -154,6 +155,89 @@ impl kordon_core::ports::MfaStore for SqlStore {
             .await
             .map_err(translate)
     }
+
+    async fn create_app_password(
+        &self,
+        user_id: i64,
+        name: &str,
+        digest: &str,
+        prefix: &str,
+        cap: i64,
+        now: i64,
+    ) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar::<Db, i64>(
+            "INSERT INTO app_passwords (user_id, name, digest, prefix, created_at)
+             SELECT $1, $2, $3, $4, $5 WHERE (SELECT COUNT(*) FROM app_passwords WHERE user_id = $1) < $6
+             RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(digest)
+        .bind(prefix)
+        .bind(now)
+        .bind(cap)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(translate)
+    }
+
+    async fn app_passwords(&self, user_id: i64) -> StoreResult<Vec<AppPassword>> {
+        let rows = sqlx::query_as::<Db, (i64, String, String, i64, Option<i64>)>(
+            "SELECT id, name, prefix, created_at, last_used FROM app_passwords WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, prefix, created_at, last_used)| AppPassword { id, name, prefix, created_at, last_used })
+            .collect())
+    }
+
+    async fn app_password_by_digest(&self, digest: &str) -> StoreResult<Option<AppPasswordOwner>> {
+        let row = sqlx::query_as::<Db, (i64, i64, Option<i64>)>(
+            "SELECT id, user_id, last_used FROM app_passwords WHERE digest = $1",
+        )
+        .bind(digest)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(row.map(|(id, user_id, last_used)| AppPasswordOwner { id, user_id, last_used }))
+    }
+
+    async fn touch_app_password(&self, id: i64, now: i64) -> StoreResult<()> {
+        sqlx::query::<Db>(
+            "UPDATE app_passwords SET last_used = $1 WHERE id = $2 AND (last_used IS NULL OR last_used <= $1 - 60)",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(())
+    }
+
+    async fn delete_app_password(&self, id: i64, user_id: i64) -> StoreResult<bool> {
+        let done = sqlx::query::<Db>("DELETE FROM app_passwords WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(translate)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// Ends the person's app passwords inside the transaction that changes their password: they
+/// stand in for the password, and whoever made one may not be its owner.
+pub(super) async fn drop_app_passwords(tx: &mut sqlx::Transaction<'_, Db>, user_id: i64) -> StoreResult<()> {
+    sqlx::query::<Db>("DELETE FROM app_passwords WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(translate)?;
+    Ok(())
 }
 
 /// The person's recovery codes, replaced by `digests` (old ones, used or not, go).

@@ -417,6 +417,7 @@ impl kordon_core::ports::TokenStore for SqlStore {
             .await
             .map_err(translate)?;
         revoke_user(&mut tx, user_id, now).await?;
+        super::mfa::drop_app_passwords(&mut tx, user_id).await?;
         tx.commit().await.map_err(translate)?;
         Ok(Some(user_id))
     }

@@ -206,12 +206,6 @@ impl Core {
         Err(too_many(retry))
     }
 
-    /// Checks a PIN for `phone`: counts the try, and spends the verification when it matches.
-    pub(crate) async fn verify_pin(&self, phone: &Phone, purpose: &str, pin: &str, token: Option<&str>) -> Result<()> {
-        let id = self.check_pin(phone, purpose, pin, token).await?;
-        self.spend_pin(id, phone).await
-    }
-
     /// Checks a PIN without spending it (the try is counted): the verification's id.
     pub(crate) async fn check_pin(&self, phone: &Phone, purpose: &str, pin: &str, token: Option<&str>) -> Result<i64> {
         let now = self.now();

@@ -22,6 +22,14 @@ pub struct RegisterInput<'a> {
     pub promocode: Option<&'a str>,
 }
 
+/// What a cabinet PIN login may carry besides the PIN for a person with a second factor: their
+/// app's code or a recovery code (`otp`), or their password.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SecondFields<'a> {
+    pub otp: Option<&'a str>,
+    pub password: Option<&'a str>,
+}
+
 fn present<'a>(field: &'static str, value: Option<&'a str>) -> Result<&'a str> {
     value.filter(|v| !v.is_empty()).ok_or_else(|| Error::required(field))
 }
@@ -57,21 +65,29 @@ impl Core {
     ) -> Result<User> {
         let account = format!("email:{}", email.key());
         let mut known = None;
-        let result = self
-            .defended(origin.ip.as_deref(), Some(&account), async {
-                let user = self.store.user_by_email(&email.key()).await?;
-                known = user.as_ref().map(|u| (u.id, u.account_id));
-                let hash = user.as_ref().map(|u| u.password_hash.as_str());
-                let checked = self.passwords.verify_upgrading(password, hash).await?;
-                let user = user.filter(|_| checked.matched).ok_or_else(Error::bad_password)?;
-                if let Some(upgraded) = checked.upgraded {
-                    self.upgrade_password_hash(&user, &upgraded).await;
-                }
-                Ok(user)
-            })
-            .await;
+        let result =
+            self.defended(origin.ip.as_deref(), Some(&account), self.password_user(email, password, &mut known)).await;
         self.audit_signin(&result, &account, known, via, origin).await;
         result
+    }
+
+    /// The user whose password this is (not defended here: the callers are). `known` names the
+    /// email's user, right password or not, for the audit.
+    pub(crate) async fn password_user(
+        &self,
+        email: &Email,
+        password: &str,
+        known: &mut Option<(i64, i64)>,
+    ) -> Result<User> {
+        let user = self.store.user_by_email(&email.key()).await?;
+        *known = user.as_ref().map(|u| (u.id, u.account_id));
+        let hash = user.as_ref().map(|u| u.password_hash.as_str());
+        let checked = self.passwords.verify_upgrading(password, hash).await?;
+        let user = user.filter(|_| checked.matched).ok_or_else(Error::bad_password)?;
+        if let Some(upgraded) = checked.upgraded {
+            self.upgrade_password_hash(&user, &upgraded).await;
+        }
+        Ok(user)
     }
 
     /// Replaces a hash made with weaker parameters by `upgraded` (of the same password), unless
@@ -91,13 +107,27 @@ impl Core {
         phone: Option<&str>,
         pin: Option<&str>,
         token: Option<&str>,
-        otp: Option<&str>,
+        second: SecondFields<'_>,
         origin: &Origin,
     ) -> Result<(User, TokenPair)> {
         let phone = Phone::parse("phone", phone.unwrap_or_default())?;
         let pin = present("pin", pin)?;
-        let user = self.check_pin_login(&phone, pin, token, Via::client(client_id), origin).await?;
-        self.second_factor_with(&user, otp, origin).await?;
+        let via = Via::client(client_id);
+        let (user, unspent) = self.pin_login_checked(&phone, pin, token, via, origin).await?;
+        // The PIN proved the phone; a person with a second factor adds their app's code or a
+        // recovery code (`otp`), or their password. Without either the PIN stays unspent (its
+        // try counted), so the client can send it again with the second factor.
+        match second.password.filter(|p| !p.is_empty() && second.otp.is_none_or(str::is_empty)) {
+            Some(password) if self.second_factor_on(user.id).await? => {
+                let email = Email::parse("email", &user.email)?;
+                let by_password = self.check_password(&email, password, via, origin).await?;
+                if by_password.id != user.id {
+                    return Err(Error::bad_password());
+                }
+            }
+            _ => self.second_factor_with(&user, second.otp, origin).await?,
+        }
+        self.spend_pin(unspent, &phone).await?;
         let pair = self.issue_session(&user, client_id, origin).await?;
         Ok((user, pair))
     }
@@ -113,10 +143,27 @@ impl Core {
         via: Via,
         origin: &Origin,
     ) -> Result<User> {
+        let (user, unspent) = self.pin_login_checked(phone, pin, token, via, origin).await?;
+        self.spend_pin(unspent, phone).await?;
+        Ok(user)
+    }
+
+    /// As [`Core::check_pin_login`], with the PIN's verification left for the caller to spend
+    /// (its id), once whatever else the sign-in needs has passed.
+    async fn pin_login_checked(
+        &self,
+        phone: &Phone,
+        pin: &str,
+        token: Option<&str>,
+        via: Via,
+        origin: &Origin,
+    ) -> Result<(User, i64)> {
         let account = format!("phone:{}", phone.as_str());
+        let mut unspent = None;
         let result = self
             .defended(origin.ip.as_deref(), Some(&account), async {
-                self.verify_pin(phone, crate::services::accounts::flashcall::PURPOSE_LOGIN, pin, token).await?;
+                let purpose = crate::services::accounts::flashcall::PURPOSE_LOGIN;
+                unspent = Some(self.check_pin(phone, purpose, pin, token).await?);
                 self.store.user_by_phone(phone.as_str()).await?.ok_or_else(|| {
                     // The account the login PIN was called for is gone (deleted meanwhile).
                     tracing::info!(reason = "no_user", "a FlashCall PIN was refused");
@@ -128,7 +175,8 @@ impl Core {
         let user = result?;
         // The owner proved the phone: a password lockout earned by guessers ends here too.
         self.forgive_password_failures(&user).await?;
-        Ok(user)
+        let unspent = unspent.ok_or_else(|| Error::internal("a checked PIN without its verification"))?;
+        Ok((user, unspent))
     }
 
     /// Forgets the failed password checks against `user`'s login (after the owner proved

@@ -64,6 +64,20 @@ impl Core {
         via: Via,
         origin: &Origin,
     ) {
+        self.audit_signin_by(method_of(login), result, login, known, via, origin).await;
+    }
+
+    /// As [`Core::audit_signin`], with the method named (an app password is checked under the
+    /// `email:` login it stands in for).
+    pub(crate) async fn audit_signin_by(
+        &self,
+        method: &'static str,
+        result: &Result<User>,
+        login: &str,
+        known: Option<(i64, i64)>,
+        via: Via,
+        origin: &Origin,
+    ) {
         if !self.audit.enabled() {
             return;
         }
@@ -89,7 +103,7 @@ impl Core {
                 event.reason(reason)
             }
         };
-        event = event.method(method_of(login)).origin(origin);
+        event = event.method(method).origin(origin);
         if let Some(client) = via.client.filter(|c| *c > 0) {
             event = event.client(client);
         }

@@ -1,9 +1,11 @@
-//! A person's second factors (issue 21): an authenticator app (RFC 6238, [`totp`]) and recovery
-//! codes ([`recovery`]). Every code is checked under the Defender with the person's own login key
+//! A person's second factors (issue 21): an authenticator app (RFC 6238, [`totp`]), recovery
+//! codes ([`recovery`]), and app passwords for the dialects that cannot take a second factor
+//! ([`app_passwords`]). Every code is checked under the Defender with the person's own login key
 //! `mfa:<user id>`: a wrong code counts against the host like a wrong password, and against the
 //! person (`defender.mfa_max_failures` a day, from any hosts). Switching a factor on or off, and
 //! making recovery codes anew, take the current password (checked like a login) and are audited.
 
+pub(crate) mod app_passwords;
 pub(crate) mod challenge;
 pub(crate) mod recovery;
 pub(crate) mod totp;
@@ -81,15 +83,6 @@ impl Core {
         match otp.map(str::trim).filter(|o| !o.is_empty()) {
             None => Err(Error::SecondFactorRequired),
             Some(code) => self.verify_second_factor(user, code, origin).await.map(|_| ()),
-        }
-    }
-
-    /// Refuses a password-only sign-in of a dialect that has no place for a second factor (the
-    /// PBX API, the OAuth password grant) when the person has one.
-    pub(crate) async fn no_second_factor(&self, user: &User) -> Result<()> {
-        match self.second_factor_on(user.id).await? {
-            true => Err(Error::SecondFactorRequired),
-            false => Ok(()),
         }
     }
 

@@ -46,11 +46,10 @@ impl From<Error> for OAuthError {
         match err {
             Error::Validation { message, .. } => Self::InvalidRequest(message),
             Error::Credential { .. } => Self::InvalidGrant("The user credentials were incorrect.".into()),
-            Error::SecondFactorRequired => Self::InvalidGrant(
-                "This user signs in with a second factor, which the password grant cannot take: use the \
-                 authorization code flow."
-                    .into(),
-            ),
+            Error::AppPasswordRequired { page } => Self::InvalidGrant(format!(
+                "This user signs in with a second factor, which the password grant cannot take: use an app \
+                 password from {page} as the password, or the authorization code flow."
+            )),
             other => Self::Core(other),
         }
     }
@@ -162,11 +161,10 @@ impl Core {
                 let username = required(req.username.as_deref(), "username")?;
                 let password = required(req.password.as_deref(), "password")?;
                 let email = Email::parse("username", username)?;
-                let user = self
-                    .check_password(&email, password, crate::services::audit::events::Via::client(client.id), origin)
-                    .await?;
-                // The password grant has no place for a second factor: the code flow has.
-                self.no_second_factor(&user).await?;
+                // No place for a second factor here (the code flow has one): a person with one
+                // uses an app password.
+                let via = crate::services::audit::events::Via::client(client.id);
+                let user = self.check_machine_password(&email, password, via, origin).await?;
                 Ok(self.issue_oauth(&user, &client, origin).await?)
             }
             "client_credentials" => {
