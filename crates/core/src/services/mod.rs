@@ -45,6 +45,8 @@ pub use first_party::{
     is_builtin,
 };
 pub use mfa::app_passwords::{APP_PASSWORD_PREFIX, APP_PASSWORDS_PAGE};
+pub use mfa::challenge::Proof;
+pub use mfa::flashcall::AMR_TEL;
 pub use mfa::recovery::RECOVERY_CODES;
 pub use mfa::totp::{STEP as TOTP_STEP, TotpEnrolment};
 pub use mfa::{AMR_OTP, MfaState};
@@ -59,7 +61,7 @@ pub use oidc::authorize::{
     AuthorizationRequest, AuthorizeError, AuthorizeParams, AuthorizeStep, CODE_TTL, Prompt, with_query,
 };
 pub use oidc::publisher::Publisher;
-pub use oidc::signin::{AMR_FLASHCALL, AMR_PASSWORD, SignInStep, SignedIn};
+pub use oidc::signin::{AMR_FLASHCALL, AMR_PASSWORD, SecondStep, SignInStep, SignedIn};
 pub use oidc::tokens::{LoggedOut, LogoutPlan, user_claims};
 pub use pbx::{PbxAdmin, PbxSession};
 pub use reset::RESET_PAGE;

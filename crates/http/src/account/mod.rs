@@ -42,6 +42,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/account/security/totp/confirm", post(security::confirm))
         .route("/account/security/totp/remove", get(security::remove_question).post(security::remove))
         .route("/account/security/recovery", post(security::recovery))
+        .route("/account/security/flashcall", post(security::flashcall))
         .route("/account/app-passwords", get(app_passwords::list).post(app_passwords::make))
         .route("/account/app-passwords/delete", get(app_passwords::confirm).post(app_passwords::delete))
         .route("/account/sessions", get(sessions::list))

@@ -1,4 +1,5 @@
-//! Security: the authenticator app (set up: its QR code and key, then the first code and the
+//! Security: calls to the phone as a second factor (on or off, with the password), the
+//! authenticator app (set up: its QR code and key, then the first code and the
 //! current password switch it on and show the recovery codes once; remove, with the password)
 //! and recovery codes made anew (with the password). The login page asks for a code once the
 //! app is on, and every dialect's password sign-in does too (`Core::second_factor_with`).
@@ -15,13 +16,15 @@ use std::collections::HashMap;
 
 const PATH: &str = "/account/security";
 
-/// `GET /account/security` (`?on=1`, `?removed=1` after an action).
+/// `GET /account/security` (`?on=1`, `?removed=1`, `?flashcall=on|off` after an action).
 pub(super) async fn security(a: Account, Query(query): Query<HashMap<String, String>>) -> Response {
     let t = a.t();
-    let notice = match (query.contains_key("on"), query.contains_key("removed")) {
-        (true, _) => Some(t.totp_switched_on),
-        (false, true) => Some(t.totp_removed),
-        _ => None,
+    let notice = match query.get("flashcall").map(String::as_str) {
+        Some("on") => Some(t.fc_switched_on),
+        Some(_) => Some(t.fc_switched_off),
+        None if query.contains_key("on") => Some(t.totp_switched_on),
+        None if query.contains_key("removed") => Some(t.totp_removed),
+        None => None,
     };
     page(&a, StatusCode::OK, notice, None).await
 }
@@ -34,8 +37,11 @@ async fn page(a: &Account, status: StatusCode, notice: Option<&'static str>, err
             Err(err) => return a.failure(err),
         };
     let l = a.layout(a.t().nav_security, PATH);
-    let (totp, recovery_left, app_passwords) = (state.totp, state.recovery_left, app_passwords.len());
-    let mut response = a.page(&SecurityPage { l, notice, error, totp, recovery_left, app_passwords });
+    let (totp, recovery_left, flashcall, app_passwords) =
+        (state.totp, state.recovery_left, state.flashcall, app_passwords.len());
+    let phone = a.session.user.phone.as_deref().filter(|p| !p.is_empty()).map(crate::oidc::shown_phone);
+    let page = SecurityPage { l, notice, error, totp, recovery_left, flashcall, phone, app_passwords };
+    let mut response = a.page(&page);
     *response.status_mut() = status;
     response
 }
@@ -142,6 +148,35 @@ pub(super) async fn recovery(a: Account, body: Bytes) -> Response {
     match a.core().recovery_codes_anew(&a.session.user, current, &a.v.origin).await {
         Ok(codes) => a.page(&RecoveryPage { l: a.layout(t.recovery_title, PATH), notice: None, codes }),
         Err(Error::Credential { .. }) => page(&a, StatusCode::UNAUTHORIZED, None, Some(t.current_wrong)).await,
+        Err(Error::Refused(_)) => redirect(PATH),
+        Err(err) => a.failure(err),
+    }
+}
+
+/// `POST /account/security/flashcall`: switches calls to the phone on (`on=1`) or off, with the
+/// password; switched on with no recovery codes left, the new ones are shown once.
+pub(super) async fn flashcall(a: Account, body: Bytes) -> Response {
+    let form = match a.form(&body) {
+        Ok(form) => form,
+        Err(response) => return *response,
+    };
+    let t = a.t();
+    let current = form.get("current_password").unwrap_or_default();
+    if current.is_empty() {
+        return page(&a, StatusCode::BAD_REQUEST, None, Some(t.current_required)).await;
+    }
+    let (core, user, origin) = (a.core(), &a.session.user, &a.v.origin);
+    let done = match form.get("on") == Some("1") {
+        true => core.flashcall_factor_on(user, current, origin).await.map(|codes| ("on", codes)),
+        false => core.flashcall_factor_off(user, current, origin).await.map(|()| ("off", None)),
+    };
+    match done {
+        Ok((_, Some(codes))) => {
+            a.page(&RecoveryPage { l: a.layout(t.recovery_title, PATH), notice: Some(t.fc_switched_on), codes })
+        }
+        Ok((state, None)) => redirect(&format!("{PATH}?flashcall={state}")),
+        Err(Error::Credential { .. }) => page(&a, StatusCode::UNAUTHORIZED, None, Some(t.current_wrong)).await,
+        // On or off already (another tab), or no phone: the page tells the state.
         Err(Error::Refused(_)) => redirect(PATH),
         Err(err) => a.failure(err),
     }

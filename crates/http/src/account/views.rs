@@ -139,6 +139,10 @@ pub(super) struct SecurityPage {
     pub error: Option<&'static str>,
     pub totp: bool,
     pub recovery_left: i64,
+    /// FlashCall is on as a second factor.
+    pub flashcall: bool,
+    /// The account's phone (FlashCall calls it), shown; None when there is none.
+    pub phone: Option<String>,
     /// How many app passwords the person holds.
     pub app_passwords: usize,
 }

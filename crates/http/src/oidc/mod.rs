@@ -40,6 +40,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/oauth/authorize/flashcall", post(flashcall))
         .route("/oauth/authorize/pin", post(pin))
         .route("/oauth/authorize/second", post(second_step::second))
+        .route("/oauth/authorize/second/call", post(second_step::call))
         .route("/oauth/authorize/consent", post(consent))
         .route("/oauth/userinfo", get(userinfo::userinfo).post(userinfo::userinfo_post))
         .route("/oauth/logout", get(userinfo::logout).post(userinfo::logout_form))
@@ -98,7 +99,7 @@ fn authorize_params(raw: &str) -> Result<AuthorizeParams, &'static str> {
 
 /// `+7 999 123-45-67` for a Russian number, `+<digits>` for others (anything else as it came:
 /// the wrong-PIN page echoes the form's field).
-fn shown_phone(digits: &str) -> String {
+pub(crate) fn shown_phone(digits: &str) -> String {
     match (digits.len(), digits.strip_prefix('7')) {
         (11, Some(rest)) if digits.bytes().all(|b| b.is_ascii_digit()) => {
             format!("+7 {} {}-{}-{}", &rest[..3], &rest[3..6], &rest[6..8], &rest[8..])

@@ -31,7 +31,8 @@ pub(super) struct FlashCallPage<'a> {
     pub error: Option<String>,
 }
 
-/// The second step after a right first factor: a second factor's code.
+/// The second step after a right first factor: the ways it offers (an authenticator's code, a
+/// call to the person's phone, the password after a PIN, a recovery code).
 #[derive(Template)]
 #[template(path = "oidc/second_step.html")]
 pub(super) struct SecondStepPage<'a> {
@@ -39,6 +40,27 @@ pub(super) struct SecondStepPage<'a> {
     pub csrf: &'a str,
     pub request: &'a str,
     pub challenge: &'a str,
+    pub error: Option<&'a str>,
+    /// What the page asks for first, and the masked phone when that is a call.
+    pub lead: &'a str,
+    pub call_lead: Option<String>,
+    pub app: bool,
+    pub recovery: bool,
+    pub password: bool,
+    /// The phone "Call me" calls, masked.
+    pub call: Option<String>,
+}
+
+/// The second step's call placed: its last digits.
+#[derive(Template)]
+#[template(path = "oidc/second_call.html")]
+pub(super) struct SecondCallPage<'a> {
+    pub t: &'a Texts,
+    pub csrf: &'a str,
+    pub request: &'a str,
+    pub challenge: &'a str,
+    pub token: &'a str,
+    pub phone_shown: &'a str,
     pub error: Option<&'a str>,
 }
 

@@ -148,3 +148,42 @@ async fn an_authenticator_app_from_set_up_to_second_step(app: TestApp) {
     assert_eq!(status, 401, "Fax was deleted");
 }
 both!(an_authenticator_app_from_set_up_to_second_step);
+
+/// No cool-down between calls to one phone: the part places three in a few seconds.
+fn quick_calls(config: &mut kordon::config::Config) {
+    config.flashcall.phone_cooldown = 0;
+}
+
+async fn calls_to_the_phone_as_the_second_step(app: TestApp) {
+    let (email, phone) = ("call@two.example", "79990007744");
+    app.register(email, phone).await;
+    let input = [
+        ("KORDON_OUTBOX", app.outbox().join("flashcalls.jsonl").display().to_string()),
+        ("KORDON_PHONE", format!("+{phone}")),
+    ];
+    let report = crate::helpers::node::page_part(&app, "account", "flashcall", email, &input).await;
+    let en = &report["en"];
+    assert_eq!((&en["switchedOn"], &en["codes"]), (&json!("Calls to your phone are on."), &json!(10)));
+    assert_eq!(en["second"], "kordon will call your phone +7 999 •••-••-44.");
+    assert_eq!(en["wrong"], "The code is not right or has expired.");
+    assert_eq!(en["back"], "Your account");
+    let ru = &report["ru"];
+    assert_eq!(ru["second"], "Вы вошли по звонку. Теперь введите пароль.");
+    assert_eq!(ru["state"], "Звонок на телефон · Включено");
+    assert_eq!(ru["switchedOff"], "Звонок на телефон выключен.");
+    let user = app.core.admin_user(email).await.expect("user");
+    let state = app.core.mfa_state(user.id).await.expect("state");
+    assert!(!state.on(), "switched off at the end: {state:?}");
+    // Both second steps are on record: a wrong call PIN and a right one, the password after a PIN.
+    app.core.audit_flush().await;
+    let filter = kordon_core::audit::AuditFilter { kind: Some("signin".into()), limit: 50, ..Default::default() };
+    let lines = app.core.audit_search(&filter).await.expect("audit");
+    let mine = |method: &str, result: &str| {
+        lines
+            .iter()
+            .filter(|l| l.user_id == Some(user.id) && l.method.as_deref() == Some(method) && l.result == result)
+            .count()
+    };
+    assert_eq!((mine("pin", "failure"), mine("pin", "success")), (1, 2), "{lines:?}");
+}
+both!(calls_to_the_phone_as_the_second_step, super::quick_calls);

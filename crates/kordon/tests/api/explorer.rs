@@ -122,6 +122,7 @@ const UNDOCUMENTED: &[&str] = &[
     "/oauth/authorize/flashcall",
     "/oauth/authorize/pin",
     "/oauth/authorize/second",
+    "/oauth/authorize/second/call",
     "/oauth/authorize/consent",
     "/oauth/assets/kordon.css",
 ];

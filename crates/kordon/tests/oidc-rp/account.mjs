@@ -17,6 +17,10 @@
 //     code from the English page, Security, removing the app, and a new set-up's page. App
 //     passwords: English makes "Office PBX" and "Fax" (each shown once), Russian deletes "Fax";
 //     the test signs in to the PBX API with both.
+//   flashcall: English: Security → calls to the phone on (the password; recovery codes shown) →
+//     sign out → password → the second step's "Call me" → a wrong PIN, then the call's PIN (read
+//     from kordon's dev outbox, KORDON_OUTBOX). Russian: a FlashCall sign-in (KORDON_PHONE) → the
+//     second step asks for the password → Security → calls switched off.
 //
 // Every page is photographed at desktop (1280 px) and phone (390 px) widths into
 // KORDON_SCREENSHOTS. Spawned by crates/kordon/tests/api/account_browser.rs; input from the
@@ -271,6 +275,86 @@ async function totp() {
   }
 }
 
+/// The PIN of the call whose verification token is `token`, from kordon's dev outbox.
+async function pinFor(token) {
+  const outbox = env('KORDON_OUTBOX');
+  const deadline = Date.now() + TIMEOUT;
+  while (Date.now() < deadline) {
+    const lines = fs.existsSync(outbox) ? fs.readFileSync(outbox, 'utf8').trim().split('\n') : [];
+    const line = lines.filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.token === token);
+    if (line) return line.pin;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no call with token ${token} in ${outbox}`);
+}
+
+async function flashcall() {
+  const en = {};
+  {
+    const { ctx, page } = await context('en-US', ['401 (Unauthorized)']);
+    await page.goto(`${base}/account/security`);
+    await signIn(page, password);
+    await page.waitForURL((u) => u.pathname === '/account/security', { timeout: TIMEOUT });
+    await shot(page, 'security-flashcall', 'en');
+    await page.fill('form[action="/account/security/flashcall"] input[name=current_password]', password);
+    await page.click('form[action="/account/security/flashcall"] button[type=submit]');
+    await page.locator('ol.codes').waitFor({ timeout: TIMEOUT });
+    en.switchedOn = await page.locator('p[role=status]').innerText();
+    en.codes = await page.locator('ol.codes li').count();
+    await shot(page, 'flashcall-on', 'en');
+    step('en: switched calls to the phone on');
+    await page.click('form[action="/account/logout"] button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/account/signed-out', { timeout: TIMEOUT });
+    await page.goto(`${base}/account`);
+    await signIn(page, password);
+    await page.locator('form[action="/oauth/authorize/second/call"]').waitFor({ timeout: TIMEOUT });
+    en.second = await page.locator('p.lead').innerText();
+    await shot(page, 'second-step-call', 'en');
+    await page.click('form[action="/oauth/authorize/second/call"] button[type=submit]');
+    await page.locator('input[name=pin]').waitFor({ timeout: TIMEOUT });
+    await shot(page, 'second-call', 'en');
+    const pin = await pinFor(await page.locator('input[name=token]').inputValue());
+    await page.fill('input[name=pin]', pin === '0000' ? '1111' : '0000');
+    await page.click('form[action="/oauth/authorize/second"] button[type=submit]');
+    await page.locator('p.alert').waitFor({ timeout: TIMEOUT });
+    en.wrong = await page.locator('p.alert').innerText();
+    await shot(page, 'second-call-wrong', 'en');
+    await page.fill('input[name=pin]', pin);
+    await page.click('form[action="/oauth/authorize/second"] button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/account', { timeout: TIMEOUT });
+    en.back = await heading(page);
+    step('en: signed in with the password and a call (a wrong PIN first)');
+    await ctx.close();
+  }
+  const ru = {};
+  {
+    const { ctx, page } = await context('ru-RU');
+    await page.goto(`${base}/account/security`);
+    await page.fill('input[name=phone]', env('KORDON_PHONE'));
+    await page.click('form[action$="/flashcall"] button[type=submit]');
+    await page.locator('input[name=pin]').waitFor({ timeout: TIMEOUT });
+    const pin = await pinFor(await page.locator('input[name=token]').inputValue());
+    await page.fill('input[name=pin]', pin);
+    await page.click('form[action$="/pin"] button[type=submit]');
+    await page.locator('form[action="/oauth/authorize/second"] input[name=password]').waitFor({ timeout: TIMEOUT });
+    ru.second = await page.locator('p.lead').innerText();
+    await shot(page, 'second-step-password', 'ru');
+    await page.fill('input[name=password]', password);
+    await page.click('form[action="/oauth/authorize/second"] button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/account/security', { timeout: TIMEOUT });
+    ru.state = await page.locator('section h2').nth(1).innerText();
+    await page.fill('form[action="/account/security/flashcall"] input[name=current_password]', password);
+    await page.click('form[action="/account/security/flashcall"] button[type=submit]');
+    await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+    ru.switchedOff = await page.locator('p[role=status]').innerText();
+    await shot(page, 'security-flashcall-off', 'ru');
+    step('ru: signed in by a call and the password, then switched calls off');
+    await ctx.close();
+  }
+  report.en = en;
+  report.ru = ru;
+}
+
 await finish(async () => {
   if (part === 'forgot') {
     const seen = new Set();
@@ -278,6 +362,8 @@ await finish(async () => {
     report.ru = await forgot('ru-RU', 'ru', `${password}-en-1`, `${password}-ru-2`, seen);
   } else if (part === 'totp') {
     await totp();
+  } else if (part === 'flashcall') {
+    await flashcall();
   } else {
     check(part === 'sessions', `unknown part ${part}`);
     report.en = await sessions('en-US', 'en');

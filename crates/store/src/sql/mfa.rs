@@ -63,17 +63,9 @@ impl kordon_core::ports::MfaStore for SqlStore {
         if done.rows_affected() != 1 {
             return Ok(None); // dropped: rolled back
         }
-        let left =
-            sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
-                .bind(user_id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(translate)?;
-        if left == 0 {
-            put_recovery_codes(&mut tx, user_id, recovery, now).await?;
-        }
+        let stored = put_recovery_codes_if_none(&mut tx, user_id, recovery, now).await?;
         tx.commit().await.map_err(translate)?;
-        Ok(Some(left == 0))
+        Ok(Some(stored))
     }
 
     async fn spend_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool> {
@@ -96,11 +88,74 @@ impl kordon_core::ports::MfaStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(translate)?;
-        sqlx::query::<Db>("DELETE FROM recovery_codes WHERE user_id = $1")
+        sqlx::query::<Db>(
+            "DELETE FROM recovery_codes WHERE user_id = $1
+             AND NOT EXISTS (SELECT 1 FROM flashcall_factors WHERE user_id = $1)",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(translate)?;
+        tx.commit().await.map_err(translate)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn second_factor_on(&self, user_id: i64) -> StoreResult<bool> {
+        // COUNT: a BIGINT on both databases.
+        let on = sqlx::query_scalar::<Db, i64>(
+            "SELECT (SELECT COUNT(*) FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL)
+                  + (SELECT COUNT(*) FROM flashcall_factors f JOIN users u ON u.id = f.user_id
+                     WHERE f.user_id = $1 AND u.phone IS NOT NULL)",
+        )
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(translate)?;
+        Ok(on > 0)
+    }
+
+    async fn flashcall_factor(&self, user_id: i64) -> StoreResult<bool> {
+        let on = sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM flashcall_factors WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(translate)?;
+        Ok(on > 0)
+    }
+
+    async fn add_flashcall_factor(&self, user_id: i64, recovery: &[String], now: i64) -> StoreResult<Option<bool>> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        let done = sqlx::query::<Db>(
+            "INSERT INTO flashcall_factors (user_id, created_at) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(translate)?;
+        if done.rows_affected() != 1 {
+            return Ok(None); // on already: rolled back
+        }
+        let stored = put_recovery_codes_if_none(&mut tx, user_id, recovery, now).await?;
+        tx.commit().await.map_err(translate)?;
+        Ok(Some(stored))
+    }
+
+    async fn remove_flashcall_factor(&self, user_id: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        let done = sqlx::query::<Db>("DELETE FROM flashcall_factors WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *tx)
             .await
             .map_err(translate)?;
+        sqlx::query::<Db>(
+            "DELETE FROM recovery_codes WHERE user_id = $1
+             AND NOT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL)",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(translate)?;
         tx.commit().await.map_err(translate)?;
         Ok(done.rows_affected() == 1)
     }
@@ -238,6 +293,26 @@ pub(super) async fn drop_app_passwords(tx: &mut sqlx::Transaction<'_, Db>, user_
         .await
         .map_err(translate)?;
     Ok(())
+}
+
+/// Stores `digests` as the person's recovery codes when they have no unused one left (a factor
+/// switched on comes with codes); whether they were stored.
+async fn put_recovery_codes_if_none(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    user_id: i64,
+    digests: &[String],
+    now: i64,
+) -> StoreResult<bool> {
+    let left =
+        sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user_id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(translate)?;
+    if left == 0 {
+        put_recovery_codes(tx, user_id, digests, now).await?;
+    }
+    Ok(left == 0)
 }
 
 /// The person's recovery codes, replaced by `digests` (old ones, used or not, go).

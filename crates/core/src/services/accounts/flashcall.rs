@@ -17,6 +17,8 @@ pub(crate) const PURPOSE_REGISTER: &str = "register";
 pub(crate) const PURPOSE_LOGIN: &str = "login";
 /// PINs sent to a signed-in user's own phone (confirmations).
 pub(crate) const PURPOSE_CONFIRM: &str = "confirm";
+/// PINs of the login page's second step, to the phone of the person the challenge names.
+pub(crate) const PURPOSE_SECOND_FACTOR: &str = "mfa";
 const PIN_LEN: usize = 4;
 
 pub(crate) fn invalid_pin() -> Error {
@@ -73,7 +75,13 @@ impl Core {
         Ok((phone, token))
     }
 
-    async fn place_call(&self, phone: &Phone, purpose: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<String> {
+    pub(crate) async fn place_call(
+        &self,
+        phone: &Phone,
+        purpose: &str,
+        user_id: Option<i64>,
+        ip: Option<&str>,
+    ) -> Result<String> {
         let placed = self.try_call(phone, purpose, user_id, ip).await;
         crate::metrics::flashcall(match &placed {
             Ok(_) => "placed",

@@ -8,11 +8,24 @@
 
 use crate::error::{Error, Result};
 use crate::secrets::{equal, keyed_digest};
-use crate::services::oidc::signin::SignedIn;
+use crate::services::audit::events::Via;
+use crate::services::oidc::signin::{AMR_FLASHCALL, AMR_PASSWORD, SecondStep, SignedIn};
 use crate::services::{Core, Origin};
+use crate::types::{Email, User};
 
 /// How long a second step may take, seconds.
 pub const CHALLENGE_TTL: i64 = 300;
+
+/// What a person gives in the second step.
+#[derive(Debug, Clone, Copy)]
+pub enum Proof<'a> {
+    /// An authenticator's code or a recovery code.
+    Code(&'a str),
+    /// The PIN of the call "Call me" placed, and that call's token.
+    Pin { pin: &'a str, token: &'a str },
+    /// The password, after a FlashCall PIN.
+    Password(&'a str),
+}
 
 impl Core {
     /// A challenge for `user_id`, who passed `first_amr` (`pwd` or `tel`) in the browser whose
@@ -29,20 +42,82 @@ impl Core {
         Ok(format!("{user_id}.{first_amr}.{expires}.{mac}"))
     }
 
-    /// The login page's second step: the challenge the first step gave this browser, and a code.
-    /// A challenge that is not this browser's and request's, or expired, is `Unauthenticated`
-    /// (the page starts again); a wrong code is `Credential` (field `otp`).
+    /// The second step of `user`, who passed `first_amr`: the ways it offers.
+    pub(crate) async fn second_step_of(&self, user: &User, first_amr: &str, challenge: String) -> Result<SecondStep> {
+        let state = self.mfa_state(user.id).await?;
+        let call = match first_amr {
+            AMR_PASSWORD => self.second_factor_phone(user).await?,
+            _ => None,
+        };
+        Ok(SecondStep {
+            challenge,
+            app: state.totp,
+            recovery: state.recovery_left > 0,
+            call,
+            password: first_amr == AMR_FLASHCALL,
+        })
+    }
+
+    /// The person and first factor of a challenge good for this browser and request; else
+    /// `Unauthenticated` (the page starts again).
+    async fn challenged(&self, challenge: &str, csrf: &str, flow: &str) -> Result<(User, String)> {
+        let (user_id, first_amr) = self.challenge_of(challenge, csrf, flow).await?.ok_or(Error::Unauthenticated)?;
+        let user = self.user_by_id(user_id).await?.ok_or(Error::Unauthenticated)?;
+        Ok((user, first_amr))
+    }
+
+    /// The second step a challenge stands for, to show its page again.
+    pub async fn browser_second_step(&self, challenge: &str, csrf: &str, flow: &str) -> Result<SecondStep> {
+        let (user, first_amr) = self.challenged(challenge, csrf, flow).await?;
+        self.second_step_of(&user, &first_amr, challenge.to_owned()).await
+    }
+
+    /// "Call me" in a second step that offers it: calls the person's phone (the whole toll-fraud
+    /// guard applies); answers the step and the call's verification token.
+    pub async fn browser_second_call(
+        &self,
+        challenge: &str,
+        csrf: &str,
+        flow: &str,
+        origin: &Origin,
+    ) -> Result<(SecondStep, String)> {
+        let (user, first_amr) = self.challenged(challenge, csrf, flow).await?;
+        let step = self.second_step_of(&user, &first_amr, challenge.to_owned()).await?;
+        if step.call.is_none() {
+            return Err(Error::Unauthenticated);
+        }
+        let (_, token) = self.call_second_factor(&user, origin).await?;
+        Ok((step, token))
+    }
+
+    /// The login page's second step: the challenge the first step gave this browser, and a
+    /// proof it offers. A challenge that is not this browser's and request's, or expired, or a
+    /// proof it does not offer, is `Unauthenticated` (the page starts again); a wrong proof is
+    /// `Credential`.
     pub async fn browser_second_factor(
         &self,
         challenge: &str,
-        code: &str,
+        proof: Proof<'_>,
         csrf: &str,
         flow: &str,
         origin: &Origin,
     ) -> Result<SignedIn> {
-        let (user_id, first_amr) = self.challenge_of(challenge, csrf, flow).await?.ok_or(Error::Unauthenticated)?;
-        let user = self.user_by_id(user_id).await?.ok_or(Error::Unauthenticated)?;
-        let second = self.verify_second_factor(&user, code, origin).await?;
+        let (user, first_amr) = self.challenged(challenge, csrf, flow).await?;
+        let second = match proof {
+            Proof::Code(code) => self.verify_second_factor(&user, code, origin).await?,
+            Proof::Pin { pin, token } if first_amr == AMR_PASSWORD => {
+                self.verify_second_pin(&user, pin, token, origin).await?
+            }
+            Proof::Password(password) if first_amr == AMR_FLASHCALL => {
+                let email = Email::parse("email", &user.email)?;
+                let by_password = self.check_password(&email, password, Via::LOGIN_PAGE, origin).await?;
+                if by_password.id != user.id {
+                    return Err(Error::bad_password());
+                }
+                AMR_PASSWORD
+            }
+            _ => return Err(Error::Unauthenticated),
+        };
         self.open_browser_session(&user, &format!("{first_amr} {second}"), flow, origin).await
     }
 

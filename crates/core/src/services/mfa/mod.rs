@@ -1,5 +1,5 @@
-//! A person's second factors (issue 21): an authenticator app (RFC 6238, [`totp`]), recovery
-//! codes ([`recovery`]), and app passwords for the dialects that cannot take a second factor
+//! A person's second factors (issue 21): an authenticator app (RFC 6238, [`totp`]), a FlashCall
+//! to their phone ([`flashcall`]), recovery codes ([`recovery`]), and app passwords for the dialects that cannot take a second factor
 //! ([`app_passwords`]). Every code is checked under the Defender with the person's own login key
 //! `mfa:<user id>`: a wrong code counts against the host like a wrong password, and against the
 //! person (`defender.mfa_max_failures` a day, from any hosts). Switching a factor on or off, and
@@ -7,6 +7,7 @@
 
 pub(crate) mod app_passwords;
 pub(crate) mod challenge;
+pub(crate) mod flashcall;
 pub(crate) mod recovery;
 pub(crate) mod totp;
 
@@ -25,12 +26,14 @@ pub struct MfaState {
     pub totp_pending: bool,
     /// Unused recovery codes.
     pub recovery_left: i64,
+    /// FlashCall to the person's phone is on as a second factor.
+    pub flashcall: bool,
 }
 
 impl MfaState {
     /// Whether the person signs in with a second factor.
     pub fn on(&self) -> bool {
-        self.totp
+        self.totp || self.flashcall
     }
 }
 
@@ -59,18 +62,22 @@ pub(crate) fn wrong_code() -> Error {
 impl Core {
     /// The person's second factors.
     pub async fn mfa_state(&self, user_id: i64) -> Result<MfaState> {
-        let factor = self.store.totp_factor(user_id).await?;
-        let recovery_left = self.store.recovery_codes_left(user_id).await?;
+        let (factor, recovery_left, flashcall) = tokio::try_join!(
+            self.store.totp_factor(user_id),
+            self.store.recovery_codes_left(user_id),
+            self.store.flashcall_factor(user_id)
+        )?;
         Ok(MfaState {
             totp: factor.as_ref().is_some_and(|f| f.confirmed_at.is_some()),
             totp_pending: factor.as_ref().is_some_and(|f| f.confirmed_at.is_none()),
             recovery_left,
+            flashcall,
         })
     }
 
     /// Whether the person signs in with a second factor (one statement: a sign-in asks).
     pub(crate) async fn second_factor_on(&self, user_id: i64) -> Result<bool> {
-        Ok(self.store.totp_factor(user_id).await?.is_some_and(|f| f.confirmed_at.is_some()))
+        Ok(self.store.second_factor_on(user_id).await?)
     }
 
     /// The second step of a dialect that takes the code in the same request as the first factor

@@ -51,7 +51,7 @@ pub(crate) fn code_digest(code: &str) -> String {
 
 impl Core {
     /// Makes a new set of recovery codes (the old ones stop working), after the current
-    /// password; shown once. Only with an authenticator on.
+    /// password; shown once. Only with a second factor on.
     pub async fn recovery_codes_anew(
         &self,
         user: &User,
@@ -60,8 +60,8 @@ impl Core {
     ) -> Result<Vec<String>> {
         let event = || AuditEvent::new(kind::MFA_RECOVERY_CODES, SUCCESS).user(user).method("recovery");
         self.current_password_ok(user, current_password, origin, event).await?;
-        if !self.mfa_state(user.id).await?.totp {
-            return Err(Error::refused("Recovery codes come with an authenticator app: switch one on first."));
+        if !self.mfa_state(user.id).await?.on() {
+            return Err(Error::refused("Recovery codes come with a second factor: switch one on first."));
         }
         let codes = fresh_codes()?;
         let digests: Vec<String> = codes.iter().map(|c| code_digest(c)).collect();

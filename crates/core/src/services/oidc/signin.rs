@@ -25,9 +25,24 @@ fn cookie_key(cookie: Option<&str>) -> Option<String> {
 pub enum SignInStep {
     /// Signed in.
     Done(SignedIn),
-    /// The person signs in with a second factor: the second step's challenge (a hidden field of
-    /// its page; see `Core::browser_second_factor`).
-    SecondFactor(String),
+    /// The person signs in with a second factor: the second step (see
+    /// `Core::browser_second_factor`).
+    SecondFactor(SecondStep),
+}
+
+/// A second step under way: its challenge (a hidden field of its page) and the ways it offers
+/// (`Core::second_step_of`).
+#[derive(Debug, Clone)]
+pub struct SecondStep {
+    pub challenge: String,
+    /// A code of the authenticator app.
+    pub app: bool,
+    /// A recovery code: the person has unused ones.
+    pub recovery: bool,
+    /// The phone "Call me" calls: FlashCall is on, and the first factor was the password.
+    pub call: Option<Phone>,
+    /// The password: the first factor was a FlashCall PIN.
+    pub password: bool,
 }
 
 /// A new sign-in: the cookie value to set (shown once) and the session it names.
@@ -76,7 +91,10 @@ impl Core {
         origin: &Origin,
     ) -> Result<SignInStep> {
         match self.second_factor_on(user.id).await? {
-            true => Ok(SignInStep::SecondFactor(self.second_step_challenge(user.id, amr, flow, csrf).await?)),
+            true => {
+                let challenge = self.second_step_challenge(user.id, amr, flow, csrf).await?;
+                Ok(SignInStep::SecondFactor(self.second_step_of(user, amr, challenge).await?))
+            }
             false => Ok(SignInStep::Done(self.open_browser_session(user, amr, flow, origin).await?)),
         }
     }

@@ -107,6 +107,15 @@ pub(crate) struct Texts {
     pub recovery_shown_title: &'static str,
     pub recovery_shown_text: &'static str,
     pub done: &'static str,
+    // FlashCall
+    pub fc_title: &'static str,
+    pub fc_on_text: &'static str,
+    pub fc_off_text: &'static str,
+    pub fc_no_phone: &'static str,
+    pub fc_switch_on: &'static str,
+    pub fc_switch_off: &'static str,
+    pub fc_switched_on: &'static str,
+    pub fc_switched_off: &'static str,
     // App passwords
     pub apw_title: &'static str,
     pub apw_lead: &'static str,
