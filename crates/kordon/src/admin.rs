@@ -118,6 +118,10 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
                 "api_tokens": found.api_tokens,
             }))
         }
+        AdminCommand::User { command: UserCommand::MfaReset { email } } => {
+            let reset = core.admin_mfa_reset(&email, "cli").await.map_err(fail)?;
+            Ok(json!({ "reset": reset }))
+        }
         AdminCommand::Session { command: SessionCommand::Revoke { id } } => {
             core.admin_revoke_session(id, "cli").await.map_err(fail)?;
             Ok(json!({ "revoked": true }))

@@ -315,6 +315,13 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Remove a user's second factors (authenticator app, calls to the phone, recovery codes),
+    /// for a person who lost them: they sign in with the password alone until they switch one on
+    #[command(name = "mfa-reset")]
+    MfaReset {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

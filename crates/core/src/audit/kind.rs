@@ -32,6 +32,8 @@ pub const USER_PROFILE: &str = "user.profile";
 pub const MFA_ENROLLED: &str = "mfa.enrolled";
 pub const MFA_REMOVED: &str = "mfa.removed";
 pub const MFA_RECOVERY_CODES: &str = "mfa.recovery_codes";
+/// An operator removed a person's second factors (the person lost them).
+pub const MFA_RESET: &str = "mfa.reset";
 pub const SESSION_REVOKE: &str = "session.revoke";
 pub const CLIENT_CREATE: &str = "client.create";
 pub const CLIENT_UPDATE: &str = "client.update";
@@ -66,6 +68,7 @@ pub const ALL: &[&str] = &[
     MFA_ENROLLED,
     MFA_REMOVED,
     MFA_RECOVERY_CODES,
+    MFA_RESET,
     SESSION_REVOKE,
     CLIENT_CREATE,
     CLIENT_UPDATE,

@@ -73,6 +73,9 @@ pub trait MfaStore: Send + Sync + 'static {
     /// Switches FlashCall off, and removes the recovery codes unless an authenticator is still on;
     /// false when it was off.
     async fn remove_flashcall_factor(&self, user_id: i64) -> StoreResult<bool>;
+    /// Removes every second factor of the person (authenticator, FlashCall, recovery codes) in one
+    /// transaction, for an operator; false when they had none.
+    async fn reset_second_factors(&self, user_id: i64) -> StoreResult<bool>;
     /// Every authenticator secret, sealed, for resealing under a new key-encryption key.
     async fn totp_secrets(&self) -> StoreResult<Vec<(i64, String)>>;
     /// Replaces sealed secrets `(user, old, new)` whose row still holds `old`; how many moved.

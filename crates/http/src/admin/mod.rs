@@ -40,6 +40,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/users/{id}/disable", post(users::disable).fallback(method_not_allowed))
         .route("/users/{id}/enable", post(users::enable).fallback(method_not_allowed))
         .route("/users/{id}/forgive", post(users::forgive).fallback(method_not_allowed))
+        .route("/users/{id}/mfa-reset", post(users::mfa_reset).fallback(method_not_allowed))
         .route("/users/{id}/sessions", get(sessions::list).fallback(method_not_allowed))
         .route("/sessions/{id}", delete(sessions::revoke).fallback(method_not_allowed))
         .route("/applications", get(applications::list).post(applications::create).fallback(method_not_allowed))

@@ -1,11 +1,11 @@
-//! `users`: search, a user's record, disable, enable, forgive.
+//! `users`: search, a user's record, disable, enable, forgive, reset second factors.
 
 use super::PREFIX;
 use super::bodies::UserQuery;
 use super::error::AdminError;
 use super::extract::{Caller, ObjectId, QueryOf};
 use super::responses::{Always, WithId, WithInput};
-use super::views::{Forgiven, UserList, UserView};
+use super::views::{Forgiven, MfaReset, UserList, UserView};
 use crate::AppState;
 use crate::openapi_names::tag;
 use axum::Json;
@@ -86,4 +86,22 @@ pub(super) async fn forgive(
     ObjectId(id): ObjectId,
 ) -> Result<Json<Forgiven>, AdminError> {
     Ok(Json(Forgiven { forgiven: state.core.admin_forgive_user(&admin, id).await? }))
+}
+
+/// Reset a user's second factors
+///
+/// For a person who lost their second factors (the phone with the app, the recovery codes): their
+/// authenticator app, calls to their phone and recovery codes are removed, so they sign in with
+/// the password alone until they switch one on again on their account page. Their sessions and
+/// app passwords stay. Audited (`mfa.reset`). Nobody resets their own (400).
+#[utoipa::path(post, path = "/users/{id}/mfa-reset", context_path = PREFIX, tag = tag::ADMIN,
+    operation_id = "adminResetSecondFactors",
+    params(("id" = i64, Path, minimum = 1, description = "The user's id; anything else is 404.")),
+    responses((status = 200, description = "Whether the user had any second factor.", body = MfaReset), Always, WithId))]
+pub(super) async fn mfa_reset(
+    State(state): State<AppState>,
+    Caller(admin): Caller,
+    ObjectId(id): ObjectId,
+) -> Result<Json<MfaReset>, AdminError> {
+    Ok(Json(MfaReset { reset: state.core.admin_reset_second_factors(&admin, id).await? }))
 }

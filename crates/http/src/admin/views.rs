@@ -311,3 +311,10 @@ pub(crate) struct SecretView {
 pub(crate) struct Forgiven {
     pub forgiven: bool,
 }
+
+/// Whether a user had second factors to remove.
+#[derive(Serialize, ToSchema)]
+#[schema(as = AdminMfaReset, example = json!({"reset": true}))]
+pub(crate) struct MfaReset {
+    pub reset: bool,
+}

@@ -46,6 +46,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/console/users", get(users::search))
         .route("/console/user", get(users::user))
         .route("/console/user/disable", get(users::confirm_disable).post(users::disable))
+        .route("/console/user/mfa-reset", get(users::confirm_mfa_reset).post(users::mfa_reset))
         .route("/console/user/enable", post(users::enable))
         .route("/console/user/forgive", post(users::forgive))
         .route("/console/user/delete", get(users::confirm_delete).post(users::delete))

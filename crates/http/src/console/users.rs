@@ -1,6 +1,7 @@
 //! The Users pages, on the admin services (`admin_*`, scoped by the console user's `Admin`):
 //! search by email, phone or id; a user's page (tenant, role, state, sessions of every kind with
-//! a Revoke each, recent events); disable and delete after a confirmation, enable, forgive.
+//! a Revoke each, recent events); disable, delete and reset second factors after a confirmation,
+//! enable, forgive.
 
 use super::texts::Texts;
 use super::views::{ConfirmPage, EventRow, FoundRow, Question, SessionRow, UserPage, UsersPage};
@@ -142,7 +143,15 @@ pub(super) async fn user(c: Console, Query(query): Params) -> Response {
             .collect(),
         Err(err) => return c.failure(err),
     };
+    let mfa = match c.core().mfa_state(id).await {
+        Ok(state) => [(state.totp, t.mfa_app), (state.flashcall, t.mfa_calls)]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect(),
+        Err(err) => return c.failure(err),
+    };
     let notice = match query.get("done").map(String::as_str) {
+        Some("mfa-reset") => Some(t.mfa_reset_done),
         Some("disabled") => Some(t.disabled_done),
         Some("enabled") => Some(t.enabled_done),
         Some("forgiven") => Some(t.forgiven_done),
@@ -161,6 +170,8 @@ pub(super) async fn user(c: Console, Query(query): Params) -> Response {
         disabled: found.disabled_at.is_some(),
         disable_href: format!("/console/user/disable?id={id}"),
         delete_href: format!("/console/user/delete?id={id}"),
+        mfa,
+        mfa_reset_href: format!("/console/user/mfa-reset?id={id}"),
         events_href: format!("/console/audit?user={id}"),
         email: found.user.email,
         sessions,
@@ -204,8 +215,22 @@ pub(super) async fn confirm_delete(c: Console, Query(query): Params) -> Response
     confirm(c, &query, q).await
 }
 
+/// `GET /console/user/mfa-reset?id=`: are you sure?
+pub(super) async fn confirm_mfa_reset(c: Console, Query(query): Params) -> Response {
+    let t = c.t();
+    let q = Question {
+        title: t.mfa_reset,
+        question: t.mfa_reset_question,
+        text: t.mfa_reset_text,
+        action: "/console/user/mfa-reset",
+        button: t.mfa_reset,
+    };
+    confirm(c, &query, q).await
+}
+
 /// What a POST on a user does.
 enum Act {
+    MfaReset,
     Disable,
     Enable,
     Forgive,
@@ -220,6 +245,7 @@ async fn act(c: Console, body: Bytes, act: Act) -> Response {
     let (core, admin) = (c.core(), c.session.operator.admin());
     let id = id_of(form.get("id"));
     let done = match act {
+        Act::MfaReset => core.admin_reset_second_factors(admin, id).await.map(|_| "mfa-reset"),
         Act::Disable => core.admin_disable_user(admin, id).await.map(|_| "disabled"),
         Act::Enable => core.admin_enable_user(admin, id).await.map(|_| "enabled"),
         Act::Forgive => core.admin_forgive_user(admin, id).await.map(|f| if f { "forgiven" } else { "unforgiven" }),
@@ -237,6 +263,11 @@ async fn act(c: Console, body: Bytes, act: Act) -> Response {
 /// `POST /console/user/disable`.
 pub(super) async fn disable(c: Console, body: Bytes) -> Response {
     act(c, body, Act::Disable).await
+}
+
+/// `POST /console/user/mfa-reset`.
+pub(super) async fn mfa_reset(c: Console, body: Bytes) -> Response {
+    act(c, body, Act::MfaReset).await
 }
 
 /// `POST /console/user/enable` (not destructive: no confirmation).

@@ -127,6 +127,9 @@ pub(super) struct UserPage {
     /// The confirmation pages of disabling and deleting the user.
     pub disable_href: String,
     pub delete_href: String,
+    /// The second factors the user has, in words (empty: none), and the question that resets them.
+    pub mfa: Vec<&'static str>,
+    pub mfa_reset_href: String,
     pub sessions: Vec<SessionRow>,
     pub events: Vec<EventRow>,
     /// The user's events on the Audit page.

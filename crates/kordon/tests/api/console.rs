@@ -577,3 +577,33 @@ async fn chromium_tours_the_console(app: TestApp) {
     }
 }
 both!(chromium_tours_the_console, super::caps);
+
+/// A tenant's admin removes the second factors a member lost: the user page says which they have,
+/// asks first, and the member signs in with the password alone again.
+async fn a_lost_second_factor_is_reset_from_the_console(app: TestApp) {
+    people(&app).await;
+    crate::mfa_login::with_authenticator(&app, MEMBER).await;
+    let member = app.core.admin_user(MEMBER).await.expect("member").id;
+    let mut admin = Browser::new(&app);
+    sign_in(&app, &mut admin, ADMIN).await;
+    let page = admin.get(&format!("/console/user?id={member}")).await;
+    assert!(page.body.contains("<span class=\"chip\">authenticator app</span>"), "{}", page.body);
+    assert!(page.body.contains("/console/user/mfa-reset?id="), "{}", page.body);
+    let csrf = page.field("csrf");
+    let question = admin.get(&format!("/console/user/mfa-reset?id={member}")).await;
+    assert_eq!((question.status, question.field("id")), (200, member.to_string()));
+    assert!(question.body.contains("Reset this person&#39;s second factors?"), "{}", question.body);
+    let id = member.to_string();
+    assert_eq!(admin.post("/console/user/mfa-reset", &[("id", &id)]).await.status, 403, "no CSRF token");
+    let done = admin.post("/console/user/mfa-reset", &[("id", &id), ("csrf", &csrf)]).await;
+    assert_eq!(done.header("location"), format!("/console/user?id={member}&done=mfa-reset"));
+    app.core.audit_flush().await; // audit lines are written off the request path
+    let page = admin.get(&format!("/console/user?id={member}&done=mfa-reset")).await;
+    assert!(page.body.contains("The second factors were removed.") && !page.body.contains("/console/user/mfa-reset"));
+    assert!(page.body.contains("mfa.reset"), "among the user's recent events: {}", page.body);
+    assert_eq!(app.post("/api/v1/login", crate::helpers::login_body(MEMBER, PASSWORD)).await.0, 200);
+    // Another tenant's user is not found, and the admin's own factors are not theirs to reset here.
+    let outsider = app.core.admin_user(OUTSIDER).await.expect("outsider").id;
+    assert_eq!(admin.get(&format!("/console/user/mfa-reset?id={outsider}")).await.status, 404);
+}
+both!(a_lost_second_factor_is_reset_from_the_console);

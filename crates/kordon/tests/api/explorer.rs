@@ -77,6 +77,7 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("post", "/api/admin/v1/users/{id}/disable"),
     ("post", "/api/admin/v1/users/{id}/enable"),
     ("post", "/api/admin/v1/users/{id}/forgive"),
+    ("post", "/api/admin/v1/users/{id}/mfa-reset"),
     ("get", "/api/admin/v1/users/{id}/sessions"),
     ("delete", "/api/admin/v1/sessions/{id}"),
     ("get", "/api/admin/v1/applications"),

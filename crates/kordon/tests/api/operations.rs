@@ -268,6 +268,11 @@ async fn the_user_lifecycle_works_while_a_server_runs(store: &Store) {
     assert!(alive.contains(&401) && alive.contains(&200), "exactly one cabinet session ended: {alive:?}");
     admin(store, &["session", "revoke", "999999"]).await.failed_with("not found");
 
+    // No second factor to reset (a person with one: tests/api/mfa_reset.rs); an unknown email fails.
+    let reset = admin(store, &["user", "mfa-reset", "--email", "life@example.com"]).await.json();
+    assert_eq!(reset, json!({ "reset": false }));
+    admin(store, &["user", "mfa-reset", "--email", "nobody@example.com"]).await.failed_with("not found");
+
     // Disabled: every dialect refuses the user as a wrong password, and every token is dead.
     assert_eq!(admin(store, &["user", "disable", "--email", "life@example.com"]).await.json()["changed"], true);
     assert_eq!(admin(store, &["user", "disable", "--email", "life@example.com"]).await.json()["changed"], false);

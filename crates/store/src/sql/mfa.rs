@@ -141,6 +141,26 @@ impl kordon_core::ports::MfaStore for SqlStore {
         Ok(Some(stored))
     }
 
+    async fn reset_second_factors(&self, user_id: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
+        let mut had = 0;
+        for statement in [
+            "DELETE FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL",
+            "DELETE FROM flashcall_factors WHERE user_id = $1",
+        ] {
+            had +=
+                sqlx::query::<Db>(statement).bind(user_id).execute(&mut *tx).await.map_err(translate)?.rows_affected();
+        }
+        // An enrolment never confirmed goes too, and the recovery codes with the factors.
+        for statement in
+            ["DELETE FROM totp_factors WHERE user_id = $1", "DELETE FROM recovery_codes WHERE user_id = $1"]
+        {
+            sqlx::query::<Db>(statement).bind(user_id).execute(&mut *tx).await.map_err(translate)?;
+        }
+        tx.commit().await.map_err(translate)?;
+        Ok(had > 0)
+    }
+
     async fn remove_flashcall_factor(&self, user_id: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
         let done = sqlx::query::<Db>("DELETE FROM flashcall_factors WHERE user_id = $1")

@@ -52,6 +52,12 @@ impl Core {
         }
     }
 
+    /// Removes a user's second factors (the CLI's `user mfa-reset`); whether they had any. Audited.
+    pub async fn admin_mfa_reset(&self, email: &str, actor: &str) -> Result<bool> {
+        let (user, _) = self.admin_find_user(email).await?;
+        self.reset_second_factors(&user, actor).await
+    }
+
     /// The user's live sessions and API tokens.
     pub async fn admin_user_sessions(&self, email: &str) -> Result<UserSessions> {
         let (user, disabled) = self.admin_find_user(email).await?;

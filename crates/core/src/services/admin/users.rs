@@ -3,6 +3,7 @@
 //! failed checks. A user out of the administrator's scope looks exactly like a missing one.
 
 use super::scope::Admin;
+use crate::audit::{AuditEvent, SUCCESS, kind};
 use crate::error::{Error, Result};
 use crate::services::Core;
 use crate::types::admin::UserRecord;
@@ -104,6 +105,28 @@ impl Core {
             tracing::info!(user_id = id, actor, "a user's failed checks were forgiven");
         }
         Ok(forgiven)
+    }
+
+    /// Removes a user's second factors in scope, for a person who lost them (their phone and
+    /// their recovery codes): they sign in with the password alone until they switch one on again.
+    /// Audited (`mfa.reset`). Nobody resets their own. Whether they had any.
+    pub async fn admin_reset_second_factors(&self, admin: &Admin, id: i64) -> Result<bool> {
+        if id == admin.user.id {
+            return Err(Error::refused("You cannot reset your own second factors: use your account page."));
+        }
+        let record = self.user_record(admin, id).await?;
+        self.reset_second_factors(&record.user, &admin.actor()).await
+    }
+
+    /// Removes `user`'s second factors, audited as `actor`; whether they had any.
+    pub(crate) async fn reset_second_factors(&self, user: &User, actor: &str) -> Result<bool> {
+        let had = self.store.reset_second_factors(user.id).await?;
+        if had {
+            let event = AuditEvent::new(kind::MFA_RESET, SUCCESS).user(user).actor(actor);
+            self.audit(event.subject(format!("user:{}", user.id)));
+            tracing::info!(user_id = user.id, actor, "a user's second factors were reset");
+        }
+        Ok(had)
     }
 
     async fn set_disabled(&self, admin: &Admin, id: i64, disabled: bool) -> Result<AdminUser> {

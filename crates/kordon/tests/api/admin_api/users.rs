@@ -110,3 +110,34 @@ async fn users_are_deleted_in_scope(app: TestApp) {
     assert_eq!(gone.status, 404);
 }
 both!(users_are_deleted_in_scope);
+
+/// A person who lost their second factors: the operator (or their tenant's admin) removes them;
+/// nobody else, and nobody their own.
+async fn second_factors_are_reset_in_scope(app: TestApp) {
+    let (root, token) = operator(&app).await;
+    let t = tenants(&app).await;
+    let anna = "anna@office.example";
+    crate::mfa_login::with_authenticator(&app, anna).await;
+    assert_eq!(app.post("/api/v1/login", login_body(anna, PASSWORD)).await.0, 400, "a code is wanted");
+    let path = format!("/users/{}/mfa-reset", t.office_user);
+    let foreign = post(&app, &path, &t.shop_admin).await;
+    assert_eq!(foreign.status, 404, "another tenant's user: {foreign:?}");
+    let own = post(&app, &format!("/users/{root}/mfa-reset"), &token).await;
+    assert_eq!((own.status, &own.body["error"]), (400, &json!("invalid_request")), "nobody resets their own");
+    let reset = post(&app, &path, &t.office_admin).await;
+    assert_eq!((reset.status, &reset.body), (200, &json!({ "reset": true })), "{reset:?}");
+    let (event, actor, subject) = newest_audit(&app).await;
+    assert_eq!((event.as_str(), subject), ("mfa.reset", Some(format!("user:{}", t.office_user))));
+    assert!(actor.starts_with("admin-api:"), "{actor}");
+    assert_eq!(app.post("/api/v1/login", login_body(anna, PASSWORD)).await.0, 200, "the password alone again");
+    let user = app.core.admin_user(anna).await.expect("anna");
+    let state = app.core.mfa_state(user.id).await.expect("state");
+    assert!(!state.on() && !state.totp_pending && state.recovery_left == 0, "{state:?}");
+    let again = post(&app, &path, &token).await;
+    assert_eq!((again.status, &again.body), (200, &json!({ "reset": false })), "nothing left to reset");
+    // The CLI's path (`kordon admin user mfa-reset`) is the same core call, unscoped.
+    crate::mfa_login::with_authenticator(&app, anna).await;
+    assert!(app.core.admin_mfa_reset(anna, "cli").await.expect("reset"));
+    assert_eq!(newest_audit(&app).await.1, "cli");
+}
+both!(second_factors_are_reset_in_scope);
