@@ -87,6 +87,7 @@ fn authorize_params(raw: &str) -> Result<AuthorizeParams, &'static str> {
             "request_uri" => &mut p.request_uri,
             "ui_locales" => &mut p.ui_locales,
             "id_token_hint" => &mut p.id_token_hint,
+            "acr_values" => &mut p.acr_values,
             _ => continue,
         };
         if slot.is_some() {

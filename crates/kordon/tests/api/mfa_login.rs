@@ -97,6 +97,7 @@ async fn the_login_page_asks_for_the_second_factor(app: TestApp) {
     assert_eq!(t.status, 200, "{}", t.body);
     let (_, id_token) = claims(t.body["id_token"].as_str().expect("id_token"));
     assert_eq!(id_token["amr"], json!(["pwd", "otp", "mfa"]), "{id_token}");
+    assert_eq!(id_token["acr"], "urn:kordon:acr:mfa", "{id_token}");
 
     // The challenge expires; a recovery code works as the second step, once.
     let mut late = Browser::new(&app);
@@ -142,6 +143,7 @@ async fn a_flashcall_sign_in_takes_the_second_step_too(app: TestApp) {
     assert_eq!(t.status, 200, "{}", t.body);
     let (_, id_token) = claims(t.body["id_token"].as_str().expect("id_token"));
     assert_eq!(id_token["amr"], json!(["tel", "otp", "mfa"]), "{id_token}");
+    assert_eq!(id_token["acr"], "urn:kordon:acr:mfa", "{id_token}");
 }
 both!(a_flashcall_sign_in_takes_the_second_step_too);
 
@@ -315,3 +317,62 @@ both!(security_sets_up_and_removes_an_authenticator);
 fn as_pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
+
+/// The ID token of the code a page carries: its claims.
+async fn id_token_of(app: &TestApp, client: &crate::helpers::oidc::CodeClient, done: &Page) -> serde_json::Value {
+    let code = done.param("code").unwrap_or_else(|| panic!("a code: {} {}", done.status, done.body));
+    let t = exchange(app, client, &code, VERIFIER).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    claims(t.body["id_token"].as_str().expect("id_token")).1
+}
+
+/// `acr_values=urn:kordon:acr:mfa`: a one-factor sign-in of a person who has a second factor does
+/// not answer it (the login page, or `interaction_required` without one); a person without a
+/// second factor gets `urn:kordon:acr:1fa` (the parameter is voluntary).
+async fn acr_values_asks_for_two_factors(app: TestApp) {
+    people(&app).await;
+    let client = code_client(&app, "Billing", false, true).await;
+    let id = client.id.to_string();
+    let mut browser = Browser::new(&app);
+    let login = browser.authorize(&request(&id, "openid")).await;
+    let done = browser.sign_in(&login, ANNA, PASSWORD).await;
+    let first = id_token_of(&app, &client, &done).await;
+    assert_eq!((&first["amr"], &first["acr"]), (&json!(["pwd"]), &json!("urn:kordon:acr:1fa")), "{first}");
+    // Anna switches an app on; her browser's sign-in is still one factor.
+    let (key, _) = with_authenticator(&app, ANNA).await;
+    let mut mfa = request(&id, "openid");
+    mfa.push(("acr_values", "urn:kordon:acr:mfa"));
+    let mut silent = mfa.clone();
+    silent.push(("prompt", "none"));
+    let refused = browser.authorize(&silent).await;
+    assert_eq!(
+        refused.param("error").as_deref(),
+        Some("interaction_required"),
+        "{} {:?}",
+        refused.status,
+        refused.headers
+    );
+    let sso = browser.authorize(&request(&id, "openid")).await;
+    assert!(sso.param("code").is_some(), "without acr_values the sign-in answers: {}", sso.status);
+    let again = browser.authorize(&mfa).await;
+    assert_eq!(again.status, 200, "the login page: {:?}", again.headers);
+    assert!(again.body.contains("name=\"password\""), "{}", again.body);
+    let step = browser.sign_in(&again, ANNA, PASSWORD).await;
+    app.clock.advance(30);
+    let done = second(&mut browser, &step, &oathtool(&key, app.clock.now())).await;
+    let stepped = id_token_of(&app, &client, &done).await;
+    assert_eq!(stepped["acr"], "urn:kordon:acr:mfa", "{stepped}");
+    // The two-factor sign-in answers the next such request at once.
+    let sso = browser.authorize(&mfa).await;
+    assert!(sso.param("code").is_some(), "{} {}", sso.status, sso.body);
+    // Boris has no second factor: signed in with the password, told so by acr.
+    let mut boris = Browser::new(&app);
+    let login = boris.authorize(&mfa).await;
+    let done = boris.sign_in(&login, crate::account::BORIS, PASSWORD).await;
+    assert_eq!(id_token_of(&app, &client, &done).await["acr"], "urn:kordon:acr:1fa");
+    let url = format!("{}/.well-known/openid-configuration", app.base);
+    let discovery: serde_json::Value =
+        app.http.get(url).send().await.expect("get").json().await.expect("the discovery document");
+    assert_eq!(discovery["acr_values_supported"], json!(["urn:kordon:acr:1fa", "urn:kordon:acr:mfa"]));
+}
+both!(acr_values_asks_for_two_factors);

@@ -13,6 +13,7 @@ use crate::oidc_types::{AuthorizationCode, LoginSession};
 use crate::secrets::{digest, random_token};
 use crate::services::Core;
 use crate::services::oauth::scopes::{SCOPES, scope_has};
+use crate::services::oidc::{ACR_MFA, two_factors};
 use crate::types::Client;
 
 /// An authorization code's lifetime, seconds.
@@ -49,6 +50,9 @@ pub struct AuthorizeParams {
     pub ui_locales: Option<String>,
     /// An ID token kordon issued earlier: the user the client expects (OIDC Core §3.1.2.1).
     pub id_token_hint: Option<String>,
+    /// The authentication context classes asked for, in order (OIDC Core §3.1.2.1): kordon reads
+    /// `urn:kordon:acr:mfa` (or `mfa`).
+    pub acr_values: Option<String>,
 }
 
 /// A valid authorization request.
@@ -70,6 +74,9 @@ pub struct AuthorizationRequest {
     pub ui_locale: Option<&'static str>,
     /// The `sub` of a valid `id_token_hint`: a sign-in of another user does not answer it.
     pub hinted_sub: Option<String>,
+    /// `acr_values` asks for two factors: a one-factor sign-in of a person who has a second one
+    /// does not answer it (they sign in again, with both).
+    pub acr_mfa: bool,
 }
 
 /// `prompt` (OIDC Core §3.1.2.1): `none` may not be combined with the others.
@@ -193,6 +200,11 @@ impl AuthorizeError {
     }
 }
 
+/// Whether `acr_values` (space-separated) asks for a second factor.
+fn asks_mfa(values: &str) -> bool {
+    values.split_whitespace().any(|v| v == ACR_MFA || v == "mfa")
+}
+
 impl Core {
     /// Validates an authorization request (nothing is written).
     pub async fn authorization_request(
@@ -222,6 +234,7 @@ impl Core {
             flow: digest(&serde_json::to_string(p).unwrap_or_default()),
             ui_locale: p.ui_locales.as_deref().and_then(page_locale),
             hinted_sub: None,
+            acr_mfa: p.acr_values.as_deref().is_some_and(asks_mfa),
         };
         if request.state.as_ref().is_some_and(|s| s.len() > 2048) {
             request.state = None;
@@ -336,6 +349,21 @@ impl Core {
             _ if request.prompt.none => return Err(request.fail("login_required", "The user is not signed in.")),
             _ => return Ok(AuthorizeStep::Login),
         };
+        // `acr_values` asks for two factors: a one-factor sign-in made elsewhere does not answer it
+        // when the person has a second factor (they sign in again, with both); a person without one
+        // gets `urn:kordon:acr:1fa`, which the client reads (the parameter is voluntary).
+        if request.acr_mfa && !made_here(session) && !two_factors(&session.amr) {
+            let has = self
+                .second_factor_on(session.user_id)
+                .await
+                .map_err(|_| request.fail("server_error", "kordon cannot read the sign-in now."))?;
+            if has && request.prompt.none {
+                return Err(request.fail("interaction_required", "The application asks for a second factor."));
+            }
+            if has {
+                return Ok(AuthorizeStep::Login);
+            }
+        }
         let consented = self
             .has_consent(request, session.user_id)
             .await

@@ -5,3 +5,13 @@ pub(crate) mod authorize;
 pub(crate) mod publisher;
 pub(crate) mod signin;
 pub(crate) mod tokens;
+
+/// The authentication context class of a sign-in with one factor.
+pub const ACR_1FA: &str = "urn:kordon:acr:1fa";
+/// The authentication context class of a sign-in with two factors (its `amr` has `mfa`).
+pub const ACR_MFA: &str = "urn:kordon:acr:mfa";
+
+/// Whether a sign-in's methods (stored space-separated) are two factors.
+pub(crate) fn two_factors(stored: &str) -> bool {
+    stored.split_whitespace().count() > 1
+}

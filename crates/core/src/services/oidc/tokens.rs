@@ -7,6 +7,7 @@ use crate::secrets::{digest, equal, random_token};
 use crate::services::oauth::scopes::scope_has;
 use crate::services::oauth::{OAuthError, TokenRequest, required};
 use crate::services::oidc::authorize::{pkce_shaped, s256};
+use crate::services::oidc::{ACR_1FA, ACR_MFA, two_factors};
 use crate::services::sessions::TOKEN_LEN;
 use crate::services::{Core, IssuedToken, Origin};
 use crate::types::{Client, User};
@@ -31,6 +32,9 @@ struct IdClaims {
     at_hash: Option<String>,
     #[serde(default)]
     amr: Vec<String>,
+    /// `urn:kordon:acr:mfa` when two factors signed the person in, else `urn:kordon:acr:1fa`.
+    #[serde(default)]
+    acr: String,
     azp: String,
     #[serde(flatten)]
     user: Map<String, Value>,
@@ -199,6 +203,7 @@ impl Core {
             nonce: code.nonce.clone(),
             at_hash: Some(at_hash(access_token)),
             amr: amr_claim(&code.amr),
+            acr: acr_of(&code.amr).to_owned(),
             azp: client.id.to_string(),
             user: user_claims(user, &code.scope),
         };
@@ -294,11 +299,16 @@ impl Core {
     }
 }
 
+/// The `acr` claim of a sign-in's methods.
+fn acr_of(stored: &str) -> &'static str {
+    if two_factors(stored) { ACR_MFA } else { ACR_1FA }
+}
+
 /// The `amr` claim of a sign-in's methods (stored space-separated, first factor first): each
 /// method, and `mfa` when there are two (RFC 8176).
 fn amr_claim(stored: &str) -> Vec<String> {
     let mut amr: Vec<String> = stored.split_whitespace().map(str::to_owned).collect();
-    if amr.len() > 1 {
+    if two_factors(stored) {
         amr.push("mfa".to_owned());
     }
     amr
