@@ -62,6 +62,16 @@ pub(crate) fn shown_unix(at: i64) -> String {
     shown_time(&kordon_core::clock::format_rfc3339(at))
 }
 
+/// How long to wait, as a page says it after `text`: minutes, or whole hours from two hours on (a
+/// daily cap reads "24 h", not "1440 min.").
+pub(crate) fn wait_words(text: &str, retry_after: u64, minutes: &str, hours: &str) -> String {
+    let m = retry_after.div_ceil(60).max(1);
+    match m {
+        0..120 => format!("{text} {m} {minutes}"),
+        _ => format!("{text} {} {hours}", m.div_ceil(60)),
+    }
+}
+
 /// A page form's body: its fields, the first value of each name.
 pub(crate) struct Form(std::collections::HashMap<String, String>);
 

@@ -175,8 +175,14 @@ impl Account {
         match err {
             Error::NotFound => self.message(StatusCode::NOT_FOUND, t.not_found_title, t.not_found_text),
             Error::Busy => self.message(StatusCode::SERVICE_UNAVAILABLE, t.problem, t.busy),
-            Error::Blocked { .. } | Error::RateLimited { .. } => {
-                self.message(StatusCode::TOO_MANY_REQUESTS, t.problem, t.too_many)
+            Error::Blocked { retry_after } | Error::RateLimited { retry_after, .. } => {
+                // How long, as the login page says it.
+                let words = crate::oidc::texts::texts(self.v.origin.locale.as_deref());
+                let detail = crate::html::wait_words(t.retry_in, retry_after, words.minutes, words.hours);
+                let page = MessagePage { l: self.layout(t.problem, ""), message: t.too_many, detail: Some(detail) };
+                let mut r = crate::html::page(StatusCode::TOO_MANY_REQUESTS, &page, None);
+                r.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+                r
             }
             other => {
                 tracing::error!(error = %other, "an account page failed");

@@ -97,7 +97,7 @@ pub(super) async fn forgive(
 #[utoipa::path(post, path = "/users/{id}/mfa-reset", context_path = PREFIX, tag = tag::ADMIN,
     operation_id = "adminResetSecondFactors",
     params(("id" = i64, Path, minimum = 1, description = "The user's id; anything else is 404.")),
-    responses((status = 200, description = "Whether the user had any second factor.", body = MfaReset), Always, WithId))]
+    responses((status = 200, description = "Whether the user had any second factor.", body = MfaReset), Always, WithId, WithInput))]
 pub(super) async fn mfa_reset(
     State(state): State<AppState>,
     Caller(admin): Caller,

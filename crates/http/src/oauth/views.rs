@@ -146,6 +146,8 @@ pub(super) struct OpenIdConfiguration {
     pub revocation_endpoint_auth_methods_supported: Vec<String>,
     pub scopes_supported: Vec<String>,
     pub claims_supported: Vec<String>,
+    /// The ID token's `acr` values, which `acr_values` may ask for.
+    pub acr_values_supported: Vec<String>,
     pub prompt_values_supported: Vec<String>,
     pub subject_types_supported: Vec<String>,
     pub id_token_signing_alg_values_supported: Vec<String>,

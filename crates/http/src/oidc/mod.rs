@@ -142,11 +142,7 @@ impl Browser {
     /// 429 with `Retry-After` and a page that says how long to wait: minutes, or whole hours from
     /// two hours on (a daily cap reads "24 h", not "1440 min.").
     fn wait(&self, text: &str, retry_after: u64) -> Response {
-        let minutes = retry_after.div_ceil(60).max(1);
-        let text = match minutes {
-            0..120 => format!("{text} {minutes} {}", self.t.minutes),
-            _ => format!("{text} {} {}", minutes.div_ceil(60), self.t.hours),
-        };
+        let text = crate::html::wait_words(text, retry_after, self.t.minutes, self.t.hours);
         let mut r = self.message(StatusCode::TOO_MANY_REQUESTS, self.t.blocked_title, &text, None);
         r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         r

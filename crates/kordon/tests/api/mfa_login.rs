@@ -376,3 +376,31 @@ async fn acr_values_asks_for_two_factors(app: TestApp) {
     assert_eq!(discovery["acr_values_supported"], json!(["urn:kordon:acr:1fa", "urn:kordon:acr:mfa"]));
 }
 both!(acr_values_asks_for_two_factors);
+
+/// Two wrong second-factor codes a day cap the person here.
+fn two_codes_a_day(config: &mut kordon::config::Config) {
+    config.defender.mfa_max_failures = 2;
+}
+
+/// The account page's answer to a capped second factor says how long to wait, as the login
+/// page's does.
+async fn a_capped_second_factor_says_when_to_retry(app: TestApp) {
+    people(&app).await;
+    let mut browser = Browser::new(&app);
+    let csrf = signed_in(&app, &mut browser, ANNA).await.field("csrf");
+    assert_eq!(browser.post("/account/security/totp", &[("csrf", &csrf)]).await.status, 200);
+    let wrong = [("csrf", csrf.as_str()), ("code", "000000"), ("current_password", PASSWORD)];
+    for _ in 0..2 {
+        assert_eq!(browser.post("/account/security/totp/confirm", &wrong).await.status, 401);
+    }
+    let capped = browser.post("/account/security/totp/confirm", &wrong).await;
+    assert_eq!(capped.status, 429, "{}", capped.body);
+    let retry_after: u64 = capped.header("retry-after").parse().expect("Retry-After in seconds");
+    assert!(retry_after > 0, "{retry_after}");
+    assert!(
+        capped.body.contains("Too many failed attempts.") && capped.body.contains("Try again in "),
+        "{}",
+        capped.body
+    );
+}
+both!(a_capped_second_factor_says_when_to_retry, super::two_codes_a_day);

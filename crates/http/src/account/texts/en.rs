@@ -135,6 +135,7 @@ pub(super) const EN: Texts = Texts {
     failed: "kordon could not do this now. Try again in a minute.",
     busy: "kordon is busy. Try again in a minute.",
     too_many: "Too many failed attempts. Try again later.",
+    retry_in: "Try again in",
     unavailable: "The account page cannot sign anyone in: the server's public address is not one a browser can return to.",
     signin_failed: "Sign-in did not finish",
     signin_failed_text: "The sign-in expired or was answered in another window. Start again.",

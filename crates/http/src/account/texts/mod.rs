@@ -147,6 +147,7 @@ pub(crate) struct Texts {
     pub failed: &'static str,
     pub busy: &'static str,
     pub too_many: &'static str,
+    pub retry_in: &'static str,
     pub unavailable: &'static str,
     pub signin_failed: &'static str,
     pub signin_failed_text: &'static str,
