@@ -46,4 +46,5 @@ pub struct ClientPatch {
     pub redirect_uris: Option<Vec<String>>,
     pub post_logout_redirect_uris: Option<Vec<String>>,
     pub trusted: Option<bool>,
+    pub require_mfa: Option<bool>,
 }

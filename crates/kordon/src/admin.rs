@@ -42,7 +42,8 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
             Ok(answer)
         }
         AdminCommand::Client {
-            command: ClientCommand::Update { id, name, grants, redirect_uris, post_logout_redirect_uris, trusted },
+            command:
+                ClientCommand::Update { id, name, grants, redirect_uris, post_logout_redirect_uris, trusted, require_mfa },
         } => {
             let given = |list: Vec<String>| (!list.is_empty()).then_some(list);
             let patch = ClientPatch {
@@ -51,6 +52,7 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
                 redirect_uris: given(redirect_uris),
                 post_logout_redirect_uris: given(post_logout_redirect_uris),
                 trusted,
+                require_mfa,
             };
             let client = core.admin_update_client(id, patch).await.map_err(fail)?;
             Ok(json!({
@@ -61,6 +63,7 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
                 "post_logout_redirect_uris": client.post_logout_redirect_uris,
                 "public": client.public,
                 "trusted": client.trusted,
+                "require_mfa": client.require_mfa,
             }))
         }
         AdminCommand::User {

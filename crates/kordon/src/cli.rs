@@ -253,6 +253,9 @@ pub enum ClientCommand {
         /// Whether its users skip the consent page
         #[arg(long)]
         trusted: Option<bool>,
+        /// Whether its sign-ins must carry a second factor
+        #[arg(long)]
+        require_mfa: Option<bool>,
     },
 }
 

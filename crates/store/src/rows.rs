@@ -55,6 +55,7 @@ pub(crate) struct ClientRow {
     post_logout_redirect_uris: String,
     public: bool,
     trusted: bool,
+    require_mfa: bool,
 }
 
 fn words(list: &str) -> Vec<String> {
@@ -74,6 +75,7 @@ impl From<ClientRow> for Client {
             post_logout_redirect_uris: words(&r.post_logout_redirect_uris),
             public: r.public,
             trusted: r.trusted,
+            require_mfa: r.require_mfa,
         }
     }
 }

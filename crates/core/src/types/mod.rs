@@ -220,6 +220,8 @@ pub struct Client {
     pub public: bool,
     /// First-party: its users are not asked for consent.
     pub trusted: bool,
+    /// Its sign-ins must carry a second factor (the code flow does not answer with one factor).
+    pub require_mfa: bool,
 }
 
 impl Client {

@@ -82,6 +82,9 @@ pub(crate) struct ApplicationPatchBody {
     /// The operator only (403 for a tenant, whatever the value).
     #[serde(default)]
     pub trusted: Option<bool>,
+    /// Its sign-ins must carry a second factor (a tenant may set it on its own applications).
+    #[serde(default)]
+    pub require_mfa: Option<bool>,
     /// The operator only (403 for a tenant).
     #[serde(default)]
     pub grants: Option<Vec<String>>,
@@ -95,6 +98,7 @@ impl From<ApplicationPatchBody> for ClientPatch {
             redirect_uris: b.redirect_uris,
             post_logout_redirect_uris: b.post_logout_redirect_uris,
             trusted: b.trusted,
+            require_mfa: b.require_mfa,
         }
     }
 }

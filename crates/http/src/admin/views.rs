@@ -239,7 +239,8 @@ pub(crate) struct CappedList {
 #[schema(as = AdminApplication, example = json!({
     "id": 10554, "name": "CRM", "grants": ["client_credentials", "authorization_code", "refresh_token"],
     "owner_user_id": 82, "owner_account_id": 34, "redirect_uris": ["https://crm.example.com/oauth/callback"],
-    "post_logout_redirect_uris": [], "public": false, "trusted": false, "introspect": false, "access_ttl": null,
+    "post_logout_redirect_uris": [], "public": false, "trusted": false, "require_mfa": false, "introspect": false,
+    "access_ttl": null,
     "created_at": "2026-12-01T10:00:00Z"}))]
 pub(crate) struct ApplicationView {
     pub id: i64,
@@ -253,6 +254,8 @@ pub(crate) struct ApplicationView {
     pub post_logout_redirect_uris: Vec<String>,
     pub public: bool,
     pub trusted: bool,
+    /// Its sign-ins must carry a second factor.
+    pub require_mfa: bool,
     pub introspect: bool,
     /// Its access-token lifetime in seconds; null: the server's default.
     #[schema(required = true)]
@@ -273,6 +276,7 @@ impl From<ClientRecord> for ApplicationView {
             post_logout_redirect_uris: c.post_logout_redirect_uris,
             public: c.public,
             trusted: c.trusted,
+            require_mfa: c.require_mfa,
             introspect: c.introspect,
             access_ttl: c.access_ttl,
             created_at: format_rfc3339(r.created_at),

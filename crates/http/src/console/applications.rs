@@ -52,6 +52,8 @@ struct Typed {
     name: String,
     uris: String,
     trusted: bool,
+    /// Its sign-ins must carry a second factor (the application page's box).
+    require_mfa: bool,
     error: Option<String>,
 }
 
@@ -105,6 +107,7 @@ pub(super) async fn create(c: Console, body: Bytes) -> Response {
         uris: form.get("redirect_uris").unwrap_or_default().to_owned(),
         // Only the operator's form has the box; a tenant posting it is refused by the core.
         trusted: form.get("trusted").is_some(),
+        require_mfa: false,
         error: None,
     };
     let new = NewApplication {
@@ -165,6 +168,7 @@ async fn app_page(c: &Console, id: i64, notice: Option<&'static str>, typed: Opt
         name: client.name.clone(),
         uris: client.redirect_uris.join("\n"),
         trusted: client.trusted,
+        require_mfa: client.require_mfa,
         error: None,
     });
     let owner = match (client.owner_user_id, record.owner_account_id) {
@@ -180,6 +184,7 @@ async fn app_page(c: &Console, id: i64, notice: Option<&'static str>, typed: Opt
         grants: client.grants.join(", "),
         owner,
         trusted: client.trusted,
+        require_mfa: client.require_mfa,
         created: created(&record),
         uris: client.redirect_uris.clone(),
         builtin: is_builtin(id),
@@ -191,6 +196,7 @@ async fn app_page(c: &Console, id: i64, notice: Option<&'static str>, typed: Opt
         name: typed.name,
         uris_text: typed.uris,
         trusted_checked: typed.trusted,
+        require_mfa_checked: typed.require_mfa,
     };
     let mut response = c.page(&page);
     if page.error.is_some() {
@@ -216,16 +222,19 @@ fn patch_of(c: &Console, form: &Form, current: &ClientRecord) -> ClientPatch {
         // A tenant's form has no box: one posted anyway is the core's to refuse.
         false => form.get("trusted").is_some() || current.client.trusted,
     };
+    let require_mfa = form.get("require_mfa").is_some();
     ClientPatch {
         name: (name.trim() != current.client.name).then(|| name.to_owned()),
         redirect_uris: (uris != current.client.redirect_uris).then_some(uris),
         trusted: (trusted != current.client.trusted).then_some(trusted),
+        require_mfa: (require_mfa != current.client.require_mfa).then_some(require_mfa),
         grants: None,
         post_logout_redirect_uris: None,
     }
 }
 
-/// `POST /console/application`: saves the name, the redirect URIs and (the operator) trust.
+/// `POST /console/application`: saves the name, the redirect URIs, whether sign-ins need a second
+/// factor and (the operator) trust.
 pub(super) async fn update(c: Console, body: Bytes) -> Response {
     let form = match c.form(&body) {
         Ok(form) => form,
@@ -246,6 +255,7 @@ pub(super) async fn update(c: Console, body: Bytes) -> Response {
                     name: form.get("name").unwrap_or_default().to_owned(),
                     uris: form.get("redirect_uris").unwrap_or_default().to_owned(),
                     trusted: form.get("trusted").is_some(),
+                    require_mfa: form.get("require_mfa").is_some(),
                     error: Some(why),
                 };
                 app_page(&c, id, None, Some(typed)).await

@@ -277,6 +277,8 @@ pub(super) struct ApplicationPage {
     pub grants: String,
     pub owner: String,
     pub trusted: bool,
+    /// Its sign-ins must carry a second factor.
+    pub require_mfa: bool,
     pub created: String,
     pub uris: Vec<String>,
     /// The console's own client: shown, not changed.
@@ -291,6 +293,7 @@ pub(super) struct ApplicationPage {
     pub name: String,
     pub uris_text: String,
     pub trusted_checked: bool,
+    pub require_mfa_checked: bool,
 }
 
 /// A client's secret, shown once: the answer to the POST that made it.

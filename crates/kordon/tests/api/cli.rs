@@ -136,6 +136,9 @@ async fn client_registration_for_the_code_flow(store: &Store) {
     assert_eq!(updated["redirect_uris"], json!(["https://cabinet.example.com/cb"]), "{updated}");
     assert_eq!(updated["grants"], json!(["authorization_code"]), "{updated}");
     assert_eq!((updated["public"].clone(), updated["trusted"].clone()), (json!(true), json!(true)), "{updated}");
+    assert_eq!(updated["require_mfa"], false, "{updated}");
+    let strict = admin(store, &["client", "update", "--id", &id, "--require-mfa", "true"]).await.json();
+    assert_eq!((&strict["require_mfa"], &strict["trusted"]), (&json!(true), &json!(true)), "{strict}");
     admin(store, &["client", "update", "--id", &id, "--grant", "password"])
         .await
         .failed_with("A public client cannot use the password grant");

@@ -404,3 +404,54 @@ async fn a_capped_second_factor_says_when_to_retry(app: TestApp) {
     );
 }
 both!(a_capped_second_factor_says_when_to_retry, super::two_codes_a_day);
+
+/// A client whose sign-ins must carry a second factor: a person with one signs in with both (a
+/// one-factor sign-in made for another client does not answer it); a person without one is sent
+/// to set one up; other clients are not affected.
+async fn a_client_can_require_two_factors(app: TestApp) {
+    people(&app).await;
+    let strict = code_client(&app, "Billing", false, true).await;
+    let patch = kordon_core::oidc_types::ClientPatch { require_mfa: Some(true), ..Default::default() };
+    let updated = app.core.admin_update_client(strict.id, patch).await.expect("updated");
+    assert!(updated.require_mfa);
+    let easy = code_client(&app, "Wiki", false, true).await;
+    let (strict_id, easy_id) = (strict.id.to_string(), easy.id.to_string());
+
+    // Anna signs in to the wiki with her password, then switches an app on.
+    let mut browser = Browser::new(&app);
+    let login = browser.authorize(&request(&easy_id, "openid")).await;
+    let done = browser.sign_in(&login, ANNA, PASSWORD).await;
+    assert_eq!(id_token_of(&app, &easy, &done).await["acr"], "urn:kordon:acr:1fa");
+    let (key, _) = with_authenticator(&app, ANNA).await;
+    // The wiki still answers at once; Billing wants both factors, and says so to prompt=none.
+    assert!(browser.authorize(&request(&easy_id, "openid")).await.param("code").is_some());
+    let mut silent = request(&strict_id, "openid");
+    silent.push(("prompt", "none"));
+    let refused = browser.authorize(&silent).await;
+    assert_eq!(refused.param("error").as_deref(), Some("interaction_required"));
+    let login = browser.authorize(&request(&strict_id, "openid")).await;
+    assert_eq!(login.status, 200, "the login page: {:?}", login.headers);
+    let step = browser.sign_in(&login, ANNA, PASSWORD).await;
+    app.clock.advance(30);
+    let done = second(&mut browser, &step, &oathtool(&key, app.clock.now())).await;
+    let token = id_token_of(&app, &strict, &done).await;
+    assert_eq!((&token["amr"], &token["acr"]), (&json!(["pwd", "otp", "mfa"]), &json!("urn:kordon:acr:mfa")));
+
+    // Boris has no second factor: the password is right, and he is told to set one up.
+    let mut boris = Browser::new(&app);
+    let login = boris.authorize(&request(&strict_id, "openid")).await;
+    let refused = boris.sign_in(&login, crate::account::BORIS, PASSWORD).await;
+    let refused = match refused.status {
+        303 => boris.get(refused.header("location").trim_start_matches(&app.base)).await,
+        _ => refused,
+    };
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("This application requires a second factor."), "{}", refused.body);
+    assert!(refused.param("code").is_none());
+    // The account page, where one is set up, is never under the rule.
+    let account = kordon_core::services::ACCOUNT.id;
+    let patch = kordon_core::oidc_types::ClientPatch { require_mfa: Some(true), ..Default::default() };
+    let err = app.core.admin_update_client(account, patch).await.expect_err("the account page's client");
+    assert!(matches!(err, kordon_core::Error::Refused(_)), "{err:?}");
+}
+both!(a_client_can_require_two_factors);

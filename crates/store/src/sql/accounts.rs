@@ -25,7 +25,7 @@ impl Store for SqlStore {
     async fn client(&self, id: i64) -> StoreResult<Option<Client>> {
         let row = sqlx::query_as::<Db, ClientRow>(
             "SELECT id, name, grants, owner_user_id, access_ttl, introspect, redirect_uris, post_logout_redirect_uris,
-                    public, trusted
+                    public, trusted, require_mfa
              FROM clients WHERE id = $1",
         )
         .bind(id)

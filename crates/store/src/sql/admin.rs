@@ -41,7 +41,7 @@ impl From<ClientRecordRow> for ClientRecord {
 macro_rules! client_record {
     () => {
         "SELECT c.id, c.name, c.grants, c.owner_user_id, c.access_ttl, c.introspect, c.redirect_uris,
-                c.post_logout_redirect_uris, c.public, c.trusted, c.created_at,
+                c.post_logout_redirect_uris, c.public, c.trusted, c.require_mfa, c.created_at,
                 CASE WHEN u.role = 'operator' THEN NULL ELSE u.account_id END AS owner_account_id
          FROM clients c LEFT JOIN users u ON u.id = c.owner_user_id"
     };

@@ -259,7 +259,7 @@ impl kordon_core::ports::OidcStore for SqlStore {
             "UPDATE clients SET name = COALESCE($2, name), grants = COALESCE($3, grants),
                     redirect_uris = COALESCE($4, redirect_uris),
                     post_logout_redirect_uris = COALESCE($5, post_logout_redirect_uris),
-                    trusted = COALESCE($6, trusted)
+                    trusted = COALESCE($6, trusted), require_mfa = COALESCE($7, require_mfa)
              WHERE id = $1",
         )
         .bind(id)
@@ -268,6 +268,7 @@ impl kordon_core::ports::OidcStore for SqlStore {
         .bind(p.redirect_uris.as_ref().map(|u| u.join(" ")))
         .bind(p.post_logout_redirect_uris.as_ref().map(|u| u.join(" ")))
         .bind(p.trusted)
+        .bind(p.require_mfa)
         .execute(&mut *tx)
         .await
         .map_err(translate)?;

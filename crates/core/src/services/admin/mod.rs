@@ -264,6 +264,7 @@ fn client_changes(current: &crate::types::Client, patch: &crate::oidc_types::Cli
     let post_logout = patch.post_logout_redirect_uris.as_ref().map(|v| json!(v));
     note("post_logout_redirect_uris", json!(current.post_logout_redirect_uris), post_logout);
     note("trusted", json!(current.trusted), patch.trusted.map(|v| json!(v)));
+    note("require_mfa", json!(current.require_mfa), patch.require_mfa.map(|v| json!(v)));
     serde_json::Value::Object(changes)
 }
 
@@ -305,6 +306,10 @@ impl Core {
         by: By<'_>,
     ) -> Result<crate::types::Client> {
         let current = self.store.client(id).await?.ok_or(Error::NotFound)?;
+        if patch.require_mfa == Some(true) && id == crate::services::first_party::ACCOUNT.id {
+            // People set a second factor up there: it is reachable with one factor.
+            return Err(Error::refused("The account page cannot require a second factor."));
+        }
         let mut patch = patch;
         if let Some(name) = &patch.name {
             if name.trim().is_empty() {

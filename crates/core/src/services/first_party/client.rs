@@ -107,6 +107,7 @@ impl Core {
                 post_logout_redirect_uris: (current.post_logout_redirect_uris != signed_out)
                     .then(|| signed_out.clone()),
                 trusted: (!current.trusted).then_some(true),
+                require_mfa: None,
             };
             let unchanged = patch.grants.is_none()
                 && patch.redirect_uris.is_none()

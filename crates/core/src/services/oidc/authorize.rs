@@ -349,19 +349,29 @@ impl Core {
             _ if request.prompt.none => return Err(request.fail("login_required", "The user is not signed in.")),
             _ => return Ok(AuthorizeStep::Login),
         };
-        // `acr_values` asks for two factors: a one-factor sign-in made elsewhere does not answer it
-        // when the person has a second factor (they sign in again, with both); a person without one
-        // gets `urn:kordon:acr:1fa`, which the client reads (the parameter is voluntary).
-        if request.acr_mfa && !made_here(session) && !two_factors(&session.amr) {
+        // Two factors, asked for (`acr_values`) or required (the client's `require_mfa`): a
+        // one-factor sign-in made elsewhere does not answer when the person has a second factor
+        // (they sign in again, with both). A person without one gets `urn:kordon:acr:1fa` when it
+        // was only asked for (the parameter is voluntary), and is sent to set one up when it is
+        // required.
+        let required = request.client.require_mfa;
+        if (required || request.acr_mfa) && !two_factors(&session.amr) && (required || !made_here(session)) {
             let has = self
                 .second_factor_on(session.user_id)
                 .await
                 .map_err(|_| request.fail("server_error", "kordon cannot read the sign-in now."))?;
-            if has && request.prompt.none {
-                return Err(request.fail("interaction_required", "The application asks for a second factor."));
-            }
-            if has {
-                return Ok(AuthorizeStep::Login);
+            match (has, request.prompt.none) {
+                (true, true) => {
+                    return Err(request.fail("interaction_required", "The application asks for a second factor."));
+                }
+                (true, false) => return Ok(AuthorizeStep::Login),
+                (false, _) if required => {
+                    return Err(AuthorizeError::Page(
+                        "This application requires a second factor. Switch one on on your account page \
+                         (Security), then sign in again.",
+                    ));
+                }
+                (false, _) => {}
             }
         }
         let consented = self

@@ -87,6 +87,14 @@ async fn applications_are_handled_in_scope(app: TestApp) {
     assert_eq!(refused.status, 403);
     let own = call(&app, "PATCH", &format!("/applications/{office_app}"), Some(rename), Some(&t.office_admin)).await;
     assert_eq!((own.status, &own.body["name"]), (200, &json!("mine now")));
+    // A second factor for its sign-ins: a tenant may ask it of its own application (it only adds).
+    assert_eq!(own.body["require_mfa"], false);
+    let strict = json!({ "require_mfa": true });
+    let own = call(&app, "PATCH", &format!("/applications/{office_app}"), Some(strict), Some(&t.office_admin)).await;
+    assert_eq!((own.status, &own.body["require_mfa"]), (200, &json!(true)), "{own:?}");
+    let line = crate::helpers::operators_lines(&app).await.remove(0);
+    assert_eq!(line.kind, "client.update");
+    assert!(line.detail.as_deref().unwrap_or_default().contains("require_mfa"), "{:?}", line.detail);
 
     assert_eq!(delete(&app, &format!("/applications/{office_app}"), &t.office_admin).await.status, 204);
     assert_eq!(delete(&app, &format!("/applications/{id}"), &token).await.status, 204);
