@@ -47,6 +47,10 @@ pub enum Error {
     /// `page` (the account page's) stands in for both. Each dialect words it.
     #[error("app password required")]
     AppPasswordRequired { page: String },
+    /// A right first factor of a person whose tenant requires a second factor and who has none
+    /// yet: they switch one on at `page` (the account page's Security). Each dialect words it.
+    #[error("second factor missing")]
+    SecondFactorMissing { page: String },
     /// The password hashing queue is full; retry shortly.
     #[error("busy")]
     Busy,

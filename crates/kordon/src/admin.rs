@@ -210,6 +210,7 @@ fn domain_patch(a: DomainSettingsArgs) -> Result<DomainPatch, String> {
         tz: a.tz,
         locale: a.locale,
         token_ttl: a.token_ttl,
+        require_mfa: a.require_mfa,
     })
 }
 
@@ -228,6 +229,7 @@ fn domain_json(d: &kordon_core::types::Domain) -> Value {
         "tz": d.tz,
         "locale": d.locale,
         "token_ttl": d.token_ttl,
+        "require_mfa": d.require_mfa,
     })
 }
 

@@ -145,6 +145,9 @@ pub struct DomainSettingsArgs {
     /// PBX session lifetime, seconds
     #[arg(long)]
     pub token_ttl: Option<i64>,
+    /// Whether every person of the domain must sign in with a second factor
+    #[arg(long)]
+    pub require_mfa: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -107,6 +107,7 @@ pub(crate) struct DomainRow {
     tz: String,
     locale: String,
     token_ttl: i64,
+    require_mfa: bool,
 }
 
 impl From<DomainRow> for Domain {
@@ -123,6 +124,7 @@ impl From<DomainRow> for Domain {
             tz: r.tz,
             locale: r.locale,
             token_ttl: r.token_ttl,
+            require_mfa: r.require_mfa,
         }
     }
 }
@@ -130,7 +132,8 @@ impl From<DomainRow> for Domain {
 /// The columns [`DomainRow`] reads.
 macro_rules! domain_columns {
     () => {
-        "id, domain, mode, test_until, balance, block_inbound, block_outbound, block_face, tz, locale, token_ttl"
+        "id, domain, mode, test_until, balance, block_inbound, block_outbound, block_face, tz, locale, token_ttl,
+         require_mfa"
     };
 }
 pub(crate) use domain_columns;

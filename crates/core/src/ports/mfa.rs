@@ -18,6 +18,15 @@ pub struct TotpFactor {
     pub confirmed_at: Option<i64>,
 }
 
+/// What a sign-in must know of a person's second factors.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SecondFactorRule {
+    /// They have one switched on.
+    pub on: bool,
+    /// Their tenant requires one of everybody.
+    pub tenant: bool,
+}
+
 /// An app password as its owner's page lists it (never the secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppPassword {
@@ -62,9 +71,9 @@ pub trait MfaStore: Send + Sync + 'static {
     /// Removes the authenticator, and the recovery codes unless FlashCall is still on; false when
     /// there was none.
     async fn remove_totp(&self, user_id: i64) -> StoreResult<bool>;
-    /// Whether the person signs in with a second factor: a confirmed authenticator, or FlashCall
-    /// with a phone (one statement: every sign-in asks).
-    async fn second_factor_on(&self, user_id: i64) -> StoreResult<bool>;
+    /// Whether the person signs in with a second factor (a confirmed authenticator, or FlashCall
+    /// with a phone), and whether their tenant requires one: one statement, every sign-in asks.
+    async fn second_factor_rule(&self, user_id: i64) -> StoreResult<SecondFactorRule>;
     /// Whether FlashCall is switched on as the person's second factor (phone or not).
     async fn flashcall_factor(&self, user_id: i64) -> StoreResult<bool>;
     /// Switches FlashCall on and stores `recovery` (digests) when the person had no unused codes

@@ -9,7 +9,7 @@ mod mfa;
 pub use admin::AdminStore;
 pub use audit::{AuditStore, FlashcallCount};
 pub use biometrics::BiometricsStore;
-pub use mfa::{AppPassword, AppPasswordOwner, MfaStore, TotpFactor};
+pub use mfa::{AppPassword, AppPasswordOwner, MfaStore, SecondFactorRule, TotpFactor};
 
 use crate::types::*;
 use async_trait::async_trait;

@@ -357,6 +357,8 @@ pub struct Domain {
     pub locale: String,
     /// Lifetime of a PBX session token, seconds ("platform parameters"; default 4 h).
     pub token_ttl: i64,
+    /// Every person of the tenant must sign in with a second factor.
+    pub require_mfa: bool,
 }
 
 /// A PBX role; the cabinet's lk_admin / lk_user map onto these.

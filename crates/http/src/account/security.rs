@@ -134,17 +134,23 @@ pub(super) async fn remove(a: Account, body: Bytes) -> Response {
     }
 }
 
+/// A Security form once its CSRF token is this session's and it carries the current password;
+/// otherwise the page that answers it.
+async fn with_password(a: &Account, body: &[u8]) -> Result<crate::html::Form, Response> {
+    let form = a.form(body).map_err(|response| *response)?;
+    match form.get("current_password").unwrap_or_default().is_empty() {
+        true => Err(page(a, StatusCode::BAD_REQUEST, None, Some(a.t().current_required)).await),
+        false => Ok(form),
+    }
+}
+
 /// `POST /account/security/recovery`: new recovery codes (the old ones end), with the password.
 pub(super) async fn recovery(a: Account, body: Bytes) -> Response {
-    let form = match a.form(&body) {
+    let form = match with_password(&a, &body).await {
         Ok(form) => form,
-        Err(response) => return *response,
+        Err(response) => return response,
     };
-    let t = a.t();
-    let current = form.get("current_password").unwrap_or_default();
-    if current.is_empty() {
-        return page(&a, StatusCode::BAD_REQUEST, None, Some(t.current_required)).await;
-    }
+    let (t, current) = (a.t(), form.get("current_password").unwrap_or_default());
     match a.core().recovery_codes_anew(&a.session.user, current, &a.v.origin).await {
         Ok(codes) => a.page(&RecoveryPage { l: a.layout(t.recovery_title, PATH), notice: None, codes }),
         Err(Error::Credential { .. }) => page(&a, StatusCode::UNAUTHORIZED, None, Some(t.current_wrong)).await,
@@ -156,15 +162,11 @@ pub(super) async fn recovery(a: Account, body: Bytes) -> Response {
 /// `POST /account/security/flashcall`: switches calls to the phone on (`on=1`) or off, with the
 /// password; switched on with no recovery codes left, the new ones are shown once.
 pub(super) async fn flashcall(a: Account, body: Bytes) -> Response {
-    let form = match a.form(&body) {
+    let form = match with_password(&a, &body).await {
         Ok(form) => form,
-        Err(response) => return *response,
+        Err(response) => return response,
     };
-    let t = a.t();
-    let current = form.get("current_password").unwrap_or_default();
-    if current.is_empty() {
-        return page(&a, StatusCode::BAD_REQUEST, None, Some(t.current_required)).await;
-    }
+    let (t, current) = (a.t(), form.get("current_password").unwrap_or_default());
     let (core, user, origin) = (a.core(), &a.session.user, &a.v.origin);
     let done = match form.get("on") == Some("1") {
         true => core.flashcall_factor_on(user, current, origin).await.map(|codes| ("on", codes)),

@@ -119,7 +119,7 @@ impl IntoResponse for AdminError {
                 answer(StatusCode::BAD_REQUEST, Code::InvalidRequest, &message, None)
             }
             Error::Unauthenticated => unauthorized(true),
-            Error::SecondFactorRequired | Error::AppPasswordRequired { .. } => {
+            Error::SecondFactorRequired | Error::AppPasswordRequired { .. } | Error::SecondFactorMissing { .. } => {
                 answer(StatusCode::FORBIDDEN, Code::Forbidden, "A second factor is required.", None)
             }
             Error::Forbidden(message) | Error::InsufficientScope(message) => {

@@ -105,7 +105,7 @@ impl IntoResponse for ApiError {
                 Error::Refused(text) => message(StatusCode::BAD_REQUEST, &text),
                 Error::Forbidden(text) | Error::InsufficientScope(text) => message(StatusCode::FORBIDDEN, &text),
                 // (No sign-in here: bearer tokens only. A second factor is a sign-in's.)
-                Error::SecondFactorRequired | Error::AppPasswordRequired { .. } => {
+                Error::SecondFactorRequired | Error::AppPasswordRequired { .. } | Error::SecondFactorMissing { .. } => {
                     message(StatusCode::FORBIDDEN, "A second factor is required.")
                 }
                 err @ Error::UnknownEmail => message(StatusCode::INTERNAL_SERVER_ERROR, &err.to_string()),

@@ -78,6 +78,13 @@ impl IntoResponse for CabinetError {
             }
             Error::Credential { field: None, message } => plain(StatusCode::BAD_REQUEST, &message),
             // kordon's extension of the seed's login: the seed's field-error shape, field `otp`.
+            Error::SecondFactorMissing { page } => {
+                let message = format!(
+                    "Your organisation requires a second factor: switch one on at {page}, then send its code as otp."
+                );
+                let body = ValidationError { message: FieldMessage { message: &message, field: "otp" }, code: 400 };
+                answer(StatusCode::BAD_REQUEST, ErrorBody::Validation(body))
+            }
             Error::SecondFactorRequired | Error::AppPasswordRequired { .. } => {
                 let message = "A second factor is required: send the code of your authenticator app, or a recovery \
                                code, as otp (after a PIN, your password does too).";

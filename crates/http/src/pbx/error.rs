@@ -29,7 +29,9 @@ impl From<Error> for Failure {
                 ),
             ),
             // (The action API never asks for a code: its sign-in answers the one above.)
-            Error::SecondFactorRequired => Self::new(StatusCode::FORBIDDEN, "A second factor is required."),
+            Error::SecondFactorRequired | Error::SecondFactorMissing { .. } => {
+                Self::new(StatusCode::FORBIDDEN, "A second factor is required.")
+            }
             Error::Unauthenticated => Self::new(StatusCode::UNAUTHORIZED, "Unauthenticated."),
             Error::Blocked { retry_after } => Self::new(
                 StatusCode::FORBIDDEN,

@@ -24,7 +24,7 @@ async fn settings_round_trip_into_the_auth_answer(app: TestApp) {
         shown,
         json!({ "domain_id": domain_id, "domain_name": "office.runtel.org", "mode": 2, "test_until": null,
                 "billing_options": { "balance": "0.0", "block_inbound": false, "block_outbound": false, "block_face": false },
-                "tz": "Europe/Moscow", "locale": "ru_RU", "token_ttl": 14400 })
+                "tz": "Europe/Moscow", "locale": "ru_RU", "token_ttl": 14400, "require_mfa": false })
     );
     let (ok, updated, err) = admin(
         &app,
@@ -68,6 +68,14 @@ async fn settings_round_trip_into_the_auth_answer(app: TestApp) {
         (json!("Europe/Prague"), json!("en_US"), json!(3))
     );
     assert_eq!(body["domain_test_until"], "2030-01-02T04:04:05", "local time in Prague (UTC+1 in January)");
+
+    // Every person of the domain must sign in with a second factor: the password alone is refused.
+    let (ok, strict, err) = admin(&app, &["update", "--domain", "office.runtel.org", "--require-mfa", "true"]);
+    assert!(ok && strict["require_mfa"] == true, "{err} {strict}");
+    let auth = json!({ "action": "auth", "obj": "User", "action_id": 1,
+                       "params": { "login": "a@office.runtel.org", "password": PASSWORD } });
+    let (status, b, _) = app.pbx(auth, None).await;
+    assert_eq!(status, 403, "{b}");
 
     for (args, message) in [
         (vec!["--balance", "12,5"], "The balance must be a decimal number."),

@@ -53,6 +53,7 @@ mod account_sessions;
 mod app_passwords;
 mod mfa_flashcall;
 mod mfa_login;
+mod mfa_tenant;
 mod mfa_totp;
 
 // The admin JSON API.

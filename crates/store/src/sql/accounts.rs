@@ -277,7 +277,7 @@ impl Store for SqlStore {
     async fn update_domain(&self, d: &Domain) -> StoreResult<()> {
         let done = sqlx::query::<Db>(
             "UPDATE accounts SET mode = $1, test_until = $2, balance = $3, block_inbound = $4,
-                    block_outbound = $5, block_face = $6, tz = $7, locale = $8, token_ttl = $9
+                    block_outbound = $5, block_face = $6, tz = $7, locale = $8, token_ttl = $9, require_mfa = $11
              WHERE id = $10",
         )
         .bind(d.mode)
@@ -290,6 +290,7 @@ impl Store for SqlStore {
         .bind(&d.locale)
         .bind(d.token_ttl)
         .bind(d.account_id)
+        .bind(d.require_mfa)
         .execute(&self.pool)
         .await
         .map_err(translate)?;

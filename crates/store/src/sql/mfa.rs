@@ -5,7 +5,7 @@
 use super::{Db, SqlStore};
 use crate::backend::Backend;
 use crate::errors::translate;
-use kordon_core::ports::{AppPassword, AppPasswordOwner, StoreResult, TotpFactor};
+use kordon_core::ports::{AppPassword, AppPasswordOwner, SecondFactorRule, StoreResult, TotpFactor};
 
 #[async_trait::async_trait]
 impl kordon_core::ports::MfaStore for SqlStore {
@@ -100,18 +100,20 @@ impl kordon_core::ports::MfaStore for SqlStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn second_factor_on(&self, user_id: i64) -> StoreResult<bool> {
+    async fn second_factor_rule(&self, user_id: i64) -> StoreResult<SecondFactorRule> {
         // COUNT: a BIGINT on both databases.
-        let on = sqlx::query_scalar::<Db, i64>(
+        let (on, tenant) = sqlx::query_as::<Db, (i64, i64)>(
             "SELECT (SELECT COUNT(*) FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL)
                   + (SELECT COUNT(*) FROM flashcall_factors f JOIN users u ON u.id = f.user_id
-                     WHERE f.user_id = $1 AND u.phone IS NOT NULL)",
+                     WHERE f.user_id = $1 AND u.phone IS NOT NULL),
+                    (SELECT COUNT(*) FROM users u JOIN accounts a ON a.id = u.account_id
+                     WHERE u.id = $1 AND a.require_mfa)",
         )
         .bind(user_id)
         .fetch_one(&self.pool)
         .await
         .map_err(translate)?;
-        Ok(on > 0)
+        Ok(SecondFactorRule { on: on > 0, tenant: tenant > 0 })
     }
 
     async fn flashcall_factor(&self, user_id: i64) -> StoreResult<bool> {

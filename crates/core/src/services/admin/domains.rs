@@ -17,6 +17,8 @@ pub struct DomainPatch {
     pub tz: Option<String>,
     pub locale: Option<String>,
     pub token_ttl: Option<i64>,
+    /// Every person of the tenant must sign in with a second factor.
+    pub require_mfa: Option<bool>,
 }
 
 impl Core {
@@ -38,6 +40,7 @@ impl Core {
         d.block_inbound = patch.block_inbound.unwrap_or(d.block_inbound);
         d.block_outbound = patch.block_outbound.unwrap_or(d.block_outbound);
         d.block_face = patch.block_face.unwrap_or(d.block_face);
+        d.require_mfa = patch.require_mfa.unwrap_or(d.require_mfa);
         if let Some(tz) = patch.tz {
             jiff::tz::TimeZone::get(&tz)
                 .map_err(|_| Error::validation("tz", "The tz must be a valid IANA time zone."))?;

@@ -33,7 +33,7 @@ pub const CONSOLE: FirstPartySpec = FirstPartySpec {
 
 /// The account page's client.
 pub const ACCOUNT: FirstPartySpec = FirstPartySpec {
-    id: 10551,
+    id: crate::services::oidc::ACCOUNT_CLIENT_ID,
     name: "kordon account",
     callback: "/account/callback",
     signed_out: "/account/signed-out",

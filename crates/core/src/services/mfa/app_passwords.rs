@@ -90,8 +90,8 @@ impl Core {
 
     /// A password sign-in of a dialect with no place for a second factor (the PBX API, the OAuth
     /// password grant). An app password of this person signs them in (it is their second factor's
-    /// stand-in); the password does too, unless the person has a second factor
-    /// (`AppPasswordRequired`). One check under the Defender's `email:` login either way: a wrong
+    /// stand-in); the password does too, unless the person has a second factor or their tenant
+    /// requires one (`AppPasswordRequired`). One check under the Defender's `email:` login either way: a wrong
     /// app password is a wrong password.
     pub(crate) async fn check_machine_password(
         &self,
@@ -115,8 +115,11 @@ impl Core {
             .await;
         self.audit_signin_by(method, &result, &account, known, via, origin).await;
         let user = result?;
-        if method != KIND && self.second_factor_on(user.id).await? {
-            return Err(Error::AppPasswordRequired { page: self.app_passwords_page() });
+        if method != KIND {
+            let rule = self.second_factor_rule(user.id).await?;
+            if rule.on || rule.tenant {
+                return Err(Error::AppPasswordRequired { page: self.app_passwords_page() });
+            }
         }
         Ok(user)
     }

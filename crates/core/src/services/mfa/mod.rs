@@ -13,6 +13,7 @@ pub(crate) mod totp;
 
 use crate::audit::{AuditEvent, FAILURE, SUCCESS, kind};
 use crate::error::{Error, Result};
+use crate::ports::SecondFactorRule;
 use crate::services::audit::events::reason;
 use crate::services::{Core, Origin};
 use crate::types::User;
@@ -75,17 +76,33 @@ impl Core {
         })
     }
 
-    /// Whether the person signs in with a second factor (one statement: a sign-in asks).
+    /// Whether the person signs in with a second factor, and whether their tenant requires one
+    /// (one statement: a sign-in asks).
+    pub(crate) async fn second_factor_rule(&self, user_id: i64) -> Result<SecondFactorRule> {
+        Ok(self.store.second_factor_rule(user_id).await?)
+    }
+
+    /// Whether the person signs in with a second factor.
     pub(crate) async fn second_factor_on(&self, user_id: i64) -> Result<bool> {
-        Ok(self.store.second_factor_on(user_id).await?)
+        Ok(self.second_factor_rule(user_id).await?.on)
+    }
+
+    /// The refusal of a person whose tenant requires a second factor and who has none: where to
+    /// switch one on.
+    pub(crate) fn second_factor_missing(&self) -> Error {
+        Error::SecondFactorMissing { page: format!("{}/account/security", self.issuer()) }
     }
 
     /// The second step of a dialect that takes the code in the same request as the first factor
     /// (the cabinet's `otp`): nothing for a person without a second factor; for one with, the code
     /// must be there (`SecondFactorRequired`) and right.
     pub(crate) async fn second_factor_with(&self, user: &User, otp: Option<&str>, origin: &Origin) -> Result<()> {
-        if !self.second_factor_on(user.id).await? {
-            return Ok(());
+        let rule = self.second_factor_rule(user.id).await?;
+        if !rule.on {
+            return match rule.tenant {
+                true => Err(self.second_factor_missing()),
+                false => Ok(()),
+            };
         }
         match otp.map(str::trim).filter(|o| !o.is_empty()) {
             None => Err(Error::SecondFactorRequired),

@@ -13,7 +13,7 @@ use crate::oidc_types::{AuthorizationCode, LoginSession};
 use crate::secrets::{digest, random_token};
 use crate::services::Core;
 use crate::services::oauth::scopes::{SCOPES, scope_has};
-use crate::services::oidc::{ACR_MFA, two_factors};
+use crate::services::oidc::{ACCOUNT_CLIENT_ID, ACR_MFA, two_factors};
 use crate::types::Client;
 
 /// An authorization code's lifetime, seconds.
@@ -349,29 +349,38 @@ impl Core {
             _ if request.prompt.none => return Err(request.fail("login_required", "The user is not signed in.")),
             _ => return Ok(AuthorizeStep::Login),
         };
-        // Two factors, asked for (`acr_values`) or required (the client's `require_mfa`): a
-        // one-factor sign-in made elsewhere does not answer when the person has a second factor
-        // (they sign in again, with both). A person without one gets `urn:kordon:acr:1fa` when it
-        // was only asked for (the parameter is voluntary), and is sent to set one up when it is
-        // required.
-        let required = request.client.require_mfa;
-        if (required || request.acr_mfa) && !two_factors(&session.amr) && (required || !made_here(session)) {
-            let has = self
-                .second_factor_on(session.user_id)
+        // Two factors, asked for (`acr_values`) or required (the client's `require_mfa`, or the
+        // person's tenant's — never for the account page, where one is switched on): a one-factor
+        // sign-in made elsewhere does not answer when the person has a second factor (they sign in
+        // again, with both). A person without one gets `urn:kordon:acr:1fa` when it was only asked
+        // for (the parameter is voluntary), and is sent to set one up when it is required.
+        if !two_factors(&session.amr) {
+            let rule = self
+                .second_factor_rule(session.user_id)
                 .await
                 .map_err(|_| request.fail("server_error", "kordon cannot read the sign-in now."))?;
-            match (has, request.prompt.none) {
-                (true, true) => {
-                    return Err(request.fail("interaction_required", "The application asks for a second factor."));
+            let by_tenant = rule.tenant && request.client.id != ACCOUNT_CLIENT_ID;
+            let required = request.client.require_mfa || by_tenant;
+            if required || (request.acr_mfa && !made_here(session)) {
+                match (rule.on, request.prompt.none) {
+                    (true, true) => {
+                        return Err(request.fail("interaction_required", "The application asks for a second factor."));
+                    }
+                    (true, false) => return Ok(AuthorizeStep::Login),
+                    (false, _) if by_tenant => {
+                        return Err(AuthorizeError::Page(
+                            "Your organisation requires a second factor. Switch one on on your account page \
+                             (Security), then sign in again.",
+                        ));
+                    }
+                    (false, _) if required => {
+                        return Err(AuthorizeError::Page(
+                            "This application requires a second factor. Switch one on on your account page \
+                             (Security), then sign in again.",
+                        ));
+                    }
+                    (false, _) => {}
                 }
-                (true, false) => return Ok(AuthorizeStep::Login),
-                (false, _) if required => {
-                    return Err(AuthorizeError::Page(
-                        "This application requires a second factor. Switch one on on your account page \
-                         (Security), then sign in again.",
-                    ));
-                }
-                (false, _) => {}
             }
         }
         let consented = self

@@ -6,6 +6,10 @@ pub(crate) mod publisher;
 pub(crate) mod signin;
 pub(crate) mod tokens;
 
+/// The account page's built-in client (`first_party::ACCOUNT`): never under a rule that requires
+/// a second factor, since people switch one on there.
+pub const ACCOUNT_CLIENT_ID: i64 = 10551;
+
 /// The authentication context class of a sign-in with one factor.
 pub const ACR_1FA: &str = "urn:kordon:acr:1fa";
 /// The authentication context class of a sign-in with two factors (its `amr` has `mfa`).
