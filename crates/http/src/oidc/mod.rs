@@ -194,6 +194,12 @@ impl Browser {
                 self.bad_request(&format!("{error}: {description}"))
             }
             (AuthorizeError::Redirect { .. }, None) => self.bad_request("The request cannot be answered."),
+            (AuthorizeError::SecondFactorNeeded { tenant }, None) => {
+                let t = self.t;
+                let message = if *tenant { t.mfa_needed_tenant } else { t.mfa_needed_client };
+                let link = Some(("/account/security".to_owned(), t.mfa_needed_link));
+                self.notice(StatusCode::FORBIDDEN, t.mfa_needed_title, message, link)
+            }
         }
     }
 

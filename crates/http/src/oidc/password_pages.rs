@@ -60,7 +60,13 @@ impl Browser {
         response
     }
 
-    fn notice(&self, status: StatusCode, heading: &str, message: &str, link: Option<(String, &str)>) -> Response {
+    pub(super) fn notice(
+        &self,
+        status: StatusCode,
+        heading: &str,
+        message: &str,
+        link: Option<(String, &str)>,
+    ) -> Response {
         self.page(status, &NoticePage { t: self.t, heading, message, link }, None)
     }
 

@@ -115,7 +115,7 @@ pub(super) async fn second(post: LoginPost) -> Response {
                 Err(err) => b.failure(err),
             },
             Proof::Password(_) => {
-                b.second_again(&request, raw, challenge, StatusCode::UNAUTHORIZED, b.t.wrong_password).await
+                b.second_again(&request, raw, challenge, StatusCode::UNAUTHORIZED, b.t.second_password_wrong).await
             }
             Proof::Code(_) => {
                 b.second_again(&request, raw, challenge, StatusCode::UNAUTHORIZED, b.t.second_wrong).await

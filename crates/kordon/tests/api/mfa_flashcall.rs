@@ -119,6 +119,7 @@ async fn after_a_call_the_password_is_the_second_step(app: TestApp) {
     assert!(!step.body.contains("Call me"), "never the first factor again: {}", step.body);
     let wrong = post(&mut browser, "/oauth/authorize/second", &step_fields(&step, &[("password", "nope")])).await;
     assert_eq!(wrong.status, 401, "{}", wrong.body);
+    assert!(wrong.body.contains("The password is not right."), "{}", wrong.body);
     let done = post(&mut browser, "/oauth/authorize/second", &step_fields(&wrong, &[("password", PASSWORD)])).await;
     assert_eq!(amr_of(&app, &client, &done).await, json!(["tel", "pwd", "mfa"]));
     // Or a recovery code.

@@ -445,8 +445,9 @@ async fn a_client_can_require_two_factors(app: TestApp) {
         303 => boris.get(refused.header("location").trim_start_matches(&app.base)).await,
         _ => refused,
     };
-    assert_eq!(refused.status, 400, "{}", refused.body);
-    assert!(refused.body.contains("This application requires a second factor."), "{}", refused.body);
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused.body.contains("This application lets people in only with a second factor"), "{}", refused.body);
+    assert!(refused.body.contains("href=\"/account/security\""), "the way to switch one on: {}", refused.body);
     assert!(refused.param("code").is_none());
     // The account page, where one is set up, is never under the rule.
     let account = kordon_core::services::ACCOUNT.id;

@@ -53,8 +53,9 @@ async fn a_tenant_requires_a_second_factor_of_everybody(app: TestApp) {
         303 => browser.get(signed.header("location").trim_start_matches(&app.base)).await,
         _ => signed,
     };
-    assert_eq!(refused.status, 400, "{}", refused.body);
-    assert!(refused.body.contains("Your organisation requires a second factor."), "{}", refused.body);
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused.body.contains("Your organisation requires a second factor, and you have not"), "{}", refused.body);
+    assert!(refused.body.contains("href=\"/account/security\""), "{}", refused.body);
     // ...but the account page, where one is switched on, lets them in.
     let mut account = Browser::new(&app);
     signed_in(&app, &mut account, ANNA).await;

@@ -97,6 +97,9 @@ pub enum AuthorizeError {
     Shown { error: &'static str, description: String },
     /// Sent back to the client's redirect URI (RFC 6749 §4.1.2.1).
     Redirect { redirect_uri: String, state: Option<String>, error: &'static str, description: String },
+    /// A second factor is required (by the application, or by the person's tenant when `tenant`)
+    /// and the person has none: kordon's page sends them to switch one on.
+    SecondFactorNeeded { tenant: bool },
 }
 
 /// What the browser sees next.
@@ -187,7 +190,7 @@ impl AuthorizeError {
     /// The redirect URI with `error`, `error_description`, `state` and `iss` (RFC 9207).
     pub fn location(&self, issuer: &str) -> Option<String> {
         match self {
-            Self::Page(_) | Self::Shown { .. } => None,
+            Self::Page(_) | Self::Shown { .. } | Self::SecondFactorNeeded { .. } => None,
             Self::Redirect { redirect_uri, state, error, description } => {
                 let mut params = vec![("error", *error), ("error_description", description.as_str())];
                 if let Some(state) = state {
@@ -367,17 +370,8 @@ impl Core {
                         return Err(request.fail("interaction_required", "The application asks for a second factor."));
                     }
                     (true, false) => return Ok(AuthorizeStep::Login),
-                    (false, _) if by_tenant => {
-                        return Err(AuthorizeError::Page(
-                            "Your organisation requires a second factor. Switch one on on your account page \
-                             (Security), then sign in again.",
-                        ));
-                    }
                     (false, _) if required => {
-                        return Err(AuthorizeError::Page(
-                            "This application requires a second factor. Switch one on on your account page \
-                             (Security), then sign in again.",
-                        ));
+                        return Err(AuthorizeError::SecondFactorNeeded { tenant: by_tenant });
                     }
                     (false, _) => {}
                 }
