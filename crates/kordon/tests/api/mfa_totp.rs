@@ -201,3 +201,51 @@ async fn wrong_codes_are_capped_per_person_and_block_a_host(app: TestApp) {
     assert!(blocks.iter().any(|b| b.ip == "127.0.3.1"), "{blocks:?}");
 }
 both!(wrong_codes_are_capped_per_person_and_block_a_host);
+
+/// The fingerprint of the key-encryption key a sealed row names (`kordon-sealed-v1:<fp>:…`).
+fn sealed_by(row: &str) -> String {
+    row.strip_prefix("kordon-sealed-v1:").and_then(|r| r.split(':').next()).expect("a sealed row").to_owned()
+}
+
+/// A new key-encryption key (the old one kept as previous): an instance that starts with it still
+/// opens the authenticator secret sealed under the old one, and `kordon admin keys rewrap` moves
+/// it to the new one with the signing keys; the person's codes sign in throughout.
+async fn an_authenticator_secret_moves_to_a_new_encryption_key(app: TestApp) {
+    let user = person(&app).await;
+    let (key, _) = enrolled(&app, &user).await;
+    let before = app.core.store.totp_factor(user.id).await.expect("read").expect("a factor").secret;
+    assert!(!before.contains(&key), "never in clear");
+    let old_key = std::fs::read_to_string(app.dir.path().join("signing-keys.key")).expect("the key file");
+    let mut fresh = [0u8; 32];
+    aws_lc_rs::rand::fill(&mut fresh).expect("random");
+    let new_key = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, fresh);
+    let rotated = app
+        .sibling_with(|c| {
+            c.signing_keys.encryption_key = Some(new_key.clone().into());
+            c.signing_keys.previous_encryption_key = Some(old_key.trim().to_owned().into());
+        })
+        .await;
+    let sign_in = |app: &TestApp| {
+        app.clock.advance(TOTP_STEP as i64);
+        serde_json::json!({"email": EMAIL, "password": PASSWORD, "otp": oathtool(&key, app.clock.now())})
+    };
+    let (status, answer) = app.cabinet_at(&rotated.base, "/api/v1/login", sign_in(&app), &[]).await;
+    assert_eq!(status, 200, "the previous key still opens it: {answer}");
+
+    let mut rewrap = std::process::Command::new(env!("CARGO_BIN_EXE_kordon"));
+    rewrap.args(["admin", "keys", "rewrap", "--data-dir"]).arg(app.dir.path());
+    if !app.config.server.database_url.is_empty() {
+        rewrap.arg("--database-url").arg(&app.config.server.database_url);
+    }
+    rewrap.env("KORDON_SIGNING_KEYS__ENCRYPTION_KEY", &new_key);
+    rewrap.env("KORDON_SIGNING_KEYS__PREVIOUS_ENCRYPTION_KEY", old_key.trim());
+    let out = rewrap.output().expect("kordon admin keys rewrap");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let after = app.core.store.totp_factor(user.id).await.expect("read").expect("a factor").secret;
+    assert_ne!(sealed_by(&after), sealed_by(&before), "moved: {said}");
+    assert_eq!(said["fingerprint"].as_str(), Some(sealed_by(&after).as_str()), "under the new key: {said}");
+    let (status, answer) = app.cabinet_at(&rotated.base, "/api/v1/login", sign_in(&app), &[]).await;
+    assert_eq!(status, 200, "the resealed secret opens under the new key: {answer}");
+}
+both!(an_authenticator_secret_moves_to_a_new_encryption_key);
