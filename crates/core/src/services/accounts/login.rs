@@ -117,15 +117,10 @@ impl Core {
         // The PIN proved the phone; a person with a second factor adds their app's code or a
         // recovery code (`otp`), or their password. Without either the PIN stays unspent (its
         // try counted), so the client can send it again with the second factor.
+        let rule = self.second_factor_rule(user.id).await?;
         match second.password.filter(|p| !p.is_empty() && second.otp.is_none_or(str::is_empty)) {
-            Some(password) if self.second_factor_on(user.id).await? => {
-                let email = Email::parse("email", &user.email)?;
-                let by_password = self.check_password(&email, password, via, origin).await?;
-                if by_password.id != user.id {
-                    return Err(Error::bad_password());
-                }
-            }
-            _ => self.second_factor_with(&user, second.otp, origin).await?,
+            Some(password) if rule.on => self.password_as_second_factor(&user, password, via, origin).await?,
+            _ => self.second_factor_under(&user, rule, second.otp, origin).await?,
         }
         self.spend_pin(unspent, &phone).await?;
         let pair = self.issue_session(&user, client_id, origin).await?;

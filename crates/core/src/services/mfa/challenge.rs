@@ -9,9 +9,10 @@
 use crate::error::{Error, Result};
 use crate::secrets::{equal, keyed_digest};
 use crate::services::audit::events::Via;
+use crate::services::mfa::flashcall::callable_phone;
 use crate::services::oidc::signin::{AMR_FLASHCALL, AMR_PASSWORD, SecondStep, SignedIn};
 use crate::services::{Core, Origin};
-use crate::types::{Email, User};
+use crate::types::User;
 
 /// How long a second step may take, seconds.
 pub const CHALLENGE_TTL: i64 = 300;
@@ -46,7 +47,7 @@ impl Core {
     pub(crate) async fn second_step_of(&self, user: &User, first_amr: &str, challenge: String) -> Result<SecondStep> {
         let state = self.mfa_state(user.id).await?;
         let call = match first_amr {
-            AMR_PASSWORD => self.second_factor_phone(user).await?,
+            AMR_PASSWORD => callable_phone(user, state.flashcall),
             _ => None,
         };
         Ok(SecondStep {
@@ -109,11 +110,7 @@ impl Core {
                 self.verify_second_pin(&user, pin, token, origin).await?
             }
             Proof::Password(password) if first_amr == AMR_FLASHCALL => {
-                let email = Email::parse("email", &user.email)?;
-                let by_password = self.check_password(&email, password, Via::LOGIN_PAGE, origin).await?;
-                if by_password.id != user.id {
-                    return Err(Error::bad_password());
-                }
+                self.password_as_second_factor(&user, password, Via::LOGIN_PAGE, origin).await?;
                 AMR_PASSWORD
             }
             _ => return Err(Error::Unauthenticated),

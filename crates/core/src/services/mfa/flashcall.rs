@@ -16,6 +16,12 @@ use crate::types::{Phone, User};
 /// What a FlashCall second factor adds to `amr` (RFC 8176: confirmation by telephone).
 pub const AMR_TEL: &str = "tel";
 
+/// The person's phone, when FlashCall is `on` for them and they have a (valid) one.
+pub(crate) fn callable_phone(user: &User, on: bool) -> Option<Phone> {
+    let raw = user.phone.as_deref().filter(|p| on && !p.is_empty())?;
+    Phone::parse("phone", raw).ok()
+}
+
 impl Core {
     /// Switches FlashCall on as the person's second factor, after the current password. Answers
     /// the recovery codes made with it (shown once) when the person had none left. Refused
@@ -53,11 +59,10 @@ impl Core {
 
     /// The phone a second step may call: the person's, when FlashCall is on for them.
     pub(crate) async fn second_factor_phone(&self, user: &User) -> Result<Option<Phone>> {
-        let Some(raw) = user.phone.as_deref().filter(|p| !p.is_empty()) else { return Ok(None) };
-        if !self.store.flashcall_factor(user.id).await? {
+        if user.phone.as_deref().is_none_or(str::is_empty) {
             return Ok(None);
         }
-        Ok(Phone::parse("phone", raw).ok())
+        Ok(callable_phone(user, self.store.flashcall_factor(user.id).await?))
     }
 
     /// Calls the person's phone for a second step; answers the call's verification token.

@@ -14,9 +14,10 @@ pub(crate) mod totp;
 use crate::audit::{AuditEvent, FAILURE, SUCCESS, kind};
 use crate::error::{Error, Result};
 use crate::ports::SecondFactorRule;
+use crate::services::audit::events::Via;
 use crate::services::audit::events::reason;
 use crate::services::{Core, Origin};
-use crate::types::User;
+use crate::types::{Email, User};
 
 /// What second factors a person has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +99,17 @@ impl Core {
     /// must be there (`SecondFactorRequired`) and right.
     pub(crate) async fn second_factor_with(&self, user: &User, otp: Option<&str>, origin: &Origin) -> Result<()> {
         let rule = self.second_factor_rule(user.id).await?;
+        self.second_factor_under(user, rule, otp, origin).await
+    }
+
+    /// As [`Core::second_factor_with`], with the person's rule read already.
+    pub(crate) async fn second_factor_under(
+        &self,
+        user: &User,
+        rule: SecondFactorRule,
+        otp: Option<&str>,
+        origin: &Origin,
+    ) -> Result<()> {
         if !rule.on {
             return match rule.tenant {
                 true => Err(self.second_factor_missing()),
@@ -107,6 +119,22 @@ impl Core {
         match otp.map(str::trim).filter(|o| !o.is_empty()) {
             None => Err(Error::SecondFactorRequired),
             Some(code) => self.verify_second_factor(user, code, origin).await.map(|_| ()),
+        }
+    }
+
+    /// The password as the second factor, after a FlashCall PIN proved the phone (the cabinet's PIN
+    /// login, the login page's second step): checked like a sign-in of the person's own email.
+    pub(crate) async fn password_as_second_factor(
+        &self,
+        user: &User,
+        password: &str,
+        via: Via,
+        origin: &Origin,
+    ) -> Result<()> {
+        let email = Email::parse("email", &user.email)?;
+        match self.check_password(&email, password, via, origin).await?.id == user.id {
+            true => Ok(()),
+            false => Err(Error::bad_password()),
         }
     }
 
