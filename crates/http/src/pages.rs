@@ -17,3 +17,8 @@ pub(crate) struct CardLink {
     pub href: &'static str,
     pub label: &'static str,
 }
+
+/// The id a query or a form names (none: not a number, found by nobody).
+pub(crate) fn id_of(value: Option<&str>) -> i64 {
+    value.and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+}

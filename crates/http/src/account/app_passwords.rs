@@ -6,6 +6,7 @@
 use super::views::{AppPasswordRow, AppPasswordShownPage, AppPasswordsPage, ConfirmPage};
 use super::{Account, redirect};
 use crate::html::shown_unix;
+use crate::pages::id_of;
 use axum::body::Bytes;
 use axum::extract::Query;
 use axum::http::StatusCode;
@@ -70,11 +71,6 @@ pub(super) async fn make(a: Account, body: Bytes) -> Response {
         Err(Error::Refused(_)) => page(&a, StatusCode::BAD_REQUEST, None, Some(t.apw_cap), name).await,
         Err(err) => a.failure(err),
     }
-}
-
-/// The id a query or a form names (none: found by nobody).
-fn id_of(value: Option<&str>) -> i64 {
-    value.and_then(|v| v.trim().parse().ok()).unwrap_or(0)
 }
 
 /// `GET /account/app-passwords/delete?id=`: asks before deleting.

@@ -4,17 +4,13 @@
 use super::views::{AppRow, AppsPage, ConfirmPage};
 use super::{Account, redirect};
 use crate::html::shown_unix;
+use crate::pages::id_of;
 use axum::body::Bytes;
 use axum::extract::Query;
 use axum::response::Response;
 use std::collections::HashMap;
 
 const PATH: &str = "/account/apps";
-
-/// The client id a query or a form names (none: found by nobody).
-fn client_of(value: Option<&str>) -> i64 {
-    value.and_then(|v| v.trim().parse().ok()).unwrap_or(0)
-}
 
 /// `GET /account/apps` (`?withdrawn=1` after a withdrawal).
 pub(super) async fn list(a: Account, Query(query): Query<HashMap<String, String>>) -> Response {
@@ -41,7 +37,7 @@ pub(super) async fn list(a: Account, Query(query): Query<HashMap<String, String>
 /// `GET /account/apps/withdraw?client=`: asks before withdrawing.
 pub(super) async fn confirm(a: Account, Query(query): Query<HashMap<String, String>>) -> Response {
     let t = a.t();
-    let client_id = client_of(query.get("client").map(String::as_str));
+    let client_id = id_of(query.get("client").map(String::as_str));
     let app = match a.core().account_app(&a.session, client_id).await {
         Ok(app) => app,
         Err(err) => return a.failure(err),
@@ -65,7 +61,7 @@ pub(super) async fn withdraw(a: Account, body: Bytes) -> Response {
         Ok(form) => form,
         Err(response) => return *response,
     };
-    match a.core().account_withdraw(&a.session, client_of(form.get("client"))).await {
+    match a.core().account_withdraw(&a.session, id_of(form.get("client"))).await {
         Ok(()) => redirect(&format!("{PATH}?withdrawn=1")),
         Err(err) => a.failure(err),
     }

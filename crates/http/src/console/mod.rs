@@ -259,10 +259,7 @@ impl Console {
 
 use crate::html::see_other as redirect;
 
-/// The id a query or a form names (none: not a number, found by nobody).
-fn id_of(value: Option<&str>) -> i64 {
-    value.and_then(|v| v.trim().parse().ok()).unwrap_or(0)
-}
+use crate::pages::id_of;
 
 /// `path?name=value`, the value encoded.
 fn with_param(path: &str, name: &str, value: &str) -> String {
