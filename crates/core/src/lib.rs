@@ -18,6 +18,7 @@ pub mod secrets;
 pub mod services;
 pub mod settings;
 pub mod types;
+pub mod webauthn;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};

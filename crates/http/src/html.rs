@@ -1,7 +1,8 @@
 //! kordon's HTML pages (the login pages, the console): rendering a template with the headers
 //! every page carries — no caching, no framing, no referrer, and a Content-Security-Policy that
 //! lets a page load only kordon's own stylesheets and post only to kordon (and, for a login page,
-//! to the client's redirect URI, which the post may be redirected to). No page runs a script.
+//! to the client's redirect URI, which the post may be redirected to). No page runs a script but
+//! the passkey steps, which run kordon's one static file `passkey.js` ([`page_with_script`]).
 
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -22,20 +23,36 @@ pub(crate) fn page(status: StatusCode, template: &impl Template, form_target: Op
     response
 }
 
+/// A page that runs `passkey.js` (a WebAuthn ceremony needs `navigator.credentials`): as
+/// [`page`], with `script-src 'self'` in its policy. No inline script runs even here (ADR 28).
+pub(crate) fn page_with_script(status: StatusCode, template: &impl Template, form_target: Option<&str>) -> Response {
+    let mut response = page(status, template, form_target);
+    if response.status() == status {
+        policy(response.headers_mut(), form_target, "; script-src 'self'");
+    }
+    response
+}
+
 /// The headers of every page and of the redirects between them.
 pub(crate) fn secure(headers: &mut HeaderMap, form_target: Option<&str>) {
-    let target = form_target.map(source).unwrap_or_default();
-    let csp = format!(
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'{target}; \
-         frame-ancestors 'none'; base-uri 'none'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&csp) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, value);
-    }
+    policy(headers, form_target, "");
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+}
+
+/// The Content-Security-Policy of a page (`script` adds the one script source a passkey step
+/// needs).
+fn policy(headers: &mut HeaderMap, form_target: Option<&str>, script: &str) {
+    let target = form_target.map(source).unwrap_or_default();
+    let csp = format!(
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'{target}; \
+         frame-ancestors 'none'; base-uri 'none'{script}"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
 }
 
 /// `303 See Other` to a page of kordon (a GET after a form's POST, and a sign-in's redirects),

@@ -68,21 +68,21 @@ pub trait MfaStore: Send + Sync + 'static {
     /// Accepts a code's step once: moves `last_step` forward to `step` when it is newer; false
     /// when a code of this step (or a later one) was accepted already, or none is on.
     async fn spend_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool>;
-    /// Removes the authenticator, and the recovery codes unless FlashCall is still on; false when
-    /// there was none.
+    /// Removes the authenticator, and the recovery codes when no second factor is left; false
+    /// when there was none.
     async fn remove_totp(&self, user_id: i64) -> StoreResult<bool>;
-    /// Whether the person signs in with a second factor (a confirmed authenticator, or FlashCall
-    /// with a phone), and whether their tenant requires one: one statement, every sign-in asks.
+    /// Whether the person signs in with a second factor (a confirmed authenticator, FlashCall
+    /// with a phone, or a passkey), and whether their tenant requires one: one statement, every sign-in asks.
     async fn second_factor_rule(&self, user_id: i64) -> StoreResult<SecondFactorRule>;
     /// Whether FlashCall is switched on as the person's second factor (phone or not).
     async fn flashcall_factor(&self, user_id: i64) -> StoreResult<bool>;
     /// Switches FlashCall on and stores `recovery` (digests) when the person had no unused codes
     /// left. None when it was on already; else whether the codes were stored.
     async fn add_flashcall_factor(&self, user_id: i64, recovery: &[String], now: i64) -> StoreResult<Option<bool>>;
-    /// Switches FlashCall off, and removes the recovery codes unless an authenticator is still on;
-    /// false when it was off.
+    /// Switches FlashCall off, and removes the recovery codes when no second factor is left; false
+    /// when it was off.
     async fn remove_flashcall_factor(&self, user_id: i64) -> StoreResult<bool>;
-    /// Removes every second factor of the person (authenticator, FlashCall, recovery codes) in one
+    /// Removes every second factor of the person (authenticator, FlashCall, passkeys, recovery codes) in one
     /// transaction, for an operator; false when they had none.
     async fn reset_second_factors(&self, user_id: i64) -> StoreResult<bool>;
     /// Every authenticator secret, sealed, for resealing under a new key-encryption key.

@@ -5,11 +5,13 @@ mod admin;
 mod audit;
 mod biometrics;
 mod mfa;
+mod passkeys;
 
 pub use admin::AdminStore;
 pub use audit::{AuditStore, FlashcallCount};
 pub use biometrics::BiometricsStore;
 pub use mfa::{AppPassword, AppPasswordOwner, MfaStore, SecondFactorRule, TotpFactor};
+pub use passkeys::{Ceremony, NewPasskey, PasskeyStore, StoredPasskey};
 
 use crate::types::*;
 use async_trait::async_trait;
@@ -60,6 +62,7 @@ pub trait Store:
     + AuditStore
     + AdminStore
     + MfaStore
+    + PasskeyStore
     + Send
     + Sync
     + 'static

@@ -8,6 +8,7 @@
 mod app_passwords;
 mod apps;
 mod overview;
+mod passkeys;
 mod profile;
 mod security;
 mod sessions;
@@ -43,6 +44,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/account/security/totp/remove", get(security::remove_question).post(security::remove))
         .route("/account/security/recovery", post(security::recovery))
         .route("/account/security/flashcall", post(security::flashcall))
+        .route("/account/passkeys", get(passkeys::list).post(passkeys::begin))
+        .route("/account/passkeys/finish", post(passkeys::finish))
+        .route("/account/passkeys/remove", get(passkeys::remove_question).post(passkeys::remove))
         .route("/account/app-passwords", get(app_passwords::list).post(app_passwords::make))
         .route("/account/app-passwords/delete", get(app_passwords::confirm).post(app_passwords::delete))
         .route("/account/sessions", get(sessions::list))

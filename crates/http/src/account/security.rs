@@ -1,4 +1,4 @@
-//! Security: calls to the phone as a second factor (on or off, with the password), the
+//! Security: passkeys (how many, and a link to their page), calls to the phone as a second factor (on or off, with the password), the
 //! authenticator app (set up: its QR code and key, then the first code and the
 //! current password switch it on and show the recovery codes once; remove, with the password)
 //! and recovery codes made anew (with the password). The login page asks for a code once the
@@ -40,7 +40,8 @@ async fn page(a: &Account, status: StatusCode, notice: Option<&'static str>, err
     let (totp, recovery_left, flashcall, app_passwords) =
         (state.totp, state.recovery_left, state.flashcall, app_passwords.len());
     let phone = a.session.user.phone.as_deref().filter(|p| !p.is_empty()).map(crate::oidc::shown_phone);
-    let page = SecurityPage { l, notice, error, totp, recovery_left, flashcall, phone, app_passwords };
+    let (passkeys, any) = (state.passkeys, state.on());
+    let page = SecurityPage { l, notice, error, totp, recovery_left, flashcall, phone, app_passwords, passkeys, any };
     let mut response = a.page(&page);
     *response.status_mut() = status;
     response

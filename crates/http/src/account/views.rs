@@ -145,6 +145,10 @@ pub(super) struct SecurityPage {
     pub phone: Option<String>,
     /// How many app passwords the person holds.
     pub app_passwords: usize,
+    /// How many passkeys the person holds.
+    pub passkeys: i64,
+    /// Any second factor is on (recovery codes matter).
+    pub any: bool,
 }
 
 /// An authenticator's enrolment: its QR code (inline SVG, drawn by kordon) and key, and the form
@@ -203,4 +207,45 @@ pub(super) struct AppPasswordShownPage {
     pub l: Layout,
     pub name: String,
     pub secret: String,
+}
+
+/// A passkey as its page lists it.
+pub(super) struct PasskeyRow {
+    pub name: String,
+    /// Where it is kept, in words.
+    pub kind: &'static str,
+    pub made: String,
+    pub last_used: String,
+    pub remove_href: String,
+}
+
+/// Passkeys: the list and the form that begins adding one (its name kept when it is refused).
+#[derive(Template)]
+#[template(path = "account/passkeys.html")]
+pub(super) struct PasskeysPage {
+    pub l: Layout,
+    pub notice: Option<&'static str>,
+    pub error: Option<&'static str>,
+    pub rows: Vec<PasskeyRow>,
+    pub name: String,
+}
+
+/// The step that creates a passkey in the browser (the page runs `passkey.js`): the options of
+/// the ceremony, and the name it will be stored under.
+#[derive(Template)]
+#[template(path = "account/passkey_add.html")]
+pub(super) struct PasskeyAddPage {
+    pub l: Layout,
+    pub options: String,
+    pub name: String,
+}
+
+/// The question before removing a passkey, with the password it takes.
+#[derive(Template)]
+#[template(path = "account/passkey_remove.html")]
+pub(super) struct PasskeyRemovePage {
+    pub l: Layout,
+    pub id: i64,
+    pub name: String,
+    pub error: Option<&'static str>,
 }

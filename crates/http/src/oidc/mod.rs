@@ -10,6 +10,7 @@
 mod cookies;
 pub(crate) mod openapi;
 mod pages;
+mod passkey_signin;
 mod password_pages;
 mod second_step;
 pub(crate) mod texts;
@@ -41,10 +42,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/oauth/authorize/pin", post(pin))
         .route("/oauth/authorize/second", post(second_step::second))
         .route("/oauth/authorize/second/call", post(second_step::call))
+        .route("/oauth/authorize/passkey", post(passkey_signin::start))
+        .route("/oauth/authorize/passkey/verify", post(passkey_signin::verify))
         .route("/oauth/authorize/consent", post(consent))
         .route("/oauth/userinfo", get(userinfo::userinfo).post(userinfo::userinfo_post))
         .route("/oauth/logout", get(userinfo::logout).post(userinfo::logout_form))
         .route("/oauth/assets/kordon.css", get(stylesheet))
+        .route("/oauth/assets/passkey.js", get(passkey_script))
         .merge(password_pages::routes())
 }
 
@@ -126,7 +130,16 @@ impl Browser {
 
     /// A rendered page; sets the CSRF cookie when this browser had none.
     fn page(&self, status: StatusCode, template: &impl askama::Template, form_target: Option<&str>) -> Response {
-        let mut response = page(status, template, form_target);
+        self.with_csrf(page(status, template, form_target))
+    }
+
+    /// A passkey step: as [`Browser::page`], running `passkey.js`.
+    fn script_page(&self, status: StatusCode, template: &impl askama::Template, form_target: Option<&str>) -> Response {
+        self.with_csrf(crate::html::page_with_script(status, template, form_target))
+    }
+
+    /// `response` with the CSRF cookie when this browser's token is new.
+    fn with_csrf(&self, mut response: Response) -> Response {
         if self.csrf.fresh {
             let cookie = cookies::set(cookies::CSRF, &self.csrf.token, self.core.settings.oauth.login_ttl, self.secure);
             response.headers_mut().append(header::SET_COOKIE, cookie);
@@ -510,12 +523,21 @@ async fn consent(post: LoginPost) -> Response {
 
 /// The login pages' stylesheet, built into the binary.
 async fn stylesheet() -> Response {
+    asset("text/css; charset=utf-8", include_str!("kordon.css"))
+}
+
+/// The passkey steps' script, built into the binary.
+async fn passkey_script() -> Response {
+    asset("text/javascript; charset=utf-8", include_str!("passkey.js"))
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
     let headers = [
-        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+        (header::CONTENT_TYPE, content_type),
         (header::CACHE_CONTROL, "public, max-age=86400"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     ];
-    (headers, include_str!("kordon.css")).into_response()
+    (headers, body).into_response()
 }
 
 #[cfg(test)]

@@ -49,6 +49,8 @@ pub(super) struct SecondStepPage<'a> {
     pub password: bool,
     /// The phone "Call me" calls, masked.
     pub call: Option<String>,
+    /// The options of a passkey ceremony (the page then runs `passkey.js`).
+    pub passkey: Option<&'a str>,
 }
 
 /// The second step's call placed: its last digits.
@@ -175,4 +177,15 @@ mod tests {
         assert!(html.contains("&#60;script&#62;"), "{html}");
         assert!(!html.contains("c\"srf"), "{html}");
     }
+}
+
+/// "Sign in with a passkey": the ceremony's options (the page runs `passkey.js`, which asks at once).
+#[derive(Template)]
+#[template(path = "oidc/passkey.html")]
+pub(super) struct PasskeyPage<'a> {
+    pub t: &'a Texts,
+    pub csrf: &'a str,
+    pub request: &'a str,
+    pub options: &'a str,
+    pub error: Option<&'a str>,
 }

@@ -1,5 +1,5 @@
-//! The login page's second step: a person with a second factor, past the first, types a code
-//! of their authenticator app or a recovery code, has kordon call their phone (FlashCall on,
+//! The login page's second step: a person with a second factor, past the first, uses a passkey,
+//! types a code of their authenticator app or a recovery code, has kordon call their phone (FlashCall on,
 //! after a password), or types their password (after a FlashCall PIN). The page carries the
 //! core's challenge (`Core::browser_second_factor`): it is good for this browser's CSRF cookie
 //! and this authorization request only, for five minutes. A wrong proof shows the page again
@@ -35,6 +35,7 @@ impl Browser {
         let t = self.t;
         let call = step.call.as_ref().map(|p| masked(p.as_str()));
         let (lead, call_lead) = match (step.app, &call, step.password) {
+            _ if step.passkey.is_some() => (t.second_passkey_lead, None),
             (true, _, _) => (t.second_lead, None),
             (false, _, true) => (t.second_password_lead, None),
             (false, Some(phone), false) => (t.second_call_lead, Some(phone.clone())),
@@ -52,8 +53,12 @@ impl Browser {
             recovery: step.recovery,
             password: step.password,
             call,
+            passkey: step.passkey.as_deref(),
         };
-        self.page(status, &page, Some(&request.redirect_uri))
+        match step.passkey {
+            Some(_) => self.script_page(status, &page, Some(&request.redirect_uri)),
+            None => self.page(status, &page, Some(&request.redirect_uri)),
+        }
     }
 
     /// The page of a second step's call: its last digits.
@@ -103,6 +108,7 @@ pub(super) async fn second(post: LoginPost) -> Response {
     let challenge = form.get("challenge").unwrap_or_default();
     let (pin, token) = (form.get("pin").unwrap_or_default(), form.get("token").unwrap_or_default());
     let proof = match (form.get("password"), pin.is_empty()) {
+        _ if form.get("response").is_some() => Proof::Passkey(form.get("response").unwrap_or_default()),
         (_, false) => Proof::Pin { pin, token },
         (Some(password), true) => Proof::Password(password),
         (None, true) => Proof::Code(form.get("code").unwrap_or_default()),
@@ -119,6 +125,9 @@ pub(super) async fn second(post: LoginPost) -> Response {
             }
             Proof::Code(_) => {
                 b.second_again(&request, raw, challenge, StatusCode::UNAUTHORIZED, b.t.second_wrong).await
+            }
+            Proof::Passkey(_) => {
+                b.second_again(&request, raw, challenge, StatusCode::UNAUTHORIZED, b.t.passkey_refused).await
             }
         },
         // A challenge gone stale, or not this browser's: the sign-in starts again.

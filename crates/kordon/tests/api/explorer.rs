@@ -124,8 +124,11 @@ const UNDOCUMENTED: &[&str] = &[
     "/oauth/authorize/pin",
     "/oauth/authorize/second",
     "/oauth/authorize/second/call",
+    "/oauth/authorize/passkey",
+    "/oauth/authorize/passkey/verify",
     "/oauth/authorize/consent",
     "/oauth/assets/kordon.css",
+    "/oauth/assets/passkey.js",
 ];
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];

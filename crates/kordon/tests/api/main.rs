@@ -55,6 +55,7 @@ mod mfa_flashcall;
 mod mfa_login;
 mod mfa_tenant;
 mod mfa_totp;
+mod passkeys;
 
 // The admin JSON API.
 mod admin_api;

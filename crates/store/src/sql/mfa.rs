@@ -88,14 +88,7 @@ impl kordon_core::ports::MfaStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(translate)?;
-        sqlx::query::<Db>(
-            "DELETE FROM recovery_codes WHERE user_id = $1
-             AND NOT EXISTS (SELECT 1 FROM flashcall_factors WHERE user_id = $1)",
-        )
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(translate)?;
+        drop_recovery_codes_if_no_factor(&mut tx, user_id).await?;
         tx.commit().await.map_err(translate)?;
         Ok(done.rows_affected() == 1)
     }
@@ -105,7 +98,8 @@ impl kordon_core::ports::MfaStore for SqlStore {
         let (on, tenant) = sqlx::query_as::<Db, (i64, i64)>(
             "SELECT (SELECT COUNT(*) FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL)
                   + (SELECT COUNT(*) FROM flashcall_factors f JOIN users u ON u.id = f.user_id
-                     WHERE f.user_id = $1 AND u.phone IS NOT NULL),
+                     WHERE f.user_id = $1 AND u.phone IS NOT NULL)
+                  + (SELECT COUNT(*) FROM passkeys WHERE user_id = $1),
                     (SELECT COUNT(*) FROM users u JOIN accounts a ON a.id = u.account_id
                      WHERE u.id = $1 AND a.require_mfa)",
         )
@@ -149,6 +143,7 @@ impl kordon_core::ports::MfaStore for SqlStore {
         for statement in [
             "DELETE FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL",
             "DELETE FROM flashcall_factors WHERE user_id = $1",
+            "DELETE FROM passkeys WHERE user_id = $1",
         ] {
             had +=
                 sqlx::query::<Db>(statement).bind(user_id).execute(&mut *tx).await.map_err(translate)?.rows_affected();
@@ -170,14 +165,7 @@ impl kordon_core::ports::MfaStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(translate)?;
-        sqlx::query::<Db>(
-            "DELETE FROM recovery_codes WHERE user_id = $1
-             AND NOT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL)",
-        )
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(translate)?;
+        drop_recovery_codes_if_no_factor(&mut tx, user_id).await?;
         tx.commit().await.map_err(translate)?;
         Ok(done.rows_affected() == 1)
     }
@@ -319,7 +307,7 @@ pub(super) async fn drop_app_passwords(tx: &mut sqlx::Transaction<'_, Db>, user_
 
 /// Stores `digests` as the person's recovery codes when they have no unused one left (a factor
 /// switched on comes with codes); whether they were stored.
-async fn put_recovery_codes_if_none(
+pub(super) async fn put_recovery_codes_if_none(
     tx: &mut sqlx::Transaction<'_, Db>,
     user_id: i64,
     digests: &[String],
@@ -335,6 +323,24 @@ async fn put_recovery_codes_if_none(
         put_recovery_codes(tx, user_id, digests, now).await?;
     }
     Ok(left == 0)
+}
+
+/// The person's recovery codes go when no second factor is left (after one was removed in `tx`).
+pub(super) async fn drop_recovery_codes_if_no_factor(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    user_id: i64,
+) -> StoreResult<()> {
+    sqlx::query::<Db>(
+        "DELETE FROM recovery_codes WHERE user_id = $1
+         AND NOT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM flashcall_factors WHERE user_id = $1)
+         AND NOT EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1)",
+    )
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(translate)?;
+    Ok(())
 }
 
 /// The person's recovery codes, replaced by `digests` (old ones, used or not, go).

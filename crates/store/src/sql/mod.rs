@@ -14,6 +14,7 @@ mod lifecycle;
 mod mfa;
 mod oauth;
 mod oidc;
+mod passkeys;
 mod tokens;
 
 use super::{Db, SqlStore};

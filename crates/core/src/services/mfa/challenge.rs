@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::secrets::{equal, keyed_digest};
 use crate::services::audit::events::Via;
 use crate::services::mfa::flashcall::callable_phone;
+use crate::services::mfa::passkeys::PasskeyPurpose;
 use crate::services::oidc::signin::{AMR_FLASHCALL, AMR_PASSWORD, SecondStep, SignedIn};
 use crate::services::{Core, Origin};
 use crate::types::User;
@@ -26,6 +27,8 @@ pub enum Proof<'a> {
     Pin { pin: &'a str, token: &'a str },
     /// The password, after a FlashCall PIN.
     Password(&'a str),
+    /// A passkey's answer (`PublicKeyCredential.toJSON()`) to the options the page carried.
+    Passkey(&'a str),
 }
 
 impl Core {
@@ -50,8 +53,13 @@ impl Core {
             AMR_PASSWORD => callable_phone(user, state.flashcall),
             _ => None,
         };
+        let passkey = match state.passkeys > 0 {
+            true => Some(self.passkey_options(Some(user.id), PasskeyPurpose::Second).await?),
+            false => None,
+        };
         Ok(SecondStep {
             challenge,
+            passkey,
             app: state.totp,
             recovery: state.recovery_left > 0,
             call,
@@ -106,6 +114,9 @@ impl Core {
         let (user, first_amr) = self.challenged(challenge, csrf, flow).await?;
         let second = match proof {
             Proof::Code(code) => self.verify_second_factor(&user, code, origin).await?,
+            Proof::Passkey(response) => {
+                self.passkey_assertion(response, PasskeyPurpose::Second, Some(user.id), origin).await?.1
+            }
             Proof::Pin { pin, token } if first_amr == AMR_PASSWORD => {
                 self.verify_second_pin(&user, pin, token, origin).await?
             }

@@ -1,5 +1,5 @@
-//! A person's second factors (issue 21): an authenticator app (RFC 6238, [`totp`]), a FlashCall
-//! to their phone ([`flashcall`]), recovery codes ([`recovery`]), and app passwords for the dialects that cannot take a second factor
+//! A person's second factors (issue 21): an authenticator app (RFC 6238, [`totp`]), passkeys
+//! ([`passkeys`]), a FlashCall to their phone ([`flashcall`]), recovery codes ([`recovery`]), and app passwords for the dialects that cannot take a second factor
 //! ([`app_passwords`]). Every code is checked under the Defender with the person's own login key
 //! `mfa:<user id>`: a wrong code counts against the host like a wrong password, and against the
 //! person (`defender.mfa_max_failures` a day, from any hosts). Switching a factor on or off, and
@@ -8,6 +8,7 @@
 pub(crate) mod app_passwords;
 pub(crate) mod challenge;
 pub(crate) mod flashcall;
+pub(crate) mod passkeys;
 pub(crate) mod recovery;
 pub(crate) mod totp;
 
@@ -30,12 +31,14 @@ pub struct MfaState {
     pub recovery_left: i64,
     /// FlashCall to the person's phone is on as a second factor.
     pub flashcall: bool,
+    /// Registered passkeys.
+    pub passkeys: i64,
 }
 
 impl MfaState {
     /// Whether the person signs in with a second factor.
     pub fn on(&self) -> bool {
-        self.totp || self.flashcall
+        self.totp || self.flashcall || self.passkeys > 0
     }
 }
 
@@ -64,16 +67,18 @@ pub(crate) fn wrong_code() -> Error {
 impl Core {
     /// The person's second factors.
     pub async fn mfa_state(&self, user_id: i64) -> Result<MfaState> {
-        let (factor, recovery_left, flashcall) = tokio::try_join!(
+        let (factor, recovery_left, flashcall, passkeys) = tokio::try_join!(
             self.store.totp_factor(user_id),
             self.store.recovery_codes_left(user_id),
-            self.store.flashcall_factor(user_id)
+            self.store.flashcall_factor(user_id),
+            self.store.passkeys(user_id)
         )?;
         Ok(MfaState {
             totp: factor.as_ref().is_some_and(|f| f.confirmed_at.is_some()),
             totp_pending: factor.as_ref().is_some_and(|f| f.confirmed_at.is_none()),
             recovery_left,
             flashcall,
+            passkeys: passkeys.len() as i64,
         })
     }
 

@@ -8,12 +8,19 @@ use crate::error::{Error, Result};
 use crate::oidc_types::LoginSession;
 use crate::secrets::{digest, random_token};
 use crate::services::audit::events::Via;
+use crate::services::mfa::passkeys::PasskeyPurpose;
 use crate::services::{Core, Origin};
 use crate::types::{Email, Phone, User};
 
 /// `amr` values (RFC 8176): a password, or a confirmation by telephone call (FlashCall).
 pub const AMR_PASSWORD: &str = "pwd";
 pub const AMR_FLASHCALL: &str = "tel";
+/// What a sign-in by a user-verified passkey adds after its key: the device and its PIN or
+/// biometric are two factors (RFC 8176 `mfa`).
+pub const AMR_VERIFIED: &str = "mfa";
+
+/// How many "Sign in with a passkey" ceremonies one host may begin in an hour.
+const PASSKEY_OPTIONS_PER_HOUR: i64 = 60;
 
 /// The store's key of a sign-in cookie (its digest); none for an empty or oversized value.
 fn cookie_key(cookie: Option<&str>) -> Option<String> {
@@ -35,6 +42,9 @@ pub enum SignInStep {
 #[derive(Debug, Clone)]
 pub struct SecondStep {
     pub challenge: String,
+    /// The options of a passkey ceremony (`PublicKeyCredentialRequestOptionsJSON`): the person
+    /// has passkeys.
+    pub passkey: Option<String>,
     /// A code of the authenticator app.
     pub app: bool,
     /// A recovery code: the person has unused ones.
@@ -97,6 +107,33 @@ impl Core {
             }
             false => Ok(SignInStep::Done(self.open_browser_session(user, amr, flow, origin).await?)),
         }
+    }
+
+    /// "Sign in with a passkey": the options for the page, a ceremony any passkey of kordon's may
+    /// answer. Capped per host (60 an hour), since each writes a row.
+    pub async fn browser_passkey_options(&self, origin: &Origin) -> Result<String> {
+        self.refuse_if_blocked(origin.ip.as_deref()).await?;
+        let now = self.now();
+        let hour = now - now.rem_euclid(3600);
+        let host = origin.ip.as_deref().and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
+        if !self.store.count_hit(&format!("passkey:ip:{host}"), hour, PASSKEY_OPTIONS_PER_HOUR).await? {
+            let retry_after = (hour + 3600 - now).max(1) as u64;
+            return Err(Error::RateLimited { retry_after, message: "Too Many Attempts.".into() });
+        }
+        self.passkey_options(None, PasskeyPurpose::SignIn).await
+    }
+
+    /// A passkey's answer to the options of [`Core::browser_passkey_options`]: signed in, with
+    /// both factors (the device, and the PIN or biometric that unlocked it).
+    pub async fn browser_sign_in_passkey(
+        &self,
+        response: Option<&str>,
+        origin: &Origin,
+        flow: &str,
+    ) -> Result<SignedIn> {
+        let response = response.filter(|r| !r.is_empty()).ok_or_else(|| Error::required("response"))?;
+        let (user, amr) = self.passkey_assertion(response, PasskeyPurpose::SignIn, None, origin).await?;
+        self.open_browser_session(&user, &format!("{amr} {AMR_VERIFIED}"), flow, origin).await
     }
 
     /// Phone and the last digits of the FlashCall's number on the login page (`token` names the

@@ -308,7 +308,7 @@ fn acr_of(stored: &str) -> &'static str {
 /// method, and `mfa` when there are two (RFC 8176).
 fn amr_claim(stored: &str) -> Vec<String> {
     let mut amr: Vec<String> = stored.split_whitespace().map(str::to_owned).collect();
-    if two_factors(stored) {
+    if two_factors(stored) && !amr.iter().any(|m| m == "mfa") {
         amr.push("mfa".to_owned());
     }
     amr

@@ -108,7 +108,7 @@ impl Page {
     }
 }
 
-fn unescape(text: &str) -> String {
+pub fn unescape(text: &str) -> String {
     // askama writes numeric references; `&` last, so `&#38;#60;` stays `&#60;`.
     text.replace("&#34;", "\"").replace("&#39;", "'").replace("&#60;", "<").replace("&#62;", ">").replace("&#38;", "&")
 }
