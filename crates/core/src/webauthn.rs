@@ -10,9 +10,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use webauthn_rp::bin::{Decode, Encode};
 use webauthn_rp::request::auth::AuthenticationVerificationOptions;
 use webauthn_rp::request::register::{
-    Nickname, PublicKeyCredentialUserEntity, RegistrationVerificationOptions, UserHandle64, Username,
+    CredProtect, Nickname, PublicKeyCredentialUserEntity, RegistrationVerificationOptions, UserHandle64, Username,
 };
-use webauthn_rp::request::{AsciiDomain, PublicKeyCredentialDescriptor, RpId, TimedCeremony};
+use webauthn_rp::request::{AsciiDomain, ExtensionInfo, PublicKeyCredentialDescriptor, RpId, TimedCeremony};
 use webauthn_rp::response::auth::ser_relaxed::DiscoverableAuthenticationRelaxed64;
 use webauthn_rp::response::register::ser_relaxed::RegistrationRelaxed;
 use webauthn_rp::response::register::{DynamicState, StaticState};
@@ -140,9 +140,13 @@ impl RelyingParty {
             })
             .collect();
         let user = PublicKeyCredentialUserEntity { name, id: &handle, display_name: display };
-        let (server, client) = PublicKeyCredentialCreationOptions::passkey(&self.rp_id, user, exclude)
-            .start_ceremony()
-            .map_err(|e| Error::internal(format!("passkey registration options: {e}")))?;
+        let mut options = PublicKeyCredentialCreationOptions::passkey(&self.rp_id, user, exclude);
+        // Ask for credProtect (user verification required) but do not make the browser refuse an
+        // authenticator that cannot keep it: many security keys and Chrome's own cannot, and the
+        // assertion's user-verified flag is checked on every sign-in anyway.
+        options.extensions.cred_protect = CredProtect::UserVerificationRequired(ExtensionInfo::AllowDontEnforceValue);
+        let (server, client) =
+            options.start_ceremony().map_err(|e| Error::internal(format!("passkey registration options: {e}")))?;
         let options = serde_json::to_string(&client).map_err(Error::internal)?;
         Ok(Started {
             challenge: challenge_key(server.sent_challenge().0),

@@ -23,8 +23,10 @@
     asked.then(function (credential) {
       form.querySelector("input[name=response]").value = JSON.stringify(credential.toJSON());
       form.submit();
-    }, function () {
+    }, function (err) {
       delete form.dataset.busy;
+      // What the browser said, for whoever inspects the page (the person reads the note).
+      form.dataset.failure = String(err && err.name ? err.name + ": " + err.message : err);
       failed(form);
     });
   }

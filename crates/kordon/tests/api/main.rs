@@ -75,4 +75,5 @@ mod console_apps;
 mod console_scenario;
 mod explorer;
 mod oidc_browser;
+mod passkeys_browser;
 mod schemathesis;

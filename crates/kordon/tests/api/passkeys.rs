@@ -70,7 +70,7 @@ async fn a_passkey_is_a_second_factor_and_a_sign_in_of_its_own(app: TestApp) {
     assert!(done.body.contains("The passkey was added.") && done.body.contains("Recovery codes"), "{}", done.body);
     let list = anna.get("/account/passkeys").await;
     assert!(
-        list.body.contains("<strong>Laptop</strong>") && list.body.contains("This kind of device"),
+        list.body.contains("<strong>Laptop</strong>") && list.body.contains("Built into a device"),
         "{}",
         list.body
     );

@@ -30,7 +30,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TIMEOUT, check, driver, env, heading } from './chromium.mjs';
+import { TIMEOUT, check, driver, env, heading, signIn as signInAs } from './chromium.mjs';
 
 const base = env('KORDON_BASE').replace(/\/$/, '');
 const part = env('KORDON_PART');
@@ -58,11 +58,7 @@ async function mailedLink(to, seen) {
   throw new Error(`no mail to ${to} within ${TIMEOUT} ms`);
 }
 
-async function signIn(page, secret) {
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', secret);
-  await page.click('form[action$="/password"] button[type=submit]');
-}
+const signIn = (page, secret) => signInAs(page, email, secret);
 
 async function forgot(locale, lang, oldPassword, newPassword, seen) {
   const { ctx, page } = await context(locale, ['400 (Bad Request)', '401 (Unauthorized)', '410 (Gone)']);

@@ -1,5 +1,5 @@
-// What kordon's Chromium drivers share (console.mjs, account.mjs): the environment, the JSON
-// report, headless Chromium whose contexts reach nothing but the server's loopback address, and
+// What kordon's Chromium drivers share (console.mjs, account.mjs, passkeys.mjs): the environment,
+// the JSON report, headless Chromium whose contexts reach nothing but the server's loopback address, and
 // screenshots of a page at desktop and phone widths that fail when the page sticks out sideways.
 
 import { chromium } from 'playwright-core';
@@ -42,7 +42,8 @@ export async function driver(name) {
     const ctx = await browser.newContext({ locale, viewport: DESKTOP });
     await ctx.route('**/*', (route) => {
       const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
+      // `localhost` too: a passkey's RP ID cannot be an IP address (passkeys.mjs).
+      if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue();
       report.blocked.push(url.href);
       return route.abort();
     });
@@ -89,3 +90,10 @@ export async function driver(name) {
 }
 
 export const heading = (page) => page.locator('h1').first().innerText();
+
+/// The login page's email and password, submitted.
+export async function signIn(page, email, secret) {
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', secret);
+  await page.click('form[action$="/password"] button[type=submit]');
+}

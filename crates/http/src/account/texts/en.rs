@@ -134,7 +134,7 @@ pub(super) const EN: Texts = Texts {
     pk_open: "Manage passkeys",
     pk_none: "You have no passkeys.",
     pk_col_kind: "Kept by",
-    pk_platform: "This kind of device",
+    pk_platform: "Built into a device",
     pk_roaming: "Security key or phone",
     pk_new_title: "Add a passkey",
     pk_name: "Its name (e.g. “Work laptop”)",
