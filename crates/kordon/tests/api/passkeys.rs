@@ -213,6 +213,16 @@ async fn what_a_passkey_answer_must_prove(app: TestApp) {
     let refused: Vec<_> =
         lines.iter().filter(|l| l.method.as_deref() == Some("passkey") && l.result == "failure").collect();
     assert!(refused.len() >= 2, "the other origin and the cloned counter: {lines:?}");
+
+    // An operator's reset of a person who lost their devices removes the passkeys too: the
+    // password alone signs in again, and the passkey signs no one in.
+    assert!(app.core.admin_mfa_reset(BORIS, "cli").await.expect("reset"));
+    let (status, body) = app.post("/api/v1/login", login_body(BORIS, PASSWORD)).await;
+    assert_eq!(status, 200, "{body}");
+    let mut browser = Browser::new(&app);
+    let page = passkey_page(&mut browser, &id).await;
+    let gone = verify(&mut browser, &page, &boris_key.get(&options_on(&page.body))).await;
+    assert_eq!(gone.status, 401, "{}", gone.body);
 }
 both!(what_a_passkey_answer_must_prove);
 
