@@ -12,6 +12,7 @@ use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kordon_core::Error;
+use kordon_core::services::{PASSKEY_KNOWN, PASSKEYS_FULL};
 use std::collections::HashMap;
 
 const PATH: &str = "/account/passkeys";
@@ -101,10 +102,10 @@ pub(super) async fn finish(a: Account, body: Bytes) -> Response {
         Err(Error::Validation { field: "name", .. }) => {
             page(&a, StatusCode::BAD_REQUEST, None, Some(t.pk_name_bad), name).await
         }
-        Err(Error::Refused(why)) if why.contains("registered already") => {
+        Err(Error::Refused(why)) if why == PASSKEY_KNOWN => {
             page(&a, StatusCode::BAD_REQUEST, None, Some(t.pk_known), name).await
         }
-        Err(Error::Refused(why)) if why.contains("passkeys:") => {
+        Err(Error::Refused(why)) if why == PASSKEYS_FULL => {
             page(&a, StatusCode::BAD_REQUEST, None, Some(t.pk_cap), name).await
         }
         Err(Error::Refused(_) | Error::Credential { .. } | Error::Validation { .. }) => {

@@ -248,3 +248,33 @@ async fn a_ceremony_begun_on_one_instance_ends_on_another(app: TestApp) {
     assert_eq!(app.core.passkeys(app.core.admin_user(ANNA).await.expect("anna").id).await.expect("passkeys").len(), 1);
 }
 both!(a_ceremony_begun_on_one_instance_ends_on_another);
+
+async fn a_passkey_is_registered_once_and_ten_at_most(app: TestApp) {
+    people(&app).await;
+    let mut anna = Browser::new(&app);
+    let csrf = signed_in(&app, &mut anna, ANNA).await.field("csrf");
+    let mut key = Authenticator::new(&app.base);
+    assert_eq!(register(&mut anna, &mut key, &csrf, "Laptop").await.status, 200);
+    // The options name the passkey held already (excludeCredentials); an authenticator that
+    // makes it again anyway is refused, and nothing is stored twice.
+    let step = add_step(&mut anna, &csrf, "Laptop again").await;
+    let options: serde_json::Value = serde_json::from_str(&options_on(&step.body)).expect("options");
+    assert_eq!(options["excludeCredentials"].as_array().map(Vec::len), Some(1), "{options}");
+    let again = key.create(&options_on(&step.body));
+    let known =
+        anna.post("/account/passkeys/finish", &[("csrf", &csrf), ("name", "Laptop again"), ("response", &again)]).await;
+    assert_eq!(known.status, 400, "{}", known.body);
+    assert!(known.body.contains("This device already holds a passkey of yours."), "{}", known.body);
+    for n in 2..=10 {
+        let mut other = Authenticator::new(&app.base);
+        let done = register(&mut anna, &mut other, &csrf, &format!("Key {n}")).await;
+        assert_eq!((done.status, done.header("location")), (303, "/account/passkeys?added=1"), "{}", done.body);
+    }
+    let full =
+        anna.post("/account/passkeys", &[("csrf", &csrf), ("name", "Eleventh"), ("current_password", PASSWORD)]).await;
+    assert_eq!(full.status, 400, "{}", full.body);
+    assert!(full.body.contains("You have as many passkeys as allowed: remove one first."), "{}", full.body);
+    let user = app.core.admin_user(ANNA).await.expect("anna");
+    assert_eq!(app.core.passkeys(user.id).await.expect("passkeys").len(), 10);
+}
+both!(a_passkey_is_registered_once_and_ten_at_most);

@@ -19,6 +19,12 @@ use crate::webauthn::{CEREMONY_TTL, RelyingParty, fresh_user_handle, not_accepte
 pub const PASSKEYS_PER_USER: i64 = 10;
 /// The longest name of a passkey, characters.
 pub const PASSKEY_NAME_MAX: usize = 64;
+/// The refusal of a passkey the person registered before (the authenticator made the same
+/// credential again).
+pub const PASSKEY_KNOWN: &str = "This passkey is registered already.";
+/// The refusal of one more passkey past [`PASSKEYS_PER_USER`].
+pub const PASSKEYS_FULL: &str = "You have as many passkeys as allowed: remove one first.";
+
 /// What a passkey kept in the device (a platform authenticator) adds to `amr` (RFC 8176).
 pub const AMR_SOFTWARE_KEY: &str = "swk";
 /// What a passkey on a security key or another device adds to `amr`.
@@ -85,7 +91,7 @@ impl Core {
         self.current_password_ok(user, current_password, origin, event).await?;
         let existing = self.store.passkeys(user.id).await?;
         if existing.len() as i64 >= PASSKEYS_PER_USER {
-            return Err(Error::refused(format!("You have {PASSKEYS_PER_USER} passkeys: remove one first.")));
+            return Err(Error::refused(PASSKEYS_FULL));
         }
         let handle = self.store.webauthn_handle(user.id, &fresh_user_handle()).await?;
         let exclude: Vec<String> = existing.into_iter().map(|p| p.credential_id).collect();
@@ -140,7 +146,7 @@ impl Core {
         let stored = match self.store.add_passkey(&new, PASSKEYS_PER_USER, &digests, self.now()).await {
             Ok(Some(stored)) => stored,
             Ok(None) => {
-                return Err(Error::refused(format!("You have {PASSKEYS_PER_USER} passkeys: remove one first.")));
+                return Err(Error::refused(PASSKEYS_FULL));
             }
             Err(StoreError::Conflict(_)) => return Err(Error::refused("This passkey is registered already.")),
             Err(err) => return Err(err.into()),
