@@ -48,7 +48,7 @@ pub use mfa::app_passwords::{APP_PASSWORD_PREFIX, APP_PASSWORDS_PAGE};
 pub use mfa::challenge::Proof;
 pub use mfa::flashcall::AMR_TEL;
 pub use mfa::passkeys::{
-    AMR_HARDWARE_KEY, AMR_SOFTWARE_KEY, PASSKEY_KNOWN, PASSKEY_NAME_MAX, PASSKEYS_FULL, PASSKEYS_PER_USER,
+    AMR_HARDWARE_KEY, AMR_SOFTWARE_KEY, PASSKEY_KNOWN, PASSKEY_NAME_MAX, PASSKEYS_FULL, PASSKEYS_PER_USER, passkey_name,
 };
 pub use mfa::recovery::RECOVERY_CODES;
 pub use mfa::totp::{STEP as TOTP_STEP, TotpEnrolment};

@@ -12,7 +12,7 @@ use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kordon_core::Error;
-use kordon_core::services::{PASSKEY_KNOWN, PASSKEYS_FULL};
+use kordon_core::services::{PASSKEY_KNOWN, PASSKEYS_FULL, passkey_name};
 use std::collections::HashMap;
 
 const PATH: &str = "/account/passkeys";
@@ -70,10 +70,9 @@ pub(super) async fn begin(a: Account, body: Bytes) -> Response {
     if current.is_empty() {
         return page(&a, StatusCode::BAD_REQUEST, None, Some(t.current_required), name).await;
     }
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > kordon_core::services::PASSKEY_NAME_MAX {
-        return page(&a, StatusCode::BAD_REQUEST, None, Some(t.pk_name_bad), name).await;
-    }
+    let Ok(name) = passkey_name(name) else {
+        return page(&a, StatusCode::BAD_REQUEST, None, Some(t.pk_name_bad), name.trim()).await;
+    };
     match a.core().passkey_register_begin(&a.session.user, current, &a.v.origin).await {
         Ok(options) => {
             let page = PasskeyAddPage { l: a.layout(t.pk_title, SECURITY), options, name: name.to_owned() };

@@ -107,11 +107,11 @@ pub(super) async fn second(post: LoginPost) -> Response {
     let raw = raw.as_str();
     let challenge = form.get("challenge").unwrap_or_default();
     let (pin, token) = (form.get("pin").unwrap_or_default(), form.get("token").unwrap_or_default());
-    let proof = match (form.get("password"), pin.is_empty()) {
-        _ if form.get("response").is_some() => Proof::Passkey(form.get("response").unwrap_or_default()),
-        (_, false) => Proof::Pin { pin, token },
-        (Some(password), true) => Proof::Password(password),
-        (None, true) => Proof::Code(form.get("code").unwrap_or_default()),
+    let proof = match (form.get("response"), form.get("password"), pin.is_empty()) {
+        (Some(response), _, _) => Proof::Passkey(response),
+        (None, _, false) => Proof::Pin { pin, token },
+        (None, Some(password), true) => Proof::Password(password),
+        (None, None, true) => Proof::Code(form.get("code").unwrap_or_default()),
     };
     match b.core.browser_second_factor(challenge, proof, &b.csrf.token, &request.flow, &b.origin).await {
         Ok(signed) => b.signed_in_anew(&request, raw, signed).await,

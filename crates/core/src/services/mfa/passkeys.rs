@@ -59,7 +59,7 @@ fn amr_of(attachment: &str) -> &'static str {
 }
 
 /// A passkey's name as typed: trimmed, 1 to [`PASSKEY_NAME_MAX`] characters.
-fn passkey_name(name: &str) -> Result<&str> {
+pub fn passkey_name(name: &str) -> Result<&str> {
     let name = name.trim();
     match name.chars().count() {
         0 => Err(Error::required("name")),
