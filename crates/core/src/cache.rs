@@ -215,6 +215,7 @@ mod tests {
             role_id: 0,
             password_hash: String::new(),
             token_generation: 0,
+            email_verified: false,
         }
     }
 

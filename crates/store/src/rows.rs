@@ -15,6 +15,7 @@ pub(crate) struct UserRow {
     role_id: i64,
     password_hash: String,
     token_generation: i64,
+    email_verified_at: Option<i64>,
 }
 
 impl From<UserRow> for User {
@@ -31,6 +32,7 @@ impl From<UserRow> for User {
             role_id: r.role_id,
             password_hash: r.password_hash,
             token_generation: r.token_generation,
+            email_verified: r.email_verified_at.is_some(),
         }
     }
 }
@@ -38,7 +40,7 @@ impl From<UserRow> for User {
 /// The columns [`UserRow`] reads, as a literal so queries stay static strings.
 macro_rules! user_columns {
     () => {
-        "id, account_id, email, phone, first_name, last_name, middle_name, role, role_id, password_hash, token_generation"
+        "id, account_id, email, phone, first_name, last_name, middle_name, role, role_id, password_hash, token_generation, email_verified_at"
     };
 }
 pub(crate) use user_columns;

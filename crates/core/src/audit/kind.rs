@@ -28,6 +28,11 @@ pub const USER_ENABLE: &str = "user.enable";
 pub const USER_DELETE: &str = "user.delete";
 /// A person changed their own names on their account page.
 pub const USER_PROFILE: &str = "user.profile";
+/// A person's address: a link mailed to prove one (`requested`), then followed (the address
+/// changed or proved); method `change` or `verify`.
+pub const USER_EMAIL: &str = "user.email";
+/// A person set a new phone on their account page, after its FlashCall PIN.
+pub const USER_PHONE: &str = "user.phone";
 /// Second factors: an authenticator switched on or removed, recovery codes made anew.
 pub const MFA_ENROLLED: &str = "mfa.enrolled";
 pub const MFA_REMOVED: &str = "mfa.removed";
@@ -65,6 +70,8 @@ pub const ALL: &[&str] = &[
     USER_ENABLE,
     USER_DELETE,
     USER_PROFILE,
+    USER_EMAIL,
+    USER_PHONE,
     MFA_ENROLLED,
     MFA_REMOVED,
     MFA_RECOVERY_CODES,

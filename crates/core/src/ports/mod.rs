@@ -4,12 +4,14 @@
 mod admin;
 mod audit;
 mod biometrics;
+mod contacts;
 mod mfa;
 mod passkeys;
 
 pub use admin::AdminStore;
 pub use audit::{AuditStore, FlashcallCount};
 pub use biometrics::BiometricsStore;
+pub use contacts::{ContactStore, EmailConfirmed, EmailPurpose, PendingEmail};
 pub use mfa::{AppPassword, AppPasswordOwner, MfaStore, SecondFactorRule, TotpFactor};
 pub use passkeys::{Ceremony, NewPasskey, PasskeyStore, StoredPasskey};
 
@@ -63,6 +65,7 @@ pub trait Store:
     + AdminStore
     + MfaStore
     + PasskeyStore
+    + ContactStore
     + Send
     + Sync
     + 'static

@@ -21,6 +21,7 @@ pub(crate) mod sessions;
 
 pub use account::AccountSession;
 pub use account::apps::AccountApp;
+pub use account::contacts::{EMAIL_CONFIRM_PAGE, EMAIL_LINK_TTL, EmailFollowed};
 pub use account::profile::{NAME_MAX, Names};
 pub use account::sessions::AccountEntry;
 pub use accounts::login::{RegisterInput, SecondFields};

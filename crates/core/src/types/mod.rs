@@ -59,6 +59,17 @@ impl Phone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number as pages and mails show it to its owner: the country and operator code and the
+    /// last two digits (`+7 999 •••-••-10`).
+    pub fn masked(&self) -> String {
+        let digits = &self.0;
+        let n = digits.len();
+        match digits.strip_prefix('7') {
+            Some(rest) if n == 11 => format!("+7 {} •••-••-{}", &rest[..3], &digits[n - 2..]),
+            _ => format!("+{}•••{}", &digits[..4], &digits[n - 2..]),
+        }
+    }
 }
 
 /// Why a new password does not pass the policy, in [`NewPassword::problem`]'s order of checks.
@@ -179,6 +190,8 @@ pub struct User {
     /// Moves whenever every session of the user is ended; an application's client_credentials
     /// token (which has no session row) carries the generation it was issued under.
     pub token_generation: i64,
+    /// The person proved they read mail at `email` (a confirmed link or a password reset).
+    pub email_verified: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@
 
 mod app_passwords;
 mod apps;
+mod contacts;
 mod overview;
 mod passkeys;
 mod profile;
@@ -28,7 +29,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
 use axum::routing::{get, post};
-use kordon_core::services::{AccountSession, FirstPartyClient};
+use kordon_core::services::{AccountSession, EMAIL_CONFIRM_PAGE, FirstPartyClient};
 use kordon_core::{Core, Error, Origin};
 use texts::Texts;
 use views::{CardPage, Layout, MessagePage};
@@ -38,6 +39,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/account", get(overview::overview))
         .route("/account/profile", get(profile::profile).post(profile::names))
         .route("/account/password", post(profile::password))
+        .route("/account/email", get(contacts::email).post(contacts::email_change))
+        .route("/account/email/verify", post(contacts::email_verify))
+        .route(EMAIL_CONFIRM_PAGE, get(contacts::confirm_page).post(contacts::confirm))
+        .route("/account/phone", get(contacts::phone).post(contacts::phone_call))
+        .route("/account/phone/pin", post(contacts::phone_pin))
         .route("/account/security", get(security::security))
         .route("/account/security/totp", post(security::begin))
         .route("/account/security/totp/confirm", post(security::confirm))
@@ -78,8 +84,24 @@ impl Visitor {
 
     /// A page outside a session (the login pages' card).
     fn card(&self, status: StatusCode, heading: &'static str, message: &'static str, link: bool) -> Response {
+        self.card_to(status, heading, message, link.then_some(self.t.sign_in_again))
+    }
+
+    /// A page outside a session that leads to the account page (a mailed link's answer).
+    fn to_account(&self, status: StatusCode, heading: &'static str, message: &'static str) -> Response {
+        self.card_to(status, heading, message, Some(self.t.to_account))
+    }
+
+    /// The card, with a link labelled `label` to the account page.
+    fn card_to(
+        &self,
+        status: StatusCode,
+        heading: &'static str,
+        message: &'static str,
+        label: Option<&'static str>,
+    ) -> Response {
         let problem = status.is_client_error() || status.is_server_error();
-        let link = link.then_some(CardLink { href: "/account", label: self.t.sign_in_again });
+        let link = label.map(|label| CardLink { href: "/account", label });
         crate::html::page(status, &CardPage { t: self.t, heading, message, problem, link }, None)
     }
 

@@ -1,5 +1,5 @@
 //! Profile: the person's names (saved, then the page again with a notice), their email and
-//! phone (shown), and a password change with the current password. A new password ends every
+//! phone (shown, each with a way to its page of change), and a password change with the current password. A new password ends every
 //! session, this page's too, so its answer is a page outside the session with "Sign in again".
 
 use super::signin::SITE;
@@ -23,6 +23,7 @@ fn page(a: &Account, status: StatusCode, notice: Option<&'static str>, forms: Pr
         l: a.layout(t.nav_profile, PATH),
         notice,
         email: user.email.clone(),
+        verified: user.email_verified,
         phone: a.or_none(user.phone.as_deref()),
         f: forms,
     };

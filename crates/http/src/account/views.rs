@@ -54,6 +54,8 @@ pub(super) struct ProfilePage {
     pub l: Layout,
     pub notice: Option<&'static str>,
     pub email: String,
+    /// The address is proved (a followed link).
+    pub verified: bool,
     pub phone: String,
     pub f: ProfileForms,
 }
@@ -247,5 +249,50 @@ pub(super) struct PasskeyRemovePage {
     pub l: Layout,
     pub id: i64,
     pub name: String,
+    pub error: Option<&'static str>,
+}
+
+/// Email: the address and whether it is proved, the button that mails a link to prove it, and the
+/// form that mails one to a new address (what was typed kept when it is refused).
+#[derive(Template)]
+#[template(path = "account/email.html")]
+pub(super) struct EmailPage {
+    pub l: Layout,
+    pub notice: Option<&'static str>,
+    pub error: Option<&'static str>,
+    pub email: String,
+    pub verified: bool,
+    pub typed: String,
+}
+
+/// A mailed link's page (outside a session): the address it proves and the button that does it.
+#[derive(Template)]
+#[template(path = "account/email_confirm.html")]
+pub(super) struct EmailConfirmPage {
+    pub t: &'static Texts,
+    pub email: String,
+    pub token: String,
+    pub action: &'static str,
+}
+
+/// Phone: the number and the form that calls a new one.
+#[derive(Template)]
+#[template(path = "account/phone.html")]
+pub(super) struct PhonePage {
+    pub l: Layout,
+    pub notice: Option<&'static str>,
+    pub error: Option<&'static str>,
+    pub phone: String,
+    pub typed: String,
+}
+
+/// The PIN of the call to a new number.
+#[derive(Template)]
+#[template(path = "account/phone_pin.html")]
+pub(super) struct PhonePinPage {
+    pub l: Layout,
+    /// The number called, `+` and its digits (also the form's).
+    pub phone: String,
+    pub token: String,
     pub error: Option<&'static str>,
 }

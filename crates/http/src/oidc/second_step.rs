@@ -12,16 +12,6 @@ use axum::response::Response;
 use kordon_core::Error;
 use kordon_core::services::{AuthorizationRequest, Proof, SecondStep};
 
-/// A phone as the second step shows it: the country and operator code, and the last two digits.
-fn masked(digits: &str) -> String {
-    let n = digits.len();
-    match digits.strip_prefix('7') {
-        Some(rest) if n == 11 => format!("+7 {} •••-••-{}", &rest[..3], &digits[n - 2..]),
-        _ if n > 6 => format!("+{}•••{}", &digits[..4], &digits[n - 2..]),
-        _ => "•••".to_owned(),
-    }
-}
-
 impl Browser {
     /// The second step's page.
     pub(super) fn second_step(
@@ -33,7 +23,7 @@ impl Browser {
         error: Option<&str>,
     ) -> Response {
         let t = self.t;
-        let call = step.call.as_ref().map(|p| masked(p.as_str()));
+        let call = step.call.as_ref().map(|p| p.masked());
         let (lead, call_lead) = match (step.app, &call, step.password) {
             _ if step.passkey.is_some() => (t.second_passkey_lead, None),
             (true, _, _) => (t.second_lead, None),
@@ -70,7 +60,7 @@ impl Browser {
         status: StatusCode,
         error: Option<&str>,
     ) -> Response {
-        let shown = step.call.as_ref().map(|p| masked(p.as_str())).unwrap_or_default();
+        let shown = step.call.as_ref().map(|p| p.masked()).unwrap_or_default();
         let page = SecondCallPage {
             t: self.t,
             csrf: &self.csrf.token,

@@ -139,7 +139,7 @@ pub(crate) struct UserInfo {
     sub: String,
     /// Scope `email`.
     email: Option<String>,
-    /// Scope `email`: always false (kordon does not prove email addresses).
+    /// Scope `email`: true once the person followed a link mailed to the address.
     email_verified: Option<bool>,
     /// Scope `phone`: E.164 with `+`.
     phone_number: Option<String>,

@@ -2,7 +2,8 @@
 //! (`tests/oidc-rp/account.mjs`), one part per test, each in English and in Russian. Forgot
 //! password: from the login page to a new password, with the link from a mail a real SMTP server
 //! (aiosmtpd) received. Sessions: the account page ends a cabinet sign-in and withdraws an
-//! application's access, and their tokens are refused. Screenshots of every page and step in
+//! application's access, and their tokens are refused. Email and phone: a new address through the
+//! mailed link, a new phone through its call's PIN. Screenshots of every page and step in
 //! `target/tmp/account-<store>/`.
 
 use crate::helpers::mail::mailing;
@@ -187,3 +188,64 @@ async fn calls_to_the_phone_as_the_second_step(app: TestApp) {
     assert_eq!((mine("pin", "failure"), mine("pin", "success")), (1, 2), "{lines:?}");
 }
 both!(calls_to_the_phone_as_the_second_step, super::quick_calls);
+
+async fn email_and_phone_are_changed_through_the_smtp_sink(app: TestApp) {
+    let sink = SmtpSink::start();
+    let app = mailing(app, sink.port, |_| {}).await;
+    crate::account::people(&app).await;
+    let email = crate::account::ANNA;
+    let (en_email, ru_email) = ("anna@new.example", "anna@newer.example");
+    let input = [
+        ("KORDON_MAIL_DIR", sink.dir().display().to_string()),
+        ("KORDON_OUTBOX", app.outbox().join("flashcalls.jsonl").display().to_string()),
+        ("KORDON_NEW_EMAIL_EN", en_email.to_owned()),
+        ("KORDON_NEW_EMAIL_RU", ru_email.to_owned()),
+        ("KORDON_PHONE_EN", "+7 999 000-55-11".to_owned()),
+        ("KORDON_PHONE_RU", "+7 999 000-55-22".to_owned()),
+    ];
+    let report = crate::helpers::node::page_part(&app, "account", "contacts", email, &input).await;
+    let en = &report["en"];
+    assert_eq!(en["email"], "Your address · not confirmed");
+    assert_eq!(en["sent"], "We sent a link. Open it within 24 hours and press its button.");
+    assert_eq!(
+        (&en["subject"], &en["confirm"]),
+        (&json!("Confirm your new email address"), &json!("Confirm your address"))
+    );
+    assert_eq!((&en["confirmAddress"], &en["changed"]), (&json!(en_email), &json!("Address changed")));
+    assert_eq!(en["profileEmail"], format!("{en_email} confirmed Change"));
+    assert_eq!(
+        en["calling"],
+        "We are calling +79990005511. Do not answer: type the last four digits of the calling number."
+    );
+    assert_eq!(en["wrong"], "The PIN is not right, or the call has expired.");
+    assert_eq!((&en["phoneChanged"], &en["phone"]), (&json!("Your phone number was changed."), &json!("79990005511")));
+    let ru = &report["ru"];
+    assert_eq!(ru["email"], "Ваш адрес · подтверждён");
+    assert_eq!((&ru["subject"], &ru["changed"]), (&json!("Подтвердите новый адрес почты"), &json!("Адрес изменён")));
+    assert_eq!(ru["profileEmail"], format!("{ru_email} подтверждён Изменить"));
+    assert_eq!(
+        (&ru["wrong"], &ru["phoneChanged"]),
+        (&json!("PIN неверен или звонок устарел."), &json!("Номер телефона изменён."))
+    );
+
+    // The store has the last of each, and the addresses that were heard of every change.
+    let user = app.core.admin_user(ru_email).await.expect("moved twice");
+    assert_eq!((user.phone.as_deref(), user.email_verified), (Some("79990005522"), true));
+    let subjects = |to: &str| -> Vec<String> {
+        let mut s: Vec<String> = sink
+            .received()
+            .into_iter()
+            .filter(|m| m["rcpt_tos"] == json!([to]))
+            .map(|m| m["subject"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        s.sort();
+        s
+    };
+    assert_eq!(subjects(email), ["Your email address was changed"]);
+    assert_eq!(
+        subjects(en_email),
+        ["Confirm your new email address", "Your phone number was changed", "Адрес почты изменён"]
+    );
+    assert_eq!(subjects(ru_email), ["Номер телефона изменён", "Подтвердите новый адрес почты"]);
+}
+both!(email_and_phone_are_changed_through_the_smtp_sink);

@@ -51,6 +51,7 @@ mod metrics;
 mod account;
 mod account_sessions;
 mod app_passwords;
+mod contact_changes;
 mod mfa_flashcall;
 mod mfa_login;
 mod mfa_tenant;

@@ -272,7 +272,7 @@ async fn scope_email(app: TestApp) {
     let client = setup(&app).await;
     let body = userinfo_for(&app, &client, "openid email").await;
     assert_eq!(names(&body), ["email", "email_verified", "sub"]);
-    assert_eq!(body["email_verified"], false, "kordon does not prove email addresses");
+    assert_eq!(body["email_verified"], false, "the address is not confirmed yet");
 }
 both!(scope_email);
 

@@ -17,6 +17,12 @@
 //     code from the English page, Security, removing the app, and a new set-up's page. App
 //     passwords: English makes "Office PBX" and "Fax" (each shown once), Russian deletes "Fax";
 //     the test signs in to the PBX API with both.
+//   contacts: English: Profile → Email address (not confirmed) → a new address (KORDON_NEW_EMAIL_EN)
+//     and the password → "We sent a link" → the link from the mail the SMTP sink received → its
+//     page → Confirm → Profile shows the address confirmed; Phone number → a new number
+//     (KORDON_PHONE_EN) and the password → the PIN page → a wrong PIN → the call's PIN. Russian:
+//     signs in with the English address and does both again (KORDON_NEW_EMAIL_RU,
+//     KORDON_PHONE_RU). The test checks the store and the notices mailed to the old addresses.
 //   flashcall: English: Security → calls to the phone on (the password; recovery codes shown) →
 //     sign out → password → the second step's "Call me" → a wrong PIN, then the call's PIN (read
 //     from kordon's dev outbox, KORDON_OUTBOX). Russian: a FlashCall sign-in (KORDON_PHONE) → the
@@ -39,18 +45,19 @@ const password = env('KORDON_PASSWORD');
 
 const { report, step, context, shot, finish } = await driver('account');
 
-/// The reset link of the first mail to `to` that is not among `seen`, waited for.
-async function mailedLink(to, seen) {
+/// The link to `route` in the first mail to `to` that is not among `seen`, waited for.
+async function mailedLink(to, seen, route = '/oauth/password/reset') {
   const dir = env('KORDON_MAIL_DIR');
   const deadline = Date.now() + TIMEOUT;
+  const pattern = new RegExp(`https?://\\S+${route}\\?token=[A-Za-z0-9]+`);
   while (Date.now() < deadline) {
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
       if (seen.has(file)) continue;
       const mail = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
       if (!mail.rcpt_tos.includes(to)) continue;
       seen.add(file);
-      const link = mail.body.match(/https?:\/\/\S+\/oauth\/password\/reset\?token=[A-Za-z0-9]+/);
-      check(link, `no reset link in the mail: ${mail.body}`);
+      const link = mail.body.match(pattern);
+      check(link, `no ${route} link in the mail: ${mail.body}`);
       return { link: link[0], subject: mail.subject };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -284,6 +291,68 @@ async function pinFor(token) {
   throw new Error(`no call with token ${token} in ${outbox}`);
 }
 
+/// A new address and a new phone through the account page, in one language; `signInWith` is
+/// the address the person signs in with.
+async function contacts(locale, lang, signInWith, seen) {
+  const { ctx, page } = await context(locale, ['401 (Unauthorized)']);
+  const out = {};
+  const newEmail = env(`KORDON_NEW_EMAIL_${lang.toUpperCase()}`);
+  const newPhone = env(`KORDON_PHONE_${lang.toUpperCase()}`);
+  await page.goto(`${base}/account/profile`);
+  await signInAs(page, signInWith, password);
+  await page.waitForURL((u) => u.pathname === '/account/profile', { timeout: TIMEOUT });
+  await page.click('a[href="/account/email"]');
+  await page.waitForURL((u) => u.pathname === '/account/email', { timeout: TIMEOUT });
+  out.email = await page.locator('section h2').first().innerText();
+  await shot(page, 'email', lang);
+  await page.fill('input[name=email]', newEmail);
+  await page.fill('form[action="/account/email"] input[name=current_password]', password);
+  await page.click('form[action="/account/email"] button[type=submit]');
+  await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+  out.sent = await page.locator('p[role=status]').innerText();
+  await shot(page, 'email-sent', lang);
+  const mail = await mailedLink(newEmail, seen, '/account/email/confirm');
+  out.subject = mail.subject;
+  check(mail.link.startsWith(`${base}/account/email/confirm?token=`), `the link leads elsewhere: ${mail.link}`);
+  await page.goto(mail.link);
+  out.confirm = await heading(page);
+  out.confirmAddress = await page.locator('.subject').innerText();
+  await shot(page, 'email-confirm', lang);
+  await page.click('form[action="/account/email/confirm"] button[type=submit]');
+  await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+  out.changed = await heading(page);
+  await shot(page, 'email-changed', lang);
+  await page.goto(`${base}/account/profile`);
+  out.profileEmail = await page.locator('dl.facts dd').first().innerText();
+  await shot(page, 'profile-contacts', lang);
+  step(`${lang}: moved the account to ${newEmail} through the mailed link`);
+
+  await page.click('a[href="/account/phone"]');
+  await page.waitForURL((u) => u.pathname === '/account/phone', { timeout: TIMEOUT });
+  await shot(page, 'phone', lang);
+  await page.fill('input[name=phone]', newPhone);
+  await page.fill('form[action="/account/phone"] input[name=current_password]', password);
+  await page.click('form[action="/account/phone"] button[type=submit]');
+  await page.locator('input[name=pin]').waitFor({ timeout: TIMEOUT });
+  out.calling = await page.locator('p.lead').innerText();
+  await shot(page, 'phone-pin', lang);
+  const pin = await pinFor(await page.locator('input[name=token]').inputValue());
+  await page.fill('input[name=pin]', pin === '0000' ? '1111' : '0000');
+  await page.click('form[action="/account/phone/pin"] button[type=submit]');
+  await page.locator('p.alert').waitFor({ timeout: TIMEOUT });
+  out.wrong = await page.locator('p.alert').innerText();
+  await shot(page, 'phone-pin-wrong', lang);
+  await page.fill('input[name=pin]', pin);
+  await page.click('form[action="/account/phone/pin"] button[type=submit]');
+  await page.locator('p[role=status]').waitFor({ timeout: TIMEOUT });
+  out.phoneChanged = await page.locator('p[role=status]').innerText();
+  out.phone = await page.locator('.subject').innerText();
+  await shot(page, 'phone-changed', lang);
+  step(`${lang}: set the phone ${newPhone} with its call's PIN (a wrong one first)`);
+  await ctx.close();
+  return out;
+}
+
 async function flashcall() {
   const en = {};
   {
@@ -360,6 +429,10 @@ await finish(async () => {
     await totp();
   } else if (part === 'flashcall') {
     await flashcall();
+  } else if (part === 'contacts') {
+    const seen = new Set();
+    report.en = await contacts('en-US', 'en', email, seen);
+    report.ru = await contacts('ru-RU', 'ru', env('KORDON_NEW_EMAIL_EN'), seen);
   } else {
     check(part === 'sessions', `unknown part ${part}`);
     report.en = await sessions('en-US', 'en');

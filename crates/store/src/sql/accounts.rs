@@ -316,7 +316,7 @@ impl Store for SqlStore {
         // (statement, cut-off): each row type is kept a while past its death, so that
         // e.g. a spent refresh token is still recognised (and its family revoked) until
         // it would have expired anyway.
-        let purges: [(&'static str, i64); 13] = [
+        let purges: [(&'static str, i64); 14] = [
             ("DELETE FROM sessions WHERE refresh_expires < $1", now - DAY),
             ("DELETE FROM verifications WHERE expires_at < $1", now - DAY),
             ("DELETE FROM password_resets WHERE expires_at < $1", now - DAY),
@@ -340,6 +340,8 @@ impl Store for SqlStore {
             ("DELETE FROM login_sessions WHERE expires_at < $1", now - DAY),
             // A passkey ceremony not finished is of no use once expired.
             ("DELETE FROM webauthn_ceremonies WHERE expires_at < $1", now),
+            // A mailed address link is dead once expired.
+            ("DELETE FROM email_changes WHERE expires_at < $1", now),
             // Failures stay while their host is blocked ($1 + a day is now): a tenant's right
             // to lift a block rests on which logins they attacked.
             (

@@ -9,6 +9,7 @@ mod accounts;
 mod admin;
 mod audit;
 mod biometrics;
+mod contacts;
 mod defender;
 mod lifecycle;
 mod mfa;

@@ -1,10 +1,13 @@
 //! A person's own account page (`/account`): anyone whose user is enabled may sign in to it
 //! through its first-party client ([`crate::services::first_party::ACCOUNT`]) and there see and
 //! end their own sessions ([`sessions`]), see and withdraw what they allowed applications
-//! ([`apps`]), and change their names and password ([`profile`]). Every change is audited with
+//! ([`apps`]), change their names and password ([`profile`]), and their email and phone
+//! ([`contacts`]). Every change is audited with
 //! the actor `account:<user id>`; nothing here reaches another person's data.
 
 pub(crate) mod apps;
+pub(crate) mod contacts;
+mod mails;
 pub(crate) mod profile;
 pub(crate) mod sessions;
 

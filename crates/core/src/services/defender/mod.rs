@@ -10,6 +10,7 @@
 //! released when the check ends, or from `Drop` when the request is cancelled.
 
 pub(crate) mod blocked;
+pub(crate) mod hourly;
 pub(crate) mod tenants;
 pub(crate) mod waiters;
 

@@ -113,13 +113,8 @@ impl Core {
     /// answer. Capped per host (60 an hour), since each writes a row.
     pub async fn browser_passkey_options(&self, origin: &Origin) -> Result<String> {
         self.refuse_if_blocked(origin.ip.as_deref()).await?;
-        let now = self.now();
-        let hour = now - now.rem_euclid(3600);
-        let host = origin.ip.as_deref().and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
-        if !self.store.count_hit(&format!("passkey:ip:{host}"), hour, PASSKEY_OPTIONS_PER_HOUR).await? {
-            let retry_after = (hour + 3600 - now).max(1) as u64;
-            return Err(Error::RateLimited { retry_after, message: "Too Many Attempts.".into() });
-        }
+        let host = crate::services::defender::hourly::host_of(origin);
+        self.hourly_cap(&format!("passkey:ip:{host}"), PASSKEY_OPTIONS_PER_HOUR).await?;
         self.passkey_options(None, PasskeyPurpose::SignIn).await
     }
 

@@ -69,8 +69,8 @@ pub fn user_claims(user: &User, scope: &str) -> Map<String, Value> {
     let has = |s: &str| scope_has(scope, s);
     if has("email") {
         claims.insert("email".into(), json!(user.email));
-        // kordon does not prove email addresses (registration proves the phone).
-        claims.insert("email_verified".into(), json!(false));
+        // True once the person followed a link mailed to the address (account page, reset).
+        claims.insert("email_verified".into(), json!(user.email_verified));
     }
     if let Some(phone) = user.phone.as_ref().filter(|_| has("phone")) {
         claims.insert("phone_number".into(), json!(format!("+{phone}")));

@@ -133,10 +133,8 @@ impl Core {
     /// The mail-bombing guard: so many resets per address and per client host each clock hour,
     /// counted alike for known and unknown addresses.
     async fn limit_resets(&self, email: &Email, origin: &Origin) -> Result<()> {
-        let now = self.now();
-        let hour = now - now.rem_euclid(3600);
         let settings = &self.settings.reset;
-        let host = origin.ip.as_deref().and_then(crate::net::host_key).unwrap_or_else(|| "unknown".into());
+        let host = crate::services::defender::hourly::host_of(origin);
         // The caller's own cap first: a host refused for its own requests spends nothing of the
         // victim address's allowance.
         let caps = [
@@ -144,10 +142,7 @@ impl Core {
             (format!("reset:email:{}", email.key()), settings.per_email_hourly),
         ];
         for (key, limit) in caps {
-            if !self.store.count_hit(&key, hour, limit).await? {
-                let retry_after = (hour + 3600 - now).max(1) as u64;
-                return Err(Error::RateLimited { retry_after, message: "Too Many Attempts.".into() });
-            }
+            self.hourly_cap(&key, limit).await?;
         }
         Ok(())
     }
