@@ -283,6 +283,9 @@ pub struct OAuthSettings {
     pub family_ttl: i64,
     /// How long a browser's sign-in at kordon's login page lasts (single sign-on), seconds.
     pub login_ttl: i64,
+    /// The login page offers "Create an account" (`/oauth/register`): anyone with a phone opens
+    /// a new account as its `lk_admin`, as the cabinet's `register` does. Off by default.
+    pub registration: bool,
 }
 
 impl Default for OAuthSettings {
@@ -293,6 +296,7 @@ impl Default for OAuthSettings {
             refresh_ttl: 30 * 86400,
             family_ttl: 30 * 86400,
             login_ttl: 12 * 3600,
+            registration: false,
         }
     }
 }

@@ -12,6 +12,7 @@ pub(crate) mod openapi;
 mod pages;
 mod passkey_signin;
 mod password_pages;
+mod register;
 mod second_step;
 pub(crate) mod texts;
 mod userinfo;
@@ -50,6 +51,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/oauth/assets/kordon.css", get(stylesheet))
         .route("/oauth/assets/passkey.js", get(passkey_script))
         .merge(password_pages::routes())
+        .merge(register::routes())
 }
 
 /// An authorization request longer than this is refused (browsers and proxies cut URLs near 8 KiB).
@@ -105,6 +107,7 @@ fn authorize_params(raw: &str) -> Result<AuthorizeParams, &'static str> {
 /// `+7 999 123-45-67` for a Russian number, `+<digits>` for others (anything else as it came:
 /// the wrong-PIN page echoes the form's field).
 pub(crate) fn shown_phone(digits: &str) -> String {
+    let digits = digits.strip_prefix('+').unwrap_or(digits);
     match (digits.len(), digits.strip_prefix('7')) {
         (11, Some(rest)) if digits.bytes().all(|b| b.is_ascii_digit()) => {
             format!("+7 {} {}-{}-{}", &rest[..3], &rest[3..6], &rest[6..8], &rest[8..])
@@ -281,6 +284,7 @@ impl Browser {
             phone,
             phone_first,
             error: error.map(str::to_owned),
+            registration: self.core.registration_open(),
         };
         // The form's answer may be the redirect to the client: Chrome holds that redirect to
         // form-action too.
@@ -456,11 +460,14 @@ async fn flashcall(post: LoginPost) -> Response {
     let again = |status, text: &str| b.login_page(&request, raw, status, Some(("", typed, true)), Some(text));
     match b.core.flashcall(Some(typed), b.origin.ip.as_deref()).await {
         Ok((phone, token)) => {
+            // With its `+`: digits alone read as a national number when they can (an 11-digit
+            // `8…`, as Vietnam's +84 numbers are, would come back as a Russian `7…`).
+            let field = format!("+{}", phone.as_str());
             let step = FlashCallPage {
                 t: b.t,
                 csrf: &b.csrf.token,
                 request: raw,
-                phone: phone.as_str(),
+                phone: &field,
                 phone_shown: &shown_phone(phone.as_str()),
                 token: &token,
                 error: None,
@@ -555,6 +562,7 @@ mod tests {
     #[test]
     fn phones_are_shown_grouped() {
         assert_eq!(shown_phone("79991234567"), "+7 999 123-45-67");
+        assert_eq!(shown_phone("+79991234567"), "+7 999 123-45-67");
         assert_eq!(shown_phone("380501234567"), "+380501234567");
         assert_eq!(shown_phone("7ééééé"), "7ééééé", "no slicing inside a character");
     }

@@ -17,6 +17,36 @@ pub(super) struct LoginPage<'a> {
     pub phone: &'a str,
     pub phone_first: bool,
     pub error: Option<String>,
+    /// "Create an account" is offered (`oauth.registration`).
+    pub registration: bool,
+}
+
+/// "Create an account": the address and the phone kordon calls.
+#[derive(Template)]
+#[template(path = "oidc/register.html")]
+pub(super) struct RegisterPage<'a> {
+    pub t: &'a Texts,
+    pub app: &'a str,
+    pub csrf: &'a str,
+    pub request: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub error: Option<String>,
+}
+
+/// The registration's second page: the call's digits and the new password.
+#[derive(Template)]
+#[template(path = "oidc/register_pin.html")]
+pub(super) struct RegisterPinPage<'a> {
+    pub t: &'a Texts,
+    pub csrf: &'a str,
+    pub request: &'a str,
+    pub email: &'a str,
+    /// `+` and the digits (also the form's).
+    pub phone: &'a str,
+    pub phone_shown: &'a str,
+    pub token: &'a str,
+    pub error: Option<String>,
 }
 
 #[derive(Template)]
@@ -171,9 +201,11 @@ mod tests {
             phone: "",
             phone_first: false,
             error: None,
+            registration: true,
         };
         let html = page.render().expect("render");
         assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("<x>") && html.contains("/oauth/register?client_id=1&#38;state=&#60;x&#62;"), "{html}");
         assert!(html.contains("&#60;script&#62;"), "{html}");
         assert!(!html.contains("c\"srf"), "{html}");
     }

@@ -112,6 +112,20 @@ pub(crate) struct Texts {
     pub ask_again: &'static str,
     pub changed_title: &'static str,
     pub changed_text: &'static str,
+    pub register_link: &'static str,
+    pub register_title: &'static str,
+    pub register_lead: &'static str,
+    pub register_hint: &'static str,
+    pub register_pin_title: &'static str,
+    pub register_password_lead: &'static str,
+    pub register_button: &'static str,
+    pub have_account: &'static str,
+    pub register_closed_title: &'static str,
+    pub register_closed: &'static str,
+    pub register_email_taken: &'static str,
+    pub register_phone_taken: &'static str,
+    pub register_call: &'static str,
+    pub register_again: &'static str,
 }
 
 pub(crate) const EN: Texts = Texts {
@@ -218,6 +232,20 @@ pub(crate) const EN: Texts = Texts {
     ask_again: "Ask for a new link",
     changed_title: "Password changed",
     changed_text: "Your password is changed, and you are signed out everywhere. Sign in with the new password.",
+    register_link: "Create an account",
+    register_title: "Create an account",
+    register_lead: "A new account, to continue to",
+    register_hint: "kordon calls this phone: the last four digits of the calling number prove it is yours.",
+    register_pin_title: "Confirm your phone",
+    register_password_lead: "Then choose the password of your new account.",
+    register_button: "Create the account",
+    have_account: "I have an account: sign in",
+    register_closed_title: "Not found",
+    register_closed: "Accounts are not opened here. Ask your operator for one.",
+    register_email_taken: "An account with this address exists already: sign in, or reset its password.",
+    register_phone_taken: "This phone belongs to an account already: sign in with it.",
+    register_call: "Call me",
+    register_again: "Another address or phone",
 };
 
 pub(crate) const RU: Texts = Texts {
@@ -324,6 +352,20 @@ pub(crate) const RU: Texts = Texts {
     ask_again: "Запросить новую ссылку",
     changed_title: "Пароль изменён",
     changed_text: "Пароль изменён, и вы вышли на всех устройствах. Войдите с новым паролем.",
+    register_link: "Создать аккаунт",
+    register_title: "Создание аккаунта",
+    register_lead: "Новый аккаунт, чтобы продолжить в",
+    register_hint: "kordon позвонит на этот номер: последние четыре цифры звонящего номера подтвердят, что он ваш.",
+    register_pin_title: "Подтвердите телефон",
+    register_password_lead: "Затем придумайте пароль нового аккаунта.",
+    register_button: "Создать аккаунт",
+    have_account: "У меня есть аккаунт: войти",
+    register_closed_title: "Не найдено",
+    register_closed: "Здесь аккаунты не открывают. Обратитесь к своему оператору.",
+    register_email_taken: "Аккаунт с этим адресом уже есть: войдите или восстановите пароль.",
+    register_phone_taken: "Этот телефон уже принадлежит аккаунту: войдите с ним.",
+    register_call: "Позвонить",
+    register_again: "Другой адрес или телефон",
 };
 
 /// The language of a request: English when the browser prefers it, else Russian.

@@ -249,3 +249,32 @@ async fn email_and_phone_are_changed_through_the_smtp_sink(app: TestApp) {
     assert_eq!(subjects(ru_email), ["Номер телефона изменён", "Подтвердите новый адрес почты"]);
 }
 both!(email_and_phone_are_changed_through_the_smtp_sink);
+
+async fn an_account_is_opened_from_the_login_page(app: TestApp) {
+    let sink = SmtpSink::start();
+    let app = mailing(app, sink.port, |c| c.oauth.registration = true).await;
+    let (en_email, ru_email) = ("owner@fresh.example", "vladelec@fresh.example");
+    let input = [
+        ("KORDON_OUTBOX", app.outbox().join("flashcalls.jsonl").display().to_string()),
+        ("KORDON_NEW_EMAIL_EN", en_email.to_owned()),
+        ("KORDON_NEW_EMAIL_RU", ru_email.to_owned()),
+        ("KORDON_PHONE_EN", "+7 999 000-66-11".to_owned()),
+        ("KORDON_PHONE_RU", "8 999 000-66-22".to_owned()),
+    ];
+    let report = crate::helpers::node::page_part(&app, "account", "register", "nobody@fresh.example", &input).await;
+    let en = &report["en"];
+    assert_eq!((&en["register"], &en["pinPage"]), (&json!("Create an account"), &json!("Confirm your phone")));
+    assert_eq!(en["short"], "The password must be at least 8 characters.");
+    assert_eq!((&en["account"], &en["who"]), (&json!("Your account"), &json!(en_email)));
+    let ru = &report["ru"];
+    assert_eq!((&ru["register"], &ru["pinPage"]), (&json!("Создание аккаунта"), &json!("Подтвердите телефон")));
+    assert_eq!((&ru["account"], &ru["who"]), (&json!("Ваш аккаунт"), &json!(ru_email)));
+
+    for (email, phone) in [(en_email, "79990006611"), (ru_email, "79990006622")] {
+        let user = app.core.admin_user(email).await.expect("opened");
+        assert_eq!((user.role, user.phone.as_deref()), (kordon_core::types::Role::LkAdmin, Some(phone)));
+        let mails: Vec<_> = sink.received().into_iter().filter(|m| m["rcpt_tos"] == json!([email])).collect();
+        assert_eq!(mails.len(), 1, "the link that proves {email}: {mails:?}");
+    }
+}
+both!(an_account_is_opened_from_the_login_page);

@@ -127,6 +127,8 @@ const UNDOCUMENTED: &[&str] = &[
     "/oauth/authorize/passkey",
     "/oauth/authorize/passkey/verify",
     "/oauth/authorize/consent",
+    "/oauth/register",
+    "/oauth/register/finish",
     "/oauth/assets/kordon.css",
     "/oauth/assets/passkey.js",
 ];

@@ -57,6 +57,7 @@ mod mfa_login;
 mod mfa_tenant;
 mod mfa_totp;
 mod passkeys;
+mod registration;
 
 // The admin JSON API.
 mod admin_api;

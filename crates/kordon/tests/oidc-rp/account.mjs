@@ -23,6 +23,10 @@
 //     (KORDON_PHONE_EN) and the password → the PIN page → a wrong PIN → the call's PIN. Russian:
 //     signs in with the English address and does both again (KORDON_NEW_EMAIL_RU,
 //     KORDON_PHONE_RU). The test checks the store and the notices mailed to the old addresses.
+//   register: the account page's login page (registration on) → "Create an account" → an address
+//     (KORDON_NEW_EMAIL_<LANG>) and a phone (KORDON_PHONE_<LANG>) → the PIN page → a short
+//     password (refused, the PIN kept) → the call's PIN and a password → the account page, signed
+//     in. The test checks the new people and the mails that prove their addresses.
 //   flashcall: English: Security → calls to the phone on (the password; recovery codes shown) →
 //     sign out → password → the second step's "Call me" → a wrong PIN, then the call's PIN (read
 //     from kordon's dev outbox, KORDON_OUTBOX). Russian: a FlashCall sign-in (KORDON_PHONE) → the
@@ -353,6 +357,46 @@ async function contacts(locale, lang, signInWith, seen) {
   return out;
 }
 
+/// "Create an account" from the login page, in one language.
+async function register(locale, lang) {
+  const { ctx, page } = await context(locale, ['400 (Bad Request)']);
+  const out = {};
+  const newEmail = env(`KORDON_NEW_EMAIL_${lang.toUpperCase()}`);
+  const newPhone = env(`KORDON_PHONE_${lang.toUpperCase()}`);
+  await page.goto(`${base}/account`);
+  check(new URL(page.url()).pathname === '/oauth/authorize', `no session: landed on ${page.url()}`);
+  await shot(page, 'login-register', lang);
+  await page.click('a[href^="/oauth/register?"]');
+  await page.waitForURL((u) => u.pathname === '/oauth/register', { timeout: TIMEOUT });
+  out.register = await heading(page);
+  await shot(page, 'register', lang);
+  await page.fill('input[name=email]', newEmail);
+  await page.fill('input[name=phone]', newPhone);
+  await page.click('form[action="/oauth/register"] button[type=submit]');
+  await page.locator('input[name=pin]').waitFor({ timeout: TIMEOUT });
+  out.pinPage = await heading(page);
+  await shot(page, 'register-pin', lang);
+  const pin = await pinFor(await page.locator('input[name=token]').inputValue());
+  await page.fill('input[name=pin]', pin);
+  await page.fill('input[name=password]', 'short');
+  await page.fill('input[name=password_confirmation]', 'short');
+  await page.click('form[action="/oauth/register/finish"] button[type=submit]');
+  await page.locator('p.alert').waitFor({ timeout: TIMEOUT });
+  out.short = await page.locator('p.alert').innerText();
+  await shot(page, 'register-short', lang);
+  await page.fill('input[name=pin]', pin);
+  await page.fill('input[name=password]', password);
+  await page.fill('input[name=password_confirmation]', password);
+  await page.click('form[action="/oauth/register/finish"] button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/account', { timeout: TIMEOUT });
+  out.account = await heading(page);
+  out.who = await page.locator('dl.facts dd').nth(1).innerText();
+  await shot(page, 'registered', lang);
+  step(`${lang}: opened an account for ${newEmail} from the login page`);
+  await ctx.close();
+  return out;
+}
+
 async function flashcall() {
   const en = {};
   {
@@ -429,6 +473,9 @@ await finish(async () => {
     await totp();
   } else if (part === 'flashcall') {
     await flashcall();
+  } else if (part === 'register') {
+    report.en = await register('en-US', 'en');
+    report.ru = await register('ru-RU', 'ru');
   } else if (part === 'contacts') {
     const seen = new Set();
     report.en = await contacts('en-US', 'en', email, seen);

@@ -80,7 +80,13 @@ impl Core {
 
     /// The caps, the link recorded (the person's older ones die), then the mail, sent now: a
     /// mail that cannot be sent leaves no link and answers `Delivery`.
-    async fn mail_email_link(&self, user: &User, email: &Email, purpose: EmailPurpose, origin: &Origin) -> Result<()> {
+    pub(crate) async fn mail_email_link(
+        &self,
+        user: &User,
+        email: &Email,
+        purpose: EmailPurpose,
+        origin: &Origin,
+    ) -> Result<()> {
         self.hourly_cap(&format!("email-link:ip:{}", host_of(origin)), EMAIL_LINKS_PER_HOST_HOUR).await?;
         self.hourly_cap(&format!("email-link:user:{}", user.id), EMAIL_LINKS_PER_HOUR).await?;
         let token = random_token(LINK_TOKEN_LEN);

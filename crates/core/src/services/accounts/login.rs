@@ -180,13 +180,21 @@ impl Core {
         Ok(self.store.clear_account_failures(&format!("email:{}", user.email.to_lowercase())).await?)
     }
 
-    /// Opens a new account whose first user is its `lk_admin`, once the phone's PIN checks out.
+    /// Opens a new account whose first user is its `lk_admin`, once the phone's PIN checks out,
+    /// and signs them in to the cabinet.
     pub async fn register(
         &self,
         client_id: i64,
         input: RegisterInput<'_>,
         origin: &Origin,
     ) -> Result<(User, TokenPair)> {
+        let user = self.open_account(input, origin).await?;
+        let pair = self.issue_session(&user, client_id, origin).await?;
+        Ok((user, pair))
+    }
+
+    /// A new account and its `lk_admin` (the cabinet's registration, and the login page's).
+    pub(crate) async fn open_account(&self, input: RegisterInput<'_>, origin: &Origin) -> Result<User> {
         let email = Email::parse("email", input.email.unwrap_or_default())?;
         let phone = Phone::parse("phone", input.phone.unwrap_or_default())?;
         let password = NewPassword::parse(input.password, input.password_confirmation)?;
@@ -222,9 +230,7 @@ impl Core {
             created_at: self.now(),
         };
         let (user_id, _) = self.store.create_user(&new_user).await.map_err(conflict)?;
-        let user = self.store.user(user_id).await?.ok_or_else(|| Error::internal("new user vanished"))?;
-        let pair = self.issue_session(&user, client_id, origin).await?;
-        Ok((user, pair))
+        self.store.user(user_id).await?.ok_or_else(|| Error::internal("new user vanished"))
     }
 
     /// Changes the caller's password (the current one must match): every session of the user

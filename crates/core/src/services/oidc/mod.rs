@@ -3,6 +3,7 @@
 
 pub(crate) mod authorize;
 pub(crate) mod publisher;
+pub(crate) mod register;
 pub(crate) mod signin;
 pub(crate) mod tokens;
 
