@@ -55,7 +55,8 @@ pub enum EmailConfirmed {
 
 #[async_trait]
 pub trait ContactStore: Send + Sync + 'static {
-    /// Records a mailed link (the digest of its token); the person's earlier links die.
+    /// Records a mailed link (the digest of its token); the person's earlier link dies (one
+    /// statement: two at once leave one).
     async fn put_email_link(
         &self,
         digest: &str,
@@ -70,7 +71,7 @@ pub trait ContactStore: Send + Sync + 'static {
     async fn email_link(&self, digest: &str, now: i64) -> StoreResult<Option<PendingEmail>>;
     /// Follows a live link in one transaction: takes it, sets the address (for `change`) and
     /// when it was proved, and spends the person's password-reset links (they went to the
-    /// address that was).
+    /// address that was). `Conflict` when someone took the address meanwhile (nothing written).
     async fn follow_email_link(&self, digest: &str, now: i64) -> StoreResult<EmailConfirmed>;
     /// Sets a person's phone; false when someone else has it.
     async fn set_phone(&self, user_id: i64, phone: &str) -> StoreResult<bool>;

@@ -2,8 +2,8 @@
 //! by default (404 and no link); on, the address and the phone, the call, then its PIN and a
 //! new password open an account whose person is its `lk_admin`, sign the browser in and go on
 //! with the authorization request, and a link to prove the address is mailed (through a real
-//! SMTP server). A taken address or phone is told only after the PIN; a bad password is told
-//! before the PIN is tried. The same in headless Chromium: `account_browser.rs` (part
+//! SMTP server). A taken address or phone is told only after the PIN (which stays good for the
+//! address fixed); a bad password is told before the PIN is tried. The same in headless Chromium: `account_browser.rs` (part
 //! `register`).
 
 use crate::helpers::mail::{link_token, mailing};
@@ -119,9 +119,20 @@ async fn a_new_account_from_the_login_page(app: TestApp) {
     let called = call(&mut other, &form, "new@owner.example", "+7 999 000-11-33").await;
     assert_eq!(called.status, 200, "an address is not told taken before the PIN: {}", called.body);
     let pin = app.pin_of(&called.field("token"));
+    let wrong = finish(&mut other, &called, if pin == "0000" { "1111" } else { "0000" }, PASSWORD, PASSWORD).await;
+    assert_eq!(wrong.status, 401, "a wrong PIN tells nothing of the address: {}", wrong.body);
     let taken = finish(&mut other, &called, &pin, PASSWORD, PASSWORD).await;
     assert_eq!(taken.status, 409, "{}", taken.body);
     assert!(taken.body.contains("An account with this address exists already"), "{}", taken.body);
+    // The PIN stays good for the address fixed (as the cabinet's `register` keeps it).
+    let mut fields: Vec<(&str, String)> =
+        ["csrf", "request", "phone", "token"].iter().map(|n| (*n, called.field(n))).collect();
+    fields.extend([("email", "third@owner.example".to_owned()), ("pin", pin.clone())]);
+    fields.extend([("password", PASSWORD.to_owned()), ("password_confirmation", PASSWORD.to_owned())]);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let fixed = other.post("/oauth/register/finish", &pairs).await;
+    assert_eq!(fixed.status, 303, "{}", fixed.body);
+    assert!(app.core.admin_user("third@owner.example").await.is_ok());
     app.clock.advance(61);
     let called = call(&mut other, &form, "another@owner.example", "+79990001122").await;
     assert_eq!(called.status, 200, "{}", called.body);

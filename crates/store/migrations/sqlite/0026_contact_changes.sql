@@ -1,18 +1,19 @@
 -- Email and phone changes (issue 21, slice H). `users.email_verified_at` is when the person last
 -- proved they read mail at their address (a confirmed link: a change, a check of the address
--- they have, or a password reset); NULL until then.
+-- they have); NULL until then. A password reset does not set it: whoever registered an address
+-- that is not theirs could otherwise have it proved by its owner's reset.
 -- `email_changes` holds the links mailed for it: the digest of the link's token (never the token),
 -- the address it proves (`purpose` `change`: the new one; `verify`: the one the person has), and
--- when it dies. A link is taken once (`DELETE … RETURNING`); a person has one pending at a time.
+-- when it dies. A link is taken once (`DELETE … RETURNING`); a person has one pending at a time
+-- (`user_id` is unique: a new link replaces the row in one statement).
 ALTER TABLE users ADD COLUMN email_verified_at INTEGER;
 CREATE TABLE email_changes (
     digest TEXT PRIMARY KEY,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
     email TEXT NOT NULL,
     email_key TEXT NOT NULL,
     purpose TEXT NOT NULL,
     expires_at INTEGER NOT NULL,
     created_at INTEGER NOT NULL
 );
-CREATE INDEX email_changes_user ON email_changes (user_id);
 CREATE INDEX email_changes_expiry ON email_changes (expires_at);

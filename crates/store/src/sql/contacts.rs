@@ -21,15 +21,13 @@ impl kordon_core::ports::ContactStore for SqlStore {
         expires_at: i64,
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin_with(Self::BEGIN).await.map_err(translate)?;
-        sqlx::query::<Db>("DELETE FROM email_changes WHERE user_id = $1")
-            .bind(link.user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(translate)?;
+        // One statement: two requests at once leave one link, the later one.
         sqlx::query::<Db>(
             "INSERT INTO email_changes (digest, user_id, email, email_key, purpose, expires_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (user_id) DO UPDATE SET digest = excluded.digest, email = excluded.email,
+                 email_key = excluded.email_key, purpose = excluded.purpose,
+                 expires_at = excluded.expires_at, created_at = excluded.created_at",
         )
         .bind(digest)
         .bind(link.user_id)
@@ -38,10 +36,10 @@ impl kordon_core::ports::ContactStore for SqlStore {
         .bind(link.purpose.as_str())
         .bind(expires_at)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await
         .map_err(translate)?;
-        tx.commit().await.map_err(translate)
+        Ok(())
     }
 
     async fn drop_email_link(&self, digest: &str) -> StoreResult<()> {
@@ -103,8 +101,7 @@ impl kordon_core::ports::ContactStore for SqlStore {
             }
             EmailPurpose::Change => {
                 // Looked for first: a unique violation would abort PostgreSQL's transaction, and
-                // the spent link must stay spent. A race with a registration of the same address
-                // still ends in the violation (the link then stays for another try).
+                // the spent link must stay spent.
                 let others =
                     sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM users WHERE email_key = $1 AND id <> $2")
                         .bind(&email_key)
@@ -115,20 +112,24 @@ impl kordon_core::ports::ContactStore for SqlStore {
                 if others > 0 {
                     EmailConfirmed::Taken { user_id }
                 } else {
+                    // Reset links went to the address that was. Spent before the user row is
+                    // written, in the order a reset takes them (its link, then the user), so the
+                    // two never wait on each other.
                     sqlx::query::<Db>(
-                        "UPDATE users SET email = $1, email_key = $2, email_verified_at = $3 WHERE id = $4",
+                        "UPDATE password_resets SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL",
                     )
-                    .bind(&email)
-                    .bind(&email_key)
                     .bind(now)
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await
                     .map_err(translate)?;
-                    // Reset links went to the address that was.
+                    // A registration of the same address since the count ends in the unique
+                    // rule: `Conflict`, and the transaction (the link's spending too) rolls back.
                     sqlx::query::<Db>(
-                        "UPDATE password_resets SET spent_at = $1 WHERE user_id = $2 AND spent_at IS NULL",
+                        "UPDATE users SET email = $1, email_key = $2, email_verified_at = $3 WHERE id = $4",
                     )
+                    .bind(&email)
+                    .bind(&email_key)
                     .bind(now)
                     .bind(user_id)
                     .execute(&mut *tx)

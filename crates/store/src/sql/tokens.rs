@@ -409,17 +409,13 @@ impl kordon_core::ports::TokenStore for SqlStore {
         let Some(user_id) = user_id else {
             return Ok(None);
         };
-        // The link came by mail: the address is proved as a confirmed email link proves it.
-        sqlx::query::<Db>(
-            "UPDATE users SET password_hash = $1, password_changed_at = $2,
-                 email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $3",
-        )
-        .bind(password_hash)
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(translate)?;
+        sqlx::query::<Db>("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(translate)?;
         revoke_user(&mut tx, user_id, now).await?;
         super::mfa::drop_app_passwords(&mut tx, user_id).await?;
         tx.commit().await.map_err(translate)?;

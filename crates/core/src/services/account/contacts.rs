@@ -9,7 +9,7 @@
 use super::{AccountSession, actor, mails};
 use crate::audit::{AuditEvent, FAILURE, SUCCESS, kind};
 use crate::error::{Error, Result};
-use crate::ports::{EmailConfirmed, EmailPurpose, Mail, PendingEmail};
+use crate::ports::{EmailConfirmed, EmailPurpose, Mail, PendingEmail, StoreError};
 use crate::secrets::{digest, random_token};
 use crate::services::defender::hourly::host_of;
 use crate::services::{Core, Origin};
@@ -122,9 +122,18 @@ impl Core {
         let key = digest(token);
         let followed = self
             .defended(origin.ip.as_deref(), None, async {
-                match self.store.follow_email_link(&key, self.now()).await? {
-                    EmailConfirmed::Dead => Err(Error::bad_secret("token", "The token is invalid.")),
-                    other => Ok(other),
+                match self.store.follow_email_link(&key, self.now()).await {
+                    Ok(EmailConfirmed::Dead) => Err(Error::bad_secret("token", "The token is invalid.")),
+                    Ok(other) => Ok(other),
+                    // Someone took the address between the store's look and its write: taken,
+                    // as if they had been first (and the link spent, as then).
+                    Err(StoreError::Conflict(_)) => {
+                        let link = self.store.email_link(&key, 0).await?;
+                        self.store.drop_email_link(&key).await?;
+                        let dead = || Error::bad_secret("token", "The token is invalid.");
+                        link.map(|l| EmailConfirmed::Taken { user_id: l.user_id }).ok_or_else(dead)
+                    }
+                    Err(err) => Err(err.into()),
                 }
             })
             .await?;
@@ -215,7 +224,8 @@ impl Core {
             self.audit(AuditEvent { result: FAILURE, ..event }.reason(crate::services::audit::events::reason(err)));
         })?;
         if !self.store.set_phone(user.id, phone.as_str()).await? {
-            self.audit(AuditEvent { result: FAILURE, ..phone_event(session) }.origin(origin).reason("taken"));
+            let event = phone_event(session).origin(origin).method("pin");
+            self.audit(AuditEvent { result: FAILURE, ..event }.reason("taken"));
             return Err(Error::refused("The phone has already been taken."));
         }
         self.forget().await;

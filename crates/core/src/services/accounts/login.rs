@@ -210,6 +210,9 @@ impl Core {
                 self.check_pin(&phone, purpose, pin, input.token).await
             })
             .await?;
+        // Whoever proved the phone learns whether the address or the phone is taken, and may fix
+        // the address with the same PIN (each try counts against `flashcall.max_attempts`, so a
+        // call tests a handful of addresses at most).
         if self.store.user_by_email(&email.key()).await?.is_some() {
             return Err(taken("email"));
         }
