@@ -142,6 +142,7 @@ async fn an_address_moves_by_a_mailed_link(app: TestApp) {
         let page = stranger.get(&format!("/account/email/confirm?token={token}")).await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains(NEW_ADDRESS) && page.body.contains("Confirm"), "{}", page.body);
+        assert!(page.body.contains("<title>Confirm your address · kordon account</title>"), "{}", page.body);
         assert!(page.header("content-security-policy").contains("default-src 'none'"));
     }
     let pressed = stranger.post("/account/email/confirm", &[("token", &token)]).await;

@@ -243,11 +243,6 @@ impl Core {
             tracing::error!(user_id, error = %err, "the notice of a contact change could not be mailed");
         }
     }
-
-    /// The language of a mail: the request's, else the configured default.
-    fn mail_locale(&self, origin: &Origin) -> String {
-        origin.locale.clone().unwrap_or_else(|| self.settings.reset.default_locale.clone())
-    }
 }
 
 fn email_event(session: &AccountSession, purpose: EmailPurpose) -> AuditEvent {

@@ -80,7 +80,7 @@ impl Core {
     async fn send_reset_link(&self, request: &ResetRequest<'_>, url: String, inline: bool) -> Result<()> {
         let email = request.email;
         self.limit_resets(email, request.origin).await.map_err(|e| self.reset_refused(request, e))?;
-        let locale = request.origin.locale.clone().unwrap_or_else(|| self.settings.reset.default_locale.clone());
+        let locale = self.mail_locale(request.origin);
         // Counted here, before anyone looks the address up, and never by what the mail did: a
         // scrape must not tell a registered address from an unknown one.
         if !inline {
@@ -108,6 +108,11 @@ impl Core {
             return Err(Error::Delivery("The mail could not be sent.".into()));
         }
         Ok(())
+    }
+
+    /// The language of a mail: the request's, else `reset.default_locale`.
+    pub(crate) fn mail_locale(&self, origin: &Origin) -> String {
+        origin.locale.clone().unwrap_or_else(|| self.settings.reset.default_locale.clone())
     }
 
     /// Records a refused reset request and hands the error back.
