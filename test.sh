@@ -47,6 +47,15 @@ export KORDON_SCHEMATHESIS
 # implementation kordon did not write (tests/api/mfa_totp.rs).
 command -v oathtool >/dev/null || apt_install oathtool
 command -v oathtool >/dev/null || fail "oathtool could not be installed"
+# Real SIP and TURN servers for the telephony tests (tests/api/telephony_*.rs): Kamailio with
+# auth_ephemeral and http_client, coturn (turnserver, turnutils_uclient), sipsak and sipp.
+telephony_tools() {
+  command -v kamailio && command -v turnserver && command -v turnutils_uclient && command -v sipsak \
+    && command -v sipp && ls /usr/lib/*/kamailio/modules/auth_ephemeral.so /usr/lib/*/kamailio/modules/http_client.so
+}
+telephony_tools >/dev/null 2>&1 \
+  || apt_install kamailio kamailio-autheph-modules kamailio-utils-modules coturn sipsak sip-tester
+telephony_tools >/dev/null 2>&1 || fail "kamailio, its auth_ephemeral and http_client modules, coturn, sipsak and sipp could not be installed"
 command -v "${KORDON_CHROMIUM:-chromium}" >/dev/null || apt_install chromium
 command -v "${KORDON_CHROMIUM:-chromium}" >/dev/null || fail "chromium could not be installed"
 command -v node >/dev/null || apt_install nodejs npm

@@ -32,6 +32,10 @@ const TOKEN_KINDS: &[&str] =
 const FLASHCALL_RESULTS: &[&str] = &["placed", "refused", "failed"];
 const RESET_RESULTS: &[&str] = &["accepted", "busy"];
 const AUDIT_DROPS: &[&str] = &["queue_full", "store_error"];
+/// The credentials the telephony API mints.
+const TELEPHONY_KINDS: &[&str] = &["sip", "turn"];
+/// Why the SIP edge refused a registration it reported (`/api/telephony/v1/auth-failures`).
+pub const SIP_FAILURE_REASONS: &[&str] = &["wrong_password", "expired", "unknown_user", "user_mismatch"];
 
 /// A credential check's end: `method` is `password`, `pin` or `reset_token`; `result` is
 /// `success`, `wrong_credential`, `refused` (blocked or capped), `busy` or `error`.
@@ -43,6 +47,18 @@ pub fn login(method: &'static str, result: &'static str) {
 pub fn token_issued(kind: &'static str) {
     debug_assert!(TOKEN_KINDS.contains(&kind), "token kind {kind} is not registered in TOKEN_KINDS");
     counter!("kordon_tokens_issued_total", "kind" => kind).increment(1);
+}
+
+/// SIP or TURN credentials minted: one of [`TELEPHONY_KINDS`].
+pub fn telephony_credentials(kind: &'static str) {
+    debug_assert!(TELEPHONY_KINDS.contains(&kind), "telephony kind {kind} is not registered");
+    counter!("kordon_telephony_credentials_issued_total", "kind" => kind).increment(1);
+}
+
+/// A failed SIP registration the SIP edge reported: one of [`SIP_FAILURE_REASONS`].
+pub fn sip_auth_failure(reason: &'static str) {
+    debug_assert!(SIP_FAILURE_REASONS.contains(&reason), "SIP failure reason {reason} is not registered");
+    counter!("kordon_sip_auth_failures_total", "reason" => reason).increment(1);
 }
 
 /// A spent refresh token presented again (its family was revoked).
@@ -146,6 +162,11 @@ pub fn describe() {
         "kordon_flashcall_low_conversion_prefixes",
         "Number prefixes whose FlashCalls over the last day are verified less often than flashcall.alert_conversion."
     );
+    describe_counter!("kordon_telephony_credentials_issued_total", "SIP and TURN credentials minted, by kind.");
+    describe_counter!(
+        "kordon_sip_auth_failures_total",
+        "Failed SIP registrations the SIP edge reported, by reason (each counts for the Defender)."
+    );
     describe_gauge!("kordon_db_pool_connections", "Database pool connections, by state.");
     describe_gauge!("kordon_build_info", "The running kordon's version.");
 }
@@ -173,6 +194,12 @@ pub fn register() {
         counter!("kordon_reset_requests_total", "result" => *result).increment(0);
     }
     counter!("kordon_audit_events_written_total").increment(0);
+    for kind in TELEPHONY_KINDS {
+        counter!("kordon_telephony_credentials_issued_total", "kind" => *kind).increment(0);
+    }
+    for reason in SIP_FAILURE_REASONS {
+        counter!("kordon_sip_auth_failures_total", "reason" => *reason).increment(0);
+    }
     for reason in AUDIT_DROPS {
         counter!("kordon_audit_events_dropped_total", "reason" => *reason).increment(0);
     }

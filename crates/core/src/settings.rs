@@ -16,6 +16,7 @@ pub struct Settings {
     pub oauth: OAuthSettings,
     pub limits: LimitSettings,
     pub audit: AuditSettings,
+    pub telephony: TelephonySettings,
     /// The server's public base URL (`server.public_url`); empty when not configured. Without
     /// configured prefixes it is the one place reset links may point to.
     pub public_url: String,
@@ -344,5 +345,53 @@ pub struct AuditSettings {
 impl Default for AuditSettings {
     fn default() -> Self {
         Self { enabled: true, retention_days: 90, queue: 10_000, batch: 500 }
+    }
+}
+
+/// The longest lifetime of a SIP or TURN credential (a week), seconds.
+pub const TELEPHONY_MAX_TTL: i64 = 7 * 86400;
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelephonySettings {
+    pub sip: SipSettings,
+    pub turn: TurnSettings,
+    /// The bearer token the SIP edge sends to report failed registrations and read the blocked
+    /// hosts (`/api/telephony/v1/auth-failures`, `…/blocked-hosts`); empty: those answer 401.
+    /// Never serialized.
+    #[serde(skip_serializing)]
+    pub hook_token: SecretString,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SipSettings {
+    /// Lifetime of minted SIP credentials, seconds (at most a week).
+    pub ttl: i64,
+    /// The HMAC of the password: `sha1` (Kamailio's default) or `sha256` (its
+    /// `sha_algorithm` 1).
+    pub hash: String,
+    /// The SIP server's URIs the mint answers with; `{realm}` stands for the person's PBX domain.
+    pub uris: Vec<String>,
+}
+
+impl Default for SipSettings {
+    fn default() -> Self {
+        Self { ttl: 12 * 3600, hash: "sha1".into(), uris: Vec::new() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TurnSettings {
+    /// Lifetime of minted TURN credentials, seconds (at most a week).
+    pub ttl: i64,
+    /// The TURN and STUN servers' URIs the mint answers with (`turn:host:3478?transport=udp`).
+    pub uris: Vec<String>,
+}
+
+impl Default for TurnSettings {
+    fn default() -> Self {
+        Self { ttl: 12 * 3600, uris: Vec::new() }
     }
 }

@@ -27,6 +27,7 @@ mod plain_error;
 pub mod provider;
 mod qr;
 mod rfc6749;
+mod telephony;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -81,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(metrics::routes())
         .nest("/api/v1", cabinet::routes())
         .nest("/api/admin/v1", admin::routes())
+        .nest("/api/telephony/v1", telephony::routes())
         .merge(pbx::routes())
         .merge(biometrics::routes())
         .merge(oauth::routes())

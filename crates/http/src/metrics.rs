@@ -99,6 +99,8 @@ pub(crate) fn dialect(method: &Method, path: &str) -> &'static str {
         "provider"
     } else if under("/api/admin") {
         "admin"
+    } else if under("/api/telephony") {
+        "telephony"
     } else if (path == "/api/" || path == "/api") && (method == Method::POST || method == Method::OPTIONS) {
         "pbx"
     } else if under("/api/users") || under("/api/phrases") || under("/api/faceTokens") {

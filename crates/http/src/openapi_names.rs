@@ -11,6 +11,7 @@ pub mod tag {
     pub const PBX: &str = "PBX action API";
     pub const BIOMETRICS: &str = "Biometrics";
     pub const ADMIN: &str = "Admin API v1";
+    pub const TELEPHONY: &str = "Telephony API v1";
     pub const HEALTH: &str = "Health";
     pub const EXPLORER: &str = "Explorer";
 }

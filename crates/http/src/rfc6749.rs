@@ -15,7 +15,7 @@ use utoipa::{ToResponse, ToSchema};
 pub(crate) struct Components;
 
 /// The error codes kordon answers: RFC 6749 §5.2, RFC 6750 §3.1 (`invalid_token`) and §4.1.2.1
-/// (`temporarily_unavailable`, `server_error`).
+/// (`access_denied`, `temporarily_unavailable`, `server_error`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum ErrorCode {
@@ -26,6 +26,7 @@ pub(crate) enum ErrorCode {
     UnsupportedGrantType,
     InvalidToken,
     InsufficientScope,
+    AccessDenied,
     TemporarilyUnavailable,
     ServerError,
 }

@@ -3,7 +3,7 @@
 
 use crate::cli::{
     AccountCommand, AdminCommand, AuditCommand, ClientCommand, DefenderCommand, DomainCommand, DomainSettingsArgs,
-    KeysCommand, ManagerCommand, SessionCommand, UserCommand,
+    KeysCommand, ManagerCommand, SecretCommand, SessionCommand, TelephonyCommand, UserCommand,
 };
 use kordon_core::Core;
 use kordon_core::oidc_types::ClientPatch;
@@ -97,8 +97,16 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
                 "email": user.email,
                 "phone": user.phone,
                 "role": user.role.as_str(),
+                "sip_user": user.sip_user,
                 "disabled": disabled,
             }))
+        }
+        AdminCommand::User { command: UserCommand::Update { email, sip_user } } => {
+            let mut user = core.admin_find_user(&email).await.map_err(fail)?.0;
+            if let Some(sip_user) = sip_user {
+                user = core.admin_set_sip_user_by_email(&email, &sip_user).await.map_err(fail)?;
+            }
+            Ok(json!({ "user_id": user.id, "email": user.email, "sip_user": user.sip_user }))
         }
         AdminCommand::User { command: UserCommand::Disable { email } } => {
             let changed = core.admin_set_user_disabled(&email, true, "cli").await.map_err(fail)?;
@@ -180,6 +188,25 @@ pub async fn run(core: &Core, command: AdminCommand) -> Result<Value, String> {
         }
         AdminCommand::Keys { command: KeysCommand::List } => {
             serde_json::to_value(core.jwks().await.map_err(fail)?).map_err(|e| e.to_string())
+        }
+        AdminCommand::Telephony { command: TelephonyCommand::Secret { command: SecretCommand::Add { stdin } } } => {
+            let given = match stdin {
+                true => Some(crate::password_input::line_from_stdin("the secret")?),
+                false => None,
+            };
+            let added = core.telephony_secret_add(given.as_deref()).await.map_err(fail)?;
+            serde_json::to_value(added).map_err(|e| e.to_string())
+        }
+        AdminCommand::Telephony { command: TelephonyCommand::Secret { command: SecretCommand::List } } => {
+            serde_json::to_value(core.telephony_secret_list().await.map_err(fail)?).map_err(|e| e.to_string())
+        }
+        AdminCommand::Telephony { command: TelephonyCommand::Secret { command: SecretCommand::Remove { id } } } => {
+            core.telephony_secret_remove(id).await.map_err(fail)?;
+            Ok(json!({ "removed": id }))
+        }
+        AdminCommand::Telephony { command: TelephonyCommand::Config { server } } => {
+            let server = kordon_core::services::ServerKind::parse(&server).ok_or("--for: kamailio or coturn")?;
+            Ok(Value::String(core.telephony_server_config(server).await.map_err(fail)?))
         }
         AdminCommand::Audit { command: Some(AuditCommand::List { filter }), .. } => {
             crate::admin_audit::run(core, filter, true).await.map_err(fail)

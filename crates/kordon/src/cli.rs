@@ -93,6 +93,11 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// SIP and TURN credentials: the shared secrets and the servers' configuration
+    Telephony {
+        #[command(subcommand)]
+        command: TelephonyCommand,
+    },
     /// The audit log, newest first: sign-ins, tokens, the Defender, passwords, operators' changes
     #[command(args_conflicts_with_subcommands = true)]
     Audit {
@@ -274,6 +279,36 @@ pub enum KeysCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum TelephonyCommand {
+    /// The shared secrets SIP and TURN credentials are signed with (the newest signs)
+    Secret {
+        #[command(subcommand)]
+        command: SecretCommand,
+    },
+    /// Print the lines that make a server accept kordon's credentials (every secret)
+    Config {
+        /// kamailio (auth_ephemeral) or coturn (TURN REST API)
+        #[arg(long = "for", value_parser = ["kamailio", "coturn"])]
+        server: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Add a secret (made here; or one line from standard input with --stdin): it signs from now
+    /// on. Print the servers' configuration again and reload them
+    Add {
+        /// Read the secret from standard input (one line) instead of making one
+        #[arg(long)]
+        stdin: bool,
+    },
+    /// The secrets, oldest first, by id and fingerprint (never the secret)
+    List,
+    /// Remove a secret: credentials signed with it stop working once the servers drop it
+    Remove { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create a user
     Create {
@@ -299,6 +334,14 @@ pub enum UserCommand {
     Show {
         #[arg(long)]
         email: String,
+    },
+    /// Change a user: what is not given stays
+    Update {
+        #[arg(long)]
+        email: String,
+        /// Their SIP user (extension) in their PBX domain; an empty one clears it
+        #[arg(long)]
+        sip_user: Option<String>,
     },
     /// Disable a user: every dialect refuses them at once, and every token of theirs dies
     Disable {

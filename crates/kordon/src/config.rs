@@ -5,7 +5,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use kordon_core::settings::{
     AuditSettings, DefenderSettings, FlashcallLimits, LimitSettings, OAuthSettings, PasswordSettings, ResetSettings,
-    Settings, TokenSettings,
+    Settings, TelephonySettings, TokenSettings,
 };
 use kordon_delivery::{SmtpSettings, WebhookSettings};
 use secrecy::SecretString;
@@ -28,6 +28,7 @@ pub struct Config {
     pub oauth: OAuthSettings,
     pub limits: LimitSettings,
     pub audit: AuditSettings,
+    pub telephony: TelephonySettings,
     pub pbx: PbxConfig,
     pub metrics: MetricsConfig,
     pub signing_keys: SigningKeysConfig,
@@ -229,6 +230,7 @@ const SECRET_KEYS: &[&str] = &[
     "KORDON_SIGNING_KEYS__PREVIOUS_ENCRYPTION_KEY",
     "KORDON_METRICS__TOKEN",
     "KORDON_FLASHCALL__PIN_KEY",
+    "KORDON_TELEPHONY__HOOK_TOKEN",
 ];
 
 impl Config {
@@ -268,6 +270,7 @@ impl Config {
             oauth: self.oauth.clone(),
             limits: self.limits.clone(),
             audit: self.audit.clone(),
+            telephony: self.telephony.clone(),
             public_url: self.server.public_url.trim().to_owned(),
         }
     }

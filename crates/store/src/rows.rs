@@ -16,6 +16,7 @@ pub(crate) struct UserRow {
     password_hash: String,
     token_generation: i64,
     email_verified_at: Option<i64>,
+    sip_user: Option<String>,
 }
 
 impl From<UserRow> for User {
@@ -33,6 +34,7 @@ impl From<UserRow> for User {
             password_hash: r.password_hash,
             token_generation: r.token_generation,
             email_verified: r.email_verified_at.is_some(),
+            sip_user: r.sip_user,
         }
     }
 }
@@ -40,7 +42,7 @@ impl From<UserRow> for User {
 /// The columns [`UserRow`] reads, as a literal so queries stay static strings.
 macro_rules! user_columns {
     () => {
-        "id, account_id, email, phone, first_name, last_name, middle_name, role, role_id, password_hash, token_generation, email_verified_at"
+        "id, account_id, email, phone, first_name, last_name, middle_name, role, role_id, password_hash, token_generation, email_verified_at, sip_user"
     };
 }
 pub(crate) use user_columns;

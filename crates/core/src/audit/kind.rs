@@ -47,6 +47,12 @@ pub const CLIENT_SECRET: &str = "client.secret";
 pub const CLIENT_DELETE: &str = "client.delete";
 pub const KEYS_ROTATE: &str = "keys.rotate";
 pub const KEYS_REWRAP: &str = "keys.rewrap";
+/// An operator set or cleared a person's SIP user.
+pub const USER_SIP: &str = "user.sip_user";
+/// A telephony shared secret added or removed (method `add`, `remove`; its fingerprint).
+pub const TELEPHONY_SECRET: &str = "telephony.secret";
+/// SIP or TURN credentials minted for a person (method `sip`, `turn`).
+pub const TELEPHONY_CREDENTIALS: &str = "telephony.credentials";
 
 /// Every type, for validating a filter and for documentation.
 pub const ALL: &[&str] = &[
@@ -72,6 +78,7 @@ pub const ALL: &[&str] = &[
     USER_PROFILE,
     USER_EMAIL,
     USER_PHONE,
+    USER_SIP,
     MFA_ENROLLED,
     MFA_REMOVED,
     MFA_RECOVERY_CODES,
@@ -84,6 +91,8 @@ pub const ALL: &[&str] = &[
     CLIENT_DELETE,
     KEYS_ROTATE,
     KEYS_REWRAP,
+    TELEPHONY_SECRET,
+    TELEPHONY_CREDENTIALS,
 ];
 
 /// Whether `filter` names a type or a family of types.

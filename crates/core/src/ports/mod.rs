@@ -7,6 +7,7 @@ mod biometrics;
 mod contacts;
 mod mfa;
 mod passkeys;
+mod telephony;
 
 pub use admin::AdminStore;
 pub use audit::{AuditStore, FlashcallCount};
@@ -14,6 +15,7 @@ pub use biometrics::BiometricsStore;
 pub use contacts::{ContactStore, EmailConfirmed, EmailPurpose, PendingEmail};
 pub use mfa::{AppPassword, AppPasswordOwner, MfaStore, SecondFactorRule, TotpFactor};
 pub use passkeys::{Ceremony, NewPasskey, PasskeyStore, StoredPasskey};
+pub use telephony::{StoredTelephonySecret, TelephonyStore};
 
 use crate::types::*;
 use async_trait::async_trait;
@@ -66,6 +68,7 @@ pub trait Store:
     + MfaStore
     + PasskeyStore
     + ContactStore
+    + TelephonyStore
     + Send
     + Sync
     + 'static

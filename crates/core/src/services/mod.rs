@@ -18,6 +18,7 @@ pub(crate) mod oidc;
 pub(crate) mod pbx;
 pub(crate) mod reset;
 pub(crate) mod sessions;
+pub(crate) mod telephony;
 
 pub use account::AccountSession;
 pub use account::apps::AccountApp;
@@ -72,6 +73,10 @@ pub use reset::RESET_PAGE;
 pub use reset::mail_queue::ResetMailQueue;
 pub use sessions::api_tokens::{PER_PAGE, TokenPage};
 pub use sessions::{Principal, PrincipalKind, TokenPair};
+pub use telephony::{
+    CredentialKind, SIP_USER_MAX, SecretEntry, ServerKind, SipCredentials, TurnCredentials, credential_password,
+    parse_sip_user,
+};
 
 use crate::clock::Clock;
 use crate::error::Result;
@@ -94,6 +99,8 @@ pub struct Core {
     pub allowlist: Arc<Cidrs>,
     /// JWT signing keys, loaded from the store on first use.
     keys: Arc<oauth::keys::KeyRing>,
+    /// The telephony secrets, opened (see `telephony::secrets`).
+    telephony: Arc<telephony::secrets::SecretRing>,
     /// The key that derives refresh successors (see `sessions`), loaded on first use.
     successor_key: Arc<tokio::sync::OnceCell<String>>,
     /// Requests waiting for the Defender's admission on this instance.
@@ -134,6 +141,16 @@ impl Core {
                 return Err(crate::Error::internal(format!("flashcall.pin_key must be at least {min} characters")));
             }
         }
+        let telephony = &settings.telephony;
+        let max = crate::settings::TELEPHONY_MAX_TTL;
+        for (name, ttl) in [("telephony.sip.ttl", telephony.sip.ttl), ("telephony.turn.ttl", telephony.turn.ttl)] {
+            if !(1..=max).contains(&ttl) {
+                return Err(crate::Error::internal(format!("{name} must be between 1 and {max} seconds")));
+            }
+        }
+        if !matches!(telephony.sip.hash.as_str(), "sha1" | "sha256") {
+            return Err(crate::Error::internal("telephony.sip.hash must be sha1 or sha256"));
+        }
         let passwords = Passwords::new(&settings.passwords)?;
         let allowlist = Arc::new(Cidrs::parse(&settings.defender.allowlist)?);
         Cidrs::parse(&settings.defender.trusted_proxies)?;
@@ -150,6 +167,7 @@ impl Core {
             passwords,
             allowlist,
             keys,
+            telephony: Arc::default(),
             successor_key,
             waiters: Arc::default(),
             reset_mail: Arc::default(),

@@ -190,8 +190,11 @@ pub struct User {
     /// Moves whenever every session of the user is ended; an application's client_credentials
     /// token (which has no session row) carries the generation it was issued under.
     pub token_generation: i64,
-    /// The person proved they read mail at `email` (a confirmed link or a password reset).
+    /// The person proved they read mail at `email` (a followed link; a password reset proves nothing).
     pub email_verified: bool,
+    /// Their SIP user (an extension or a SIP user name) in their account's PBX domain, if any:
+    /// what SIP credentials are minted for (see `services::telephony`).
+    pub sip_user: Option<String>,
 }
 
 #[derive(Debug, Clone)]

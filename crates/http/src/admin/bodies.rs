@@ -2,7 +2,7 @@
 
 use kordon_core::oidc_types::ClientPatch;
 use kordon_core::services::NewApplication;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 
 /// `?page=` of a paged list.
@@ -135,4 +135,22 @@ pub(crate) struct StatsQuery {
     /// absent.
     #[param(pattern = "^[0-9]{1,3}[hd]$", example = "24h")]
     pub window: Option<String>,
+}
+
+/// Changes to a user: a member left out stays as it is.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = AdminUserPatch, example = json!({"sip_user": "101"}))]
+pub(crate) struct UserPatchBody {
+    /// Their SIP user (an extension or SIP user name: letters, digits, `.`, `-`, `_`) in their
+    /// account's PBX domain, unique there; null or `""` clears it. An account without a PBX
+    /// domain takes none (400).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 64, pattern = "^[A-Za-z0-9._-]*$")]
+    pub sip_user: Option<Option<String>>,
+}
+
+/// A member that is there, null or not (absent stays `None`).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }

@@ -36,7 +36,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/defender/capped", get(defender::capped).fallback(method_not_allowed))
         .route("/defender/capped/{login}", delete(defender::forgive).fallback(method_not_allowed))
         .route("/users", get(users::search).fallback(method_not_allowed))
-        .route("/users/{id}", get(users::show).fallback(method_not_allowed))
+        .route("/users/{id}", get(users::show).patch(users::update).fallback(method_not_allowed))
         .route("/users/{id}/disable", post(users::disable).fallback(method_not_allowed))
         .route("/users/{id}/enable", post(users::enable).fallback(method_not_allowed))
         .route("/users/{id}/forgive", post(users::forgive).fallback(method_not_allowed))

@@ -17,7 +17,7 @@ use utoipa::openapi::security::SecurityRequirement;
 #[openapi(
     paths(
         defender::list, defender::unblock, defender::capped, defender::forgive,
-        users::search, users::show, users::disable, users::enable, users::forgive, users::mfa_reset,
+        users::search, users::show, users::update, users::disable, users::enable, users::forgive, users::mfa_reset,
         sessions::list, sessions::revoke,
         applications::list, applications::create, applications::rotate_secret, applications::update,
         applications::delete,

@@ -1,10 +1,11 @@
-//! `users`: search, a user's record, disable, enable, forgive, reset second factors.
+//! `users`: search, a user's record, change it (the SIP user), disable, enable, forgive, reset
+//! second factors.
 
 use super::PREFIX;
-use super::bodies::UserQuery;
+use super::bodies::{UserPatchBody, UserQuery};
 use super::error::AdminError;
-use super::extract::{Caller, ObjectId, QueryOf};
-use super::responses::{Always, WithId, WithInput};
+use super::extract::{Caller, JsonBody, ObjectId, QueryOf};
+use super::responses::{Always, WithBody, WithId, WithInput};
 use super::views::{Forgiven, MfaReset, UserList, UserView};
 use crate::AppState;
 use crate::openapi_names::tag;
@@ -37,6 +38,28 @@ pub(super) async fn show(
     ObjectId(id): ObjectId,
 ) -> Result<Json<UserView>, AdminError> {
     Ok(Json(state.core.admin_user_detail(&admin, id).await?.into()))
+}
+
+/// Change a user
+///
+/// Their SIP user (the extension SIP credentials are minted for), unique in their PBX domain;
+/// a member left out stays. Every instance drops the user it cached. Audited (`user.sip_user`,
+/// from and to).
+#[utoipa::path(patch, path = "/users/{id}", context_path = PREFIX, tag = tag::ADMIN,
+    operation_id = "adminUpdateUser", request_body = UserPatchBody,
+    params(("id" = i64, Path, minimum = 1, description = "The user's id; anything else is 404.")),
+    responses((status = 200, description = "The user as changed.", body = UserView), Always, WithId, WithBody))]
+pub(super) async fn update(
+    State(state): State<AppState>,
+    Caller(admin): Caller,
+    ObjectId(id): ObjectId,
+    JsonBody(body): JsonBody<UserPatchBody>,
+) -> Result<Json<UserView>, AdminError> {
+    let user = match body.sip_user {
+        Some(sip_user) => state.core.admin_set_sip_user(&admin, id, sip_user.as_deref().unwrap_or("")).await?,
+        None => state.core.admin_user_detail(&admin, id).await?,
+    };
+    Ok(Json(user.into()))
 }
 
 /// Disable a user

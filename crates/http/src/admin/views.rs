@@ -44,6 +44,9 @@ pub(crate) struct UserView {
     pub role: RoleView,
     /// The PBX role (2 administrator, 3 operator, 4 user).
     pub pbx_role_id: i64,
+    /// Their SIP user (extension) in the PBX domain; null while they have none.
+    #[schema(required = true)]
+    pub sip_user: Option<String>,
     pub disabled: bool,
     #[schema(required = true)]
     pub disabled_at: Option<String>,
@@ -68,6 +71,7 @@ impl From<AdminUser> for UserView {
                 Role::LkUser => RoleView::LkUser,
             },
             pbx_role_id: user.role_id,
+            sip_user: user.sip_user,
             disabled: u.disabled_at.is_some(),
             disabled_at: u.disabled_at.map(format_rfc3339),
             created_at: format_rfc3339(u.created_at),

@@ -31,7 +31,7 @@ pub(crate) struct AuthorizeForm {
     client_id: String,
     /// One of the client's registered redirect URIs, exactly.
     redirect_uri: String,
-    /// Space-separated: `openid`, `email`, `phone`, `profile`, `offline_access`.
+    /// Space-separated: `openid`, `email`, `phone`, `profile`, `offline_access`, `sip`, `turn`.
     scope: Option<String>,
     state: Option<String>,
     nonce: Option<String>,
@@ -71,7 +71,7 @@ pub(crate) struct LogoutForm {
         ("response_type" = String, Query, description = "`code`."),
         ("client_id" = String, Query, description = "The client's id."),
         ("redirect_uri" = String, Query, description = "One of the client's registered redirect URIs, exactly."),
-        ("scope" = Option<String>, Query, description = "Space-separated: `openid`, `email`, `phone`, `profile`, `offline_access`."),
+        ("scope" = Option<String>, Query, description = "Space-separated: `openid`, `email`, `phone`, `profile`, `offline_access`, `sip`, `turn`."),
         ("state" = Option<String>, Query, description = "Returned unchanged (up to 2048 characters)."),
         ("nonce" = Option<String>, Query, description = "Copied into the ID token."),
         ("code_challenge" = Option<String>, Query, description = "PKCE (RFC 7636): required for public clients."),

@@ -85,6 +85,7 @@ mod tests {
                     password_hash: String::new(),
                     token_generation: 0,
                     email_verified: false,
+                    sip_user: None,
                 },
                 None,
             );

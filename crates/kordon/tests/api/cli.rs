@@ -246,7 +246,7 @@ async fn user_show_prints_the_documented_keys(store: &Store) {
     assert_eq!(
         shown,
         json!({ "user_id": user_id, "account_id": account_id, "email": "Anna@Example.com",
-                "phone": "79993332210", "role": "lk_user", "disabled": false })
+                "phone": "79993332210", "role": "lk_user", "sip_user": null, "disabled": false })
     );
     // No phone: null; no role: lk_admin.
     let (user_id, account_id) = create_user(store, "boris@example.com", &[]).await;
@@ -254,9 +254,27 @@ async fn user_show_prints_the_documented_keys(store: &Store) {
     assert_eq!(
         shown,
         json!({ "user_id": user_id, "account_id": account_id, "email": "boris@example.com",
-                "phone": null, "role": "lk_admin", "disabled": false })
+                "phone": null, "role": "lk_admin", "sip_user": null, "disabled": false })
     );
     admin(store, &["user", "show", "--email", "nobody@example.com"]).await.failed_with("not found");
+    // A SIP user needs a PBX domain (the realm); `user update` names what is wrong.
+    admin(store, &["user", "update", "--email", "boris@example.com", "--sip-user", "101"])
+        .await
+        .failed_with("The user's account has no PBX domain");
+    admin(store, &["user", "update", "--email", "nobody@example.com", "--sip-user", "101"])
+        .await
+        .failed_with("not found");
+    create_user(store, "cleo@pbx.example.com", &["--domain", "pbx.example.com"]).await;
+    admin(store, &["user", "update", "--email", "cleo@pbx.example.com", "--sip-user", "10 1"])
+        .await
+        .failed_with("A SIP user is 1 to 64 letters");
+    let updated =
+        admin(store, &["user", "update", "--email", "cleo@pbx.example.com", "--sip-user", "101"]).await.json();
+    assert_eq!(updated["sip_user"], "101", "{updated}");
+    let unchanged = admin(store, &["user", "update", "--email", "cleo@pbx.example.com"]).await.json();
+    assert_eq!(unchanged["sip_user"], "101", "nothing asked, nothing changed");
+    let cleared = admin(store, &["user", "update", "--email", "cleo@pbx.example.com", "--sip-user", ""]).await.json();
+    assert_eq!(cleared["sip_user"], Value::Null);
     admin(store, &["user", "show", "--email", "nobody"]).await.failed_with("The email must be a valid email address.");
 }
 on_both_stores!(user_show_prints_the_documented_keys);

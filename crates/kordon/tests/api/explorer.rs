@@ -67,6 +67,9 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("put", "/api/faceTokens/{id}"),
     ("patch", "/api/faceTokens/{id}"),
     ("delete", "/api/faceTokens/{id}"),
+    // the telephony API (issue 22)
+    ("post", "/api/telephony/v1/sip-credentials"),
+    ("post", "/api/telephony/v1/turn-credentials"),
     // the admin API (issue 20)
     ("get", "/api/admin/v1/defender/blocks"),
     ("delete", "/api/admin/v1/defender/blocks/{ip}"),
@@ -74,6 +77,7 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("delete", "/api/admin/v1/defender/capped/{login}"),
     ("get", "/api/admin/v1/users"),
     ("get", "/api/admin/v1/users/{id}"),
+    ("patch", "/api/admin/v1/users/{id}"),
     ("post", "/api/admin/v1/users/{id}/disable"),
     ("post", "/api/admin/v1/users/{id}/enable"),
     ("post", "/api/admin/v1/users/{id}/forgive"),

@@ -62,6 +62,11 @@ mod registration;
 // The admin JSON API.
 mod admin_api;
 
+// Telephony: SIP and TURN credentials, against a real Kamailio and coturn.
+mod telephony_mint;
+mod telephony_sip;
+mod telephony_turn;
+
 // The `kordon` binary: its CLI, `serve`, kill -9.
 mod cli;
 mod durability;

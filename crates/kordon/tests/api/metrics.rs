@@ -228,6 +228,12 @@ const COUNTERS: &[&str] = &[
     r#"kordon_tokens_issued_total{kind="authorization_code"}"#,
     r#"kordon_tokens_issued_total{kind="browser"}"#,
     "kordon_audit_events_written_total",
+    r#"kordon_telephony_credentials_issued_total{kind="sip"}"#,
+    r#"kordon_telephony_credentials_issued_total{kind="turn"}"#,
+    r#"kordon_sip_auth_failures_total{reason="wrong_password"}"#,
+    r#"kordon_sip_auth_failures_total{reason="expired"}"#,
+    r#"kordon_sip_auth_failures_total{reason="unknown_user"}"#,
+    r#"kordon_sip_auth_failures_total{reason="user_mismatch"}"#,
     r#"kordon_audit_events_dropped_total{reason="queue_full"}"#,
     r#"kordon_audit_events_dropped_total{reason="store_error"}"#,
 ];

@@ -166,6 +166,14 @@ async fn provider(app: TestApp) {
 }
 both!(provider, super::fuzzed);
 
+async fn telephony(app: TestApp) {
+    crate::helpers::telephony::sip_person(&app, "anna@pbx.kordon.test", "101").await;
+    app.core.telephony_secret_add(None).await.expect("secret");
+    let token = app.login("anna@pbx.kordon.test", PASSWORD).await;
+    fuzz(&app, "Telephony API v1", &header("Authorization", &format!("Bearer {token}"))).await;
+}
+both!(telephony, super::fuzzed);
+
 async fn biometrics(app: TestApp) {
     fuzz_as_oauth_user(&app, "Biometrics").await;
 }

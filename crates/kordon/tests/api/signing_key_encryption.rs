@@ -148,6 +148,9 @@ fn fingerprint(row: &str) -> String {
 async fn a_wrong_encryption_key_refuses_to_start_and_rewrap_rotates_it(store: &Store) {
     let rotated = admin(store, &["keys", "rotate"]).await.json();
     let kid = rotated["kid"].as_str().expect("kid").to_owned();
+    // A telephony secret is sealed under the same key and moves with the signing keys.
+    admin(store, &["telephony", "secret", "add"]).await.json();
+    let coturn = admin(store, &["telephony", "config", "--for", "coturn"]).await.stdout;
     let app = store.serve().await;
     let sql = format!("SELECT private_pem FROM signing_keys WHERE kid = '{kid}'");
     let old_fingerprint = fingerprint(&app.text(&sql).await);
@@ -172,9 +175,10 @@ async fn a_wrong_encryption_key_refuses_to_start_and_rewrap_rotates_it(store: &S
     args.extend(store.args());
     let env = both.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let rewrapped = crate::helpers::binary::kordon_fed(args, env, "").await.json();
-    assert_eq!(rewrapped["rewrapped"], 1, "{rewrapped}");
+    assert_eq!(rewrapped["rewrapped"], 2, "the signing key and the telephony secret: {rewrapped}");
     let new_fingerprint = rewrapped["fingerprint"].as_str().expect("fingerprint").to_owned();
     assert_eq!(fingerprint(&app.text(&sql).await), new_fingerprint);
+    assert_eq!(fingerprint(&app.text("SELECT secret FROM telephony_secrets").await), new_fingerprint);
     assert_ne!(new_fingerprint, old_fingerprint);
     let listed = admin(store, &["audit", "list", "--limit", "1"]).await;
     let audit: Value = serde_json::from_str(&listed.stdout).expect("json");
@@ -185,6 +189,12 @@ async fn a_wrong_encryption_key_refuses_to_start_and_rewrap_rotates_it(store: &S
     let set = jwks(&served.base).await;
     assert!(set["keys"].as_array().expect("keys").iter().any(|k| k["kid"] == kid.as_str()), "{set}");
     drop(served);
+    let mut args: Vec<String> =
+        ["admin", "telephony", "config", "--for", "coturn"].iter().map(|a| a.to_string()).collect();
+    args.extend(store.args());
+    let env = vec![("KORDON_SIGNING_KEYS__ENCRYPTION_KEY".to_string(), new_key.clone())];
+    let printed = crate::helpers::binary::kordon_fed(args, env, "").await;
+    assert_eq!(printed.stdout, coturn, "the same secret, opened under the new key: {printed:?}");
     refused_for_the_key(&serve_must_exit(store, &[]).await, &new_fingerprint);
     let _ = PASSWORD;
 }

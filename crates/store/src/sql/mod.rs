@@ -16,6 +16,7 @@ mod mfa;
 mod oauth;
 mod oidc;
 mod passkeys;
+mod telephony;
 mod tokens;
 
 use super::{Db, SqlStore};

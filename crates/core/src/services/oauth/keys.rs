@@ -33,7 +33,7 @@ pub struct KeyRing {
 pub struct KeysAtRest {
     /// The current key-encryption key's fingerprint.
     pub fingerprint: String,
-    /// Rows (re)sealed under it now (signing keys and authenticator secrets).
+    /// Rows (re)sealed under it now (signing keys, authenticator and telephony secrets).
     pub sealed: u64,
     /// Rows still sealed under the previous key-encryption key (`keys rewrap` moves them).
     pub under_previous: u64,
@@ -97,11 +97,13 @@ impl Core {
                 under_previous += 1;
             }
         }
-        // The authenticators' secrets are sealed under the same key and move with it, first: the
-        // audit line written with the signing keys' change then counts them too.
+        // The authenticators' and the telephony secrets are sealed under the same key and move with
+        // it, first: the audit line written with the signing keys' change then counts them too.
         let (moved, pending) = self.reseal_totp_secrets(rewrap).await?;
+        let (telephony, telephony_pending) = self.reseal_telephony_secrets(rewrap).await?;
         let detail = serde_json::json!({
-            "fingerprint": sealer.fingerprint(), "rows": changes.len(), "authenticators": moved
+            "fingerprint": sealer.fingerprint(), "rows": changes.len(), "authenticators": moved,
+            "telephony_secrets": telephony,
         });
         let audit = rewrap.then(|| operator_audit(self.now(), crate::audit::kind::KEYS_REWRAP, &detail));
         let sealed = match changes.is_empty() && audit.is_none() {
@@ -112,7 +114,7 @@ impl Core {
             // Loads the keys as signing will, so a row that does not open fails here, not later.
             self.loaded_keys(true).await?;
         }
-        let (sealed, under_previous) = (sealed + moved, under_previous + pending);
+        let (sealed, under_previous) = (sealed + moved + telephony, under_previous + pending + telephony_pending);
         Ok(KeysAtRest { fingerprint: sealer.fingerprint().to_owned(), sealed, under_previous })
     }
 

@@ -2,8 +2,9 @@
 //! discovery document, the OpenID Connect authorization endpoint and the provider API's check.
 
 /// The scopes kordon knows. `openid` makes it OpenID Connect (an ID token); `offline_access`
-/// asks for a refresh token.
-pub const SCOPES: [&str; 5] = ["openid", "email", "phone", "profile", "offline_access"];
+/// asks for a refresh token; `sip` and `turn` let the token mint the person's SIP and TURN
+/// credentials (`/api/telephony/v1`).
+pub const SCOPES: [&str; 7] = ["openid", "email", "phone", "profile", "offline_access", "sip", "turn"];
 
 /// Whether a space-separated scope list names `scope` (RFC 6749 §3.3).
 pub(crate) fn scope_has(list: &str, scope: &str) -> bool {

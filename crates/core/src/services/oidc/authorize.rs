@@ -272,7 +272,7 @@ impl Core {
             // A code-flow token holds what its scopes name; one with none would name nothing.
             return Err(request.fail(
                 "invalid_scope",
-                "The scope parameter is required (openid, email, phone, profile, offline_access).",
+                "The scope parameter is required (openid, email, phone, profile, offline_access, sip, turn).",
             ));
         }
         for s in scope.split_whitespace() {

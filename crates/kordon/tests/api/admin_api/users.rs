@@ -141,3 +141,53 @@ async fn second_factors_are_reset_in_scope(app: TestApp) {
     assert_eq!(newest_audit(&app).await.1, "cli");
 }
 both!(second_factors_are_reset_in_scope);
+
+/// A person's SIP user (their extension): set by their tenant's admin or the operator, unique in
+/// the PBX domain, cleared with null, shown in the user's record, audited with from and to.
+async fn sip_users_are_set_in_scope(app: TestApp) {
+    let (_, token) = operator(&app).await;
+    let t = tenants(&app).await;
+    let path = format!("/users/{}", t.office_user);
+    let patch = |token: &str, body: Value| {
+        let (app, path, token) = (&app, path.clone(), token.to_owned());
+        async move { call(app, "PATCH", &path, Some(body), Some(&token)).await }
+    };
+    assert_eq!(get(&app, &path, &token).await.body["sip_user"], Value::Null, "none at first");
+    let set = patch(&t.office_admin, json!({ "sip_user": "101" })).await;
+    assert_eq!((set.status, &set.body["sip_user"]), (200, &json!("101")), "{set:?}");
+    let (event, actor, subject) = newest_audit(&app).await;
+    assert_eq!((event.as_str(), subject), ("user.sip_user", Some(format!("user:{}", t.office_user))));
+    assert!(actor.starts_with("admin-api:"), "{actor}");
+    assert_eq!(patch(&t.shop_admin, json!({ "sip_user": "102" })).await.status, 404, "another tenant's user");
+
+    // Unique in the domain, not across domains.
+    let (office_boss, _) = app.core.admin_find_user("boss@office.example").await.expect("boss");
+    let taken =
+        call(&app, "PATCH", &format!("/users/{}", office_boss.id), Some(json!({ "sip_user": "101" })), Some(&token))
+            .await;
+    assert_eq!((taken.status, &taken.body["error"]), (400, &json!("invalid_request")), "{taken:?}");
+    assert!(taken.body["message"].as_str().is_some_and(|m| m.contains("SIP user")), "{taken:?}");
+    let elsewhere =
+        call(&app, "PATCH", &format!("/users/{}", t.shop_user), Some(json!({ "sip_user": "101" })), Some(&token)).await;
+    assert_eq!((elsewhere.status, &elsewhere.body["sip_user"]), (200, &json!("101")), "{elsewhere:?}");
+
+    // Bad input changes nothing; a member left out changes nothing; null clears.
+    for bad in
+        [json!({ "sip_user": "1:01" }), json!({ "sip_user": "a@b" }), json!({ "sip_user": 101 }), json!({ "x": 1 })]
+    {
+        let refused = patch(&token, bad.clone()).await;
+        assert_eq!((refused.status, &refused.body["error"]), (400, &json!("invalid_request")), "{bad}: {refused:?}");
+    }
+    let long = patch(&token, json!({ "sip_user": "1".repeat(65) })).await;
+    assert_eq!(long.status, 400, "{long:?}");
+    assert_eq!(patch(&token, json!({})).await.body["sip_user"], "101", "nothing asked, nothing changed");
+    let cleared = patch(&token, json!({ "sip_user": null })).await;
+    assert_eq!((cleared.status, &cleared.body["sip_user"]), (200, &Value::Null), "{cleared:?}");
+
+    // An account without a PBX domain has no realm, so no SIP users.
+    let (loner, _) = user(&app, "loner@mail.ru", Role::LkAdmin, None, None).await;
+    let realmless =
+        call(&app, "PATCH", &format!("/users/{loner}"), Some(json!({ "sip_user": "7" })), Some(&token)).await;
+    assert_eq!(realmless.status, 400, "{realmless:?}");
+}
+both!(sip_users_are_set_in_scope);

@@ -8,6 +8,7 @@ pub mod node;
 pub mod oauth;
 pub mod oidc;
 pub mod passkey;
+pub mod telephony;
 
 /// One process runs every integration test, two at a time. A few tests count how a burst of
 /// logins is admitted within the Defender's admission wait (10 s); beside a headless browser or

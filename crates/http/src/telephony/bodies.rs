@@ -1,0 +1,47 @@
+//! What the telephony API reads: the mint's optional body, taken whole or refused with a JSON
+//! `invalid_request` (never axum's plain-text rejection).
+
+use crate::rfc6749::{ErrorCode, answer};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A mint's body: optional, as is each member.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = TelephonyMint, example = json!({"ttl": 3600}))]
+pub(super) struct MintBody {
+    /// Seconds the credentials live (≥ 1); capped by the server's `telephony.*.ttl`, which is
+    /// also what none asks for.
+    #[schema(minimum = 1)]
+    pub ttl: Option<i64>,
+}
+
+/// The mint's body: none, or a JSON [`MintBody`].
+pub(super) struct MintRequest(pub MintBody);
+
+impl<S: Send + Sync> FromRequest<S> for MintRequest {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bad = |why: &str| answer(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, why);
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            match rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                true => answer(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::InvalidRequest, "The body is too large."),
+                false => bad("The body could not be read."),
+            }
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(MintBody::default()));
+        }
+        // An object only: serde would also read a struct from an array (`[60]`).
+        let object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        match serde_json::from_slice::<MintBody>(&bytes) {
+            Ok(body) if object => Ok(Self(body)),
+            _ => Err(bad("The body must be a JSON object, {\"ttl\": seconds} or {}.")),
+        }
+    }
+}
