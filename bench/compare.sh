@@ -65,6 +65,7 @@ row() { # label scenario what-it-is-divided-by peers
   row "cabinet bearer ÷ floor" authuser floor "userinfo ${PEER[oidc-provider:userinfo]:-—} · ${PEER[glewlwyd:userinfo]:-—}"
   row "personal API token ÷ floor" api_token floor "—"
   row "provider JWT ÷ floor" provider_jwt floor "—"
+  row "SIP credential mint ÷ floor" mint_sip floor "—"
   row "client_credentials ÷ RSA" cc rsa "cc_jwt ${PEER[oidc-provider:cc_jwt]:-—} · ${PEER[glewlwyd:cc]:-—}"
   row "rotating refresh ÷ RSA" refresh rsa "non-rotating ${PEER[oidc-provider:refresh]:-—} · ${PEER[glewlwyd:refresh]:-—}"
   row "password login ÷ argon2" login argon "owasp ${PEER[oidc-provider:password_owasp]:-—} · ${PEER[glewlwyd:password]:-—}"

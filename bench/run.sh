@@ -8,12 +8,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}
-SCENARIOS=${SCENARIOS:-"healthz authuser api_token provider_jwt cc refresh login bearer_flood million"}
+SCENARIOS=${SCENARIOS:-"healthz authuser api_token provider_jwt mint_sip cc refresh login bearer_flood million"}
 source bench/lib.sh
 CLIENT=$("$BIN" admin client create --name bench --grant password --grant client_credentials --grant refresh_token \
   --owner-email bench@example.com "${STORE[@]}")
 ID=$(echo "$CLIENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
 SECRET=$(echo "$CLIENT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])')
+
+# A person with a SIP user in a PBX domain, and the telephony secret, for the mint scenario.
+printf '%s\n' "$PASSWORD" | "$BIN" admin user create --email sip@pbx.bench.example --password-stdin --role lk_user \
+  --domain pbx.bench.example "${STORE[@]}" >/dev/null
+"$BIN" admin user update --email sip@pbx.bench.example --sip-user 101 "${STORE[@]}" >/dev/null
+"$BIN" admin telephony secret add "${STORE[@]}" >/dev/null
 
 # Every request comes from 127.0.0.1: let the Defender ignore it, as a load balancer would be.
 start_server "$PORT" KORDON_DEFENDER__ALLOWLIST='["127.0.0.1"]'
@@ -22,6 +28,9 @@ TOKEN=$(curl -fs -H 'Client: 10553' -H 'Content-Type: application/json' \
   -d "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" "$B/api/v1/login" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 API_TOKEN=$(curl -fs -H 'Client: 10553' -H "Authorization: Bearer $TOKEN" -X POST "$B/api/v1/tokens" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+SIP_TOKEN=$(curl -fs -H 'Client: 10553' -H 'Content-Type: application/json' \
+  -d "{\"email\":\"sip@pbx.bench.example\",\"password\":\"$PASSWORD\"}" "$B/api/v1/login" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 JWT=$(curl -fs -H 'Content-Type: application/json' \
   -d "{\"grant_type\":\"client_credentials\",\"client_id\":$ID,\"client_secret\":\"$SECRET\"}" "$B/oauth/token" \
@@ -81,6 +90,7 @@ for s in $SCENARIOS; do
     authuser) run authuser GET /api/v1/authuser "Bearer $TOKEN" 10553 "" ;;
     api_token) run api_token GET /api/v1/authuser "Bearer $API_TOKEN" 10553 "" ;; # a personal API token
     provider_jwt) run provider_jwt GET /api/ver1.0/user/ "Bearer $JWT" "" "" ;;
+    mint_sip) run mint_sip POST /api/telephony/v1/sip-credentials "Bearer $SIP_TOKEN" "" "" ;; # SIP credentials
     cc) run cc POST /oauth/token "" "" \
       "{\"grant_type\":\"client_credentials\",\"client_id\":$ID,\"client_secret\":\"$SECRET\"}" ;;
     refresh)

@@ -29,6 +29,7 @@ impl Settings {
             &mut self.flashcall.phone_cooldown,
             &mut self.reset.ttl,
             &mut self.defender.window,
+            &mut self.defender.sip.window,
             &mut self.defender.block,
             &mut self.defender.max_block,
             &mut self.defender.account_window,

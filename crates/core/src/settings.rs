@@ -247,6 +247,26 @@ pub struct DefenderSettings {
     pub forwarded_header: String,
     /// Hosts (CIDR) never counted nor blocked.
     pub allowlist: Vec<String>,
+    /// Failed SIP registrations the SIP edge reports (`/api/telephony/v1/auth-failures`).
+    pub sip: SipDefenderSettings,
+}
+
+/// The Defender's thresholds for reported SIP failures: scanners send hundreds a second, so they
+/// are counted apart from credential checks made here, with a threshold of their own; crossing
+/// it blocks the host for every dialect (reason `sip`), as `block` and `max_block` say.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SipDefenderSettings {
+    /// Reported failures from one host within `window` that block it.
+    pub host_failures: i64,
+    /// The counting window, seconds.
+    pub window: i64,
+}
+
+impl Default for SipDefenderSettings {
+    fn default() -> Self {
+        Self { host_failures: 100, window: 60 }
+    }
 }
 
 impl Default for DefenderSettings {
@@ -266,6 +286,7 @@ impl Default for DefenderSettings {
             trusted_proxies: Vec::new(),
             forwarded_header: "x-forwarded-for".into(),
             allowlist: Vec::new(),
+            sip: SipDefenderSettings::default(),
         }
     }
 }

@@ -123,6 +123,13 @@ impl Modify for SecuritySchemes {
             ),
         );
         components.add_security_scheme(
+            scheme::TELEPHONY_HOOK,
+            SecurityScheme::Http(
+                bearer("The SIP edge's hook token: the `telephony.hook_token` setting (KORDON_TELEPHONY__HOOK_TOKEN).")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             scheme::CLIENT_BASIC,
             SecurityScheme::Http(
                 HttpBuilder::new()

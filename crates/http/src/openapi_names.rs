@@ -24,4 +24,5 @@ pub mod scheme {
     pub const PBX_BEARER: &str = "pbxBearer";
     pub const CLIENT_BASIC: &str = "clientBasic";
     pub const ADMIN_BEARER: &str = "adminBearer";
+    pub const TELEPHONY_HOOK: &str = "telephonyHook";
 }

@@ -27,4 +27,7 @@ pub trait TelephonyStore: Send + Sync + 'static {
     /// Sets (or with `None` clears) a person's SIP user, with `audit`'s line. `Conflict("sip_user")`
     /// when another person of the account has it; `NotFound` when the person is gone.
     async fn set_sip_user(&self, user_id: i64, sip_user: Option<&str>, audit: &AuditEvent) -> StoreResult<()>;
+    /// The person whose account's PBX domain is `domain` (lower case) and whose SIP user is
+    /// `sip_user`.
+    async fn user_by_sip(&self, domain: &str, sip_user: &str) -> StoreResult<Option<i64>>;
 }

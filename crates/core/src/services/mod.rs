@@ -74,8 +74,8 @@ pub use reset::mail_queue::ResetMailQueue;
 pub use sessions::api_tokens::{PER_PAGE, TokenPage};
 pub use sessions::{Principal, PrincipalKind, TokenPair};
 pub use telephony::{
-    CredentialKind, SIP_USER_MAX, SecretEntry, ServerKind, SipCredentials, TurnCredentials, credential_password,
-    parse_sip_user,
+    CredentialKind, SIP_USER_MAX, SecretEntry, ServerKind, SipCredentials, SipFailure, TurnCredentials,
+    credential_password, parse_sip_user,
 };
 
 use crate::clock::Clock;

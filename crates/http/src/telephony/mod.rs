@@ -1,10 +1,12 @@
 //! The telephony API (`/api/telephony/v1`): a person mints short-lived SIP credentials (for
 //! Kamailio's `auth_ephemeral`) and TURN credentials (the TURN REST API's shape) with their
-//! bearer token. Errors as RFC 6750 ([`crate::bearer`]), plus `access_denied` (403) and
+//! bearer token; the SIP edge reports refused registrations and reads the blocked hosts with the
+//! hook token ([`hook`]). Errors as RFC 6750 ([`crate::bearer`]), plus `access_denied` (403) and
 //! `invalid_request` (400).
 
 mod bodies;
 mod error;
+mod hook;
 pub(crate) mod openapi;
 mod views;
 
@@ -15,10 +17,11 @@ use crate::origin::RequestOrigin;
 use crate::rfc6749::{ErrorBody, OAuthServerError};
 use axum::Json;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use bodies::{MintBody, MintRequest};
 use kordon_core::services::CredentialKind;
 use views::{SipCredentialsView, TurnCredentialsView};
@@ -30,6 +33,13 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/sip-credentials", post(sip_credentials).fallback(crate::edge::method_not_allowed))
         .route("/turn-credentials", post(turn_credentials).fallback(crate::edge::method_not_allowed))
+        .route(
+            "/auth-failures",
+            post(hook::auth_failures)
+                .layer(DefaultBodyLimit::max(hook::REPORT_LIMIT))
+                .fallback(crate::edge::method_not_allowed),
+        )
+        .route("/blocked-hosts", get(hook::blocked_hosts).fallback(crate::edge::method_not_allowed))
 }
 
 /// Mint SIP credentials

@@ -70,6 +70,8 @@ const DOCUMENTED: &[(&str, &str)] = &[
     // the telephony API (issue 22)
     ("post", "/api/telephony/v1/sip-credentials"),
     ("post", "/api/telephony/v1/turn-credentials"),
+    ("post", "/api/telephony/v1/auth-failures"),
+    ("get", "/api/telephony/v1/blocked-hosts"),
     // the admin API (issue 20)
     ("get", "/api/admin/v1/defender/blocks"),
     ("delete", "/api/admin/v1/defender/blocks/{ip}"),

@@ -63,6 +63,7 @@ mod registration;
 mod admin_api;
 
 // Telephony: SIP and TURN credentials, against a real Kamailio and coturn.
+mod telephony_defender;
 mod telephony_mint;
 mod telephony_sip;
 mod telephony_turn;

@@ -6,17 +6,18 @@
 //! credential under another person's From 403; after `secret add` the old credential still
 //! registers, and after `secret remove` (Kamailio reconfigured) it gets 401.
 
+use crate::helpers::TestApp;
 use crate::helpers::binary::{Store, admin, create_user};
-use crate::helpers::telephony::{REALM, ROUTES, minted, register, softphone_token, system_time};
+use crate::helpers::telephony::{HOOK_TOKEN, REALM, kamailio_config, minted, register, softphone_token, system_time};
 use kordon_testkit::Kamailio;
 use serde_json::Value;
 
-/// `kordon admin telephony config --for kamailio`, fed to a Kamailio with the docs' routes.
-async fn kamailio(store: &Store) -> Kamailio {
+/// `kordon admin telephony config --for kamailio`, fed to a Kamailio configured as the docs say.
+async fn kamailio(store: &Store, app: &TestApp) -> Kamailio {
     let printed = admin(store, &["telephony", "config", "--for", "kamailio"]).await;
     assert_eq!(printed.code, Some(0), "{printed:?}");
     assert!(printed.stdout.contains("modparam(\"auth_ephemeral\", \"secret\", \""), "{}", printed.stdout);
-    let config = format!("{ROUTES}\n{}", printed.stdout);
+    let config = kamailio_config(&app.base, &printed.stdout);
     tokio::task::spawn_blocking(move || Kamailio::start(&config, &[])).await.expect("kamailio")
 }
 
@@ -32,9 +33,9 @@ async fn a_softphone_registers_with_minted_credentials(store: &Store) {
     }
     let added = admin(store, &["telephony", "secret", "add"]).await.json();
     assert_eq!(added["signs"], true, "{added}");
-    let app = store.serve().await;
+    let app = store.serve_with(|c| c.telephony.hook_token = HOOK_TOKEN.into()).await;
     system_time(&app);
-    let sip = kamailio(store).await;
+    let sip = kamailio(store, &app).await;
 
     let token = softphone_token(&app, "anna@pbx.kordon.test", "openid sip").await;
     let (username, password) = credential(&minted(&app, "sip", &token, None).await);
@@ -58,7 +59,7 @@ async fn a_softphone_registers_with_minted_credentials(store: &Store) {
     let old_id = old[0]["id"].as_i64().expect("id");
     admin(store, &["telephony", "secret", "add"]).await.json();
     drop(sip);
-    let sip = kamailio(store).await;
+    let sip = kamailio(store, &app).await;
     assert_eq!(register(sip.port, "101", &username, &password).await.0, 200, "the old credential, both secrets");
     // ...and a credential minted now (the server reads the new secret within seconds) registers.
     let fresh = loop {
@@ -73,7 +74,7 @@ async fn a_softphone_registers_with_minted_credentials(store: &Store) {
     let removed = admin(store, &["telephony", "secret", "remove", &old_id.to_string()]).await.json();
     assert_eq!(removed["removed"], old_id);
     drop(sip);
-    let sip = kamailio(store).await;
+    let sip = kamailio(store, &app).await;
     assert_eq!(register(sip.port, "101", &username, &password).await.0, 401, "the old secret is gone");
     assert_eq!(register(sip.port, "101", &fresh.0, &fresh.1).await.0, 200, "the new one stays");
 }

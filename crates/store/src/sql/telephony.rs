@@ -83,4 +83,16 @@ impl kordon_core::ports::TelephonyStore for SqlStore {
         tx.commit().await.map_err(translate)?;
         Ok(())
     }
+
+    async fn user_by_sip(&self, domain: &str, sip_user: &str) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar::<Db, i64>(
+            "SELECT users.id FROM users JOIN accounts ON accounts.id = users.account_id
+             WHERE LOWER(accounts.domain) = $1 AND users.sip_user = $2",
+        )
+        .bind(domain)
+        .bind(sip_user)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(translate)
+    }
 }

@@ -213,7 +213,14 @@ impl Core {
     async fn block(&self, host: &str, account: Option<&str>, now: i64) -> Result<()> {
         let s = &self.settings.defender;
         let reason = format!("{} failed credential checks within {} s", s.host_failures, s.window);
-        if let Some(until) = self.store.block_host(host, s.block, s.max_block, &reason, account, now).await? {
+        self.block_for(host, &reason, account, now).await
+    }
+
+    /// Blocks `host` for `reason` (when it is not blocked already), as every block is: for
+    /// `block` seconds doubled per earlier offence, at most `max_block`, audited.
+    pub(crate) async fn block_for(&self, host: &str, reason: &str, account: Option<&str>, now: i64) -> Result<()> {
+        let s = &self.settings.defender;
+        if let Some(until) = self.store.block_host(host, s.block, s.max_block, reason, account, now).await? {
             tracing::warn!(host, blocked_until = until, "the Defender blocked a host");
             crate::metrics::defender_block();
             self.blocked_hosts.blocked();

@@ -47,13 +47,19 @@ impl Core {
         Ok(self.login_user(key).await?.map(|u| u.account_id))
     }
 
-    /// The user a Defender login key (`email:…`, `phone:…`) names, if anyone has it.
+    /// The user a Defender login key (`email:…`, `phone:…`, `mfa:<id>`, `sipuser:<id>`) names, if anyone
+    /// has it.
     pub(crate) async fn login_user(&self, key: &str) -> Result<Option<crate::types::User>> {
         Ok(if let Some(email) = key.strip_prefix("email:") {
             self.store.user_by_email(email).await?
         } else if let Some(phone) = key.strip_prefix("phone:") {
             self.store.user_by_phone(phone).await?
         } else if let Some(id) = key.strip_prefix(crate::services::mfa::MFA_KEY).and_then(|id| id.parse().ok()) {
+            self.store.user(id).await?
+        } else if let Some(id) =
+            key.strip_prefix(crate::services::telephony::edge::SIP_USER_KEY).and_then(|id| id.parse().ok())
+        {
+            // A SIP user a reported failure named (see `telephony::edge`).
             self.store.user(id).await?
         } else {
             None
