@@ -23,6 +23,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bodies::{MintBody, MintRequest};
+use kordon_core::Origin;
 use kordon_core::services::CredentialKind;
 use views::{SipCredentialsView, TurnCredentialsView};
 
@@ -68,15 +69,7 @@ async fn sip_credentials(
     headers: HeaderMap,
     MintRequest(body): MintRequest,
 ) -> Response {
-    let token = crate::edge::bearer_token(&headers);
-    let minted = async {
-        let user = state.core.telephony_caller(token, CredentialKind::Sip).await?;
-        state.core.mint_sip_credentials(&user, body.ttl, &origin).await
-    };
-    match minted.await {
-        Ok(credentials) => Json(SipCredentialsView::from(credentials)).into_response(),
-        Err(err) => error::refusal(err, token.is_some(), "sip"),
-    }
+    mint(&state, &origin, &headers, body, CredentialKind::Sip).await
 }
 
 /// Mint TURN credentials
@@ -104,13 +97,30 @@ async fn turn_credentials(
     headers: HeaderMap,
     MintRequest(body): MintRequest,
 ) -> Response {
-    let token = crate::edge::bearer_token(&headers);
+    mint(&state, &origin, &headers, body, CredentialKind::Turn).await
+}
+
+/// Both mints: the person the bearer speaks for, then their credentials of `kind`.
+async fn mint(
+    state: &AppState,
+    origin: &Origin,
+    headers: &HeaderMap,
+    body: MintBody,
+    kind: CredentialKind,
+) -> Response {
+    let token = crate::edge::bearer_token(headers);
     let minted = async {
-        let user = state.core.telephony_caller(token, CredentialKind::Turn).await?;
-        state.core.mint_turn_credentials(&user, body.ttl, &origin).await
+        let user = state.core.telephony_caller(token, kind).await?;
+        Ok::<_, kordon_core::Error>(match kind {
+            CredentialKind::Sip => {
+                let credentials = state.core.mint_sip_credentials(&user, body.ttl, origin).await?;
+                Json(SipCredentialsView::from(credentials)).into_response()
+            }
+            CredentialKind::Turn => {
+                let credentials = state.core.mint_turn_credentials(&user, body.ttl, origin).await?;
+                Json(TurnCredentialsView::from(credentials)).into_response()
+            }
+        })
     };
-    match minted.await {
-        Ok(credentials) => Json(TurnCredentialsView::from(credentials)).into_response(),
-        Err(err) => error::refusal(err, token.is_some(), "turn"),
-    }
+    minted.await.unwrap_or_else(|err| error::refusal(err, token.is_some(), kind.as_str()))
 }
