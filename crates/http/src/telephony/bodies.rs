@@ -23,11 +23,26 @@ pub(super) struct MintBody {
 /// The mint's body: none, or a JSON [`MintBody`].
 pub(super) struct MintRequest(pub MintBody);
 
+/// The request's bearer token, read in place (no copy of the headers).
+pub(super) struct BearerToken(pub Option<String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for BearerToken {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(crate::edge::bearer_token(&parts.headers).map(str::to_owned)))
+    }
+}
+
 impl<S: Send + Sync> FromRequest<S> for MintRequest {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bad = |why: &str| answer(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, why);
+        // The usual mint has no body: nothing to read.
+        if req.headers().get(axum::http::header::CONTENT_LENGTH).is_some_and(|length| length == "0") {
+            return Ok(Self(MintBody::default()));
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             match rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 true => answer(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::InvalidRequest, "The body is too large."),

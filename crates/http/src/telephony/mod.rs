@@ -19,10 +19,9 @@ use axum::Json;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use bodies::{MintBody, MintRequest};
+use bodies::{BearerToken, MintBody, MintRequest};
 use kordon_core::Origin;
 use kordon_core::services::CredentialKind;
 use views::{SipCredentialsView, TurnCredentialsView};
@@ -66,10 +65,10 @@ pub(crate) fn routes() -> Router<AppState> {
 async fn sip_credentials(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
-    headers: HeaderMap,
+    BearerToken(token): BearerToken,
     MintRequest(body): MintRequest,
 ) -> Response {
-    mint(&state, &origin, &headers, body, CredentialKind::Sip).await
+    mint(&state, &origin, token.as_deref(), body, CredentialKind::Sip).await
 }
 
 /// Mint TURN credentials
@@ -94,21 +93,20 @@ async fn sip_credentials(
 async fn turn_credentials(
     State(state): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
-    headers: HeaderMap,
+    BearerToken(token): BearerToken,
     MintRequest(body): MintRequest,
 ) -> Response {
-    mint(&state, &origin, &headers, body, CredentialKind::Turn).await
+    mint(&state, &origin, token.as_deref(), body, CredentialKind::Turn).await
 }
 
 /// Both mints: the person the bearer speaks for, then their credentials of `kind`.
 async fn mint(
     state: &AppState,
     origin: &Origin,
-    headers: &HeaderMap,
+    token: Option<&str>,
     body: MintBody,
     kind: CredentialKind,
 ) -> Response {
-    let token = crate::edge::bearer_token(headers);
     let minted = async {
         let user = state.core.telephony_caller(token, kind).await?;
         Ok::<_, kordon_core::Error>(match kind {
