@@ -369,6 +369,9 @@ impl Default for AuditSettings {
     }
 }
 
+/// The shortest `telephony.hook_token` kordon starts with.
+pub const HOOK_TOKEN_MIN_LEN: usize = 16;
+
 /// The longest lifetime of a SIP or TURN credential (a week), seconds.
 pub const TELEPHONY_MAX_TTL: i64 = 7 * 86400;
 

@@ -151,6 +151,17 @@ impl Core {
         if !matches!(telephony.sip.hash.as_str(), "sha1" | "sha256") {
             return Err(crate::Error::internal("telephony.sip.hash must be sha1 or sha256"));
         }
+        {
+            use secrecy::ExposeSecret as _;
+            // The hook token guards the Defender's SIP counts: a short one could be guessed.
+            let hook = telephony.hook_token.expose_secret().trim();
+            if !hook.is_empty() && hook.len() < crate::settings::HOOK_TOKEN_MIN_LEN {
+                let min = crate::settings::HOOK_TOKEN_MIN_LEN;
+                return Err(crate::Error::internal(format!(
+                    "telephony.hook_token must be at least {min} characters (a random one)"
+                )));
+            }
+        }
         let passwords = Passwords::new(&settings.passwords)?;
         let allowlist = Arc::new(Cidrs::parse(&settings.defender.allowlist)?);
         Cidrs::parse(&settings.defender.trusted_proxies)?;

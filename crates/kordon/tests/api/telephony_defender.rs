@@ -168,3 +168,17 @@ async fn without_a_hook_token_the_hook_is_shut(app: TestApp) {
     assert_eq!(blocked_hosts(&app, "", &[("authorization", "Bearer anything")]).await.status().as_u16(), 401);
 }
 both!(without_a_hook_token_the_hook_is_shut);
+
+/// A hook token short enough to guess refuses the start, naming the setting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_hook_token_refuses_the_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = kordon::config::Config::default();
+    config.server.data_dir = dir.path().to_path_buf();
+    config.telephony.hook_token = "too-short-0123".into();
+    let refused = kordon::app::open_core(&config, std::sync::Arc::new(kordon_core::SystemClock)).await.err();
+    let refused = refused.expect("a 14-character hook token is refused");
+    assert!(refused.contains("telephony.hook_token must be at least 16 characters"), "{refused}");
+    config.telephony.hook_token = HOOK_TOKEN.into();
+    assert!(kordon::app::open_core(&config, std::sync::Arc::new(kordon_core::SystemClock)).await.is_ok());
+}
