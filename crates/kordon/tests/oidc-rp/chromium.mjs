@@ -56,11 +56,24 @@ export async function driver(name) {
   }
 
   /// The page at both widths: `<name>-<lang>-desktop.png` and `<name>-<lang>-phone.png`.
+  // Chromium now and then refuses a full-page capture taken right after a resize under load
+  // ("Unable to capture screenshot"); one more try a moment later settles it, and a second
+  // refusal still fails the part.
+  async function capture(page, file) {
+    try {
+      await page.screenshot({ path: file, fullPage: true });
+    } catch (err) {
+      if (!String(err).includes('Unable to capture screenshot')) throw err;
+      await page.waitForTimeout(250);
+      await page.screenshot({ path: file, fullPage: true });
+    }
+  }
+
   async function shot(page, shotName, lang) {
     for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       await page.setViewportSize(viewport);
       const file = path.join(shots, `${shotName}-${lang}-${size}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      await capture(page, file);
       report.screenshots.push(file);
       // Nothing may stick out sideways: the page is as wide as the window.
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
