@@ -3,6 +3,8 @@
 //! every second costs a `304`).
 
 use super::PREFIX;
+use super::bodies::{bad, object, unread};
+use super::error::refusal;
 use crate::AppState;
 use crate::openapi_names::tag;
 use crate::rfc6749::{ErrorBody, ErrorCode, OAuthServerError, answer};
@@ -12,7 +14,6 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use kordon_core::Error;
 use kordon_core::services::SipFailure;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -83,21 +84,6 @@ fn refused_without_token(state: &AppState, headers: &HeaderMap) -> Option<Respon
     Some(response)
 }
 
-fn bad(description: &str) -> Response {
-    answer(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, description)
-}
-
-fn failed(err: Error) -> Response {
-    match err {
-        Error::Validation { message, .. } => bad(&message),
-        Error::Busy => answer(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TemporarilyUnavailable, crate::rfc6749::BUSY),
-        other => {
-            tracing::error!(error = %other, "a telephony hook call failed");
-            answer(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::ServerError, crate::rfc6749::SERVER_ERROR)
-        }
-    }
-}
-
 /// Report a refused SIP registration
 ///
 /// Kamailio calls this for each REGISTER it refused (a wrong or expired credential, an unknown
@@ -125,15 +111,10 @@ pub(super) async fn auth_failures(
     }
     let bytes = match body {
         Ok(bytes) => bytes,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return answer(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::InvalidRequest, "The report is over 4 KiB.");
-        }
-        Err(_) => return bad("The body could not be read."),
+        Err(rejection) => return unread(rejection, "The report is over 4 KiB."),
     };
-    let object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let report = match serde_json::from_slice::<FailureBody>(&bytes) {
-        Ok(report) if object => report,
-        _ => return bad("The body must be a JSON object: {ip, user, reason, user_agent}."),
+    let Some(report) = object::<FailureBody>(&bytes) else {
+        return bad("The body must be a JSON object: {ip, user, reason, user_agent}.");
     };
     let failure = SipFailure {
         ip: report.ip,
@@ -143,7 +124,7 @@ pub(super) async fn auth_failures(
     };
     match state.core.sip_auth_failure(&failure).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(err) => failed(err),
+        Err(err) => refusal(err, true, ""),
     }
 }
 
@@ -188,7 +169,7 @@ pub(super) async fn blocked_hosts(
     let text = format.as_deref().map_or(accepts_text, |f| f == "text");
     let hosts = match state.core.blocked_host_list().await {
         Ok(hosts) => hosts,
-        Err(err) => return failed(err),
+        Err(err) => return refusal(err, true, ""),
     };
     let tag = format!("\"{}\"", &kordon_core::secrets::digest(&hosts.join("\n"))[..32]);
     let tag_value = HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
