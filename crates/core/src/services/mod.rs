@@ -166,6 +166,10 @@ impl Core {
         let allowlist = Arc::new(Cidrs::parse(&settings.defender.allowlist)?);
         Cidrs::parse(&settings.defender.trusted_proxies)?;
         let keys = Arc::default();
+        let secret_ring = {
+            use secrecy::ExposeSecret as _;
+            Arc::new(telephony::secrets::SecretRing::new(settings.telephony.hook_token.expose_secret()))
+        };
         let successor_key = Arc::default();
         let a = &settings.audit;
         let audit = Arc::new(audit::AuditQueue::new(a.enabled, a.queue, a.batch));
@@ -178,7 +182,7 @@ impl Core {
             passwords,
             allowlist,
             keys,
-            telephony: Arc::default(),
+            telephony: secret_ring,
             successor_key,
             waiters: Arc::default(),
             reset_mail: Arc::default(),

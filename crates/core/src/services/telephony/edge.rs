@@ -12,7 +12,6 @@
 
 use crate::error::{Error, Result};
 use crate::services::Core;
-use secrecy::ExposeSecret as _;
 
 /// The Defender's key prefix of a person's SIP user (a person's id follows).
 pub(crate) const SIP_USER_KEY: &str = "sipuser:";
@@ -36,10 +35,9 @@ pub struct SipFailure {
 impl Core {
     /// Whether `bearer` is the hook token (none configured: nothing is).
     pub fn telephony_hook_allowed(&self, bearer: Option<&str>) -> bool {
-        let expected = self.settings.telephony.hook_token.expose_secret().trim();
-        let given = bearer.unwrap_or_default();
-        // Digests first: the comparison takes as long whatever the lengths.
-        !expected.is_empty() && crate::secrets::equal(&crate::secrets::digest(given), &crate::secrets::digest(expected))
+        let Some(expected) = self.telephony.hook_digest.as_deref() else { return false };
+        // Digests: the comparison takes as long whatever the lengths.
+        crate::secrets::equal(&crate::secrets::digest(bearer.unwrap_or_default()), expected)
     }
 
     /// Counts a reported SIP failure; validation errors name the member (nothing is counted).

@@ -21,10 +21,20 @@ const RELOAD_EVERY: Duration = Duration::from_secs(5);
 /// A secret kordon makes: 40 characters of `[A-Za-z0-9]` (≈ 238 bits), safe in any config file.
 const MADE_LEN: usize = 40;
 
-/// The opened secrets, oldest first, and when they were read.
+/// The opened secrets, oldest first, and when they were read; and the hook token's digest.
 #[derive(Default)]
 pub(crate) struct SecretRing {
     opened: tokio::sync::RwLock<Option<(std::sync::Arc<Vec<String>>, Instant)>>,
+    /// The SHA-256 of `telephony.hook_token`, taken once; none when no token is configured.
+    pub(super) hook_digest: Option<String>,
+}
+
+impl SecretRing {
+    pub(crate) fn new(hook_token: &str) -> Self {
+        let hook_token = hook_token.trim();
+        let hook_digest = (!hook_token.is_empty()).then(|| crate::secrets::digest(hook_token));
+        Self { hook_digest, ..Self::default() }
+    }
 }
 
 /// A secret as `telephony secret list` shows it: never the secret, only its fingerprint.
