@@ -37,9 +37,12 @@ pub(crate) trait Backend {
         now: i64,
     ) -> StoreResult<Spent>;
 
-    /// Appends a batch of audit events with one statement whose text never changes (the events
-    /// are bound as arrays): prepared once per connection, atomic by itself. A multi-row
-    /// `VALUES` list is a new statement for each batch size: its parse and bind cost more than
-    /// the insert (the 2026-12-06 profile: 8-25 ms a batch on PostgreSQL).
+    /// Appends a batch of audit events, all or none, with statements whose texts are few and
+    /// fixed, so each is prepared once per connection: PostgreSQL binds the batch as arrays in
+    /// one statement; SQLite, which binds no arrays, takes it in multi-row `VALUES` statements of
+    /// power-of-two sizes (its JSON alternative parsed every row's text fourteen times: a third of
+    /// the writer's CPU, 2026-12-07). A `VALUES` list as long as each batch would be a new text
+    /// for each batch size: its parse and plan cost more than the insert (the 2026-12-06 profile:
+    /// 8-25 ms a batch on PostgreSQL).
     async fn append_audit_batch(&self, events: &[AuditEvent]) -> StoreResult<()>;
 }

@@ -14,7 +14,7 @@ use kordon_core::ports::{FlashcallCount, StoreResult};
 type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
 
 /// Binds an event's values to `query`, in [`audit_columns!`]'s order.
-fn bind_event<'q>(query: Query<'q>, e: &'q AuditEvent) -> Query<'q> {
+pub(crate) fn bind_event<'q>(query: Query<'q>, e: &'q AuditEvent) -> Query<'q> {
     query
         .bind(e.at)
         .bind(e.kind)

@@ -7,7 +7,7 @@
 
 mod accounts;
 mod admin;
-mod audit;
+pub(super) mod audit;
 mod biometrics;
 mod contacts;
 mod defender;

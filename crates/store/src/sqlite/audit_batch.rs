@@ -1,61 +1,82 @@
-//! SQLite's audit batches: one `INSERT … SELECT FROM json_each(?)` over the batch as one JSON
-//! array of rows, a text that never changes, so it is prepared once per connection whatever the
-//! batch's size (SQLite binds no arrays; a JSON text is its way to pass many rows at once).
+//! SQLite's audit batches: multi-row `INSERT … VALUES` statements of 512, 256, …, 2 or 1 rows
+//! (a batch of any size is the sum of at most ten of them, largest first), in one transaction.
+//! Ten statement texts in all, each prepared once per connection; a row is fourteen bound
+//! values, read by SQLite as they are (512 rows bind 7,168 of the 32,766 variables it allows).
 
+use super::sql::audit::bind_event;
 use crate::backend::audit_columns;
 use crate::errors::translate;
 use kordon_core::audit::AuditEvent;
-use kordon_core::ports::{StoreError, StoreResult};
+use kordon_core::ports::StoreResult;
+use std::sync::OnceLock;
 
-const INSERT: &str = concat!(
-    "INSERT INTO audit_log (",
-    audit_columns!(),
-    ") SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
-              value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13
-       FROM json_each($1) ORDER BY key"
-);
+/// The most rows one statement inserts (a power of two).
+const MOST: usize = 512;
+/// Statement texts, one for each power of two up to [`MOST`].
+const SIZES: usize = MOST.ilog2() as usize + 1;
 
-/// One event as a JSON row, in [`audit_columns!`]'s order.
-type Row<'a> = (
-    i64,
-    &'a str,
-    &'a str,
-    Option<&'a str>,
-    Option<&'a str>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<&'a str>,
-    Option<&'a str>,
-    Option<&'a str>,
-    &'a str,
-    Option<&'a str>,
-    Option<&'a str>,
-);
-
-fn row(e: &AuditEvent) -> Row<'_> {
-    (
-        e.at,
-        e.kind,
-        e.result,
-        e.dialect,
-        e.method,
-        e.user_id,
-        e.tenant_id,
-        e.client_id,
-        e.ip.as_deref(),
-        e.user_agent.as_deref(),
-        e.subject.as_deref(),
-        &e.actor,
-        e.reason.as_deref(),
-        e.detail.as_deref(),
-    )
+/// The insert of `rows` rows (a power of two, at most [`MOST`]).
+fn insert(rows: usize) -> &'static str {
+    static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
+    let texts = TEXTS.get_or_init(|| {
+        let row = format!("({})", vec!["?"; audit_columns!().split(',').count()].join(", "));
+        (0..SIZES)
+            .map(|power| {
+                format!(
+                    "INSERT INTO audit_log ({}) VALUES {}",
+                    audit_columns!(),
+                    vec![row.as_str(); 1 << power].join(", ")
+                )
+            })
+            .collect()
+    });
+    &texts[rows.ilog2() as usize]
 }
 
-/// Appends `events` in one statement, in their order.
+/// The rows the next statement takes from `left` rows: all of [`MOST`], or the largest power of
+/// two that fits.
+fn next_chunk(left: usize) -> usize {
+    if left >= MOST { MOST } else { 1 << left.ilog2() }
+}
+
+/// Appends `events` in their order, all or none.
 pub(super) async fn append(pool: &sqlx::SqlitePool, events: &[AuditEvent]) -> StoreResult<()> {
-    let rows: Vec<Row<'_>> = events.iter().map(row).collect();
-    let json = serde_json::to_string(&rows).map_err(|e| StoreError::Other(format!("audit batch: {e}")))?;
-    sqlx::query::<sqlx::Sqlite>(INSERT).bind(json).execute(pool).await.map_err(translate)?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(translate)?;
+    let mut left = events;
+    while !left.is_empty() {
+        let (chunk, rest) = left.split_at(next_chunk(left.len()));
+        let query = chunk.iter().fold(sqlx::query::<sqlx::Sqlite>(insert(chunk.len())), bind_event);
+        query.execute(&mut *tx).await.map_err(translate)?;
+        left = rest;
+    }
+    tx.commit().await.map_err(translate)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MOST, insert, next_chunk};
+
+    #[test]
+    fn a_batch_is_split_into_powers_of_two() {
+        let split = |mut left: usize| {
+            let mut chunks = Vec::new();
+            while left > 0 {
+                chunks.push(next_chunk(left));
+                left -= next_chunk(left);
+            }
+            chunks
+        };
+        assert_eq!(split(1), [1]);
+        assert_eq!(split(7), [4, 2, 1]);
+        assert_eq!(split(500), [256, 128, 64, 32, 16, 4]);
+        assert_eq!(split(1100), [512, 512, 64, 8, 4]);
+    }
+
+    #[test]
+    fn each_text_binds_fourteen_values_a_row() {
+        for rows in [1, 2, 64, MOST] {
+            assert_eq!(insert(rows).matches('?').count(), 14 * rows);
+        }
+    }
 }
