@@ -51,8 +51,12 @@ pub struct TurnCredentials {
 pub fn credential_password(secret: &str, username: &str, sha256: bool) -> String {
     use aws_lc_rs::hmac;
     let algorithm = if sha256 { hmac::HMAC_SHA256 } else { hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY };
-    let tag = hmac::sign(&hmac::Key::new(algorithm, secret.as_bytes()), username.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(tag.as_ref())
+    signed(&hmac::Key::new(algorithm, secret.as_bytes()), username)
+}
+
+/// `base64(HMAC(key, username))`.
+fn signed(key: &aws_lc_rs::hmac::Key, username: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(aws_lc_rs::hmac::sign(key, username.as_bytes()).as_ref())
 }
 
 impl Core {
@@ -86,7 +90,7 @@ impl Core {
         };
         let expires_at = self.now().saturating_add(ttl);
         let username = format!("{expires_at}:{sip_user}");
-        let password = credential_password(&self.signing_secret().await?, &username, settings.hash == "sha256");
+        let password = self.sign(&username, settings.hash == "sha256").await?;
         let uris = settings.uris.iter().map(|uri| uri.replace("{realm}", &realm)).collect();
         self.minted(user, CredentialKind::Sip, origin);
         Ok(SipCredentials { username, password, ttl, expires_at, realm, uris })
@@ -102,17 +106,18 @@ impl Core {
         let settings = &self.settings.telephony.turn;
         let ttl = lifetime(ttl, settings.ttl)?;
         let username = format!("{}:{}", self.now().saturating_add(ttl), user.id);
-        let password = credential_password(&self.signing_secret().await?, &username, false);
+        let password = self.sign(&username, false).await?;
         self.minted(user, CredentialKind::Turn, origin);
         Ok(TurnCredentials { username, password, ttl, uris: settings.uris.clone() })
     }
 
-    /// The newest secret.
-    async fn signing_secret(&self) -> Result<String> {
-        let secrets = self.telephony_secrets_opened().await?;
-        secrets.last().cloned().ok_or_else(|| {
+    /// `username`'s password under the newest secret.
+    async fn sign(&self, username: &str, sha256: bool) -> Result<String> {
+        let opened = self.telephony_secrets_opened().await?;
+        let key = opened.signing_key(sha256).ok_or_else(|| {
             Error::internal("no telephony secret: run `kordon admin telephony secret add` and configure the servers")
-        })
+        })?;
+        Ok(signed(key, username))
     }
 
     fn minted(&self, user: &User, kind: CredentialKind, origin: &Origin) {

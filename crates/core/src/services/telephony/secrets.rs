@@ -12,6 +12,7 @@ use crate::secrets::random_token;
 use crate::services::Core;
 use crate::services::admin::operator_audit;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The label every secret is sealed under (it opens as nothing else: not as an authenticator's).
@@ -21,10 +22,10 @@ const RELOAD_EVERY: Duration = Duration::from_secs(5);
 /// A secret kordon makes: 40 characters of `[A-Za-z0-9]` (≈ 238 bits), safe in any config file.
 const MADE_LEN: usize = 40;
 
-/// The opened secrets, oldest first, and when they were read; and the hook token's digest.
+/// The opened secrets and when they were read; and the hook token's digest.
 #[derive(Default)]
 pub(crate) struct SecretRing {
-    opened: tokio::sync::RwLock<Option<(std::sync::Arc<Vec<String>>, Instant)>>,
+    opened: tokio::sync::RwLock<Option<(Arc<Opened>, Instant)>>,
     /// The SHA-256 of `telephony.hook_token`, taken once; none when no token is configured.
     pub(super) hook_digest: Option<String>,
 }
@@ -34,6 +35,34 @@ impl SecretRing {
         let hook_token = hook_token.trim();
         let hook_digest = (!hook_token.is_empty()).then(|| crate::secrets::digest(hook_token));
         Self { hook_digest, ..Self::default() }
+    }
+}
+
+/// The secrets, opened, oldest first; and the newest one's HMAC keys, prepared once (a key's
+/// inner and outer pads are half of an HMAC's work, the same for every credential it signs).
+pub(crate) struct Opened {
+    pub(crate) secrets: Vec<String>,
+    signer: Option<Signer>,
+}
+
+struct Signer {
+    sha1: aws_lc_rs::hmac::Key,
+    sha256: aws_lc_rs::hmac::Key,
+}
+
+impl Opened {
+    fn new(secrets: Vec<String>) -> Self {
+        use aws_lc_rs::hmac::{HMAC_SHA1_FOR_LEGACY_USE_ONLY, HMAC_SHA256, Key};
+        let signer = secrets.last().map(|newest| Signer {
+            sha1: Key::new(HMAC_SHA1_FOR_LEGACY_USE_ONLY, newest.as_bytes()),
+            sha256: Key::new(HMAC_SHA256, newest.as_bytes()),
+        });
+        Self { secrets, signer }
+    }
+
+    /// The newest secret's key for SHA-256 or SHA-1; none before a secret is added.
+    pub(crate) fn signing_key(&self, sha256: bool) -> Option<&aws_lc_rs::hmac::Key> {
+        self.signer.as_ref().map(|signer| if sha256 { &signer.sha256 } else { &signer.sha1 })
     }
 }
 
@@ -140,7 +169,8 @@ impl Core {
     /// `kordon admin telephony config --for …`: the lines that make the server accept every
     /// secret (Kamailio tries the last one set first, so the newest comes last).
     pub async fn telephony_server_config(&self, server: ServerKind) -> Result<String> {
-        let secrets = self.telephony_secrets_opened().await?;
+        let opened = self.telephony_secrets_opened().await?;
+        let secrets = &opened.secrets;
         if secrets.is_empty() {
             return Err(Error::refused("There is no secret yet: run `kordon admin telephony secret add` first."));
         }
@@ -165,8 +195,8 @@ impl Core {
     }
 
     /// The secrets, opened, oldest first (the last one signs); read again every few seconds.
-    pub(crate) async fn telephony_secrets_opened(&self) -> Result<std::sync::Arc<Vec<String>>> {
-        let fresh = |slot: &Option<(std::sync::Arc<Vec<String>>, Instant)>| {
+    pub(crate) async fn telephony_secrets_opened(&self) -> Result<Arc<Opened>> {
+        let fresh = |slot: &Option<(Arc<Opened>, Instant)>| {
             slot.as_ref().filter(|(_, at)| at.elapsed() < RELOAD_EVERY).map(|(secrets, _)| secrets.clone())
         };
         if let Some(secrets) = fresh(&*self.telephony.opened.read().await) {
@@ -181,7 +211,7 @@ impl Core {
         for row in self.store.telephony_secrets().await? {
             secrets.push(sealer.open_secret(LABEL, &row.sealed)?.0);
         }
-        let secrets = std::sync::Arc::new(secrets);
+        let secrets = Arc::new(Opened::new(secrets));
         *slot = Some((secrets.clone(), Instant::now()));
         Ok(secrets)
     }
