@@ -78,11 +78,22 @@ OUT="bench/results/$STAMP-$LABEL.txt"
 {
   echo "# kordon $(git rev-parse --short HEAD) · $LABEL · $(nproc) cores · wrk -t$THREADS -c$CONNS -d$DUR · $(date -u +%FT%TZ)"
 } >"$OUT"
+# The server's CPU time (all its threads, user + system) in clock ticks; and, after a scenario,
+# that time a request: steadier than req/s on a shared machine, where the load beside the run
+# moves throughput but not the work a request costs.
+server_cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+cpu_per_request() { # ticks before the scenario; its request count is wrk's last in $OUT
+  sleep 0.3 # the audit writer's last batch (it lingers 200 ms)
+  local reqs; reqs=$(awk '/ requests in / {n = $1} END {print n}' "$OUT")
+  echo "== server CPU: $(( ($(server_cpu) - $1) * 1000000 / $(getconf CLK_TCK) / reqs )) us a request" | tee -a "$OUT"
+}
 run() { # name method path auth client body
-  local name=$1
+  local name=$1 before
   echo "== $name" | tee -a "$OUT"
+  before=$(server_cpu)
   BENCH_METHOD=$2 BENCH_AUTH=$4 BENCH_CLIENT=$5 BENCH_BODY=$6 \
     timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/request.lua "$B$3" 2>&1 | tee -a "$OUT"
+  cpu_per_request "$before"
 }
 for s in $SCENARIOS; do
   case $s in
@@ -97,8 +108,10 @@ for s in $SCENARIOS; do
       echo "== refresh" | tee -a "$OUT"
       REFRESH=$(refresh_tokens | tr '\n' ' ')
       analyze_store # the sessions' statistics a running server has; see analyze_store in lib.sh
+      before=$(server_cpu)
       BENCH_REFRESH=$REFRESH BENCH_THREADS=$THREADS BENCH_CLIENT_ID=$ID BENCH_CLIENT_SECRET=$SECRET \
-        timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/refresh.lua "$B/oauth/token" 2>&1 | tee -a "$OUT" ;;
+        timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/refresh.lua "$B/oauth/token" 2>&1 | tee -a "$OUT"
+      cpu_per_request "$before" ;;
     bearer_flood) # bearer checks on 4 connections while 64 others flood password logins
       BENCH_METHOD=POST BENCH_CLIENT=10553 BENCH_AUTH="" BENCH_BODY="{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" \
         timeout 120 wrk -t1 -c64 -d"$(( ${DUR%s} + 2 ))s" -s bench/request.lua "$B/api/v1/login" >/dev/null 2>&1 &
@@ -125,6 +138,6 @@ else
 fi
 echo "== audit events written: $AUDITED" | tee -a "$OUT"
 echo "== RSS after the run: $(awk '/^VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status) (peak $(awk '/^VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status))" | tee -a "$OUT"
-echo "== summary (req/s, p50, p99)" | tee -a "$OUT"
-awk '/^== /{name=$2} /Requests\/sec/{rps[name]=$2} /^ +50%/{p50[name]=$2} /^ +99%/{p99[name]=$2}
-     END {for (n in rps) if (n != "summary") printf "%-14s %10s  p50 %8s  p99 %8s\n", n, rps[n], p50[n], p99[n]}' "$OUT" | sort | tee -a "$OUT"
+echo "== summary (req/s, p50, p99, server CPU a request)" | tee -a "$OUT"
+awk '/^== server CPU:/ {cpu[name] = $4; next} /^== /{name=$2} /Requests\/sec/{rps[name]=$2} /^ +50%/{p50[name]=$2} /^ +99%/{p99[name]=$2}
+     END {for (n in rps) if (n != "summary") printf "%-14s %10s  p50 %8s  p99 %8s  cpu %5s us\n", n, rps[n], p50[n], p99[n], (n in cpu) ? cpu[n] : "-"}' "$OUT" | sort | tee -a "$OUT"
