@@ -31,15 +31,15 @@ pub(crate) const PREFIX: &str = "/api/telephony/v1";
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/sip-credentials", post(sip_credentials).fallback(crate::edge::method_not_allowed))
-        .route("/turn-credentials", post(turn_credentials).fallback(crate::edge::method_not_allowed))
+        .route("/api/telephony/v1/sip-credentials", post(sip_credentials).fallback(crate::edge::method_not_allowed))
+        .route("/api/telephony/v1/turn-credentials", post(turn_credentials).fallback(crate::edge::method_not_allowed))
         .route(
-            "/auth-failures",
+            "/api/telephony/v1/auth-failures",
             post(hook::auth_failures)
                 .layer(DefaultBodyLimit::max(hook::REPORT_LIMIT))
                 .fallback(crate::edge::method_not_allowed),
         )
-        .route("/blocked-hosts", get(hook::blocked_hosts).fallback(crate::edge::method_not_allowed))
+        .route("/api/telephony/v1/blocked-hosts", get(hook::blocked_hosts).fallback(crate::edge::method_not_allowed))
 }
 
 /// Mint SIP credentials

@@ -233,7 +233,7 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 fn routes_in_source() -> BTreeSet<String> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../http/src");
     let lib = std::fs::read_to_string(src.join("lib.rs")).expect("crates/http/src/lib.rs");
-    // `.nest("/api/v1", cabinet::routes())` → files under src/cabinet/ serve under /api/v1.
+    // `.nest("/api/admin/v1", admin::routes())` → files under src/admin/ serve under /api/admin/v1.
     let mut prefixes = BTreeMap::new();
     for part in lib.split(".nest(\"").skip(1) {
         let (prefix, rest) = part.split_once('"').expect("nest prefix");
