@@ -4,7 +4,7 @@
 //! values, read by SQLite as they are (512 rows bind 7,168 of the 32,766 variables it allows).
 
 use super::sql::audit::bind_event;
-use crate::backend::audit_columns;
+use crate::backend::{Backend, audit_columns};
 use crate::errors::translate;
 use kordon_core::audit::AuditEvent;
 use kordon_core::ports::StoreResult;
@@ -41,7 +41,7 @@ fn next_chunk(left: usize) -> usize {
 
 /// Appends `events` in their order, all or none.
 pub(super) async fn append(pool: &sqlx::SqlitePool, events: &[AuditEvent]) -> StoreResult<()> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(translate)?;
+    let mut tx = pool.begin_with(<super::SqliteStore as Backend>::BEGIN).await.map_err(translate)?;
     let mut left = events;
     while !left.is_empty() {
         let (chunk, rest) = left.split_at(next_chunk(left.len()));
