@@ -3,11 +3,15 @@
 #   bench/run.sh                      # SQLite in a temp dir
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bench/run.sh
 # Knobs: DUR (10s), CONNS (32), THREADS (2), PORT (18080), SCENARIOS (bearer_flood: bearer checks on
-# 4 connections while 64 flood logins; million: authuser again after 1,000,000 sessions are added).
-# Results: bench/results/<date>-<time>-<store>.txt (wrk output per scenario and a summary table).
+# 4 connections while 64 flood logins; million: authuser again after 1,000,000 sessions are added),
+# ROUNDS (1): runs the scenarios that many times in turn (refresh and million once, after the
+# rounds: they change the store), so the load beside a shared machine's run falls on each alike.
+# Results: bench/results/<date>-<time>-<store>.txt (wrk output per scenario and a summary table:
+# each scenario's round of median req/s, and the median over rounds of req/s ÷ that round's
+# /healthz, when healthz is among the scenarios).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}
+DUR=${DUR:-10s}; CONNS=${CONNS:-32}; THREADS=${THREADS:-2}; PORT=${PORT:-18080}; ROUNDS=${ROUNDS:-1}
 SCENARIOS=${SCENARIOS:-"healthz authuser api_token provider_jwt mint_sip cc refresh login bearer_flood million"}
 source bench/lib.sh
 CLIENT=$("$BIN" admin client create --name bench --grant password --grant client_credentials --grant refresh_token \
@@ -81,21 +85,27 @@ OUT="bench/results/$STAMP-$LABEL.txt"
 # The server's CPU time (all its threads, user + system) in clock ticks; and, after a scenario,
 # that time a request: steadier than req/s on a shared machine, where the load beside the run
 # moves throughput but not the work a request costs.
+# On SQLite, "store" is the part spent in sqlx's SQLite threads (one a pooled connection): the
+# statements themselves, the audit writer's batches among them.
 server_cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
-cpu_per_request() { # ticks before the scenario; its request count is wrk's last in $OUT
+store_cpu() { cat /proc/"$SERVER"/task/*/stat 2>/dev/null | awk '/\(sqlx-sqlite-wor\)/ {n += $14 + $15} END {print n + 0}'; }
+cpu_per_request() { # ticks before the scenario (all threads, store threads); requests: wrk's last in $OUT
   sleep 0.3 # the audit writer's last batch (it lingers 200 ms)
-  local reqs; reqs=$(awk '/ requests in / {n = $1} END {print n}' "$OUT")
-  echo "== server CPU: $(( ($(server_cpu) - $1) * 1000000 / $(getconf CLK_TCK) / reqs )) us a request" | tee -a "$OUT"
+  local reqs store=-; reqs=$(awk '/ requests in / {n = $1} END {print n}' "$OUT")
+  us() { awk -v a="$1" -v b="$2" -v t="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN {printf "%.1f", (a - b) * 1e6 / t / n}'; }
+  [ "$LABEL" = sqlite ] && store=$(us "$(store_cpu)" "$2") # PostgreSQL's is its own process
+  echo "== server CPU: $(us "$(server_cpu)" "$1") us a request (store threads $store us)" | tee -a "$OUT"
 }
 run() { # name method path auth client body
   local name=$1 before
   echo "== $name" | tee -a "$OUT"
-  before=$(server_cpu)
+  before=$(server_cpu) store_before=$(store_cpu)
   BENCH_METHOD=$2 BENCH_AUTH=$4 BENCH_CLIENT=$5 BENCH_BODY=$6 \
     timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/request.lua "$B$3" 2>&1 | tee -a "$OUT"
-  cpu_per_request "$before"
+  cpu_per_request "$before" "$store_before"
 }
-for s in $SCENARIOS; do
+scenario() {
+  local s=$1
   case $s in
     healthz) run healthz GET /healthz "" "" "" ;; # the HTTP floor the others are measured against
     authuser) run authuser GET /api/v1/authuser "Bearer $TOKEN" 10553 "" ;;
@@ -108,10 +118,10 @@ for s in $SCENARIOS; do
       echo "== refresh" | tee -a "$OUT"
       REFRESH=$(refresh_tokens | tr '\n' ' ')
       analyze_store # the sessions' statistics a running server has; see analyze_store in lib.sh
-      before=$(server_cpu)
+      before=$(server_cpu) store_before=$(store_cpu)
       BENCH_REFRESH=$REFRESH BENCH_THREADS=$THREADS BENCH_CLIENT_ID=$ID BENCH_CLIENT_SECRET=$SECRET \
         timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/refresh.lua "$B/oauth/token" 2>&1 | tee -a "$OUT"
-      cpu_per_request "$before" ;;
+      cpu_per_request "$before" "$store_before" ;;
     bearer_flood) # bearer checks on 4 connections while 64 others flood password logins
       BENCH_METHOD=POST BENCH_CLIENT=10553 BENCH_AUTH="" BENCH_BODY="{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" \
         timeout 120 wrk -t1 -c64 -d"$(( ${DUR%s} + 2 ))s" -s bench/request.lua "$B/api/v1/login" >/dev/null 2>&1 &
@@ -129,7 +139,15 @@ for s in $SCENARIOS; do
       run million GET /api/v1/authuser "Bearer $TOKEN" 10553 "" ;;
     login) run login POST /api/v1/login "" 10553 "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" ;;
   esac
+}
+# The scenarios round by round; refresh and million change the store (spent tokens, a million
+# sessions), so they run once, after the rounds.
+once="refresh million"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "# round $round" >>"$OUT"
+  for s in $SCENARIOS; do [[ " $once " == *" $s "* ]] || scenario "$s"; done
 done
+for s in $SCENARIOS; do [[ " $once " != *" $s "* ]] || scenario "$s"; done
 # The audit events the run left (none with audit.enabled=false; bench/audit.sh shows them).
 if [ -n "${SCHEMA:-}" ]; then
   AUDITED=$(psql "$BENCH_DATABASE_URL" -tAc "SET search_path = $SCHEMA; SELECT COUNT(*) FROM audit_log" | tail -1)
@@ -138,6 +156,5 @@ else
 fi
 echo "== audit events written: $AUDITED" | tee -a "$OUT"
 echo "== RSS after the run: $(awk '/^VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status) (peak $(awk '/^VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status))" | tee -a "$OUT"
-echo "== summary (req/s, p50, p99, server CPU a request)" | tee -a "$OUT"
-awk '/^== server CPU:/ {cpu[name] = $4; next} /^== /{name=$2} /Requests\/sec/{rps[name]=$2} /^ +50%/{p50[name]=$2} /^ +99%/{p99[name]=$2}
-     END {for (n in rps) if (n != "summary") printf "%-14s %10s  p50 %8s  p99 %8s  cpu %5s us\n", n, rps[n], p50[n], p99[n], (n in cpu) ? cpu[n] : "-"}' "$OUT" | sort | tee -a "$OUT"
+echo "== summary (req/s, p50, p99, server CPU a request; the median round of $ROUNDS)" | tee -a "$OUT"
+awk -f bench/summary.awk "$OUT" | sort | tee -a "$OUT"
