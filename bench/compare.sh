@@ -19,7 +19,9 @@ rsa() { openssl speed -seconds 5 -multi "$(nproc)" rsa2048 2>/dev/null | awk '/^
 summary() { # results file, scenario -> req/s
   awk -v n="$2" '$1 == n {print $2}' <(sed -n '/^== summary/,$p' "$1")
 }
-floor_ratio() { awk -v n="$2" '$1 == n {print $NF}' <(sed -n '/^== summary/,$p' "$1"); } # median of rounds
+floor_ratio() { # the median of the rounds' ratios: the field after "÷healthz"
+  awk -v n="$2" '$1 == n {for (i = 1; i < NF; i++) if ($i == "÷healthz") print $(i + 1)}' <(sed -n '/^== summary/,$p' "$1")
+}
 p99() { awk -v n="$2" '$1 == n {print $6}' <(sed -n '/^== summary/,$p' "$1"); }
 rss() { sed -n 's/^== RSS after the run: \([0-9.]*\) MiB.*/\1/p' "$1"; }
 

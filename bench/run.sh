@@ -26,7 +26,9 @@ printf '%s\n' "$PASSWORD" | "$BIN" admin user create --email sip@pbx.bench.examp
 "$BIN" admin telephony secret add "${STORE[@]}" >/dev/null
 
 # Every request comes from 127.0.0.1: let the Defender ignore it, as a load balancer would be.
-start_server "$PORT" KORDON_DEFENDER__ALLOWLIST='["127.0.0.1"]'
+# Its /metrics on METRICS_PORT, for the audit events a scenario's load made the queue drop.
+METRICS_PORT=${METRICS_PORT:-$((PORT + 1))}
+start_server "$PORT" KORDON_DEFENDER__ALLOWLIST='["127.0.0.1"]' KORDON_METRICS__LISTEN="127.0.0.1:$METRICS_PORT"
 
 TOKEN=$(curl -fs -H 'Client: 10553' -H 'Content-Type: application/json' \
   -d "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" "$B/api/v1/login" \
@@ -88,6 +90,11 @@ OUT="bench/results/$STAMP-$LABEL.txt"
 # On SQLite, "store" is the part spent in sqlx's SQLite threads (one a pooled connection): the
 # statements themselves, the audit writer's batches among them.
 server_cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+# Audit events the queue dropped so far (kordon_audit_events_dropped_total, every reason): a
+# scenario whose events outrun the audit writer is cheaper by the rows it did not write.
+dropped() {
+  curl -fs "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^kordon_audit_events_dropped_total/ {n += $NF} END {print n + 0}'
+}
 store_cpu() { cat /proc/"$SERVER"/task/*/stat 2>/dev/null | awk '/\(sqlx-sqlite-wor\)/ {n += $14 + $15} END {print n + 0}'; }
 cpu_per_request() { # ticks before the scenario (all threads, store threads); requests: wrk's last in $OUT
   sleep 0.3 # the audit writer's last batch (it lingers 200 ms)
@@ -95,14 +102,15 @@ cpu_per_request() { # ticks before the scenario (all threads, store threads); re
   us() { awk -v a="$1" -v b="$2" -v t="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN {printf "%.1f", (a - b) * 1e6 / t / n}'; }
   [ "$LABEL" = sqlite ] && store=$(us "$(store_cpu)" "$2") # PostgreSQL's is its own process
   echo "== server CPU: $(us "$(server_cpu)" "$1") us a request (store threads $store us)" | tee -a "$OUT"
+  echo "== audit events dropped: $(( $(dropped) - $3 ))" | tee -a "$OUT"
 }
 run() { # name method path auth client body
   local name=$1 before
   echo "== $name" | tee -a "$OUT"
-  before=$(server_cpu) store_before=$(store_cpu)
+  before=$(server_cpu) store_before=$(store_cpu) dropped_before=$(dropped)
   BENCH_METHOD=$2 BENCH_AUTH=$4 BENCH_CLIENT=$5 BENCH_BODY=$6 \
     timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/request.lua "$B$3" 2>&1 | tee -a "$OUT"
-  cpu_per_request "$before" "$store_before"
+  cpu_per_request "$before" "$store_before" "$dropped_before"
 }
 scenario() {
   local s=$1
@@ -118,10 +126,10 @@ scenario() {
       echo "== refresh" | tee -a "$OUT"
       REFRESH=$(refresh_tokens | tr '\n' ' ')
       analyze_store # the sessions' statistics a running server has; see analyze_store in lib.sh
-      before=$(server_cpu) store_before=$(store_cpu)
+      before=$(server_cpu) store_before=$(store_cpu) dropped_before=$(dropped)
       BENCH_REFRESH=$REFRESH BENCH_THREADS=$THREADS BENCH_CLIENT_ID=$ID BENCH_CLIENT_SECRET=$SECRET \
         timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s bench/refresh.lua "$B/oauth/token" 2>&1 | tee -a "$OUT"
-      cpu_per_request "$before" "$store_before" ;;
+      cpu_per_request "$before" "$store_before" "$dropped_before" ;;
     bearer_flood) # bearer checks on 4 connections while 64 others flood password logins
       BENCH_METHOD=POST BENCH_CLIENT=10553 BENCH_AUTH="" BENCH_BODY="{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" \
         timeout 120 wrk -t1 -c64 -d"$(( ${DUR%s} + 2 ))s" -s bench/request.lua "$B/api/v1/login" >/dev/null 2>&1 &
@@ -154,7 +162,7 @@ if [ -n "${SCHEMA:-}" ]; then
 else
   AUDITED=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=30).execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])' "$DATA/kordon.db")
 fi
-echo "== audit events written: $AUDITED" | tee -a "$OUT"
+echo "== audit events written: $AUDITED (dropped: $(dropped))" | tee -a "$OUT"
 echo "== RSS after the run: $(awk '/^VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status) (peak $(awk '/^VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$SERVER/status))" | tee -a "$OUT"
 echo "== summary (req/s, p50, p99, server CPU a request; the median round of $ROUNDS)" | tee -a "$OUT"
 awk -f bench/summary.awk "$OUT" | sort | tee -a "$OUT"

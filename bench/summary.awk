@@ -3,6 +3,7 @@
 BEGIN { round = 1 }
 /^# round / { round = $3; next }
 /^== server CPU:/ { cpu[name, round] = $4; store[name, round] = $10; next }
+/^== audit events dropped:/ { dropped[name, round] = $5; next }
 /^== / { name = $2; if (!(name in seen)) { seen[name] = 1; names[++count] = name }; runs[name] = runs[name] " " round; next }
 /Requests\/sec/ { rps[name, round] = $2 }
 /^ +50%/ { p50[name, round] = $2 }
@@ -25,8 +26,9 @@ END {
     if (nv == 0) continue
     mid = median(v, nv)
     for (i = 1; i <= m; i++) if ((n, r[i]) in rps && rps[n, r[i]] + 0 == mid) { at = r[i]; break }
-    printf "%-14s %10.2f  p50 %8s  p99 %8s  cpu %5s us  store %4s us  ÷healthz %s\n", n, mid, p50[n, at], p99[n, at],
-      ((n, at) in cpu) ? cpu[n, at] : "-", ((n, at) in store && store[n, at] != "") ? store[n, at] : "-",
-      nq ? sprintf("%.2f", median(q, nq)) : "-"
+    printf "%-14s %10.2f  p50 %8s  p99 %8s  cpu %5s us  store %4s us  ÷healthz %s  audit dropped %s\n", n, mid,
+      p50[n, at], p99[n, at], ((n, at) in cpu) ? cpu[n, at] : "-",
+      ((n, at) in store && store[n, at] != "") ? store[n, at] : "-", nq ? sprintf("%.2f", median(q, nq)) : "-",
+      ((n, at) in dropped) ? dropped[n, at] : "-"
   }
 }
