@@ -364,8 +364,13 @@ pub struct AuditSettings {
 }
 
 impl Default for AuditSettings {
+    /// A writer's throughput is about its batch over one write's latency: with 500-event batches
+    /// PostgreSQL kept a fifth of 45,000 events a second (a commit's round trips and flush each
+    /// time), with 4,096 all of them; a batch is that large only under such a load (the writer
+    /// writes what 200 ms brought), and SQLite's store CPU an event fell by a quarter with it
+    /// (bench/results/2026-12-07-telephony-mint-notes.md).
     fn default() -> Self {
-        Self { enabled: true, retention_days: 90, queue: 10_000, batch: 500 }
+        Self { enabled: true, retention_days: 90, queue: 20_000, batch: 4_096 }
     }
 }
 
