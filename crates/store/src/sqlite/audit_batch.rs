@@ -65,9 +65,7 @@ mod tests {
 
     /// A fresh store in a folder of its own whose audit log refuses any row of kind `boom`.
     async fn store(name: &str) -> (SqliteStore, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("kordon-audit-batch-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let store = SqliteStore::open_file(&dir.join("kordon.db")).await.expect("store");
+        let (store, dir) = crate::sqlite::test_store(&format!("audit-batch-{name}")).await;
         sqlx::query(
             "CREATE TRIGGER boom BEFORE INSERT ON audit_log WHEN NEW.event = 'boom'
              BEGIN SELECT RAISE(FAIL, 'boom'); END",

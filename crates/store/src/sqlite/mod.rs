@@ -85,3 +85,13 @@ impl Backend for SqliteStore {
         audit_batch::append(&self.pool, events).await
     }
 }
+
+/// A fresh, migrated store in a folder of its own under the temp dir (`kordon-<name>-<pid>`), for
+/// this module's tests; the folder is returned for them to remove.
+#[cfg(test)]
+pub(super) async fn test_store(name: &str) -> (SqliteStore, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("kordon-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = SqliteStore::open_file(&dir.join("kordon.db")).await.expect("store");
+    (store, dir)
+}

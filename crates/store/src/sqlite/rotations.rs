@@ -148,9 +148,7 @@ mod tests {
 
     /// A fresh store in a folder of its own, with one user.
     async fn store(name: &str) -> (SqliteStore, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("kordon-rotations-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let store = SqliteStore::open_file(&dir.join("kordon.db")).await.expect("store");
+        let (store, dir) = crate::sqlite::test_store(&format!("rotations-{name}")).await;
         for sql in [
             "INSERT INTO accounts (id, created_at) VALUES (1, 0)",
             "INSERT INTO users (id, account_id, email, email_key, role, password_hash, password_changed_at, created_at)
