@@ -3,7 +3,8 @@
 //! known at start registered at 0 ([`register`]), and the dialect a request is served in, which
 //! the HTTP edge sets for the core to label its counts with.
 
-use metrics::{Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge};
+use metrics::{Counter, Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge};
+use std::sync::OnceLock;
 
 tokio::task_local! {
     /// The dialect of the request this task serves (`cabinet`, `pbx`, `oauth`, …).
@@ -43,16 +44,53 @@ pub fn login(method: &'static str, result: &'static str) {
     counter!("kordon_logins_total", "dialect" => dialect(), "method" => method, "result" => result).increment(1);
 }
 
+/// Handles of a counter family with one label, one a known value, made by [`register`] once the
+/// recorder is installed: a hot path then bumps its handle instead of building the series' key
+/// and looking it up in the recorder's registry each time (0.4 µs of a credential mint,
+/// 2026-12-07 profile). Before [`register`] (a test without a recorder) the macro is used.
+struct Family {
+    name: &'static str,
+    label: &'static str,
+    values: &'static [&'static str],
+    handles: OnceLock<Vec<Counter>>,
+}
+
+impl Family {
+    const fn new(name: &'static str, label: &'static str, values: &'static [&'static str]) -> Self {
+        Self { name, label, values, handles: OnceLock::new() }
+    }
+
+    /// Registers every value's series at 0 and keeps the handles.
+    fn register(&self) {
+        let made = || self.values.iter().map(|value| counter!(self.name, self.label => *value)).collect();
+        for handle in self.handles.get_or_init(made) {
+            handle.increment(0);
+        }
+    }
+
+    fn increment(&self, value: &'static str) {
+        let known = self.values.iter().position(|v| *v == value);
+        match known.and_then(|i| self.handles.get()?.get(i)) {
+            Some(handle) => handle.increment(1),
+            None => counter!(self.name, self.label => value).increment(1),
+        }
+    }
+}
+
+static TOKENS_ISSUED: Family = Family::new("kordon_tokens_issued_total", "kind", TOKEN_KINDS);
+static TELEPHONY_CREDENTIALS: Family =
+    Family::new("kordon_telephony_credentials_issued_total", "kind", TELEPHONY_KINDS);
+
 /// A token handed out: one of [`TOKEN_KINDS`].
 pub fn token_issued(kind: &'static str) {
     debug_assert!(TOKEN_KINDS.contains(&kind), "token kind {kind} is not registered in TOKEN_KINDS");
-    counter!("kordon_tokens_issued_total", "kind" => kind).increment(1);
+    TOKENS_ISSUED.increment(kind);
 }
 
 /// SIP or TURN credentials minted: one of [`TELEPHONY_KINDS`].
 pub fn telephony_credentials(kind: &'static str) {
     debug_assert!(TELEPHONY_KINDS.contains(&kind), "telephony kind {kind} is not registered");
-    counter!("kordon_telephony_credentials_issued_total", "kind" => kind).increment(1);
+    TELEPHONY_CREDENTIALS.increment(kind);
 }
 
 /// A failed SIP registration the SIP edge reported: one of [`SIP_FAILURE_REASONS`].
@@ -182,9 +220,7 @@ pub fn register() {
                 .increment(0);
         }
     }
-    for kind in TOKEN_KINDS {
-        counter!("kordon_tokens_issued_total", "kind" => *kind).increment(0);
-    }
+    TOKENS_ISSUED.register();
     counter!("kordon_refresh_reuse_total").increment(0);
     counter!("kordon_defender_blocks_total").increment(0);
     for result in FLASHCALL_RESULTS {
@@ -194,9 +230,7 @@ pub fn register() {
         counter!("kordon_reset_requests_total", "result" => *result).increment(0);
     }
     counter!("kordon_audit_events_written_total").increment(0);
-    for kind in TELEPHONY_KINDS {
-        counter!("kordon_telephony_credentials_issued_total", "kind" => *kind).increment(0);
-    }
+    TELEPHONY_CREDENTIALS.register();
     for reason in SIP_FAILURE_REASONS {
         counter!("kordon_sip_auth_failures_total", "reason" => *reason).increment(0);
     }

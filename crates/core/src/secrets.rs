@@ -37,7 +37,13 @@ fn random_from(alphabet: &[u8], len: usize) -> String {
 
 /// Hex SHA-256 of a secret: the only form in which tokens are stored and looked up.
 pub fn digest(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
+    // Into a buffer: `hex::encode` collects the digits one at a time through an iterator (0.4 %
+    // of a bearer-checked mint's samples on its own, 2026-12-07 profile).
+    let mut text = [0u8; 64];
+    let Ok(()) = hex::encode_to_slice(Sha256::digest(secret.as_bytes()), &mut text) else {
+        unreachable!("a SHA-256 is 32 bytes, 64 hex digits")
+    };
+    String::from_utf8_lossy(&text).into_owned()
 }
 
 /// Hex HMAC-SHA256 under `key` of `parts`, each length-prefixed (so no two lists of parts

@@ -15,7 +15,6 @@ use crate::bearer::{BearerInvalid, BearerUnavailable};
 use crate::openapi_names::tag;
 use crate::origin::RequestOrigin;
 use crate::rfc6749::{ErrorBody, OAuthServerError};
-use axum::Json;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
@@ -112,11 +111,11 @@ async fn mint(
         Ok::<_, kordon_core::Error>(match kind {
             CredentialKind::Sip => {
                 let credentials = state.core.mint_sip_credentials(&user, body.ttl, origin).await?;
-                Json(SipCredentialsView::from(credentials)).into_response()
+                SipCredentialsView::from(credentials).into_response()
             }
             CredentialKind::Turn => {
                 let credentials = state.core.mint_turn_credentials(&user, body.ttl, origin).await?;
-                Json(TurnCredentialsView::from(credentials)).into_response()
+                TurnCredentialsView::from(credentials).into_response()
             }
         })
     };

@@ -69,11 +69,16 @@ fn promtool_accepts(exposition: &str) -> (bool, String) {
 
 async fn a_flow_leaves_its_series_and_promtool_accepts_them(app: TestApp) {
     let login_ok = r#"kordon_logins_total{dialect="cabinet",method="password",result="success"}"#;
+    // Counted through the handles `register` keeps (the test binary's tests share one recorder).
+    let cabinet_tokens = r#"kordon_tokens_issued_total{kind="cabinet"}"#;
+    let turn_minted = r#"kordon_telephony_credentials_issued_total{kind="turn"}"#;
+    app.core.telephony_secret_add(None).await.expect("secret");
     let (_, _, before) = scrape(&app, &own(&app)).await;
     let token = app.signed_in("user@mail.ru", "79993332210").await;
     for _ in 0..2 {
         assert_eq!(app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": PASSWORD })).await.0, 200);
     }
+    crate::helpers::telephony::minted(&app, "turn", &token, None).await;
     assert_eq!(app.post("/api/v1/login", json!({ "email": "user@mail.ru", "password": "wrong-one-1" })).await.0, 400);
     assert_eq!(app.get_auth("/api/v1/authuser", &token).await.0, 200);
     let (s, _) = app.call("GET", "/api/users/12345", None, Some("not-a-token")).await;
@@ -82,6 +87,8 @@ async fn a_flow_leaves_its_series_and_promtool_accepts_them(app: TestApp) {
     let (status, kind, after) = scrape(&app, &own(&app)).await;
     assert_eq!((status, kind.as_str()), (200, "text/plain; version=0.0.4"));
     assert!(value(&after, login_ok) >= value(&before, login_ok) + 2.0, "two more logins counted:\n{after}");
+    assert!(value(&after, cabinet_tokens) >= value(&before, cabinet_tokens) + 2.0, "their tokens:\n{after}");
+    assert!(value(&after, turn_minted) >= value(&before, turn_minted) + 1.0, "the mint:\n{after}");
     for series in [
         r#"kordon_http_requests_total{dialect="cabinet",route="/api/v1/login",status="200"}"#,
         r#"kordon_http_requests_total{dialect="biometrics",route="/api/users/{id}",status="401"}"#,
