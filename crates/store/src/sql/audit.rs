@@ -42,30 +42,8 @@ impl kordon_core::ports::AuditStore for SqlStore {
     }
 
     async fn search_audit(&self, f: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
-        let rows = sqlx::query_as::<Db, Row>(
-            "SELECT id, at, event, result, dialect, method, user_id, tenant_id, client_id, host, user_agent,
-                    account, actor, reason, detail
-             FROM audit_log
-             WHERE ($1 IS NULL OR user_id = $1)
-               AND ($2 IS NULL OR tenant_id = $2)
-               AND ($3 IS NULL OR host = $3)
-               AND ($4 IS NULL OR event = $4 OR substr(event, 1, length($4) + 1) = $4 || '.')
-               AND ($5 IS NULL OR at >= $5)
-               AND ($6 IS NULL OR at < $6)
-             ORDER BY at DESC, id DESC
-             LIMIT $7 OFFSET $8",
-        )
-        .bind(f.user_id)
-        .bind(f.tenant_id)
-        .bind(f.ip.as_deref())
-        .bind(f.kind.as_deref())
-        .bind(f.since)
-        .bind(f.until)
-        .bind(f.limit)
-        .bind(f.offset)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(translate)?;
+        let mut query = search(SEARCH, f);
+        let rows = query.build_query_as::<Row>().fetch_all(&self.pool).await.map_err(translate)?;
         Ok(rows.into_iter().map(Row::into_record).collect())
     }
 
@@ -121,6 +99,43 @@ impl kordon_core::ports::AuditStore for SqlStore {
         .await
         .map_err(translate)
     }
+}
+
+/// The search's columns; a page of the log, newest first.
+pub(crate) const SEARCH: &str =
+    "SELECT id, at, event, result, dialect, method, user_id, tenant_id, client_id, host, user_agent,
+        account, actor, reason, detail
+ FROM audit_log";
+
+/// `select` (the search's, or a plan of it in the tests) with only the filters `f` gives, each a
+/// plain condition. A guard such as `($1 IS NULL OR user_id = $1)` is planned once for any value:
+/// SQLite then read every search through the time index, filtering row by row, and never the
+/// user's, tenant's or host's (`EXPLAIN QUERY PLAN`, 2026-12-07).
+pub(crate) fn search(select: &str, f: &AuditFilter) -> sqlx::QueryBuilder<Db> {
+    let mut q = sqlx::QueryBuilder::new(select);
+    q.push(" WHERE 1 = 1");
+    if let Some(user) = f.user_id {
+        q.push(" AND user_id = ").push_bind(user);
+    }
+    if let Some(tenant) = f.tenant_id {
+        q.push(" AND tenant_id = ").push_bind(tenant);
+    }
+    if let Some(host) = f.ip.as_deref() {
+        q.push(" AND host = ").push_bind(host);
+    }
+    if let Some(kind) = f.kind.as_deref() {
+        // A type, or a family of them (`token` is `token.issued`, `token.revoked`, …).
+        q.push(" AND (event = ").push_bind(kind);
+        q.push(" OR substr(event, 1, length(").push_bind(kind).push(") + 1) = ").push_bind(kind).push(" || '.')");
+    }
+    if let Some(since) = f.since {
+        q.push(" AND at >= ").push_bind(since);
+    }
+    if let Some(until) = f.until {
+        q.push(" AND at < ").push_bind(until);
+    }
+    q.push(" ORDER BY at DESC, id DESC LIMIT ").push_bind(f.limit).push(" OFFSET ").push_bind(f.offset);
+    q
 }
 
 /// Writes one line inside the caller's transaction (an operator's change and its record commit

@@ -3,6 +3,7 @@
 //! ([`audit_batch`]).
 
 mod audit_batch;
+mod audit_search;
 mod rotations;
 #[expect(clippy::duplicate_mod, reason = "one SQL text, compiled once for each database")]
 #[path = "../sql/mod.rs"]
