@@ -44,7 +44,10 @@ async fn password_grant_as_seed_002_sends_it(app: TestApp) {
 }
 both!(password_grant_as_seed_002_sends_it);
 
-/// Verifies the JWT with PyJWT (an implementation that shares nothing with kordon's).
+/// Verifies the JWT with PyJWT (an implementation that shares nothing with kordon's). Its `iat`
+/// comes from the tests' clock, which starts a minute into the current hour: in an hour's first
+/// minute that is up to 60 s ahead of PyJWT's, so it allows 120 s (the test failed at 16:00
+/// UTC on 2026-12-07 with "The token is not yet valid (iat)").
 fn independent_check(jwt: &str, jwks: &Value, issuer: &str, audience: &str) {
     let script = r#"
 import json, sys, jwt
@@ -52,7 +55,7 @@ data = json.load(sys.stdin)
 header = jwt.get_unverified_header(data["jwt"])
 key = next(k for k in data["jwks"]["keys"] if k["kid"] == header["kid"])
 claims = jwt.decode(data["jwt"], jwt.PyJWK(key).key, algorithms=["RS256"], audience=data["aud"], issuer=data["iss"],
-                    options={"verify_exp": False})
+                    options={"verify_exp": False}, leeway=120)
 print(json.dumps(claims))
 "#;
     let mut child = std::process::Command::new("python3")
